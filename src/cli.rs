@@ -1,0 +1,492 @@
+//! The `dondoc` command line. Each command loads the configuration, opens the store (which
+//! applies migrations) and prints in the configured language.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::domain::calendar::{periods_for_year, DueDateEdit};
+use crate::domain::plan::NewPlan;
+use crate::domain::text::ellipsize;
+use crate::domain::unit::Unit;
+use crate::domain::{Actor, PlanCode, PlanYear, UnitCode};
+use crate::import::{self, Problem, UnitDirectory};
+use crate::messages::{Label, Lang, Text};
+use crate::store::{SaveMode, Store, StoreError, TaskView};
+
+#[derive(Debug, Parser)]
+#[command(name = "dondoc", version, about = "Chases a province's PAPI improvement plan over Telegram")]
+pub struct Cli {
+    /// Configuration file [default: config/dondoc.toml when it exists]
+    #[arg(long, global = true, env = "DONDOC_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service (applies migrations first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// The unit registry.
+    #[command(subcommand)]
+    Units(UnitsCommand),
+    /// Plans and their task tables.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Import or update units from CSV/TSV/XLSX (columns code, name, kind, parent_code, aliases).
+    Import {
+        file: PathBuf,
+        /// Check the file and print what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List units.
+    List {
+        /// Show the hierarchy.
+        #[arg(long)]
+        tree: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Import a plan's task table from CSV/TSV, XLSX or DOCX.
+    Import(PlanImportArgs),
+    /// List plans.
+    List,
+    /// Show a plan's tasks, units, timeframes and deadlines.
+    Show { code: String },
+    /// Show or edit a plan's reporting calendar.
+    Deadlines {
+        code: String,
+        /// key=YYYY-MM-DD (or key=DD/MM/YYYY); a new key adds a period. Repeatable.
+        #[arg(long = "set", value_name = "KEY=DATE")]
+        set: Vec<String>,
+        /// A file of key=date lines (# starts a comment).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PlanImportArgs {
+    pub file: PathBuf,
+    /// Short code for the plan, e.g. PAPI-2023.
+    #[arg(long)]
+    pub code: String,
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub year: i32,
+    /// Code of the unit the plan covers (groups such as "UBND cấp xã" expand under it).
+    #[arg(long)]
+    pub scope: String,
+    /// Print what would be imported and every problem, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace an existing plan with the same code, keeping the history of remaining tasks.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// Parses the command line and runs it; errors are printed once, here.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_tracing(&config);
+    match execute(cli.command, &config).await {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&config.log.filter))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second initialisation (tests calling run twice) is harmless; ignore it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The person at the keyboard, for the audit log.
+fn cli_actor() -> Actor {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Actor::new(format!("cli:{user}"))
+}
+
+pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(&config.database, Arc::new(SystemClock))
+        .await
+        .with_context(|| format!("cannot open database {}", config.database.redacted_url()))?;
+    let out = Output { lang: config.province.language };
+    let actor = cli_actor();
+    let result = match command {
+        Command::Serve => serve(&store, &out).await,
+        Command::Migrate => Ok(ExitCode::SUCCESS),
+        Command::Units(UnitsCommand::Import { file, dry_run }) => {
+            import_units(&store, config, &out, &file, dry_run, &actor).await
+        }
+        Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
+        Command::Plan(PlanCommand::Import(args)) => import_plan(&store, config, &out, &args, &actor).await,
+        Command::Plan(PlanCommand::List) => list_plans(&store).await,
+        Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
+        Command::Plan(PlanCommand::Deadlines { code, set, file }) => {
+            deadlines(&store, &out, &code, &set, file.as_deref(), &actor).await
+        }
+    };
+    store.close().await;
+    result
+}
+
+struct Output {
+    lang: Lang,
+}
+
+impl Output {
+    fn text(&self, text: Text) -> String {
+        text.render(self.lang)
+    }
+
+    fn label(&self, label: Label) -> String {
+        self.text(Text::Label(label))
+    }
+
+    fn problems(&self, problems: &[Problem]) {
+        for problem in problems {
+            eprintln!("{}", self.text(Text::Problem(problem)));
+        }
+        eprintln!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
+    }
+}
+
+async fn serve(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    tracing::info!(backend = ?store.backend(), "{}", out.text(Text::Serving));
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tracing::info!("stopping");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_units(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    file: &Path,
+    dry_run: bool,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let existing = store.list_units().await?;
+    let units = match import::read_units(file, &existing, config.import.max_file_bytes) {
+        Ok(units) => units,
+        Err(problems) => {
+            out.problems(&problems);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if dry_run {
+        for unit in &units {
+            let parent = unit.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
+            println!("{}\t{}\t{}\t{}\t{}", unit.code, unit.kind, unit.name, parent, unit.aliases.join(" | "));
+        }
+        println!("{}", out.text(Text::DryRunUnits { units: units.len() }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let saved = store.upsert_units(&units, actor).await?;
+    println!(
+        "{}",
+        out.text(Text::UnitsSaved { created: saved.created, updated: saved.updated, unchanged: saved.unchanged })
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_units(store: &Store, tree: bool) -> anyhow::Result<ExitCode> {
+    let units = store.list_units().await?;
+    if !tree {
+        for u in &units {
+            let parent = u.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
+            println!("{}\t{}\t{}\t{}\t{}", u.code, u.kind, u.name, parent, u.aliases.join(" | "));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in unit_tree_lines(&units) {
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The registry as an indented tree; units whose parent is missing are shown as roots.
+pub fn unit_tree_lines(units: &[Unit]) -> Vec<String> {
+    let codes: std::collections::HashSet<&UnitCode> = units.iter().map(|u| &u.code).collect();
+    let mut lines = Vec::new();
+    let mut stack: Vec<(&Unit, usize)> = units
+        .iter()
+        .filter(|u| u.parent.as_ref().is_none_or(|p| !codes.contains(p)))
+        .rev()
+        .map(|u| (u, 0))
+        .collect();
+    let mut visited = std::collections::HashSet::new();
+    while let Some((unit, depth)) = stack.pop() {
+        if !visited.insert(&unit.code) {
+            continue;
+        }
+        lines.push(format!("{}{} [{}] {}", "  ".repeat(depth), unit.name, unit.kind, unit.code));
+        for child in units.iter().rev().filter(|c| c.parent.as_ref() == Some(&unit.code)) {
+            stack.push((child, depth + 1));
+        }
+    }
+    lines
+}
+
+async fn import_plan(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    args: &PlanImportArgs,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let code = PlanCode::parse(&args.code)?;
+    let year = PlanYear::new(args.year)?;
+    let scope = UnitCode::parse(&args.scope)?;
+    if !args.replace && !args.dry_run && store.plan(&code).await?.is_some() {
+        eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+        return Ok(ExitCode::FAILURE);
+    }
+    let directory = match UnitDirectory::new(store.list_units().await?, &scope) {
+        Ok(directory) => directory,
+        Err(problem) => {
+            out.problems(&[problem]);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let reading = import::read_plan(&args.file, &directory, year, config.import.max_file_bytes);
+    let assignments: usize = reading.tasks.iter().map(|t| t.implementing_units.len()).sum();
+    if args.dry_run {
+        for task in &reading.tasks {
+            print_new_task(out, task);
+        }
+    }
+    if !reading.problems.is_empty() {
+        out.problems(&reading.problems);
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "{}",
+        out.text(Text::PlanRead {
+            tasks: reading.tasks.len(),
+            assignments,
+            table: &reading.table_label,
+            header_row: reading.header_row,
+        })
+    );
+    if args.dry_run {
+        println!("{}", out.text(Text::DryRunNothingWritten));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let plan = NewPlan {
+        code: code.clone(),
+        title: args.title.clone(),
+        year,
+        scope,
+        source: args.file.display().to_string(),
+        tasks: reading.tasks,
+    };
+    let periods = periods_for_year(&config.calendar.periods, year.value());
+    let mode = if args.replace { SaveMode::Replace } else { SaveMode::CreateOnly };
+    match store.save_plan(&plan, &periods, mode, actor).await {
+        Ok(saved) => {
+            println!(
+                "{}",
+                out.text(Text::PlanSaved {
+                    code: code.as_str(),
+                    added: saved.tasks_added,
+                    kept: saved.tasks_kept,
+                    retired: saved.tasks_retired,
+                })
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::PlanExists(_)) => {
+            eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn unit_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    if names.len() <= 6 {
+        names.join("; ")
+    } else {
+        format!("{}; … ({})", names[..5].join("; "), names.len())
+    }
+}
+
+fn print_new_task(out: &Output, task: &crate::domain::plan::NewTask) {
+    let dimension = task
+        .dimension
+        .as_ref()
+        .map(|d| format!("{} {}", d.code, d.title))
+        .unwrap_or_else(|| out.label(Label::NoDimension));
+    println!(
+        "[{}] {} {} — {}",
+        task.source_row,
+        task.code.as_deref().unwrap_or("·"),
+        ellipsize(&dimension, 40),
+        ellipsize(&task.text, 90)
+    );
+    println!("    {}: {}", out.label(Label::Lead), unit_names(task.lead_units.iter().map(|u| u.name.as_str())));
+    println!(
+        "    {}: {}",
+        out.label(Label::Implementing),
+        unit_names(task.implementing_units.iter().map(|u| u.name.as_str()))
+    );
+    let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
+    println!("    {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+}
+
+async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
+    for summary in store.list_plans().await? {
+        let p = &summary.plan;
+        println!(
+            "{}\t{}\t{}\t{} tasks\t{} assignments\t{}",
+            p.code, p.year, p.scope, summary.task_count, summary.assignment_count, p.title
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<ExitCode> {
+    let code = PlanCode::parse(code)?;
+    let Some(plan) = store.plan(&code).await? else {
+        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        return Ok(ExitCode::FAILURE);
+    };
+    println!(
+        "{} {} — {} ({} {}, {} {})",
+        out.label(Label::Plan),
+        plan.code,
+        plan.title,
+        out.label(Label::Year),
+        plan.year,
+        out.label(Label::Scope),
+        plan.scope
+    );
+    print_calendar(store, out, plan.id).await?;
+    let tasks = store.plan_tasks(plan.id).await?;
+    let mut current_dimension: Option<String> = None;
+    for task in &tasks {
+        let dimension = task.dimension.clone().unwrap_or_else(|| out.label(Label::NoDimension));
+        if current_dimension.as_ref() != Some(&dimension) {
+            println!("\n{} {}", task.dimension_code.as_deref().unwrap_or(""), dimension);
+            current_dimension = Some(dimension);
+        }
+        print_task(out, task);
+    }
+    println!("\n{} {}", tasks.len(), out.label(Label::Tasks));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_task(out: &Output, task: &TaskView) {
+    let criterion = task.criterion.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+    println!("  {}{} {}", task.code.as_deref().unwrap_or("·"), criterion, ellipsize(&task.text, 120));
+    if !task.target.is_empty() {
+        println!("      {}: {}", out.label(Label::Target), ellipsize(&task.target, 100));
+    }
+    println!("      {}: {}", out.label(Label::Lead), unit_names(task.leads.iter().map(|u| u.name.as_str())));
+    println!(
+        "      {}: {}",
+        out.label(Label::Implementing),
+        unit_names(task.assignments.iter().map(|a| a.unit.name.as_str()))
+    );
+    let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
+    println!("      {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+    if !task.expected_output.is_empty() {
+        println!("      {}: {}", out.label(Label::Output), ellipsize(&task.expected_output, 100));
+    }
+}
+
+async fn print_calendar(store: &Store, out: &Output, plan_id: i64) -> anyhow::Result<()> {
+    println!("{}:", out.label(Label::Calendar));
+    for period in store.reporting_periods(plan_id).await? {
+        let owing = store.units_owing(plan_id, &period).await?.len();
+        println!(
+            "  {}  {:<14} {}  ({}: {}, {} {})",
+            period.due_date.format("%d/%m/%Y"),
+            period.key,
+            period.label,
+            out.label(Label::Owing),
+            out.text(Text::OwedBy(period.owed_by)),
+            owing,
+            out.label(Label::Units)
+        );
+    }
+    Ok(())
+}
+
+async fn deadlines(
+    store: &Store,
+    out: &Output,
+    code: &str,
+    set: &[String],
+    file: Option<&Path>,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let code = PlanCode::parse(code)?;
+    let Some(plan) = store.plan(&code).await? else {
+        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        return Ok(ExitCode::FAILURE);
+    };
+    let mut edits = Vec::new();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        edits.extend(
+            DueDateEdit::parse_file(&text)
+                .map_err(|(line, e)| anyhow::anyhow!("{}:{line}: {e}", file.display()))?,
+        );
+    }
+    for raw in set {
+        edits.push(DueDateEdit::parse(raw)?);
+    }
+    if !edits.is_empty() {
+        for change in store.set_due_dates(plan.id, &edits, actor).await? {
+            println!(
+                "{}",
+                out.text(Text::DeadlineChanged {
+                    key: change.key.as_str(),
+                    before: change.before.map(|d| d.format("%d/%m/%Y").to_string()),
+                    after: change.after.format("%d/%m/%Y").to_string(),
+                })
+            );
+        }
+    }
+    print_calendar(store, out, plan.id).await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,52 @@
+//! Plain types and rules of the domain. Nothing here does I/O.
+
+pub mod calendar;
+pub mod plan;
+pub mod text;
+pub mod timeframe;
+pub mod unit;
+
+pub use calendar::{PeriodKey, PeriodTemplate, ReportingPeriod, ReportOwers};
+pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use unit::{PersonRole, UnitCode, UnitKind};
+
+/// Who made a change, as written into the audit log ("cli:hoa", "telegram:123456", "system").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    pub fn new(who: impl Into<String>) -> Self {
+        Self(who.into())
+    }
+
+    pub fn system() -> Self {
+        Self("system".into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A value that failed to parse at the edge, with the offending text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {value:?}")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl ParseError {
+    pub fn new(what: &'static str, value: impl Into<String>) -> Self {
+        Self {
+            what,
+            value: value.into(),
+        }
+    }
+}

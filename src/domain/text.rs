@@ -1,0 +1,130 @@
+//! Text as officials type it: diacritics, case, stray punctuation and HTML remnants vary, the
+//! meaning does not. [`match_key`] is the one comparison form used for unit names and headers.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower-case, diacritics removed (đ → d), punctuation as spaces, whitespace collapsed.
+/// "UBND các xã, Phường." and "ubnd cac xa phuong" give the same key.
+pub fn match_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        };
+        if c == ' ' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Cleans one cell: HTML remnants from web copies become line breaks or vanish, non-breaking
+/// spaces become spaces, each line is trimmed and runs of spaces collapse; empty lines go.
+pub fn clean_cell(raw: &str) -> String {
+    let without_html = strip_html(raw);
+    let mut lines = Vec::new();
+    for line in without_html.lines() {
+        let collapsed = line
+            .replace(['\u{a0}', '\u{200b}', '\t'], " ")
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !collapsed.is_empty() {
+            lines.push(collapsed);
+        }
+    }
+    lines.join("\n")
+}
+
+/// `<p>`, `<br>`, `<li>` start a new line; every other tag (`<i>`, `<ul style=…>`) is dropped.
+fn strip_html(raw: &str) -> String {
+    if !raw.contains('<') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('>') {
+            Some(end) if looks_like_tag(&after[..end]) => {
+                let tag = after[..end].trim_start_matches('/').to_ascii_lowercase();
+                if ["p", "br", "li", "div"]
+                    .iter()
+                    .any(|t| tag == *t || tag.starts_with(&format!("{t} ")) || tag == format!("{t}/"))
+                {
+                    out.push('\n');
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn looks_like_tag(inner: &str) -> bool {
+    let name = inner.trim_start_matches('/');
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .all(|c| c.is_ascii_alphanumeric() || c == '/')
+}
+
+/// True when the text starts like the middle of a sentence (a lower-case letter), which is how
+/// a cell cut by a page break continues.
+pub fn starts_lowercase(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
+/// Shortens for one-line listings, on a character boundary.
+pub fn ellipsize(text: &str, max_chars: usize) -> String {
+    let one_line = text.replace('\n', " ");
+    if one_line.chars().count() <= max_chars {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_diacritics_and_punctuation() {
+        assert_eq!(match_key("UBND các xã, Phường."), "ubnd cac xa phuong");
+        assert_eq!(match_key("Đài PT&TH tỉnh"), match_key("Đài PT-TH  tỉnh"));
+        assert_eq!(match_key("Phòng Văn hóa – Thông tin"), "phong van hoa thong tin");
+        assert_eq!(match_key("  "), "");
+    }
+
+    #[test]
+    fn cells_lose_html_and_extra_space() {
+        assert_eq!(
+            clean_cell("<ul style=\"list-style-type: none\"> - Một  việc <p>- Hai</p>"),
+            "- Một việc\n- Hai"
+        );
+        assert_eq!(clean_cell("Cơ sở (<i>giao thông</i>)"), "Cơ sở (giao thông)");
+        assert_eq!(clean_cell("a < b > c"), "a < b > c");
+    }
+}

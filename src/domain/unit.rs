@@ -1,0 +1,209 @@
+//! Units (agencies, People's Committees, offices) and the roles of the people in them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::text::match_key;
+use super::ParseError;
+
+/// A unit's stable code from the registry ("SNV", "DN-GIANGHIA"). Trimmed, no spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let code = raw.trim();
+        if code.is_empty() || code.len() > 64 || code.chars().any(char::is_whitespace) {
+            return Err(ParseError::new("unit code", raw));
+        }
+        Ok(Self(code.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a unit is. Plans name groups by kind ("UBND cấp xã" = every commune).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnitKind {
+    Province,
+    /// A department or agency: sở, ban, ngành, phòng, thanh tra, văn phòng …
+    Department,
+    District,
+    /// Commune, ward or town (xã, phường, thị trấn).
+    Commune,
+    /// Sở / Phòng Nội vụ: monitors, presses, compiles.
+    CoordinatingOffice,
+    Hotline,
+    Other,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 7] = [
+        UnitKind::Province,
+        UnitKind::Department,
+        UnitKind::District,
+        UnitKind::Commune,
+        UnitKind::CoordinatingOffice,
+        UnitKind::Hotline,
+        UnitKind::Other,
+    ];
+
+    /// The spelling stored in the database and accepted in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Province => "province",
+            UnitKind::Department => "department",
+            UnitKind::District => "district",
+            UnitKind::Commune => "commune",
+            UnitKind::CoordinatingOffice => "coordinating_office",
+            UnitKind::Hotline => "hotline",
+            UnitKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for UnitKind {
+    type Err = ParseError;
+
+    /// Accepts the English keys and the Vietnamese words a registry clerk would type.
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let key = match_key(raw);
+        let kind = match key.as_str() {
+            "province" | "tinh" | "thanh pho truc thuoc trung uong" => UnitKind::Province,
+            "department" | "agency" | "so" | "ban" | "nganh" | "phong" | "co quan"
+            | "so ban nganh" => UnitKind::Department,
+            "district" | "huyen" | "quan" | "thi xa" | "thanh pho" | "cap huyen" => {
+                UnitKind::District
+            }
+            "commune" | "xa" | "phuong" | "thi tran" | "cap xa" => UnitKind::Commune,
+            "coordinating office" | "coordinating_office" | "noi vu" | "so noi vu"
+            | "phong noi vu" => UnitKind::CoordinatingOffice,
+            "hotline" | "tong dai" | "duong day nong" => UnitKind::Hotline,
+            "other" | "khac" => UnitKind::Other,
+            _ => return Err(ParseError::new("unit kind", raw)),
+        };
+        Ok(kind)
+    }
+}
+
+/// A person's role in their unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonRole {
+    /// Chủ tịch / thủ trưởng: answers for the unit's tasks.
+    Head,
+    Deputy,
+    /// Cán bộ đầu mối: does the reporting day to day.
+    FocalPoint,
+    /// Staff of the coordinating office.
+    Coordinator,
+    HotlineOperator,
+}
+
+impl PersonRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonRole::Head => "head",
+            PersonRole::Deputy => "deputy",
+            PersonRole::FocalPoint => "focal_point",
+            PersonRole::Coordinator => "coordinator",
+            PersonRole::HotlineOperator => "hotline_operator",
+        }
+    }
+}
+
+impl FromStr for PersonRole {
+    type Err = ParseError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let role = match match_key(raw).as_str() {
+            "head" | "chairman" | "chu tich" | "thu truong" | "giam doc" | "truong phong" => {
+                PersonRole::Head
+            }
+            "deputy" | "pho chu tich" | "pho giam doc" | "pho truong phong" => PersonRole::Deputy,
+            "focal point" | "focal_point" | "dau moi" | "can bo dau moi" => PersonRole::FocalPoint,
+            "coordinator" | "dieu phoi" | "chuyen vien noi vu" => PersonRole::Coordinator,
+            "hotline operator" | "hotline_operator" | "tong dai vien" => {
+                PersonRole::HotlineOperator
+            }
+            _ => return Err(ParseError::new("person role", raw)),
+        };
+        Ok(role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_from_english_and_vietnamese() {
+        for kind in UnitKind::ALL {
+            assert_eq!(kind.as_str().parse::<UnitKind>(), Ok(kind));
+        }
+        assert_eq!("Xã".parse::<UnitKind>(), Ok(UnitKind::Commune));
+        assert_eq!("Sở".parse::<UnitKind>(), Ok(UnitKind::Department));
+        assert!("planet".parse::<UnitKind>().is_err());
+    }
+
+    #[test]
+    fn codes_refuse_blanks_and_spaces() {
+        assert!(UnitCode::parse(" SNV ").is_ok());
+        assert!(UnitCode::parse("").is_err());
+        assert!(UnitCode::parse("S NV").is_err());
+    }
+}
+
+/// A unit as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: i64,
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+    pub aliases: Vec<String>,
+}
+
+/// A unit as a registry file describes it; saved by code (insert or update in place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+    pub aliases: Vec<String>,
+}
+
+/// A member of a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub unit: UnitCode,
+    pub full_name: String,
+    pub role: PersonRole,
+    pub telegram_chat_id: Option<i64>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub unit: UnitCode,
+    pub full_name: String,
+    pub role: PersonRole,
+    pub telegram_chat_id: Option<i64>,
+    pub phone: Option<String>,
+}

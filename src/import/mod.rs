@@ -1,0 +1,67 @@
+//! Importing the unit registry and plans' task tables.
+//!
+//! Reading never writes: [`read_units`] and [`read_plan`] return either everything ready to
+//! store or every problem found, each with its row number, so a caller writes all or nothing.
+
+mod header;
+mod plan;
+mod resolve;
+pub mod table;
+mod units;
+
+pub use header::Column;
+pub use plan::{read_plan, read_plan_tables, PlanReading};
+pub use resolve::UnitDirectory;
+pub use units::{read_units, read_units_tables, UnitColumn};
+
+/// Something wrong with an input file, at a row when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub row: Option<usize>,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    pub fn file(kind: ProblemKind) -> Self {
+        Self { row: None, kind }
+    }
+
+    pub fn at(row: usize, kind: ProblemKind) -> Self {
+        Self {
+            row: Some(row),
+            kind,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file could not be opened or parsed (the reason is the library's).
+    Unreadable(String),
+    TooLarge { bytes: u64, limit: u64 },
+    TooManyCells { cells: usize },
+    EmptyFile,
+    NotUtf8 { line: usize },
+    /// A format we do not read, such as Word 97-2003.
+    Unsupported(String),
+    /// Nothing in the file looks like a table.
+    NoTable,
+    /// No row carries the expected column names.
+    NoHeader,
+    /// The header row lacks required columns (their Vietnamese names).
+    MissingPlanColumns(Vec<Column>),
+    MissingUnitColumns(Vec<UnitColumn>),
+    UnknownUnit { column: Column, text: String },
+    /// A group ("UBND cấp huyện") with no unit of its kind under the plan's scope.
+    EmptyGroup { column: Column, text: String },
+    /// A task with neither a lead nor an implementing unit.
+    NoUnits,
+    NoTaskText,
+    ScopeNotFound(String),
+    MissingValue(UnitColumn),
+    BadUnitCode(String),
+    BadUnitKind(String),
+    UnknownParent(String),
+    DuplicateCode { code: String, first_row: usize },
+    ParentCycle(String),
+}

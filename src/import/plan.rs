@@ -1,0 +1,329 @@
+//! Reading a plan's task table into tasks.
+//!
+//! Rows after the header are read in order:
+//! - blank rows and header rows repeated on later pages are skipped (a repeat marks a page
+//!   break); so is a row of column numbers "(1) (2) (3)";
+//! - a numbered row without lead, units, timeframe or target is a heading: a Roman numeral or
+//!   a plain number starts a dimension ("I", "Chỉ số: Công khai, minh bạch"); a number under a
+//!   Roman dimension starts a sub-dimension;
+//! - an unnumbered row right after a page break, with no criterion of its own, continues the
+//!   row cut by the break: each cell is appended to the same cell above;
+//! - an unnumbered row with task text is a task of its own under the same item; its empty
+//!   lead, units and timeframe cells were merged cells in the original, so it takes them from
+//!   the task above;
+//! - an unnumbered row without task text adds its cells to the task above.
+//!
+//! Then lead and implementing cells are resolved against the registry. A task with no
+//! implementing unit is implemented by its lead.
+
+use std::path::Path;
+
+use super::header::{find_header, is_column_numbering, HeaderMap};
+use super::resolve::UnitDirectory;
+use super::table::{read_tables, RawRow, RawTable};
+use super::{Column, Problem, ProblemKind};
+use crate::domain::plan::{Dimension, NewTask};
+use crate::domain::text::match_key;
+use crate::domain::timeframe;
+use crate::domain::PlanYear;
+
+/// The outcome of reading a plan file: the tasks, and every problem (empty when importable).
+#[derive(Debug, Default)]
+pub struct PlanReading {
+    pub tasks: Vec<NewTask>,
+    pub problems: Vec<Problem>,
+    /// Which sheet / delimiter the table was found in, and its header row.
+    pub table_label: String,
+    pub header_row: usize,
+}
+
+impl PlanReading {
+    fn failed(problem: Problem) -> Self {
+        Self {
+            problems: vec![problem],
+            ..Self::default()
+        }
+    }
+}
+
+/// Reads the plan table in `path` and resolves its units with `directory`.
+pub fn read_plan(
+    path: &Path,
+    directory: &UnitDirectory,
+    year: PlanYear,
+    max_bytes: u64,
+) -> PlanReading {
+    match read_tables(path, max_bytes) {
+        Ok(tables) => read_plan_tables(&tables, directory, year),
+        Err(problem) => PlanReading::failed(problem),
+    }
+}
+
+/// As [`read_plan`] on tables already read: the first table with a plan header is used.
+pub fn read_plan_tables(
+    tables: &[RawTable],
+    directory: &UnitDirectory,
+    year: PlanYear,
+) -> PlanReading {
+    let mut first_problem = None;
+    for table in tables {
+        match find_header(table) {
+            Ok((index, header)) => {
+                let mut reading = PlanReading {
+                    table_label: table.label.clone(),
+                    header_row: header.row,
+                    ..PlanReading::default()
+                };
+                let drafts = group_rows(&table.rows[index + 1..], &header);
+                for draft in drafts {
+                    if let Some(task) = resolve(draft, directory, year, &mut reading.problems) {
+                        reading.tasks.push(task);
+                    }
+                }
+                return reading;
+            }
+            // Keep the most telling problem: a partial header beats "no header".
+            Err(p) => {
+                let better = matches!(p.kind, ProblemKind::MissingPlanColumns(_))
+                    || first_problem.is_none();
+                if better && !matches!(first_problem, Some(Problem { kind: ProblemKind::MissingPlanColumns(_), .. })) {
+                    first_problem = Some(p);
+                }
+            }
+        }
+    }
+    PlanReading::failed(first_problem.unwrap_or(Problem::file(ProblemKind::NoHeader)))
+}
+
+/// A task's cells before its units are resolved.
+#[derive(Debug, Clone, Default)]
+struct DraftTask {
+    row: usize,
+    code: Option<String>,
+    dimension: Option<Dimension>,
+    criterion: Option<String>,
+    text: String,
+    target: String,
+    lead: String,
+    units: String,
+    timeframe: String,
+    output: String,
+}
+
+/// The cells of one row by column.
+struct Cells<'r> {
+    number: String,
+    criterion: &'r str,
+    text: &'r str,
+    target: &'r str,
+    lead: &'r str,
+    units: &'r str,
+    timeframe: &'r str,
+    output: &'r str,
+}
+
+impl<'r> Cells<'r> {
+    fn of(row: &'r RawRow, header: &HeaderMap) -> Self {
+        let number = header.cell(row, Column::Number);
+        Cells {
+            number: number.trim().trim_end_matches('.').trim().to_string(),
+            criterion: header.cell(row, Column::Criterion),
+            text: header.cell(row, Column::Task),
+            target: header.cell(row, Column::Target),
+            lead: header.cell(row, Column::Lead),
+            units: header.cell(row, Column::Implementing),
+            timeframe: header.cell(row, Column::Timeframe),
+            output: header.cell(row, Column::Output),
+        }
+    }
+
+    /// Any cell saying who does what by when.
+    fn has_work(&self) -> bool {
+        [self.target, self.lead, self.units, self.timeframe, self.output]
+            .iter()
+            .any(|c| !c.is_empty())
+    }
+}
+
+fn is_roman(number: &str) -> bool {
+    !number.is_empty() && number.len() <= 6 && number.chars().all(|c| "IVXLC".contains(c))
+}
+
+/// "Chỉ số: Công khai, minh bạch" → "Công khai, minh bạch".
+fn heading_title(text: &str) -> String {
+    if let Some((label, rest)) = text.split_once(':') {
+        let label = match_key(label);
+        if ["chi so", "chi so noi dung", "noi dung", "linh vuc", "tieu chi", "chi so thanh phan"]
+            .contains(&label.as_str())
+        {
+            return rest.trim().to_string();
+        }
+    }
+    text.trim().to_string()
+}
+
+fn has_heading_label(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, _)| {
+        matches!(match_key(label).as_str(), "chi so" | "chi so noi dung" | "noi dung" | "linh vuc")
+    })
+}
+
+/// Appends a continuation piece to a cell: a page-break remainder joins with a space, a new
+/// bullet starts a new line, and a repeat of what is there (a merged cell) is ignored.
+fn append(cell: &mut String, piece: &str) {
+    if piece.is_empty() || cell.ends_with(piece) {
+        return;
+    }
+    if cell.is_empty() {
+        cell.push_str(piece);
+        return;
+    }
+    let bullet = piece.starts_with(['-', '+', '•', '*']);
+    cell.push(if bullet { '\n' } else { ' ' });
+    cell.push_str(piece);
+}
+
+fn append_row(task: &mut DraftTask, cells: &Cells) {
+    append(&mut task.text, cells.text);
+    append(&mut task.target, cells.target);
+    append(&mut task.lead, cells.lead);
+    append(&mut task.units, cells.units);
+    append(&mut task.timeframe, cells.timeframe);
+    append(&mut task.output, cells.output);
+}
+
+/// Rows → draft tasks, following the rules in the module comment.
+fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
+    let mut tasks: Vec<DraftTask> = Vec::new();
+    let mut dimension: Option<Dimension> = None;
+    let mut sub_dimension: Option<String> = None;
+    let mut after_break = false;
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        if header.is_repeat(row) {
+            after_break = true;
+            continue;
+        }
+        if i == 0 && is_column_numbering(row) {
+            continue;
+        }
+        let was_after_break = std::mem::replace(&mut after_break, false);
+        let cells = Cells::of(row, header);
+
+        if cells.number.is_empty() && cells.criterion.is_empty() && was_after_break {
+            if let Some(task) = tasks.last_mut() {
+                append_row(task, &cells);
+                continue;
+            }
+        }
+
+        let heading_text = if cells.criterion.is_empty() { cells.text } else { cells.criterion };
+        let is_heading = !cells.has_work()
+            && !heading_text.is_empty()
+            && ((!cells.number.is_empty() && (cells.text.is_empty() || cells.criterion.is_empty()))
+                || (cells.number.is_empty() && has_heading_label(heading_text)));
+        if is_heading {
+            let under_roman = dimension.as_ref().is_some_and(|d| is_roman(&d.code));
+            if under_roman && !is_roman(&cells.number) && !cells.number.is_empty() {
+                sub_dimension = Some(heading_title(heading_text));
+            } else {
+                dimension = Some(Dimension {
+                    code: cells.number.clone(),
+                    title: heading_title(heading_text),
+                });
+                sub_dimension = None;
+            }
+            continue;
+        }
+
+        let own_criterion = (!cells.criterion.is_empty()).then(|| cells.criterion.to_string());
+        if !cells.number.is_empty() {
+            tasks.push(DraftTask {
+                row: row.number,
+                code: Some(cells.number.clone()),
+                dimension: dimension.clone(),
+                // A numbered row with only a criterion names the task by it.
+                text: if cells.text.is_empty() { cells.criterion } else { cells.text }.to_string(),
+                criterion: own_criterion.or_else(|| sub_dimension.clone()),
+                target: cells.target.to_string(),
+                lead: cells.lead.to_string(),
+                units: cells.units.to_string(),
+                timeframe: cells.timeframe.to_string(),
+                output: cells.output.to_string(),
+            });
+            continue;
+        }
+
+        match tasks.last_mut() {
+            // No task text: more lines of the task above (a cell split over rows).
+            Some(above) if cells.text.is_empty() && own_criterion.is_none() => {
+                append_row(above, &cells);
+            }
+            above => {
+                let inherited = above.map(|t| t.clone()).unwrap_or_default();
+                let inherit = |own: &str, theirs: &str| {
+                    if own.is_empty() { theirs.to_string() } else { own.to_string() }
+                };
+                tasks.push(DraftTask {
+                    row: row.number,
+                    code: if own_criterion.is_some() { None } else { inherited.code.clone() },
+                    dimension: dimension.clone(),
+                    criterion: own_criterion.or_else(|| inherited.criterion.clone()),
+                    text: cells.text.to_string(),
+                    target: cells.target.to_string(),
+                    lead: inherit(cells.lead, &inherited.lead),
+                    units: inherit(cells.units, &inherited.units),
+                    timeframe: inherit(cells.timeframe, &inherited.timeframe),
+                    output: cells.output.to_string(),
+                });
+            }
+        }
+    }
+    tasks
+}
+
+fn resolve(
+    draft: DraftTask,
+    directory: &UnitDirectory,
+    year: PlanYear,
+    problems: &mut Vec<Problem>,
+) -> Option<NewTask> {
+    let mut ok = true;
+    let mut units_of = |cell: &str, column: Column| {
+        let resolution = directory.resolve(cell, column);
+        for kind in resolution.problems {
+            ok = false;
+            problems.push(Problem::at(draft.row, kind));
+        }
+        resolution.units
+    };
+    let lead_units = units_of(&draft.lead, Column::Lead);
+    let mut implementing_units = units_of(&draft.units, Column::Implementing);
+    if draft.units.trim().is_empty() {
+        implementing_units = lead_units.clone();
+    }
+    if draft.lead.trim().is_empty() && draft.units.trim().is_empty() {
+        problems.push(Problem::at(draft.row, ProblemKind::NoUnits));
+        ok = false;
+    }
+    if draft.text.is_empty() {
+        problems.push(Problem::at(draft.row, ProblemKind::NoTaskText));
+        ok = false;
+    }
+    let due_date = timeframe::due_date(&draft.timeframe, year.value());
+    ok.then(|| NewTask {
+        source_row: draft.row,
+        code: draft.code,
+        dimension: draft.dimension,
+        criterion: draft.criterion,
+        text: draft.text,
+        target: draft.target,
+        timeframe: draft.timeframe,
+        due_date,
+        expected_output: draft.output,
+        lead_units,
+        implementing_units,
+    })
+}

@@ -1,0 +1,372 @@
+//! Reading a file into rows of cleaned text cells, whatever its format: CSV/TSV (UTF-8, or
+//! UTF-16 with a BOM as Excel's "Unicode text" writes it), XLSX/XLS/ODS (calamine) and DOCX
+//! tables (docx-rs). Merged cells are resolved here: a vertically merged cell repeats its value
+//! in every row it covers; a horizontally merged one keeps it in its first column only.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::{Problem, ProblemKind};
+use crate::domain::text::clean_cell;
+
+/// Refuse sheets bigger than this many cells: a small zip can inflate to a huge sheet.
+const MAX_CELLS: usize = 20_000_000;
+
+/// One row of a source table, numbered as the person who typed the file sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// 1-based: the line of a CSV (where the record starts), the row of a sheet, or the row
+    /// counted through all tables of a Word document.
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+impl RawRow {
+    pub fn cell(&self, index: usize) -> &str {
+        self.cells.get(index).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.is_empty())
+    }
+}
+
+/// A candidate table: one sheet, one document's tables, or a text file cut by one delimiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTable {
+    /// "Sheet1", "DOCX", "TSV" … for messages.
+    pub label: String,
+    pub rows: Vec<RawRow>,
+}
+
+/// Reads `path` into candidate tables, most likely first. The caller keeps the first one in
+/// which it finds its header row.
+pub fn read_tables(path: &Path, max_bytes: u64) -> Result<Vec<RawTable>, Problem> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?
+        .len();
+    if size > max_bytes {
+        return Err(Problem::file(ProblemKind::TooLarge {
+            bytes: size,
+            limit: max_bytes,
+        }));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    tables_from_bytes(&bytes, &extension)
+}
+
+/// As [`read_tables`], from memory; `extension` only breaks ties the content cannot.
+pub fn tables_from_bytes(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>, Problem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::file(ProblemKind::EmptyFile));
+    }
+    let tables = if bytes.starts_with(b"PK\x03\x04") {
+        if contains(bytes, b"word/document.xml") {
+            vec![read_docx(bytes)?]
+        } else if contains(bytes, b"xl/workbook") {
+            read_xlsx(bytes)?
+        } else {
+            read_other_spreadsheet(bytes)?
+        }
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        if extension == "doc" {
+            return Err(Problem::file(ProblemKind::Unsupported(
+                "Word 97-2003 (.doc)".into(),
+            )));
+        }
+        read_other_spreadsheet(bytes)?
+    } else {
+        read_text(bytes, extension)?
+    };
+    if tables.iter().all(|t| t.rows.iter().all(RawRow::is_blank)) {
+        return Err(Problem::file(ProblemKind::NoTable));
+    }
+    Ok(tables)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn read_text(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>, Problem> {
+    let text = decode_text(bytes)?;
+    let control = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if control > text.len() / 100 + 8 {
+        return Err(Problem::file(ProblemKind::NoTable));
+    }
+    let mut delimiters: Vec<(u8, usize)> = [b'\t', b',', b';']
+        .iter()
+        .map(|&d| {
+            let sample = text.lines().take(200).collect::<String>();
+            (d, sample.bytes().filter(|&b| b == d).count())
+        })
+        .collect();
+    // Most frequent delimiter first; a .tsv/.csv name wins ties.
+    let preferred = if extension == "tsv" || extension == "txt" { b'\t' } else { b',' };
+    delimiters.sort_by_key(|&(d, n)| (std::cmp::Reverse(n), d != preferred));
+    delimiters
+        .into_iter()
+        .map(|(d, _)| parse_delimited(&text, d))
+        .collect()
+}
+
+/// UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused with the line
+/// of the first byte that is not UTF-8, rather than guessed and imported garbled.
+fn decode_text(bytes: &[u8]) -> Result<String, Problem> {
+    let utf16 = |le: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16(&units).map_err(|_| Problem::file(ProblemKind::NotUtf8 { line: 1 }))
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
+        _ => utf8(bytes),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, Problem> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Problem::at(line, ProblemKind::NotUtf8 { line }))
+        }
+    }
+}
+
+fn parse_delimited(text: &str, delimiter: u8) -> Result<RawTable, Problem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            Problem::at(line, ProblemKind::Unreadable(e.to_string()))
+        })?;
+        let number = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        rows.push(RawRow {
+            number,
+            cells: record.iter().map(clean_cell).collect(),
+        });
+    }
+    let label = match delimiter {
+        b'\t' => "TSV",
+        b';' => "CSV (;)",
+        _ => "CSV",
+    };
+    Ok(RawTable {
+        label: label.into(),
+        rows,
+    })
+}
+
+fn data_text(data: &Data) -> String {
+    match data {
+        Data::Empty => String::new(),
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|| data.to_string()),
+        other => other.to_string(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
+    let unreadable = |e: calamine::XlsxError| Problem::file(ProblemKind::Unreadable(e.to_string()));
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut tables = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(unreadable)?;
+        let merges = workbook.merge_cells_by_sheet_name(&name).map_err(unreadable)?;
+        tables.push(sheet_table(&name, &range, &merges)?);
+    }
+    Ok(tables)
+}
+
+/// XLS (97-2003) and ODS: read without merge information.
+fn read_other_spreadsheet(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
+    let unreadable = |e: calamine::Error| Problem::file(ProblemKind::Unreadable(e.to_string()));
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut tables = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(unreadable)?;
+        tables.push(sheet_table(&name, &range, &[])?);
+    }
+    Ok(tables)
+}
+
+fn sheet_table(
+    name: &str,
+    range: &calamine::Range<Data>,
+    merges: &[calamine::Dimensions],
+) -> Result<RawTable, Problem> {
+    let (height, width) = range.get_size();
+    if height.saturating_mul(width) > MAX_CELLS {
+        return Err(Problem::file(ProblemKind::TooManyCells {
+            cells: height.saturating_mul(width),
+        }));
+    }
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut grid: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(data_text).collect())
+        .collect();
+    for merge in merges {
+        let (top, left) = merge.start;
+        let (bottom, _) = merge.end;
+        let (Some(r0), Some(c)) = (top.checked_sub(row0), left.checked_sub(col0)) else {
+            continue;
+        };
+        let value = grid
+            .get(r0 as usize)
+            .and_then(|row| row.get(c as usize))
+            .cloned()
+            .unwrap_or_default();
+        for r in r0..=bottom.saturating_sub(row0) {
+            if let Some(cell) = grid.get_mut(r as usize).and_then(|row| row.get_mut(c as usize)) {
+                *cell = value.clone();
+            }
+        }
+    }
+    let rows = grid
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| RawRow {
+            number: row0 as usize + i + 1,
+            cells: cells.iter().map(|c| clean_cell(c)).collect(),
+        })
+        .collect();
+    Ok(RawTable {
+        label: name.to_string(),
+        rows,
+    })
+}
+
+fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
+    let docx = docx_rs::read_docx(bytes)
+        .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
+    let mut rows = Vec::new();
+    for child in &docx.document.children {
+        if let docx_rs::DocumentChild::Table(table) = child {
+            append_docx_table(table, &mut rows);
+        }
+    }
+    if rows.is_empty() {
+        return Err(Problem::file(ProblemKind::NoTable));
+    }
+    Ok(RawTable {
+        label: "DOCX".into(),
+        rows,
+    })
+}
+
+/// Appends a Word table's rows. Grid columns are tracked so a `vMerge` continuation takes the
+/// text of the cell above it and a `gridSpan` cell fills the columns it spans.
+fn append_docx_table(table: &docx_rs::Table, rows: &mut Vec<RawRow>) {
+    let mut above: Vec<String> = Vec::new();
+    for row_child in &table.rows {
+        let docx_rs::TableChild::TableRow(row) = row_child;
+        let mut cells: Vec<String> = Vec::new();
+        for cell_child in &row.cells {
+            let docx_rs::TableRowChild::TableCell(cell) = cell_child;
+            let (span, merge) = cell_layout(cell);
+            let column = cells.len();
+            let text = if merge.as_deref() == Some("continue") {
+                above.get(column).cloned().unwrap_or_default()
+            } else {
+                clean_cell(&cell_text(cell))
+            };
+            cells.push(text);
+            cells.extend(std::iter::repeat_n(String::new(), span.saturating_sub(1)));
+        }
+        above = cells.clone();
+        rows.push(RawRow {
+            number: rows.len() + 1,
+            cells,
+        });
+    }
+}
+
+/// docx-rs keeps cell properties private but serialises them; read span and merge from there.
+fn cell_layout(cell: &docx_rs::TableCell) -> (usize, Option<String>) {
+    let property = serde_json::to_value(&cell.property).unwrap_or_default();
+    let span = property
+        .get("gridSpan")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(1, |s| s.max(1) as usize);
+    let merge = property
+        .get("verticalMerge")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
+    (span, merge)
+}
+
+fn cell_text(cell: &docx_rs::TableCell) -> String {
+    let mut lines = Vec::new();
+    for content in &cell.children {
+        match content {
+            docx_rs::TableCellContent::Paragraph(p) => lines.push(paragraph_text(p)),
+            docx_rs::TableCellContent::Table(inner) => {
+                let mut inner_rows = Vec::new();
+                append_docx_table(inner, &mut inner_rows);
+                lines.extend(inner_rows.into_iter().map(|r| r.cells.join(" ")));
+            }
+            _ => {}
+        }
+    }
+    lines.join("\n")
+}
+
+fn paragraph_text(paragraph: &docx_rs::Paragraph) -> String {
+    let mut text = String::new();
+    for child in &paragraph.children {
+        match child {
+            docx_rs::ParagraphChild::Run(run) => run_text(run, &mut text),
+            docx_rs::ParagraphChild::Hyperlink(link) => {
+                for c in &link.children {
+                    if let docx_rs::ParagraphChild::Run(run) = c {
+                        run_text(run, &mut text);
+                    }
+                }
+            }
+            docx_rs::ParagraphChild::Insert(insert) => {
+                for c in &insert.children {
+                    if let docx_rs::InsertChild::Run(run) = c {
+                        run_text(run, &mut text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+fn run_text(run: &docx_rs::Run, out: &mut String) {
+    for child in &run.children {
+        match child {
+            docx_rs::RunChild::Text(t) => out.push_str(&t.text),
+            docx_rs::RunChild::Tab(_) => out.push(' '),
+            docx_rs::RunChild::Break(_) | docx_rs::RunChild::CarriageReturn(_) => out.push('\n'),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! # dondoc — chasing a province's governance-improvement plan
+//!
+//! ## Layout
+//! - [`config`]: the one typed configuration (file `config/dondoc.toml`, then `DONDOC_…` env).
+//! - [`clock`]: the injected notion of "now", so deadline logic is testable on any date.
+//! - [`domain`]: plain types and rules (units, plans, tasks, the reporting calendar,
+//!   timeframes, text normalisation). No I/O.
+//! - [`store`]: SQLite and Postgres behind one [`store::Store`]; dialect differences live in
+//!   `store/sqlite.rs` and `store/postgres.rs`.
+//! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
+//! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
+//! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod import;
+pub mod messages;
+pub mod store;

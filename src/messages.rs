@@ -1,0 +1,336 @@
+//! Every sentence a person reads, Vietnamese first, English second. Code elsewhere builds a
+//! [`Text`] and renders it in the configured [`Lang`].
+
+use serde::Deserialize;
+
+use crate::domain::{AssignmentStatus, ReportOwers};
+use crate::import::{Column, Problem, ProblemKind, UnitColumn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// Everything dondoc says, with its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text<'a> {
+    Problem(&'a Problem),
+    /// "N lỗi, không ghi gì vào cơ sở dữ liệu."
+    NothingWritten { problems: usize },
+    UnitsSaved { created: usize, updated: usize, unchanged: usize },
+    DryRunUnits { units: usize },
+    PlanRead { tasks: usize, assignments: usize, table: &'a str, header_row: usize },
+    DryRunNothingWritten,
+    PlanExists { code: &'a str },
+    PlanSaved { code: &'a str, added: usize, kept: usize, retired: usize },
+    PlanNotFound { code: &'a str },
+    UnitNotFound { code: &'a str },
+    DeadlineChanged { key: &'a str, before: Option<String>, after: String },
+    Status(AssignmentStatus),
+    OwedBy(ReportOwers),
+    ColumnName(Column),
+    UnitColumnName(UnitColumn),
+    Label(Label),
+    Serving,
+}
+
+/// Field labels of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Plan,
+    Year,
+    Scope,
+    Calendar,
+    Target,
+    Lead,
+    Implementing,
+    Timeframe,
+    Due,
+    Output,
+    Units,
+    Tasks,
+    NoDimension,
+    Owing,
+}
+
+impl Text<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        match self {
+            Text::Problem(p) => {
+                let body = problem_vi(&p.kind);
+                match p.row {
+                    Some(row) => format!("Dòng {row}: {body}"),
+                    None => body,
+                }
+            }
+            Text::NothingWritten { problems } => {
+                format!("{problems} lỗi. Không ghi gì vào cơ sở dữ liệu; sửa tệp rồi nhập lại.")
+            }
+            Text::UnitsSaved { created, updated, unchanged } => format!(
+                "Đã lưu danh mục đơn vị: {created} thêm mới, {updated} cập nhật, {unchanged} không đổi."
+            ),
+            Text::DryRunUnits { units } => {
+                format!("Chạy thử: {units} đơn vị đọc được, không ghi gì.")
+            }
+            Text::PlanRead { tasks, assignments, table, header_row } => format!(
+                "Đọc được {tasks} nhiệm vụ, {assignments} lượt giao cho đơn vị thực hiện (bảng {table}, dòng tiêu đề {header_row})."
+            ),
+            Text::DryRunNothingWritten => "Chạy thử: không ghi gì vào cơ sở dữ liệu.".into(),
+            Text::PlanExists { code } => format!(
+                "Kế hoạch {code} đã có. Thêm --replace để thay thế (giữ lịch sử báo cáo của các nhiệm vụ còn lại)."
+            ),
+            Text::PlanSaved { code, added, kept, retired } => format!(
+                "Đã lưu kế hoạch {code}: {added} nhiệm vụ mới, {kept} giữ nguyên lịch sử, {retired} nhiệm vụ thôi theo dõi."
+            ),
+            Text::PlanNotFound { code } => format!("Không có kế hoạch {code}."),
+            Text::UnitNotFound { code } => format!("Không có đơn vị mã {code} trong danh mục."),
+            Text::DeadlineChanged { key, before, after } => match before {
+                Some(before) => format!("{key}: {before} → {after}"),
+                None => format!("{key}: thêm kỳ báo cáo mới, hạn {after}"),
+            },
+            Text::Status(s) => match s {
+                AssignmentStatus::NotStarted => "chưa báo cáo",
+                AssignmentStatus::InProgress => "đang thực hiện",
+                AssignmentStatus::Done => "đã hoàn thành",
+                AssignmentStatus::Blocked => "vướng mắc",
+            }
+            .into(),
+            Text::OwedBy(o) => match o {
+                ReportOwers::ImplementingUnits => "mọi đơn vị thực hiện",
+                ReportOwers::Communes => "UBND cấp xã",
+            }
+            .into(),
+            Text::ColumnName(c) => column_vi(*c).into(),
+            Text::UnitColumnName(c) => unit_column_vi(*c).into(),
+            Text::Label(l) => match l {
+                Label::Plan => "Kế hoạch",
+                Label::Year => "năm",
+                Label::Scope => "phạm vi",
+                Label::Calendar => "Lịch báo cáo",
+                Label::Target => "Chỉ tiêu",
+                Label::Lead => "Chủ trì theo dõi",
+                Label::Implementing => "Đơn vị thực hiện",
+                Label::Timeframe => "Thời gian",
+                Label::Due => "hạn",
+                Label::Output => "Kết quả",
+                Label::Units => "đơn vị",
+                Label::Tasks => "nhiệm vụ",
+                Label::NoDimension => "(chưa có nội dung)",
+                Label::Owing => "phải nộp",
+            }
+            .into(),
+            Text::Serving => "dondoc đang chạy: cơ sở dữ liệu sẵn sàng. Nhấn Ctrl-C để dừng.".into(),
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            Text::Problem(p) => {
+                let body = problem_en(&p.kind);
+                match p.row {
+                    Some(row) => format!("Row {row}: {body}"),
+                    None => body,
+                }
+            }
+            Text::NothingWritten { problems } => {
+                format!("{problems} problem(s). Nothing was written; fix the file and import again.")
+            }
+            Text::UnitsSaved { created, updated, unchanged } => format!(
+                "Unit registry saved: {created} new, {updated} updated, {unchanged} unchanged."
+            ),
+            Text::DryRunUnits { units } => format!("Dry run: {units} units read, nothing written."),
+            Text::PlanRead { tasks, assignments, table, header_row } => format!(
+                "Read {tasks} tasks, {assignments} assignments to implementing units (table {table}, header row {header_row})."
+            ),
+            Text::DryRunNothingWritten => "Dry run: nothing was written to the database.".into(),
+            Text::PlanExists { code } => format!(
+                "Plan {code} already exists. Add --replace to replace it (the history of tasks that remain is kept)."
+            ),
+            Text::PlanSaved { code, added, kept, retired } => format!(
+                "Plan {code} saved: {added} new tasks, {kept} kept with their history, {retired} retired."
+            ),
+            Text::PlanNotFound { code } => format!("No plan {code}."),
+            Text::UnitNotFound { code } => format!("No unit with code {code} in the registry."),
+            Text::DeadlineChanged { key, before, after } => match before {
+                Some(before) => format!("{key}: {before} → {after}"),
+                None => format!("{key}: new reporting period, due {after}"),
+            },
+            Text::Status(s) => match s {
+                AssignmentStatus::NotStarted => "not reported",
+                AssignmentStatus::InProgress => "in progress",
+                AssignmentStatus::Done => "done",
+                AssignmentStatus::Blocked => "blocked",
+            }
+            .into(),
+            Text::OwedBy(o) => match o {
+                ReportOwers::ImplementingUnits => "every implementing unit",
+                ReportOwers::Communes => "commune People's Committees",
+            }
+            .into(),
+            Text::ColumnName(c) => column_en(*c).into(),
+            Text::UnitColumnName(c) => unit_column_en(*c).into(),
+            Text::Label(l) => match l {
+                Label::Plan => "Plan",
+                Label::Year => "year",
+                Label::Scope => "scope",
+                Label::Calendar => "Reporting calendar",
+                Label::Target => "Target",
+                Label::Lead => "Lead",
+                Label::Implementing => "Implementing units",
+                Label::Timeframe => "Timeframe",
+                Label::Due => "due",
+                Label::Output => "Output",
+                Label::Units => "units",
+                Label::Tasks => "tasks",
+                Label::NoDimension => "(no dimension)",
+                Label::Owing => "owed by",
+            }
+            .into(),
+            Text::Serving => "dondoc is running: the database is ready. Press Ctrl-C to stop.".into(),
+        }
+    }
+}
+
+fn column_vi(c: Column) -> &'static str {
+    match c {
+        Column::Number => "TT",
+        Column::Criterion => "Chỉ số nội dung/Tiêu chí thành phần",
+        Column::Task => "Nhiệm vụ trọng tâm",
+        Column::Target => "Chỉ tiêu",
+        Column::Lead => "Đơn vị chủ trì theo dõi",
+        Column::Implementing => "Đơn vị thực hiện",
+        Column::Timeframe => "Thời gian thực hiện",
+        Column::Output => "Kết quả thực hiện",
+    }
+}
+
+fn column_en(c: Column) -> &'static str {
+    match c {
+        Column::Number => "number",
+        Column::Criterion => "criterion",
+        Column::Task => "task",
+        Column::Target => "target",
+        Column::Lead => "lead unit",
+        Column::Implementing => "implementing units",
+        Column::Timeframe => "timeframe",
+        Column::Output => "expected output",
+    }
+}
+
+fn unit_column_vi(c: UnitColumn) -> &'static str {
+    match c {
+        UnitColumn::Code => "mã (code)",
+        UnitColumn::Name => "tên (name)",
+        UnitColumn::Kind => "loại (kind)",
+        UnitColumn::Parent => "mã cấp trên (parent_code)",
+        UnitColumn::Aliases => "tên khác (aliases)",
+    }
+}
+
+fn unit_column_en(c: UnitColumn) -> &'static str {
+    match c {
+        UnitColumn::Code => "code",
+        UnitColumn::Name => "name",
+        UnitColumn::Kind => "kind",
+        UnitColumn::Parent => "parent_code",
+        UnitColumn::Aliases => "aliases",
+    }
+}
+
+fn list<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
+    items.iter().map(|c| format!("\"{}\"", name(*c))).collect::<Vec<_>>().join(", ")
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn problem_vi(kind: &ProblemKind) -> String {
+    match kind {
+        ProblemKind::Unreadable(reason) => format!("không đọc được tệp ({reason})"),
+        ProblemKind::TooLarge { bytes, limit } => format!(
+            "tệp quá lớn ({}, giới hạn {}; đổi import.max_file_bytes nếu cần)",
+            mib(*bytes),
+            mib(*limit)
+        ),
+        ProblemKind::TooManyCells { cells } => format!("bảng quá lớn ({cells} ô)"),
+        ProblemKind::EmptyFile => "tệp rỗng".into(),
+        ProblemKind::NotUtf8 { line } => format!(
+            "tệp không phải UTF-8 (lỗi mã hóa ở dòng {line}); hãy lưu lại dạng \"CSV UTF-8\" hoặc XLSX"
+        ),
+        ProblemKind::Unsupported(what) => format!("chưa đọc được định dạng {what}; hãy lưu lại dạng DOCX, XLSX hoặc CSV"),
+        ProblemKind::NoTable => "tệp không có bảng nào".into(),
+        ProblemKind::NoHeader => "không tìm thấy dòng tiêu đề của bảng (các cột như \"Nhiệm vụ trọng tâm\", \"Đơn vị thực hiện\")".into(),
+        ProblemKind::MissingPlanColumns(cols) => format!("thiếu cột bắt buộc {}", list(cols, column_vi)),
+        ProblemKind::MissingUnitColumns(cols) => format!("thiếu cột bắt buộc {}", list(cols, unit_column_vi)),
+        ProblemKind::UnknownUnit { column, text } => format!(
+            "cột \"{}\": không tìm thấy đơn vị \"{text}\" trong danh mục (thêm tên khác bằng dondoc units import)",
+            column_vi(*column)
+        ),
+        ProblemKind::EmptyGroup { column, text } => format!(
+            "cột \"{}\": nhóm \"{text}\" không có đơn vị nào thuộc phạm vi kế hoạch",
+            column_vi(*column)
+        ),
+        ProblemKind::NoUnits => "nhiệm vụ không có đơn vị chủ trì lẫn đơn vị thực hiện".into(),
+        ProblemKind::NoTaskText => "dòng không có nội dung nhiệm vụ".into(),
+        ProblemKind::ScopeNotFound(code) => format!("không có đơn vị phạm vi {code} trong danh mục"),
+        ProblemKind::MissingValue(col) => format!("thiếu {}", unit_column_vi(*col)),
+        ProblemKind::BadUnitCode(code) => format!("mã đơn vị \"{code}\" không hợp lệ (không được có dấu cách)"),
+        ProblemKind::BadUnitKind(kind) => format!(
+            "loại đơn vị \"{kind}\" không hợp lệ (province, department, district, commune, coordinating_office, hotline, other)"
+        ),
+        ProblemKind::UnknownParent(code) => format!("không có đơn vị cấp trên mã \"{code}\""),
+        ProblemKind::DuplicateCode { code, first_row } => format!("mã \"{code}\" trùng với dòng {first_row}"),
+        ProblemKind::ParentCycle(code) => format!("đơn vị \"{code}\" nằm trong vòng lặp cấp trên"),
+    }
+}
+
+fn problem_en(kind: &ProblemKind) -> String {
+    match kind {
+        ProblemKind::Unreadable(reason) => format!("cannot read the file ({reason})"),
+        ProblemKind::TooLarge { bytes, limit } => format!(
+            "file too large ({}, limit {}; raise import.max_file_bytes if needed)",
+            mib(*bytes),
+            mib(*limit)
+        ),
+        ProblemKind::TooManyCells { cells } => format!("table too large ({cells} cells)"),
+        ProblemKind::EmptyFile => "empty file".into(),
+        ProblemKind::NotUtf8 { line } => format!(
+            "the file is not UTF-8 (bad encoding at line {line}); save it as \"CSV UTF-8\" or XLSX"
+        ),
+        ProblemKind::Unsupported(what) => format!("{what} is not supported; save as DOCX, XLSX or CSV"),
+        ProblemKind::NoTable => "the file holds no table".into(),
+        ProblemKind::NoHeader => "no header row found (columns such as \"Nhiệm vụ trọng tâm\", \"Đơn vị thực hiện\")".into(),
+        ProblemKind::MissingPlanColumns(cols) => format!("required column(s) missing: {}", list(cols, column_en)),
+        ProblemKind::MissingUnitColumns(cols) => format!("required column(s) missing: {}", list(cols, unit_column_en)),
+        ProblemKind::UnknownUnit { column, text } => format!(
+            "{} column: unit \"{text}\" is not in the registry (add it as an alias with dondoc units import)",
+            column_en(*column)
+        ),
+        ProblemKind::EmptyGroup { column, text } => format!(
+            "{} column: group \"{text}\" has no unit under the plan's scope",
+            column_en(*column)
+        ),
+        ProblemKind::NoUnits => "the task has neither a lead nor an implementing unit".into(),
+        ProblemKind::NoTaskText => "the row has no task text".into(),
+        ProblemKind::ScopeNotFound(code) => format!("scope unit {code} is not in the registry"),
+        ProblemKind::MissingValue(col) => format!("{} is missing", unit_column_en(*col)),
+        ProblemKind::BadUnitCode(code) => format!("invalid unit code \"{code}\" (no spaces allowed)"),
+        ProblemKind::BadUnitKind(kind) => format!(
+            "invalid unit kind \"{kind}\" (province, department, district, commune, coordinating_office, hotline, other)"
+        ),
+        ProblemKind::UnknownParent(code) => format!("no parent unit with code \"{code}\""),
+        ProblemKind::DuplicateCode { code, first_row } => format!("code \"{code}\" repeats row {first_row}"),
+        ProblemKind::ParentCycle(code) => format!("unit \"{code}\" is its own ancestor"),
+    }
+}

@@ -1,0 +1,273 @@
+//! Storage: one [`Store`] over SQLite and Postgres.
+//!
+//! Both backends accept the same SQL here (`$1` placeholders, `ON CONFLICT`, `RETURNING`), so
+//! each method is written once and [`with_pool!`] compiles its body against each driver.
+//! What differs — connecting, pragmas, schemas, migrations — lives in `sqlite.rs` and
+//! `postgres.rs`. Every write happens in a transaction together with its audit-log rows.
+
+mod plans;
+mod postgres;
+mod sqlite;
+mod units;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use secrecy::ExposeSecret;
+use sqlx::{PgPool, SqlitePool};
+
+use crate::clock::Clock;
+use crate::config::DatabaseConfig;
+use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
+
+pub use plans::{PlanSaved, SaveMode};
+pub use units::UnitsSaved;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("{what} {key:?} not found")]
+    NotFound { what: &'static str, key: String },
+    #[error("plan {0:?} already exists")]
+    PlanExists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of whichever backend is in use.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Appends one audit-log row on `$conn` (a transaction's connection).
+macro_rules! audit {
+    ($conn:expr, $at:expr, $actor:expr, $action:expr, $entity:expr, $key:expr, $detail:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($at)
+        .bind($actor.as_str())
+        .bind($action)
+        .bind($entity)
+        .bind($key)
+        .bind($detail.to_string())
+        .execute($conn)
+        .await?
+    };
+}
+pub(crate) use audit;
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    clock: Arc<dyn Clock>,
+}
+
+/// A unit as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitBrief {
+    pub id: i64,
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub year: i32,
+    pub scope: UnitCode,
+    pub source: String,
+    pub imported_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSummary {
+    pub plan: Plan,
+    pub task_count: i64,
+    pub assignment_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentView {
+    pub id: i64,
+    pub unit: UnitBrief,
+    pub status: AssignmentStatus,
+}
+
+/// A live (not retired) task with its lead and implementing units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskView {
+    pub id: i64,
+    pub position: i64,
+    pub source_row: i64,
+    pub code: Option<String>,
+    pub dimension_code: Option<String>,
+    pub dimension: Option<String>,
+    pub criterion: Option<String>,
+    pub text: String,
+    pub target: String,
+    pub timeframe: String,
+    pub due_date: Option<NaiveDate>,
+    pub expected_output: String,
+    pub leads: Vec<UnitBrief>,
+    pub assignments: Vec<AssignmentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPeriod {
+    pub id: i64,
+    pub key: PeriodKey,
+    pub label: String,
+    pub due_date: NaiveDate,
+    pub owed_by: ReportOwers,
+}
+
+/// What a `plan deadlines --set` changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDateChange {
+    pub key: PeriodKey,
+    pub before: Option<NaiveDate>,
+    pub after: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusUpdate {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub status: AssignmentStatus,
+    pub note: String,
+    pub person_id: Option<i64>,
+    pub reported_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub detail: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_key: String,
+    detail: String,
+}
+
+impl Store {
+    /// Connects to `config.url` (backend chosen by its scheme) and applies pending migrations.
+    pub async fn connect(
+        config: &DatabaseConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store, StoreError> {
+        let url = config.url.expose_secret();
+        let pool = if url.starts_with("sqlite:") {
+            Pool::Sqlite(sqlite::connect(config).await?)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Pool::Postgres(postgres::connect(config).await?)
+        } else {
+            return Err(StoreError::UnsupportedUrl(config.redacted_url()));
+        };
+        tracing::info!(database = %config.redacted_url(), "database ready, migrations applied");
+        Ok(Store { pool, clock })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+
+    /// The newest audit entries first.
+    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        const SQL: &str = "SELECT id, at, actor, action, entity, entity_key, detail \
+                           FROM audit_log ORDER BY id DESC LIMIT $1";
+        let rows: Vec<AuditRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(limit).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                entity: r.entity,
+                entity_key: r.entity_key,
+                detail: r.detail,
+            })
+            .collect())
+    }
+
+    /// Tries to change an audit entry; the database refuses. Exposed so the contract tests
+    /// can prove the log is append-only on each backend.
+    pub async fn try_rewrite_audit_entry(&self, id: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE audit_log SET actor = 'tampered' WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}
+
+pub(crate) fn parse_code(raw: String) -> Result<UnitCode, StoreError> {
+    UnitCode::parse(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) fn parse_kind(raw: &str) -> Result<UnitKind, StoreError> {
+    raw.parse().map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) fn parse_status(raw: &str) -> Result<AssignmentStatus, StoreError> {
+    raw.parse().map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
+}

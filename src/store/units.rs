@@ -1,0 +1,290 @@
+//! Units, their names and aliases, and the people in them.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::json;
+
+use super::{audit, parse_code, parse_kind, with_pool, Store, StoreError, UnitBrief};
+use crate::domain::text::match_key;
+use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
+use crate::domain::{Actor, PersonRole, UnitCode};
+
+/// What `upsert_units` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnitsSaved {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    parent_code: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NameRow {
+    unit_id: i64,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    unit_code: String,
+    full_name: String,
+    role: String,
+    telegram_chat_id: Option<i64>,
+    phone: Option<String>,
+}
+
+const LIST_UNITS: &str = "SELECT u.id, u.code, u.name, u.kind, p.code AS parent_code \
+                          FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.id";
+const LIST_ALIASES: &str = "SELECT unit_id, name FROM unit_names WHERE is_alias ORDER BY unit_id, name";
+
+/// The distinct spellings of a unit: its name first, then its aliases, one per match key.
+fn spellings(unit: &NewUnit) -> Vec<(String, String, bool)> {
+    let mut seen = HashSet::new();
+    std::iter::once((unit.name.as_str(), false))
+        .chain(unit.aliases.iter().map(|a| (a.as_str(), true)))
+        .filter_map(|(text, is_alias)| {
+            let key = match_key(text);
+            (!key.is_empty() && seen.insert(key.clone()))
+                .then(|| (text.trim().to_string(), key, is_alias))
+        })
+        .collect()
+}
+
+fn same_unit(stored: &Unit, new: &NewUnit) -> bool {
+    let mut stored_aliases = stored.aliases.clone();
+    let mut new_aliases: Vec<String> = spellings(new)
+        .into_iter()
+        .filter(|(_, _, is_alias)| *is_alias)
+        .map(|(text, _, _)| text)
+        .collect();
+    stored_aliases.sort();
+    new_aliases.sort();
+    stored.name == new.name
+        && stored.kind == new.kind
+        && stored.parent == new.parent
+        && stored_aliases == new_aliases
+}
+
+impl Store {
+    /// Every unit with its parent code and aliases, in registry order.
+    pub async fn list_units(&self) -> Result<Vec<Unit>, StoreError> {
+        let (rows, names): (Vec<UnitRow>, Vec<NameRow>) = with_pool!(self, pool => {
+            (
+                sqlx::query_as(LIST_UNITS).fetch_all(pool).await?,
+                sqlx::query_as(LIST_ALIASES).fetch_all(pool).await?,
+            )
+        });
+        let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+        for n in names {
+            aliases.entry(n.unit_id).or_default().push(n.name);
+        }
+        rows.into_iter()
+            .map(|r| {
+                Ok(Unit {
+                    id: r.id,
+                    code: parse_code(r.code)?,
+                    name: r.name,
+                    kind: parse_kind(&r.kind)?,
+                    parent: r.parent_code.map(parse_code).transpose()?,
+                    aliases: aliases.remove(&r.id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn unit(&self, code: &UnitCode) -> Result<Option<UnitBrief>, StoreError> {
+        const SQL: &str = "SELECT id, code, name, kind, NULL AS parent_code FROM units WHERE code = $1";
+        let row: Option<UnitRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(code.as_str()).fetch_optional(pool).await?
+        });
+        row.map(|r| {
+            Ok(UnitBrief {
+                id: r.id,
+                code: parse_code(r.code)?,
+                name: r.name,
+                kind: parse_kind(&r.kind)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves units by code: new codes are inserted, known ones updated in place, never
+    /// duplicated. All or nothing; one audit row per unit that changed. Parents may come
+    /// later in `units` than their children.
+    pub async fn upsert_units(
+        &self,
+        units: &[NewUnit],
+        actor: &Actor,
+    ) -> Result<UnitsSaved, StoreError> {
+        let now = self.now();
+        let existing: HashMap<UnitCode, Unit> = self
+            .list_units()
+            .await?
+            .into_iter()
+            .map(|u| (u.code.clone(), u))
+            .collect();
+        let mut saved = UnitsSaved::default();
+        let changed: Vec<&NewUnit> = units
+            .iter()
+            .filter(|u| match existing.get(&u.code) {
+                Some(stored) if same_unit(stored, u) => {
+                    saved.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    saved.updated += 1;
+                    true
+                }
+                None => {
+                    saved.created += 1;
+                    true
+                }
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(saved);
+        }
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut ids: HashMap<&str, i64> = HashMap::new();
+            for unit in &changed {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO units (code, name, kind, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $4) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+                     updated_at = excluded.updated_at RETURNING id",
+                )
+                .bind(unit.code.as_str())
+                .bind(&unit.name)
+                .bind(unit.kind.as_str())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.insert(unit.code.as_str(), id);
+                sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (text, key, is_alias) in spellings(unit) {
+                    sqlx::query(
+                        "INSERT INTO unit_names (unit_id, name, name_key, is_alias) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(text)
+                    .bind(key)
+                    .bind(is_alias)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            // Parents second, so a parent may be defined after its child in the file.
+            for unit in &changed {
+                let parent_id = match &unit.parent {
+                    None => None,
+                    Some(parent) => Some(match ids.get(parent.as_str()) {
+                        Some(id) => *id,
+                        None => existing.get(parent).map(|p| p.id).ok_or_else(|| {
+                            StoreError::Invalid(format!(
+                                "unit {}: parent {} does not exist",
+                                unit.code, parent
+                            ))
+                        })?,
+                    }),
+                };
+                sqlx::query("UPDATE units SET parent_id = $1 WHERE code = $2")
+                    .bind(parent_id)
+                    .bind(unit.code.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                let action = if existing.contains_key(&unit.code) { "unit.update" } else { "unit.create" };
+                let detail = json!({
+                    "name": unit.name,
+                    "kind": unit.kind.as_str(),
+                    "parent": unit.parent.as_ref().map(UnitCode::as_str),
+                    "aliases": unit.aliases,
+                    "before": existing.get(&unit.code).map(|u| json!({
+                        "name": u.name, "kind": u.kind.as_str(),
+                        "parent": u.parent.as_ref().map(UnitCode::as_str), "aliases": u.aliases,
+                    })),
+                });
+                audit!(&mut *tx, now, actor, action, "unit", unit.code.as_str(), detail);
+            }
+            tx.commit().await?;
+        });
+        Ok(saved)
+    }
+
+    pub async fn add_person(
+        &self,
+        person: &NewPerson,
+        actor: &Actor,
+    ) -> Result<Person, StoreError> {
+        let now = self.now();
+        let unit = self
+            .unit(&person.unit)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "unit",
+                key: person.unit.to_string(),
+            })?;
+        let id: i64 = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO people (unit_id, full_name, role, telegram_chat_id, phone, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(unit.id)
+            .bind(&person.full_name)
+            .bind(person.role.as_str())
+            .bind(person.telegram_chat_id)
+            .bind(&person.phone)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = json!({ "unit": person.unit.as_str(), "name": person.full_name, "role": person.role.as_str() });
+            audit!(&mut *tx, now, actor, "person.create", "person", id.to_string(), detail);
+            tx.commit().await?;
+            id
+        });
+        Ok(Person {
+            id,
+            unit: person.unit.clone(),
+            full_name: person.full_name.clone(),
+            role: person.role,
+            telegram_chat_id: person.telegram_chat_id,
+            phone: person.phone.clone(),
+        })
+    }
+
+    pub async fn people_in_unit(&self, code: &UnitCode) -> Result<Vec<Person>, StoreError> {
+        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_chat_id, p.phone \
+                           FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = $1 ORDER BY p.id";
+        let rows: Vec<PersonRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(code.as_str()).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(Person {
+                    id: r.id,
+                    unit: parse_code(r.unit_code)?,
+                    full_name: r.full_name,
+                    role: r
+                        .role
+                        .parse::<PersonRole>()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    telegram_chat_id: r.telegram_chat_id,
+                    phone: r.phone,
+                })
+            })
+            .collect()
+    }
+}
