@@ -20,6 +20,14 @@ use crate::import::{self, Problem, UnitDirectory};
 use crate::messages::{Label, Lang, Text};
 use crate::store::{SaveMode, Store, StoreError, TaskView};
 
+/// `println!` that stays quiet when the reader went away (`dondoc plan show X | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "dondoc", version, about = "Chases a province's PAPI improvement plan over Telegram")]
 pub struct Cli {
@@ -108,7 +116,7 @@ pub async fn run() -> ExitCode {
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("{e:#}");
+            esay!("{e:#}");
             return ExitCode::FAILURE;
         }
     };
@@ -117,7 +125,7 @@ pub async fn run() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
-            eprintln!("{e:#}");
+            esay!("{e:#}");
             ExitCode::FAILURE
         }
     }
@@ -181,9 +189,9 @@ impl Output {
 
     fn problems(&self, problems: &[Problem]) {
         for problem in problems {
-            eprintln!("{}", self.text(Text::Problem(problem)));
+            esay!("{}", self.text(Text::Problem(problem)));
         }
-        eprintln!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
+        esay!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
     }
 }
 
@@ -213,13 +221,13 @@ async fn import_units(
     if dry_run {
         for unit in &units {
             let parent = unit.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            println!("{}\t{}\t{}\t{}\t{}", unit.code, unit.kind, unit.name, parent, unit.aliases.join(" | "));
+            say!("{}\t{}\t{}\t{}\t{}", unit.code, unit.kind, unit.name, parent, unit.aliases.join(" | "));
         }
-        println!("{}", out.text(Text::DryRunUnits { units: units.len() }));
+        say!("{}", out.text(Text::DryRunUnits { units: units.len() }));
         return Ok(ExitCode::SUCCESS);
     }
     let saved = store.upsert_units(&units, actor).await?;
-    println!(
+    say!(
         "{}",
         out.text(Text::UnitsSaved { created: saved.created, updated: saved.updated, unchanged: saved.unchanged })
     );
@@ -231,12 +239,12 @@ async fn list_units(store: &Store, tree: bool) -> anyhow::Result<ExitCode> {
     if !tree {
         for u in &units {
             let parent = u.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            println!("{}\t{}\t{}\t{}\t{}", u.code, u.kind, u.name, parent, u.aliases.join(" | "));
+            say!("{}\t{}\t{}\t{}\t{}", u.code, u.kind, u.name, parent, u.aliases.join(" | "));
         }
         return Ok(ExitCode::SUCCESS);
     }
     for line in unit_tree_lines(&units) {
-        println!("{line}");
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -275,7 +283,7 @@ async fn import_plan(
     let year = PlanYear::new(args.year)?;
     let scope = UnitCode::parse(&args.scope)?;
     if !args.replace && !args.dry_run && store.plan(&code).await?.is_some() {
-        eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+        esay!("{}", out.text(Text::PlanExists { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     }
     let directory = match UnitDirectory::new(store.list_units().await?, &scope) {
@@ -296,7 +304,7 @@ async fn import_plan(
         out.problems(&reading.problems);
         return Ok(ExitCode::FAILURE);
     }
-    println!(
+    say!(
         "{}",
         out.text(Text::PlanRead {
             tasks: reading.tasks.len(),
@@ -306,7 +314,7 @@ async fn import_plan(
         })
     );
     if args.dry_run {
-        println!("{}", out.text(Text::DryRunNothingWritten));
+        say!("{}", out.text(Text::DryRunNothingWritten));
         return Ok(ExitCode::SUCCESS);
     }
     let plan = NewPlan {
@@ -321,7 +329,7 @@ async fn import_plan(
     let mode = if args.replace { SaveMode::Replace } else { SaveMode::CreateOnly };
     match store.save_plan(&plan, &periods, mode, actor).await {
         Ok(saved) => {
-            println!(
+            say!(
                 "{}",
                 out.text(Text::PlanSaved {
                     code: code.as_str(),
@@ -333,7 +341,7 @@ async fn import_plan(
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::PlanExists(_)) => {
-            eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+            esay!("{}", out.text(Text::PlanExists { code: code.as_str() }));
             Ok(ExitCode::FAILURE)
         }
         Err(e) => Err(e.into()),
@@ -355,27 +363,27 @@ fn print_new_task(out: &Output, task: &crate::domain::plan::NewTask) {
         .as_ref()
         .map(|d| format!("{} {}", d.code, d.title))
         .unwrap_or_else(|| out.label(Label::NoDimension));
-    println!(
+    say!(
         "[{}] {} {} — {}",
         task.source_row,
         task.code.as_deref().unwrap_or("·"),
         ellipsize(&dimension, 40),
         ellipsize(&task.text, 90)
     );
-    println!("    {}: {}", out.label(Label::Lead), unit_names(task.lead_units.iter().map(|u| u.name.as_str())));
-    println!(
+    say!("    {}: {}", out.label(Label::Lead), unit_names(task.lead_units.iter().map(|u| u.name.as_str())));
+    say!(
         "    {}: {}",
         out.label(Label::Implementing),
         unit_names(task.implementing_units.iter().map(|u| u.name.as_str()))
     );
     let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
-    println!("    {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+    say!("    {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
 }
 
 async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
     for summary in store.list_plans().await? {
         let p = &summary.plan;
-        println!(
+        say!(
             "{}\t{}\t{}\t{} tasks\t{} assignments\t{}",
             p.code, p.year, p.scope, summary.task_count, summary.assignment_count, p.title
         );
@@ -386,10 +394,10 @@ async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
 async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        esay!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     };
-    println!(
+    say!(
         "{} {} — {} ({} {}, {} {})",
         out.label(Label::Plan),
         plan.code,
@@ -405,39 +413,39 @@ async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<Ex
     for task in &tasks {
         let dimension = task.dimension.clone().unwrap_or_else(|| out.label(Label::NoDimension));
         if current_dimension.as_ref() != Some(&dimension) {
-            println!("\n{} {}", task.dimension_code.as_deref().unwrap_or(""), dimension);
+            say!("\n{} {}", task.dimension_code.as_deref().unwrap_or(""), dimension);
             current_dimension = Some(dimension);
         }
         print_task(out, task);
     }
-    println!("\n{} {}", tasks.len(), out.label(Label::Tasks));
+    say!("\n{} {}", tasks.len(), out.label(Label::Tasks));
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_task(out: &Output, task: &TaskView) {
     let criterion = task.criterion.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
-    println!("  {}{} {}", task.code.as_deref().unwrap_or("·"), criterion, ellipsize(&task.text, 120));
+    say!("  {}{} {}", task.code.as_deref().unwrap_or("·"), criterion, ellipsize(&task.text, 120));
     if !task.target.is_empty() {
-        println!("      {}: {}", out.label(Label::Target), ellipsize(&task.target, 100));
+        say!("      {}: {}", out.label(Label::Target), ellipsize(&task.target, 100));
     }
-    println!("      {}: {}", out.label(Label::Lead), unit_names(task.leads.iter().map(|u| u.name.as_str())));
-    println!(
+    say!("      {}: {}", out.label(Label::Lead), unit_names(task.leads.iter().map(|u| u.name.as_str())));
+    say!(
         "      {}: {}",
         out.label(Label::Implementing),
         unit_names(task.assignments.iter().map(|a| a.unit.name.as_str()))
     );
     let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
-    println!("      {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+    say!("      {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
     if !task.expected_output.is_empty() {
-        println!("      {}: {}", out.label(Label::Output), ellipsize(&task.expected_output, 100));
+        say!("      {}: {}", out.label(Label::Output), ellipsize(&task.expected_output, 100));
     }
 }
 
 async fn print_calendar(store: &Store, out: &Output, plan_id: i64) -> anyhow::Result<()> {
-    println!("{}:", out.label(Label::Calendar));
+    say!("{}:", out.label(Label::Calendar));
     for period in store.reporting_periods(plan_id).await? {
         let owing = store.units_owing(plan_id, &period).await?.len();
-        println!(
+        say!(
             "  {}  {:<14} {}  ({}: {}, {} {})",
             period.due_date.format("%d/%m/%Y"),
             period.key,
@@ -461,7 +469,7 @@ async fn deadlines(
 ) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        esay!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     };
     let mut edits = Vec::new();
@@ -477,7 +485,7 @@ async fn deadlines(
     }
     if !edits.is_empty() {
         for change in store.set_due_dates(plan.id, &edits, actor).await? {
-            println!(
+            say!(
                 "{}",
                 out.text(Text::DeadlineChanged {
                     key: change.key.as_str(),
