@@ -116,7 +116,7 @@ pub async fn run() -> ExitCode {
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            esay!("{e:#}");
+            eprintln!("{e:#}");
             return ExitCode::FAILURE;
         }
     };
@@ -125,7 +125,7 @@ pub async fn run() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
-            esay!("{e:#}");
+            eprintln!("{e:#}");
             ExitCode::FAILURE
         }
     }
@@ -189,9 +189,9 @@ impl Output {
 
     fn problems(&self, problems: &[Problem]) {
         for problem in problems {
-            esay!("{}", self.text(Text::Problem(problem)));
+            eprintln!("{}", self.text(Text::Problem(problem)));
         }
-        esay!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
+        eprintln!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
     }
 }
 
@@ -283,7 +283,7 @@ async fn import_plan(
     let year = PlanYear::new(args.year)?;
     let scope = UnitCode::parse(&args.scope)?;
     if !args.replace && !args.dry_run && store.plan(&code).await?.is_some() {
-        esay!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+        eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     }
     let directory = match UnitDirectory::new(store.list_units().await?, &scope) {
@@ -341,7 +341,7 @@ async fn import_plan(
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::PlanExists(_)) => {
-            esay!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+            eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
             Ok(ExitCode::FAILURE)
         }
         Err(e) => Err(e.into()),
@@ -394,7 +394,7 @@ async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
 async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        esay!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     };
     say!(
@@ -469,7 +469,7 @@ async fn deadlines(
 ) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        esay!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
         return Ok(ExitCode::FAILURE);
     };
     let mut edits = Vec::new();
