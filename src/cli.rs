@@ -29,7 +29,11 @@ macro_rules! say {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "dondoc", version, about = "Chases a province's PAPI improvement plan over Telegram")]
+#[command(
+    name = "dondoc",
+    version,
+    about = "Chases a province's PAPI improvement plan over Telegram"
+)]
 pub struct Cli {
     /// Configuration file [default: config/dondoc.toml when it exists]
     #[arg(long, global = true, env = "DONDOC_CONFIG")]
@@ -154,7 +158,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     let store = Store::connect(&config.database, Arc::new(SystemClock))
         .await
         .with_context(|| format!("cannot open database {}", config.database.redacted_url()))?;
-    let out = Output { lang: config.province.language };
+    let out = Output {
+        lang: config.province.language,
+    };
     let actor = cli_actor();
     let result = match command {
         Command::Serve => serve(&store, &out).await,
@@ -163,7 +169,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
             import_units(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
-        Command::Plan(PlanCommand::Import(args)) => import_plan(&store, config, &out, &args, &actor).await,
+        Command::Plan(PlanCommand::Import(args)) => {
+            import_plan(&store, config, &out, &args, &actor).await
+        }
         Command::Plan(PlanCommand::List) => list_plans(&store).await,
         Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
         Command::Plan(PlanCommand::Deadlines { code, set, file }) => {
@@ -191,13 +199,20 @@ impl Output {
         for problem in problems {
             eprintln!("{}", self.text(Text::Problem(problem)));
         }
-        eprintln!("{}", self.text(Text::NothingWritten { problems: problems.len() }));
+        eprintln!(
+            "{}",
+            self.text(Text::NothingWritten {
+                problems: problems.len()
+            })
+        );
     }
 }
 
 async fn serve(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
     tracing::info!(backend = ?store.backend(), "{}", out.text(Text::Serving));
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     tracing::info!("stopping");
     Ok(ExitCode::SUCCESS)
 }
@@ -221,7 +236,14 @@ async fn import_units(
     if dry_run {
         for unit in &units {
             let parent = unit.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            say!("{}\t{}\t{}\t{}\t{}", unit.code, unit.kind, unit.name, parent, unit.aliases.join(" | "));
+            say!(
+                "{}\t{}\t{}\t{}\t{}",
+                unit.code,
+                unit.kind,
+                unit.name,
+                parent,
+                unit.aliases.join(" | ")
+            );
         }
         say!("{}", out.text(Text::DryRunUnits { units: units.len() }));
         return Ok(ExitCode::SUCCESS);
@@ -229,7 +251,11 @@ async fn import_units(
     let saved = store.upsert_units(&units, actor).await?;
     say!(
         "{}",
-        out.text(Text::UnitsSaved { created: saved.created, updated: saved.updated, unchanged: saved.unchanged })
+        out.text(Text::UnitsSaved {
+            created: saved.created,
+            updated: saved.updated,
+            unchanged: saved.unchanged
+        })
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -239,7 +265,14 @@ async fn list_units(store: &Store, tree: bool) -> anyhow::Result<ExitCode> {
     if !tree {
         for u in &units {
             let parent = u.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            say!("{}\t{}\t{}\t{}\t{}", u.code, u.kind, u.name, parent, u.aliases.join(" | "));
+            say!(
+                "{}\t{}\t{}\t{}\t{}",
+                u.code,
+                u.kind,
+                u.name,
+                parent,
+                u.aliases.join(" | ")
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -264,8 +297,18 @@ pub fn unit_tree_lines(units: &[Unit]) -> Vec<String> {
         if !visited.insert(&unit.code) {
             continue;
         }
-        lines.push(format!("{}{} [{}] {}", "  ".repeat(depth), unit.name, unit.kind, unit.code));
-        for child in units.iter().rev().filter(|c| c.parent.as_ref() == Some(&unit.code)) {
+        lines.push(format!(
+            "{}{} [{}] {}",
+            "  ".repeat(depth),
+            unit.name,
+            unit.kind,
+            unit.code
+        ));
+        for child in units
+            .iter()
+            .rev()
+            .filter(|c| c.parent.as_ref() == Some(&unit.code))
+        {
             stack.push((child, depth + 1));
         }
     }
@@ -283,7 +326,12 @@ async fn import_plan(
     let year = PlanYear::new(args.year)?;
     let scope = UnitCode::parse(&args.scope)?;
     if !args.replace && !args.dry_run && store.plan(&code).await?.is_some() {
-        eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+        eprintln!(
+            "{}",
+            out.text(Text::PlanExists {
+                code: code.as_str()
+            })
+        );
         return Ok(ExitCode::FAILURE);
     }
     let directory = match UnitDirectory::new(store.list_units().await?, &scope) {
@@ -294,7 +342,11 @@ async fn import_plan(
         }
     };
     let reading = import::read_plan(&args.file, &directory, year, config.import.max_file_bytes);
-    let assignments: usize = reading.tasks.iter().map(|t| t.implementing_units.len()).sum();
+    let assignments: usize = reading
+        .tasks
+        .iter()
+        .map(|t| t.implementing_units.len())
+        .sum();
     if args.dry_run {
         for task in &reading.tasks {
             print_new_task(out, task);
@@ -326,7 +378,11 @@ async fn import_plan(
         tasks: reading.tasks,
     };
     let periods = periods_for_year(&config.calendar.periods, year.value());
-    let mode = if args.replace { SaveMode::Replace } else { SaveMode::CreateOnly };
+    let mode = if args.replace {
+        SaveMode::Replace
+    } else {
+        SaveMode::CreateOnly
+    };
     match store.save_plan(&plan, &periods, mode, actor).await {
         Ok(saved) => {
             say!(
@@ -341,7 +397,12 @@ async fn import_plan(
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::PlanExists(_)) => {
-            eprintln!("{}", out.text(Text::PlanExists { code: code.as_str() }));
+            eprintln!(
+                "{}",
+                out.text(Text::PlanExists {
+                    code: code.as_str()
+                })
+            );
             Ok(ExitCode::FAILURE)
         }
         Err(e) => Err(e.into()),
@@ -370,14 +431,26 @@ fn print_new_task(out: &Output, task: &crate::domain::plan::NewTask) {
         ellipsize(&dimension, 40),
         ellipsize(&task.text, 90)
     );
-    say!("    {}: {}", out.label(Label::Lead), unit_names(task.lead_units.iter().map(|u| u.name.as_str())));
+    say!(
+        "    {}: {}",
+        out.label(Label::Lead),
+        unit_names(task.lead_units.iter().map(|u| u.name.as_str()))
+    );
     say!(
         "    {}: {}",
         out.label(Label::Implementing),
         unit_names(task.implementing_units.iter().map(|u| u.name.as_str()))
     );
-    let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
-    say!("    {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+    let due = task
+        .due_date
+        .map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y")))
+        .unwrap_or_default();
+    say!(
+        "    {}: {}{}",
+        out.label(Label::Timeframe),
+        task.timeframe,
+        due
+    );
 }
 
 async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
@@ -385,7 +458,12 @@ async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
         let p = &summary.plan;
         say!(
             "{}\t{}\t{}\t{} tasks\t{} assignments\t{}",
-            p.code, p.year, p.scope, summary.task_count, summary.assignment_count, p.title
+            p.code,
+            p.year,
+            p.scope,
+            summary.task_count,
+            summary.assignment_count,
+            p.title
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -394,7 +472,12 @@ async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
 async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        eprintln!(
+            "{}",
+            out.text(Text::PlanNotFound {
+                code: code.as_str()
+            })
+        );
         return Ok(ExitCode::FAILURE);
     };
     say!(
@@ -411,9 +494,16 @@ async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<Ex
     let tasks = store.plan_tasks(plan.id).await?;
     let mut current_dimension: Option<String> = None;
     for task in &tasks {
-        let dimension = task.dimension.clone().unwrap_or_else(|| out.label(Label::NoDimension));
+        let dimension = task
+            .dimension
+            .clone()
+            .unwrap_or_else(|| out.label(Label::NoDimension));
         if current_dimension.as_ref() != Some(&dimension) {
-            say!("\n{} {}", task.dimension_code.as_deref().unwrap_or(""), dimension);
+            say!(
+                "\n{} {}",
+                task.dimension_code.as_deref().unwrap_or(""),
+                dimension
+            );
             current_dimension = Some(dimension);
         }
         print_task(out, task);
@@ -423,21 +513,50 @@ async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<Ex
 }
 
 fn print_task(out: &Output, task: &TaskView) {
-    let criterion = task.criterion.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
-    say!("  {}{} {}", task.code.as_deref().unwrap_or("·"), criterion, ellipsize(&task.text, 120));
+    let criterion = task
+        .criterion
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    say!(
+        "  {}{} {}",
+        task.code.as_deref().unwrap_or("·"),
+        criterion,
+        ellipsize(&task.text, 120)
+    );
     if !task.target.is_empty() {
-        say!("      {}: {}", out.label(Label::Target), ellipsize(&task.target, 100));
+        say!(
+            "      {}: {}",
+            out.label(Label::Target),
+            ellipsize(&task.target, 100)
+        );
     }
-    say!("      {}: {}", out.label(Label::Lead), unit_names(task.leads.iter().map(|u| u.name.as_str())));
+    say!(
+        "      {}: {}",
+        out.label(Label::Lead),
+        unit_names(task.leads.iter().map(|u| u.name.as_str()))
+    );
     say!(
         "      {}: {}",
         out.label(Label::Implementing),
         unit_names(task.assignments.iter().map(|a| a.unit.name.as_str()))
     );
-    let due = task.due_date.map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y"))).unwrap_or_default();
-    say!("      {}: {}{}", out.label(Label::Timeframe), task.timeframe, due);
+    let due = task
+        .due_date
+        .map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y")))
+        .unwrap_or_default();
+    say!(
+        "      {}: {}{}",
+        out.label(Label::Timeframe),
+        task.timeframe,
+        due
+    );
     if !task.expected_output.is_empty() {
-        say!("      {}: {}", out.label(Label::Output), ellipsize(&task.expected_output, 100));
+        say!(
+            "      {}: {}",
+            out.label(Label::Output),
+            ellipsize(&task.expected_output, 100)
+        );
     }
 }
 
@@ -469,12 +588,18 @@ async fn deadlines(
 ) -> anyhow::Result<ExitCode> {
     let code = PlanCode::parse(code)?;
     let Some(plan) = store.plan(&code).await? else {
-        eprintln!("{}", out.text(Text::PlanNotFound { code: code.as_str() }));
+        eprintln!(
+            "{}",
+            out.text(Text::PlanNotFound {
+                code: code.as_str()
+            })
+        );
         return Ok(ExitCode::FAILURE);
     };
     let mut edits = Vec::new();
     if let Some(file) = file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
         edits.extend(
             DueDateEdit::parse_file(&text)
                 .map_err(|(line, e)| anyhow::anyhow!("{}:{line}: {e}", file.display()))?,

@@ -19,16 +19,44 @@ pub enum Lang {
 pub enum Text<'a> {
     Problem(&'a Problem),
     /// "N lỗi, không ghi gì vào cơ sở dữ liệu."
-    NothingWritten { problems: usize },
-    UnitsSaved { created: usize, updated: usize, unchanged: usize },
-    DryRunUnits { units: usize },
-    PlanRead { tasks: usize, assignments: usize, table: &'a str, header_row: usize },
+    NothingWritten {
+        problems: usize,
+    },
+    UnitsSaved {
+        created: usize,
+        updated: usize,
+        unchanged: usize,
+    },
+    DryRunUnits {
+        units: usize,
+    },
+    PlanRead {
+        tasks: usize,
+        assignments: usize,
+        table: &'a str,
+        header_row: usize,
+    },
     DryRunNothingWritten,
-    PlanExists { code: &'a str },
-    PlanSaved { code: &'a str, added: usize, kept: usize, retired: usize },
-    PlanNotFound { code: &'a str },
-    UnitNotFound { code: &'a str },
-    DeadlineChanged { key: &'a str, before: Option<String>, after: String },
+    PlanExists {
+        code: &'a str,
+    },
+    PlanSaved {
+        code: &'a str,
+        added: usize,
+        kept: usize,
+        retired: usize,
+    },
+    PlanNotFound {
+        code: &'a str,
+    },
+    UnitNotFound {
+        code: &'a str,
+    },
+    DeadlineChanged {
+        key: &'a str,
+        before: Option<String>,
+        after: String,
+    },
     Status(AssignmentStatus),
     OwedBy(ReportOwers),
     ColumnName(Column),
@@ -248,7 +276,11 @@ fn unit_column_en(c: UnitColumn) -> &'static str {
 }
 
 fn list<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> String {
-    items.iter().map(|c| format!("\"{}\"", name(*c))).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|c| format!("\"{}\"", name(*c)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn mib(bytes: u64) -> String {

@@ -160,9 +160,27 @@ pub fn default_templates() -> Vec<PeriodTemplate> {
             ReportOwers::Communes,
         ),
         template("q1", "Báo cáo quý I", 3, 10, ReportOwers::ImplementingUnits),
-        template("h1", "Báo cáo 6 tháng", 6, 10, ReportOwers::ImplementingUnits),
-        template("q3", "Báo cáo quý III", 9, 10, ReportOwers::ImplementingUnits),
-        template("annual", "Báo cáo năm", 11, 15, ReportOwers::ImplementingUnits),
+        template(
+            "h1",
+            "Báo cáo 6 tháng",
+            6,
+            10,
+            ReportOwers::ImplementingUnits,
+        ),
+        template(
+            "q3",
+            "Báo cáo quý III",
+            9,
+            10,
+            ReportOwers::ImplementingUnits,
+        ),
+        template(
+            "annual",
+            "Báo cáo năm",
+            11,
+            15,
+            ReportOwers::ImplementingUnits,
+        ),
     ]
 }
 

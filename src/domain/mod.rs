@@ -6,7 +6,7 @@ pub mod text;
 pub mod timeframe;
 pub mod unit;
 
-pub use calendar::{PeriodKey, PeriodTemplate, ReportingPeriod, ReportOwers};
+pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
 pub use unit::{PersonRole, UnitCode, UnitKind};
 

@@ -63,10 +63,9 @@ fn strip_html(raw: &str) -> String {
         match after.find('>') {
             Some(end) if looks_like_tag(&after[..end]) => {
                 let tag = after[..end].trim_start_matches('/').to_ascii_lowercase();
-                if ["p", "br", "li", "div"]
-                    .iter()
-                    .any(|t| tag == *t || tag.starts_with(&format!("{t} ")) || tag == format!("{t}/"))
-                {
+                if ["p", "br", "li", "div"].iter().any(|t| {
+                    tag == *t || tag.starts_with(&format!("{t} ")) || tag == format!("{t}/")
+                }) {
                     out.push('\n');
                 }
                 rest = &after[end + 1..];
@@ -114,7 +113,10 @@ mod tests {
     fn keys_ignore_case_diacritics_and_punctuation() {
         assert_eq!(match_key("UBND các xã, Phường."), "ubnd cac xa phuong");
         assert_eq!(match_key("Đài PT&TH tỉnh"), match_key("Đài PT-TH  tỉnh"));
-        assert_eq!(match_key("Phòng Văn hóa – Thông tin"), "phong van hoa thong tin");
+        assert_eq!(
+            match_key("Phòng Văn hóa – Thông tin"),
+            "phong van hoa thong tin"
+        );
         assert_eq!(match_key("  "), "");
     }
 
@@ -124,7 +126,10 @@ mod tests {
             clean_cell("<ul style=\"list-style-type: none\"> - Một  việc <p>- Hai</p>"),
             "- Một việc\n- Hai"
         );
-        assert_eq!(clean_cell("Cơ sở (<i>giao thông</i>)"), "Cơ sở (giao thông)");
+        assert_eq!(
+            clean_cell("Cơ sở (<i>giao thông</i>)"),
+            "Cơ sở (giao thông)"
+        );
         assert_eq!(clean_cell("a < b > c"), "a < b > c");
     }
 }

@@ -60,7 +60,10 @@ fn slash_numbers(chars: &[char], start: usize) -> (Vec<u32>, usize) {
         }
         let number: String = chars[begin..i].iter().collect();
         parts.push(number.parse().unwrap_or(0));
-        if parts.len() < 3 && i + 1 < chars.len() && chars[i] == '/' && chars[i + 1].is_ascii_digit()
+        if parts.len() < 3
+            && i + 1 < chars.len()
+            && chars[i] == '/'
+            && chars[i + 1].is_ascii_digit()
         {
             i += 1;
         } else {
@@ -106,9 +109,9 @@ fn quarter(words: &[&str], plan_year: i32) -> Option<NaiveDate> {
 
 /// "6 tháng đầu năm 2023" → 30/6, "6 tháng cuối năm 2023" → 31/12.
 fn half_year(words: &[&str], plan_year: i32) -> Option<NaiveDate> {
-    let at = words
-        .windows(3)
-        .position(|w| matches!(w[0], "6" | "06") && w[1] == "thang" && matches!(w[2], "dau" | "cuoi"))?;
+    let at = words.windows(3).position(|w| {
+        matches!(w[0], "6" | "06") && w[1] == "thang" && matches!(w[2], "dau" | "cuoi")
+    })?;
     let year = year_after(words, at + 3).unwrap_or(plan_year);
     let month = if words[at + 2] == "dau" { 6 } else { 12 };
     last_day_of_month(year, month)
@@ -117,7 +120,11 @@ fn half_year(words: &[&str], plan_year: i32) -> Option<NaiveDate> {
 /// "Tháng 12", "Tháng 12 hàng năm", "Tháng 6/2023": the month's last day.
 fn month(words: &[&str], plan_year: i32) -> Option<NaiveDate> {
     let at = words.iter().position(|w| *w == "thang")?;
-    let month: u32 = words.get(at + 1)?.parse().ok().filter(|m| (1..=12).contains(m))?;
+    let month: u32 = words
+        .get(at + 1)?
+        .parse()
+        .ok()
+        .filter(|m| (1..=12).contains(m))?;
     let year = year_after(words, at + 2).unwrap_or(plan_year);
     last_day_of_month(year, month)
 }
@@ -147,7 +154,10 @@ mod tests {
         assert_eq!(due_date("6 tháng cuối năm 2023", 2023), d(2023, 12, 31));
         assert_eq!(due_date("6 tháng đầu năm 2024", 2023), d(2024, 6, 30));
         assert_eq!(due_date("Trong năm 2023", 2023), d(2023, 12, 31));
-        assert_eq!(due_date("Hoàn thành trước 30/11/2023", 2023), d(2023, 11, 30));
+        assert_eq!(
+            due_date("Hoàn thành trước 30/11/2023", 2023),
+            d(2023, 11, 30)
+        );
         assert_eq!(due_date("trước ngày 30/6", 2023), d(2023, 6, 30));
         assert_eq!(due_date("Tháng 2/2024", 2023), d(2024, 2, 29));
     }

@@ -90,7 +90,10 @@ impl FromStr for UnitKind {
                 UnitKind::District
             }
             "commune" | "xa" | "phuong" | "thi tran" | "cap xa" => UnitKind::Commune,
-            "coordinating office" | "coordinating_office" | "noi vu" | "so noi vu"
+            "coordinating office"
+            | "coordinating_office"
+            | "noi vu"
+            | "so noi vu"
             | "phong noi vu" => UnitKind::CoordinatingOffice,
             "hotline" | "tong dai" | "duong day nong" => UnitKind::Hotline,
             "other" | "khac" => UnitKind::Other,

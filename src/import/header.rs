@@ -158,7 +158,10 @@ mod tests {
     fn seed_header_variants() {
         assert_eq!(classify("STT"), Some(Column::Number));
         assert_eq!(classify("TT"), Some(Column::Number));
-        assert_eq!(classify("Chỉ số nội dung/ Tiêu chí thành phần"), Some(Column::Criterion));
+        assert_eq!(
+            classify("Chỉ số nội dung/ Tiêu chí thành phần"),
+            Some(Column::Criterion)
+        );
         assert_eq!(classify("Nhiệm vụ trọng tâm"), Some(Column::Task));
         assert_eq!(classify("Chỉ tiêu"), Some(Column::Target));
         assert_eq!(classify("Đơn vị Chủ trì theo dõi"), Some(Column::Lead));

@@ -38,10 +38,17 @@ impl Problem {
 pub enum ProblemKind {
     /// The file could not be opened or parsed (the reason is the library's).
     Unreadable(String),
-    TooLarge { bytes: u64, limit: u64 },
-    TooManyCells { cells: usize },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
+    TooManyCells {
+        cells: usize,
+    },
     EmptyFile,
-    NotUtf8 { line: usize },
+    NotUtf8 {
+        line: usize,
+    },
     /// A format we do not read, such as Word 97-2003.
     Unsupported(String),
     /// Nothing in the file looks like a table.
@@ -51,9 +58,15 @@ pub enum ProblemKind {
     /// The header row lacks required columns (their Vietnamese names).
     MissingPlanColumns(Vec<Column>),
     MissingUnitColumns(Vec<UnitColumn>),
-    UnknownUnit { column: Column, text: String },
+    UnknownUnit {
+        column: Column,
+        text: String,
+    },
     /// A group ("UBND cấp huyện") with no unit of its kind under the plan's scope.
-    EmptyGroup { column: Column, text: String },
+    EmptyGroup {
+        column: Column,
+        text: String,
+    },
     /// A task with neither a lead nor an implementing unit.
     NoUnits,
     NoTaskText,
@@ -62,6 +75,9 @@ pub enum ProblemKind {
     BadUnitCode(String),
     BadUnitKind(String),
     UnknownParent(String),
-    DuplicateCode { code: String, first_row: usize },
+    DuplicateCode {
+        code: String,
+        first_row: usize,
+    },
     ParentCycle(String),
 }

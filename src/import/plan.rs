@@ -84,9 +84,17 @@ pub fn read_plan_tables(
             }
             // Keep the most telling problem: a partial header beats "no header".
             Err(p) => {
-                let better = matches!(p.kind, ProblemKind::MissingPlanColumns(_))
-                    || first_problem.is_none();
-                if better && !matches!(first_problem, Some(Problem { kind: ProblemKind::MissingPlanColumns(_), .. })) {
+                let better =
+                    matches!(p.kind, ProblemKind::MissingPlanColumns(_)) || first_problem.is_none();
+                if better
+                    && !matches!(
+                        first_problem,
+                        Some(Problem {
+                            kind: ProblemKind::MissingPlanColumns(_),
+                            ..
+                        })
+                    )
+                {
                     first_problem = Some(p);
                 }
             }
@@ -139,9 +147,15 @@ impl<'r> Cells<'r> {
 
     /// Any cell saying who does what by when.
     fn has_work(&self) -> bool {
-        [self.target, self.lead, self.units, self.timeframe, self.output]
-            .iter()
-            .any(|c| !c.is_empty())
+        [
+            self.target,
+            self.lead,
+            self.units,
+            self.timeframe,
+            self.output,
+        ]
+        .iter()
+        .any(|c| !c.is_empty())
     }
 }
 
@@ -153,8 +167,15 @@ fn is_roman(number: &str) -> bool {
 fn heading_title(text: &str) -> String {
     if let Some((label, rest)) = text.split_once(':') {
         let label = match_key(label);
-        if ["chi so", "chi so noi dung", "noi dung", "linh vuc", "tieu chi", "chi so thanh phan"]
-            .contains(&label.as_str())
+        if [
+            "chi so",
+            "chi so noi dung",
+            "noi dung",
+            "linh vuc",
+            "tieu chi",
+            "chi so thanh phan",
+        ]
+        .contains(&label.as_str())
         {
             return rest.trim().to_string();
         }
@@ -164,7 +185,10 @@ fn heading_title(text: &str) -> String {
 
 fn has_heading_label(text: &str) -> bool {
     text.split_once(':').is_some_and(|(label, _)| {
-        matches!(match_key(label).as_str(), "chi so" | "chi so noi dung" | "noi dung" | "linh vuc")
+        matches!(
+            match_key(label).as_str(),
+            "chi so" | "chi so noi dung" | "noi dung" | "linh vuc"
+        )
     })
 }
 
@@ -219,10 +243,15 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
             }
         }
 
-        let heading_text = if cells.criterion.is_empty() { cells.text } else { cells.criterion };
+        let heading_text = if cells.criterion.is_empty() {
+            cells.text
+        } else {
+            cells.criterion
+        };
         let is_heading = !cells.has_work()
             && !heading_text.is_empty()
-            && ((!cells.number.is_empty() && (cells.text.is_empty() || cells.criterion.is_empty()))
+            && ((!cells.number.is_empty()
+                && (cells.text.is_empty() || cells.criterion.is_empty()))
                 || (cells.number.is_empty() && has_heading_label(heading_text)));
         if is_heading {
             let under_roman = dimension.as_ref().is_some_and(|d| is_roman(&d.code));
@@ -245,7 +274,12 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
                 code: Some(cells.number.clone()),
                 dimension: dimension.clone(),
                 // A numbered row with only a criterion names the task by it.
-                text: if cells.text.is_empty() { cells.criterion } else { cells.text }.to_string(),
+                text: if cells.text.is_empty() {
+                    cells.criterion
+                } else {
+                    cells.text
+                }
+                .to_string(),
                 criterion: own_criterion.or_else(|| sub_dimension.clone()),
                 target: cells.target.to_string(),
                 lead: cells.lead.to_string(),
@@ -264,11 +298,19 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
             above => {
                 let inherited = above.map(|t| t.clone()).unwrap_or_default();
                 let inherit = |own: &str, theirs: &str| {
-                    if own.is_empty() { theirs.to_string() } else { own.to_string() }
+                    if own.is_empty() {
+                        theirs.to_string()
+                    } else {
+                        own.to_string()
+                    }
                 };
                 tasks.push(DraftTask {
                     row: row.number,
-                    code: if own_criterion.is_some() { None } else { inherited.code.clone() },
+                    code: if own_criterion.is_some() {
+                        None
+                    } else {
+                        inherited.code.clone()
+                    },
                     dimension: dimension.clone(),
                     criterion: own_criterion.or_else(|| inherited.criterion.clone()),
                     text: cells.text.to_string(),

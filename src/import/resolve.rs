@@ -30,15 +30,24 @@ const GROUPS: &[(&str, &[UnitKind])] = &[
     ("UBND xã, phường", &[UnitKind::Commune]),
     ("UBND các xã, phường, thị trấn", &[UnitKind::Commune]),
     ("UBND xã, phường, thị trấn", &[UnitKind::Commune]),
-    ("Chủ tịch UBND các xã, phường, thị trấn", &[UnitKind::Commune]),
+    (
+        "Chủ tịch UBND các xã, phường, thị trấn",
+        &[UnitKind::Commune],
+    ),
     ("Ủy ban nhân dân các xã, phường", &[UnitKind::Commune]),
-    ("Ủy ban nhân dân các xã, phường, thị trấn", &[UnitKind::Commune]),
+    (
+        "Ủy ban nhân dân các xã, phường, thị trấn",
+        &[UnitKind::Commune],
+    ),
     ("UBND cấp huyện", &[UnitKind::District]),
     ("cấp huyện", &[UnitKind::District]),
     ("UBND các huyện", &[UnitKind::District]),
     ("UBND các huyện, thành phố", &[UnitKind::District]),
     ("UBND các huyện, thị xã, thành phố", &[UnitKind::District]),
-    ("Ủy ban nhân dân các huyện, thành phố", &[UnitKind::District]),
+    (
+        "Ủy ban nhân dân các huyện, thành phố",
+        &[UnitKind::District],
+    ),
     ("Các Sở, Ban, ngành", DEPARTMENTS),
     ("Các Sở, ngành", DEPARTMENTS),
     ("Các Sở, Ban, ngành tỉnh", DEPARTMENTS),
@@ -107,7 +116,10 @@ impl UnitDirectory {
                     continue;
                 }
                 // A registered name overrides a group phrase with the same words.
-                match phrases.entry(key).or_insert_with(|| Target::Units(Vec::new())) {
+                match phrases
+                    .entry(key)
+                    .or_insert_with(|| Target::Units(Vec::new()))
+                {
                     Target::Units(list) => {
                         if !list.contains(&i) {
                             list.push(i);
@@ -248,7 +260,11 @@ fn descendants(units: &[Unit], root: usize) -> HashSet<usize> {
     let mut found = HashSet::from([root]);
     let mut stack = vec![root];
     while let Some(i) = stack.pop() {
-        for &child in children.get(&units[i].code).map(Vec::as_slice).unwrap_or(&[]) {
+        for &child in children
+            .get(&units[i].code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             if found.insert(child) {
                 stack.push(child);
             }
@@ -261,7 +277,14 @@ fn descendants(units: &[Unit], root: usize) -> HashSet<usize> {
 mod tests {
     use super::*;
 
-    fn unit(id: i64, code: &str, name: &str, kind: UnitKind, parent: Option<&str>, aliases: &[&str]) -> Unit {
+    fn unit(
+        id: i64,
+        code: &str,
+        name: &str,
+        kind: UnitKind,
+        parent: Option<&str>,
+        aliases: &[&str],
+    ) -> Unit {
         Unit {
             id,
             code: UnitCode::parse(code).unwrap(),
@@ -275,9 +298,23 @@ mod tests {
     fn directory() -> UnitDirectory {
         let units = vec![
             unit(1, "T", "Tỉnh X", UnitKind::Province, None, &[]),
-            unit(2, "TNMT", "Sở Tài nguyên và Môi trường", UnitKind::Department, Some("T"), &["Sở TN&MT"]),
+            unit(
+                2,
+                "TNMT",
+                "Sở Tài nguyên và Môi trường",
+                UnitKind::Department,
+                Some("T"),
+                &["Sở TN&MT"],
+            ),
             unit(3, "H1", "UBND huyện A", UnitKind::District, Some("T"), &[]),
-            unit(4, "X1", "UBND xã B", UnitKind::Commune, Some("H1"), &["UBND 1 xã"]),
+            unit(
+                4,
+                "X1",
+                "UBND xã B",
+                UnitKind::Commune,
+                Some("H1"),
+                &["UBND 1 xã"],
+            ),
             unit(5, "X2", "UBND phường C", UnitKind::Commune, Some("H1"), &[]),
             unit(6, "OUT", "UBND xã Ngoài", UnitKind::Commune, None, &[]),
         ];
@@ -291,7 +328,10 @@ mod tests {
     #[test]
     fn names_with_va_and_groups_with_commas() {
         let d = directory();
-        let r = d.resolve("Sở Tài nguyên và Môi trường, UBND cấp huyện, cấp xã.", Column::Implementing);
+        let r = d.resolve(
+            "Sở Tài nguyên và Môi trường, UBND cấp huyện, cấp xã.",
+            Column::Implementing,
+        );
         assert_eq!(codes(&r), ["TNMT", "H1", "X1", "X2"]);
         assert!(r.problems.is_empty());
         let r = d.resolve("sở tn-mt; UBND các xã, Phường", Column::Lead);
@@ -306,8 +346,14 @@ mod tests {
         assert_eq!(
             r.problems,
             [
-                ProblemKind::UnknownUnit { column: Column::Lead, text: "UBND cấp".into() },
-                ProblemKind::UnknownUnit { column: Column::Lead, text: "Sở Y tế".into() },
+                ProblemKind::UnknownUnit {
+                    column: Column::Lead,
+                    text: "UBND cấp".into()
+                },
+                ProblemKind::UnknownUnit {
+                    column: Column::Lead,
+                    text: "Sở Y tế".into()
+                },
             ]
         );
     }

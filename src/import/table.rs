@@ -113,7 +113,11 @@ fn read_text(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>, Problem> {
         })
         .collect();
     // Most frequent delimiter first; a .tsv/.csv name wins ties.
-    let preferred = if extension == "tsv" || extension == "txt" { b'\t' } else { b',' };
+    let preferred = if extension == "tsv" || extension == "txt" {
+        b'\t'
+    } else {
+        b','
+    };
     delimiters.sort_by_key(|&(d, n)| (std::cmp::Reverse(n), d != preferred));
     delimiters
         .into_iter()
@@ -127,7 +131,13 @@ fn decode_text(bytes: &[u8]) -> Result<String, Problem> {
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         String::from_utf16(&units).map_err(|_| Problem::file(ProblemKind::NotUtf8 { line: 1 }))
     };
@@ -143,7 +153,11 @@ fn utf8(bytes: &[u8]) -> Result<String, Problem> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(Problem::at(line, ProblemKind::NotUtf8 { line }))
         }
     }
@@ -161,7 +175,9 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<RawTable, Problem> {
             let line = e.position().map_or(0, |p| p.line() as usize);
             Problem::at(line, ProblemKind::Unreadable(e.to_string()))
         })?;
-        let number = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        let number = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
         rows.push(RawRow {
             number,
             cells: record.iter().map(clean_cell).collect(),
@@ -195,7 +211,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(unreadable)?;
-        let merges = workbook.merge_cells_by_sheet_name(&name).map_err(unreadable)?;
+        let merges = workbook
+            .merge_cells_by_sheet_name(&name)
+            .map_err(unreadable)?;
         tables.push(sheet_table(&name, &range, &merges)?);
     }
     Ok(tables)
@@ -204,7 +222,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
 /// XLS (97-2003) and ODS: read without merge information.
 fn read_other_spreadsheet(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
     let unreadable = |e: calamine::Error| Problem::file(ProblemKind::Unreadable(e.to_string()));
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let mut tables = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(unreadable)?;
@@ -241,7 +260,10 @@ fn sheet_table(
             .cloned()
             .unwrap_or_default();
         for r in r0..=bottom.saturating_sub(row0) {
-            if let Some(cell) = grid.get_mut(r as usize).and_then(|row| row.get_mut(c as usize)) {
+            if let Some(cell) = grid
+                .get_mut(r as usize)
+                .and_then(|row| row.get_mut(c as usize))
+            {
                 *cell = value.clone();
             }
         }

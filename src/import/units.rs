@@ -56,19 +56,29 @@ fn find_header(table: &RawTable) -> Result<UnitHeader, Problem> {
             return Ok((index, columns));
         }
         if columns.len() >= 2 && partial.is_none() {
-            partial = Some(Problem::at(row.number, ProblemKind::MissingUnitColumns(missing)));
+            partial = Some(Problem::at(
+                row.number,
+                ProblemKind::MissingUnitColumns(missing),
+            ));
         }
     }
     Err(partial.unwrap_or(Problem::file(ProblemKind::NoHeader)))
 }
 
 /// Reads the registry file; `existing` is the stored registry, where parents may also be.
-pub fn read_units(path: &Path, existing: &[Unit], max_bytes: u64) -> Result<Vec<NewUnit>, Vec<Problem>> {
+pub fn read_units(
+    path: &Path,
+    existing: &[Unit],
+    max_bytes: u64,
+) -> Result<Vec<NewUnit>, Vec<Problem>> {
     let tables = read_tables(path, max_bytes).map_err(|p| vec![p])?;
     read_units_tables(&tables, existing)
 }
 
-pub fn read_units_tables(tables: &[RawTable], existing: &[Unit]) -> Result<Vec<NewUnit>, Vec<Problem>> {
+pub fn read_units_tables(
+    tables: &[RawTable],
+    existing: &[Unit],
+) -> Result<Vec<NewUnit>, Vec<Problem>> {
     let mut first_problem = None;
     for table in tables {
         match find_header(table) {
@@ -80,7 +90,9 @@ pub fn read_units_tables(tables: &[RawTable], existing: &[Unit]) -> Result<Vec<N
             }
         }
     }
-    Err(vec![first_problem.unwrap_or(Problem::file(ProblemKind::NoHeader))])
+    Err(vec![
+        first_problem.unwrap_or(Problem::file(ProblemKind::NoHeader))
+    ])
 }
 
 fn read_rows(
@@ -88,7 +100,13 @@ fn read_rows(
     columns: &HashMap<UnitColumn, usize>,
     existing: &[Unit],
 ) -> Result<Vec<NewUnit>, Vec<Problem>> {
-    let cell = |row: &RawRow, c: UnitColumn| columns.get(&c).map_or("", |&i| row.cell(i)).trim().to_string();
+    let cell = |row: &RawRow, c: UnitColumn| {
+        columns
+            .get(&c)
+            .map_or("", |&i| row.cell(i))
+            .trim()
+            .to_string()
+    };
     let mut problems = Vec::new();
     let mut units: Vec<(usize, NewUnit)> = Vec::new();
     let mut first_row_of: HashMap<UnitCode, usize> = HashMap::new();
@@ -106,7 +124,10 @@ fn read_rows(
             }
         };
         if let Some(&first_row) = first_row_of.get(&code) {
-            bad(ProblemKind::DuplicateCode { code: code.to_string(), first_row });
+            bad(ProblemKind::DuplicateCode {
+                code: code.to_string(),
+                first_row,
+            });
             continue;
         }
         first_row_of.insert(code.clone(), row.number);
@@ -144,7 +165,16 @@ fn read_rows(
             .filter(|a| !a.is_empty())
             .map(str::to_string)
             .collect();
-        units.push((row.number, NewUnit { code, name, kind, parent, aliases }));
+        units.push((
+            row.number,
+            NewUnit {
+                code,
+                name,
+                kind,
+                parent,
+                aliases,
+            },
+        ));
     }
     check_parents(&units, existing, &mut problems);
     if problems.is_empty() {
@@ -157,22 +187,30 @@ fn read_rows(
 
 /// Every parent exists (in the file or the registry) and no unit is its own ancestor.
 fn check_parents(units: &[(usize, NewUnit)], existing: &[Unit], problems: &mut Vec<Problem>) {
-    let mut parent_of: HashMap<&UnitCode, Option<&UnitCode>> =
-        existing.iter().map(|u| (&u.code, u.parent.as_ref())).collect();
+    let mut parent_of: HashMap<&UnitCode, Option<&UnitCode>> = existing
+        .iter()
+        .map(|u| (&u.code, u.parent.as_ref()))
+        .collect();
     for (_, unit) in units {
         parent_of.insert(&unit.code, unit.parent.as_ref());
     }
     for (row, unit) in units {
         let Some(parent) = &unit.parent else { continue };
         if !parent_of.contains_key(parent) {
-            problems.push(Problem::at(*row, ProblemKind::UnknownParent(parent.to_string())));
+            problems.push(Problem::at(
+                *row,
+                ProblemKind::UnknownParent(parent.to_string()),
+            ));
             continue;
         }
         let mut seen = HashSet::from([&unit.code]);
         let mut current = Some(parent);
         while let Some(code) = current {
             if !seen.insert(code) {
-                problems.push(Problem::at(*row, ProblemKind::ParentCycle(unit.code.to_string())));
+                problems.push(Problem::at(
+                    *row,
+                    ProblemKind::ParentCycle(unit.code.to_string()),
+                ));
                 break;
             }
             current = parent_of.get(code).copied().flatten();

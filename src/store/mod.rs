@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use secrecy::ExposeSecret;
 use sqlx::{PgPool, SqlitePool};
 
+
 use crate::clock::Clock;
 use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
@@ -83,6 +84,14 @@ macro_rules! audit {
     };
 }
 pub(crate) use audit;
+
+/// Opening a transaction that will write. SQLite must take the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes can fail at
+/// once with "database is locked" when another writer got there in between.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>;
+}
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -265,9 +274,11 @@ pub(crate) fn parse_code(raw: String) -> Result<UnitCode, StoreError> {
 }
 
 pub(crate) fn parse_kind(raw: &str) -> Result<UnitKind, StoreError> {
-    raw.parse().map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
+    raw.parse()
+        .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
 }
 
 pub(crate) fn parse_status(raw: &str) -> Result<AssignmentStatus, StoreError> {
-    raw.parse().map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
+    raw.parse()
+        .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))
 }

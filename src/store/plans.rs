@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 
-use super::{
+use super::{BeginWrite, 
     audit, parse_code, parse_kind, parse_status, with_pool, AssignmentView, DueDateChange, Plan,
     PlanSummary, StatusUpdate, Store, StoreError, StoredPeriod, TaskView, UnitBrief,
 };
@@ -204,7 +204,7 @@ impl Store {
         let keys = task_identity_keys(&plan.tasks);
         let mut saved = PlanSaved::default();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let scope_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE code = $1")
                 .bind(plan.scope.as_str())
                 .fetch_optional(&mut *tx)
@@ -449,7 +449,8 @@ impl Store {
 
     /// The plan's live tasks in document order, with leads and implementing units.
     pub async fn plan_tasks(&self, plan_id: i64) -> Result<Vec<TaskView>, StoreError> {
-        const TASKS: &str = "SELECT id, position, source_row, code, dimension_code, dimension, criterion, text, \
+        const TASKS: &str =
+            "SELECT id, position, source_row, code, dimension_code, dimension, criterion, text, \
                              target, timeframe, due_date, expected_output FROM tasks \
                              WHERE plan_id = $1 AND retired_at IS NULL ORDER BY position";
         const LEADS: &str = "SELECT l.task_id, l.position AS row_id, NULL AS status, u.id AS unit_id, u.code, u.name, u.kind \
@@ -459,12 +460,11 @@ impl Store {
                                    FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
                                    WHERE t.plan_id = $1 AND t.retired_at IS NULL AND a.retired_at IS NULL \
                                    ORDER BY a.task_id, a.id";
-        let (tasks, leads, assignments): (Vec<TaskRow>, Vec<TaskUnitRow>, Vec<TaskUnitRow>) =
-            with_pool!(self, pool => (
-                sqlx::query_as(TASKS).bind(plan_id).fetch_all(pool).await?,
-                sqlx::query_as(LEADS).bind(plan_id).fetch_all(pool).await?,
-                sqlx::query_as(ASSIGNMENTS).bind(plan_id).fetch_all(pool).await?,
-            ));
+        let (tasks, leads, assignments): (Vec<TaskRow>, Vec<TaskUnitRow>, Vec<TaskUnitRow>) = with_pool!(self, pool => (
+            sqlx::query_as(TASKS).bind(plan_id).fetch_all(pool).await?,
+            sqlx::query_as(LEADS).bind(plan_id).fetch_all(pool).await?,
+            sqlx::query_as(ASSIGNMENTS).bind(plan_id).fetch_all(pool).await?,
+        ));
         let mut leads_by_task: HashMap<i64, Vec<UnitBrief>> = HashMap::new();
         for r in leads {
             leads_by_task
@@ -526,7 +526,7 @@ impl Store {
         let now = self.now();
         let mut changes = Vec::new();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for edit in edits {
                 let before: Option<NaiveDate> = sqlx::query_scalar(
                     "SELECT due_date FROM reporting_periods WHERE plan_id = $1 AND period_key = $2",
@@ -570,7 +570,11 @@ impl Store {
 
     /// The units that owe the report of `period`: every unit implementing a live task, or
     /// only the communes among them, as the period says.
-    pub async fn units_owing(&self, plan_id: i64, period: &StoredPeriod) -> Result<Vec<UnitBrief>, StoreError> {
+    pub async fn units_owing(
+        &self,
+        plan_id: i64,
+        period: &StoredPeriod,
+    ) -> Result<Vec<UnitBrief>, StoreError> {
         let commune_filter = match period.owed_by {
             ReportOwers::ImplementingUnits => "",
             ReportOwers::Communes => " AND u.kind = 'commune'",
@@ -600,7 +604,7 @@ impl Store {
     ) -> Result<StatusUpdate, StoreError> {
         let now = self.now();
         let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2")
                 .bind(status.as_str())
                 .bind(assignment_id)
@@ -637,8 +641,12 @@ impl Store {
     }
 
     /// Every status reply about an assignment, oldest first.
-    pub async fn status_history(&self, assignment_id: i64) -> Result<Vec<StatusUpdate>, StoreError> {
-        const SQL: &str = "SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates \
+    pub async fn status_history(
+        &self,
+        assignment_id: i64,
+    ) -> Result<Vec<StatusUpdate>, StoreError> {
+        const SQL: &str =
+            "SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates \
                            WHERE assignment_id = $1 ORDER BY reported_at, id";
         let rows: Vec<StatusRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(assignment_id).fetch_all(pool).await?

@@ -44,3 +44,11 @@ async fn create_schema(options: &PgConnectOptions, schema: &str) -> Result<(), S
     conn.close().await?;
     Ok(())
 }
+
+impl super::BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}

@@ -25,3 +25,11 @@ pub(super) async fn connect(config: &DatabaseConfig) -> Result<SqlitePool, Store
     sqlx::migrate!("migrations/sqlite").run(&pool).await?;
     Ok(pool)
 }
+
+impl super::BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}

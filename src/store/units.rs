@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use super::{audit, parse_code, parse_kind, with_pool, Store, StoreError, UnitBrief};
+use super::{BeginWrite, audit, parse_code, parse_kind, with_pool, Store, StoreError, UnitBrief};
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
 use crate::domain::{Actor, PersonRole, UnitCode};
@@ -44,7 +44,8 @@ struct PersonRow {
 
 const LIST_UNITS: &str = "SELECT u.id, u.code, u.name, u.kind, p.code AS parent_code \
                           FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.id";
-const LIST_ALIASES: &str = "SELECT unit_id, name FROM unit_names WHERE is_alias ORDER BY unit_id, name";
+const LIST_ALIASES: &str =
+    "SELECT unit_id, name FROM unit_names WHERE is_alias ORDER BY unit_id, name";
 
 /// The distinct spellings of a unit: its name first, then its aliases, one per match key.
 fn spellings(unit: &NewUnit) -> Vec<(String, String, bool)> {
@@ -102,7 +103,8 @@ impl Store {
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<UnitBrief>, StoreError> {
-        const SQL: &str = "SELECT id, code, name, kind, NULL AS parent_code FROM units WHERE code = $1";
+        const SQL: &str =
+            "SELECT id, code, name, kind, NULL AS parent_code FROM units WHERE code = $1";
         let row: Option<UnitRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(code.as_str()).fetch_optional(pool).await?
         });
@@ -154,7 +156,7 @@ impl Store {
             return Ok(saved);
         }
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut ids: HashMap<&str, i64> = HashMap::new();
             for unit in &changed {
                 let id: i64 = sqlx::query_scalar(
@@ -237,7 +239,7 @@ impl Store {
                 key: person.unit.to_string(),
             })?;
         let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO people (unit_id, full_name, role, telegram_chat_id, phone, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -1,0 +1,129 @@
+//! Shared test helpers: a fresh database per test on every backend available.
+//!
+//! SQLite always runs (a real file in a temp directory). Postgres runs when
+//! `DONDOC_TEST_POSTGRES_URL` is set (CI sets it): each test gets its own schema, and an
+//! unreachable server fails the test instead of skipping it.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use dondoc::clock::FixedClock;
+use dondoc::config::{Config, DatabaseConfig};
+use dondoc::domain::Actor;
+use dondoc::store::Store;
+use secrecy::SecretString;
+use sqlx::Connection;
+
+pub const POSTGRES_ENV: &str = "DONDOC_TEST_POSTGRES_URL";
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn actor() -> Actor {
+    Actor::new("test:coordinator")
+}
+
+pub fn clock() -> FixedClock {
+    FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0)
+            .single()
+            .expect("valid"),
+    )
+}
+
+/// One test database; keep it alive for the test, then call [`TestDb::finish`].
+pub struct TestDb {
+    pub name: &'static str,
+    pub config: Config,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::default();
+        config.database.url = SecretString::from(format!(
+            "sqlite://{}",
+            dir.path().join("dondoc.db").display()
+        ));
+        TestDb {
+            name: "sqlite",
+            config,
+            _dir: Some(dir),
+            schema: None,
+        }
+    }
+
+    pub async fn postgres(url: &str) -> TestDb {
+        let schema = format!(
+            "dondoc_t{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            Utc::now().timestamp_subsec_nanos()
+        );
+        let mut config = Config::default();
+        config.database = DatabaseConfig {
+            url: SecretString::from(url.to_string()),
+            postgres_schema: Some(schema.clone()),
+            max_connections: 4,
+            ..DatabaseConfig::default()
+        };
+        TestDb {
+            name: "postgres",
+            config,
+            _dir: None,
+            schema: Some((url.to_string(), schema)),
+        }
+    }
+
+    pub async fn store(&self, clock: FixedClock) -> Store {
+        Store::connect(&self.config.database, Arc::new(clock))
+            .await
+            .unwrap_or_else(|e| panic!("{}: cannot open the test database: {e}", self.name))
+    }
+
+    /// Drops the Postgres schema (SQLite's temp dir goes by itself).
+    pub async fn finish(self) {
+        if let Some((url, schema)) = &self.schema {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(url).await {
+                let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        }
+    }
+}
+
+/// Every backend this run tests: SQLite, plus Postgres when the variable is set.
+pub async fn test_dbs() -> Vec<TestDb> {
+    let mut dbs = vec![TestDb::sqlite().await];
+    if let Ok(url) = std::env::var(POSTGRES_ENV) {
+        dbs.push(TestDb::postgres(&url).await);
+    }
+    dbs
+}
+
+/// Runs `body` against a fresh store on every backend.
+pub async fn on_each_backend<F, Fut>(body: F)
+where
+    F: Fn(Store, FixedClock, &'static str) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for db in test_dbs().await {
+        let clock = clock();
+        let store = db.store(clock.clone()).await;
+        body(store.clone(), clock, db.name).await;
+        store.close().await;
+        db.finish().await;
+    }
+}
