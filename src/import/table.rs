@@ -83,6 +83,14 @@ pub fn tables_from_bytes(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>,
             )));
         }
         read_other_spreadsheet(bytes)?
+    } else if looks_binary(bytes) || ["xlsx", "xlsm", "xls", "ods", "docx"].contains(&extension) {
+        // Not a zip or OLE container, yet named like one, or full of NUL bytes: a picture,
+        // a PDF or a damaged file, but no table.
+        return Err(Problem::file(if extension == "pdf" || bytes.starts_with(b"%PDF") {
+            ProblemKind::Unsupported("PDF".into())
+        } else {
+            ProblemKind::NoTable
+        }));
     } else {
         read_text(bytes, extension)?
     };
@@ -90,6 +98,12 @@ pub fn tables_from_bytes(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>,
         return Err(Problem::file(ProblemKind::NoTable));
     }
     Ok(tables)
+}
+
+/// NUL bytes near the start, outside UTF-16 text (which announces itself with a BOM).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    !utf16 && bytes.iter().take(8192).any(|&b| b == 0)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

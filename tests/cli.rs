@@ -1,0 +1,251 @@
+//! The command line end to end, and every broken input refused without writing anything.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use dondoc::cli::{execute, Command, PlanCommand, PlanImportArgs, UnitsCommand};
+use dondoc::clock::SystemClock;
+use dondoc::config::Config;
+use dondoc::domain::{PlanCode, PlanYear, UnitCode};
+use dondoc::import::{self, ProblemKind, UnitDirectory};
+use dondoc::store::Store;
+use support::{fixture, test_dbs};
+
+fn import_args(file: &Path, code: &str, scope: &str, year: i32) -> PlanImportArgs {
+    PlanImportArgs {
+        file: file.to_path_buf(),
+        code: code.into(),
+        title: "Kế hoạch cải thiện Chỉ số PAPI".into(),
+        year,
+        scope: scope.into(),
+        dry_run: false,
+        replace: false,
+    }
+}
+
+async fn run(config: &Config, command: Command) -> ExitCode {
+    execute(command, config).await.expect("command runs")
+}
+
+async fn open(config: &Config) -> Store {
+    Store::connect(&config.database, Arc::new(SystemClock)).await.expect("store")
+}
+
+async fn import_units(config: &Config, file: PathBuf) -> ExitCode {
+    run(config, Command::Units(UnitsCommand::Import { file, dry_run: false })).await
+}
+
+#[tokio::test]
+async fn import_show_replace_and_deadlines() {
+    for db in test_dbs().await {
+        let config = &db.config;
+        let name = db.name;
+        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+        let store = open(config).await;
+        assert_eq!(store.list_units().await.expect("units").len(), 31, "{name}: no duplicates");
+
+        let mut args = import_args(&fixture("seed004_plan.xlsx"), "HG-PAPI-2023", "HAGIANG", 2023);
+        args.dry_run = true;
+        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::SUCCESS);
+        assert!(store.list_plans().await.expect("plans").is_empty(), "{name}: dry run writes nothing");
+
+        let args = || import_args(&fixture("seed004_plan.docx"), "HG-PAPI-2023", "HAGIANG", 2023);
+        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args()))).await, ExitCode::SUCCESS);
+        let plans = store.list_plans().await.expect("plans");
+        assert_eq!((plans.len(), plans[0].task_count), (1, 40), "{name}");
+
+        // Same code again: refused without --replace …
+        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args()))).await, ExitCode::FAILURE);
+        // … and with it, every task is recognised and kept.
+        let mut replace = import_args(&fixture("seed004_plan.tsv"), "HG-PAPI-2023", "HAGIANG", 2023);
+        replace.replace = true;
+        assert_eq!(run(config, Command::Plan(PlanCommand::Import(replace))).await, ExitCode::SUCCESS);
+        let entries = store.audit_entries(1).await.expect("audit");
+        assert_eq!(entries[0].action, "plan.replace");
+        assert!(entries[0].detail.contains("\"tasks_kept\":40"), "{name}: {}", entries[0].detail);
+
+        let deadlines_file = tempfile::NamedTempFile::new().expect("temp");
+        std::fs::write(deadlines_file.path(), "# Hà Giang 2023\nq1 = 09/03/2023\n").expect("write");
+        let set = Command::Plan(PlanCommand::Deadlines {
+            code: "HG-PAPI-2023".into(),
+            set: vec!["annual=2023-11-14".into()],
+            file: Some(deadlines_file.path().to_path_buf()),
+        });
+        assert_eq!(run(config, set).await, ExitCode::SUCCESS);
+        let plan = store.require_plan(&PlanCode::parse("HG-PAPI-2023").expect("code")).await.expect("plan");
+        let calendar = store.reporting_periods(plan.id).await.expect("calendar");
+        let q1 = calendar.iter().find(|p| p.key.as_str() == "q1").expect("q1");
+        let annual = calendar.iter().find(|p| p.key.as_str() == "annual").expect("annual");
+        assert_eq!((q1.due_date.to_string(), annual.due_date.to_string()), ("2023-03-09".into(), "2023-11-14".into()));
+        let bad = Command::Plan(PlanCommand::Deadlines { code: "HG-PAPI-2023".into(), set: vec!["annual=15/13/2023".into()], file: None });
+        assert!(execute(bad, config).await.is_err(), "{name}: a bad date is an error");
+
+        for command in [
+            Command::Plan(PlanCommand::Show { code: "HG-PAPI-2023".into() }),
+            Command::Plan(PlanCommand::List),
+            Command::Units(UnitsCommand::List { tree: true }),
+            Command::Units(UnitsCommand::List { tree: false }),
+        ] {
+            assert_eq!(run(config, command).await, ExitCode::SUCCESS, "{name}");
+        }
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Show { code: "NOPE".into() })).await,
+            ExitCode::FAILURE
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// A broken input and the problem it must produce.
+struct Broken {
+    name: &'static str,
+    file: PathBuf,
+    expect: fn(&ProblemKind) -> bool,
+}
+
+fn broken_inputs(dir: &Path) -> Vec<Broken> {
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path
+    };
+    let header = "STT,Nhiệm vụ trọng tâm,Chỉ tiêu,Đơn vị chủ trì theo dõi,Đơn vị thực hiện,Thời gian thực hiện\n";
+    let no_table_docx = dir.join("no_table.docx");
+    let file = std::fs::File::create(&no_table_docx).expect("create");
+    docx_rs::Docx::new()
+        .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("Kế hoạch không có bảng")))
+        .build()
+        .pack(file)
+        .expect("docx written");
+    let huge = dir.join("huge.csv");
+    std::fs::File::create(&huge).expect("create").set_len(50 * 1024 * 1024).expect("50 MB");
+    vec![
+        Broken {
+            name: "missing required column",
+            file: write("missing.csv", "STT,Nhiệm vụ trọng tâm,Chỉ tiêu,Đơn vị chủ trì theo dõi,Thời gian thực hiện\n1,Công khai,100%,Phòng Tư pháp,Thường xuyên\n".as_bytes()),
+            expect: |k| matches!(k, ProblemKind::MissingPlanColumns(c) if c == &[import::Column::Implementing]),
+        },
+        Broken {
+            name: "unknown unit",
+            file: write("unknown.csv", format!("{header}1,Công khai,100%,Phòng Tư pháp,UBND các xã phường,Thường xuyên\n2,Đối thoại,,Phòng Tư pháp,Sở Không Có Thật,Quý IV/2023\n").as_bytes()),
+            expect: |k| matches!(k, ProblemKind::UnknownUnit { text, .. } if text == "Sở Không Có Thật"),
+        },
+        Broken { name: "empty file", file: write("empty.csv", b""), expect: |k| *k == ProblemKind::EmptyFile },
+        Broken { name: "blank file", file: write("blank.tsv", b"\n\n  \n"), expect: |k| *k == ProblemKind::EmptyFile },
+        Broken {
+            name: "a picture named .xlsx",
+            file: write("picture.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89"),
+            expect: |k| matches!(k, ProblemKind::NoTable),
+        },
+        Broken {
+            name: "a zip that is no spreadsheet",
+            file: write("broken.xlsx", b"PK\x03\x04xl/workbook.xml garbage"),
+            expect: |k| matches!(k, ProblemKind::Unreadable(_)),
+        },
+        Broken {
+            name: "prose, not a table",
+            file: write("prose.txt", "Kế hoạch cải thiện chỉ số PAPI năm 2023.\nCác cơ quan, đơn vị triển khai thực hiện.\n".as_bytes()),
+            expect: |k| *k == ProblemKind::NoHeader,
+        },
+        Broken { name: "a Word file without a table", file: no_table_docx, expect: |k| *k == ProblemKind::NoTable },
+        Broken {
+            name: "non-UTF-8 CSV (Windows-1258)",
+            file: write("cp1258.csv", b"STT,Nhi\xd2m v\xf2,Ch\xec ti\xeau\n1,C\xf4ng khai,100%\n"),
+            expect: |k| *k == ProblemKind::NotUtf8 { line: 1 },
+        },
+        Broken {
+            name: "a 50 MB file",
+            file: huge,
+            expect: |k| matches!(k, ProblemKind::TooLarge { bytes, .. } if *bytes == 50 * 1024 * 1024),
+        },
+    ]
+}
+
+#[tokio::test]
+async fn broken_plan_files_are_refused_and_nothing_is_written() {
+    for db in test_dbs().await {
+        let config = &db.config;
+        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+        let store = open(config).await;
+        let audit_before = store.audit_entries(1000).await.expect("audit").len();
+        let dir = tempfile::tempdir().expect("dir");
+        let scope = UnitCode::parse("HAGIANG").expect("scope");
+        let directory = UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("directory");
+        for broken in broken_inputs(dir.path()) {
+            let reading = import::read_plan(&broken.file, &directory, PlanYear::new(2023).expect("year"), config.import.max_file_bytes);
+            assert!(
+                reading.problems.iter().any(|p| (broken.expect)(&p.kind)),
+                "{}: {}: {:?}",
+                db.name,
+                broken.name,
+                reading.problems
+            );
+            let args = import_args(&broken.file, "BROKEN", "HAGIANG", 2023);
+            assert_eq!(run(config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::FAILURE, "{}", broken.name);
+        }
+        assert!(store.list_plans().await.expect("plans").is_empty(), "{}: nothing written", db.name);
+        assert_eq!(store.audit_entries(1000).await.expect("audit").len(), audit_before);
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// With the size limit raised, the 50 MB file is read — and refused as no table, calmly.
+#[tokio::test]
+async fn a_50_mb_file_under_a_raised_limit_is_still_refused_calmly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let huge = dir.path().join("huge.tsv");
+    std::fs::File::create(&huge).expect("create").set_len(50 * 1024 * 1024).expect("50 MB");
+    let tables = import::table::read_tables(&huge, 100 * 1024 * 1024);
+    assert!(matches!(tables, Err(p) if p.kind == ProblemKind::EmptyFile || p.kind == ProblemKind::NoTable));
+}
+
+#[tokio::test]
+async fn broken_unit_registries_are_refused_whole() {
+    for db in test_dbs().await {
+        let config = &db.config;
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("units.csv");
+        std::fs::write(
+            &file,
+            "code,name,kind,parent_code,aliases\n\
+             P,Tỉnh Mẫu,province,,\n\
+             S1,Sở A,department,P,\n\
+             S1,Sở B,department,P,\n\
+             X1,Xã C,planet,P,\n\
+             X2,Xã D,commune,NOPE,\n\
+             A,Đơn vị A,other,B,\n\
+             B,Đơn vị B,other,A,\n\
+             ,Không mã,other,P,\n",
+        )
+        .expect("write");
+        let problems = import::read_units(&file, &[], config.import.max_file_bytes).expect_err("refused");
+        let rows: Vec<Option<usize>> = problems.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [Some(4), Some(5), Some(6), Some(7), Some(8), Some(9)], "{problems:?}");
+        assert!(matches!(problems[0].kind, ProblemKind::DuplicateCode { first_row: 3, .. }));
+        assert!(matches!(problems[1].kind, ProblemKind::BadUnitKind(_)));
+        assert!(matches!(problems[2].kind, ProblemKind::UnknownParent(_)));
+        assert!(matches!(problems[3].kind, ProblemKind::ParentCycle(_)));
+        assert_eq!(import_units(config, file).await, ExitCode::FAILURE);
+        let store = open(config).await;
+        assert!(store.list_units().await.expect("units").is_empty(), "{}: nothing written", db.name);
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_scope_that_does_not_exist_is_a_clear_error() {
+    let db = support::TestDb::sqlite().await;
+    assert_eq!(import_units(&db.config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+    let args = import_args(&fixture("seed004_plan.tsv"), "X", "NOWHERE", 2023);
+    assert_eq!(run(&db.config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::FAILURE);
+    let store = open(&db.config).await;
+    assert!(store.list_plans().await.expect("plans").is_empty());
+    let _ = PlanYear::new(2023);
+}

@@ -1,0 +1,260 @@
+//! Importing the plans rebuilt from seeds 001 (Đắk Nông 2020) and 004 (Hà Giang 2023) in
+//! all three formats, on every backend.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use dondoc::domain::plan::NewTask;
+use dondoc::domain::{PlanYear, UnitCode, UnitKind};
+use dondoc::import::{self, Column, PlanReading, ProblemKind, UnitDirectory};
+use dondoc::store::Store;
+use support::{actor, fixture, on_each_backend};
+
+const MAX: u64 = 20 * 1024 * 1024;
+
+async fn registry(store: &Store, file: &str) {
+    let units = import::read_units(&fixture(file), &[], MAX).expect("registry fixture reads");
+    store.upsert_units(&units, &actor()).await.expect("registry saved");
+}
+
+async fn read(store: &Store, scope: &str, year: i32, file: &str) -> PlanReading {
+    let scope = UnitCode::parse(scope).expect("scope");
+    let directory = UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("scope exists");
+    import::read_plan(&fixture(file), &directory, PlanYear::new(year).expect("year"), MAX)
+}
+
+/// Codes of all units of the given kinds in the registry (the registries have one scope).
+async fn kinds(store: &Store, kinds: &[UnitKind]) -> BTreeSet<String> {
+    store
+        .list_units()
+        .await
+        .expect("units")
+        .into_iter()
+        .filter(|u| kinds.contains(&u.kind))
+        .map(|u| u.code.to_string())
+        .collect()
+}
+
+fn set(codes: &[&str]) -> BTreeSet<String> {
+    codes.iter().map(|c| c.to_string()).collect()
+}
+
+fn union(a: &BTreeSet<String>, b: &BTreeSet<String>) -> BTreeSet<String> {
+    a.union(b).cloned().collect()
+}
+
+fn leads(t: &NewTask) -> BTreeSet<String> {
+    t.lead_units.iter().map(|u| u.code.to_string()).collect()
+}
+
+fn implementing(t: &NewTask) -> BTreeSet<String> {
+    t.implementing_units.iter().map(|u| u.code.to_string()).collect()
+}
+
+fn at_row(reading: &PlanReading, row: usize) -> &NewTask {
+    reading
+        .tasks
+        .iter()
+        .find(|t| t.source_row == row)
+        .unwrap_or_else(|| panic!("no task starts at row {row}"))
+}
+
+fn by_code<'a>(reading: &'a PlanReading, dimension: &str, code: &str) -> &'a NewTask {
+    reading
+        .tasks
+        .iter()
+        .find(|t| t.dimension.as_ref().map(|d| d.code.as_str()) == Some(dimension) && t.code.as_deref() == Some(code))
+        .unwrap_or_else(|| panic!("no task {dimension}.{code}"))
+}
+
+fn per_dimension(reading: &PlanReading) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for t in &reading.tasks {
+        let d = t.dimension.as_ref().map(|d| d.code.clone()).unwrap_or_default();
+        match counts.last_mut() {
+            Some((last, n)) if *last == d => *n += 1,
+            _ => counts.push((d, 1)),
+        }
+    }
+    counts
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Seed 004 as published: page breaks, repeated headers, continuation rows, merged cells
+/// exported as empty ones, HTML remnants. Fixture row = seed line − 188.
+#[tokio::test]
+async fn seed_004_tsv_reads_task_by_task() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "seed004_units.csv").await;
+        let r = read(&store, "HAGIANG", 2023, "seed004_plan.tsv").await;
+        assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+        assert_eq!(r.tasks.len(), 40);
+        assert_eq!(
+            per_dimension(&r),
+            counts(&[("1", 4), ("2", 6), ("3", 4), ("4", 6), ("5", 5), ("6", 9), ("7", 3), ("8", 3)])
+        );
+
+        let communes = kinds(&store, &[UnitKind::Commune]).await;
+        let departments = kinds(&store, &[UnitKind::Department, UnitKind::CoordinatingOffice]).await;
+        assert_eq!((communes.len(), departments.len()), (8, 11));
+
+        let t = at_row(&r, 6); // 1.1
+        assert_eq!(t.code.as_deref(), Some("1.1"));
+        let dim = t.dimension.as_ref().expect("dimension");
+        assert_eq!((dim.code.as_str(), dim.title.as_str()), ("1", "Tham gia của người dân ở cấp cơ sở"));
+        assert_eq!(t.criterion.as_deref(), Some("Tri thức công dân"));
+        assert_eq!(leads(t), set(&["HG-PVHTT"]));
+        assert_eq!(implementing(t), communes, "group 'UBND xã, Phường'");
+        assert_eq!(t.timeframe, "Thường xuyên");
+        assert_eq!(t.due_date, None);
+
+        assert_eq!(at_row(&r, 7).due_date, date(2023, 12, 31), "Trong năm 2023");
+        assert_eq!(at_row(&r, 23).due_date, date(2023, 12, 31), "6 tháng cuối năm 2023");
+
+        // 2.2 continues after the page break (seed line 203) …
+        let t = at_row(&r, 12);
+        assert!(
+            t.text.ends_with("các chế độ chính sách theo quy định hiện hành tại UBND xã, phường và thông qua các cuộc họp thôn, tổ dân phố."),
+            "{}",
+            t.text
+        );
+        // … and the unnumbered row after it is a task of its own, with the merged cells.
+        let t = at_row(&r, 16);
+        assert_eq!(t.code.as_deref(), Some("2.2"));
+        assert!(t.text.starts_with("Tổ chức kiểm tra và xử lý nghiêm"));
+        assert_eq!(t.target, "Tối thiểu 30% đơn vị cấp xã được kiểm tra");
+        assert_eq!(leads(t), set(&["HG-PLDTBXH"]));
+        assert_eq!(implementing(t), communes);
+        assert_eq!(t.timeframe, "Thường xuyên");
+
+        // 4.5's second row keeps its own timeframe and inherits the units.
+        let t = at_row(&r, 37);
+        assert_eq!(leads(t), set(&["HG-TTRA"]));
+        assert_eq!(implementing(t), union(&departments, &communes));
+        assert_eq!((t.timeframe.as_str(), t.due_date), ("Tháng 12 hàng năm", date(2023, 12, 31)));
+
+        // A row cut by a page break in every cell: "Văn phòng" + "HĐND-UBND thành phố".
+        let t = at_row(&r, 49);
+        assert_eq!(t.text, "Kịp thời tiếp nhận xử lý, phản ánh của người dân đối với sự phục vụ của cán bộ, công chức, viên chức tại Trung tâm y tế thành phố");
+        assert_eq!(leads(t), set(&["HG-VP"]));
+        assert_eq!(implementing(t), set(&["HG-TTYT"]));
+        assert_eq!(t.timeframe, "Thường xuyên");
+
+        // HTML remnants are gone; "UBND 3 xã" is an alias shared by the three xã.
+        let t = at_row(&r, 58);
+        assert!(!t.criterion.as_deref().unwrap_or("").contains('<'));
+        assert_eq!(t.criterion.as_deref(), Some("Cơ sở hạ tầng căn bản (Thu gom rác thải)"));
+        assert_eq!(implementing(t), set(&["HG-MTDT", "HG-PHUONGTHIEN", "HG-PHUONGDO", "HG-NGOCDUONG"]));
+
+        // No implementing unit: the lead implements.
+        let t = at_row(&r, 65);
+        assert_eq!(t.code.as_deref(), Some("7.2"));
+        assert_eq!(implementing(t), set(&["HG-PKT"]));
+
+        // 8.1's units continue after the break: "… các cơ" + "quan liên quan, UBND các xã, phường".
+        let t = at_row(&r, 68);
+        assert_eq!(implementing(t), union(&departments, &communes));
+        assert!(t.text.contains("\n- Nghiên cứu, đề xuất"), "{}", t.text);
+    })
+    .await;
+}
+
+fn counts(expected: &[(&str, usize)]) -> Vec<(String, usize)> {
+    expected.iter().map(|(d, n)| (d.to_string(), *n)).collect()
+}
+
+#[tokio::test]
+async fn seed_001_tsv_reads_task_by_task() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "seed001_units.csv").await;
+        let r = read(&store, "DAKNONG", 2020, "seed001_plan.tsv").await;
+        assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+        assert_eq!(r.tasks.len(), 41);
+        assert_eq!(
+            per_dimension(&r),
+            counts(&[("I", 1), ("II", 7), ("III", 5), ("IV", 6), ("V", 6), ("VI", 9), ("VII", 2), ("IX", 5)])
+        );
+
+        let districts = kinds(&store, &[UnitKind::District]).await;
+        let communes = kinds(&store, &[UnitKind::Commune]).await;
+
+        let t = by_code(&r, "I", "1");
+        assert_eq!(t.dimension.as_ref().map(|d| d.title.as_str()), Some("Tham gia của người dân ở cấp cơ sở"));
+        assert!(t.text.contains("\n1.1 Tuyên truyền") && t.text.contains("\n1.2 Tuyên truyền"), "multi-line cell: {}", t.text);
+        assert_eq!(leads(t), districts, "'UBND cấp huyện.' is every district");
+        assert!(implementing(t).is_superset(&communes));
+        assert!(implementing(t).contains("DN-BAODN"));
+
+        let t = by_code(&r, "II", "1");
+        assert_eq!(t.dimension.as_ref().map(|d| d.title.as_str()), Some("Công khai, minh bạch"));
+        assert_eq!(leads(t), set(&["DN-SLDTBXH"]));
+        assert_eq!(implementing(t), union(&districts, &communes), "'UBND cấp huyện; UBND cấp xã.'");
+
+        let t = by_code(&r, "III", "3");
+        assert_eq!(leads(t), set(&["DN-TAND"]));
+        assert_eq!(implementing(t), set(&["DN-STP", "DN-TAND-HUYEN"]));
+
+        let t = by_code(&r, "IV", "4");
+        assert_eq!((t.timeframe.as_str(), t.due_date), ("Tháng 12.", date(2020, 12, 31)));
+        assert!(implementing(t).contains("SNV") && implementing(t).is_superset(&communes));
+
+        let t = by_code(&r, "V", "4");
+        assert_eq!(leads(t), set(&["SNV"]));
+        assert_eq!(t.due_date, date(2020, 9, 30), "Quý III/2020");
+
+        let t = by_code(&r, "IX", "2");
+        assert_eq!(leads(t), set(&["DN-VPUBND"]));
+        assert_eq!(t.due_date, date(2020, 12, 31), "Quý IV/2020");
+        assert_eq!(t.expected_output, "Báo cáo định kỳ.");
+
+        let t = by_code(&r, "IX", "4");
+        assert_eq!(t.target, "- Các TTHC được tích hợp.\n- 20% TTHC dịch công TT mức độ 3, 4 được tích hợp.");
+    })
+    .await;
+}
+
+/// The as-published seed 001 names a lead "UBND cấp" (cut off): reported at its row.
+#[tokio::test]
+async fn an_unknown_unit_is_reported_with_its_row() {
+    on_each_backend(|store, _clock, _backend| async move {
+        registry(&store, "seed001_units.csv").await;
+        let good = read(&store, "DAKNONG", 2020, "seed001_plan.tsv").await;
+        let row = by_code(&good, "II", "7").source_row;
+        let r = read(&store, "DAKNONG", 2020, "seed001_plan_as_published.tsv").await;
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].row, Some(row));
+        assert_eq!(r.problems[0].kind, ProblemKind::UnknownUnit { column: Column::Lead, text: "UBND cấp".into() });
+    })
+    .await;
+}
+
+/// The XLSX and DOCX rebuilds (merged cells, one Word table per page) read like the TSV.
+#[tokio::test]
+async fn the_three_formats_give_the_same_tasks() {
+    on_each_backend(|store, _clock, backend| async move {
+        for (units, scope, year, stem) in [
+            ("seed004_units.csv", "HAGIANG", 2023, "seed004_plan"),
+            ("seed001_units.csv", "DAKNONG", 2020, "seed001_plan"),
+        ] {
+            registry(&store, units).await;
+            let key = |r: &PlanReading| -> Vec<_> {
+                r.tasks
+                    .iter()
+                    .map(|t| (t.code.clone(), t.dimension.clone(), t.criterion.clone(), t.text.clone(), t.target.clone(), leads(t), implementing(t), t.timeframe.clone(), t.due_date, t.expected_output.clone()))
+                    .collect()
+            };
+            let tsv = read(&store, scope, year, &format!("{stem}.tsv")).await;
+            for ext in ["xlsx", "docx"] {
+                let other = read(&store, scope, year, &format!("{stem}.{ext}")).await;
+                assert!(other.problems.is_empty(), "{backend} {stem}.{ext}: {:?}", other.problems);
+                assert_eq!(key(&other), key(&tsv), "{backend} {stem}.{ext}");
+            }
+        }
+    })
+    .await;
+}
