@@ -31,11 +31,20 @@ async fn run(config: &Config, command: Command) -> ExitCode {
 }
 
 async fn open(config: &Config) -> Store {
-    Store::connect(&config.database, Arc::new(SystemClock)).await.expect("store")
+    Store::connect(&config.database, Arc::new(SystemClock))
+        .await
+        .expect("store")
 }
 
 async fn import_units(config: &Config, file: PathBuf) -> ExitCode {
-    run(config, Command::Units(UnitsCommand::Import { file, dry_run: false })).await
+    run(
+        config,
+        Command::Units(UnitsCommand::Import {
+            file,
+            dry_run: false,
+        }),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -43,30 +52,76 @@ async fn import_show_replace_and_deadlines() {
     for db in test_dbs().await {
         let config = &db.config;
         let name = db.name;
-        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
-        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+        assert_eq!(
+            import_units(config, fixture("seed004_units.csv")).await,
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            import_units(config, fixture("seed004_units.csv")).await,
+            ExitCode::SUCCESS
+        );
         let store = open(config).await;
-        assert_eq!(store.list_units().await.expect("units").len(), 31, "{name}: no duplicates");
+        assert_eq!(
+            store.list_units().await.expect("units").len(),
+            31,
+            "{name}: no duplicates"
+        );
 
-        let mut args = import_args(&fixture("seed004_plan.xlsx"), "HG-PAPI-2023", "HAGIANG", 2023);
+        let mut args = import_args(
+            &fixture("seed004_plan.xlsx"),
+            "HG-PAPI-2023",
+            "HAGIANG",
+            2023,
+        );
         args.dry_run = true;
-        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::SUCCESS);
-        assert!(store.list_plans().await.expect("plans").is_empty(), "{name}: dry run writes nothing");
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Import(args))).await,
+            ExitCode::SUCCESS
+        );
+        assert!(
+            store.list_plans().await.expect("plans").is_empty(),
+            "{name}: dry run writes nothing"
+        );
 
-        let args = || import_args(&fixture("seed004_plan.docx"), "HG-PAPI-2023", "HAGIANG", 2023);
-        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args()))).await, ExitCode::SUCCESS);
+        let args = || {
+            import_args(
+                &fixture("seed004_plan.docx"),
+                "HG-PAPI-2023",
+                "HAGIANG",
+                2023,
+            )
+        };
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Import(args()))).await,
+            ExitCode::SUCCESS
+        );
         let plans = store.list_plans().await.expect("plans");
         assert_eq!((plans.len(), plans[0].task_count), (1, 40), "{name}");
 
         // Same code again: refused without --replace …
-        assert_eq!(run(config, Command::Plan(PlanCommand::Import(args()))).await, ExitCode::FAILURE);
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Import(args()))).await,
+            ExitCode::FAILURE
+        );
         // … and with it, every task is recognised and kept.
-        let mut replace = import_args(&fixture("seed004_plan.tsv"), "HG-PAPI-2023", "HAGIANG", 2023);
+        let mut replace = import_args(
+            &fixture("seed004_plan.tsv"),
+            "HG-PAPI-2023",
+            "HAGIANG",
+            2023,
+        );
         replace.replace = true;
-        assert_eq!(run(config, Command::Plan(PlanCommand::Import(replace))).await, ExitCode::SUCCESS);
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Import(replace))).await,
+            ExitCode::SUCCESS
+        );
         let entries = store.audit_entries(1).await.expect("audit");
         assert_eq!(entries[0].action, "plan.replace");
-        assert!(entries[0].detail.contains("\"tasks_kept\":40"), "{name}: {}", entries[0].detail);
+        assert!(
+            entries[0].detail.contains("\"tasks_kept\":40"),
+            "{name}: {}",
+            entries[0].detail
+        );
 
         let deadlines_file = tempfile::NamedTempFile::new().expect("temp");
         std::fs::write(deadlines_file.path(), "# Hà Giang 2023\nq1 = 09/03/2023\n").expect("write");
@@ -76,16 +131,37 @@ async fn import_show_replace_and_deadlines() {
             file: Some(deadlines_file.path().to_path_buf()),
         });
         assert_eq!(run(config, set).await, ExitCode::SUCCESS);
-        let plan = store.require_plan(&PlanCode::parse("HG-PAPI-2023").expect("code")).await.expect("plan");
+        let plan = store
+            .require_plan(&PlanCode::parse("HG-PAPI-2023").expect("code"))
+            .await
+            .expect("plan");
         let calendar = store.reporting_periods(plan.id).await.expect("calendar");
-        let q1 = calendar.iter().find(|p| p.key.as_str() == "q1").expect("q1");
-        let annual = calendar.iter().find(|p| p.key.as_str() == "annual").expect("annual");
-        assert_eq!((q1.due_date.to_string(), annual.due_date.to_string()), ("2023-03-09".into(), "2023-11-14".into()));
-        let bad = Command::Plan(PlanCommand::Deadlines { code: "HG-PAPI-2023".into(), set: vec!["annual=15/13/2023".into()], file: None });
-        assert!(execute(bad, config).await.is_err(), "{name}: a bad date is an error");
+        let q1 = calendar
+            .iter()
+            .find(|p| p.key.as_str() == "q1")
+            .expect("q1");
+        let annual = calendar
+            .iter()
+            .find(|p| p.key.as_str() == "annual")
+            .expect("annual");
+        assert_eq!(
+            (q1.due_date.to_string(), annual.due_date.to_string()),
+            ("2023-03-09".into(), "2023-11-14".into())
+        );
+        let bad = Command::Plan(PlanCommand::Deadlines {
+            code: "HG-PAPI-2023".into(),
+            set: vec!["annual=15/13/2023".into()],
+            file: None,
+        });
+        assert!(
+            execute(bad, config).await.is_err(),
+            "{name}: a bad date is an error"
+        );
 
         for command in [
-            Command::Plan(PlanCommand::Show { code: "HG-PAPI-2023".into() }),
+            Command::Plan(PlanCommand::Show {
+                code: "HG-PAPI-2023".into(),
+            }),
             Command::Plan(PlanCommand::List),
             Command::Units(UnitsCommand::List { tree: true }),
             Command::Units(UnitsCommand::List { tree: false }),
@@ -93,7 +169,13 @@ async fn import_show_replace_and_deadlines() {
             assert_eq!(run(config, command).await, ExitCode::SUCCESS, "{name}");
         }
         assert_eq!(
-            run(config, Command::Plan(PlanCommand::Show { code: "NOPE".into() })).await,
+            run(
+                config,
+                Command::Plan(PlanCommand::Show {
+                    code: "NOPE".into()
+                })
+            )
+            .await,
             ExitCode::FAILURE
         );
         store.close().await;
@@ -118,12 +200,18 @@ fn broken_inputs(dir: &Path) -> Vec<Broken> {
     let no_table_docx = dir.join("no_table.docx");
     let file = std::fs::File::create(&no_table_docx).expect("create");
     docx_rs::Docx::new()
-        .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("Kế hoạch không có bảng")))
+        .add_paragraph(
+            docx_rs::Paragraph::new()
+                .add_run(docx_rs::Run::new().add_text("Kế hoạch không có bảng")),
+        )
         .build()
         .pack(file)
         .expect("docx written");
     let huge = dir.join("huge.csv");
-    std::fs::File::create(&huge).expect("create").set_len(50 * 1024 * 1024).expect("50 MB");
+    std::fs::File::create(&huge)
+        .expect("create")
+        .set_len(50 * 1024 * 1024)
+        .expect("50 MB");
     vec![
         Broken {
             name: "missing required column",
@@ -170,14 +258,23 @@ fn broken_inputs(dir: &Path) -> Vec<Broken> {
 async fn broken_plan_files_are_refused_and_nothing_is_written() {
     for db in test_dbs().await {
         let config = &db.config;
-        assert_eq!(import_units(config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+        assert_eq!(
+            import_units(config, fixture("seed004_units.csv")).await,
+            ExitCode::SUCCESS
+        );
         let store = open(config).await;
         let audit_before = store.audit_entries(1000).await.expect("audit").len();
         let dir = tempfile::tempdir().expect("dir");
         let scope = UnitCode::parse("HAGIANG").expect("scope");
-        let directory = UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("directory");
+        let directory = UnitDirectory::new(store.list_units().await.expect("units"), &scope)
+            .expect("directory");
         for broken in broken_inputs(dir.path()) {
-            let reading = import::read_plan(&broken.file, &directory, PlanYear::new(2023).expect("year"), config.import.max_file_bytes);
+            let reading = import::read_plan(
+                &broken.file,
+                &directory,
+                PlanYear::new(2023).expect("year"),
+                config.import.max_file_bytes,
+            );
             assert!(
                 reading.problems.iter().any(|p| (broken.expect)(&p.kind)),
                 "{}: {}: {:?}",
@@ -186,10 +283,22 @@ async fn broken_plan_files_are_refused_and_nothing_is_written() {
                 reading.problems
             );
             let args = import_args(&broken.file, "BROKEN", "HAGIANG", 2023);
-            assert_eq!(run(config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::FAILURE, "{}", broken.name);
+            assert_eq!(
+                run(config, Command::Plan(PlanCommand::Import(args))).await,
+                ExitCode::FAILURE,
+                "{}",
+                broken.name
+            );
         }
-        assert!(store.list_plans().await.expect("plans").is_empty(), "{}: nothing written", db.name);
-        assert_eq!(store.audit_entries(1000).await.expect("audit").len(), audit_before);
+        assert!(
+            store.list_plans().await.expect("plans").is_empty(),
+            "{}: nothing written",
+            db.name
+        );
+        assert_eq!(
+            store.audit_entries(1000).await.expect("audit").len(),
+            audit_before
+        );
         store.close().await;
         db.finish().await;
     }
@@ -200,9 +309,14 @@ async fn broken_plan_files_are_refused_and_nothing_is_written() {
 async fn a_50_mb_file_under_a_raised_limit_is_still_refused_calmly() {
     let dir = tempfile::tempdir().expect("dir");
     let huge = dir.path().join("huge.tsv");
-    std::fs::File::create(&huge).expect("create").set_len(50 * 1024 * 1024).expect("50 MB");
+    std::fs::File::create(&huge)
+        .expect("create")
+        .set_len(50 * 1024 * 1024)
+        .expect("50 MB");
     let tables = import::table::read_tables(&huge, 100 * 1024 * 1024);
-    assert!(matches!(tables, Err(p) if p.kind == ProblemKind::EmptyFile || p.kind == ProblemKind::NoTable));
+    assert!(
+        matches!(tables, Err(p) if p.kind == ProblemKind::EmptyFile || p.kind == ProblemKind::NoTable)
+    );
 }
 
 #[tokio::test]
@@ -224,16 +338,28 @@ async fn broken_unit_registries_are_refused_whole() {
              ,Không mã,other,P,\n",
         )
         .expect("write");
-        let problems = import::read_units(&file, &[], config.import.max_file_bytes).expect_err("refused");
+        let problems =
+            import::read_units(&file, &[], config.import.max_file_bytes).expect_err("refused");
         let rows: Vec<Option<usize>> = problems.iter().map(|p| p.row).collect();
-        assert_eq!(rows, [Some(4), Some(5), Some(6), Some(7), Some(8), Some(9)], "{problems:?}");
-        assert!(matches!(problems[0].kind, ProblemKind::DuplicateCode { first_row: 3, .. }));
+        assert_eq!(
+            rows,
+            [Some(4), Some(5), Some(6), Some(7), Some(8), Some(9)],
+            "{problems:?}"
+        );
+        assert!(matches!(
+            problems[0].kind,
+            ProblemKind::DuplicateCode { first_row: 3, .. }
+        ));
         assert!(matches!(problems[1].kind, ProblemKind::BadUnitKind(_)));
         assert!(matches!(problems[2].kind, ProblemKind::UnknownParent(_)));
         assert!(matches!(problems[3].kind, ProblemKind::ParentCycle(_)));
         assert_eq!(import_units(config, file).await, ExitCode::FAILURE);
         let store = open(config).await;
-        assert!(store.list_units().await.expect("units").is_empty(), "{}: nothing written", db.name);
+        assert!(
+            store.list_units().await.expect("units").is_empty(),
+            "{}: nothing written",
+            db.name
+        );
         store.close().await;
         db.finish().await;
     }
@@ -242,9 +368,15 @@ async fn broken_unit_registries_are_refused_whole() {
 #[tokio::test]
 async fn a_scope_that_does_not_exist_is_a_clear_error() {
     let db = support::TestDb::sqlite().await;
-    assert_eq!(import_units(&db.config, fixture("seed004_units.csv")).await, ExitCode::SUCCESS);
+    assert_eq!(
+        import_units(&db.config, fixture("seed004_units.csv")).await,
+        ExitCode::SUCCESS
+    );
     let args = import_args(&fixture("seed004_plan.tsv"), "X", "NOWHERE", 2023);
-    assert_eq!(run(&db.config, Command::Plan(PlanCommand::Import(args))).await, ExitCode::FAILURE);
+    assert_eq!(
+        run(&db.config, Command::Plan(PlanCommand::Import(args))).await,
+        ExitCode::FAILURE
+    );
     let store = open(&db.config).await;
     assert!(store.list_plans().await.expect("plans").is_empty());
     let _ = PlanYear::new(2023);

@@ -1,5 +1,7 @@
 //! Configuration: the committed file is the documented defaults, the environment overrides
 //! it, secrets never show.
+// figment::Jail closures return figment::Error, which is large.
+#![allow(clippy::result_large_err)]
 
 use std::path::Path;
 

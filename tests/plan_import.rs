@@ -16,13 +16,22 @@ const MAX: u64 = 20 * 1024 * 1024;
 
 async fn registry(store: &Store, file: &str) {
     let units = import::read_units(&fixture(file), &[], MAX).expect("registry fixture reads");
-    store.upsert_units(&units, &actor()).await.expect("registry saved");
+    store
+        .upsert_units(&units, &actor())
+        .await
+        .expect("registry saved");
 }
 
 async fn read(store: &Store, scope: &str, year: i32, file: &str) -> PlanReading {
     let scope = UnitCode::parse(scope).expect("scope");
-    let directory = UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("scope exists");
-    import::read_plan(&fixture(file), &directory, PlanYear::new(year).expect("year"), MAX)
+    let directory =
+        UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("scope exists");
+    import::read_plan(
+        &fixture(file),
+        &directory,
+        PlanYear::new(year).expect("year"),
+        MAX,
+    )
 }
 
 /// Codes of all units of the given kinds in the registry (the registries have one scope).
@@ -50,7 +59,10 @@ fn leads(t: &NewTask) -> BTreeSet<String> {
 }
 
 fn implementing(t: &NewTask) -> BTreeSet<String> {
-    t.implementing_units.iter().map(|u| u.code.to_string()).collect()
+    t.implementing_units
+        .iter()
+        .map(|u| u.code.to_string())
+        .collect()
 }
 
 fn at_row(reading: &PlanReading, row: usize) -> &NewTask {
@@ -65,14 +77,21 @@ fn by_code<'a>(reading: &'a PlanReading, dimension: &str, code: &str) -> &'a New
     reading
         .tasks
         .iter()
-        .find(|t| t.dimension.as_ref().map(|d| d.code.as_str()) == Some(dimension) && t.code.as_deref() == Some(code))
+        .find(|t| {
+            t.dimension.as_ref().map(|d| d.code.as_str()) == Some(dimension)
+                && t.code.as_deref() == Some(code)
+        })
         .unwrap_or_else(|| panic!("no task {dimension}.{code}"))
 }
 
 fn per_dimension(reading: &PlanReading) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for t in &reading.tasks {
-        let d = t.dimension.as_ref().map(|d| d.code.clone()).unwrap_or_default();
+        let d = t
+            .dimension
+            .as_ref()
+            .map(|d| d.code.clone())
+            .unwrap_or_default();
         match counts.last_mut() {
             Some((last, n)) if *last == d => *n += 1,
             _ => counts.push((d, 1)),
@@ -177,30 +196,56 @@ async fn seed_001_tsv_reads_task_by_task() {
         assert_eq!(r.tasks.len(), 41);
         assert_eq!(
             per_dimension(&r),
-            counts(&[("I", 1), ("II", 7), ("III", 5), ("IV", 6), ("V", 6), ("VI", 9), ("VII", 2), ("IX", 5)])
+            counts(&[
+                ("I", 1),
+                ("II", 7),
+                ("III", 5),
+                ("IV", 6),
+                ("V", 6),
+                ("VI", 9),
+                ("VII", 2),
+                ("IX", 5)
+            ])
         );
 
         let districts = kinds(&store, &[UnitKind::District]).await;
         let communes = kinds(&store, &[UnitKind::Commune]).await;
 
         let t = by_code(&r, "I", "1");
-        assert_eq!(t.dimension.as_ref().map(|d| d.title.as_str()), Some("Tham gia của người dân ở cấp cơ sở"));
-        assert!(t.text.contains("\n1.1 Tuyên truyền") && t.text.contains("\n1.2 Tuyên truyền"), "multi-line cell: {}", t.text);
+        assert_eq!(
+            t.dimension.as_ref().map(|d| d.title.as_str()),
+            Some("Tham gia của người dân ở cấp cơ sở")
+        );
+        assert!(
+            t.text.contains("\n1.1 Tuyên truyền") && t.text.contains("\n1.2 Tuyên truyền"),
+            "multi-line cell: {}",
+            t.text
+        );
         assert_eq!(leads(t), districts, "'UBND cấp huyện.' is every district");
         assert!(implementing(t).is_superset(&communes));
         assert!(implementing(t).contains("DN-BAODN"));
 
         let t = by_code(&r, "II", "1");
-        assert_eq!(t.dimension.as_ref().map(|d| d.title.as_str()), Some("Công khai, minh bạch"));
+        assert_eq!(
+            t.dimension.as_ref().map(|d| d.title.as_str()),
+            Some("Công khai, minh bạch")
+        );
         assert_eq!(leads(t), set(&["DN-SLDTBXH"]));
-        assert_eq!(implementing(t), union(&districts, &communes), "'UBND cấp huyện; UBND cấp xã.'");
+        assert_eq!(
+            implementing(t),
+            union(&districts, &communes),
+            "'UBND cấp huyện; UBND cấp xã.'"
+        );
 
         let t = by_code(&r, "III", "3");
         assert_eq!(leads(t), set(&["DN-TAND"]));
         assert_eq!(implementing(t), set(&["DN-STP", "DN-TAND-HUYEN"]));
 
         let t = by_code(&r, "IV", "4");
-        assert_eq!((t.timeframe.as_str(), t.due_date), ("Tháng 12.", date(2020, 12, 31)));
+        assert_eq!(
+            (t.timeframe.as_str(), t.due_date),
+            ("Tháng 12.", date(2020, 12, 31))
+        );
         assert!(implementing(t).contains("SNV") && implementing(t).is_superset(&communes));
 
         let t = by_code(&r, "V", "4");
@@ -213,7 +258,10 @@ async fn seed_001_tsv_reads_task_by_task() {
         assert_eq!(t.expected_output, "Báo cáo định kỳ.");
 
         let t = by_code(&r, "IX", "4");
-        assert_eq!(t.target, "- Các TTHC được tích hợp.\n- 20% TTHC dịch công TT mức độ 3, 4 được tích hợp.");
+        assert_eq!(
+            t.target,
+            "- Các TTHC được tích hợp.\n- 20% TTHC dịch công TT mức độ 3, 4 được tích hợp."
+        );
     })
     .await;
 }
@@ -228,7 +276,13 @@ async fn an_unknown_unit_is_reported_with_its_row() {
         let r = read(&store, "DAKNONG", 2020, "seed001_plan_as_published.tsv").await;
         assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
         assert_eq!(r.problems[0].row, Some(row));
-        assert_eq!(r.problems[0].kind, ProblemKind::UnknownUnit { column: Column::Lead, text: "UBND cấp".into() });
+        assert_eq!(
+            r.problems[0].kind,
+            ProblemKind::UnknownUnit {
+                column: Column::Lead,
+                text: "UBND cấp".into()
+            }
+        );
     })
     .await;
 }
@@ -245,13 +299,30 @@ async fn the_three_formats_give_the_same_tasks() {
             let key = |r: &PlanReading| -> Vec<_> {
                 r.tasks
                     .iter()
-                    .map(|t| (t.code.clone(), t.dimension.clone(), t.criterion.clone(), t.text.clone(), t.target.clone(), leads(t), implementing(t), t.timeframe.clone(), t.due_date, t.expected_output.clone()))
+                    .map(|t| {
+                        (
+                            t.code.clone(),
+                            t.dimension.clone(),
+                            t.criterion.clone(),
+                            t.text.clone(),
+                            t.target.clone(),
+                            leads(t),
+                            implementing(t),
+                            t.timeframe.clone(),
+                            t.due_date,
+                            t.expected_output.clone(),
+                        )
+                    })
                     .collect()
             };
             let tsv = read(&store, scope, year, &format!("{stem}.tsv")).await;
             for ext in ["xlsx", "docx"] {
                 let other = read(&store, scope, year, &format!("{stem}.{ext}")).await;
-                assert!(other.problems.is_empty(), "{backend} {stem}.{ext}: {:?}", other.problems);
+                assert!(
+                    other.problems.is_empty(),
+                    "{backend} {stem}.{ext}: {:?}",
+                    other.problems
+                );
                 assert_eq!(key(&other), key(&tsv), "{backend} {stem}.{ext}");
             }
         }

@@ -355,7 +355,7 @@ fn resolve(
         ok = false;
     }
     let due_date = timeframe::due_date(&draft.timeframe, year.value());
-    ok.then(|| NewTask {
+    ok.then_some(NewTask {
         source_row: draft.row,
         code: draft.code,
         dimension: draft.dimension,

@@ -86,11 +86,13 @@ pub fn tables_from_bytes(bytes: &[u8], extension: &str) -> Result<Vec<RawTable>,
     } else if looks_binary(bytes) || ["xlsx", "xlsm", "xls", "ods", "docx"].contains(&extension) {
         // Not a zip or OLE container, yet named like one, or full of NUL bytes: a picture,
         // a PDF or a damaged file, but no table.
-        return Err(Problem::file(if extension == "pdf" || bytes.starts_with(b"%PDF") {
-            ProblemKind::Unsupported("PDF".into())
-        } else {
-            ProblemKind::NoTable
-        }));
+        return Err(Problem::file(
+            if extension == "pdf" || bytes.starts_with(b"%PDF") {
+                ProblemKind::Unsupported("PDF".into())
+            } else {
+                ProblemKind::NoTable
+            },
+        ));
     } else {
         read_text(bytes, extension)?
     };

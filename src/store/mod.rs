@@ -16,7 +16,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use secrecy::ExposeSecret;
 use sqlx::{PgPool, SqlitePool};
 
-
 use crate::clock::Clock;
 use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};

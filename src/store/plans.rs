@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 
-use super::{BeginWrite, 
-    audit, parse_code, parse_kind, parse_status, with_pool, AssignmentView, DueDateChange, Plan,
-    PlanSummary, StatusUpdate, Store, StoreError, StoredPeriod, TaskView, UnitBrief,
+use super::{
+    audit, parse_code, parse_kind, parse_status, with_pool, AssignmentView, BeginWrite,
+    DueDateChange, Plan, PlanSummary, StatusUpdate, Store, StoreError, StoredPeriod, TaskView,
+    UnitBrief,
 };
 use crate::domain::calendar::DueDateEdit;
 use crate::domain::plan::{task_identity_keys, NewPlan};

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use super::{BeginWrite, audit, parse_code, parse_kind, with_pool, Store, StoreError, UnitBrief};
+use super::{audit, parse_code, parse_kind, with_pool, BeginWrite, Store, StoreError, UnitBrief};
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
 use crate::domain::{Actor, PersonRole, UnitCode};

@@ -71,12 +71,14 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::SeqCst),
             Utc::now().timestamp_subsec_nanos()
         );
-        let mut config = Config::default();
-        config.database = DatabaseConfig {
-            url: SecretString::from(url.to_string()),
-            postgres_schema: Some(schema.clone()),
-            max_connections: 4,
-            ..DatabaseConfig::default()
+        let config = Config {
+            database: DatabaseConfig {
+                url: SecretString::from(url.to_string()),
+                postgres_schema: Some(schema.clone()),
+                max_connections: 4,
+                ..DatabaseConfig::default()
+            },
+            ..Config::default()
         };
         TestDb {
             name: "postgres",
