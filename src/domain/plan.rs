@@ -30,7 +30,7 @@ impl PlanCode {
 
 impl fmt::Display for PlanCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
