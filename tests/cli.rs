@@ -379,5 +379,26 @@ async fn a_scope_that_does_not_exist_is_a_clear_error() {
     );
     let store = open(&db.config).await;
     assert!(store.list_plans().await.expect("plans").is_empty());
-    let _ = PlanYear::new(2023);
+}
+
+/// The README's walk-through works as written.
+#[tokio::test]
+async fn the_readme_example_imports() {
+    let db = support::TestDb::sqlite().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        import_units(&db.config, root.join("examples/units.csv")).await,
+        ExitCode::SUCCESS
+    );
+    let args = PlanImportArgs {
+        title: "Kế hoạch cải thiện Chỉ số PAPI năm 2026".into(),
+        ..import_args(&root.join("examples/plan.csv"), "PAPI-2026", "TINH", 2026)
+    };
+    assert_eq!(
+        run(&db.config, Command::Plan(PlanCommand::Import(args))).await,
+        ExitCode::SUCCESS
+    );
+    let store = open(&db.config).await;
+    let plans = store.list_plans().await.expect("plans");
+    assert_eq!((plans[0].task_count, plans[0].assignment_count), (4, 17));
 }

@@ -408,3 +408,36 @@ fn run_text(run: &docx_rs::Run, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_unicode_text_is_utf16_with_tabs() {
+        let text = "TT\tNhiệm vụ\r\n1\tCông khai\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let tables = tables_from_bytes(&bytes, "txt").expect("reads");
+        assert_eq!(tables[0].label, "TSV");
+        assert_eq!(tables[0].rows[1].cells, ["1", "Công khai"]);
+    }
+
+    #[test]
+    fn semicolons_from_a_vietnamese_excel_are_tried_first_when_they_dominate() {
+        let text = "TT;Nhiệm vụ;Đơn vị thực hiện\n1;\"Công khai, minh bạch\";UBND cấp xã\n";
+        let tables = tables_from_bytes(text.as_bytes(), "csv").expect("reads");
+        assert_eq!(tables[0].label, "CSV (;)");
+        assert_eq!(
+            tables[0].rows[1].cells,
+            ["1", "Công khai, minh bạch", "UBND cấp xã"]
+        );
+        assert_eq!(tables[0].rows[1].number, 2);
+    }
+
+    #[test]
+    fn bad_utf8_names_its_line() {
+        let err = tables_from_bytes(b"TT,A\n1,ok\n2,\xe0\n", "csv").expect_err("refused");
+        assert_eq!(err.kind, ProblemKind::NotUtf8 { line: 3 });
+    }
+}
