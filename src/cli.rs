@@ -409,8 +409,7 @@ async fn import_plan(
     }
 }
 
-fn unit_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.collect();
+fn unit_names(names: &[&str]) -> String {
     if names.len() <= 6 {
         names.join("; ")
     } else {
@@ -431,26 +430,34 @@ fn print_new_task(out: &Output, task: &crate::domain::plan::NewTask) {
         ellipsize(&dimension, 40),
         ellipsize(&task.text, 90)
     );
+    let leads: Vec<&str> = task.lead_units.iter().map(|u| u.name.as_str()).collect();
+    let units: Vec<&str> = task
+        .implementing_units
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
+    print_who_and_when(out, "    ", &leads, &units, &task.timeframe, task.due_date);
+}
+
+/// The lead, implementing-unit and timeframe lines shared by `--dry-run` and `plan show`.
+fn print_who_and_when(
+    out: &Output,
+    indent: &str,
+    leads: &[&str],
+    units: &[&str],
+    timeframe: &str,
+    due_date: Option<chrono::NaiveDate>,
+) {
+    say!("{indent}{}: {}", out.label(Label::Lead), unit_names(leads));
     say!(
-        "    {}: {}",
-        out.label(Label::Lead),
-        unit_names(task.lead_units.iter().map(|u| u.name.as_str()))
-    );
-    say!(
-        "    {}: {}",
+        "{indent}{}: {}",
         out.label(Label::Implementing),
-        unit_names(task.implementing_units.iter().map(|u| u.name.as_str()))
+        unit_names(units)
     );
-    let due = task
-        .due_date
+    let due = due_date
         .map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y")))
         .unwrap_or_default();
-    say!(
-        "    {}: {}{}",
-        out.label(Label::Timeframe),
-        task.timeframe,
-        due
-    );
+    say!("{indent}{}: {timeframe}{due}", out.label(Label::Timeframe));
 }
 
 async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
@@ -531,25 +538,19 @@ fn print_task(out: &Output, task: &TaskView) {
             ellipsize(&task.target, 100)
         );
     }
-    say!(
-        "      {}: {}",
-        out.label(Label::Lead),
-        unit_names(task.leads.iter().map(|u| u.name.as_str()))
-    );
-    say!(
-        "      {}: {}",
-        out.label(Label::Implementing),
-        unit_names(task.assignments.iter().map(|a| a.unit.name.as_str()))
-    );
-    let due = task
-        .due_date
-        .map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y")))
-        .unwrap_or_default();
-    say!(
-        "      {}: {}{}",
-        out.label(Label::Timeframe),
-        task.timeframe,
-        due
+    let leads: Vec<&str> = task.leads.iter().map(|u| u.name.as_str()).collect();
+    let units: Vec<&str> = task
+        .assignments
+        .iter()
+        .map(|a| a.unit.name.as_str())
+        .collect();
+    print_who_and_when(
+        out,
+        "      ",
+        &leads,
+        &units,
+        &task.timeframe,
+        task.due_date,
     );
     if !task.expected_output.is_empty() {
         say!(
