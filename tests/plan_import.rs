@@ -329,3 +329,60 @@ async fn the_three_formats_give_the_same_tasks() {
     })
     .await;
 }
+
+/// Columns in any order, the registry from a spreadsheet with Vietnamese headers.
+#[tokio::test]
+async fn any_column_order_and_an_xlsx_registry() {
+    let dir = tempfile::tempdir().expect("dir");
+    let registry_file = dir.path().join("don_vi.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [
+        ["Mã", "Tên đơn vị", "Loại", "Mã cấp trên", "Tên khác"],
+        ["T", "UBND tỉnh Mẫu", "tỉnh", "", ""],
+        ["STP", "Sở Tư pháp", "sở", "T", "STP"],
+        ["XA1", "UBND xã Một", "xã", "T", "xã Một"],
+        ["XA2", "UBND phường Hai", "phường", "T", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32, c as u16, *value)
+                .expect("cell");
+        }
+    }
+    book.save(&registry_file).expect("xlsx saved");
+    let plan_file = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan_file,
+        "Thời gian thực hiện,Đơn vị thực hiện,Đầu mối chủ trì thực hiện,Nhiệm vụ trọng tâm,STT\n\
+         Quý II/2026,\"xã Một, UBND phường Hai\",STP,Công khai thủ tục,1\n",
+    )
+    .expect("plan written");
+    on_each_backend(|store, _clock, backend| {
+        let (registry_file, plan_file) = (registry_file.clone(), plan_file.clone());
+        async move {
+            let units = import::read_units(&registry_file, &[], MAX).expect("xlsx registry reads");
+            store.upsert_units(&units, &actor()).await.expect("saved");
+            let scope = UnitCode::parse("T").expect("scope");
+            let directory =
+                UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("dir");
+            let r = import::read_plan(
+                &plan_file,
+                &directory,
+                PlanYear::new(2026).expect("year"),
+                MAX,
+            );
+            assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+            let t = &r.tasks[0];
+            assert_eq!(
+                (t.code.as_deref(), t.text.as_str()),
+                (Some("1"), "Công khai thủ tục")
+            );
+            assert_eq!(leads(t), set(&["STP"]));
+            assert_eq!(implementing(t), set(&["XA1", "XA2"]));
+            assert_eq!(t.due_date, date(2026, 6, 30));
+        }
+    })
+    .await;
+}
