@@ -210,11 +210,27 @@ impl Output {
 
 async fn serve(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
     tracing::info!(backend = ?store.backend(), "{}", out.text(Text::Serving));
+    shutdown_signal().await?;
+    tracing::info!("stopping");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C, or SIGTERM as service managers send it.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("listening for SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("waiting for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C")?;
-    tracing::info!("stopping");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 async fn import_units(
