@@ -84,6 +84,57 @@ macro_rules! audit {
 }
 pub(crate) use audit;
 
+/// Bound parameters per statement in batched writes: under SQLite's limit (32,766) and
+/// Postgres's (65,535). Batching matters: one statement per row costs a round trip each.
+pub(crate) const BATCH_PARAMETERS: usize = 30_000;
+
+/// Inserts `$rows` with multi-row `INSERT … VALUES (…), (…)`, in chunks that respect
+/// [`BATCH_PARAMETERS`]; `$push` binds one row's `$params` values on `$b`.
+macro_rules! insert_batched {
+    ($conn:expr, $head:expr, $rows:expr, $params:expr, |$b:ident, $row:ident| $push:expr) => {
+        for chunk in $rows.chunks(($crate::store::BATCH_PARAMETERS / $params).max(1)) {
+            let mut query = sqlx::QueryBuilder::new($head);
+            query.push_values(chunk, |mut $b, $row| {
+                $push;
+            });
+            query.build().execute($conn).await?;
+        }
+    };
+}
+pub(crate) use insert_batched;
+
+/// Runs a statement ending in `WHERE id IN (…)` over `$ids` in chunks; `$head` pushes the
+/// part before the list onto `$query`. Evaluates to the number of rows affected.
+macro_rules! for_ids {
+    ($conn:expr, $ids:expr, |$query:ident| $head:expr) => {{
+        let mut affected: u64 = 0;
+        for chunk in $ids.chunks($crate::store::BATCH_PARAMETERS - 1) {
+            let mut $query = sqlx::QueryBuilder::new("");
+            $head;
+            $query.push(" (");
+            let mut list = $query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            $query.push(")");
+            affected += $query.build().execute($conn).await?.rows_affected();
+        }
+        affected
+    }};
+}
+pub(crate) use for_ids;
+
+/// One audit-log row waiting to be written with [`insert_batched!`].
+pub(crate) struct AuditRow {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub key: String,
+    pub detail: String,
+}
+
+pub(crate) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) ";
+
 /// Opening a transaction that will write. SQLite must take the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes can fail at
 /// once with "database is locked" when another writer got there in between.
@@ -191,7 +242,7 @@ pub struct AuditEntry {
 }
 
 #[derive(sqlx::FromRow)]
-struct AuditRow {
+struct AuditRecord {
     id: i64,
     at: DateTime<Utc>,
     actor: String,
@@ -238,7 +289,7 @@ impl Store {
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         const SQL: &str = "SELECT id, at, actor, action, entity, entity_key, detail \
                            FROM audit_log ORDER BY id DESC LIMIT $1";
-        let rows: Vec<AuditRow> = with_pool!(self, pool => {
+        let rows: Vec<AuditRecord> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(limit).fetch_all(pool).await?
         });
         Ok(rows

@@ -6,9 +6,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{
-    audit, parse_code, parse_kind, parse_status, with_pool, AssignmentView, BeginWrite,
-    DueDateChange, Plan, PlanSummary, StatusUpdate, Store, StoreError, StoredPeriod, TaskView,
-    UnitBrief,
+    audit, for_ids, insert_batched, parse_code, parse_kind, parse_status, with_pool,
+    AssignmentView, AuditRow, BeginWrite, DueDateChange, Plan, PlanSummary, StatusUpdate, Store,
+    StoreError, StoredPeriod, TaskView, UnitBrief, BATCH_PARAMETERS, INSERT_AUDIT,
 };
 use crate::domain::calendar::DueDateEdit;
 use crate::domain::plan::{task_identity_keys, NewPlan};
@@ -93,8 +93,49 @@ struct PeriodRow {
 #[derive(sqlx::FromRow)]
 struct ExistingAssignment {
     id: i64,
+    task_id: i64,
     unit_id: i64,
     retired: bool,
+}
+
+/// How a plan's assignments must change: rows to insert, retired rows to revive, live rows
+/// whose unit left a task that stays.
+#[derive(Debug, Default)]
+struct AssignmentChanges {
+    insert: Vec<(i64, i64)>,
+    revive: Vec<i64>,
+    retire: Vec<i64>,
+}
+
+fn assignment_changes(
+    plan: &NewPlan,
+    task_ids: &[i64],
+    before: &[ExistingAssignment],
+) -> AssignmentChanges {
+    let existing: HashMap<(i64, i64), &ExistingAssignment> =
+        before.iter().map(|a| ((a.task_id, a.unit_id), a)).collect();
+    let mut changes = AssignmentChanges::default();
+    let mut wanted: HashSet<(i64, i64)> = HashSet::new();
+    for (task, &task_id) in plan.tasks.iter().zip(task_ids) {
+        for unit in &task.implementing_units {
+            if !wanted.insert((task_id, unit.id)) {
+                continue;
+            }
+            match existing.get(&(task_id, unit.id)) {
+                Some(a) if a.retired => changes.revive.push(a.id),
+                Some(_) => {}
+                None => changes.insert.push((task_id, unit.id)),
+            }
+        }
+    }
+    let live_tasks: HashSet<i64> = task_ids.iter().copied().collect();
+    changes.retire = before
+        .iter()
+        .filter(|a| !a.retired && live_tasks.contains(&a.task_id))
+        .filter(|a| !wanted.contains(&(a.task_id, a.unit_id)))
+        .map(|a| a.id)
+        .collect();
+    changes
 }
 
 #[derive(sqlx::FromRow)]
@@ -291,143 +332,152 @@ impl Store {
             };
             saved.plan_id = plan_id;
 
-            let stored: Vec<(i64, String)> =
-                sqlx::query_as("SELECT id, identity_key FROM tasks WHERE plan_id = $1")
-                    .bind(plan_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let stored: HashMap<String, i64> = stored.into_iter().map(|(id, key)| (key, id)).collect();
-            let mut live: HashSet<i64> = HashSet::new();
-
+            // Tasks: known ones updated in place, new ones inserted in batches.
+            let stored: Vec<(i64, String, bool)> = sqlx::query_as(
+                "SELECT id, identity_key, retired_at IS NOT NULL FROM tasks WHERE plan_id = $1",
+            )
+            .bind(plan_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let stored_ids: HashMap<&str, i64> =
+                stored.iter().map(|(id, key, _)| (key.as_str(), *id)).collect();
+            let mut task_ids: Vec<i64> = vec![0; plan.tasks.len()];
+            let mut new_tasks: Vec<usize> = Vec::new();
             for (position, (task, key)) in plan.tasks.iter().zip(&keys).enumerate() {
-                let dimension_code = task.dimension.as_ref().map(|d| d.code.as_str());
-                let dimension = task.dimension.as_ref().map(|d| d.title.as_str());
-                let task_id: i64 = match stored.get(key) {
-                    Some(&id) => {
-                        sqlx::query(
-                            "UPDATE tasks SET position = $1, source_row = $2, code = $3, dimension_code = $4, \
-                             dimension = $5, criterion = $6, text = $7, target = $8, timeframe = $9, \
-                             due_date = $10, expected_output = $11, retired_at = NULL WHERE id = $12",
-                        )
-                        .bind(position as i64)
-                        .bind(task.source_row as i64)
-                        .bind(&task.code)
-                        .bind(dimension_code)
-                        .bind(dimension)
-                        .bind(&task.criterion)
-                        .bind(&task.text)
-                        .bind(&task.target)
-                        .bind(&task.timeframe)
-                        .bind(task.due_date)
-                        .bind(&task.expected_output)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query("DELETE FROM task_leads WHERE task_id = $1")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        saved.tasks_kept += 1;
-                        id
-                    }
-                    None => {
-                        saved.tasks_added += 1;
-                        sqlx::query_scalar(
-                            "INSERT INTO tasks (plan_id, identity_key, position, source_row, code, dimension_code, \
-                             dimension, criterion, text, target, timeframe, due_date, expected_output) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-                        )
-                        .bind(plan_id)
-                        .bind(key)
-                        .bind(position as i64)
-                        .bind(task.source_row as i64)
-                        .bind(&task.code)
-                        .bind(dimension_code)
-                        .bind(dimension)
-                        .bind(&task.criterion)
-                        .bind(&task.text)
-                        .bind(&task.target)
-                        .bind(&task.timeframe)
-                        .bind(task.due_date)
-                        .bind(&task.expected_output)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                };
-                live.insert(task_id);
-                for (lead_position, lead) in task.lead_units.iter().enumerate() {
-                    sqlx::query("INSERT INTO task_leads (task_id, unit_id, position) VALUES ($1, $2, $3)")
-                        .bind(task_id)
-                        .bind(lead.id)
-                        .bind(lead_position as i64)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let before: Vec<ExistingAssignment> = if stored.contains_key(key) {
-                    sqlx::query_as(
-                        "SELECT id, unit_id, retired_at IS NOT NULL AS retired FROM assignments WHERE task_id = $1",
-                    )
-                    .bind(task_id)
-                    .fetch_all(&mut *tx)
-                    .await?
-                } else {
-                    Vec::new()
-                };
-                let wanted: HashSet<i64> = task.implementing_units.iter().map(|u| u.id).collect();
-                for unit in &task.implementing_units {
-                    match before.iter().find(|a| a.unit_id == unit.id) {
-                        Some(a) if !a.retired => {}
-                        Some(a) => {
-                            sqlx::query("UPDATE assignments SET retired_at = NULL WHERE id = $1")
-                                .bind(a.id)
-                                .execute(&mut *tx)
-                                .await?;
-                            saved.assignments_added += 1;
-                        }
-                        None => {
-                            sqlx::query("INSERT INTO assignments (task_id, unit_id) VALUES ($1, $2)")
-                                .bind(task_id)
-                                .bind(unit.id)
-                                .execute(&mut *tx)
-                                .await?;
-                            saved.assignments_added += 1;
-                        }
-                    }
-                }
-                for gone in before.iter().filter(|a| !a.retired && !wanted.contains(&a.unit_id)) {
-                    sqlx::query("UPDATE assignments SET retired_at = $1 WHERE id = $2")
-                        .bind(now)
-                        .bind(gone.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    saved.assignments_retired += 1;
-                }
-            }
-
-            for (key, id) in stored.iter().filter(|(_, id)| !live.contains(id)) {
-                let retired = sqlx::query(
-                    "UPDATE tasks SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL",
-                )
-                .bind(now)
-                .bind(*id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if retired == 0 {
+                let Some(&id) = stored_ids.get(key.as_str()) else {
+                    new_tasks.push(position);
                     continue;
-                }
-                saved.tasks_retired += 1;
-                saved.assignments_retired += sqlx::query(
-                    "UPDATE assignments SET retired_at = $1 WHERE task_id = $2 AND retired_at IS NULL",
+                };
+                task_ids[position] = id;
+                saved.tasks_kept += 1;
+                sqlx::query(
+                    "UPDATE tasks SET position = $1, source_row = $2, code = $3, dimension_code = $4, \
+                     dimension = $5, criterion = $6, text = $7, target = $8, timeframe = $9, \
+                     due_date = $10, expected_output = $11, retired_at = NULL WHERE id = $12",
                 )
-                .bind(now)
-                .bind(*id)
+                .bind(position as i64)
+                .bind(task.source_row as i64)
+                .bind(&task.code)
+                .bind(task.dimension.as_ref().map(|d| d.code.as_str()))
+                .bind(task.dimension.as_ref().map(|d| d.title.as_str()))
+                .bind(&task.criterion)
+                .bind(&task.text)
+                .bind(&task.target)
+                .bind(&task.timeframe)
+                .bind(task.due_date)
+                .bind(&task.expected_output)
+                .bind(id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected() as usize;
-                audit!(&mut *tx, now, actor, "task.retire", "task", id.to_string(),
-                    json!({ "plan": plan.code.as_str(), "identity": key }));
+                .await?;
             }
+            let index_of_key: HashMap<&str, usize> =
+                keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            for chunk in new_tasks.chunks(BATCH_PARAMETERS / 13) {
+                let mut query = sqlx::QueryBuilder::new(
+                    "INSERT INTO tasks (plan_id, identity_key, position, source_row, code, dimension_code, \
+                     dimension, criterion, text, target, timeframe, due_date, expected_output) ",
+                );
+                query.push_values(chunk, |mut b, &i| {
+                    let task = &plan.tasks[i];
+                    b.push_bind(plan_id)
+                        .push_bind(keys[i].as_str())
+                        .push_bind(i as i64)
+                        .push_bind(task.source_row as i64)
+                        .push_bind(task.code.as_deref())
+                        .push_bind(task.dimension.as_ref().map(|d| d.code.as_str()))
+                        .push_bind(task.dimension.as_ref().map(|d| d.title.as_str()))
+                        .push_bind(task.criterion.as_deref())
+                        .push_bind(task.text.as_str())
+                        .push_bind(task.target.as_str())
+                        .push_bind(task.timeframe.as_str())
+                        .push_bind(task.due_date)
+                        .push_bind(task.expected_output.as_str());
+                });
+                query.push(" RETURNING id, identity_key");
+                let inserted: Vec<(i64, String)> = query.build_query_as().fetch_all(&mut *tx).await?;
+                for (id, key) in inserted {
+                    if let Some(&i) = index_of_key.get(key.as_str()) {
+                        task_ids[i] = id;
+                    }
+                }
+            }
+            saved.tasks_added = new_tasks.len();
+
+            // Leads carry no history: replaced wholesale.
+            if saved.replaced {
+                sqlx::query("DELETE FROM task_leads WHERE task_id IN (SELECT id FROM tasks WHERE plan_id = $1)")
+                    .bind(plan_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let leads: Vec<(i64, i64, i64)> = plan
+                .tasks
+                .iter()
+                .zip(&task_ids)
+                .flat_map(|(task, &task_id)| {
+                    task.lead_units.iter().enumerate().map(move |(n, u)| (task_id, u.id, n as i64))
+                })
+                .collect();
+            insert_batched!(&mut *tx, "INSERT INTO task_leads (task_id, unit_id, position) ", leads, 3,
+                |b, row| b.push_bind(row.0).push_bind(row.1).push_bind(row.2));
+
+            // Assignments carry statuses and history: kept, revived, retired or added.
+            let before: Vec<ExistingAssignment> = if saved.replaced {
+                sqlx::query_as(
+                    "SELECT a.id, a.task_id, a.unit_id, a.retired_at IS NOT NULL AS retired \
+                     FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = $1",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut *tx)
+                .await?
+            } else {
+                Vec::new()
+            };
+            let plan_changes = assignment_changes(plan, &task_ids, &before);
+            insert_batched!(&mut *tx, "INSERT INTO assignments (task_id, unit_id) ", plan_changes.insert, 2,
+                |b, row| b.push_bind(row.0).push_bind(row.1));
+            for_ids!(&mut *tx, plan_changes.revive, |query| query.push("UPDATE assignments SET retired_at = NULL WHERE id IN"));
+            for_ids!(&mut *tx, plan_changes.retire, |query| query
+                .push("UPDATE assignments SET retired_at = ")
+                .push_bind(now)
+                .push(" WHERE id IN"));
+            saved.assignments_added = plan_changes.insert.len() + plan_changes.revive.len();
+            saved.assignments_retired = plan_changes.retire.len();
+
+            // Tasks that vanished from the document are retired with their assignments.
+            let live: HashSet<i64> = task_ids.iter().copied().collect();
+            let vanished: Vec<(i64, &str)> = stored
+                .iter()
+                .filter(|(id, _, retired)| !retired && !live.contains(id))
+                .map(|(id, key, _)| (*id, key.as_str()))
+                .collect();
+            let vanished_ids: Vec<i64> = vanished.iter().map(|(id, _)| *id).collect();
+            for_ids!(&mut *tx, vanished_ids, |query| query
+                .push("UPDATE tasks SET retired_at = ")
+                .push_bind(now)
+                .push(" WHERE id IN"));
+            let retired_assignments = for_ids!(&mut *tx, vanished_ids, |query| query
+                .push("UPDATE assignments SET retired_at = ")
+                .push_bind(now)
+                .push(" WHERE retired_at IS NULL AND task_id IN"));
+            saved.tasks_retired = vanished.len();
+            saved.assignments_retired += retired_assignments as usize;
+            let retirements: Vec<AuditRow> = vanished
+                .iter()
+                .map(|(id, key)| AuditRow {
+                    action: "task.retire",
+                    entity: "task",
+                    key: id.to_string(),
+                    detail: json!({ "plan": plan.code.as_str(), "identity": key }).to_string(),
+                })
+                .collect();
+            insert_batched!(&mut *tx, INSERT_AUDIT, retirements, 6, |b, row| b
+                .push_bind(now)
+                .push_bind(actor.as_str())
+                .push_bind(row.action)
+                .push_bind(row.entity)
+                .push_bind(row.key.as_str())
+                .push_bind(row.detail.as_str()));
 
             let action = if saved.replaced { "plan.replace" } else { "plan.create" };
             let detail = json!({

@@ -4,7 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use super::{audit, parse_code, parse_kind, with_pool, BeginWrite, Store, StoreError, UnitBrief};
+use super::{
+    audit, for_ids, insert_batched, parse_code, parse_kind, with_pool, AuditRow, BeginWrite, Store,
+    StoreError, UnitBrief, INSERT_AUDIT,
+};
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
 use crate::domain::{Actor, PersonRole, UnitCode};
@@ -73,6 +76,47 @@ fn same_unit(stored: &Unit, new: &NewUnit) -> bool {
         && stored.kind == new.kind
         && stored.parent == new.parent
         && stored_aliases == new_aliases
+}
+
+/// `changed` ordered so every parent in it comes before its children. Refuses a parent that
+/// exists nowhere and a unit that would become its own ancestor.
+fn parents_first<'u>(
+    changed: &[&'u NewUnit],
+    existing: &HashMap<UnitCode, Unit>,
+) -> Result<Vec<&'u NewUnit>, StoreError> {
+    let in_batch: HashMap<&UnitCode, &NewUnit> = changed.iter().map(|u| (&u.code, *u)).collect();
+    let parent_of = |code: &UnitCode| -> Option<UnitCode> {
+        match in_batch.get(code) {
+            Some(u) => u.parent.clone(),
+            None => existing.get(code).and_then(|u| u.parent.clone()),
+        }
+    };
+    let mut depth_of: HashMap<&UnitCode, usize> = HashMap::new();
+    for unit in changed {
+        let mut seen = HashSet::from([unit.code.clone()]);
+        let mut depth = 0;
+        let mut current = unit.parent.clone();
+        while let Some(code) = current {
+            if !in_batch.contains_key(&code) && !existing.contains_key(&code) {
+                return Err(StoreError::Invalid(format!(
+                    "unit {}: parent {code} does not exist",
+                    unit.code
+                )));
+            }
+            if !seen.insert(code.clone()) {
+                return Err(StoreError::Invalid(format!(
+                    "unit {} is its own ancestor",
+                    unit.code
+                )));
+            }
+            depth += 1;
+            current = parent_of(&code);
+        }
+        depth_of.insert(&unit.code, depth);
+    }
+    let mut ordered = changed.to_vec();
+    ordered.sort_by_key(|u| depth_of.get(&u.code).copied().unwrap_or(0));
+    Ok(ordered)
 }
 
 impl Store {
@@ -155,60 +199,18 @@ impl Store {
         if changed.is_empty() {
             return Ok(saved);
         }
-        with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let mut ids: HashMap<&str, i64> = HashMap::new();
-            for unit in &changed {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO units (code, name, kind, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $4) \
-                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-                     updated_at = excluded.updated_at RETURNING id",
-                )
-                .bind(unit.code.as_str())
-                .bind(&unit.name)
-                .bind(unit.kind.as_str())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                ids.insert(unit.code.as_str(), id);
-                sqlx::query("DELETE FROM unit_names WHERE unit_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (text, key, is_alias) in spellings(unit) {
-                    sqlx::query(
-                        "INSERT INTO unit_names (unit_id, name, name_key, is_alias) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(text)
-                    .bind(key)
-                    .bind(is_alias)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-            // Parents second, so a parent may be defined after its child in the file.
-            for unit in &changed {
-                let parent_id = match &unit.parent {
-                    None => None,
-                    Some(parent) => Some(match ids.get(parent.as_str()) {
-                        Some(id) => *id,
-                        None => existing.get(parent).map(|p| p.id).ok_or_else(|| {
-                            StoreError::Invalid(format!(
-                                "unit {}: parent {} does not exist",
-                                unit.code, parent
-                            ))
-                        })?,
-                    }),
-                };
-                sqlx::query("UPDATE units SET parent_id = $1 WHERE code = $2")
-                    .bind(parent_id)
-                    .bind(unit.code.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                let action = if existing.contains_key(&unit.code) { "unit.update" } else { "unit.create" };
-                let detail = json!({
+        let ordered = parents_first(&changed, &existing)?;
+        let audit_rows: Vec<AuditRow> = ordered
+            .iter()
+            .map(|unit| AuditRow {
+                action: if existing.contains_key(&unit.code) {
+                    "unit.update"
+                } else {
+                    "unit.create"
+                },
+                entity: "unit",
+                key: unit.code.to_string(),
+                detail: json!({
                     "name": unit.name,
                     "kind": unit.kind.as_str(),
                     "parent": unit.parent.as_ref().map(UnitCode::as_str),
@@ -217,9 +219,55 @@ impl Store {
                         "name": u.name, "kind": u.kind.as_str(),
                         "parent": u.parent.as_ref().map(UnitCode::as_str), "aliases": u.aliases,
                     })),
+                })
+                .to_string(),
+            })
+            .collect();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let mut ids: HashMap<&UnitCode, i64> = HashMap::new();
+            for unit in &ordered {
+                // Parents come first, so the parent's id is known (or already stored).
+                let parent_id = unit.parent.as_ref().and_then(|p| {
+                    ids.get(p).copied().or_else(|| existing.get(p).map(|u| u.id))
                 });
-                audit!(&mut *tx, now, actor, action, "unit", unit.code.as_str(), detail);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO units (code, name, kind, parent_id, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+                     parent_id = excluded.parent_id, updated_at = excluded.updated_at RETURNING id",
+                )
+                .bind(unit.code.as_str())
+                .bind(&unit.name)
+                .bind(unit.kind.as_str())
+                .bind(parent_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.insert(&unit.code, id);
             }
+            let updated: Vec<i64> = ordered
+                .iter()
+                .filter(|u| existing.contains_key(&u.code))
+                .filter_map(|u| ids.get(&u.code).copied())
+                .collect();
+            for_ids!(&mut *tx, updated, |query| query.push("DELETE FROM unit_names WHERE unit_id IN"));
+            let names: Vec<(i64, String, String, bool)> = ordered
+                .iter()
+                .flat_map(|u| {
+                    let id = ids.get(&u.code).copied().unwrap_or_default();
+                    spellings(u).into_iter().map(move |(text, key, alias)| (id, text, key, alias))
+                })
+                .collect();
+            insert_batched!(&mut *tx, "INSERT INTO unit_names (unit_id, name, name_key, is_alias) ", names, 4,
+                |b, row| b.push_bind(row.0).push_bind(row.1.as_str()).push_bind(row.2.as_str()).push_bind(row.3));
+            insert_batched!(&mut *tx, INSERT_AUDIT, audit_rows, 6, |b, row| b
+                .push_bind(now)
+                .push_bind(actor.as_str())
+                .push_bind(row.action)
+                .push_bind(row.entity)
+                .push_bind(row.key.as_str())
+                .push_bind(row.detail.as_str()));
             tx.commit().await?;
         });
         Ok(saved)
