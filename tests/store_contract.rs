@@ -316,6 +316,42 @@ async fn a_plan_is_created_once_and_replaced_keeping_history() {
         let summary = store.list_plans().await.expect("plans");
         assert_eq!(summary.len(), 1);
         assert_eq!((summary[0].task_count, summary[0].assignment_count), (2, 2));
+
+        // The first version again: 1.2 and X-B on 1.1 come back as the same rows, history
+        // intact, and 1.3 is retired in turn.
+        let saved = store
+            .save_plan(&first, &periods(), SaveMode::Replace, &actor())
+            .await
+            .expect("back");
+        assert_eq!(
+            (saved.tasks_added, saved.tasks_kept, saved.tasks_retired),
+            (0, 2, 1),
+            "{backend}"
+        );
+        let tasks = store.plan_tasks(saved.plan_id).await.expect("tasks");
+        let codes: Vec<_> = tasks
+            .iter()
+            .map(|t| t.code.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(codes, ["1.1", "1.2"], "{backend}");
+        let revived = tasks[0]
+            .assignments
+            .iter()
+            .find(|a| a.unit.code.as_str() == "X-B")
+            .expect("X-B back");
+        let original_x_b = budget
+            .assignments
+            .iter()
+            .find(|a| a.unit.code.as_str() == "X-B")
+            .expect("X-B");
+        assert_eq!(
+            revived.id, original_x_b.id,
+            "{backend}: revived, not duplicated"
+        );
+        assert_eq!(
+            store.status_history(x_a.id).await.expect("history").len(),
+            1
+        );
     })
     .await;
 }
