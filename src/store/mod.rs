@@ -132,8 +132,25 @@ pub(crate) struct AuditRow {
     pub detail: String,
 }
 
-pub(crate) const INSERT_AUDIT: &str =
-    "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) ";
+/// Appends many audit rows at once (see [`audit!`] for one).
+macro_rules! audit_batch {
+    ($conn:expr, $at:expr, $actor:expr, $rows:expr) => {
+        $crate::store::insert_batched!(
+            $conn,
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, detail) ",
+            $rows,
+            6,
+            |b, row| b
+                .push_bind($at)
+                .push_bind($actor.as_str())
+                .push_bind(row.action)
+                .push_bind(row.entity)
+                .push_bind(row.key.as_str())
+                .push_bind(row.detail.as_str())
+        )
+    };
+}
+pub(crate) use audit_batch;
 
 /// Opening a transaction that will write. SQLite must take the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes can fail at

@@ -6,9 +6,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{
-    audit, for_ids, insert_batched, parse_code, parse_kind, parse_status, with_pool,
+    audit, audit_batch, for_ids, insert_batched, parse_code, parse_kind, parse_status, with_pool,
     AssignmentView, AuditRow, BeginWrite, DueDateChange, Plan, PlanSummary, StatusUpdate, Store,
-    StoreError, StoredPeriod, TaskView, UnitBrief, BATCH_PARAMETERS, INSERT_AUDIT,
+    StoreError, StoredPeriod, TaskView, UnitBrief, BATCH_PARAMETERS,
 };
 use crate::domain::calendar::DueDateEdit;
 use crate::domain::plan::{task_identity_keys, NewPlan};
@@ -471,13 +471,7 @@ impl Store {
                     detail: json!({ "plan": plan.code.as_str(), "identity": key }).to_string(),
                 })
                 .collect();
-            insert_batched!(&mut *tx, INSERT_AUDIT, retirements, 6, |b, row| b
-                .push_bind(now)
-                .push_bind(actor.as_str())
-                .push_bind(row.action)
-                .push_bind(row.entity)
-                .push_bind(row.key.as_str())
-                .push_bind(row.detail.as_str()));
+            audit_batch!(&mut *tx, now, actor, retirements);
 
             let action = if saved.replaced { "plan.replace" } else { "plan.create" };
             let detail = json!({

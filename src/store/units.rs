@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::json;
 
 use super::{
-    audit, for_ids, insert_batched, parse_code, parse_kind, with_pool, AuditRow, BeginWrite, Store,
-    StoreError, UnitBrief, INSERT_AUDIT,
+    audit, audit_batch, for_ids, insert_batched, parse_code, parse_kind, with_pool, AuditRow,
+    BeginWrite, Store, StoreError, UnitBrief,
 };
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
@@ -261,13 +261,7 @@ impl Store {
                 .collect();
             insert_batched!(&mut *tx, "INSERT INTO unit_names (unit_id, name, name_key, is_alias) ", names, 4,
                 |b, row| b.push_bind(row.0).push_bind(row.1.as_str()).push_bind(row.2.as_str()).push_bind(row.3));
-            insert_batched!(&mut *tx, INSERT_AUDIT, audit_rows, 6, |b, row| b
-                .push_bind(now)
-                .push_bind(actor.as_str())
-                .push_bind(row.action)
-                .push_bind(row.entity)
-                .push_bind(row.key.as_str())
-                .push_bind(row.detail.as_str()));
+            audit_batch!(&mut *tx, now, actor, audit_rows);
             tx.commit().await?;
         });
         Ok(saved)
