@@ -54,6 +54,32 @@ pub enum Command {
     /// Plans and their task tables.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Invite people to the bot: prints a one-time link per person.
+    Invite(InviteArgs),
+    /// Members of units and whether they are linked to Telegram.
+    #[command(subcommand)]
+    Members(MembersCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Unit code of the person invited.
+    #[arg(long, required_unless_present = "file")]
+    pub unit: Option<String>,
+    /// head, deputy, focal_point, coordinator, hotline_operator (or chủ tịch, đầu mối …).
+    #[arg(long, required_unless_present = "file")]
+    pub role: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Invite many at once: CSV/TSV/XLSX with columns unit, role, name.
+    #[arg(long, conflicts_with_all = ["unit", "role", "name"])]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// Who is linked to Telegram and who still has an invitation pending.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,7 +189,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     };
     let actor = cli_actor();
     let result = match command {
-        Command::Serve => serve(&store, &out).await,
+        Command::Serve => serve(&store, config, &out).await,
+        Command::Invite(args) => invite(&store, config, &out, &args, &actor).await,
+        Command::Members(MembersCommand::List) => list_members(&store).await,
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Units(UnitsCommand::Import { file, dry_run }) => {
             import_units(&store, config, &out, &file, dry_run, &actor).await
@@ -208,10 +236,30 @@ impl Output {
     }
 }
 
-async fn serve(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
-    tracing::info!(backend = ?store.backend(), "{}", out.text(Text::Serving));
-    shutdown_signal().await?;
-    tracing::info!("stopping");
+async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<ExitCode> {
+    let counts = store.service_counts().await?;
+    tracing::info!(
+        backend = ?store.backend(),
+        units = counts.units,
+        members = counts.members,
+        linked_members = counts.linked_members,
+        open_tasks = counts.open_assignments,
+        "{}",
+        out.text(Text::Serving)
+    );
+    if config.telegram.bot_token.is_none() {
+        tracing::warn!("{}", out.text(Text::NoBotToken));
+        shutdown_signal().await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::bot::run(
+        config,
+        store.clone(),
+        Arc::new(SystemClock),
+        shutdown_signal(),
+    )
+    .await?;
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -474,6 +522,115 @@ fn print_who_and_when(
         .map(|d| format!(" ({} {})", out.label(Label::Due), d.format("%d/%m/%Y")))
         .unwrap_or_default();
     say!("{indent}{}: {timeframe}{due}", out.label(Label::Timeframe));
+}
+
+/// The bot's username, from configuration or by asking Telegram.
+async fn bot_username(config: &Config) -> anyhow::Result<String> {
+    if let Some(name) = &config.telegram.bot_username {
+        return Ok(name.clone());
+    }
+    use teloxide::prelude::Requester;
+    let me = crate::bot::client(config)?
+        .get_me()
+        .await
+        .context("asking Telegram for the bot's username (or set telegram.bot_username)")?;
+    Ok(me.username().to_string())
+}
+
+async fn invite(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    args: &InviteArgs,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let people = match &args.file {
+        Some(file) => match import::read_invitations(file, config.import.max_file_bytes) {
+            Ok(people) => people,
+            Err(problems) => {
+                out.problems(&problems);
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        None => {
+            let unit = UnitCode::parse(args.unit.as_deref().unwrap_or_default())?;
+            let role = args
+                .role
+                .as_deref()
+                .unwrap_or_default()
+                .parse::<crate::domain::PersonRole>()?;
+            vec![crate::domain::unit::NewPerson {
+                unit,
+                full_name: args.name.clone().unwrap_or_default(),
+                role,
+                telegram_user_id: None,
+                phone: None,
+            }]
+        }
+    };
+    for person in &people {
+        if store.unit(&person.unit).await?.is_none() {
+            eprintln!(
+                "{}",
+                out.text(Text::UnitNotFound {
+                    code: person.unit.as_str()
+                })
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let username = bot_username(config).await?;
+    let expires_at =
+        store.now() + chrono::Duration::days(i64::from(config.telegram.invitation_days));
+    for person in &people {
+        let code = crate::bot::invitation::new_code();
+        let member = store
+            .invite(
+                person,
+                &crate::bot::invitation::hash(&code),
+                expires_at,
+                actor,
+            )
+            .await?;
+        say!(
+            "{}\t{}\t{}\t{}\t{code}",
+            member.unit,
+            member.role.as_str(),
+            member.full_name,
+            crate::bot::invitation::deep_link(&username, &code)
+        );
+    }
+    say!(
+        "{}",
+        out.text(Text::InvitationsValidUntil {
+            until: expires_at.format("%d/%m/%Y").to_string()
+        })
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_members(store: &Store) -> anyhow::Result<ExitCode> {
+    for listing in store.list_members().await? {
+        let member = &listing.member;
+        let state = match (
+            member.person.telegram_user_id,
+            listing.invitation_expires_at,
+        ) {
+            (Some(_), _) => "linked".to_string(),
+            (None, Some(until)) if !listing.invitation_used => {
+                format!("invited until {}", until.format("%d/%m/%Y"))
+            }
+            (None, _) => "not linked".to_string(),
+        };
+        say!(
+            "{}\t{}\t{}\t{}",
+            member.unit.code,
+            member.person.role.as_str(),
+            member.person.full_name,
+            state
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {

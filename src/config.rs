@@ -97,14 +97,23 @@ impl Default for ProvinceConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct TelegramConfig {
     pub bot_token: Option<SecretString>,
+    /// The bot's @username for invitation links; asked from Telegram (getMe) when unset.
+    pub bot_username: Option<String>,
     pub api_url: String,
+    /// Long-polling wait per getUpdates call, seconds.
+    pub poll_timeout_secs: u32,
+    /// How long an invitation code stays valid, days.
+    pub invitation_days: u32,
 }
 
 impl Default for TelegramConfig {
     fn default() -> Self {
         Self {
             bot_token: None,
+            bot_username: None,
             api_url: "https://api.telegram.org".into(),
+            poll_timeout_secs: 30,
+            invitation_days: 14,
         }
     }
 }

@@ -8,9 +8,11 @@
 //! - [`store`]: SQLite and Postgres behind one [`store::Store`]; dialect differences live in
 //!   `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
+//! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
 //! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
 
+pub mod bot;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -63,6 +63,10 @@ pub enum Text<'a> {
     UnitColumnName(UnitColumn),
     Label(Label),
     Serving,
+    NoBotToken,
+    InvitationsValidUntil {
+        until: String,
+    },
 }
 
 /// Field labels of listings.
@@ -158,6 +162,8 @@ impl Text<'_> {
             }
             .into(),
             Text::Serving => "dondoc đang chạy: cơ sở dữ liệu sẵn sàng. Nhấn Ctrl-C để dừng.".into(),
+            Text::NoBotToken => "Chưa đặt telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN): bot chưa chạy, chỉ mở cơ sở dữ liệu.".into(),
+            Text::InvitationsValidUntil { until } => format!("Liên kết mời dùng một lần, hết hạn ngày {until}."),
         }
     }
 
@@ -225,6 +231,8 @@ impl Text<'_> {
             }
             .into(),
             Text::Serving => "dondoc is running: the database is ready. Press Ctrl-C to stop.".into(),
+            Text::NoBotToken => "telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN): the bot is not running, only the database is open.".into(),
+            Text::InvitationsValidUntil { until } => format!("Each link works once and expires on {until}."),
         }
     }
 }
@@ -324,6 +332,9 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::UnknownParent(code) => format!("không có đơn vị cấp trên mã \"{code}\""),
         ProblemKind::DuplicateCode { code, first_row } => format!("mã \"{code}\" trùng với dòng {first_row}"),
         ProblemKind::ParentCycle(code) => format!("đơn vị \"{code}\" nằm trong vòng lặp cấp trên"),
+        ProblemKind::BadRole(role) => format!(
+            "vai trò \"{role}\" không hợp lệ (head/chủ tịch, deputy, focal_point/đầu mối, coordinator, hotline_operator)"
+        ),
     }
 }
 
@@ -364,5 +375,180 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::UnknownParent(code) => format!("no parent unit with code \"{code}\""),
         ProblemKind::DuplicateCode { code, first_row } => format!("code \"{code}\" repeats row {first_row}"),
         ProblemKind::ParentCycle(code) => format!("unit \"{code}\" is its own ancestor"),
+        ProblemKind::BadRole(role) => format!(
+            "invalid role \"{role}\" (head, deputy, focal_point, coordinator, hotline_operator)"
+        ),
+    }
+}
+
+/// Everything the bot says in chat. Short lines: officials read them on small phones.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BotText<'a> {
+    Welcome {
+        name: &'a str,
+        unit: &'a str,
+        role: &'a str,
+    },
+    NeedInvitation,
+    CodeUnknown,
+    CodeUsed,
+    CodeExpired,
+    TooManyBadCodes,
+    NotRegistered,
+    Help,
+    Hint,
+    ReplyToUnrelated,
+    NoOpenTasks,
+    Page {
+        page: usize,
+        pages: usize,
+    },
+    NextPage,
+    AskNote {
+        task: &'a str,
+        status: AssignmentStatus,
+    },
+    AskBlockedNote {
+        task: &'a str,
+    },
+    AskDocument {
+        task: &'a str,
+    },
+    Skip,
+    Recorded {
+        task: &'a str,
+        status: AssignmentStatus,
+    },
+    NotYourTask,
+    SaveFailed,
+    NoteRequired,
+    ButtonDone,
+    ButtonInProgress,
+    ButtonBlocked,
+    ButtonDocument,
+    CardUnit,
+    CardDue,
+    CardStatus,
+    CommandTasks,
+    CommandReports,
+    CommandHelp,
+    CommandOverview,
+    Role(crate::domain::PersonRole),
+}
+
+impl BotText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        use crate::domain::PersonRole as R;
+        match self {
+            BotText::Welcome { name, unit, role } => format!(
+                "Xin chào {name}. Bạn đã được đăng ký: {role}, {unit}.\nBạn sẽ nhận nhiệm vụ, hạn báo cáo và lời nhắc tại đây. Gõ /viec để xem việc của bạn."
+            ),
+            BotText::NeedInvitation => "Bạn cần mã mời từ Sở/Phòng Nội vụ. Mở liên kết mời hoặc gõ /start MÃ_MỜI.".into(),
+            BotText::CodeUnknown => "Mã mời không đúng. Kiểm tra lại hoặc xin mã mới từ Phòng Nội vụ.".into(),
+            BotText::CodeUsed => "Mã mời này đã được dùng. Xin mã mới từ Phòng Nội vụ nếu cần.".into(),
+            BotText::CodeExpired => "Mã mời đã hết hạn. Xin mã mới từ Phòng Nội vụ.".into(),
+            BotText::TooManyBadCodes => "Nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.".into(),
+            BotText::NotRegistered => "Bạn chưa được đăng ký. Mở liên kết mời từ Phòng Nội vụ để bắt đầu.".into(),
+            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
+            BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
+            BotText::ReplyToUnrelated => "Tin nhắn này không gắn với nhiệm vụ nào. Hãy trả lời vào tin nhắn nhiệm vụ (gõ /viec).".into(),
+            BotText::NoOpenTasks => "Bạn không có nhiệm vụ nào đang mở.".into(),
+            BotText::Page { page, pages } => format!("Trang {page}/{pages}"),
+            BotText::NextPage => "Trang sau ▶".into(),
+            BotText::AskNote { task, status } => format!(
+                "{task}\n→ {}. Gửi ghi chú (trả lời tin này) hoặc bấm Bỏ qua.",
+                Text::Status(*status).render(Lang::Vi)
+            ),
+            BotText::AskBlockedNote { task } => format!("{task}\n→ vướng mắc. Nêu vướng mắc (trả lời tin này)."),
+            BotText::AskDocument { task } => format!("{task}\nGửi tài liệu hoặc ảnh (trả lời tin này)."),
+            BotText::Skip => "Bỏ qua".into(),
+            BotText::Recorded { task, status } => format!(
+                "Đã ghi nhận: {task} – {}.",
+                Text::Status(*status).render(Lang::Vi)
+            ),
+            BotText::NotYourTask => "Nhiệm vụ này không thuộc đơn vị của bạn.".into(),
+            BotText::SaveFailed => "Chưa lưu được báo cáo do lỗi hệ thống. Vui lòng gửi lại sau ít phút.".into(),
+            BotText::NoteRequired => "Cần nêu vướng mắc. Vui lòng gửi ghi chú bằng chữ.".into(),
+            BotText::ButtonDone => "Đã hoàn thành".into(),
+            BotText::ButtonInProgress => "Đang thực hiện".into(),
+            BotText::ButtonBlocked => "Gặp vướng mắc".into(),
+            BotText::ButtonDocument => "Gửi tài liệu".into(),
+            BotText::CardUnit => "Đơn vị".into(),
+            BotText::CardDue => "Hạn".into(),
+            BotText::CardStatus => "Trạng thái".into(),
+            BotText::CommandTasks => "Việc của tôi".into(),
+            BotText::CommandReports => "Báo cáo phải nộp".into(),
+            BotText::CommandHelp => "Hướng dẫn".into(),
+            BotText::CommandOverview => "Tình hình các đơn vị".into(),
+            BotText::Role(role) => match role {
+                R::Head => "thủ trưởng/chủ tịch",
+                R::Deputy => "cấp phó",
+                R::FocalPoint => "cán bộ đầu mối",
+                R::Coordinator => "cán bộ Nội vụ theo dõi",
+                R::HotlineOperator => "cán bộ tổng đài",
+            }
+            .into(),
+        }
+    }
+
+    fn en(&self) -> String {
+        use crate::domain::PersonRole as R;
+        match self {
+            BotText::Welcome { name, unit, role } => format!(
+                "Hello {name}. You are registered as {role}, {unit}.\nYou will get tasks, report deadlines and reminders here. Send /viec to see your tasks."
+            ),
+            BotText::NeedInvitation => "You need an invitation code from the Department of Home Affairs. Open the invitation link or send /start CODE.".into(),
+            BotText::CodeUnknown => "That invitation code is not valid. Check it or ask for a new one.".into(),
+            BotText::CodeUsed => "That invitation code has already been used.".into(),
+            BotText::CodeExpired => "That invitation code has expired. Ask for a new one.".into(),
+            BotText::TooManyBadCodes => "Too many wrong codes. Please try again in an hour.".into(),
+            BotText::NotRegistered => "You are not registered yet. Open your invitation link to start.".into(),
+            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
+            BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
+            BotText::ReplyToUnrelated => "That message is not about a task. Reply to a task message (send /viec).".into(),
+            BotText::NoOpenTasks => "You have no open tasks.".into(),
+            BotText::Page { page, pages } => format!("Page {page}/{pages}"),
+            BotText::NextPage => "Next page ▶".into(),
+            BotText::AskNote { task, status } => format!(
+                "{task}\n→ {}. Send a note (reply to this message) or press Skip.",
+                Text::Status(*status).render(Lang::En)
+            ),
+            BotText::AskBlockedNote { task } => format!("{task}\n→ blocked. Describe the difficulty (reply to this message)."),
+            BotText::AskDocument { task } => format!("{task}\nSend the document or photo (reply to this message)."),
+            BotText::Skip => "Skip".into(),
+            BotText::Recorded { task, status } => format!(
+                "Recorded: {task} – {}.",
+                Text::Status(*status).render(Lang::En)
+            ),
+            BotText::NotYourTask => "This task does not belong to your unit.".into(),
+            BotText::SaveFailed => "Your report could not be saved because of a system error. Please send it again in a few minutes.".into(),
+            BotText::NoteRequired => "Please describe the difficulty in a text message.".into(),
+            BotText::ButtonDone => "Done".into(),
+            BotText::ButtonInProgress => "In progress".into(),
+            BotText::ButtonBlocked => "Blocked".into(),
+            BotText::ButtonDocument => "Send document".into(),
+            BotText::CardUnit => "Unit".into(),
+            BotText::CardDue => "Due".into(),
+            BotText::CardStatus => "Status".into(),
+            BotText::CommandTasks => "My tasks".into(),
+            BotText::CommandReports => "Reports owed".into(),
+            BotText::CommandHelp => "Help".into(),
+            BotText::CommandOverview => "Status of units".into(),
+            BotText::Role(role) => match role {
+                R::Head => "head",
+                R::Deputy => "deputy",
+                R::FocalPoint => "focal point",
+                R::Coordinator => "coordinator",
+                R::HotlineOperator => "hotline operator",
+            }
+            .into(),
+        }
     }
 }

@@ -22,15 +22,19 @@ CREATE TABLE unit_names (
 );
 CREATE INDEX unit_names_key ON unit_names(name_key);
 
+-- A member: one person's place in one unit with one role. Someone who is both a commune
+-- chairman and a focal point elsewhere has two rows linked to the same Telegram user.
 CREATE TABLE people (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     unit_id           INTEGER NOT NULL REFERENCES units(id),
     full_name         TEXT NOT NULL,
     role              TEXT NOT NULL CHECK (role IN ('head','deputy','focal_point','coordinator','hotline_operator')),
-    telegram_chat_id  INTEGER UNIQUE,
+    telegram_user_id  INTEGER,
+    language          TEXT CHECK (language IN ('vi','en')),
     phone             TEXT,
     created_at        TEXT NOT NULL
 );
+CREATE INDEX people_telegram ON people(telegram_user_id);
 CREATE INDEX people_unit ON people(unit_id);
 
 CREATE TABLE plans (

@@ -198,7 +198,7 @@ pub struct Person {
     pub unit: UnitCode,
     pub full_name: String,
     pub role: PersonRole,
-    pub telegram_chat_id: Option<i64>,
+    pub telegram_user_id: Option<i64>,
     pub phone: Option<String>,
 }
 
@@ -207,6 +207,6 @@ pub struct NewPerson {
     pub unit: UnitCode,
     pub full_name: String,
     pub role: PersonRole,
-    pub telegram_chat_id: Option<i64>,
+    pub telegram_user_id: Option<i64>,
     pub phone: Option<String>,
 }

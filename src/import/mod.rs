@@ -4,12 +4,14 @@
 //! store or every problem found, each with its row number, so a caller writes all or nothing.
 
 mod header;
+mod people;
 mod plan;
 mod resolve;
 pub mod table;
 mod units;
 
 pub use header::Column;
+pub use people::read_invitations;
 pub use plan::{read_plan, read_plan_tables, PlanReading};
 pub use resolve::UnitDirectory;
 pub use units::{read_units, read_units_tables, UnitColumn};
@@ -80,4 +82,5 @@ pub enum ProblemKind {
         first_row: usize,
     },
     ParentCycle(String),
+    BadRole(String),
 }

@@ -5,6 +5,7 @@
 //! What differs — connecting, pragmas, schemas, migrations — lives in `sqlite.rs` and
 //! `postgres.rs`. Every write happens in a transaction together with its audit-log rows.
 
+mod bot;
 mod plans;
 mod postgres;
 mod sqlite;
@@ -20,6 +21,10 @@ use crate::clock::Clock;
 use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
+pub use bot::{
+    AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ServiceCounts,
+    StatusReply,
+};
 pub use plans::{PlanSaved, SaveMode};
 pub use units::UnitsSaved;
 
@@ -335,6 +340,8 @@ impl Store {
         Ok(())
     }
 }
+
+pub(crate) use plans::brief;
 
 pub(crate) fn parse_code(raw: String) -> Result<UnitCode, StoreError> {
     UnitCode::parse(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))

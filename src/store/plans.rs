@@ -177,7 +177,12 @@ fn period_from_row(r: PeriodRow) -> Result<StoredPeriod, StoreError> {
     })
 }
 
-fn brief(unit_id: i64, code: String, name: String, kind: &str) -> Result<UnitBrief, StoreError> {
+pub(crate) fn brief(
+    unit_id: i64,
+    code: String,
+    name: String,
+    kind: &str,
+) -> Result<UnitBrief, StoreError> {
     Ok(UnitBrief {
         id: unit_id,
         code: parse_code(code)?,

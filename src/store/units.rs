@@ -41,7 +41,7 @@ struct PersonRow {
     unit_code: String,
     full_name: String,
     role: String,
-    telegram_chat_id: Option<i64>,
+    telegram_user_id: Option<i64>,
     phone: Option<String>,
 }
 
@@ -283,13 +283,13 @@ impl Store {
         let id: i64 = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO people (unit_id, full_name, role, telegram_chat_id, phone, created_at) \
+                "INSERT INTO people (unit_id, full_name, role, telegram_user_id, phone, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(unit.id)
             .bind(&person.full_name)
             .bind(person.role.as_str())
-            .bind(person.telegram_chat_id)
+            .bind(person.telegram_user_id)
             .bind(&person.phone)
             .bind(now)
             .fetch_one(&mut *tx)
@@ -304,13 +304,13 @@ impl Store {
             unit: person.unit.clone(),
             full_name: person.full_name.clone(),
             role: person.role,
-            telegram_chat_id: person.telegram_chat_id,
+            telegram_user_id: person.telegram_user_id,
             phone: person.phone.clone(),
         })
     }
 
     pub async fn people_in_unit(&self, code: &UnitCode) -> Result<Vec<Person>, StoreError> {
-        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_chat_id, p.phone \
+        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_user_id, p.phone \
                            FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = $1 ORDER BY p.id";
         let rows: Vec<PersonRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(code.as_str()).fetch_all(pool).await?
@@ -325,7 +325,7 @@ impl Store {
                         .role
                         .parse::<PersonRole>()
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    telegram_chat_id: r.telegram_chat_id,
+                    telegram_user_id: r.telegram_user_id,
                     phone: r.phone,
                 })
             })

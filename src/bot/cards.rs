@@ -1,0 +1,183 @@
+//! How tasks look in chat, the buttons under them, and what the buttons' data mean.
+
+use serde::{Deserialize, Serialize};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use crate::domain::text::ellipsize;
+use crate::domain::AssignmentStatus;
+use crate::messages::{BotText, Lang, Text};
+use crate::store::AssignmentCard;
+
+/// Task cards per `/viec` page: a screenful on a small phone.
+pub const PAGE_SIZE: usize = 5;
+
+/// What a button press asks for. Encoded in at most 64 bytes: ids, never text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callback {
+    Status {
+        assignment_id: i64,
+        status: AssignmentStatus,
+    },
+    File {
+        assignment_id: i64,
+    },
+    Skip,
+    Page(usize),
+}
+
+impl Callback {
+    pub fn encode(self) -> String {
+        match self {
+            Callback::Status {
+                assignment_id,
+                status,
+            } => {
+                let s = match status {
+                    AssignmentStatus::Done => 'd',
+                    AssignmentStatus::InProgress => 'p',
+                    AssignmentStatus::Blocked => 'b',
+                    AssignmentStatus::NotStarted => 'n',
+                };
+                format!("s:{assignment_id}:{s}")
+            }
+            Callback::File { assignment_id } => format!("f:{assignment_id}"),
+            Callback::Skip => "skip".into(),
+            Callback::Page(page) => format!("pg:{page}"),
+        }
+    }
+
+    pub fn decode(data: &str) -> Option<Self> {
+        let mut parts = data.split(':');
+        let callback = match (parts.next()?, parts.next(), parts.next()) {
+            ("s", Some(id), Some(s)) => Callback::Status {
+                assignment_id: id.parse().ok()?,
+                status: match s {
+                    "d" => AssignmentStatus::Done,
+                    "p" => AssignmentStatus::InProgress,
+                    "b" => AssignmentStatus::Blocked,
+                    _ => return None,
+                },
+            },
+            ("f", Some(id), None) => Callback::File {
+                assignment_id: id.parse().ok()?,
+            },
+            ("skip", None, None) => Callback::Skip,
+            ("pg", Some(page), None) => Callback::Page(page.parse().ok()?),
+            _ => return None,
+        };
+        Some(callback)
+    }
+}
+
+/// What the bot is waiting for from someone, kept in the database between updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "waiting", rename_all = "snake_case")]
+pub enum Waiting {
+    Note {
+        assignment_id: i64,
+        status: String,
+        person_id: i64,
+    },
+    File {
+        assignment_id: i64,
+        person_id: i64,
+    },
+}
+
+/// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
+pub fn task_title(card: &AssignmentCard) -> String {
+    let code = card.task_code.as_deref().unwrap_or("·");
+    format!("{} · {code} {}", card.plan_code, ellipsize(&card.text, 60))
+}
+
+/// A task card: plan and dimension, the task, the unit, due date and status.
+pub fn card_text(card: &AssignmentCard, lang: Lang) -> String {
+    let mut lines = vec![format!(
+        "📌 {} · {} {}",
+        card.plan_code,
+        card.task_code.as_deref().unwrap_or("·"),
+        card.dimension
+            .as_deref()
+            .map(|d| ellipsize(d, 40))
+            .unwrap_or_default()
+    )];
+    lines.push(ellipsize(&card.text, 300));
+    lines.push(format!(
+        "{}: {}",
+        BotText::CardUnit.render(lang),
+        card.unit.name
+    ));
+    let due = match card.due_date {
+        Some(d) => d.format("%d/%m/%Y").to_string(),
+        None => card.timeframe.clone(),
+    };
+    lines.push(format!(
+        "{}: {due} · {}: {}",
+        BotText::CardDue.render(lang),
+        BotText::CardStatus.render(lang),
+        Text::Status(card.status).render(lang)
+    ));
+    lines.join("\n")
+}
+
+/// The four buttons under a task card.
+pub fn card_keyboard(assignment_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+    let button = |text: BotText, callback: Callback| {
+        InlineKeyboardButton::callback(text.render(lang), callback.encode())
+    };
+    let status = |status| Callback::Status {
+        assignment_id,
+        status,
+    };
+    InlineKeyboardMarkup::new(vec![
+        vec![
+            button(BotText::ButtonDone, status(AssignmentStatus::Done)),
+            button(
+                BotText::ButtonInProgress,
+                status(AssignmentStatus::InProgress),
+            ),
+        ],
+        vec![
+            button(BotText::ButtonBlocked, status(AssignmentStatus::Blocked)),
+            button(BotText::ButtonDocument, Callback::File { assignment_id }),
+        ],
+    ])
+}
+
+pub fn skip_keyboard(lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        BotText::Skip.render(lang),
+        Callback::Skip.encode(),
+    )]])
+}
+
+pub fn next_page_keyboard(page: usize, lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        BotText::NextPage.render(lang),
+        Callback::Page(page).encode(),
+    )]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_data_round_trips_within_64_bytes() {
+        for callback in [
+            Callback::Status {
+                assignment_id: i64::MAX,
+                status: AssignmentStatus::Blocked,
+            },
+            Callback::File { assignment_id: 42 },
+            Callback::Skip,
+            Callback::Page(3),
+        ] {
+            let data = callback.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Callback::decode(&data), Some(callback));
+        }
+        assert_eq!(Callback::decode("s:1:x"), None);
+        assert_eq!(Callback::decode("rm -rf"), None);
+    }
+}

@@ -1,0 +1,566 @@
+//! What the bot does with each message and button press.
+//!
+//! Every effect goes through a store method that takes the update id, so a redelivered
+//! update changes nothing; a reply saying "recorded" is sent only after the commit.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, ReplyParameters};
+use teloxide::RequestError;
+
+use super::cards::{self, Callback, Waiting};
+use super::{invitation, App};
+use crate::domain::AssignmentStatus;
+use crate::messages::BotText;
+use crate::store::{AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply};
+
+type HandlerResult = anyhow::Result<()>;
+
+/// More bad codes than this from one chat within an hour are refused unchecked.
+const MAX_BAD_CODES_PER_HOUR: i64 = 5;
+
+/// A command and its argument: "/viec@dondoc_bot 2" → ("viec", "2").
+fn command(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix('/')?;
+    let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let name = head.split('@').next().unwrap_or(head);
+    Some((name, args.trim()))
+}
+
+/// Sends `text`, waiting out Telegram's flood limit a few times rather than dropping it.
+async fn say(
+    bot: &Bot,
+    chat: ChatId,
+    text: String,
+    keyboard: Option<InlineKeyboardMarkup>,
+    reply_to: Option<teloxide::types::MessageId>,
+) -> Result<Message, RequestError> {
+    let mut attempt = 0;
+    loop {
+        let mut request = bot.send_message(chat, text.clone());
+        if let Some(keyboard) = &keyboard {
+            request = request.reply_markup(keyboard.clone());
+        }
+        if let Some(id) = reply_to {
+            request =
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        match request.await {
+            Err(RequestError::RetryAfter(wait)) if attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(wait.duration()).await;
+            }
+            Err(RequestError::Network(_)) if attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn tell(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    text: BotText<'_>,
+) -> Result<Message, RequestError> {
+    say(bot, chat, text.render(app.lang), None, None).await
+}
+
+pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
+    let Some(user) = msg.from.as_ref() else {
+        return Ok(());
+    };
+    let user_id = user.id.0 as i64;
+    let update_id = i64::from(update.id.0);
+    let text = msg.text().or(msg.caption()).unwrap_or("").trim();
+    if let Some((name, args)) = command(text) {
+        return on_command(&bot, &msg, &app, update_id, user_id, name, args).await;
+    }
+    let members = app.store.members_of_user(user_id).await?;
+    if members.is_empty() {
+        if msg.chat.is_private() {
+            tell(&bot, &app, msg.chat.id, BotText::NotRegistered).await?;
+        }
+        return Ok(());
+    }
+    on_report(&bot, &msg, &app, update_id, user_id, &members).await
+}
+
+async fn on_command(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    name: &str,
+    args: &str,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    if name == "start" {
+        return on_start(bot, chat, app, update_id, user_id, args).await;
+    }
+    if name == "trogiup" || name == "help" {
+        tell(bot, app, chat, BotText::Help).await?;
+        return Ok(());
+    }
+    let members = app.store.members_of_user(user_id).await?;
+    if members.is_empty() {
+        tell(bot, app, chat, BotText::NotRegistered).await?;
+        return Ok(());
+    }
+    match name {
+        "viec" => send_task_page(bot, chat, app, &members, 0).await,
+        _ => {
+            tell(bot, app, chat, BotText::Hint).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn on_start(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    code: &str,
+) -> HandlerResult {
+    if code.is_empty() {
+        let members = app.store.members_of_user(user_id).await?;
+        let text = match members.first() {
+            Some(m) => welcome(app, m),
+            None => BotText::NeedInvitation.render(app.lang),
+        };
+        say(bot, chat, text, None, None).await?;
+        return Ok(());
+    }
+    let since = app.clock.now() - Span::hours(1);
+    if app.store.recent_start_failures(chat.0, since).await? >= MAX_BAD_CODES_PER_HOUR {
+        tell(bot, app, chat, BotText::TooManyBadCodes).await?;
+        return Ok(());
+    }
+    // A malformed code is looked up like any other, so it counts as a bad attempt too.
+    let hash = invitation::hash(code);
+    let outcome = match app
+        .store
+        .redeem_invitation(update_id, &hash, user_id, chat.0)
+        .await?
+    {
+        Effect::Done(outcome) => outcome,
+        Effect::Duplicate => return Ok(()),
+    };
+    let text = match outcome {
+        Redeemed::Linked(member) => welcome(app, &member),
+        Redeemed::Unknown => BotText::CodeUnknown.render(app.lang),
+        Redeemed::Used => BotText::CodeUsed.render(app.lang),
+        Redeemed::Expired => BotText::CodeExpired.render(app.lang),
+    };
+    say(bot, chat, text, None, None).await?;
+    Ok(())
+}
+
+fn welcome(app: &App, member: &Member) -> String {
+    BotText::Welcome {
+        name: &member.person.full_name,
+        unit: &member.unit.name,
+        role: &BotText::Role(member.person.role).render(app.lang),
+    }
+    .render(app.lang)
+}
+
+/// The open tasks of all the user's units, page `page` (0-based), one card per task.
+async fn send_task_page(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    page: usize,
+) -> HandlerResult {
+    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let cards = app.store.open_assignments(&unit_ids).await?;
+    if cards.is_empty() {
+        tell(bot, app, chat, BotText::NoOpenTasks).await?;
+        return Ok(());
+    }
+    let pages = cards.len().div_ceil(cards::PAGE_SIZE);
+    let page = page.min(pages - 1);
+    for card in cards
+        .iter()
+        .skip(page * cards::PAGE_SIZE)
+        .take(cards::PAGE_SIZE)
+    {
+        let sent = say(
+            bot,
+            chat,
+            cards::card_text(card, app.lang),
+            Some(cards::card_keyboard(card.assignment_id, app.lang)),
+            None,
+        )
+        .await?;
+        app.store
+            .remember_bot_message(chat.0, i64::from(sent.id.0), card.assignment_id)
+            .await?;
+    }
+    if pages > 1 {
+        let footer = BotText::Page {
+            page: page + 1,
+            pages,
+        }
+        .render(app.lang);
+        let keyboard = (page + 1 < pages).then(|| cards::next_page_keyboard(page + 1, app.lang));
+        say(bot, chat, footer, keyboard, None).await?;
+    }
+    Ok(())
+}
+
+/// The member through whom `user` may act on `card`: one of their own units.
+fn member_for<'m>(members: &'m [Member], card: &AssignmentCard) -> Option<&'m Member> {
+    members.iter().find(|m| m.unit.id == card.unit.id)
+}
+
+/// A text, document or photo that is not a command: a reply to a task message, or the answer
+/// the bot is waiting for.
+async fn on_report(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let waiting: Option<Waiting> = app
+        .store
+        .dialogue(chat.0, user_id)
+        .await?
+        .and_then(|state| serde_json::from_str(&state).ok());
+    let replied_to = match msg.reply_to_message() {
+        Some(original) => {
+            app.store
+                .bot_message_assignment(chat.0, i64::from(original.id.0))
+                .await?
+        }
+        None => None,
+    };
+    let (assignment_id, status) = match (&waiting, replied_to) {
+        (
+            Some(Waiting::Note {
+                assignment_id,
+                status,
+                ..
+            }),
+            reply,
+        ) if reply.is_none_or(|r| r == *assignment_id) => (
+            *assignment_id,
+            status.parse().unwrap_or(AssignmentStatus::InProgress),
+        ),
+        (Some(Waiting::File { assignment_id, .. }), reply)
+            if reply.is_none_or(|r| r == *assignment_id) =>
+        {
+            (*assignment_id, AssignmentStatus::InProgress)
+        }
+        (_, Some(assignment_id)) => (assignment_id, AssignmentStatus::InProgress),
+        (_, None) => {
+            let hint = if msg.reply_to_message().is_some() {
+                BotText::ReplyToUnrelated
+            } else {
+                BotText::Hint
+            };
+            if msg.chat.is_private() {
+                tell(bot, app, chat, hint).await?;
+            }
+            return Ok(());
+        }
+    };
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let Some(member) = member_for(members, &card) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    // A plain reply keeps a finished or blocked task's status; it starts an untouched one.
+    let status = match (&waiting, card.status) {
+        (Some(Waiting::Note { .. }), _) => status,
+        (_, AssignmentStatus::NotStarted) => AssignmentStatus::InProgress,
+        (_, current) => current,
+    };
+    let attachment = attachment_of(msg);
+    let note = msg
+        .text()
+        .or(msg.caption())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if status == AssignmentStatus::Blocked
+        && note.is_empty()
+        && matches!(waiting, Some(Waiting::Note { .. }))
+    {
+        tell(bot, app, chat, BotText::NoteRequired).await?;
+        return Ok(());
+    }
+    let reply = StatusReply {
+        assignment_id,
+        status,
+        note,
+        person_id: member.person.id,
+        telegram_message_id: Some(i64::from(msg.id.0)),
+        attachment,
+    };
+    record(
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        &card,
+        &reply,
+        Some(msg.id),
+    )
+    .await
+}
+
+/// Saves a status reply and says so only once it is committed; a failure asks to resend.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    update_id: i64,
+    user_id: i64,
+    card: &AssignmentCard,
+    reply: &StatusReply,
+    reply_to: Option<teloxide::types::MessageId>,
+) -> HandlerResult {
+    match app
+        .store
+        .record_status_reply(update_id, chat.0, user_id, reply)
+        .await
+    {
+        Ok(Effect::Done(update)) => {
+            let text = BotText::Recorded {
+                task: &cards::task_title(card),
+                status: update.status,
+            }
+            .render(app.lang);
+            say(bot, chat, text, None, reply_to).await?;
+        }
+        Ok(Effect::Duplicate) => {}
+        Err(e) => {
+            tracing::error!(error = %e, update_id, "status reply not saved");
+            say(
+                bot,
+                chat,
+                BotText::SaveFailed.render(app.lang),
+                None,
+                reply_to,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn attachment_of(msg: &Message) -> Option<NewAttachment> {
+    if let Some(doc) = msg.document() {
+        return Some(NewAttachment {
+            file_id: doc.file.id.to_string(),
+            file_unique_id: doc.file.unique_id.to_string(),
+            file_name: doc.file_name.clone(),
+            mime_type: doc.mime_type.as_ref().map(|m| m.to_string()),
+            file_size: Some(i64::from(doc.file.size)),
+        });
+    }
+    // Telegram sends several sizes of a photo; the last is the largest.
+    let photo = msg.photo()?.last()?;
+    Some(NewAttachment {
+        file_id: photo.file.id.to_string(),
+        file_unique_id: photo.file.unique_id.to_string(),
+        file_name: None,
+        mime_type: Some("image/jpeg".into()),
+        file_size: Some(i64::from(photo.file.size)),
+    })
+}
+
+pub async fn on_callback(
+    bot: Bot,
+    query: CallbackQuery,
+    update: Update,
+    app: Arc<App>,
+) -> HandlerResult {
+    // Answer first, whatever follows: a button must never keep spinning.
+    if let Err(e) = bot.answer_callback_query(query.id.clone()).await {
+        tracing::warn!(error = %e, "answerCallbackQuery failed");
+    }
+    let Some(message) = query.regular_message() else {
+        return Ok(());
+    };
+    let chat = message.chat.id;
+    let user_id = query.from.id.0 as i64;
+    let update_id = i64::from(update.id.0);
+    let members = app.store.members_of_user(user_id).await?;
+    if members.is_empty() {
+        tell(&bot, &app, chat, BotText::NotRegistered).await?;
+        return Ok(());
+    }
+    match query.data.as_deref().and_then(Callback::decode) {
+        Some(Callback::Page(page)) => send_task_page(&bot, chat, &app, &members, page).await,
+        Some(Callback::Status {
+            assignment_id,
+            status,
+        }) => {
+            ask_for(
+                &bot,
+                &app,
+                chat,
+                update_id,
+                user_id,
+                &members,
+                assignment_id,
+                Some(status),
+            )
+            .await
+        }
+        Some(Callback::File { assignment_id }) => {
+            ask_for(
+                &bot,
+                &app,
+                chat,
+                update_id,
+                user_id,
+                &members,
+                assignment_id,
+                None,
+            )
+            .await
+        }
+        Some(Callback::Skip) => skip_note(&bot, &app, chat, update_id, user_id, &members).await,
+        None => {
+            tell(&bot, &app, chat, BotText::Hint).await?;
+            Ok(())
+        }
+    }
+}
+
+/// After a button: remember what we wait for, then ask for the note (or the file).
+#[allow(clippy::too_many_arguments)]
+async fn ask_for(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    assignment_id: i64,
+    status: Option<AssignmentStatus>,
+) -> HandlerResult {
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let Some(member) = member_for(members, &card) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let waiting = match status {
+        Some(status) => Waiting::Note {
+            assignment_id,
+            status: status.as_str().into(),
+            person_id: member.person.id,
+        },
+        None => Waiting::File {
+            assignment_id,
+            person_id: member.person.id,
+        },
+    };
+    let state = serde_json::to_string(&waiting)?;
+    if app
+        .store
+        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .await?
+        == Effect::Duplicate
+    {
+        return Ok(());
+    }
+    let title = cards::task_title(&card);
+    let (text, keyboard) = match status {
+        Some(AssignmentStatus::Blocked) => (BotText::AskBlockedNote { task: &title }, None),
+        Some(status) => (
+            BotText::AskNote {
+                task: &title,
+                status,
+            },
+            Some(cards::skip_keyboard(app.lang)),
+        ),
+        None => (BotText::AskDocument { task: &title }, None),
+    };
+    let sent = say(bot, chat, text.render(app.lang), keyboard, None).await?;
+    app.store
+        .remember_bot_message(chat.0, i64::from(sent.id.0), assignment_id)
+        .await?;
+    Ok(())
+}
+
+/// "Bỏ qua": record the pending status without a note (a blocked task needs one).
+async fn skip_note(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+) -> HandlerResult {
+    let waiting: Option<Waiting> = app
+        .store
+        .dialogue(chat.0, user_id)
+        .await?
+        .and_then(|state| serde_json::from_str(&state).ok());
+    let Some(Waiting::Note {
+        assignment_id,
+        status,
+        ..
+    }) = waiting
+    else {
+        return Ok(());
+    };
+    let status: AssignmentStatus = status.parse().unwrap_or(AssignmentStatus::InProgress);
+    if status == AssignmentStatus::Blocked {
+        tell(bot, app, chat, BotText::NoteRequired).await?;
+        return Ok(());
+    }
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+        return Ok(());
+    };
+    let Some(member) = member_for(members, &card) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let reply = StatusReply {
+        assignment_id,
+        status,
+        note: String::new(),
+        person_id: member.person.id,
+        telegram_message_id: None,
+        attachment: None,
+    };
+    record(bot, app, chat, update_id, user_id, &card, &reply, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command;
+
+    #[test]
+    fn commands_in_groups_carry_the_bot_name() {
+        assert_eq!(command("/viec@dondoc_bot"), Some(("viec", "")));
+        assert_eq!(command("/start  abc "), Some(("start", "abc")));
+        assert_eq!(command("viec"), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! The Telegram bot: long polling through teloxide, a handler tree over the [`Store`].
+//!
+//! `dondoc serve` calls [`run`]; tests call [`spawn`] to start and stop the same wiring
+//! against a fake Bot API server.
+
+mod cards;
+mod handlers;
+pub mod invitation;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use teloxide::dispatching::ShutdownToken;
+use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::BotCommand;
+use teloxide::update_listeners::Polling;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::messages::{BotText, Lang};
+use crate::store::Store;
+
+/// What every handler needs.
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub lang: Lang,
+}
+
+/// A running bot; [`RunningBot::stop`] finishes the updates in hand, then returns.
+pub struct RunningBot {
+    token: ShutdownToken,
+    task: tokio::task::JoinHandle<()>,
+    pub username: String,
+}
+
+impl RunningBot {
+    pub async fn stop(self) {
+        if let Ok(done) = self.token.shutdown() {
+            done.await;
+        }
+        let _ = self.task.await;
+    }
+}
+
+/// The bot client for `config`, pointed at `telegram.api_url`.
+pub fn client(config: &Config) -> anyhow::Result<Bot> {
+    let token = config
+        .telegram
+        .bot_token
+        .as_ref()
+        .context("telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN)")?;
+    let api_url = url::Url::parse(&config.telegram.api_url)
+        .with_context(|| format!("telegram.api_url is not a URL: {}", config.telegram.api_url))?;
+    Ok(Bot::new(token.expose_secret()).set_api_url(api_url))
+}
+
+/// The Vietnamese (or English) command menu.
+fn commands(lang: Lang) -> Vec<BotCommand> {
+    [
+        ("viec", BotText::CommandTasks),
+        ("baocao", BotText::CommandReports),
+        ("tinhhinh", BotText::CommandOverview),
+        ("trogiup", BotText::CommandHelp),
+    ]
+    .into_iter()
+    .map(|(command, text)| BotCommand::new(command, text.render(lang)))
+    .collect()
+}
+
+/// Starts the bot in the background: checks the token, sets the command menu, then polls.
+pub async fn spawn(
+    config: &Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<RunningBot> {
+    let bot = client(config)?;
+    let me = bot
+        .get_me()
+        .await
+        .context("Telegram refused the bot token (getMe)")?;
+    let username = me.username().to_string();
+    bot.set_my_commands(commands(config.province.language))
+        .await
+        .context("setMyCommands")?;
+    let app = Arc::new(App {
+        store,
+        clock,
+        lang: config.province.language,
+    });
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(handlers::on_message))
+        .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
+        .dependencies(dptree::deps![app])
+        .default_handler(|_| async {})
+        .build();
+    let token = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot)
+        .timeout(Duration::from_secs(u64::from(
+            config.telegram.poll_timeout_secs,
+        )))
+        .delete_webhook()
+        .await
+        .build();
+    let task = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("update listener"),
+            )
+            .await;
+    });
+    Ok(RunningBot {
+        token,
+        task,
+        username,
+    })
+}
+
+/// Runs the bot until `shutdown` resolves, then lets the updates in hand finish.
+pub async fn run(
+    config: &Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    shutdown: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let running = spawn(config, store, clock).await?;
+    tracing::info!(bot = %running.username, "bot polling for updates");
+    shutdown.await?;
+    tracing::info!("finishing the updates in hand");
+    running.stop().await;
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Reading an invitation list (CSV/TSV/XLSX): unit code, role, name — one person per row.
+
+use std::path::Path;
+
+use super::table::{read_tables, RawTable};
+use super::{Problem, ProblemKind, UnitColumn};
+use crate::domain::text::match_key;
+use crate::domain::unit::NewPerson;
+use crate::domain::{PersonRole, UnitCode};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Unit,
+    Role,
+    Name,
+}
+
+fn classify(cell: &str) -> Option<Field> {
+    Some(match match_key(cell).as_str() {
+        "unit" | "unit code" | "ma don vi" | "don vi" | "ma" => Field::Unit,
+        "role" | "vai tro" | "chuc vu" => Field::Role,
+        "name" | "ho ten" | "ho va ten" | "ten" => Field::Name,
+        _ => return None,
+    })
+}
+
+/// People to invite, or every problem with its row.
+pub fn read_invitations(path: &Path, max_bytes: u64) -> Result<Vec<NewPerson>, Vec<Problem>> {
+    let tables = read_tables(path, max_bytes).map_err(|p| vec![p])?;
+    for table in &tables {
+        if let Some(result) = read_table(table) {
+            return result;
+        }
+    }
+    Err(vec![Problem::file(ProblemKind::NoHeader)])
+}
+
+fn read_table(table: &RawTable) -> Option<Result<Vec<NewPerson>, Vec<Problem>>> {
+    let (index, columns) = table.rows.iter().enumerate().find_map(|(i, row)| {
+        let columns: Vec<Option<Field>> = row.cells.iter().map(|c| classify(c)).collect();
+        let has = |f| columns.contains(&Some(f));
+        (has(Field::Unit) && has(Field::Role)).then_some((i, columns))
+    })?;
+    let position = |field| columns.iter().position(|c| *c == Some(field));
+    let (unit_at, role_at, name_at) = (
+        position(Field::Unit)?,
+        position(Field::Role)?,
+        position(Field::Name),
+    );
+    let mut people = Vec::new();
+    let mut problems = Vec::new();
+    for row in table.rows[index + 1..].iter().filter(|r| !r.is_blank()) {
+        let unit = match UnitCode::parse(row.cell(unit_at)) {
+            Ok(unit) => unit,
+            Err(_) => {
+                problems.push(Problem::at(
+                    row.number,
+                    ProblemKind::MissingValue(UnitColumn::Code),
+                ));
+                continue;
+            }
+        };
+        let role = match row.cell(role_at).parse::<PersonRole>() {
+            Ok(role) => role,
+            Err(_) => {
+                problems.push(Problem::at(
+                    row.number,
+                    ProblemKind::BadRole(row.cell(role_at).to_string()),
+                ));
+                continue;
+            }
+        };
+        people.push(NewPerson {
+            unit,
+            full_name: name_at.map(|i| row.cell(i).to_string()).unwrap_or_default(),
+            role,
+            telegram_user_id: None,
+            phone: None,
+        });
+    }
+    Some(if problems.is_empty() {
+        Ok(people)
+    } else {
+        Err(problems)
+    })
+}

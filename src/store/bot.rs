@@ -1,0 +1,562 @@
+//! What the Telegram bot keeps: invitations, members' links, dialogue state, what each bot
+//! message was about, and status replies. Every effect of an update is written in one
+//! transaction together with its update id, so a redelivered update changes nothing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use super::{
+    audit, brief, parse_status, with_pool, BeginWrite, StatusUpdate, Store, StoreError, UnitBrief,
+};
+use crate::domain::unit::{NewPerson, Person};
+use crate::domain::{Actor, AssignmentStatus, PersonRole};
+
+/// Marks `$update_id` processed on `$conn`; false when it already was (a redelivery).
+macro_rules! first_delivery {
+    ($conn:expr, $update_id:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2) \
+             ON CONFLICT (update_id) DO NOTHING",
+        )
+        .bind($update_id)
+        .bind($now)
+        .execute($conn)
+        .await?
+        .rows_affected()
+            == 1
+    };
+}
+
+/// The result of an effect keyed by a Telegram update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect<T> {
+    Done(T),
+    /// The update was processed before; nothing changed.
+    Duplicate,
+}
+
+/// A person's membership of a unit, with the unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub person: Person,
+    pub unit: UnitBrief,
+}
+
+/// A member as `dondoc members list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberListing {
+    pub member: Member,
+    pub invitation_expires_at: Option<DateTime<Utc>>,
+    pub invitation_used: bool,
+}
+
+/// What a `/start CODE` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    Linked(Member),
+    Unknown,
+    Used,
+    Expired,
+}
+
+/// An assignment as the bot shows it: the task, its plan and the unit that owes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentCard {
+    pub assignment_id: i64,
+    pub status: AssignmentStatus,
+    pub unit: UnitBrief,
+    pub plan_code: String,
+    pub plan_title: String,
+    pub dimension: Option<String>,
+    pub task_code: Option<String>,
+    pub text: String,
+    pub timeframe: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// A file received from Telegram, kept by its file id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub file_size: Option<i64>,
+}
+
+/// A status reply about one assignment, from one member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReply {
+    pub assignment_id: i64,
+    pub status: AssignmentStatus,
+    pub note: String,
+    pub person_id: i64,
+    pub telegram_message_id: Option<i64>,
+    pub attachment: Option<NewAttachment>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    person_id: i64,
+    full_name: String,
+    role: String,
+    telegram_user_id: Option<i64>,
+    phone: Option<String>,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_kind: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberListingRow {
+    #[sqlx(flatten)]
+    member: MemberRow,
+    expires_at: Option<DateTime<Utc>>,
+    used: Option<bool>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    file_id: String,
+    file_unique_id: String,
+    file_name: Option<String>,
+    mime_type: Option<String>,
+    file_size: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    assignment_id: i64,
+    status: String,
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_kind: String,
+    plan_code: String,
+    plan_title: String,
+    dimension: Option<String>,
+    task_code: Option<String>,
+    text: String,
+    timeframe: String,
+    due_date: Option<NaiveDate>,
+}
+
+const MEMBER_COLUMNS: &str =
+    "p.id AS person_id, p.full_name, p.role, p.telegram_user_id, p.phone, \
+     u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind";
+
+const CARD_QUERY: &str =
+    "SELECT a.id AS assignment_id, a.status, u.id AS unit_id, u.code AS unit_code, \
+     u.name AS unit_name, u.kind AS unit_kind, pl.code AS plan_code, pl.title AS plan_title, \
+     t.dimension, t.code AS task_code, t.text, t.timeframe, t.due_date \
+     FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans pl ON pl.id = t.plan_id \
+     JOIN units u ON u.id = a.unit_id WHERE a.retired_at IS NULL AND t.retired_at IS NULL";
+
+fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
+    let unit = brief(r.unit_id, r.unit_code, r.unit_name, &r.unit_kind)?;
+    Ok(Member {
+        person: Person {
+            id: r.person_id,
+            unit: unit.code.clone(),
+            full_name: r.full_name,
+            role: r
+                .role
+                .parse::<PersonRole>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            telegram_user_id: r.telegram_user_id,
+            phone: r.phone,
+        },
+        unit,
+    })
+}
+
+fn card_from_row(r: CardRow) -> Result<AssignmentCard, StoreError> {
+    Ok(AssignmentCard {
+        assignment_id: r.assignment_id,
+        status: parse_status(&r.status)?,
+        unit: brief(r.unit_id, r.unit_code, r.unit_name, &r.unit_kind)?,
+        plan_code: r.plan_code,
+        plan_title: r.plan_title,
+        dimension: r.dimension,
+        task_code: r.task_code,
+        text: r.text,
+        timeframe: r.timeframe,
+        due_date: r.due_date,
+    })
+}
+
+impl Store {
+    /// Creates a member (not yet linked) and an invitation for them, by the hash of its code.
+    pub async fn invite(
+        &self,
+        person: &NewPerson,
+        code_hash: &str,
+        expires_at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<Person, StoreError> {
+        let member = self.add_person(person, actor).await?;
+        let now = self.now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO invitations (person_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(member.id)
+            .bind(code_hash)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+            audit!(&mut *tx, now, actor, "invitation.create", "person", member.id.to_string(),
+                json!({ "expires_at": expires_at.to_rfc3339() }));
+            tx.commit().await?;
+        });
+        Ok(member)
+    }
+
+    /// Links Telegram user `user_id` to the member invited with `code_hash`. A bad code is
+    /// counted against `chat_id` (see [`Store::recent_start_failures`]).
+    pub async fn redeem_invitation(
+        &self,
+        update_id: i64,
+        code_hash: &str,
+        user_id: i64,
+        chat_id: i64,
+    ) -> Result<Effect<Redeemed>, StoreError> {
+        let now = self.now();
+        let outcome = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            let found: Option<(i64, i64, DateTime<Utc>, bool)> = sqlx::query_as(
+                "SELECT id, person_id, expires_at, used_at IS NOT NULL FROM invitations WHERE code_hash = $1",
+            )
+            .bind(code_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let outcome = match found {
+                None => Redeemed::Unknown,
+                Some((_, _, _, true)) => Redeemed::Used,
+                Some((_, _, expires_at, _)) if expires_at <= now => Redeemed::Expired,
+                Some((invitation_id, person_id, _, false)) => {
+                    sqlx::query("UPDATE invitations SET used_at = $1, used_by_user = $2 WHERE id = $3")
+                        .bind(now)
+                        .bind(user_id)
+                        .bind(invitation_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE people SET telegram_user_id = $1 WHERE id = $2")
+                        .bind(user_id)
+                        .bind(person_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let actor = Actor::new(format!("telegram:{user_id}"));
+                    audit!(&mut *tx, now, actor, "person.link", "person", person_id.to_string(),
+                        json!({ "telegram_user_id": user_id }));
+                    let sql = format!("SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1");
+                    let row: MemberRow = sqlx::query_as(&sql).bind(person_id).fetch_one(&mut *tx).await?;
+                    Redeemed::Linked(member_from_row(row)?)
+                }
+            };
+            if !matches!(outcome, Redeemed::Linked(_)) {
+                sqlx::query("INSERT INTO start_failures (chat_id, at) VALUES ($1, $2)")
+                    .bind(chat_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            outcome
+        });
+        Ok(Effect::Done(outcome))
+    }
+
+    /// Bad `/start` codes from `chat_id` since `since`.
+    pub async fn recent_start_failures(
+        &self,
+        chat_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM start_failures WHERE chat_id = $1 AND at > $2")
+                .bind(chat_id)
+                .bind(since)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Every membership linked to Telegram user `user_id`.
+    pub async fn members_of_user(&self, user_id: i64) -> Result<Vec<Member>, StoreError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
+             WHERE p.telegram_user_id = $1 ORDER BY p.id"
+        );
+        let rows: Vec<MemberRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await?
+        });
+        rows.into_iter().map(member_from_row).collect()
+    }
+
+    /// Every member with their latest invitation.
+    pub async fn list_members(&self) -> Result<Vec<MemberListing>, StoreError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS}, i.expires_at, i.used_at IS NOT NULL AS used \
+             FROM people p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE person_id = p.id) \
+             ORDER BY u.code, p.id"
+        );
+        let rows: Vec<MemberListingRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(MemberListing {
+                    member: member_from_row(r.member)?,
+                    invitation_expires_at: r.expires_at,
+                    invitation_used: r.used.unwrap_or(false),
+                })
+            })
+            .collect()
+    }
+
+    /// Open (not done) assignments of `unit_ids`, by plan and task order.
+    pub async fn open_assignments(
+        &self,
+        unit_ids: &[i64],
+    ) -> Result<Vec<AssignmentCard>, StoreError> {
+        if unit_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<CardRow> = with_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(CARD_QUERY);
+            query.push(" AND a.status <> 'done' AND a.unit_id IN (");
+            let mut ids = query.separated(", ");
+            for id in unit_ids {
+                ids.push_bind(*id);
+            }
+            query.push(") ORDER BY pl.year DESC, pl.code, t.position, u.code");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        rows.into_iter().map(card_from_row).collect()
+    }
+
+    pub async fn assignment_card(
+        &self,
+        assignment_id: i64,
+    ) -> Result<Option<AssignmentCard>, StoreError> {
+        let sql = format!("{CARD_QUERY} AND a.id = $1");
+        let row: Option<CardRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(assignment_id).fetch_optional(pool).await?
+        });
+        row.map(card_from_row).transpose()
+    }
+
+    /// Remembers that bot message `message_id` in `chat_id` is about `assignment_id`.
+    pub async fn remember_bot_message(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        assignment_id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO bot_messages (chat_id, message_id, assignment_id, sent_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (chat_id, message_id) DO UPDATE SET assignment_id = excluded.assignment_id",
+            )
+            .bind(chat_id)
+            .bind(message_id)
+            .bind(assignment_id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The assignment a bot message was about, if any.
+    pub async fn bot_message_assignment(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let found: Option<Option<i64>> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT assignment_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
+                .bind(chat_id)
+                .bind(message_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.flatten())
+    }
+
+    /// What the bot waits for from `user_id` in `chat_id` (JSON), if anything.
+    pub async fn dialogue(&self, chat_id: i64, user_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT state FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Sets (or with `None` clears) the dialogue state as the effect of `update_id`.
+    pub async fn set_dialogue(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        state: Option<&str>,
+    ) -> Result<Effect<()>, StoreError> {
+        let now = self.now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(state) = state {
+                sqlx::query("INSERT INTO dialogues (chat_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4)")
+                    .bind(chat_id)
+                    .bind(user_id)
+                    .bind(state)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(Effect::Done(()))
+    }
+
+    /// Records a status reply as the effect of `update_id`: the assignment's status, the
+    /// history row, the file if any, and the end of the dialogue in `chat_id`.
+    pub async fn record_status_reply(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        reply: &StatusReply,
+    ) -> Result<Effect<StatusUpdate>, StoreError> {
+        let now = self.now();
+        let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
+        let id: i64 = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL")
+                .bind(reply.status.as_str())
+                .bind(reply.assignment_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound { what: "assignment", key: reply.assignment_id.to_string() });
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at, telegram_message_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(reply.assignment_id)
+            .bind(reply.status.as_str())
+            .bind(&reply.note)
+            .bind(reply.person_id)
+            .bind(now)
+            .bind(reply.telegram_message_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(file) = &reply.attachment {
+                sqlx::query(
+                    "INSERT INTO attachments (status_update_id, file_id, file_unique_id, file_name, mime_type, file_size) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&file.file_id)
+                .bind(&file.file_unique_id)
+                .bind(&file.file_name)
+                .bind(&file.mime_type)
+                .bind(file.file_size)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
+                json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
+            tx.commit().await?;
+            id
+        });
+        Ok(Effect::Done(StatusUpdate {
+            id,
+            assignment_id: reply.assignment_id,
+            status: reply.status,
+            note: reply.note.clone(),
+            person_id: Some(reply.person_id),
+            reported_at: now,
+        }))
+    }
+
+    /// Files attached to a status update.
+    pub async fn attachments_of(
+        &self,
+        status_update_id: i64,
+    ) -> Result<Vec<NewAttachment>, StoreError> {
+        let rows: Vec<AttachmentRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT file_id, file_unique_id, file_name, mime_type, file_size FROM attachments \
+                 WHERE status_update_id = $1 ORDER BY id",
+            )
+            .bind(status_update_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| NewAttachment {
+                file_id: r.file_id,
+                file_unique_id: r.file_unique_id,
+                file_name: r.file_name,
+                mime_type: r.mime_type,
+                file_size: r.file_size,
+            })
+            .collect())
+    }
+}
+
+/// What `serve` reports at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceCounts {
+    pub units: i64,
+    pub members: i64,
+    pub linked_members: i64,
+    pub open_assignments: i64,
+}
+
+impl Store {
+    pub async fn service_counts(&self) -> Result<ServiceCounts, StoreError> {
+        const SQL: &str = "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), \
+             (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL), \
+             (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
+              WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done')";
+        let (units, members, linked_members, open_assignments): (i64, i64, i64, i64) =
+            with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await?);
+        Ok(ServiceCounts {
+            units,
+            members,
+            linked_members,
+            open_assignments,
+        })
+    }
+}
