@@ -179,7 +179,7 @@ async fn people_belong_to_units_with_roles() {
             unit: code("X-A"),
             full_name: "Nguyễn Văn A".into(),
             role: PersonRole::Head,
-            telegram_chat_id: Some(1001),
+            telegram_user_id: Some(1001),
             phone: Some("0912345678".into()),
         };
         let saved = store
@@ -189,19 +189,28 @@ async fn people_belong_to_units_with_roles() {
         assert_eq!(saved.role, PersonRole::Head);
         let people = store.people_in_unit(&code("X-A")).await.expect("people");
         assert_eq!(people, vec![saved], "{backend}");
-        // One Telegram chat is one person.
-        let twin = NewPerson {
-            full_name: "Trần Thị B".into(),
+        // The same Telegram user may also be a member of another unit (a second role).
+        let focal_point = NewPerson {
+            unit: code("STP"),
             role: PersonRole::FocalPoint,
             ..chairman.clone()
         };
-        assert!(
-            store.add_person(&twin, &actor()).await.is_err(),
-            "{backend}"
+        let second = store
+            .add_person(&focal_point, &actor())
+            .await
+            .expect("second membership");
+        assert_eq!(second.telegram_user_id, Some(1001), "{backend}");
+        assert_eq!(
+            store
+                .people_in_unit(&code("STP"))
+                .await
+                .expect("people")
+                .len(),
+            1
         );
         let nowhere = NewPerson {
             unit: code("NOPE"),
-            telegram_chat_id: None,
+            telegram_user_id: None,
             ..chairman
         };
         assert!(matches!(
