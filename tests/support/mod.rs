@@ -5,6 +5,8 @@
 //! unreachable server fails the test instead of skipping it.
 #![allow(dead_code)]
 
+pub mod fake_telegram;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

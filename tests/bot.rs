@@ -1,0 +1,589 @@
+//! The bot end to end: the real `serve` wiring (handler tree, teloxide client, long polling)
+//! against the fake Bot API server, on SQLite and Postgres.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use dondoc::bot::{self, invitation, RunningBot};
+use dondoc::clock::FixedClock;
+use dondoc::config::Config;
+use dondoc::domain::calendar::{default_templates, periods_for_year};
+use dondoc::domain::unit::NewPerson;
+use dondoc::domain::{AssignmentStatus, PersonRole, PlanCode, PlanYear, UnitCode};
+use dondoc::import::{self, UnitDirectory};
+use dondoc::store::{SaveMode, Store};
+use secrecy::SecretString;
+use serde_json::Value;
+use support::fake_telegram::{FakeTelegram, IncomingDocument};
+use support::{actor, fixture, test_dbs, TestDb};
+
+const WAIT: Duration = Duration::from_secs(10);
+const CHAIRMAN: i64 = 5001;
+const OTHER: i64 = 5002;
+const STRANGER: i64 = 5003;
+
+/// One backend, the fake server, a seeded database and a running bot.
+struct World {
+    db: TestDb,
+    fake: FakeTelegram,
+    store: Store,
+    clock: FixedClock,
+    config: Config,
+    bot: Option<RunningBot>,
+}
+
+impl World {
+    async fn new(db: TestDb) -> World {
+        let fake = FakeTelegram::start().await;
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let mut config = db.config.clone();
+        config.telegram.bot_token = Some(SecretString::from("123456:TEST-TOKEN"));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.poll_timeout_secs = 1;
+        seed(&store).await;
+        for (id, name) in [(CHAIRMAN, "An"), (OTHER, "Bình"), (STRANGER, "Lạ")] {
+            fake.add_user(id, name, None);
+        }
+        let mut world = World {
+            db,
+            fake,
+            store,
+            clock,
+            config,
+            bot: None,
+        };
+        world.start_bot().await;
+        world
+    }
+
+    async fn start_bot(&mut self) {
+        let running = bot::spawn(
+            &self.config,
+            self.store.clone(),
+            Arc::new(self.clock.clone()),
+        )
+        .await
+        .expect("bot starts");
+        self.bot = Some(running);
+    }
+
+    async fn stop_bot(&mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.stop().await;
+        }
+    }
+
+    async fn finish(mut self) {
+        self.stop_bot().await;
+        self.store.close().await;
+        self.fake.shutdown().await;
+        self.db.finish().await;
+    }
+
+    /// Invites a member of `unit`; returns the code.
+    async fn invite(&self, unit: &str, role: PersonRole, name: &str, expires_in: Span) -> String {
+        let code = invitation::new_code();
+        let person = NewPerson {
+            unit: UnitCode::parse(unit).expect("unit"),
+            full_name: name.into(),
+            role,
+            telegram_user_id: None,
+            phone: None,
+        };
+        self.store
+            .invite(
+                &person,
+                &invitation::hash(&code),
+                self.clock.now_plus(expires_in),
+                &actor(),
+            )
+            .await
+            .expect("invited");
+        code
+    }
+
+    /// Links `user` to a new member of `unit`.
+    async fn onboard(&self, user: i64, unit: &str) {
+        let code = self
+            .invite(unit, PersonRole::Head, "Nguyễn Văn An", Span::days(14))
+            .await;
+        self.fake.text_from(user, user, &format!("/start {code}"));
+        self.said(user, "Xin chào").await;
+    }
+
+    /// Waits for a message to `chat` containing `needle`.
+    async fn said(&self, chat: i64, needle: &str) -> Value {
+        self.fake
+            .wait_for(
+                "sendMessage",
+                |p| p["chat_id"] == chat && text(p).contains(needle),
+                WAIT,
+            )
+            .await
+    }
+
+    fn messages_to(&self, chat: i64, needle: &str) -> usize {
+        self.fake
+            .calls_to("sendMessage")
+            .iter()
+            .filter(|p| p["chat_id"] == chat && text(p).contains(needle))
+            .count()
+    }
+
+    /// The message id of the task card sent to `chat` whose first line contains `needle`.
+    fn card_of(&self, chat: i64, needle: &str) -> i32 {
+        self.fake
+            .sent_to(chat)
+            .iter()
+            .find(|m| {
+                m["text"].as_str().is_some_and(|t| {
+                    t.starts_with("📌") && t.lines().next().is_some_and(|l| l.contains(needle))
+                })
+            })
+            .and_then(|m| m["message_id"].as_i64())
+            .unwrap_or_else(|| panic!("no card with {needle:?}")) as i32
+    }
+
+    /// The id of the assignment of `unit` on the task numbered `code`.
+    async fn assignment(&self, unit: &str, code: &str) -> i64 {
+        let unit = self
+            .store
+            .unit(&UnitCode::parse(unit).expect("unit"))
+            .await
+            .expect("q")
+            .expect("unit");
+        let cards = self
+            .store
+            .open_assignments(&[unit.id])
+            .await
+            .expect("cards");
+        cards
+            .iter()
+            .find(|c| c.task_code.as_deref() == Some(code))
+            .map(|c| c.assignment_id)
+            .unwrap_or_else(|| panic!("no assignment of task {code}"))
+    }
+
+    /// Waits until the assignment's history has `n` entries; returns the newest.
+    async fn history(&self, assignment_id: i64, n: usize) -> dondoc::store::StatusUpdate {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let history = self
+                .store
+                .status_history(assignment_id)
+                .await
+                .expect("history");
+            if history.len() >= n {
+                assert_eq!(history.len(), n, "{history:?}");
+                return history[n - 1].clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "history stayed at {}",
+                history.len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+trait ClockExt {
+    fn now_plus(&self, span: Span) -> chrono::DateTime<chrono::Utc>;
+}
+
+impl ClockExt for FixedClock {
+    fn now_plus(&self, span: Span) -> chrono::DateTime<chrono::Utc> {
+        use dondoc::clock::Clock;
+        self.now() + span
+    }
+}
+
+fn text(p: &Value) -> String {
+    p["text"].as_str().unwrap_or_default().to_string()
+}
+
+/// Seed 004: Hà Giang city, its units and its 2023 plan.
+async fn seed(store: &Store) {
+    let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");
+    store
+        .upsert_units(&units, &actor())
+        .await
+        .expect("units saved");
+    let scope = UnitCode::parse("HAGIANG").expect("scope");
+    let directory =
+        UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("dir");
+    let year = PlanYear::new(2023).expect("year");
+    let reading = import::read_plan(&fixture("seed004_plan.tsv"), &directory, year, 1 << 24);
+    assert!(reading.problems.is_empty());
+    let plan = dondoc::domain::plan::NewPlan {
+        code: PlanCode::parse("HG-2023").expect("code"),
+        title: "Kế hoạch PAPI 2023".into(),
+        year,
+        scope,
+        source: "seed004".into(),
+        tasks: reading.tasks,
+    };
+    store
+        .save_plan(
+            &plan,
+            &periods_for_year(&default_templates(), 2023),
+            SaveMode::CreateOnly,
+            &actor(),
+        )
+        .await
+        .expect("plan saved");
+}
+
+async fn each_world<F, Fut>(body: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: std::future::Future<Output = World>,
+{
+    for db in test_dbs().await {
+        let world = World::new(db).await;
+        body(world).await.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn onboarding_with_good_used_expired_and_guessed_codes() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        fake.wait_for(
+            "setMyCommands",
+            |p| p["commands"][0]["command"] == "viec",
+            WAIT,
+        )
+        .await;
+
+        let code = w
+            .invite(
+                "HG-TRANPHU",
+                PersonRole::Head,
+                "Nguyễn Văn An",
+                Span::days(14),
+            )
+            .await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, &format!("/start {code}"));
+        let welcome = w.said(CHAIRMAN, "Xin chào Nguyễn Văn An").await;
+        assert!(text(&welcome).contains("Phường Trần Phú"), "{welcome}");
+        let members = w.store.members_of_user(CHAIRMAN).await.expect("members");
+        assert_eq!(members[0].unit.code.as_str(), "HG-TRANPHU");
+
+        fake.text_from(OTHER, OTHER, &format!("/start {code}"));
+        w.said(OTHER, "đã được dùng").await;
+        assert!(w
+            .store
+            .members_of_user(OTHER)
+            .await
+            .expect("members")
+            .is_empty());
+
+        let stale = w
+            .invite("HG-MINHKHAI", PersonRole::Head, "Trần Bình", Span::days(-1))
+            .await;
+        fake.text_from(OTHER, OTHER, &format!("/start {stale}"));
+        w.said(OTHER, "hết hạn").await;
+
+        fake.text_from(STRANGER, STRANGER, "/start AAAAAAAAAAAAAAAAAAAAAA");
+        w.said(STRANGER, "không đúng").await;
+        for _ in 0..4 {
+            fake.text_from(STRANGER, STRANGER, "/start guess");
+        }
+        let good = w
+            .invite("HG-NGOCHA", PersonRole::Head, "Lê Lạ", Span::days(14))
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        fake.text_from(STRANGER, STRANGER, &format!("/start {good}"));
+        w.said(STRANGER, "quá nhiều lần").await;
+        assert!(
+            w.store
+                .members_of_user(STRANGER)
+                .await
+                .expect("members")
+                .is_empty(),
+            "refused unchecked"
+        );
+
+        // A second membership for the same person, from the same account.
+        let second = w
+            .invite(
+                "HG-PNV",
+                PersonRole::FocalPoint,
+                "Nguyễn Văn An",
+                Span::days(14),
+            )
+            .await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, &format!("/start {second}"));
+        w.said(CHAIRMAN, "cán bộ đầu mối").await;
+        assert_eq!(
+            w.store
+                .members_of_user(CHAIRMAN)
+                .await
+                .expect("members")
+                .len(),
+            2
+        );
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tasks_buttons_and_notes() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let cards: Vec<Value> = fake
+            .calls_to("sendMessage")
+            .into_iter()
+            .filter(|p| p["chat_id"] == CHAIRMAN && text(p).starts_with("📌"))
+            .collect();
+        assert_eq!(cards.len(), 5, "five cards a page");
+        assert_eq!(
+            cards[0]["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "Đã hoàn thành"
+        );
+
+        let budget = w.assignment("HG-TRANPHU", "2.3").await;
+        let card_id = fake.sent_to(CHAIRMAN).last().expect("a message")["message_id"]
+            .as_i64()
+            .expect("id") as i32;
+        // "Đang thực hiện", then a note.
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{budget}:p"));
+        fake.wait_for("answerCallbackQuery", |_| true, WAIT).await;
+        w.said(CHAIRMAN, "Gửi ghi chú").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Đã niêm yết tại trụ sở");
+        let update = w.history(budget, 1).await;
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::InProgress, "Đã niêm yết tại trụ sở")
+        );
+        w.said(CHAIRMAN, "Đã ghi nhận").await;
+
+        // "Đã hoàn thành", then "Bỏ qua".
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{budget}:d"));
+        let prompt = w.said(CHAIRMAN, "→ đã hoàn thành").await;
+        assert_eq!(
+            prompt["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+            "skip"
+        );
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, "skip");
+        let update = w.history(budget, 2).await;
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::Done, "")
+        );
+
+        // "Gặp vướng mắc" needs a note: "Bỏ qua" is refused.
+        let legal = w.assignment("HG-TRANPHU", "2.1").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{legal}:b"));
+        w.said(CHAIRMAN, "Nêu vướng mắc").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, "skip");
+        w.said(CHAIRMAN, "Cần nêu vướng mắc").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Thiếu kinh phí in ấn");
+        let update = w.history(legal, 1).await;
+        assert_eq!(update.status, AssignmentStatus::Blocked);
+
+        // "Gửi tài liệu", then a document.
+        let prompt_id = {
+            fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("f:{legal}"));
+            let p = w.said(CHAIRMAN, "Gửi tài liệu hoặc ảnh").await;
+            let sent = fake.sent_to(CHAIRMAN);
+            let found = sent
+                .iter()
+                .rev()
+                .find(|m| m["text"] == p["text"])
+                .expect("prompt");
+            found["message_id"].as_i64().expect("id") as i32
+        };
+        let doc = IncomingDocument {
+            file_id: "DOC-1",
+            file_name: "bao-cao.pdf",
+            mime_type: "application/pdf",
+            size: 2048,
+        };
+        fake.document_reply(CHAIRMAN, CHAIRMAN, prompt_id, doc, Some("Báo cáo quý"));
+        let update = w.history(legal, 2).await;
+        let files = w.store.attachments_of(update.id).await.expect("files");
+        assert_eq!(files[0].file_name.as_deref(), Some("bao-cao.pdf"));
+        assert_eq!(files[0].file_size, Some(2048));
+        assert_eq!(update.note, "Báo cáo quý");
+
+        // Every callback was answered.
+        let answered = fake.calls_to("answerCallbackQuery").len();
+        assert_eq!(answered, 6);
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn replies_to_cards_with_text_document_and_photo() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let card = fake
+            .sent_to(CHAIRMAN)
+            .into_iter()
+            .find(|m| m["text"].as_str().is_some_and(|t| t.starts_with("📌")))
+            .expect("a card");
+        let card_id = card["message_id"].as_i64().expect("id") as i32;
+        let first = w.assignment("HG-TRANPHU", "1.1").await;
+
+        fake.reply_to(
+            CHAIRMAN,
+            CHAIRMAN,
+            card_id,
+            "Đã tuyên truyền tại 5 tổ dân phố",
+        );
+        let update = w.history(first, 1).await;
+        assert_eq!(
+            update.status,
+            AssignmentStatus::InProgress,
+            "an untouched task starts"
+        );
+        let doc = IncomingDocument {
+            file_id: "DOC-9",
+            file_name: "danh-sach.xlsx",
+            mime_type: "application/vnd.ms-excel",
+            size: 777,
+        };
+        fake.document_reply(CHAIRMAN, CHAIRMAN, card_id, doc, None);
+        let update = w.history(first, 2).await;
+        assert_eq!(
+            w.store.attachments_of(update.id).await.expect("files")[0].file_id,
+            "DOC-9"
+        );
+        fake.photo_reply(
+            CHAIRMAN,
+            CHAIRMAN,
+            card_id,
+            "PHOTO-1",
+            90_000,
+            Some("Ảnh niêm yết"),
+        );
+        let update = w.history(first, 3).await;
+        let photo = &w.store.attachments_of(update.id).await.expect("files")[0];
+        assert_eq!(
+            (photo.file_id.as_str(), photo.file_size),
+            ("PHOTO-1", Some(90_000))
+        );
+
+        // A reply to the welcome message is about no task.
+        let welcome = fake.sent_to(CHAIRMAN)[0]["message_id"]
+            .as_i64()
+            .expect("id") as i32;
+        fake.reply_to(CHAIRMAN, CHAIRMAN, welcome, "cái này là gì?");
+        w.said(CHAIRMAN, "không gắn với nhiệm vụ").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "xin chào");
+        w.said(CHAIRMAN, "Chưa hiểu").await;
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nobody_touches_another_units_task() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.onboard(OTHER, "HG-MINHKHAI").await;
+        let theirs = w.assignment("HG-MINHKHAI", "1.1").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let card_id = fake.sent_to(CHAIRMAN).last().expect("msg")["message_id"]
+            .as_i64()
+            .expect("id") as i32;
+        fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{theirs}:d"));
+        w.said(CHAIRMAN, "không thuộc đơn vị của bạn").await;
+        assert!(w
+            .store
+            .status_history(theirs)
+            .await
+            .expect("history")
+            .is_empty());
+        // An unregistered stranger gets told so, and nothing changes.
+        fake.text_from(STRANGER, STRANGER, "/viec");
+        w.said(STRANGER, "chưa được đăng ký").await;
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_dialogue_and_a_redelivered_update_lose_and_double_nothing() {
+    each_world(|mut w| async move {
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let task = w.assignment("HG-TRANPHU", "1.4").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let card_id = w.card_of(CHAIRMAN, "· 1.4 ");
+        w.fake
+            .callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{task}:p"));
+        w.said(CHAIRMAN, "Gửi ghi chú").await;
+
+        w.stop_bot().await;
+        w.start_bot().await;
+
+        let note = w
+            .fake
+            .text_from(CHAIRMAN, CHAIRMAN, "Đang rà soát các khoản đóng góp");
+        let _ = &note;
+        let update = w.history(task, 1).await;
+        assert_eq!(
+            update.note, "Đang rà soát các khoản đóng góp",
+            "the dialogue survived the restart"
+        );
+        w.said(CHAIRMAN, "Đã ghi nhận").await;
+
+        // A reply to the card, delivered twice (as after a crash before the offset moved).
+        let reply = w
+            .fake
+            .reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã họp 3 tổ dân phố");
+        w.history(task, 2).await;
+        w.fake.redeliver(note);
+        w.fake.redeliver(reply);
+        // Updates of one chat are handled in order: once /trogiup is answered, both
+        // redeliveries have been seen.
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/trogiup");
+        w.said(CHAIRMAN, "/viec – việc của tôi").await;
+        assert_eq!(
+            w.store.status_history(task).await.expect("history").len(),
+            2
+        );
+        assert_eq!(w.messages_to(CHAIRMAN, "Đã ghi nhận"), 2);
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn in_a_group_only_linked_members_count() {
+    each_world(|w| async move {
+        let group = -100_200;
+        w.fake.add_group(group, "UBND phường Trần Phú");
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.fake
+            .text_in_group(group, CHAIRMAN, "/viec@dondoc_test_bot");
+        w.said(group, "📌").await;
+        w.fake.text_in_group(group, STRANGER, "chào cả nhà");
+        w.fake.text_in_group(group, CHAIRMAN, "/trogiup");
+        w.said(group, "/viec – việc của tôi").await;
+        assert_eq!(
+            w.messages_to(group, "chưa được đăng ký"),
+            0,
+            "strangers in a group are ignored"
+        );
+        w
+    })
+    .await;
+}
