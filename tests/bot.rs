@@ -587,3 +587,21 @@ async fn in_a_group_only_linked_members_count() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reply_that_cannot_be_saved_is_not_confirmed() {
+    each_world(|w| async move {
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let card_id = w.card_of(CHAIRMAN, "· 1.1 ");
+        // The database goes away (the bot shares this pool).
+        w.store.close().await;
+        w.fake
+            .reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã tuyên truyền");
+        w.said(CHAIRMAN, "Chưa lưu được").await;
+        assert_eq!(w.messages_to(CHAIRMAN, "Đã ghi nhận"), 0);
+        w
+    })
+    .await;
+}

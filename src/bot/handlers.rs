@@ -16,7 +16,9 @@ use super::cards::{self, Callback, Waiting};
 use super::{invitation, App};
 use crate::domain::AssignmentStatus;
 use crate::messages::BotText;
-use crate::store::{AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply};
+use crate::store::{
+    AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply, StoreError,
+};
 
 type HandlerResult = anyhow::Result<()>;
 
@@ -73,6 +75,26 @@ async fn tell(
 }
 
 pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
+    if let Err(e) = handle_message(&bot, &msg, &update, &app).await {
+        tracing::error!(error = %e, update_id = update.id.0, "message not handled");
+        // The database failed: nothing was confirmed, so ask to send again. (A Telegram
+        // failure after a commit must not be answered with "not saved".)
+        if e.downcast_ref::<StoreError>().is_some() {
+            say(
+                &bot,
+                msg.chat.id,
+                BotText::SaveFailed.render(app.lang),
+                None,
+                Some(msg.id),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn handle_message(bot: &Bot, msg: &Message, update: &Update, app: &App) -> HandlerResult {
+    let (bot, app) = (bot.clone(), app);
     let Some(user) = msg.from.as_ref() else {
         return Ok(());
     };
@@ -80,16 +102,16 @@ pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -
     let update_id = i64::from(update.id.0);
     let text = msg.text().or(msg.caption()).unwrap_or("").trim();
     if let Some((name, args)) = command(text) {
-        return on_command(&bot, &msg, &app, update_id, user_id, name, args).await;
+        return on_command(&bot, msg, app, update_id, user_id, name, args).await;
     }
     let members = app.store.members_of_user(user_id).await?;
     if members.is_empty() {
         if msg.chat.is_private() {
-            tell(&bot, &app, msg.chat.id, BotText::NotRegistered).await?;
+            tell(&bot, app, msg.chat.id, BotText::NotRegistered).await?;
         }
         return Ok(());
     }
-    on_report(&bot, &msg, &app, update_id, user_id, &members).await
+    on_report(&bot, msg, app, update_id, user_id, &members).await
 }
 
 async fn on_command(
