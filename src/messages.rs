@@ -434,6 +434,21 @@ pub enum BotText<'a> {
     CommandHelp,
     CommandOverview,
     Role(crate::domain::PersonRole),
+    NoReportsOwed,
+    ButtonSubmit,
+    ReportSubmitted {
+        on: String,
+    },
+    ReportOverdue,
+    ReportPending,
+    AskReport {
+        report: &'a str,
+        unit: &'a str,
+    },
+    ReportReceived {
+        report: &'a str,
+        unit: &'a str,
+    },
 }
 
 impl BotText<'_> {
@@ -487,6 +502,13 @@ impl BotText<'_> {
             BotText::CommandReports => "Báo cáo phải nộp".into(),
             BotText::CommandHelp => "Hướng dẫn".into(),
             BotText::CommandOverview => "Tình hình các đơn vị".into(),
+            BotText::NoReportsOwed => "Đơn vị của bạn không có báo cáo nào phải nộp.".into(),
+            BotText::ButtonSubmit => "Nộp báo cáo".into(),
+            BotText::ReportSubmitted { on } => format!("đã nộp {on}"),
+            BotText::ReportOverdue => "quá hạn, chưa nộp".into(),
+            BotText::ReportPending => "chưa nộp".into(),
+            BotText::AskReport { report, unit } => format!("{report} – {unit}\nGửi báo cáo: chữ, tệp hoặc ảnh (trả lời tin này)."),
+            BotText::ReportReceived { report, unit } => format!("Đã nhận báo cáo: {report} – {unit}."),
             BotText::Role(role) => match role {
                 R::Head => "thủ trưởng/chủ tịch",
                 R::Deputy => "cấp phó",
@@ -541,6 +563,13 @@ impl BotText<'_> {
             BotText::CommandReports => "Reports owed".into(),
             BotText::CommandHelp => "Help".into(),
             BotText::CommandOverview => "Status of units".into(),
+            BotText::NoReportsOwed => "Your unit owes no reports.".into(),
+            BotText::ButtonSubmit => "Submit report".into(),
+            BotText::ReportSubmitted { on } => format!("submitted {on}"),
+            BotText::ReportOverdue => "overdue, not submitted".into(),
+            BotText::ReportPending => "not submitted".into(),
+            BotText::AskReport { report, unit } => format!("{report} – {unit}\nSend the report: text, a file or a photo (reply to this message)."),
+            BotText::ReportReceived { report, unit } => format!("Report received: {report} – {unit}."),
             BotText::Role(role) => match role {
                 R::Head => "head",
                 R::Deputy => "deputy",

@@ -126,6 +126,18 @@ impl World {
             .await
     }
 
+    /// Waits until `chat` got `n` messages containing `needle`.
+    async fn said_times(&self, chat: i64, needle: &str, n: usize) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.messages_to(chat, needle) < n {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{needle:?} said fewer than {n} times"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn messages_to(&self, chat: i64, needle: &str) -> usize {
         self.fake
             .calls_to("sendMessage")
@@ -601,6 +613,89 @@ async fn a_reply_that_cannot_be_saved_is_not_confirmed() {
             .reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã tuyên truyền");
         w.said(CHAIRMAN, "Chưa lưu được").await;
         assert_eq!(w.messages_to(CHAIRMAN, "Đã ghi nhận"), 0);
+        w
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reports_owed_and_submitted() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/baocao");
+        w.said(CHAIRMAN, "Báo cáo năm").await;
+        let reports: Vec<Value> = fake
+            .sent_to(CHAIRMAN)
+            .into_iter()
+            .filter(|m| m["text"].as_str().is_some_and(|t| t.starts_with("🗓")))
+            .collect();
+        // A commune owes the commune plan and the four periodic reports.
+        assert_eq!(reports.len(), 5, "{reports:?}");
+        assert!(
+            text(&reports[0]).contains("quá hạn"),
+            "2023 is past: {}",
+            text(&reports[0])
+        );
+        let q1 = &reports[0];
+        let data = q1["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("button")
+            .to_string();
+        let q1_id = q1["message_id"].as_i64().expect("id") as i32;
+        fake.callback(CHAIRMAN, CHAIRMAN, q1_id, &data);
+        w.said(CHAIRMAN, "Gửi báo cáo").await;
+        let doc = IncomingDocument {
+            file_id: "RPT-Q1",
+            file_name: "bao-cao-quy-1.docx",
+            mime_type: "application/msword",
+            size: 5000,
+        };
+        fake.document_from(CHAIRMAN, CHAIRMAN, doc, Some("Báo cáo quý I"));
+        w.said(CHAIRMAN, "Đã nhận báo cáo: Báo cáo quý I").await;
+        let (period_id, unit_id) = {
+            let mut parts = data.split(':').skip(1);
+            let p: i64 = parts.next().and_then(|x| x.parse().ok()).expect("period");
+            let u: i64 = parts.next().and_then(|x| x.parse().ok()).expect("unit");
+            (p, u)
+        };
+        let submitted = w
+            .store
+            .submissions(period_id, unit_id)
+            .await
+            .expect("submissions");
+        assert_eq!(
+            submitted,
+            vec![("Báo cáo quý I".to_string(), Some("RPT-Q1".to_string()))]
+        );
+
+        // A reply to the report message adds to it; a member of another unit cannot.
+        fake.reply_to(CHAIRMAN, CHAIRMAN, q1_id, "Bổ sung số liệu tháng 3");
+        w.said_times(CHAIRMAN, "Đã nhận báo cáo", 2).await;
+        assert_eq!(
+            w.store
+                .submissions(period_id, unit_id)
+                .await
+                .expect("s")
+                .len(),
+            2
+        );
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/baocao");
+        w.said(CHAIRMAN, "đã nộp").await;
+
+        // A forged button in their own chat, naming Trần Phú's report.
+        w.onboard(OTHER, "HG-MINHKHAI").await;
+        let their_message = fake.sent_to(OTHER)[0]["message_id"].as_i64().expect("id") as i32;
+        fake.callback(OTHER, OTHER, their_message, &data);
+        w.said(OTHER, "không thuộc đơn vị của bạn").await;
+        assert_eq!(
+            w.store
+                .submissions(period_id, unit_id)
+                .await
+                .expect("s")
+                .len(),
+            2
+        );
         w
     })
     .await;

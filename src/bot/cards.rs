@@ -6,7 +6,9 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use crate::domain::text::ellipsize;
 use crate::domain::AssignmentStatus;
 use crate::messages::{BotText, Lang, Text};
-use crate::store::AssignmentCard;
+use chrono::NaiveDate;
+
+use crate::store::{AssignmentCard, ReportDue};
 
 /// Task cards per `/viec` page: a screenful on a small phone.
 pub const PAGE_SIZE: usize = 5;
@@ -23,6 +25,10 @@ pub enum Callback {
     },
     Skip,
     Page(usize),
+    Report {
+        period_id: i64,
+        unit_id: i64,
+    },
 }
 
 impl Callback {
@@ -43,6 +49,7 @@ impl Callback {
             Callback::File { assignment_id } => format!("f:{assignment_id}"),
             Callback::Skip => "skip".into(),
             Callback::Page(page) => format!("pg:{page}"),
+            Callback::Report { period_id, unit_id } => format!("r:{period_id}:{unit_id}"),
         }
     }
 
@@ -63,6 +70,10 @@ impl Callback {
             },
             ("skip", None, None) => Callback::Skip,
             ("pg", Some(page), None) => Callback::Page(page.parse().ok()?),
+            ("r", Some(period), Some(unit)) => Callback::Report {
+                period_id: period.parse().ok()?,
+                unit_id: unit.parse().ok()?,
+            },
             _ => return None,
         };
         Some(callback)
@@ -80,6 +91,11 @@ pub enum Waiting {
     },
     File {
         assignment_id: i64,
+        person_id: i64,
+    },
+    Report {
+        period_id: i64,
+        unit_id: i64,
         person_id: i64,
     },
 }
@@ -144,6 +160,38 @@ pub fn card_keyboard(assignment_id: i64, lang: Lang) -> InlineKeyboardMarkup {
     ])
 }
 
+/// One owed report: what, for which unit, by when, and where it stands.
+pub fn report_text(report: &ReportDue, today: NaiveDate, lang: Lang) -> String {
+    let state = match report.submitted_at {
+        Some(at) => BotText::ReportSubmitted {
+            on: at.format("%d/%m/%Y").to_string(),
+        },
+        None if report.due_date < today => BotText::ReportOverdue,
+        None => BotText::ReportPending,
+    };
+    format!(
+        "🗓 {} · {}\n{}: {}\n{}: {} · {}",
+        report.plan_code,
+        report.label,
+        BotText::CardUnit.render(lang),
+        report.unit.name,
+        BotText::CardDue.render(lang),
+        report.due_date.format("%d/%m/%Y"),
+        state.render(lang)
+    )
+}
+
+pub fn report_keyboard(report: &ReportDue, lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        BotText::ButtonSubmit.render(lang),
+        Callback::Report {
+            period_id: report.period_id,
+            unit_id: report.unit.id,
+        }
+        .encode(),
+    )]])
+}
+
 pub fn skip_keyboard(lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
         BotText::Skip.render(lang),
@@ -172,6 +220,10 @@ mod tests {
             Callback::File { assignment_id: 42 },
             Callback::Skip,
             Callback::Page(3),
+            Callback::Report {
+                period_id: i64::MAX,
+                unit_id: i64::MAX,
+            },
         ] {
             let data = callback.encode();
             assert!(data.len() <= 64, "{data}");

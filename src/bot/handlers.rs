@@ -17,7 +17,8 @@ use super::{invitation, App};
 use crate::domain::AssignmentStatus;
 use crate::messages::BotText;
 use crate::store::{
-    AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply, StoreError,
+    AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply, StoreError, Subject,
+    Submission,
 };
 
 type HandlerResult = anyhow::Result<()>;
@@ -138,6 +139,7 @@ async fn on_command(
     }
     match name {
         "viec" => send_task_page(bot, chat, app, &members, 0).await,
+        "baocao" => send_reports(bot, chat, app, &members).await,
         _ => {
             tell(bot, app, chat, BotText::Hint).await?;
             Ok(())
@@ -246,8 +248,8 @@ fn member_for<'m>(members: &'m [Member], card: &AssignmentCard) -> Option<&'m Me
     members.iter().find(|m| m.unit.id == card.unit.id)
 }
 
-/// A text, document or photo that is not a command: a reply to a task message, or the answer
-/// the bot is waiting for.
+/// A text, document or photo that is not a command: a reply to a task or report message,
+/// or the answer the bot is waiting for.
 async fn on_report(
     bot: &Bot,
     msg: &Message,
@@ -265,30 +267,59 @@ async fn on_report(
     let replied_to = match msg.reply_to_message() {
         Some(original) => {
             app.store
-                .bot_message_assignment(chat.0, i64::from(original.id.0))
+                .bot_message_subject(chat.0, i64::from(original.id.0))
                 .await?
         }
         None => None,
     };
-    let (assignment_id, status) = match (&waiting, replied_to) {
-        (
-            Some(Waiting::Note {
-                assignment_id,
-                status,
-                ..
-            }),
-            reply,
-        ) if reply.is_none_or(|r| r == *assignment_id) => (
-            *assignment_id,
-            status.parse().unwrap_or(AssignmentStatus::InProgress),
-        ),
-        (Some(Waiting::File { assignment_id, .. }), reply)
-            if reply.is_none_or(|r| r == *assignment_id) =>
-        {
-            (*assignment_id, AssignmentStatus::InProgress)
+    // A reply names its subject; otherwise the pending question does. A reply to another
+    // subject than the pending question wins over it.
+    let subject = match (replied_to, &waiting) {
+        (Some(subject), _) => Some(subject),
+        (None, Some(Waiting::Note { assignment_id, .. } | Waiting::File { assignment_id, .. })) => {
+            Some(Subject::Assignment(*assignment_id))
         }
-        (_, Some(assignment_id)) => (assignment_id, AssignmentStatus::InProgress),
-        (_, None) => {
+        (
+            None,
+            Some(Waiting::Report {
+                period_id, unit_id, ..
+            }),
+        ) => Some(Subject::Report {
+            period_id: *period_id,
+            unit_id: *unit_id,
+        }),
+        (None, None) => None,
+    };
+    match subject {
+        Some(Subject::Assignment(assignment_id)) => {
+            let pending = waiting.filter(|w| match w {
+                Waiting::Note {
+                    assignment_id: a, ..
+                }
+                | Waiting::File {
+                    assignment_id: a, ..
+                } => *a == assignment_id,
+                Waiting::Report { .. } => false,
+            });
+            on_task_reply(
+                bot,
+                msg,
+                app,
+                update_id,
+                user_id,
+                members,
+                assignment_id,
+                pending,
+            )
+            .await
+        }
+        Some(Subject::Report { period_id, unit_id }) => {
+            on_report_reply(
+                bot, msg, app, update_id, user_id, members, period_id, unit_id,
+            )
+            .await
+        }
+        None => {
             let hint = if msg.reply_to_message().is_some() {
                 BotText::ReplyToUnrelated
             } else {
@@ -297,9 +328,24 @@ async fn on_report(
             if msg.chat.is_private() {
                 tell(bot, app, chat, hint).await?;
             }
-            return Ok(());
+            Ok(())
         }
-    };
+    }
+}
+
+/// A status update on a task: the note after a button, or a reply to the task's card.
+#[allow(clippy::too_many_arguments)]
+async fn on_task_reply(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    assignment_id: i64,
+    pending: Option<Waiting>,
+) -> HandlerResult {
+    let chat = msg.chat.id;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
@@ -308,13 +354,15 @@ async fn on_report(
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
-    // A plain reply keeps a finished or blocked task's status; it starts an untouched one.
-    let status = match (&waiting, card.status) {
-        (Some(Waiting::Note { .. }), _) => status,
+    // The status chosen with a button; else a plain reply starts an untouched task and keeps
+    // a finished or blocked one as it is.
+    let status = match (&pending, card.status) {
+        (Some(Waiting::Note { status, .. }), _) => {
+            status.parse().unwrap_or(AssignmentStatus::InProgress)
+        }
         (_, AssignmentStatus::NotStarted) => AssignmentStatus::InProgress,
         (_, current) => current,
     };
-    let attachment = attachment_of(msg);
     let note = msg
         .text()
         .or(msg.caption())
@@ -323,7 +371,7 @@ async fn on_report(
         .to_string();
     if status == AssignmentStatus::Blocked
         && note.is_empty()
-        && matches!(waiting, Some(Waiting::Note { .. }))
+        && matches!(pending, Some(Waiting::Note { .. }))
     {
         tell(bot, app, chat, BotText::NoteRequired).await?;
         return Ok(());
@@ -334,7 +382,7 @@ async fn on_report(
         note,
         person_id: member.person.id,
         telegram_message_id: Some(i64::from(msg.id.0)),
-        attachment,
+        attachment: attachment_of(msg),
     };
     record(
         bot,
@@ -347,6 +395,135 @@ async fn on_report(
         Some(msg.id),
     )
     .await
+}
+
+/// A report for a period: what follows "Nộp báo cáo", or a reply to a report message.
+#[allow(clippy::too_many_arguments)]
+async fn on_report_reply(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    period_id: i64,
+    unit_id: i64,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let Some(report) = app.store.report_due(period_id, unit_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let submission = Submission {
+        period_id,
+        unit_id,
+        person_id: member.person.id,
+        body: msg
+            .text()
+            .or(msg.caption())
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        telegram_message_id: Some(i64::from(msg.id.0)),
+        attachment: attachment_of(msg),
+    };
+    match app
+        .store
+        .record_submission(update_id, chat.0, user_id, &submission)
+        .await?
+    {
+        Effect::Done(_) => {
+            let text = BotText::ReportReceived {
+                report: &report.label,
+                unit: &report.unit.name,
+            };
+            say(bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
+        }
+        Effect::Duplicate => {}
+    }
+    Ok(())
+}
+
+/// `/baocao`: every report the member's units owe, each with a "Nộp báo cáo" button.
+async fn send_reports(bot: &Bot, chat: ChatId, app: &App, members: &[Member]) -> HandlerResult {
+    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let reports = app.store.reports_owed(&unit_ids).await?;
+    if reports.is_empty() {
+        tell(bot, app, chat, BotText::NoReportsOwed).await?;
+        return Ok(());
+    }
+    let today = app.today();
+    for report in &reports {
+        let text = cards::report_text(report, today, app.lang);
+        let sent = say(
+            bot,
+            chat,
+            text,
+            Some(cards::report_keyboard(report, app.lang)),
+            None,
+        )
+        .await?;
+        app.store
+            .remember_report_message(
+                chat.0,
+                i64::from(sent.id.0),
+                report.period_id,
+                report.unit.id,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// After "Nộp báo cáo": remember what we wait for and ask for the report.
+async fn ask_for_report(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    asked: Asked<'_>,
+    period_id: i64,
+    unit_id: i64,
+) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
+    let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let Some(report) = app.store.report_due(period_id, unit_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let waiting = Waiting::Report {
+        period_id,
+        unit_id,
+        person_id: member.person.id,
+    };
+    let state = serde_json::to_string(&waiting)?;
+    if app
+        .store
+        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .await?
+        == Effect::Duplicate
+    {
+        return Ok(());
+    }
+    let text = BotText::AskReport {
+        report: &report.label,
+        unit: &report.unit.name,
+    };
+    let sent = say(bot, chat, text.render(app.lang), None, None).await?;
+    app.store
+        .remember_report_message(chat.0, i64::from(sent.id.0), period_id, unit_id)
+        .await?;
+    Ok(())
 }
 
 /// Saves a status reply and says so only once it is committed; a failure asks to resend.
@@ -424,65 +601,96 @@ pub async fn on_callback(
     let Some(message) = query.regular_message() else {
         return Ok(());
     };
-    let chat = message.chat.id;
+    if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
+        tracing::error!(error = %e, update_id = update.id.0, "button not handled");
+        if e.downcast_ref::<StoreError>().is_some() {
+            say(
+                &bot,
+                message.chat.id,
+                BotText::SaveFailed.render(app.lang),
+                None,
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn handle_callback(
+    bot: &Bot,
+    query: &CallbackQuery,
+    chat: ChatId,
+    update: &Update,
+    app: &App,
+) -> HandlerResult {
     let user_id = query.from.id.0 as i64;
     let update_id = i64::from(update.id.0);
     let members = app.store.members_of_user(user_id).await?;
     if members.is_empty() {
-        tell(&bot, &app, chat, BotText::NotRegistered).await?;
+        tell(bot, app, chat, BotText::NotRegistered).await?;
         return Ok(());
     }
+    let (update_id, members) = (update_id, members.as_slice());
     match query.data.as_deref().and_then(Callback::decode) {
-        Some(Callback::Page(page)) => send_task_page(&bot, chat, &app, &members, page).await,
+        Some(Callback::Page(page)) => send_task_page(bot, chat, app, members, page).await,
         Some(Callback::Status {
             assignment_id,
             status,
         }) => {
-            ask_for(
-                &bot,
-                &app,
-                chat,
+            let asked = Asked {
                 update_id,
                 user_id,
-                &members,
-                assignment_id,
-                Some(status),
-            )
-            .await
+                members,
+            };
+            ask_for(bot, app, chat, asked, assignment_id, Some(status)).await
         }
         Some(Callback::File { assignment_id }) => {
-            ask_for(
-                &bot,
-                &app,
-                chat,
+            let asked = Asked {
                 update_id,
                 user_id,
-                &members,
-                assignment_id,
-                None,
-            )
-            .await
+                members,
+            };
+            ask_for(bot, app, chat, asked, assignment_id, None).await
         }
-        Some(Callback::Skip) => skip_note(&bot, &app, chat, update_id, user_id, &members).await,
+        Some(Callback::Skip) => skip_note(bot, app, chat, update_id, user_id, members).await,
+        Some(Callback::Report { period_id, unit_id }) => {
+            let asked = Asked {
+                update_id,
+                user_id,
+                members,
+            };
+            ask_for_report(bot, app, chat, asked, period_id, unit_id).await
+        }
         None => {
-            tell(&bot, &app, chat, BotText::Hint).await?;
+            tell(bot, app, chat, BotText::Hint).await?;
             Ok(())
         }
     }
 }
 
+/// Who pressed a button, in which update.
+#[derive(Clone, Copy)]
+struct Asked<'m> {
+    update_id: i64,
+    user_id: i64,
+    members: &'m [Member],
+}
+
 /// After a button: remember what we wait for, then ask for the note (or the file).
-#[allow(clippy::too_many_arguments)]
 async fn ask_for(
     bot: &Bot,
     app: &App,
     chat: ChatId,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
+    asked: Asked<'_>,
     assignment_id: i64,
     status: Option<AssignmentStatus>,
 ) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());

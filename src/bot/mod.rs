@@ -29,6 +29,14 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub lang: Lang,
+    /// Due dates are compared with today in the province.
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl App {
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&self.time_zone).date_naive()
+    }
 }
 
 /// A running bot; [`RunningBot::stop`] finishes the updates in hand, then returns.
@@ -91,6 +99,7 @@ pub async fn spawn(
         store,
         clock,
         lang: config.province.language,
+        time_zone: config.province.time_zone,
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

@@ -22,8 +22,8 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use bot::{
-    AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ServiceCounts,
-    StatusReply,
+    AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
+    ServiceCounts, StatusReply, Subject, Submission,
 };
 pub use plans::{PlanSaved, SaveMode};
 pub use units::UnitsSaved;
