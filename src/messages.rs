@@ -449,6 +449,21 @@ pub enum BotText<'a> {
         report: &'a str,
         unit: &'a str,
     },
+    OverviewHeader {
+        units: usize,
+    },
+    OverviewLine {
+        unit: &'a str,
+        done: i64,
+        in_progress: i64,
+        blocked: i64,
+        not_started: i64,
+    },
+    OverviewMore {
+        units: usize,
+    },
+    NothingToOverview,
+    UnitNotVisible,
 }
 
 impl BotText<'_> {
@@ -502,6 +517,13 @@ impl BotText<'_> {
             BotText::CommandReports => "Báo cáo phải nộp".into(),
             BotText::CommandHelp => "Hướng dẫn".into(),
             BotText::CommandOverview => "Tình hình các đơn vị".into(),
+            BotText::OverviewHeader { units } => format!("Tình hình thực hiện ({units} đơn vị):"),
+            BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
+                "• {unit}: {done} xong · {in_progress} đang làm · {blocked} vướng · {not_started} chưa báo cáo"
+            ),
+            BotText::OverviewMore { units } => format!("… và {units} đơn vị khác. Gõ /tinhhinh MÃ_ĐƠN_VỊ để xem một đơn vị."),
+            BotText::NothingToOverview => "Chưa có nhiệm vụ nào trong phạm vi theo dõi của bạn.".into(),
+            BotText::UnitNotVisible => "Đơn vị này không thuộc phạm vi theo dõi của bạn.".into(),
             BotText::NoReportsOwed => "Đơn vị của bạn không có báo cáo nào phải nộp.".into(),
             BotText::ButtonSubmit => "Nộp báo cáo".into(),
             BotText::ReportSubmitted { on } => format!("đã nộp {on}"),
@@ -563,6 +585,13 @@ impl BotText<'_> {
             BotText::CommandReports => "Reports owed".into(),
             BotText::CommandHelp => "Help".into(),
             BotText::CommandOverview => "Status of units".into(),
+            BotText::OverviewHeader { units } => format!("Progress ({units} units):"),
+            BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
+                "• {unit}: {done} done · {in_progress} in progress · {blocked} blocked · {not_started} not reported"
+            ),
+            BotText::OverviewMore { units } => format!("… and {units} more units. Send /tinhhinh UNIT_CODE for one unit."),
+            BotText::NothingToOverview => "There are no tasks within what you monitor.".into(),
+            BotText::UnitNotVisible => "That unit is not within what you monitor.".into(),
             BotText::NoReportsOwed => "Your unit owes no reports.".into(),
             BotText::ButtonSubmit => "Submit report".into(),
             BotText::ReportSubmitted { on } => format!("submitted {on}"),

@@ -700,3 +700,65 @@ async fn reports_owed_and_submitted() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn overview_for_the_coordinating_office_lead_units_and_communes() {
+    each_world(|w| async move {
+        let fake = &w.fake;
+        const COORDINATOR: i64 = 5010;
+        const LEAD: i64 = 5011;
+        fake.add_user(COORDINATOR, "Hoa", None);
+        fake.add_user(LEAD, "Lan", None);
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.onboard(COORDINATOR, "HG-PNV").await;
+        w.onboard(LEAD, "HG-PTP").await;
+
+        // The chairman finishes one task.
+        let task = w.assignment("HG-TRANPHU", "2.3").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            w.card_of(CHAIRMAN, "· 1.1 "),
+            &format!("s:{task}:d"),
+        );
+        w.said(CHAIRMAN, "→ đã hoàn thành").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, w.card_of(CHAIRMAN, "· 1.1 "), "skip");
+        w.history(task, 1).await;
+
+        // The Phòng Nội vụ watches the whole city: every implementing unit is listed.
+        fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh");
+        let overview = w.said(COORDINATOR, "Tình hình thực hiện").await;
+        let overview = text(&overview);
+        assert!(overview.contains("• Phường Trần Phú: 1 xong"), "{overview}");
+        assert!(
+            overview.contains("• Phường Minh Khai: 0 xong"),
+            "{overview}"
+        );
+        assert!(overview.contains("Phòng Kinh tế"), "{overview}");
+        fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-TRANPHU");
+        w.said(COORDINATOR, "– HG-2023 · 1.1").await;
+
+        // Phòng Tư pháp leads 2.1 and 3.3: it sees the units implementing them.
+        fake.text_from(LEAD, LEAD, "/tinhhinh");
+        let overview = text(&w.said(LEAD, "Tình hình thực hiện").await);
+        assert!(
+            overview.contains("Phường Ngọc Hà") && overview.contains("Tòa án nhân dân thành phố"),
+            "{overview}"
+        );
+        assert!(
+            !overview.contains("Phòng Kinh tế"),
+            "only what it leads: {overview}"
+        );
+
+        // A commune sees itself, not its neighbours.
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/tinhhinh HG-MINHKHAI");
+        w.said(CHAIRMAN, "không thuộc phạm vi").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/tinhhinh");
+        let own = text(&w.said(CHAIRMAN, "Tình hình thực hiện (1 đơn vị)").await);
+        assert!(own.contains("Phường Trần Phú"), "{own}");
+        w
+    })
+    .await;
+}

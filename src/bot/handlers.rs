@@ -14,7 +14,8 @@ use teloxide::RequestError;
 
 use super::cards::{self, Callback, Waiting};
 use super::{invitation, App};
-use crate::domain::AssignmentStatus;
+use crate::domain::unit::{subtree, Unit};
+use crate::domain::{AssignmentStatus, UnitKind};
 use crate::messages::BotText;
 use crate::store::{
     AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply, StoreError, Subject,
@@ -140,6 +141,7 @@ async fn on_command(
     match name {
         "viec" => send_task_page(bot, chat, app, &members, 0).await,
         "baocao" => send_reports(bot, chat, app, &members).await,
+        "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
         _ => {
             tell(bot, app, chat, BotText::Hint).await?;
             Ok(())
@@ -445,6 +447,102 @@ async fn on_report_reply(
         }
         Effect::Duplicate => {}
     }
+    Ok(())
+}
+
+/// Units listed in one `/tinhhinh` message: a screenful.
+const OVERVIEW_LINES: usize = 30;
+
+/// The units a member watches: a coordinating office everything under its parent (the city
+/// or province it serves), a province or district everything under it, anyone else their own
+/// unit. Tasks their units lead are added by the store.
+fn watched_units(members: &[Member], units: &[Unit]) -> Vec<i64> {
+    let mut watched = std::collections::BTreeSet::new();
+    for member in members {
+        let Some(index) = units.iter().position(|u| u.id == member.unit.id) else {
+            continue;
+        };
+        let root = match member.unit.kind {
+            UnitKind::CoordinatingOffice => units[index]
+                .parent
+                .as_ref()
+                .and_then(|p| units.iter().position(|u| &u.code == p))
+                .unwrap_or(index),
+            _ => index,
+        };
+        watched.extend(subtree(units, root).into_iter().map(|i| units[i].id));
+    }
+    watched.into_iter().collect()
+}
+
+/// `/tinhhinh [UNIT]`: progress of the units a member watches, or the open tasks of one.
+async fn send_overview(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    unit_code: &str,
+) -> HandlerResult {
+    let units = app.store.list_units().await?;
+    let lead_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let progress = app
+        .store
+        .unit_progress(&watched_units(members, &units), &lead_ids)
+        .await?;
+    if !unit_code.is_empty() {
+        let Some(unit) = progress
+            .iter()
+            .find(|p| p.unit.code.as_str().eq_ignore_ascii_case(unit_code))
+        else {
+            tell(bot, app, chat, BotText::UnitNotVisible).await?;
+            return Ok(());
+        };
+        let cards = app.store.open_assignments(&[unit.unit.id]).await?;
+        let mut lines = vec![BotText::OverviewLine {
+            unit: &unit.unit.name,
+            done: unit.done,
+            in_progress: unit.in_progress,
+            blocked: unit.blocked,
+            not_started: unit.not_started,
+        }
+        .render(app.lang)];
+        lines.extend(cards.iter().take(OVERVIEW_LINES).map(|c| {
+            format!(
+                "– {}: {}",
+                cards::task_title(c),
+                crate::messages::Text::Status(c.status).render(app.lang)
+            )
+        }));
+        say(bot, chat, lines.join("\n"), None, None).await?;
+        return Ok(());
+    }
+    if progress.is_empty() {
+        tell(bot, app, chat, BotText::NothingToOverview).await?;
+        return Ok(());
+    }
+    let mut lines = vec![BotText::OverviewHeader {
+        units: progress.len(),
+    }
+    .render(app.lang)];
+    for p in progress.iter().take(OVERVIEW_LINES) {
+        let line = BotText::OverviewLine {
+            unit: &p.unit.name,
+            done: p.done,
+            in_progress: p.in_progress,
+            blocked: p.blocked,
+            not_started: p.not_started,
+        };
+        lines.push(line.render(app.lang));
+    }
+    if progress.len() > OVERVIEW_LINES {
+        lines.push(
+            BotText::OverviewMore {
+                units: progress.len() - OVERVIEW_LINES,
+            }
+            .render(app.lang),
+        );
+    }
+    say(bot, chat, lines.join("\n"), None, None).await?;
     Ok(())
 }
 

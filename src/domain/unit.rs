@@ -170,6 +170,31 @@ mod tests {
     }
 }
 
+/// Indexes of `units[root]` and every unit below it, at any depth (the tree has no fixed
+/// number of levels: since 2025 many provinces have no districts).
+pub fn subtree(units: &[Unit], root: usize) -> std::collections::HashSet<usize> {
+    let mut children: std::collections::HashMap<&UnitCode, Vec<usize>> = Default::default();
+    for (i, unit) in units.iter().enumerate() {
+        if let Some(parent) = &unit.parent {
+            children.entry(parent).or_default().push(i);
+        }
+    }
+    let mut found = std::collections::HashSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(i) = stack.pop() {
+        for &child in children
+            .get(&units[i].code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if found.insert(child) {
+                stack.push(child);
+            }
+        }
+    }
+    found
+}
+
 /// A unit as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {

@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Column, Problem, ProblemKind};
 use crate::domain::plan::UnitRef;
 use crate::domain::text::match_key;
-use crate::domain::unit::Unit;
+use crate::domain::unit::{subtree, Unit};
 use crate::domain::{UnitCode, UnitKind};
 
 /// Phrases that name every unit of some kinds under the plan's scope.
@@ -104,7 +104,7 @@ impl UnitDirectory {
             .iter()
             .position(|u| &u.code == scope)
             .ok_or_else(|| Problem::file(ProblemKind::ScopeNotFound(scope.to_string())))?;
-        let in_scope = descendants(&units, scope_index);
+        let in_scope = subtree(&units, scope_index);
         let mut phrases: HashMap<String, Target> = HashMap::new();
         for (phrase, kinds) in GROUPS {
             phrases.insert(match_key(phrase), Target::Group(kinds));
@@ -247,30 +247,6 @@ impl UnitDirectory {
             }
         }
     }
-}
-
-/// `root` and every unit below it, at any depth.
-fn descendants(units: &[Unit], root: usize) -> HashSet<usize> {
-    let mut children: HashMap<&UnitCode, Vec<usize>> = HashMap::new();
-    for (i, unit) in units.iter().enumerate() {
-        if let Some(parent) = &unit.parent {
-            children.entry(parent).or_default().push(i);
-        }
-    }
-    let mut found = HashSet::from([root]);
-    let mut stack = vec![root];
-    while let Some(i) = stack.pop() {
-        for &child in children
-            .get(&units[i].code)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            if found.insert(child) {
-                stack.push(child);
-            }
-        }
-    }
-    found
 }
 
 #[cfg(test)]

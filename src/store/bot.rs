@@ -791,3 +791,84 @@ impl Store {
         }))
     }
 }
+
+/// How far one unit has got with its assignments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitProgress {
+    pub unit: UnitBrief,
+    pub done: i64,
+    pub in_progress: i64,
+    pub blocked: i64,
+    pub not_started: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    unit_id: i64,
+    unit_code: String,
+    unit_name: String,
+    unit_kind: String,
+    status: String,
+    n: i64,
+}
+
+impl Store {
+    /// Progress of every unit in `unit_ids`, and of every unit implementing a task led by one
+    /// of `lead_ids`: live assignments counted by status, units with most left to do first.
+    pub async fn unit_progress(
+        &self,
+        unit_ids: &[i64],
+        lead_ids: &[i64],
+    ) -> Result<Vec<UnitProgress>, StoreError> {
+        let rows: Vec<ProgressRow> = with_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, \
+                 a.status, COUNT(*) AS n FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                 JOIN units u ON u.id = a.unit_id WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND (a.unit_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            ids.push_bind(-1_i64);
+            for id in unit_ids {
+                ids.push_bind(*id);
+            }
+            query.push(") OR t.id IN (SELECT task_id FROM task_leads WHERE unit_id IN (");
+            let mut leads = query.separated(", ");
+            leads.push_bind(-1_i64);
+            for id in lead_ids {
+                leads.push_bind(*id);
+            }
+            query.push("))) GROUP BY u.id, u.code, u.name, u.kind, a.status");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        let mut by_unit: Vec<UnitProgress> = Vec::new();
+        for r in rows {
+            let position = match by_unit.iter().position(|p| p.unit.id == r.unit_id) {
+                Some(i) => i,
+                None => {
+                    by_unit.push(UnitProgress {
+                        unit: brief(r.unit_id, r.unit_code, r.unit_name, &r.unit_kind)?,
+                        done: 0,
+                        in_progress: 0,
+                        blocked: 0,
+                        not_started: 0,
+                    });
+                    by_unit.len() - 1
+                }
+            };
+            let progress = &mut by_unit[position];
+            match parse_status(&r.status)? {
+                AssignmentStatus::Done => progress.done += r.n,
+                AssignmentStatus::InProgress => progress.in_progress += r.n,
+                AssignmentStatus::Blocked => progress.blocked += r.n,
+                AssignmentStatus::NotStarted => progress.not_started += r.n,
+            }
+        }
+        by_unit.sort_by_key(|p| {
+            (
+                std::cmp::Reverse(p.blocked + p.not_started),
+                p.unit.code.clone(),
+            )
+        });
+        Ok(by_unit)
+    }
+}

@@ -23,7 +23,7 @@ use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind
 
 pub use bot::{
     AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
-    ServiceCounts, StatusReply, Subject, Submission,
+    ServiceCounts, StatusReply, Subject, Submission, UnitProgress,
 };
 pub use plans::{PlanSaved, SaveMode};
 pub use units::UnitsSaved;
