@@ -579,22 +579,39 @@ async fn a_restart_mid_dialogue_and_a_redelivered_update_lose_and_double_nothing
 }
 
 #[tokio::test]
-async fn in_a_group_only_linked_members_count() {
+async fn a_group_chat_belongs_to_one_unit() {
     each_world(|w| async move {
         let group = -100_200;
         w.fake.add_group(group, "UBND phường Trần Phú");
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.onboard(OTHER, "HG-MINHKHAI").await;
+        // Not bound yet: no data shown.
         w.fake
             .text_in_group(group, CHAIRMAN, "/viec@dondoc_test_bot");
-        w.said(group, "📌").await;
+        w.said(group, "chưa gắn với đơn vị").await;
+        w.fake.text_in_group(group, CHAIRMAN, "/nhom");
+        w.said(group, "đã gắn với Phường Trần Phú").await;
+        w.fake
+            .text_in_group(group, CHAIRMAN, "/viec@dondoc_test_bot");
+        let card = w.said(group, "📌").await;
+        assert!(text(&card).contains("Phường Trần Phú"), "{card}");
+        // Another unit's chairman in this group sees nothing and changes nothing.
+        w.fake.text_in_group(group, OTHER, "/viec");
+        w.fake.text_in_group(group, OTHER, "/nhom");
+        w.said(group, "đã gắn với một đơn vị khác").await;
+        let card_id = w.card_of(group, "·");
+        w.fake.reply_to(group, OTHER, card_id, "Xong rồi");
+        // Strangers are ignored; the chairman's reply counts.
         w.fake.text_in_group(group, STRANGER, "chào cả nhà");
-        w.fake.text_in_group(group, CHAIRMAN, "/trogiup");
-        w.said(group, "/viec – việc của tôi").await;
-        assert_eq!(
-            w.messages_to(group, "chưa được đăng ký"),
-            0,
-            "strangers in a group are ignored"
-        );
+        w.fake.reply_to(group, CHAIRMAN, card_id, "Đang triển khai");
+        w.said(group, "Đã ghi nhận").await;
+        assert!(!w
+            .fake
+            .sent_to(group)
+            .iter()
+            .any(|m| text(m).contains("Phường Minh Khai")));
+        assert_eq!(w.messages_to(group, "Đã ghi nhận"), 1);
+        assert_eq!(w.messages_to(group, "chưa được đăng ký"), 0);
         w
     })
     .await;

@@ -60,3 +60,11 @@ CREATE TABLE attachments (
     file_size         BIGINT,
     local_path        TEXT
 );
+
+-- A group chat belongs to one unit: the bot shows that unit's data there and no other's.
+CREATE TABLE group_chats (
+    chat_id    BIGINT PRIMARY KEY,
+    unit_id    BIGINT NOT NULL REFERENCES units(id),
+    bound_by   BIGINT NOT NULL REFERENCES people(id),
+    bound_at   TIMESTAMPTZ NOT NULL
+);

@@ -59,3 +59,11 @@ CREATE TABLE attachments (
     file_size         INTEGER,
     local_path        TEXT
 );
+
+-- A group chat belongs to one unit: the bot shows that unit's data there and no other's.
+CREATE TABLE group_chats (
+    chat_id    INTEGER PRIMARY KEY,
+    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    bound_by   INTEGER NOT NULL REFERENCES people(id),
+    bound_at   TEXT NOT NULL
+);

@@ -106,14 +106,104 @@ async fn handle_message(bot: &Bot, msg: &Message, update: &Update, app: &App) ->
     if let Some((name, args)) = command(text) {
         return on_command(&bot, msg, app, update_id, user_id, name, args).await;
     }
+    // In a group only members of the group's unit count; everyone else is ignored there.
+    let members = match members_here(app, &msg.chat, user_id).await? {
+        Here::Members(members) => members,
+        Here::Stranger if msg.chat.is_private() => {
+            tell(&bot, app, msg.chat.id, BotText::NotRegistered).await?;
+            return Ok(());
+        }
+        Here::Stranger | Here::UnboundGroup(_) => return Ok(()),
+    };
+    on_report(&bot, msg, app, update_id, user_id, &members).await
+}
+
+/// Who a user counts as in this chat.
+enum Here {
+    /// Their memberships (in a group: only those of the group's unit).
+    Members(Vec<Member>),
+    /// Not linked, or in a group that belongs to another unit.
+    Stranger,
+    /// A linked member in a group not yet bound to a unit: their memberships, to bind it.
+    UnboundGroup(Vec<Member>),
+}
+
+async fn members_here(
+    app: &App,
+    chat: &teloxide::types::Chat,
+    user_id: i64,
+) -> anyhow::Result<Here> {
     let members = app.store.members_of_user(user_id).await?;
     if members.is_empty() {
-        if msg.chat.is_private() {
-            tell(&bot, app, msg.chat.id, BotText::NotRegistered).await?;
+        return Ok(Here::Stranger);
+    }
+    if chat.is_private() {
+        return Ok(Here::Members(members));
+    }
+    Ok(match app.store.group_unit(chat.id.0).await? {
+        None => Here::UnboundGroup(members),
+        Some(unit_id) => {
+            let own: Vec<Member> = members
+                .into_iter()
+                .filter(|m| m.unit.id == unit_id)
+                .collect();
+            if own.is_empty() {
+                Here::Stranger
+            } else {
+                Here::Members(own)
+            }
         }
+    })
+}
+
+/// `/nhom [UNIT]` in a group: the group now belongs to the member's unit.
+async fn bind_group(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    members: &[Member],
+    code: &str,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    if msg.chat.is_private() {
+        tell(bot, app, chat, BotText::GroupOnly).await?;
         return Ok(());
     }
-    on_report(&bot, msg, app, update_id, user_id, &members).await
+    let chosen = match (code.is_empty(), members) {
+        (true, [only]) => Some(only),
+        (true, _) => None,
+        (false, _) => members
+            .iter()
+            .find(|m| m.unit.code.as_str().eq_ignore_ascii_case(code)),
+    };
+    let Some(member) = chosen else {
+        let codes: Vec<&str> = members.iter().map(|m| m.unit.code.as_str()).collect();
+        say(
+            bot,
+            chat,
+            BotText::ChooseUnit {
+                codes: &codes.join(", "),
+            }
+            .render(app.lang),
+            None,
+            None,
+        )
+        .await?;
+        return Ok(());
+    };
+    if app.store.bind_group(update_id, chat.0, member).await? == Effect::Done(()) {
+        tell(
+            bot,
+            app,
+            chat,
+            BotText::GroupBound {
+                unit: &member.unit.name,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn on_command(
@@ -133,12 +223,26 @@ async fn on_command(
         tell(bot, app, chat, BotText::Help).await?;
         return Ok(());
     }
-    let members = app.store.members_of_user(user_id).await?;
-    if members.is_empty() {
-        tell(bot, app, chat, BotText::NotRegistered).await?;
-        return Ok(());
-    }
+    let members = match members_here(app, &msg.chat, user_id).await? {
+        Here::Members(members) => members,
+        Here::UnboundGroup(members) if name == "nhom" => members,
+        Here::UnboundGroup(_) => {
+            tell(bot, app, chat, BotText::GroupNotBound).await?;
+            return Ok(());
+        }
+        Here::Stranger if msg.chat.is_private() => {
+            tell(bot, app, chat, BotText::NotRegistered).await?;
+            return Ok(());
+        }
+        Here::Stranger => {
+            if name == "nhom" {
+                tell(bot, app, chat, BotText::GroupTaken).await?;
+            }
+            return Ok(());
+        }
+    };
     match name {
+        "nhom" => bind_group(bot, msg, app, update_id, &members, args).await,
         "viec" => send_task_page(bot, chat, app, &members, 0).await,
         "baocao" => send_reports(bot, chat, app, &members).await,
         "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
@@ -724,11 +828,17 @@ async fn handle_callback(
 ) -> HandlerResult {
     let user_id = query.from.id.0 as i64;
     let update_id = i64::from(update.id.0);
-    let members = app.store.members_of_user(user_id).await?;
-    if members.is_empty() {
-        tell(bot, app, chat, BotText::NotRegistered).await?;
+    let Some(message) = query.regular_message() else {
         return Ok(());
-    }
+    };
+    let members = match members_here(app, &message.chat, user_id).await? {
+        Here::Members(members) => members,
+        Here::Stranger if message.chat.is_private() => {
+            tell(bot, app, chat, BotText::NotRegistered).await?;
+            return Ok(());
+        }
+        Here::Stranger | Here::UnboundGroup(_) => return Ok(()),
+    };
     let (update_id, members) = (update_id, members.as_slice());
     match query.data.as_deref().and_then(Callback::decode) {
         Some(Callback::Page(page)) => send_task_page(bot, chat, app, members, page).await,

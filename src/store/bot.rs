@@ -872,3 +872,47 @@ impl Store {
         Ok(by_unit)
     }
 }
+
+impl Store {
+    /// The unit a group chat belongs to, if it was bound.
+    pub async fn group_unit(&self, chat_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT unit_id FROM group_chats WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Binds a group chat to the unit of `member` (again: moves it), as the effect of `update_id`.
+    pub async fn bind_group(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        member: &Member,
+    ) -> Result<Effect<()>, StoreError> {
+        let now = self.now();
+        let actor = Actor::new(format!("person:{}", member.person.id));
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            sqlx::query(
+                "INSERT INTO group_chats (chat_id, unit_id, bound_by, bound_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (chat_id) DO UPDATE SET unit_id = excluded.unit_id, bound_by = excluded.bound_by, \
+                 bound_at = excluded.bound_at",
+            )
+            .bind(chat_id)
+            .bind(member.unit.id)
+            .bind(member.person.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            audit!(&mut *tx, now, actor, "group.bind", "group_chat", chat_id.to_string(),
+                json!({ "unit": member.unit.code.as_str() }));
+            tx.commit().await?;
+        });
+        Ok(Effect::Done(()))
+    }
+}
