@@ -102,6 +102,12 @@ pub struct TelegramConfig {
     pub api_url: String,
     /// Long-polling wait per getUpdates call, seconds.
     pub poll_timeout_secs: u32,
+    /// When set, Telegram pushes updates to this public HTTPS URL instead of long polling.
+    pub webhook_url: Option<String>,
+    /// Where the webhook listener binds (behind the reverse proxy that serves `webhook_url`).
+    pub webhook_listen: String,
+    /// The secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`; random per start if unset.
+    pub webhook_secret: Option<SecretString>,
     /// How long an invitation code stays valid, days.
     pub invitation_days: u32,
 }
@@ -113,6 +119,9 @@ impl Default for TelegramConfig {
             bot_username: None,
             api_url: "https://api.telegram.org".into(),
             poll_timeout_secs: 30,
+            webhook_url: None,
+            webhook_listen: "0.0.0.0:8443".into(),
+            webhook_secret: None,
             invitation_days: 14,
         }
     }

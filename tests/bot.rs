@@ -779,3 +779,91 @@ async fn overview_for_the_coordinating_office_lead_units_and_communes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn webhook_mode_refuses_requests_without_the_secret() {
+    for db in test_dbs().await {
+        let fake = FakeTelegram::start().await;
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        fake.add_user(CHAIRMAN, "An", None);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        // Telegram reaches the public HTTPS URL; the reverse proxy forwards to our listener.
+        let url = "https://dondoc.example.gov.vn/telegram".to_string();
+        let local = format!("http://127.0.0.1:{port}/telegram");
+        let mut config = db.config.clone();
+        config.telegram.bot_token = Some(SecretString::from("123456:TEST-TOKEN"));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.webhook_url = Some(url.clone());
+        config.telegram.webhook_listen = format!("127.0.0.1:{port}");
+        config.telegram.webhook_secret = Some(SecretString::from("s3cret-Token_1"));
+        let running = bot::spawn(&config, store.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("bot starts");
+        fake.wait_for(
+            "setWebhook",
+            |p| p["url"] == url.as_str() && p["secret_token"] == "s3cret-Token_1",
+            WAIT,
+        )
+        .await;
+
+        // The update Telegram would push: built by the fake, posted by us.
+        let update_id = fake.text_from(CHAIRMAN, CHAIRMAN, "/trogiup");
+        let update =
+            serde_json::json!({ "update_id": update_id, "message": fake.message_of(update_id) });
+        let client = reqwest::Client::new();
+        // The listener binds in the background: wait until it accepts connections.
+        let mut attempts = 0;
+        let forged = loop {
+            match client.post(&local).json(&update).send().await {
+                Ok(response) => break response,
+                Err(e) if e.is_connect() && attempts < 100 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("webhook listener unreachable: {e}"),
+            }
+        };
+        assert!(
+            !forged.status().is_success(),
+            "no secret: {}",
+            forged.status()
+        );
+        let wrong = client
+            .post(&local)
+            .header("X-Telegram-Bot-Api-Secret-Token", "guess")
+            .json(&update)
+            .send()
+            .await
+            .expect("post");
+        assert!(
+            !wrong.status().is_success(),
+            "wrong secret: {}",
+            wrong.status()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(fake.calls_to("sendMessage").is_empty(), "nothing handled");
+        let genuine = client
+            .post(&local)
+            .header("X-Telegram-Bot-Api-Secret-Token", "s3cret-Token_1")
+            .json(&update)
+            .send()
+            .await
+            .expect("post");
+        assert!(genuine.status().is_success(), "{}", genuine.status());
+        fake.wait_for(
+            "sendMessage",
+            |p| p["chat_id"] == CHAIRMAN && text(p).contains("/viec"),
+            WAIT,
+        )
+        .await;
+        running.stop().await;
+        store.close().await;
+        fake.shutdown().await;
+        db.finish().await;
+    }
+}

@@ -17,7 +17,7 @@ use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
-use teloxide::update_listeners::Polling;
+use teloxide::update_listeners::{webhooks, Polling};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -109,26 +109,46 @@ pub async fn spawn(
         .default_handler(|_| async {})
         .build();
     let token = dispatcher.shutdown_token();
-    let listener = Polling::builder(bot)
-        .timeout(Duration::from_secs(u64::from(
-            config.telegram.poll_timeout_secs,
-        )))
-        .delete_webhook()
-        .await
-        .build();
-    let task = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("update listener"),
-            )
-            .await;
-    });
+    let errors = LoggingErrorHandler::with_custom_text("update listener");
+    let task = match &config.telegram.webhook_url {
+        None => {
+            let timeout = Duration::from_secs(u64::from(config.telegram.poll_timeout_secs));
+            let listener = Polling::builder(bot)
+                .timeout(timeout)
+                .delete_webhook()
+                .await
+                .build();
+            tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
+        }
+        Some(url) => {
+            let listener = webhooks::axum(bot, webhook_options(config, url)?)
+                .await
+                .context("setWebhook")?;
+            tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
+        }
+    };
     Ok(RunningBot {
         token,
         task,
         username,
     })
+}
+
+fn webhook_options(config: &Config, url: &str) -> anyhow::Result<webhooks::Options> {
+    let address: std::net::SocketAddr =
+        config.telegram.webhook_listen.parse().with_context(|| {
+            format!(
+                "telegram.webhook_listen is not an address: {}",
+                config.telegram.webhook_listen
+            )
+        })?;
+    let url = url::Url::parse(url)
+        .with_context(|| format!("telegram.webhook_url is not a URL: {url}"))?;
+    let mut options = webhooks::Options::new(address, url);
+    if let Some(secret) = &config.telegram.webhook_secret {
+        options = options.secret_token(secret.expose_secret().to_string());
+    }
+    Ok(options)
 }
 
 /// Runs the bot until `shutdown` resolves, then lets the updates in hand finish.
