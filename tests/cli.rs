@@ -402,3 +402,95 @@ async fn the_readme_example_imports() {
     let plans = store.list_plans().await.expect("plans");
     assert_eq!((plans[0].task_count, plans[0].assignment_count), (4, 17));
 }
+
+#[tokio::test]
+async fn invitations_from_the_command_line_and_a_file() {
+    for db in test_dbs().await {
+        let mut config = db.config.clone();
+        config.telegram.bot_username = Some("dondoc_test_bot".into());
+        let config = &config;
+        assert_eq!(
+            import_units(config, fixture("seed004_units.csv")).await,
+            ExitCode::SUCCESS
+        );
+        let one = dondoc::cli::InviteArgs {
+            unit: Some("HG-TRANPHU".into()),
+            role: Some("chủ tịch".into()),
+            name: Some("Nguyễn Văn An".into()),
+            file: None,
+        };
+        assert_eq!(run(config, Command::Invite(one)).await, ExitCode::SUCCESS);
+
+        let dir = tempfile::tempdir().expect("dir");
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(
+            &bad,
+            "unit,role,name\nHG-MINHKHAI,đầu mối,Trần Bình\nHG-NGOCHA,thủ quỹ,Lê C\n",
+        )
+        .expect("write");
+        let from_file = |file: PathBuf| dondoc::cli::InviteArgs {
+            unit: None,
+            role: None,
+            name: None,
+            file: Some(file),
+        };
+        assert_eq!(
+            run(config, Command::Invite(from_file(bad))).await,
+            ExitCode::FAILURE,
+            "{}: bad role",
+            db.name
+        );
+        let unknown = dir.path().join("unknown.csv");
+        std::fs::write(
+            &unknown,
+            "unit,role,name\nHG-MINHKHAI,đầu mối,Trần Bình\nNOWHERE,head,X\n",
+        )
+        .expect("write");
+        assert_eq!(
+            run(config, Command::Invite(from_file(unknown))).await,
+            ExitCode::FAILURE,
+            "{}: unknown unit",
+            db.name
+        );
+        let good = dir.path().join("good.csv");
+        std::fs::write(
+            &good,
+            "Mã đơn vị,Vai trò,Họ tên\nHG-MINHKHAI,đầu mối,Trần Bình\nHG-PNV,coordinator,Lê Hoa\n",
+        )
+        .expect("write");
+        assert_eq!(
+            run(config, Command::Invite(from_file(good))).await,
+            ExitCode::SUCCESS
+        );
+
+        let store = open(config).await;
+        let members = store.list_members().await.expect("members");
+        let invited: Vec<(&str, &str)> = members
+            .iter()
+            .map(|m| {
+                (
+                    m.member.unit.code.as_str(),
+                    m.member.person.full_name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            invited.len(),
+            3,
+            "{}: nothing from the refused files: {invited:?}",
+            db.name
+        );
+        assert!(members
+            .iter()
+            .all(|m| m.invitation_expires_at.is_some() && !m.invitation_used));
+        assert!(members
+            .iter()
+            .all(|m| m.member.person.telegram_user_id.is_none()));
+        assert_eq!(
+            run(config, Command::Members(dondoc::cli::MembersCommand::List)).await,
+            ExitCode::SUCCESS
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
