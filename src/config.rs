@@ -110,6 +110,8 @@ pub struct TelegramConfig {
     pub webhook_secret: Option<SecretString>,
     /// How long an invitation code stays valid, days.
     pub invitation_days: u32,
+    /// When set, documents and photos received are also saved in this folder.
+    pub download_dir: Option<PathBuf>,
 }
 
 impl Default for TelegramConfig {
@@ -123,6 +125,7 @@ impl Default for TelegramConfig {
             webhook_listen: "0.0.0.0:8443".into(),
             webhook_secret: None,
             invitation_days: 14,
+            download_dir: None,
         }
     }
 }

@@ -33,6 +33,7 @@ struct World {
     clock: FixedClock,
     config: Config,
     bot: Option<RunningBot>,
+    downloads: tempfile::TempDir,
 }
 
 impl World {
@@ -44,6 +45,8 @@ impl World {
         config.telegram.bot_token = Some(SecretString::from("123456:TEST-TOKEN"));
         config.telegram.api_url = fake.api_url();
         config.telegram.poll_timeout_secs = 1;
+        let downloads = tempfile::tempdir().expect("download dir");
+        config.telegram.download_dir = Some(downloads.path().to_path_buf());
         seed(&store).await;
         for (id, name) in [(CHAIRMAN, "An"), (OTHER, "Bình"), (STRANGER, "Lạ")] {
             fake.add_user(id, name, None);
@@ -55,6 +58,7 @@ impl World {
             clock,
             config,
             bot: None,
+            downloads,
         };
         world.start_bot().await;
         world
@@ -415,18 +419,39 @@ async fn tasks_buttons_and_notes() {
                 .expect("prompt");
             found["message_id"].as_i64().expect("id") as i32
         };
+        let pdf = b"%PDF-1.4 bao cao quy".to_vec();
+        fake.put_file("DOC-1", pdf.clone());
         let doc = IncomingDocument {
             file_id: "DOC-1",
             file_name: "bao-cao.pdf",
             mime_type: "application/pdf",
-            size: 2048,
+            size: pdf.len() as u64,
         };
         fake.document_reply(CHAIRMAN, CHAIRMAN, prompt_id, doc, Some("Báo cáo quý"));
         let update = w.history(legal, 2).await;
         let files = w.store.attachments_of(update.id).await.expect("files");
         assert_eq!(files[0].file_name.as_deref(), Some("bao-cao.pdf"));
-        assert_eq!(files[0].file_size, Some(2048));
+        assert_eq!(files[0].file_size, Some(pdf.len() as i64));
         assert_eq!(update.note, "Báo cáo quý");
+        // A copy lands in the download folder once the reply is confirmed.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let saved = loop {
+            let path = w
+                .store
+                .attachment_path(&files[0].file_unique_id)
+                .await
+                .expect("path");
+            if let Some(path) = path {
+                break path;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "file never saved");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert!(
+            saved.starts_with(&w.downloads.path().display().to_string()),
+            "{saved}"
+        );
+        assert_eq!(std::fs::read(&saved).expect("saved file"), pdf);
 
         // Every callback was answered.
         let answered = fake.calls_to("answerCallbackQuery").len();

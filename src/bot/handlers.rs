@@ -548,6 +548,9 @@ async fn on_report_reply(
                 unit: &report.unit.name,
             };
             say(bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
+            if let Some(file) = &submission.attachment {
+                super::files::keep(bot, app, file).await;
+            }
         }
         Effect::Duplicate => {}
     }
@@ -752,6 +755,9 @@ async fn record(
             }
             .render(app.lang);
             say(bot, chat, text, None, reply_to).await?;
+            if let Some(file) = &reply.attachment {
+                super::files::keep(bot, app, file).await;
+            }
         }
         Ok(Effect::Duplicate) => {}
         Err(e) => {

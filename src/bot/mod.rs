@@ -4,6 +4,7 @@
 //! against a fake Bot API server.
 
 mod cards;
+mod files;
 mod handlers;
 pub mod invitation;
 
@@ -31,6 +32,8 @@ pub struct App {
     pub lang: Lang,
     /// Due dates are compared with today in the province.
     pub time_zone: chrono_tz::Tz,
+    /// Where received files are also saved, if anywhere.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -100,6 +103,7 @@ pub async fn spawn(
         clock,
         lang: config.province.language,
         time_zone: config.province.time_zone,
+        download_dir: config.telegram.download_dir.clone(),
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

@@ -916,3 +916,35 @@ impl Store {
         Ok(Effect::Done(()))
     }
 }
+
+impl Store {
+    /// Notes where a received file was saved.
+    pub async fn set_attachment_path(
+        &self,
+        file_unique_id: &str,
+        path: &str,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE attachments SET local_path = $1 WHERE file_unique_id = $2 AND local_path IS NULL")
+                .bind(path)
+                .bind(file_unique_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Where a received file was saved, if it was.
+    pub async fn attachment_path(
+        &self,
+        file_unique_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let found: Option<Option<String>> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT local_path FROM attachments WHERE file_unique_id = $1 ORDER BY id LIMIT 1")
+                .bind(file_unique_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.flatten())
+    }
+}
