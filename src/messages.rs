@@ -1,18 +1,10 @@
 //! Every sentence a person reads, Vietnamese first, English second. Code elsewhere builds a
 //! [`Text`] and renders it in the configured [`Lang`].
 
-use serde::Deserialize;
-
 use crate::domain::{AssignmentStatus, ReportOwers};
 use crate::import::{Column, Problem, ProblemKind, UnitColumn};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
+pub use crate::domain::Lang;
 
 /// Everything dondoc says, with its parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -473,6 +465,8 @@ pub enum BotText<'a> {
     GroupBound {
         unit: &'a str,
     },
+    LanguageSet,
+    LanguageUsage,
 }
 
 impl BotText<'_> {
@@ -495,7 +489,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "Mã mời đã hết hạn. Xin mã mới từ Phòng Nội vụ.".into(),
             BotText::TooManyBadCodes => "Nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.".into(),
             BotText::NotRegistered => "Bạn chưa được đăng ký. Mở liên kết mời từ Phòng Nội vụ để bắt đầu.".into(),
-            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/nhom – gắn nhóm chat với đơn vị\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
+            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
             BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
             BotText::ReplyToUnrelated => "Tin nhắn này không gắn với nhiệm vụ nào. Hãy trả lời vào tin nhắn nhiệm vụ (gõ /viec).".into(),
             BotText::NoOpenTasks => "Bạn không có nhiệm vụ nào đang mở.".into(),
@@ -533,6 +527,8 @@ impl BotText<'_> {
             BotText::OverviewMore { units } => format!("… và {units} đơn vị khác. Gõ /tinhhinh MÃ_ĐƠN_VỊ để xem một đơn vị."),
             BotText::NothingToOverview => "Chưa có nhiệm vụ nào trong phạm vi theo dõi của bạn.".into(),
             BotText::GroupOnly => "Lệnh /nhom dùng trong nhóm chat của đơn vị.".into(),
+            BotText::LanguageSet => "Đã chuyển sang tiếng Việt.".into(),
+            BotText::LanguageUsage => "Gõ /ngonngu vi (tiếng Việt) hoặc /ngonngu en (English).".into(),
             BotText::GroupNotBound => "Nhóm này chưa gắn với đơn vị nào. Thành viên đơn vị gõ /nhom để gắn.".into(),
             BotText::GroupTaken => "Nhóm này đã gắn với một đơn vị khác.".into(),
             BotText::ChooseUnit { codes } => format!("Bạn thuộc nhiều đơn vị. Gõ /nhom MÃ_ĐƠN_VỊ, một trong: {codes}"),
@@ -568,7 +564,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "That invitation code has expired. Ask for a new one.".into(),
             BotText::TooManyBadCodes => "Too many wrong codes. Please try again in an hour.".into(),
             BotText::NotRegistered => "You are not registered yet. Open your invitation link to start.".into(),
-            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/nhom – bind a group chat to your unit\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
+            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
             BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
             BotText::ReplyToUnrelated => "That message is not about a task. Reply to a task message (send /viec).".into(),
             BotText::NoOpenTasks => "You have no open tasks.".into(),
@@ -606,6 +602,8 @@ impl BotText<'_> {
             BotText::OverviewMore { units } => format!("… and {units} more units. Send /tinhhinh UNIT_CODE for one unit."),
             BotText::NothingToOverview => "There are no tasks within what you monitor.".into(),
             BotText::GroupOnly => "Use /nhom in your unit's group chat.".into(),
+            BotText::LanguageSet => "Language: English.".into(),
+            BotText::LanguageUsage => "Send /ngonngu en (English) or /ngonngu vi (tiếng Việt).".into(),
             BotText::GroupNotBound => "This group belongs to no unit yet. A member of the unit sends /nhom to bind it.".into(),
             BotText::GroupTaken => "This group belongs to another unit.".into(),
             BotText::ChooseUnit { codes } => format!("You belong to several units. Send /nhom UNIT_CODE, one of: {codes}"),

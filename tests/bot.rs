@@ -892,3 +892,31 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_member_may_switch_to_english() {
+    each_world(|w| async move {
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/ngonngu klingon");
+        w.said(CHAIRMAN, "/ngonngu en").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/ngonngu en");
+        w.said(CHAIRMAN, "Language: English.").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        let card = w.said(CHAIRMAN, "Status: not reported").await;
+        assert!(text(&card).contains("Unit: Phường Trần Phú"), "{card}");
+        assert_eq!(
+            card["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "Done"
+        );
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/trogiup");
+        w.said(CHAIRMAN, "my tasks").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/ngonngu tiếng việt");
+        w.said(CHAIRMAN, "Đã chuyển sang tiếng Việt").await;
+        // Someone else keeps Vietnamese.
+        w.onboard(OTHER, "HG-MINHKHAI").await;
+        w.fake.text_from(OTHER, OTHER, "/viec");
+        w.said(OTHER, "Trạng thái: chưa báo cáo").await;
+        w
+    })
+    .await;
+}

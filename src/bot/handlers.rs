@@ -115,6 +115,8 @@ async fn handle_message(bot: &Bot, msg: &Message, update: &Update, app: &App) ->
         }
         Here::Stranger | Here::UnboundGroup(_) => return Ok(()),
     };
+    let localized = app.localized(&members);
+    let app = localized.as_ref().unwrap_or(app);
     on_report(&bot, msg, app, update_id, user_id, &members).await
 }
 
@@ -154,6 +156,25 @@ async fn members_here(
             }
         }
     })
+}
+
+/// `/ngonngu en|vi`: the language the bot speaks to this person from now on.
+async fn set_language(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    choice: &str,
+) -> HandlerResult {
+    let Ok(lang) = choice.parse::<crate::domain::Lang>() else {
+        tell(bot, app, chat, BotText::LanguageUsage).await?;
+        return Ok(());
+    };
+    if app.store.set_language(update_id, user_id, lang).await? == Effect::Done(()) {
+        say(bot, chat, BotText::LanguageSet.render(lang), None, None).await?;
+    }
+    Ok(())
 }
 
 /// `/nhom [UNIT]` in a group: the group now belongs to the member's unit.
@@ -220,7 +241,9 @@ async fn on_command(
         return on_start(bot, chat, app, update_id, user_id, args).await;
     }
     if name == "trogiup" || name == "help" {
-        tell(bot, app, chat, BotText::Help).await?;
+        let members = app.store.members_of_user(user_id).await?;
+        let localized = app.localized(&members);
+        tell(bot, localized.as_ref().unwrap_or(app), chat, BotText::Help).await?;
         return Ok(());
     }
     let members = match members_here(app, &msg.chat, user_id).await? {
@@ -241,8 +264,11 @@ async fn on_command(
             return Ok(());
         }
     };
+    let localized = app.localized(&members);
+    let app = localized.as_ref().unwrap_or(app);
     match name {
         "nhom" => bind_group(bot, msg, app, update_id, &members, args).await,
+        "ngonngu" | "language" => set_language(bot, chat, app, update_id, user_id, args).await,
         "viec" => send_task_page(bot, chat, app, &members, 0).await,
         "baocao" => send_reports(bot, chat, app, &members).await,
         "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
@@ -845,6 +871,8 @@ async fn handle_callback(
         }
         Here::Stranger | Here::UnboundGroup(_) => return Ok(()),
     };
+    let localized = app.localized(&members);
+    let app = localized.as_ref().unwrap_or(app);
     let (update_id, members) = (update_id, members.as_slice());
     match query.data.as_deref().and_then(Callback::decode) {
         Some(Callback::Page(page)) => send_task_page(bot, chat, app, members, page).await,

@@ -26,6 +26,7 @@ use crate::messages::{BotText, Lang};
 use crate::store::Store;
 
 /// What every handler needs.
+#[derive(Clone)]
 pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
@@ -37,6 +38,15 @@ pub struct App {
 }
 
 impl App {
+    /// This app speaking the language a member chose, when they chose one.
+    pub fn localized(&self, members: &[crate::store::Member]) -> Option<App> {
+        let lang = members.iter().find_map(|m| m.person.language)?;
+        (lang != self.lang).then(|| App {
+            lang,
+            ..self.clone()
+        })
+    }
+
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.now().with_timezone(&self.time_zone).date_naive()
     }

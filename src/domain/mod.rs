@@ -10,6 +10,37 @@ pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
 pub use unit::{PersonRole, UnitCode, UnitKind};
 
+/// The language people read: Vietnamese first, English for those who ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = ParseError;
+
+    /// "vi", "en", or the languages' names as people type them.
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match text::match_key(raw).as_str() {
+            "vi" | "tieng viet" | "vietnamese" => Ok(Lang::Vi),
+            "en" | "english" | "tieng anh" => Ok(Lang::En),
+            _ => Err(ParseError::new("language", raw)),
+        }
+    }
+}
+
 /// Who made a change, as written into the audit log ("cli:hoa", "telegram:123456", "system").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(String);

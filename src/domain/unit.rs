@@ -225,6 +225,8 @@ pub struct Person {
     pub role: PersonRole,
     pub telegram_user_id: Option<i64>,
     pub phone: Option<String>,
+    /// The language they chose (`/ngonngu`); None = the province's.
+    pub language: Option<super::Lang>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

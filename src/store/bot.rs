@@ -102,6 +102,7 @@ struct MemberRow {
     role: String,
     telegram_user_id: Option<i64>,
     phone: Option<String>,
+    language: Option<String>,
     unit_id: i64,
     unit_code: String,
     unit_name: String,
@@ -143,7 +144,7 @@ struct CardRow {
 }
 
 const MEMBER_COLUMNS: &str =
-    "p.id AS person_id, p.full_name, p.role, p.telegram_user_id, p.phone, \
+    "p.id AS person_id, p.full_name, p.role, p.telegram_user_id, p.phone, p.language, \
      u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind";
 
 const CARD_QUERY: &str =
@@ -166,6 +167,7 @@ fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             telegram_user_id: r.telegram_user_id,
             phone: r.phone,
+            language: r.language.as_deref().and_then(|l| l.parse().ok()),
         },
         unit,
     })
@@ -946,5 +948,33 @@ impl Store {
                 .await?
         });
         Ok(found.flatten())
+    }
+}
+
+impl Store {
+    /// Sets the language of every membership of Telegram user `user_id`.
+    pub async fn set_language(
+        &self,
+        update_id: i64,
+        user_id: i64,
+        lang: crate::domain::Lang,
+    ) -> Result<Effect<()>, StoreError> {
+        let now = self.now();
+        let actor = Actor::new(format!("telegram:{user_id}"));
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            sqlx::query("UPDATE people SET language = $1 WHERE telegram_user_id = $2")
+                .bind(lang.as_str())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(&mut *tx, now, actor, "person.language", "telegram_user", user_id.to_string(),
+                json!({ "language": lang.as_str() }));
+            tx.commit().await?;
+        });
+        Ok(Effect::Done(()))
     }
 }

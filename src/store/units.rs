@@ -43,6 +43,7 @@ struct PersonRow {
     role: String,
     telegram_user_id: Option<i64>,
     phone: Option<String>,
+    language: Option<String>,
 }
 
 const LIST_UNITS: &str = "SELECT u.id, u.code, u.name, u.kind, p.code AS parent_code \
@@ -306,11 +307,12 @@ impl Store {
             role: person.role,
             telegram_user_id: person.telegram_user_id,
             phone: person.phone.clone(),
+            language: None,
         })
     }
 
     pub async fn people_in_unit(&self, code: &UnitCode) -> Result<Vec<Person>, StoreError> {
-        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_user_id, p.phone \
+        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_user_id, p.phone, p.language \
                            FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = $1 ORDER BY p.id";
         let rows: Vec<PersonRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(code.as_str()).fetch_all(pool).await?
@@ -327,6 +329,7 @@ impl Store {
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     telegram_user_id: r.telegram_user_id,
                     phone: r.phone,
+                    language: r.language.as_deref().and_then(|l| l.parse().ok()),
                 })
             })
             .collect()
