@@ -467,6 +467,9 @@ pub enum BotText<'a> {
     },
     LanguageSet,
     LanguageUsage,
+    NextReport {
+        on: &'a str,
+    },
 }
 
 impl BotText<'_> {
@@ -528,6 +531,7 @@ impl BotText<'_> {
             BotText::NothingToOverview => "Chưa có nhiệm vụ nào trong phạm vi theo dõi của bạn.".into(),
             BotText::GroupOnly => "Lệnh /nhom dùng trong nhóm chat của đơn vị.".into(),
             BotText::LanguageSet => "Đã chuyển sang tiếng Việt.".into(),
+            BotText::NextReport { on } => format!("Báo cáo tiếp theo: {on}"),
             BotText::LanguageUsage => "Gõ /ngonngu vi (tiếng Việt) hoặc /ngonngu en (English).".into(),
             BotText::GroupNotBound => "Nhóm này chưa gắn với đơn vị nào. Thành viên đơn vị gõ /nhom để gắn.".into(),
             BotText::GroupTaken => "Nhóm này đã gắn với một đơn vị khác.".into(),
@@ -603,6 +607,7 @@ impl BotText<'_> {
             BotText::NothingToOverview => "There are no tasks within what you monitor.".into(),
             BotText::GroupOnly => "Use /nhom in your unit's group chat.".into(),
             BotText::LanguageSet => "Language: English.".into(),
+            BotText::NextReport { on } => format!("Next report due: {on}"),
             BotText::LanguageUsage => "Send /ngonngu en (English) or /ngonngu vi (tiếng Việt).".into(),
             BotText::GroupNotBound => "This group belongs to no unit yet. A member of the unit sends /nhom to bind it.".into(),
             BotText::GroupTaken => "This group belongs to another unit.".into(),

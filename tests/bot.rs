@@ -920,3 +920,27 @@ async fn a_member_may_switch_to_english() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_card_names_the_next_reporting_deadline() {
+    each_world(|w| async move {
+        use chrono::TimeZone;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        // 1 April 2023, Hà Giang: the next deadline of the 2023 plan is the commune plan, 30/5.
+        w.clock.set(
+            chrono::Utc
+                .with_ymd_and_hms(2023, 4, 1, 2, 0, 0)
+                .single()
+                .expect("date"),
+        );
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        let card = w.said(CHAIRMAN, "📌").await;
+        assert!(text(&card).contains("Hạn: Thường xuyên"), "{card}");
+        assert!(
+            text(&card).contains("Báo cáo tiếp theo: 30/05/2023"),
+            "{card}"
+        );
+        w
+    })
+    .await;
+}

@@ -107,7 +107,9 @@ pub fn task_title(card: &AssignmentCard) -> String {
 }
 
 /// A task card: plan and dimension, the task, the unit, due date and status.
-pub fn card_text(card: &AssignmentCard, lang: Lang) -> String {
+/// `next_report` is the plan's next reporting deadline, shown so a task without a date of its
+/// own ("Thường xuyên") still says when the unit must next report on it.
+pub fn card_text(card: &AssignmentCard, next_report: Option<NaiveDate>, lang: Lang) -> String {
     let mut lines = vec![format!(
         "📌 {} · {} {}",
         card.plan_code,
@@ -133,6 +135,10 @@ pub fn card_text(card: &AssignmentCard, lang: Lang) -> String {
         BotText::CardStatus.render(lang),
         Text::Status(card.status).render(lang)
     ));
+    if let Some(next) = next_report {
+        let next = next.format("%d/%m/%Y").to_string();
+        lines.push(BotText::NextReport { on: &next }.render(lang));
+    }
     lines.join("\n")
 }
 

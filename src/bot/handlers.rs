@@ -346,15 +346,29 @@ async fn send_task_page(
     }
     let pages = cards.len().div_ceil(cards::PAGE_SIZE);
     let page = page.min(pages - 1);
-    for card in cards
+    let shown: Vec<&AssignmentCard> = cards
         .iter()
         .skip(page * cards::PAGE_SIZE)
         .take(cards::PAGE_SIZE)
-    {
+        .collect();
+    let today = app.today();
+    let mut next_reports: std::collections::HashMap<&str, Option<chrono::NaiveDate>> =
+        Default::default();
+    for card in &shown {
+        if !next_reports.contains_key(card.plan_code.as_str()) {
+            let next = app.store.next_report_due(&card.plan_code, today).await?;
+            next_reports.insert(card.plan_code.as_str(), next);
+        }
+    }
+    for card in shown {
         let sent = say(
             bot,
             chat,
-            cards::card_text(card, app.lang),
+            cards::card_text(
+                card,
+                next_reports.get(card.plan_code.as_str()).copied().flatten(),
+                app.lang,
+            ),
             Some(cards::card_keyboard(card.assignment_id, app.lang)),
             None,
         )

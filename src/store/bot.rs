@@ -978,3 +978,24 @@ impl Store {
         Ok(Effect::Done(()))
     }
 }
+
+impl Store {
+    /// The earliest reporting deadline on or after `today` of the plan coded `plan_code`.
+    pub async fn next_report_due(
+        &self,
+        plan_code: &str,
+        today: NaiveDate,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        let next: Option<Option<NaiveDate>> = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT MIN(rp.due_date) FROM reporting_periods rp JOIN plans p ON p.id = rp.plan_id \
+                 WHERE p.code = $1 AND rp.due_date >= $2",
+            )
+            .bind(plan_code)
+            .bind(today)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(next.flatten())
+    }
+}
