@@ -158,6 +158,22 @@ async fn members_here(
     })
 }
 
+/// Remembers what the bot now waits for; false when this update was handled before.
+async fn start_waiting(
+    app: &App,
+    update_id: i64,
+    chat: ChatId,
+    user_id: i64,
+    waiting: &Waiting,
+) -> anyhow::Result<bool> {
+    let state = serde_json::to_string(waiting)?;
+    let effect = app
+        .store
+        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .await?;
+    Ok(effect == Effect::Done(()))
+}
+
 /// `/ngonngu en|vi`: the language the bot speaks to this person from now on.
 async fn set_language(
     bot: &Bot,
@@ -751,13 +767,7 @@ async fn ask_for_report(
         unit_id,
         person_id: member.person.id,
     };
-    let state = serde_json::to_string(&waiting)?;
-    if app
-        .store
-        .set_dialogue(update_id, chat.0, user_id, Some(&state))
-        .await?
-        == Effect::Duplicate
-    {
+    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
     }
     let text = BotText::AskReport {
@@ -966,13 +976,7 @@ async fn ask_for(
             person_id: member.person.id,
         },
     };
-    let state = serde_json::to_string(&waiting)?;
-    if app
-        .store
-        .set_dialogue(update_id, chat.0, user_id, Some(&state))
-        .await?
-        == Effect::Duplicate
-    {
+    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
     }
     let title = cards::task_title(&card);

@@ -27,6 +27,33 @@ macro_rules! first_delivery {
     };
 }
 
+/// Inside a reply's transaction: stores its file (linked through `$column`) and ends the
+/// dialogue of the user in the chat.
+macro_rules! attach_and_close_dialogue {
+    ($conn:expr, $column:literal, $owner_id:expr, $file:expr, $chat_id:expr, $user_id:expr) => {
+        if let Some(file) = $file {
+            sqlx::query(concat!(
+                "INSERT INTO attachments (",
+                $column,
+                ", file_id, file_unique_id, file_name, mime_type, file_size) VALUES ($1, $2, $3, $4, $5, $6)"
+            ))
+            .bind($owner_id)
+            .bind(&file.file_id)
+            .bind(&file.file_unique_id)
+            .bind(&file.file_name)
+            .bind(&file.mime_type)
+            .bind(file.file_size)
+            .execute($conn)
+            .await?;
+        }
+        sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+            .bind($chat_id)
+            .bind($user_id)
+            .execute($conn)
+            .await?;
+    };
+}
+
 /// The result of an effect keyed by a Telegram update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect<T> {
@@ -476,25 +503,7 @@ impl Store {
             .bind(reply.telegram_message_id)
             .fetch_one(&mut *tx)
             .await?;
-            if let Some(file) = &reply.attachment {
-                sqlx::query(
-                    "INSERT INTO attachments (status_update_id, file_id, file_unique_id, file_name, mime_type, file_size) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(&file.file_id)
-                .bind(&file.file_unique_id)
-                .bind(&file.file_name)
-                .bind(&file.mime_type)
-                .bind(file.file_size)
-                .execute(&mut *tx)
-                .await?;
-            }
-            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
-                .bind(chat_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            attach_and_close_dialogue!(&mut *tx, "status_update_id", id, &reply.attachment, chat_id, user_id);
             audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                 json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
             tx.commit().await?;
@@ -748,25 +757,7 @@ impl Store {
             .bind(submission.telegram_message_id)
             .fetch_one(&mut *tx)
             .await?;
-            if let Some(file) = &submission.attachment {
-                sqlx::query(
-                    "INSERT INTO attachments (submission_id, file_id, file_unique_id, file_name, mime_type, file_size) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(&file.file_id)
-                .bind(&file.file_unique_id)
-                .bind(&file.file_name)
-                .bind(&file.mime_type)
-                .bind(file.file_size)
-                .execute(&mut *tx)
-                .await?;
-            }
-            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
-                .bind(chat_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            attach_and_close_dialogue!(&mut *tx, "submission_id", id, &submission.attachment, chat_id, user_id);
             audit!(&mut *tx, now, actor, "report.submit", "report_submission", id.to_string(),
                 json!({ "period_id": submission.period_id, "unit_id": submission.unit_id,
                         "file": submission.attachment.as_ref().map(|f| &f.file_id) }));
