@@ -1,0 +1,1017 @@
+//! Status replies end to end: an update goes into the fake Bot API server, the real bot
+//! (`dondoc::bot::spawn`, long polling) fetches it, commits the status update, and its
+//! "Đã ghi nhận" `sendMessage` arrives back at the fake. The same load is then put on a bare
+//! teloxide echo bot (one endpoint that sends the text back, no database) on the same fake
+//! server code, in the same run, as the floor that teloxide, HTTP and the fake set.
+//!
+//! Setup, per bot (a fresh `FakeTelegram` each, so the call log one bot leaves does not slow
+//! the next bot's scans):
+//! - dondoc: a store seeded as `tests/bot.rs` does (seed-004 units and plan `HG-2023`), on
+//!   SQLite (a file in a temp dir) and, when `DONDOC_BENCH_POSTGRES_URL` is set, on Postgres
+//!   (schema `dondoc_bench_bot_<pid>`, dropped at the end). Default `DatabaseConfig` (8
+//!   connections), `poll_timeout_secs = 1`. 50 people are invited (`Store::invite`) and link
+//!   themselves through the bot by `/start CODE`, member `i` of commune `i mod 8`; each then
+//!   sends `/viec` and gets the first page of their commune's cards (5 cards).
+//! - echo: the same 50 users each send `/viec`; the echoed message stands in for a card.
+//!
+//! Loads, run in this order on each bot (each status reply is a Telegram reply to one of the
+//! user's cards, cycling through them, with a note unique in the run):
+//! - `c=1`: one user, 200 replies, each sent once the previous one was confirmed.
+//! - `c=50`: 50 users at once, 2,000 replies (40 each); each user sends their next reply when
+//!   the previous one is confirmed, so 50 replies are in flight at any time (closed loop).
+//! - `burst`: 2,000 replies (40 from each of the 50 users) pushed at once, then drained.
+//!
+//! Latency is from just before the update is pushed to when the bench sees the bot's
+//! `sendMessage` answering it (matched by `reply_parameters.message_id`) in the fake's call
+//! log. The fake records a call before it answers it, and wakes waiters when it does; the
+//! bench waits on that (`wait_for_call`) with a predicate that timestamps each new call, so it
+//! adds no timestamp to the fake. In `burst` the bench first pushes all 2,000 updates (the
+//! `pushed in` figure) and only then starts looking, so confirmations that arrive meanwhile
+//! are stamped late by up to that much. Throughput is replies over the time from the first
+//! push to the last confirmation.
+//!
+//! The fake shapes the figures: `getUpdates` answers at once when anything is pending, else
+//! waits at most `LONG_POLL_CAP` (1 s); it hands out at most 100 updates a call (teloxide
+//! sets no `limit`). The `polls` line gives how many `getUpdates` calls each load took and
+//! how many updates they carried on average. Bot, fake and bench share one Tokio runtime (a
+//! worker per CPU) and talk HTTP over loopback.
+//!
+//! After every load the bench checks that each reply got exactly one confirmation and, for
+//! dondoc, that the database holds exactly one status update per reply (every note once, the
+//! total over the cards' assignments up by exactly the number of replies).
+//!
+//! ```text
+//! cargo bench --bench bot
+//! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench bot
+//! ```
+
+#[path = "../tests/support/fake_telegram.rs"]
+mod fake_telegram;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Duration as Span;
+use dondoc::bot::{self, invitation, RunningBot};
+use dondoc::clock::SystemClock;
+use dondoc::config::{Config, DatabaseConfig};
+use dondoc::domain::calendar::{default_templates, periods_for_year};
+use dondoc::domain::plan::NewPlan;
+use dondoc::domain::unit::NewPerson;
+use dondoc::domain::{Actor, PersonRole, PlanCode, PlanYear, UnitCode};
+use dondoc::import::{self, UnitDirectory};
+use dondoc::store::{SaveMode, Store, Subject};
+use fake_telegram::{Call, FakeTelegram};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use sqlx::Connection;
+use teloxide::dispatching::{Dispatcher, ShutdownToken, UpdateFilterExt};
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::*;
+use teloxide::types::ReplyParameters;
+use teloxide::update_listeners::Polling;
+use teloxide::RequestError;
+
+const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
+const TOKEN: &str = "123456:BENCH-TOKEN";
+const FIRST_USER: i64 = 7_001;
+const USERS: usize = 50;
+const REPLIES: usize = 2_000;
+const SOLO_REPLIES: usize = 200;
+const POLL_TIMEOUT_SECS: u32 = 1;
+/// A load fails if it takes longer than this.
+const LOAD_LIMIT: Duration = Duration::from_secs(120);
+/// How long setup waits for the bot's welcomes and cards.
+const SETUP_WAIT: Duration = Duration::from_secs(30);
+const COMMUNES: [&str; 8] = [
+    "HG-TRANPHU",
+    "HG-MINHKHAI",
+    "HG-NGUYENTRAI",
+    "HG-QUANGTRUNG",
+    "HG-NGOCHA",
+    "HG-PHUONGTHIEN",
+    "HG-PHUONGDO",
+    "HG-NGOCDUONG",
+];
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime for the bench");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    if let Ok(n) = std::env::var("TMP_ECHO_LOOP") {
+        echo_loop(n.parse().unwrap()).await;
+        return;
+    }
+    if let Ok(n) = std::env::var("TMP_STOP_LOOP") {
+        stop_loop(n.parse().unwrap()).await;
+        return;
+    }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{USERS} users, {REPLIES} replies a load (c=1: {SOLO_REPLIES}); one Tokio runtime, \
+         {workers} workers; fake getUpdates: long poll capped at {:?}, at most 100 a call",
+        fake_telegram::LONG_POLL_CAP
+    );
+    let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
+    bench_dondoc(Db::sqlite(dir.path())).await;
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) => bench_dondoc(Db::postgres(&url)).await,
+        Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
+    }
+    bench_echo().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loads
+
+#[derive(Debug, Clone, Copy)]
+enum Load {
+    /// One user, one reply in flight.
+    Solo,
+    /// Every user, one reply in flight each.
+    Closed,
+    /// Every user, every reply pushed at once.
+    Burst,
+}
+
+impl Load {
+    const ALL: [Load; 3] = [Load::Solo, Load::Closed, Load::Burst];
+
+    fn label(self) -> &'static str {
+        match self {
+            Load::Solo => "c=1",
+            Load::Closed => "c=50",
+            Load::Burst => "burst",
+        }
+    }
+
+    fn users(self) -> usize {
+        match self {
+            Load::Solo => 1,
+            Load::Closed | Load::Burst => USERS,
+        }
+    }
+
+    fn replies(self) -> usize {
+        match self {
+            Load::Solo => SOLO_REPLIES,
+            Load::Closed | Load::Burst => REPLIES,
+        }
+    }
+
+    /// Replies one user may have in flight.
+    fn window(self) -> usize {
+        match self {
+            Load::Solo | Load::Closed => 1,
+            Load::Burst => usize::MAX,
+        }
+    }
+}
+
+/// A user's private chat and the bot messages they reply to.
+struct Chat {
+    user: i64,
+    cards: Vec<i32>,
+}
+
+/// What one load gave.
+struct Outcome {
+    /// Every note sent, each confirmed exactly once.
+    notes: Vec<String>,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    /// Burst only: how long pushing every update took.
+    pushing: Option<Duration>,
+    polls: usize,
+    polled_updates: usize,
+    /// CPU used over the load, if `/proc` tells.
+    cpu: Option<CpuUse>,
+}
+
+impl Outcome {
+    fn print(&self, bot: &str, load: Load) {
+        let n = self.notes.len();
+        let secs = self.elapsed.as_secs_f64();
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "{bot:<8} {:<6} status replies {n:>5} in {secs:>6.2} s {:>6.0} /s  \
+             p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
+            load.label(),
+            n as f64 / secs,
+            ms(percentile(&sorted, 50.0)),
+            ms(percentile(&sorted, 99.0)),
+            ms(*sorted.last().expect("at least one reply")),
+        );
+        let pushing = self
+            .pushing
+            .map(|d| format!("; pushed in {:.1} ms", ms(d)))
+            .unwrap_or_default();
+        println!(
+            "{bot:<8} {:<6} polls {} getUpdates, {:.1} updates each{pushing}",
+            load.label(),
+            self.polls,
+            self.polled_updates as f64 / self.polls.max(1) as f64,
+        );
+        if let Some(cpu) = self.cpu {
+            println!(
+                "{bot:<8} {:<6} cpu   this process {:.2} s ({:.2} ms a reply); machine {:.0} % busy",
+                load.label(),
+                cpu.process,
+                cpu.process * 1e3 / n as f64,
+                cpu.machine_busy * 100.0,
+            );
+        }
+    }
+}
+
+/// CPU time over a load: this process (bot, fake and bench), and how busy the whole machine
+/// was (Postgres runs outside this process).
+#[derive(Debug, Clone, Copy)]
+struct CpuUse {
+    /// Seconds of CPU, user and system.
+    process: f64,
+    /// Busy share of all CPUs, 0 to 1.
+    machine_busy: f64,
+}
+
+/// Clock ticks so far: (this process's user + system, the machine's busy, the machine's all).
+/// Linux only; `None` elsewhere.
+fn cpu_ticks() -> Option<(u64, u64, u64)> {
+    let own = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which ends at the last ')': state is field 3, utime 14.
+    let fields: Vec<&str> = own.get(own.rfind(')')? + 2..)?.split(' ').collect();
+    let process = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let all = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = all.lines().next()?.strip_prefix("cpu ")?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .map(|t| t.parse().unwrap_or(0))
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user).
+    let total: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3)? + ticks.get(4)?;
+    Some((process, total - idle, total))
+}
+
+fn cpu_since(before: Option<(u64, u64, u64)>) -> Option<CpuUse> {
+    let (process0, busy0, total0) = before?;
+    let (process1, busy1, total1) = cpu_ticks()?;
+    // USER_HZ is 100 on Linux.
+    Some(CpuUse {
+        process: (process1 - process0) as f64 / 100.0,
+        machine_busy: (busy1 - busy0) as f64 / (total1 - total0).max(1) as f64,
+    })
+}
+
+/// Nearest-rank percentile of sorted durations.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// A `sendMessage` the bench saw arrive at the fake.
+struct Arrival {
+    chat: i64,
+    /// The message it answers (`reply_parameters.message_id`).
+    answers: Option<i64>,
+    text: String,
+    at: Instant,
+}
+
+/// Where the watcher is in the fake's list of `sendMessage` calls.
+///
+/// `wait_for_call` runs its predicate over every `sendMessage` call so far, oldest first, each
+/// time the fake records a call. The predicate stamps each call it has not seen before and
+/// never matches, so every new call is stamped once, when first seen.
+struct Scan {
+    /// Position in the current scan.
+    pos: usize,
+    /// `sendMessage` calls already seen.
+    seen: usize,
+    /// The first `sendMessage` call's message id: a new scan begins with it.
+    first: Option<i64>,
+}
+
+fn sent_id(call: &Call) -> Option<i64> {
+    call.response
+        .pointer("/result/message_id")
+        .and_then(Value::as_i64)
+}
+
+impl Scan {
+    /// Starts after every `sendMessage` made so far.
+    fn after(calls: &[Call]) -> RefCell<Scan> {
+        let mut sent = calls.iter().filter(|c| c.method == "sendmessage");
+        let first = sent.next().and_then(sent_id);
+        let seen = usize::from(first.is_some()) + sent.count();
+        RefCell::new(Scan {
+            pos: 0,
+            seen,
+            first,
+        })
+    }
+
+    fn visit(&mut self, call: &Call) -> Option<Arrival> {
+        // A scan that found nothing new ends with the position at the end; the next scan
+        // starts over from the first call.
+        if self.pos == self.seen && self.seen > 0 && sent_id(call) == self.first {
+            self.pos = 1;
+            return None;
+        }
+        self.pos += 1;
+        if self.pos <= self.seen {
+            return None;
+        }
+        let at = Instant::now();
+        self.seen += 1;
+        if self.seen == 1 {
+            self.first = sent_id(call);
+        }
+        let params = &call.params;
+        Some(Arrival {
+            chat: params["chat_id"].as_i64().unwrap_or_default(),
+            answers: params
+                .pointer("/reply_parameters/message_id")
+                .and_then(Value::as_i64),
+            text: params["text"].as_str().unwrap_or_default().to_string(),
+            at,
+        })
+    }
+}
+
+/// Pushes each user's replies, at most `window` of them unconfirmed.
+struct Sender<'a> {
+    fake: &'a FakeTelegram,
+    users: &'a [Chat],
+    window: usize,
+    /// Per user: the card to reply to and the note, in order.
+    queues: Vec<VecDeque<(i32, String)>>,
+    in_flight: Vec<usize>,
+    /// Message id of each unconfirmed reply → (user index, note, pushed at).
+    pushed: HashMap<i64, (usize, String, Instant)>,
+}
+
+impl<'a> Sender<'a> {
+    fn new(fake: &'a FakeTelegram, users: &'a [Chat], load: Load) -> Sender<'a> {
+        let mut queues = vec![VecDeque::new(); users.len()];
+        for i in 0..load.replies() {
+            let u = i % users.len();
+            let k = i / users.len();
+            let card = users[u].cards[k % users[u].cards.len()];
+            let note = format!(
+                "Tiến độ {} #{i}: đã họp {} tổ dân phố, niêm yết công khai tại trụ sở",
+                load.label(),
+                k + 1
+            );
+            queues[u].push_back((card, note));
+        }
+        Sender {
+            fake,
+            users,
+            window: load.window(),
+            queues,
+            in_flight: vec![0; users.len()],
+            pushed: HashMap::new(),
+        }
+    }
+
+    /// Pushes user `u`'s next reply if their window allows; says whether it did.
+    fn push_one(&mut self, u: usize) -> bool {
+        if self.in_flight[u] >= self.window {
+            return false;
+        }
+        let Some((card, note)) = self.queues[u].pop_front() else {
+            return false;
+        };
+        let user = self.users[u].user;
+        let at = Instant::now();
+        let update = self.fake.reply_to(user, user, card, &note);
+        let message_id = self.fake.message_of(update)["message_id"]
+            .as_i64()
+            .expect("a message id");
+        self.pushed.insert(message_id, (u, note, at));
+        self.in_flight[u] += 1;
+        true
+    }
+}
+
+/// What the pusher gives back.
+struct Run {
+    started: Instant,
+    pushing: Duration,
+    last: Instant,
+    latencies: Vec<Duration>,
+    notes: Vec<String>,
+}
+
+/// Puts `load` on the bot behind `fake` (set up, nothing in flight); `confirms(note, text)`
+/// says whether `text` is the bot's confirmation of `note`.
+///
+/// Two futures share the task: the watcher (`wait_for_call` with [`Scan`]) stamps each new
+/// `sendMessage` and hands it over a channel; the pusher matches it to its reply and pushes
+/// that user's next one.
+async fn drive(
+    fake: &FakeTelegram,
+    chats: &[Chat],
+    load: Load,
+    confirms: impl Fn(&str, &str) -> bool,
+) -> Outcome {
+    let users = &chats[..load.users()];
+    let calls = fake.calls();
+    let calls_before = calls.len();
+    let scan = Scan::after(&calls);
+    drop(calls);
+    let (seen, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<Arrival>();
+    let visit = |call: &Call| {
+        if let Some(arrival) = scan.borrow_mut().visit(call) {
+            let _ = seen.send(arrival);
+        }
+        false
+    };
+    let watcher = fake.wait_for_call("sendMessage", visit, LOAD_LIMIT * 2);
+    let mut sender = Sender::new(fake, users, load);
+    let progress = Cell::new(0usize);
+
+    let pusher = async {
+        let started = Instant::now();
+        // Round robin over the users, so a burst's first getUpdates already spans many chats;
+        // now and then let the watcher look.
+        let mut pushes = 0usize;
+        loop {
+            let mut any = false;
+            for u in 0..users.len() {
+                if sender.push_one(u) {
+                    any = true;
+                    pushes += 1;
+                    if pushes.is_multiple_of(20) {
+                        tokio::task::yield_now().await;
+                    }
+                }
+            }
+            if !any {
+                break;
+            }
+        }
+        let pushing = started.elapsed();
+        let mut confirmed: HashSet<i64> = HashSet::new();
+        let mut latencies = Vec::with_capacity(load.replies());
+        let mut notes = Vec::with_capacity(load.replies());
+        let mut last = started;
+        while latencies.len() < load.replies() {
+            let arrival = arrivals.recv().await.expect("the watcher runs");
+            let id = arrival.answers.unwrap_or_default();
+            assert!(
+                !confirmed.contains(&id),
+                "{}: message {id} confirmed twice",
+                load.label()
+            );
+            let Some((u, note, at)) = sender.pushed.remove(&id) else {
+                panic!(
+                    "{}: unexpected sendMessage to {}: {:?}",
+                    load.label(),
+                    arrival.chat,
+                    arrival.text
+                );
+            };
+            confirmed.insert(id);
+            assert!(
+                arrival.chat == users[u].user && confirms(&note, &arrival.text),
+                "{}: {note:?} answered in chat {} with {:?}",
+                load.label(),
+                arrival.chat,
+                arrival.text
+            );
+            latencies.push(arrival.at - at);
+            notes.push(note);
+            last = last.max(arrival.at);
+            progress.set(latencies.len());
+            sender.in_flight[u] -= 1;
+            sender.push_one(u);
+        }
+        Run {
+            started,
+            pushing,
+            last,
+            latencies,
+            notes,
+        }
+    };
+
+    let ticks = cpu_ticks();
+    let both = async {
+        tokio::select! {
+            run = pusher => run,
+            call = watcher => unreachable!("the watcher never matches, yet matched {}", call.method),
+        }
+    };
+    let Ok(run) = tokio::time::timeout(LOAD_LIMIT, both).await else {
+        panic!(
+            "{}: only {} of {} replies confirmed within {LOAD_LIMIT:?}",
+            load.label(),
+            progress.get(),
+            load.replies()
+        );
+    };
+    let cpu = cpu_since(ticks);
+
+    let calls = fake.calls();
+    let polls: Vec<&Call> = calls[calls_before..]
+        .iter()
+        .filter(|c| c.method == "getupdates")
+        .collect();
+    let polled_updates = polls
+        .iter()
+        .filter_map(|c| c.response["result"].as_array())
+        .map(Vec::len)
+        .sum();
+    Outcome {
+        notes: run.notes,
+        elapsed: run.last - run.started,
+        latencies: run.latencies,
+        pushing: matches!(load, Load::Burst).then_some(run.pushing),
+        polls: polls.len(),
+        polled_updates,
+        cpu,
+    }
+}
+
+/// Starts a fake for the `index`-th load whose update ids continue above the earlier loads'.
+///
+/// Each fake numbers updates from 100001, and the store ignores an update id it has already
+/// handled; so the first update is an edit (which neither bot handles) with a high id.
+async fn fake_for(index: usize) -> FakeTelegram {
+    let fake = FakeTelegram::start().await;
+    let update_id = 1_000_000 * (index as i64 + 1);
+    let user = json!({"id": 1, "is_bot": false, "first_name": "Bench"});
+    let chat = json!({"id": 1, "type": "private", "first_name": "Bench"});
+    fake.push_update(json!({"update_id": update_id, "edited_message": {
+        "message_id": 1, "date": 0, "edit_date": 0, "chat": chat, "from": user, "text": "."
+    }}));
+    fake
+}
+
+/// The ids of the users of the `index`-th load: a fresh set for each load.
+fn users_of(index: usize, load: Load) -> Vec<i64> {
+    let first = FIRST_USER + 1_000 * index as i64;
+    (0..load.users() as i64).map(|i| first + i).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// dondoc
+
+async fn bench_dondoc(db: Db) {
+    let store = db.open().await;
+    let seeding = Instant::now();
+    seed(&store).await;
+    println!(
+        "{:<8} seed   seed-004 units and plan in {:.2} s",
+        db.name,
+        seeding.elapsed().as_secs_f64()
+    );
+    let mut assignments = BTreeSet::new();
+    let mut recorded = 0;
+    for (index, load) in Load::ALL.into_iter().enumerate() {
+        let fake = fake_for(index).await;
+        let mut config = Config {
+            database: db.config.clone(),
+            ..Config::default()
+        };
+        config.telegram.bot_token = Some(SecretString::from(TOKEN));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.poll_timeout_secs = POLL_TIMEOUT_SECS;
+        let running: RunningBot = bot::spawn(&config, store.clone(), Arc::new(SystemClock))
+            .await
+            .expect("the bot starts");
+        let setup = Instant::now();
+        let chats = onboard(&fake, &store, &users_of(index, load)).await;
+        let these = card_assignments(&store, &chats).await;
+        println!(
+            "{:<8} {:<6} setup {} members linked by /start, {} cards on {} assignments, in {:.2} s",
+            db.name,
+            load.label(),
+            chats.len(),
+            chats.iter().map(|c| c.cards.len()).sum::<usize>(),
+            these.len(),
+            setup.elapsed().as_secs_f64()
+        );
+        assignments.extend(these);
+
+        let outcome = drive(&fake, &chats, load, |_, text| {
+            text.starts_with("Đã ghi nhận")
+        })
+        .await;
+        running.stop().await;
+        let confirmations = fake
+            .calls_to("sendMessage")
+            .iter()
+            .filter(|p| text_of(p).starts_with("Đã ghi nhận"))
+            .count();
+        assert_eq!(
+            confirmations,
+            outcome.notes.len(),
+            "{} {}: confirmations sent",
+            db.name,
+            load.label()
+        );
+        outcome.print(db.name, load);
+        recorded += outcome.notes.len();
+        check_database(
+            &store,
+            &assignments,
+            &outcome.notes,
+            recorded,
+            db.name,
+            load,
+        )
+        .await;
+        fake.shutdown().await;
+    }
+    store.close().await;
+    db.finish().await;
+}
+
+/// Invites a member for each of `users` and links them through the bot; each then asks for
+/// their cards.
+async fn onboard(fake: &FakeTelegram, store: &Store, users: &[i64]) -> Vec<Chat> {
+    let actor = Actor::new("bench:coordinator");
+    let mut expected = HashMap::new();
+    for (i, user) in users.iter().copied().enumerate() {
+        let commune = UnitCode::parse(COMMUNES[i % COMMUNES.len()]).expect("a commune code");
+        let name = format!("Cán bộ {user}");
+        let code = invitation::new_code();
+        let person = NewPerson {
+            unit: commune.clone(),
+            full_name: name.clone(),
+            role: PersonRole::Head,
+            telegram_user_id: None,
+            phone: None,
+        };
+        store
+            .invite(
+                &person,
+                &invitation::hash(&code),
+                store.now() + Span::days(14),
+                &actor,
+            )
+            .await
+            .expect("invited");
+        fake.add_user(user, &name, None);
+        fake.text_from(user, user, &format!("/start {code}"));
+        let unit = store
+            .unit(&commune)
+            .await
+            .expect("unit query")
+            .expect("the commune exists");
+        let open = store
+            .open_assignments(&[unit.id])
+            .await
+            .expect("open assignments")
+            .len();
+        // The welcome, a page of cards, and the page footer if there is more than a page.
+        expected.insert(user, 1 + open.min(5) + usize::from(open > 5));
+    }
+    wait_until(fake, users, "welcomes", |_, sent| {
+        sent.iter().any(|m| text_of(m).contains("Xin chào"))
+    })
+    .await;
+    for user in users {
+        fake.text_from(*user, *user, "/viec");
+    }
+    wait_until(fake, users, "cards", |user, sent| {
+        sent.len() >= expected[&user]
+    })
+    .await;
+    users
+        .iter()
+        .map(|user| {
+            let cards: Vec<i32> = fake
+                .sent_to(*user)
+                .iter()
+                .filter(|m| text_of(m).starts_with("📌"))
+                .filter_map(|m| m["message_id"].as_i64())
+                .map(|id| id as i32)
+                .collect();
+            assert!(!cards.is_empty(), "user {user} has no cards");
+            Chat { user: *user, cards }
+        })
+        .collect()
+}
+
+/// Waits until the chat of each of `users` satisfies `ready`.
+async fn wait_until(
+    fake: &FakeTelegram,
+    users: &[i64],
+    what: &str,
+    ready: impl Fn(i64, &[Value]) -> bool,
+) {
+    let deadline = Instant::now() + SETUP_WAIT;
+    while !users.iter().all(|user| ready(*user, &fake.sent_to(*user))) {
+        assert!(Instant::now() < deadline, "the {what} did not all arrive");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn text_of(message: &Value) -> &str {
+    message["text"].as_str().unwrap_or_default()
+}
+
+/// The assignments behind every card.
+async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<i64> {
+    let mut ids = BTreeSet::new();
+    for chat in chats {
+        for card in &chat.cards {
+            let subject = store
+                .bot_message_subject(chat.user, i64::from(*card))
+                .await
+                .expect("subject query");
+            match subject {
+                Some(Subject::Assignment(id)) => ids.insert(id),
+                other => panic!("card {card} of {} is about {other:?}", chat.user),
+            };
+        }
+    }
+    ids
+}
+
+/// Exactly `total` status updates on the cards' assignments (one per reply so far), and each
+/// of this load's notes exactly once.
+async fn check_database(
+    store: &Store,
+    assignments: &BTreeSet<i64>,
+    notes: &[String],
+    total: usize,
+    name: &str,
+    load: Load,
+) {
+    let mut stored: HashMap<String, usize> = HashMap::new();
+    let mut count = 0;
+    for id in assignments {
+        let history = store.status_history(*id).await.expect("history");
+        count += history.len();
+        for update in history {
+            *stored.entry(update.note).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        count,
+        total,
+        "{name} {}: status updates stored",
+        load.label()
+    );
+    for note in notes {
+        assert_eq!(
+            stored.get(note),
+            Some(&1),
+            "{name} {}: {note:?} stored",
+            load.label()
+        );
+    }
+    println!(
+        "{name:<8} {:<6} db    {count} status updates in all, each of these {} replies once",
+        load.label(),
+        notes.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bare echo bot
+
+async fn echo(bot: Bot, msg: Message) -> Result<(), RequestError> {
+    let text = msg.text().unwrap_or("…").to_string();
+    bot.send_message(msg.chat.id, text)
+        .reply_parameters(ReplyParameters::new(msg.id))
+        .await?;
+    Ok(())
+}
+
+/// An echo bot wired as `dondoc::bot::spawn` wires dondoc: same client, same long polling.
+async fn spawn_echo(api_url: &str) -> (ShutdownToken, tokio::task::JoinHandle<()>) {
+    let bot = Bot::new(TOKEN).set_api_url(api_url.parse().expect("the fake's URL"));
+    let handler = Update::filter_message().endpoint(echo);
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
+        .default_handler(|_| async {})
+        .build();
+    let token = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot)
+        .timeout(Duration::from_secs(u64::from(POLL_TIMEOUT_SECS)))
+        .delete_webhook()
+        .await
+        .build();
+    let errors = LoggingErrorHandler::with_custom_text("update listener");
+    let task =
+        tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await });
+    (token, task)
+}
+
+async fn bench_echo() {
+    for (index, load) in Load::ALL.into_iter().enumerate() {
+        let fake = fake_for(index).await;
+        let (token, task) = spawn_echo(&fake.api_url()).await;
+        let users = users_of(index, load);
+        for user in &users {
+            fake.add_user(*user, &format!("Cán bộ {user}"), None);
+            fake.text_from(*user, *user, "/viec");
+        }
+        wait_until(&fake, &users, "echoes", |_, sent| !sent.is_empty()).await;
+        let chats: Vec<Chat> = users
+            .iter()
+            .map(|user| {
+                let cards = fake
+                    .sent_to(*user)
+                    .iter()
+                    .filter_map(|m| m["message_id"].as_i64())
+                    .map(|id| id as i32)
+                    .collect();
+                Chat { user: *user, cards }
+            })
+            .collect();
+        let outcome = drive(&fake, &chats, load, |note, text| text == note).await;
+        if let Ok(done) = token.shutdown() {
+            done.await;
+        }
+        let _ = task.await;
+        assert_eq!(
+            fake.calls_to("sendMessage").len(),
+            users.len() + outcome.notes.len(),
+            "echo {}: messages sent",
+            load.label()
+        );
+        outcome.print("echo", load);
+        fake.shutdown().await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases
+
+struct Db {
+    name: &'static str,
+    config: DatabaseConfig,
+    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
+    postgres: Option<(String, String)>,
+}
+
+impl Db {
+    fn sqlite(dir: &Path) -> Db {
+        let url = format!("sqlite://{}", dir.join("bench-bot.db").display());
+        Db {
+            name: "sqlite",
+            config: DatabaseConfig {
+                url: SecretString::from(url),
+                ..DatabaseConfig::default()
+            },
+            postgres: None,
+        }
+    }
+
+    fn postgres(url: &str) -> Db {
+        let schema = format!("dondoc_bench_bot_{}", std::process::id());
+        Db {
+            name: "postgres",
+            config: DatabaseConfig {
+                url: SecretString::from(url.to_string()),
+                postgres_schema: Some(schema.clone()),
+                ..DatabaseConfig::default()
+            },
+            postgres: Some((url.to_string(), schema)),
+        }
+    }
+
+    async fn open(&self) -> Store {
+        Store::connect(&self.config, Arc::new(SystemClock))
+            .await
+            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
+    }
+
+    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
+    async fn finish(self) {
+        if let Some((url, schema)) = &self.postgres {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("a Postgres connection to drop the bench schema");
+            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                .execute(&mut conn)
+                .await
+                .expect("drop the bench schema");
+        }
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Seed 004 as `tests/bot.rs` loads it: Hà Giang city, its units and its 2023 plan.
+async fn seed(store: &Store) {
+    let actor = Actor::new("bench:coordinator");
+    let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");
+    store
+        .upsert_units(&units, &actor)
+        .await
+        .expect("units saved");
+    let scope = UnitCode::parse("HAGIANG").expect("scope");
+    let directory =
+        UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("directory");
+    let year = PlanYear::new(2023).expect("year");
+    let reading = import::read_plan(&fixture("seed004_plan.tsv"), &directory, year, 1 << 24);
+    assert!(reading.problems.is_empty(), "{:?}", reading.problems);
+    let plan = NewPlan {
+        code: PlanCode::parse("HG-2023").expect("code"),
+        title: "Kế hoạch PAPI 2023".into(),
+        year,
+        scope,
+        source: "seed004".into(),
+        tasks: reading.tasks,
+    };
+    store
+        .save_plan(
+            &plan,
+            &periods_for_year(&default_templates(), 2023),
+            SaveMode::CreateOnly,
+            &actor,
+        )
+        .await
+        .expect("plan saved");
+}
+
+async fn stop_loop(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::sqlite(dir.path());
+    let store = db.open().await;
+    let mut hangs = 0;
+    for i in 0..n {
+        let fake = fake_for(i).await;
+        let mut config = Config {
+            database: db.config.clone(),
+            ..Config::default()
+        };
+        config.telegram.bot_token = Some(SecretString::from(TOKEN));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.poll_timeout_secs = POLL_TIMEOUT_SECS;
+        let running = bot::spawn(&config, store.clone(), Arc::new(SystemClock))
+            .await
+            .unwrap();
+        fake.text_from(5, 5, "/trogiup");
+        fake.wait_for("sendMessage", |_| true, Duration::from_secs(5))
+            .await;
+        tokio::time::sleep(Duration::from_millis((i % 7) as u64 * 3)).await;
+        let before = fake.calls().len();
+        let stopped = tokio::time::timeout(Duration::from_secs(4), running.stop()).await;
+        if stopped.is_err() {
+            hangs += 1;
+            let calls = fake.calls();
+            println!("iteration {i}: stop hung; calls since stop:");
+            for c in &calls[before..] {
+                println!(
+                    "  {} {} -> {}",
+                    c.method,
+                    c.params,
+                    c.response.to_string().chars().take(80).collect::<String>()
+                );
+            }
+        }
+        fake.shutdown().await;
+    }
+    println!("{hangs} hangs in {n}");
+}
+
+async fn echo_loop(n: usize) {
+    let mut hangs = 0;
+    for i in 0..n {
+        let fake = fake_for(i).await;
+        let (token, mut task) = spawn_echo(&fake.api_url()).await;
+        fake.text_from(5, 5, "hello");
+        fake.wait_for("sendMessage", |_| true, Duration::from_secs(5))
+            .await;
+        tokio::time::sleep(Duration::from_millis((i % 7) as u64 * 3)).await;
+        let before = fake.calls().len();
+        let done = token.shutdown().expect("running");
+        let waited = tokio::time::timeout(Duration::from_secs(4), done).await;
+        if waited.is_err() {
+            hangs += 1;
+            let joined = tokio::time::timeout(Duration::from_secs(4), &mut task).await;
+            let calls = fake.calls();
+            println!(
+                "iteration {i}: shutdown future hung; task finished: {}; calls since:",
+                joined.is_ok()
+            );
+            for c in &calls[before..] {
+                println!("  {} {}", c.method, c.params);
+            }
+        } else {
+            let _ = task.await;
+        }
+        fake.shutdown().await;
+    }
+    println!("{hangs} hangs in {n}");
+}
