@@ -60,11 +60,27 @@ pub struct RunningBot {
 }
 
 impl RunningBot {
+    /// Stops fetching updates and waits for the ones in hand, within bounds: a dispatcher that
+    /// fails to report its shutdown must not keep `serve` from exiting.
     pub async fn stop(self) {
-        if let Ok(done) = self.token.shutdown() {
-            done.await;
+        let RunningBot {
+            token, mut task, ..
+        } = self;
+        if let Ok(done) = token.shutdown() {
+            if tokio::time::timeout(Duration::from_secs(15), done)
+                .await
+                .is_err()
+            {
+                tracing::warn!("the dispatcher did not confirm its shutdown in 15 s");
+            }
         }
-        let _ = self.task.await;
+        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the dispatcher did not stop in time; aborting it");
+            task.abort();
+        }
     }
 }
 
