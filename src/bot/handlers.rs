@@ -76,21 +76,34 @@ async fn tell(
     say(bot, chat, text.render(app.lang), None, None).await
 }
 
+/// After a failed update: if the database failed, nothing was confirmed, so ask to send
+/// again. (A Telegram failure after a commit must not be answered with "not saved".)
+async fn ask_to_resend_if_unsaved(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    reply_to: Option<teloxide::types::MessageId>,
+    error: &anyhow::Error,
+) -> Result<(), RequestError> {
+    if error.downcast_ref::<StoreError>().is_some() {
+        say(
+            bot,
+            chat,
+            BotText::SaveFailed.render(app.lang),
+            None,
+            reply_to,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
     if let Err(e) = handle_message(&bot, &msg, &update, &app).await {
         tracing::error!(error = %e, update_id = update.id.0, "message not handled");
         // The database failed: nothing was confirmed, so ask to send again. (A Telegram
         // failure after a commit must not be answered with "not saved".)
-        if e.downcast_ref::<StoreError>().is_some() {
-            say(
-                &bot,
-                msg.chat.id,
-                BotText::SaveFailed.render(app.lang),
-                None,
-                Some(msg.id),
-            )
-            .await?;
-        }
+        ask_to_resend_if_unsaved(&bot, &app, msg.chat.id, Some(msg.id), &e).await?;
     }
     Ok(())
 }
@@ -861,16 +874,7 @@ pub async fn on_callback(
     };
     if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
         tracing::error!(error = %e, update_id = update.id.0, "button not handled");
-        if e.downcast_ref::<StoreError>().is_some() {
-            say(
-                &bot,
-                message.chat.id,
-                BotText::SaveFailed.render(app.lang),
-                None,
-                None,
-            )
-            .await?;
-        }
+        ask_to_resend_if_unsaved(&bot, &app, message.chat.id, None, &e).await?;
     }
     Ok(())
 }

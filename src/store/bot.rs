@@ -123,7 +123,7 @@ pub struct StatusReply {
 }
 
 #[derive(sqlx::FromRow)]
-struct MemberRow {
+pub(super) struct MemberRow {
     person_id: i64,
     full_name: String,
     role: String,
@@ -170,7 +170,7 @@ struct CardRow {
     due_date: Option<NaiveDate>,
 }
 
-const MEMBER_COLUMNS: &str =
+pub(super) const MEMBER_COLUMNS: &str =
     "p.id AS person_id, p.full_name, p.role, p.telegram_user_id, p.phone, p.language, \
      u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind";
 
@@ -181,7 +181,7 @@ const CARD_QUERY: &str =
      FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans pl ON pl.id = t.plan_id \
      JOIN units u ON u.id = a.unit_id WHERE a.retired_at IS NULL AND t.retired_at IS NULL";
 
-fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
+pub(super) fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
     let unit = brief(r.unit_id, r.unit_code, r.unit_name, &r.unit_kind)?;
     Ok(Member {
         person: Person {

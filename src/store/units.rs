@@ -4,13 +4,14 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
+use super::bot::{member_from_row, MemberRow, MEMBER_COLUMNS};
 use super::{
     audit, audit_batch, for_ids, insert_batched, parse_code, parse_kind, with_pool, AuditRow,
     BeginWrite, Store, StoreError, UnitBrief,
 };
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
-use crate::domain::{Actor, PersonRole, UnitCode};
+use crate::domain::{Actor, UnitCode};
 
 /// What `upsert_units` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,17 +34,6 @@ struct UnitRow {
 struct NameRow {
     unit_id: i64,
     name: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: i64,
-    unit_code: String,
-    full_name: String,
-    role: String,
-    telegram_user_id: Option<i64>,
-    phone: Option<String>,
-    language: Option<String>,
 }
 
 const LIST_UNITS: &str = "SELECT u.id, u.code, u.name, u.kind, p.code AS parent_code \
@@ -312,26 +302,15 @@ impl Store {
     }
 
     pub async fn people_in_unit(&self, code: &UnitCode) -> Result<Vec<Person>, StoreError> {
-        const SQL: &str = "SELECT p.id, u.code AS unit_code, p.full_name, p.role, p.telegram_user_id, p.phone, p.language \
-                           FROM people p JOIN units u ON u.id = p.unit_id WHERE u.code = $1 ORDER BY p.id";
-        let rows: Vec<PersonRow> = with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(code.as_str()).fetch_all(pool).await?
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
+             WHERE u.code = $1 ORDER BY p.id"
+        );
+        let rows: Vec<MemberRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(code.as_str()).fetch_all(pool).await?
         });
         rows.into_iter()
-            .map(|r| {
-                Ok(Person {
-                    id: r.id,
-                    unit: parse_code(r.unit_code)?,
-                    full_name: r.full_name,
-                    role: r
-                        .role
-                        .parse::<PersonRole>()
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    telegram_user_id: r.telegram_user_id,
-                    phone: r.phone,
-                    language: r.language.as_deref().and_then(|l| l.parse().ok()),
-                })
-            })
+            .map(|r| Ok(member_from_row(r)?.person))
             .collect()
     }
 }
