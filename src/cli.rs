@@ -1,11 +1,14 @@
 //! The `dondoc` command line. Each command loads the configuration, opens the store (which
 //! applies migrations) and prints in the configured language.
 
+mod chase;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::Datelike;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -15,7 +18,7 @@ use crate::domain::calendar::{periods_for_year, DueDateEdit};
 use crate::domain::plan::NewPlan;
 use crate::domain::text::ellipsize;
 use crate::domain::unit::Unit;
-use crate::domain::{Actor, PlanCode, PlanYear, UnitCode};
+use crate::domain::{Actor, DayKind, PlanCode, PlanYear, UnitCode};
 use crate::import::{self, Problem, UnitDirectory};
 use crate::messages::{Label, Lang, Text};
 use crate::store::{SaveMode, Store, StoreError, TaskView};
@@ -27,6 +30,9 @@ macro_rules! say {
         let _ = writeln!(std::io::stdout(), $($arg)*);
     }};
 }
+
+mod cases;
+pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,11 +60,37 @@ pub enum Command {
     /// Plans and their task tables.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Public holidays and swapped working days (weekends are always off).
+    #[command(subcommand)]
+    Holidays(HolidaysCommand),
     /// Invite people to the bot: prints a one-time link per person.
     Invite(InviteArgs),
     /// Members of units and whether they are linked to Telegram.
     #[command(subcommand)]
     Members(MembersCommand),
+    /// Run one scheduler pass as if it were --at (province time): queue what is due then.
+    Tick {
+        /// The instant, e.g. 2026-06-08T08:00.
+        #[arg(long)]
+        at: String,
+        /// Print what would be queued, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The outbox of messages the service sends.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Citizens' reports and petitions (hotline): import, routing rules, export, figures.
+    #[command(subcommand)]
+    Cases(CasesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Queued, sending, sent, parked and failed counts by kind.
+    Status,
+    /// Queue failed messages again.
+    Retry,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +132,14 @@ pub enum UnitsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum HolidaysCommand {
+    /// Replace whole years of the holiday table from CSV/TSV/XLSX (columns date, name, kind).
+    Import { file: PathBuf },
+    /// The holiday table of one year.
+    List { year: i32 },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PlanCommand {
     /// Import a plan's task table from CSV/TSV, XLSX or DOCX.
     Import(PlanImportArgs),
@@ -116,6 +156,22 @@ pub enum PlanCommand {
         /// A file of key=date lines (# starts a comment).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+    },
+    /// Show or set a plan's escalation ladder (defaults from [escalation] in the config).
+    Ladder {
+        code: String,
+        /// Calendar days after the due date before the unit is nudged.
+        #[arg(long)]
+        nudge_after_days: Option<u32>,
+        /// Working days overdue before the head and the lead unit are told.
+        #[arg(long)]
+        heads_after: Option<u32>,
+        /// Working days overdue before the item enters the coordinating office's digest.
+        #[arg(long)]
+        office_after: Option<u32>,
+        /// Go back to the configured default.
+        #[arg(long, conflicts_with_all = ["nudge_after_days", "heads_after", "office_after"])]
+        default: bool,
     },
 }
 
@@ -193,10 +249,40 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Invite(args) => invite(&store, config, &out, &args, &actor).await,
         Command::Members(MembersCommand::List) => list_members(&store).await,
         Command::Migrate => Ok(ExitCode::SUCCESS),
+        Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
+        Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, &out).await,
+        Command::Outbox(OutboxCommand::Retry) => chase::outbox_retry(&store, &out, &actor).await,
+        Command::Cases(command) => cases::run(&store, config, &out, command, &actor).await,
+        Command::Plan(PlanCommand::Ladder {
+            code,
+            nudge_after_days,
+            heads_after,
+            office_after,
+            default,
+        }) => {
+            chase::plan_ladder(
+                &store,
+                config,
+                &out,
+                &code,
+                nudge_after_days,
+                heads_after,
+                office_after,
+                default,
+                &actor,
+            )
+            .await
+        }
         Command::Units(UnitsCommand::Import { file, dry_run }) => {
             import_units(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
+        Command::Holidays(HolidaysCommand::Import { file }) => {
+            import_holidays(&store, config, &out, &file, &actor).await
+        }
+        Command::Holidays(HolidaysCommand::List { year }) => {
+            list_holidays(&store, &out, year).await
+        }
         Command::Plan(PlanCommand::Import(args)) => {
             import_plan(&store, config, &out, &args, &actor).await
         }
@@ -216,6 +302,10 @@ struct Output {
 
 impl Output {
     fn text(&self, text: Text) -> String {
+        text.render(self.lang)
+    }
+
+    fn ops(&self, text: crate::messages::OpsText) -> String {
         text.render(self.lang)
     }
 
@@ -249,16 +339,12 @@ async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<E
     );
     if config.telegram.bot_token.is_none() {
         tracing::warn!("{}", out.text(Text::NoBotToken));
-        shutdown_signal().await?;
-        return Ok(ExitCode::SUCCESS);
     }
-    crate::bot::run(
-        config,
-        store.clone(),
-        Arc::new(SystemClock),
-        shutdown_signal(),
-    )
-    .await?;
+    let service =
+        crate::service::RunningService::start(config, store.clone(), Arc::new(SystemClock)).await?;
+    shutdown_signal().await?;
+    tracing::info!("finishing the work in hand");
+    service.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -377,6 +463,56 @@ pub fn unit_tree_lines(units: &[Unit]) -> Vec<String> {
         }
     }
     lines
+}
+
+async fn import_holidays(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    file: &Path,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let days = match import::read_holidays(file, config.import.max_file_bytes) {
+        Ok(days) => days,
+        Err(problems) => {
+            out.problems(&problems);
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let saved = store.replace_holidays(&days, actor).await?;
+    for year in saved.years {
+        let in_year = |kind| {
+            days.iter()
+                .filter(|d| d.date.year() == year && d.kind == kind)
+                .count()
+        };
+        say!(
+            "{}",
+            out.text(Text::HolidaysReplaced {
+                year,
+                days_off: in_year(DayKind::DayOff),
+                working_days: in_year(DayKind::WorkingDay),
+            })
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_holidays(store: &Store, out: &Output, year: i32) -> anyhow::Result<ExitCode> {
+    let days = store.holidays(year).await?;
+    if days.is_empty() {
+        say!("{}", out.text(Text::NoHolidays { year }));
+    }
+    for day in &days {
+        say!(
+            "{}\t{}\t{}\t{}",
+            day.date.format("%d/%m/%Y"),
+            out.text(Text::Weekday(day.date.weekday())),
+            out.text(Text::DayKind(day.kind)),
+            day.name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import_plan(
@@ -650,14 +786,7 @@ async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
 }
 
 async fn show_plan(store: &Store, out: &Output, code: &str) -> anyhow::Result<ExitCode> {
-    let code = PlanCode::parse(code)?;
-    let Some(plan) = store.plan(&code).await? else {
-        eprintln!(
-            "{}",
-            out.text(Text::PlanNotFound {
-                code: code.as_str()
-            })
-        );
+    let Some(plan) = find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
     say!(
@@ -752,6 +881,25 @@ async fn print_calendar(store: &Store, out: &Output, plan_id: i64) -> anyhow::Re
     Ok(())
 }
 
+/// The plan with `code`, or None after saying it does not exist.
+async fn find_plan(
+    store: &Store,
+    out: &Output,
+    code: &str,
+) -> anyhow::Result<Option<crate::store::Plan>> {
+    let code = PlanCode::parse(code)?;
+    let plan = store.plan(&code).await?;
+    if plan.is_none() {
+        eprintln!(
+            "{}",
+            out.text(Text::PlanNotFound {
+                code: code.as_str()
+            })
+        );
+    }
+    Ok(plan)
+}
+
 async fn deadlines(
     store: &Store,
     out: &Output,
@@ -760,14 +908,7 @@ async fn deadlines(
     file: Option<&Path>,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
-    let code = PlanCode::parse(code)?;
-    let Some(plan) = store.plan(&code).await? else {
-        eprintln!(
-            "{}",
-            out.text(Text::PlanNotFound {
-                code: code.as_str()
-            })
-        );
+    let Some(plan) = find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
     let mut edits = Vec::new();

@@ -12,7 +12,11 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use std::str::FromStr;
+
 use crate::domain::calendar::{default_templates, PeriodTemplate};
+use crate::domain::case::CaseClocks;
+use crate::domain::{Ladder, ReminderPolicy, WorkingHours};
 use crate::messages::Lang;
 
 /// The file read when no `--config` is given.
@@ -26,6 +30,10 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub import: ImportConfig,
     pub calendar: CalendarConfig,
+    pub schedule: ScheduleConfig,
+    pub escalation: Ladder,
+    pub outbox: OutboxConfig,
+    pub hotline: HotlineConfig,
     pub log: LogConfig,
 }
 
@@ -160,6 +168,160 @@ impl Default for CalendarConfig {
     }
 }
 
+/// When the scheduler runs and when reminders may go out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Cron (with seconds) for one scheduler pass: compute what is due now and queue it.
+    pub pass: CronSchedule,
+    /// Cron for the daily digest; it is skipped on days off.
+    pub digest: CronSchedule,
+    /// Reminders and escalations go out only in these hours of working days.
+    pub working_hours: WorkingHours,
+    /// Days before a due date that reminders go out (0 = the morning of the day).
+    pub reminder_days: Vec<u32>,
+    /// A reporting window opens (one message listing what the report covers) this many days
+    /// before its due date.
+    pub window_days: u32,
+    /// A closing report missed during an outage is still sent up to this many days late.
+    pub closing_grace_days: u32,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        let policy = ReminderPolicy::default();
+        Self {
+            pass: CronSchedule::parse("0 */5 * * * *").unwrap_or_else(|_| CronSchedule::never()),
+            digest: CronSchedule::parse("0 30 7 * * Mon-Fri")
+                .unwrap_or_else(|_| CronSchedule::never()),
+            working_hours: WorkingHours::default(),
+            reminder_days: policy.days_before,
+            window_days: policy.window_days,
+            closing_grace_days: policy.closing_grace_days,
+        }
+    }
+}
+
+impl ScheduleConfig {
+    pub fn reminder_policy(&self) -> ReminderPolicy {
+        ReminderPolicy {
+            days_before: self.reminder_days.clone(),
+            window_days: self.window_days,
+            closing_grace_days: self.closing_grace_days,
+        }
+    }
+}
+
+/// A cron expression as configuration writes it ("0 */5 * * * *": sec min hour day month
+/// weekday), parsed once.
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    pub expression: String,
+    pub schedule: Option<cron::Schedule>,
+}
+
+impl CronSchedule {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let schedule = cron::Schedule::from_str(raw.trim()).map_err(|e| {
+            format!("not a cron expression (sec min hour day month weekday): {raw:?}: {e}")
+        })?;
+        Ok(Self {
+            expression: raw.trim().to_string(),
+            schedule: Some(schedule),
+        })
+    }
+
+    fn never() -> Self {
+        Self {
+            expression: String::new(),
+            schedule: None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CronSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        CronSchedule::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The sender: Telegram's limits, retries and the lease that lets one process send at a time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Messages per second in all (Telegram allows 30; a little under leaves room for replies).
+    pub messages_per_second: f64,
+    /// Least time between two messages to one chat (Telegram: about one per second).
+    pub chat_interval_ms: u64,
+    /// Messages per minute to one group chat (Telegram allows 20).
+    pub group_messages_per_minute: u32,
+    /// Messages handed to Telegram at once. A crash may send the ones in flight twice, so 1
+    /// keeps that to one message; raise it when Telegram is far away and throughput matters.
+    pub max_in_flight: usize,
+    /// Attempts before a message that keeps failing (5xx, time-outs) is marked failed.
+    pub max_attempts: u32,
+    /// Longest wait between two attempts, seconds (the wait doubles from one second).
+    pub max_backoff_secs: u64,
+    /// How long a Telegram call may take before it counts as timed out, seconds.
+    pub request_timeout_secs: u64,
+    /// The sender lease: another process takes over this long after the holder stops renewing.
+    pub lease_secs: u64,
+    /// How often an idle sender looks for new messages, milliseconds.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            messages_per_second: 29.5,
+            chat_interval_ms: 1_000,
+            group_messages_per_minute: 20,
+            max_in_flight: 1,
+            max_attempts: 20,
+            max_backoff_secs: 300,
+            request_timeout_secs: 20,
+            lease_secs: 15,
+            poll_interval_ms: 500,
+        }
+    }
+}
+
+/// The citizen-feedback hotline: the two clocks and the categories a case can be filed under.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotlineConfig {
+    pub clocks: CaseClocks,
+    /// Category labels (lĩnh vực); imports and the bot accept these, in any case or accents.
+    pub categories: Vec<String>,
+}
+
+impl Default for HotlineConfig {
+    fn default() -> Self {
+        Self {
+            clocks: CaseClocks::default(),
+            categories: default_case_categories(),
+        }
+    }
+}
+
+/// The eight PAPI dimensions, then "Khác" (other).
+pub fn default_case_categories() -> Vec<String> {
+    [
+        "Tham gia của người dân ở cấp cơ sở",
+        "Công khai, minh bạch",
+        "Trách nhiệm giải trình với người dân",
+        "Kiểm soát tham nhũng trong khu vực công",
+        "Thủ tục hành chính công",
+        "Cung ứng dịch vụ công",
+        "Quản trị môi trường",
+        "Quản trị điện tử",
+        "Khác",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
@@ -208,6 +370,32 @@ impl Config {
         anyhow::ensure!(
             config.database.max_connections > 0,
             "database.max_connections must be at least 1"
+        );
+        config
+            .escalation
+            .validate()
+            .map_err(|e| anyhow::anyhow!("escalation: {e}"))?;
+        let outbox = &config.outbox;
+        anyhow::ensure!(
+            outbox.messages_per_second > 0.0 && outbox.messages_per_second.is_finite(),
+            "outbox.messages_per_second must be a positive number"
+        );
+        anyhow::ensure!(
+            outbox.max_in_flight > 0 && outbox.group_messages_per_minute > 0,
+            "outbox.max_in_flight and outbox.group_messages_per_minute must be at least 1"
+        );
+        anyhow::ensure!(
+            outbox.lease_secs >= 2,
+            "outbox.lease_secs must be at least 2"
+        );
+        let hotline = &config.hotline;
+        anyhow::ensure!(
+            hotline.clocks.ack_hours > 0 && hotline.clocks.answer_working_days > 0,
+            "hotline.clocks.ack_hours and hotline.clocks.answer_working_days must be at least 1"
+        );
+        anyhow::ensure!(
+            hotline.categories.iter().any(|c| !c.trim().is_empty()),
+            "hotline.categories must name at least one category"
         );
         Ok(config)
     }

@@ -9,6 +9,11 @@
 //!   `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
+//! - [`hotline`]: citizen cases as the hotline and the units see them.
+//! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
+//! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
+//! - [`hotline`]: the citizen-feedback hotline's figures (`cases stats`, the digest).
+//! - [`service`]: `serve` = bot + scheduler + sender, started and stopped together.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
 //! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
 
@@ -17,6 +22,10 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod hotline;
 pub mod import;
 pub mod messages;
+pub mod outbox;
+pub mod scheduler;
+pub mod service;
 pub mod store;

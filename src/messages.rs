@@ -1,7 +1,7 @@
 //! Every sentence a person reads, Vietnamese first, English second. Code elsewhere builds a
 //! [`Text`] and renders it in the configured [`Lang`].
 
-use crate::domain::{AssignmentStatus, ReportOwers};
+use crate::domain::{AssignmentStatus, DayKind, ReportOwers};
 use crate::import::{Column, Problem, ProblemKind, UnitColumn};
 
 pub use crate::domain::Lang;
@@ -49,6 +49,18 @@ pub enum Text<'a> {
         before: Option<String>,
         after: String,
     },
+    /// One year of the holiday table replaced by `dondoc holidays import`.
+    HolidaysReplaced {
+        year: i32,
+        days_off: usize,
+        working_days: usize,
+    },
+    /// `dondoc holidays list` for a year without rows.
+    NoHolidays {
+        year: i32,
+    },
+    Weekday(chrono::Weekday),
+    DayKind(DayKind),
     Status(AssignmentStatus),
     OwedBy(ReportOwers),
     ColumnName(Column),
@@ -122,6 +134,18 @@ impl Text<'_> {
                 Some(before) => format!("{key}: {before} → {after}"),
                 None => format!("{key}: thêm kỳ báo cáo mới, hạn {after}"),
             },
+            Text::HolidaysReplaced { year, days_off, working_days } => format!(
+                "Năm {year}: đã thay lịch nghỉ bằng {days_off} ngày nghỉ, {working_days} ngày làm bù."
+            ),
+            Text::NoHolidays { year } => format!(
+                "Chưa có ngày lễ nào của năm {year}: chỉ thứ Bảy, Chủ nhật là ngày nghỉ (nhập bằng dondoc holidays import)."
+            ),
+            Text::Weekday(day) => weekday_vi(*day).into(),
+            Text::DayKind(kind) => match kind {
+                DayKind::DayOff => "nghỉ",
+                DayKind::WorkingDay => "làm việc",
+            }
+            .into(),
             Text::Status(s) => match s {
                 AssignmentStatus::NotStarted => "chưa báo cáo",
                 AssignmentStatus::InProgress => "đang thực hiện",
@@ -154,7 +178,7 @@ impl Text<'_> {
             }
             .into(),
             Text::Serving => "dondoc đang chạy: cơ sở dữ liệu sẵn sàng. Nhấn Ctrl-C để dừng.".into(),
-            Text::NoBotToken => "Chưa đặt telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN): bot chưa chạy, chỉ mở cơ sở dữ liệu.".into(),
+            Text::NoBotToken => "Chưa đặt telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN): bot chưa chạy; lịch nhắc vẫn tính và xếp hàng tin nhắn, chờ có mã bot để gửi.".into(),
             Text::InvitationsValidUntil { until } => format!("Liên kết mời dùng một lần, hết hạn ngày {until}."),
         }
     }
@@ -191,6 +215,18 @@ impl Text<'_> {
                 Some(before) => format!("{key}: {before} → {after}"),
                 None => format!("{key}: new reporting period, due {after}"),
             },
+            Text::HolidaysReplaced { year, days_off, working_days } => format!(
+                "{year}: holidays replaced with {days_off} day(s) off, {working_days} working weekend day(s)."
+            ),
+            Text::NoHolidays { year } => format!(
+                "No holidays for {year}: only Saturdays and Sundays are days off (import them with dondoc holidays import)."
+            ),
+            Text::Weekday(day) => weekday_en(*day).into(),
+            Text::DayKind(kind) => match kind {
+                DayKind::DayOff => "day off",
+                DayKind::WorkingDay => "working day",
+            }
+            .into(),
             Text::Status(s) => match s {
                 AssignmentStatus::NotStarted => "not reported",
                 AssignmentStatus::InProgress => "in progress",
@@ -223,7 +259,7 @@ impl Text<'_> {
             }
             .into(),
             Text::Serving => "dondoc is running: the database is ready. Press Ctrl-C to stop.".into(),
-            Text::NoBotToken => "telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN): the bot is not running, only the database is open.".into(),
+            Text::NoBotToken => "telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN): the bot is not running; the scheduler still queues reminders, which wait for a token to be sent.".into(),
             Text::InvitationsValidUntil { until } => format!("Each link works once and expires on {until}."),
         }
     }
@@ -272,6 +308,32 @@ fn unit_column_en(c: UnitColumn) -> &'static str {
         UnitColumn::Kind => "kind",
         UnitColumn::Parent => "parent_code",
         UnitColumn::Aliases => "aliases",
+    }
+}
+
+fn weekday_vi(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday as W;
+    match day {
+        W::Mon => "Thứ Hai",
+        W::Tue => "Thứ Ba",
+        W::Wed => "Thứ Tư",
+        W::Thu => "Thứ Năm",
+        W::Fri => "Thứ Sáu",
+        W::Sat => "Thứ Bảy",
+        W::Sun => "Chủ nhật",
+    }
+}
+
+fn weekday_en(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday as W;
+    match day {
+        W::Mon => "Monday",
+        W::Tue => "Tuesday",
+        W::Wed => "Wednesday",
+        W::Thu => "Thursday",
+        W::Fri => "Friday",
+        W::Sat => "Saturday",
+        W::Sun => "Sunday",
     }
 }
 
@@ -327,6 +389,15 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::BadRole(role) => format!(
             "vai trò \"{role}\" không hợp lệ (head/chủ tịch, deputy, focal_point/đầu mối, coordinator, hotline_operator)"
         ),
+        ProblemKind::NoHolidayHeader => "không tìm thấy dòng tiêu đề có các cột \"ngày\" và \"tên\" (\"loại\" nếu có)".into(),
+        ProblemKind::NoDates => "tệp không có ngày nào dưới dòng tiêu đề".into(),
+        ProblemKind::BadDate(text) => format!("ngày \"{text}\" không hợp lệ (viết dd/mm/yyyy hoặc yyyy-mm-dd)"),
+        ProblemKind::BadDayKind(text) => format!("loại ngày \"{text}\" không hợp lệ (nghỉ hoặc làm việc; để trống là nghỉ)"),
+        ProblemKind::MissingHolidayName => "thiếu tên ngày lễ".into(),
+        ProblemKind::DuplicateDate { date, first_row } => {
+            format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y"))
+        }
+        ProblemKind::Case(p) => case_problem_vi(p),
     }
 }
 
@@ -370,6 +441,15 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::BadRole(role) => format!(
             "invalid role \"{role}\" (head, deputy, focal_point, coordinator, hotline_operator)"
         ),
+        ProblemKind::NoHolidayHeader => "no header row with the columns \"date\" and \"name\" (and \"kind\" if any)".into(),
+        ProblemKind::NoDates => "the file lists no dates under its header row".into(),
+        ProblemKind::BadDate(text) => format!("invalid date \"{text}\" (write dd/mm/yyyy or yyyy-mm-dd)"),
+        ProblemKind::BadDayKind(text) => format!("invalid kind \"{text}\" (day_off or working_day; empty means day off)"),
+        ProblemKind::MissingHolidayName => "the holiday's name is missing".into(),
+        ProblemKind::DuplicateDate { date, first_row } => {
+            format!("date {} repeats row {first_row}", date.format("%d/%m/%Y"))
+        }
+        ProblemKind::Case(p) => case_problem_en(p),
     }
 }
 
@@ -425,6 +505,10 @@ pub enum BotText<'a> {
     CommandReports,
     CommandHelp,
     CommandOverview,
+    CommandDigest,
+    CommandCase,
+    CommandCases,
+    CommandOverdue,
     Role(crate::domain::PersonRole),
     NoReportsOwed,
     ButtonSubmit,
@@ -492,7 +576,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "Mã mời đã hết hạn. Xin mã mới từ Phòng Nội vụ.".into(),
             BotText::TooManyBadCodes => "Nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.".into(),
             BotText::NotRegistered => "Bạn chưa được đăng ký. Mở liên kết mời từ Phòng Nội vụ để bắt đầu.".into(),
-            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
+            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
             BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
             BotText::ReplyToUnrelated => "Tin nhắn này không gắn với nhiệm vụ nào. Hãy trả lời vào tin nhắn nhiệm vụ (gõ /viec).".into(),
             BotText::NoOpenTasks => "Bạn không có nhiệm vụ nào đang mở.".into(),
@@ -523,6 +607,10 @@ impl BotText<'_> {
             BotText::CommandReports => "Báo cáo phải nộp".into(),
             BotText::CommandHelp => "Hướng dẫn".into(),
             BotText::CommandOverview => "Tình hình các đơn vị".into(),
+            BotText::CommandDigest => "Tổng hợp (Nội vụ, đơn vị chủ trì)".into(),
+            BotText::CommandCase => "Ghi nhận phản ánh (tổng đài)".into(),
+            BotText::CommandCases => "Phản ánh, kiến nghị".into(),
+            BotText::CommandOverdue => "Việc quá hạn".into(),
             BotText::OverviewHeader { units } => format!("Tình hình thực hiện ({units} đơn vị):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} xong · {in_progress} đang làm · {blocked} vướng · {not_started} chưa báo cáo"
@@ -568,7 +656,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "That invitation code has expired. Ask for a new one.".into(),
             BotText::TooManyBadCodes => "Too many wrong codes. Please try again in an hour.".into(),
             BotText::NotRegistered => "You are not registered yet. Open your invitation link to start.".into(),
-            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
+            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
             BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
             BotText::ReplyToUnrelated => "That message is not about a task. Reply to a task message (send /viec).".into(),
             BotText::NoOpenTasks => "You have no open tasks.".into(),
@@ -599,6 +687,10 @@ impl BotText<'_> {
             BotText::CommandReports => "Reports owed".into(),
             BotText::CommandHelp => "Help".into(),
             BotText::CommandOverview => "Status of units".into(),
+            BotText::CommandDigest => "Digest (coordinators, lead units)".into(),
+            BotText::CommandCase => "Log a citizen report (hotline)".into(),
+            BotText::CommandCases => "Citizen cases".into(),
+            BotText::CommandOverdue => "Overdue items".into(),
             BotText::OverviewHeader { units } => format!("Progress ({units} units):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} done · {in_progress} in progress · {blocked} blocked · {not_started} not reported"
@@ -630,5 +722,1070 @@ impl BotText<'_> {
             }
             .into(),
         }
+    }
+}
+
+/// Day names, for due dates shown with their weekday ("15/11/2026 (Chủ nhật)"): a due date
+/// that falls on a day off is shown as it is, and the weekday says so.
+pub fn weekday_name(day: chrono::Weekday, lang: Lang) -> &'static str {
+    use chrono::Weekday as W;
+    match (lang, day) {
+        (Lang::Vi, W::Mon) => "Thứ Hai",
+        (Lang::Vi, W::Tue) => "Thứ Ba",
+        (Lang::Vi, W::Wed) => "Thứ Tư",
+        (Lang::Vi, W::Thu) => "Thứ Năm",
+        (Lang::Vi, W::Fri) => "Thứ Sáu",
+        (Lang::Vi, W::Sat) => "Thứ Bảy",
+        (Lang::Vi, W::Sun) => "Chủ nhật",
+        (Lang::En, W::Mon) => "Monday",
+        (Lang::En, W::Tue) => "Tuesday",
+        (Lang::En, W::Wed) => "Wednesday",
+        (Lang::En, W::Thu) => "Thursday",
+        (Lang::En, W::Fri) => "Friday",
+        (Lang::En, W::Sat) => "Saturday",
+        (Lang::En, W::Sun) => "Sunday",
+    }
+}
+
+/// "15/11/2026 (Chủ nhật)".
+pub fn due_with_weekday(date: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} ({})",
+        date.format("%d/%m/%Y"),
+        weekday_name(date.weekday(), lang)
+    )
+}
+
+/// What the scheduler sends on its own: reminders, escalations, closing reports, digests.
+/// Lines are built by the caller; these are the sentences around them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChaseText<'a> {
+    /// "còn 3 ngày" / "hôm nay là hạn cuối".
+    DaysLeft(i64),
+    ReportReminder {
+        label: &'a str,
+        plan: &'a str,
+        unit: &'a str,
+        due: &'a str,
+        days_left: i64,
+    },
+    ReportCovers,
+    ReportHowTo,
+    WindowOpen {
+        label: &'a str,
+        plan: &'a str,
+        unit: &'a str,
+        due: &'a str,
+    },
+    TaskReminder {
+        unit: &'a str,
+        due: &'a str,
+        days_left: i64,
+        count: usize,
+    },
+    TaskHowTo,
+    MoreTasks(usize),
+    Nudge {
+        unit: &'a str,
+    },
+    HeadsEscalation {
+        unit: &'a str,
+    },
+    /// To a lead unit's focal point: the units late on what it monitors (listed after).
+    LeadEscalation {
+        lead: &'a str,
+        units: usize,
+    },
+    EscalationHowTo,
+    /// "– Báo cáo quý I (PAPI-2026): hạn 10/03/2026, quá 3 ngày"
+    OverdueItem {
+        item: &'a str,
+        due: &'a str,
+        days: i64,
+    },
+    Closing {
+        label: &'a str,
+        plan: &'a str,
+        due: &'a str,
+        reported: usize,
+        owing: usize,
+    },
+    ClosingMissing(usize),
+    ClosingAllReported,
+    DigestHeader {
+        date: &'a str,
+    },
+    DigestPlan {
+        plan: &'a str,
+        done: i64,
+        total: i64,
+        in_progress: i64,
+        blocked: i64,
+        not_started: i64,
+    },
+    DigestDimension {
+        dimension: &'a str,
+        done: i64,
+        total: i64,
+        blocked: i64,
+    },
+    DigestOverdue {
+        items: usize,
+        units: usize,
+    },
+    DigestNothingOverdue,
+    DigestUnit {
+        unit: &'a str,
+        items: usize,
+    },
+    /// Appended to an item that reached the coordinating office's digest step.
+    DigestEscalatedMark,
+    DigestMoreUnits(usize),
+    DigestLate,
+    DigestLateItem {
+        unit: &'a str,
+        label: &'a str,
+        due: &'a str,
+        submitted: &'a str,
+    },
+    DigestUnreachable,
+    DigestUnreachableItem {
+        name: &'a str,
+        unit: &'a str,
+        since: &'a str,
+    },
+    DigestUpcoming,
+    DigestUpcomingReport {
+        label: &'a str,
+        plan: &'a str,
+        due: &'a str,
+        missing: usize,
+    },
+    DigestUpcomingTask {
+        task: &'a str,
+        due: &'a str,
+        units: usize,
+    },
+    DigestNothingUpcoming,
+    NoDigestScope,
+    NothingOverdue,
+    /// A citizen case in an escalation list.
+    CaseItem {
+        number: &'a str,
+    },
+    CaseAckReminder {
+        number: &'a str,
+        by: &'a str,
+        late: bool,
+    },
+    CaseAnswerReminder {
+        number: &'a str,
+        due: &'a str,
+        days_left: i64,
+    },
+    DigestLateCases(usize),
+    /// This month's citizen cases in the coordinator's digest.
+    DigestCaseFigures {
+        month: &'a str,
+        received: u32,
+        acknowledged: u32,
+        answered: u32,
+        late: u32,
+        open: u32,
+    },
+    DigestLateCase {
+        number: &'a str,
+        unit: &'a str,
+        due: &'a str,
+        days: i64,
+    },
+    /// `/tinhhinh UNIT`: how far up the escalation ladder the unit's overdue items are.
+    EscalationSummary {
+        nudged: usize,
+        heads: usize,
+        office: usize,
+    },
+}
+
+impl ChaseText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        use ChaseText as C;
+        match self {
+            C::DaysLeft(0) => "hôm nay là hạn cuối".into(),
+            C::DaysLeft(n) => format!("còn {n} ngày"),
+            C::ReportReminder { label, plan, unit, due, days_left } => format!(
+                "⏰ Nhắc hạn báo cáo: {label} ({plan})\nĐơn vị: {unit}\nHạn: {due} — {}",
+                C::DaysLeft(*days_left).vi()
+            ),
+            C::ReportCovers => "Báo cáo kết quả các nhiệm vụ:".into(),
+            C::ReportHowTo => "Bấm «Nộp báo cáo» hoặc trả lời tin này bằng văn bản, tệp hoặc ảnh.".into(),
+            C::WindowOpen { label, plan, unit, due } => format!(
+                "🗓 Bắt đầu kỳ báo cáo: {label} ({plan})\nĐơn vị: {unit} · hạn nộp {due}"
+            ),
+            C::TaskReminder { unit, due, days_left, count } => format!(
+                "⏰ {count} nhiệm vụ của {unit} đến hạn {due} — {}:",
+                C::DaysLeft(*days_left).vi()
+            ),
+            C::TaskHowTo => "Gõ /viec để báo tình hình từng nhiệm vụ.".into(),
+            C::MoreTasks(n) => format!("… và {n} nhiệm vụ khác (gõ /viec)"),
+            C::Nudge { unit } => format!("⚠️ Quá hạn — {unit}:"),
+            C::HeadsEscalation { unit } => format!(
+                "🔴 Nhắc lần hai — {unit} vẫn chưa thực hiện (đã báo lãnh đạo đơn vị và đơn vị chủ trì):"
+            ),
+            C::LeadEscalation { lead, units } => format!(
+                "🔴 {units} đơn vị quá hạn việc do {lead} chủ trì theo dõi (đã nhắc hai lần):"
+            ),
+            C::EscalationHowTo => "Đề nghị khẩn trương thực hiện: gõ /baocao hoặc /viec.".into(),
+            C::OverdueItem { item, due, days } => format!("– {item}: hạn {due}, quá {days} ngày"),
+            C::Closing { label, plan, due, reported, owing } => format!(
+                "📋 Hết hạn {label} ({plan}), hạn {due}.\nĐã nộp: {reported}/{owing} đơn vị."
+            ),
+            C::ClosingMissing(n) => format!("Chưa nộp ({n}):"),
+            C::ClosingAllReported => "Tất cả đơn vị đã nộp.".into(),
+            C::DigestHeader { date } => format!("📊 Tổng hợp ngày {date}"),
+            C::DigestPlan { plan, done, total, in_progress, blocked, not_started } => format!(
+                "{plan}: {done}/{total} xong · {in_progress} đang làm · {blocked} vướng · {not_started} chưa báo"
+            ),
+            C::DigestDimension { dimension, done, total, blocked } => {
+                format!("  – {dimension}: {done}/{total} xong, {blocked} vướng")
+            }
+            C::DigestOverdue { items, units } => format!("⏰ Quá hạn: {items} việc ở {units} đơn vị"),
+            C::DigestNothingOverdue => "✅ Không có việc quá hạn.".into(),
+            C::DigestUnit { unit, items } => format!("{unit} ({items}):"),
+            C::DigestEscalatedMark => " ‼".into(),
+            C::DigestMoreUnits(n) => format!("… và {n} đơn vị khác (gõ /quahan)"),
+            C::DigestLate => "🐢 Nộp muộn:".into(),
+            C::DigestLateItem { unit, label, due, submitted } => {
+                format!("– {unit}: {label} (hạn {due}, nộp {submitted})")
+            }
+            C::DigestUnreachable => "📵 Không liên lạc được qua Telegram:".into(),
+            C::DigestUnreachableItem { name, unit, since } => format!("– {name} ({unit}), từ {since}"),
+            C::DigestUpcoming => "📅 7 ngày tới:".into(),
+            C::DigestUpcomingReport { label, plan, due, missing } => {
+                format!("– {label} ({plan}): hạn {due}, {missing} đơn vị chưa nộp")
+            }
+            C::DigestUpcomingTask { task, due, units } => {
+                format!("– {task}: hạn {due}, {units} đơn vị chưa xong")
+            }
+            C::DigestNothingUpcoming => "📅 7 ngày tới: không có hạn nào.".into(),
+            C::NoDigestScope => "Bạn không theo dõi đơn vị hay nhiệm vụ nào để tổng hợp.".into(),
+            C::NothingOverdue => "✅ Không có việc quá hạn.".into(),
+            C::CaseItem { number } => format!("Phản ánh {number}"),
+            C::CaseAckReminder { number, by, late: false } => format!(
+                "⏰ Phản ánh {number} chưa được tiếp nhận. Hạn tiếp nhận: {by}."
+            ),
+            C::CaseAckReminder { number, by, late: true } => format!(
+                "⚠️ Phản ánh {number} đã quá hạn tiếp nhận ({by}). Đề nghị tiếp nhận ngay."
+            ),
+            C::CaseAnswerReminder { number, due, days_left } => format!(
+                "⏰ Phản ánh {number}: hạn trả lời {due} — {}. Trả lời tin nhắn phản ánh hoặc bấm «Trả lời».",
+                C::DaysLeft(*days_left).vi()
+            ),
+            C::DigestLateCases(n) => format!("📨 Phản ánh quá hạn trả lời ({n}):"),
+            C::DigestCaseFigures { month, received, acknowledged, answered, late, open } => format!(
+                "📨 Phản ánh tháng {month}: {received} tiếp nhận · {acknowledged} được tiếp nhận trong 24 giờ · {answered} trả lời đúng hạn · {late} trả lời muộn · {open} đang mở"
+            ),
+            C::DigestLateCase { number, unit, due, days } => {
+                format!("– {number} · {unit}: hạn {due}, quá {days} ngày")
+            }
+            C::EscalationSummary { nudged, heads, office } => format!(
+                "⚠️ Đôn đốc: {nudged} việc đã nhắc đơn vị · {heads} việc đã báo lãnh đạo và đơn vị chủ trì · {office} việc đã vào tổng hợp của Nội vụ"
+            ),
+        }
+    }
+
+    fn en(&self) -> String {
+        use ChaseText as C;
+        match self {
+            C::DaysLeft(0) => "due today".into(),
+            C::DaysLeft(1) => "1 day left".into(),
+            C::DaysLeft(n) => format!("{n} days left"),
+            C::ReportReminder { label, plan, unit, due, days_left } => format!(
+                "⏰ Report reminder: {label} ({plan})\nUnit: {unit}\nDue: {due} — {}",
+                C::DaysLeft(*days_left).en()
+            ),
+            C::ReportCovers => "The report covers these tasks:".into(),
+            C::ReportHowTo => "Press “Submit report” or reply to this message with text, a file or a photo.".into(),
+            C::WindowOpen { label, plan, unit, due } => format!(
+                "🗓 Reporting window open: {label} ({plan})\nUnit: {unit} · due {due}"
+            ),
+            C::TaskReminder { unit, due, days_left, count } => format!(
+                "⏰ {count} task(s) of {unit} due {due} — {}:",
+                C::DaysLeft(*days_left).en()
+            ),
+            C::TaskHowTo => "Send /viec to report on each task.".into(),
+            C::MoreTasks(n) => format!("… and {n} more tasks (send /viec)"),
+            C::Nudge { unit } => format!("⚠️ Overdue — {unit}:"),
+            C::HeadsEscalation { unit } => format!(
+                "🔴 Second reminder — {unit} has still not done this (the unit's head and the lead unit are told):"
+            ),
+            C::LeadEscalation { lead, units } => format!(
+                "🔴 {units} units are late on what {lead} monitors (reminded twice):"
+            ),
+            C::EscalationHowTo => "Please act now: send /baocao or /viec.".into(),
+            C::OverdueItem { item, due, days } => format!("– {item}: due {due}, {days} days overdue"),
+            C::Closing { label, plan, due, reported, owing } => format!(
+                "📋 {label} ({plan}) closed, due {due}.\nReported: {reported}/{owing} units."
+            ),
+            C::ClosingMissing(n) => format!("Not reported ({n}):"),
+            C::ClosingAllReported => "Every unit reported.".into(),
+            C::DigestHeader { date } => format!("📊 Digest for {date}"),
+            C::DigestPlan { plan, done, total, in_progress, blocked, not_started } => format!(
+                "{plan}: {done}/{total} done · {in_progress} in progress · {blocked} blocked · {not_started} not reported"
+            ),
+            C::DigestDimension { dimension, done, total, blocked } => {
+                format!("  – {dimension}: {done}/{total} done, {blocked} blocked")
+            }
+            C::DigestOverdue { items, units } => format!("⏰ Overdue: {items} items in {units} units"),
+            C::DigestNothingOverdue => "✅ Nothing overdue.".into(),
+            C::DigestUnit { unit, items } => format!("{unit} ({items}):"),
+            C::DigestEscalatedMark => " ‼".into(),
+            C::DigestMoreUnits(n) => format!("… and {n} more units (send /quahan)"),
+            C::DigestLate => "🐢 Reported late:".into(),
+            C::DigestLateItem { unit, label, due, submitted } => {
+                format!("– {unit}: {label} (due {due}, sent {submitted})")
+            }
+            C::DigestUnreachable => "📵 Cannot be reached on Telegram:".into(),
+            C::DigestUnreachableItem { name, unit, since } => format!("– {name} ({unit}), since {since}"),
+            C::DigestUpcoming => "📅 Next 7 days:".into(),
+            C::DigestUpcomingReport { label, plan, due, missing } => {
+                format!("– {label} ({plan}): due {due}, {missing} units yet to report")
+            }
+            C::DigestUpcomingTask { task, due, units } => {
+                format!("– {task}: due {due}, {units} units not done")
+            }
+            C::DigestNothingUpcoming => "📅 Next 7 days: nothing due.".into(),
+            C::NoDigestScope => "You monitor no units or tasks to digest.".into(),
+            C::NothingOverdue => "✅ Nothing overdue.".into(),
+            C::CaseItem { number } => format!("Case {number}"),
+            C::CaseAckReminder { number, by, late: false } => format!(
+                "⏰ Case {number} is not acknowledged yet. Acknowledge by {by}."
+            ),
+            C::CaseAckReminder { number, by, late: true } => format!(
+                "⚠️ Case {number} was due for acknowledgement at {by}. Please accept it now."
+            ),
+            C::CaseAnswerReminder { number, due, days_left } => format!(
+                "⏰ Case {number}: answer due {due} — {}. Reply to the case message or press “Answer”.",
+                C::DaysLeft(*days_left).en()
+            ),
+            C::DigestLateCases(n) => format!("📨 Cases past their answer date ({n}):"),
+            C::DigestCaseFigures { month, received, acknowledged, answered, late, open } => format!(
+                "📨 Cases in {month}: {received} received · {acknowledged} acknowledged within 24 h · {answered} answered in time · {late} answered late · {open} open"
+            ),
+            C::DigestLateCase { number, unit, due, days } => {
+                format!("– {number} · {unit}: due {due}, {days} days late")
+            }
+            C::EscalationSummary { nudged, heads, office } => format!(
+                "⚠️ Escalation: {nudged} items nudged · {heads} told to the head and lead unit · {office} in the coordinating office's digest"
+            ),
+        }
+    }
+}
+
+/// What the operator's commands (`tick`, `outbox`, `plan ladder`) print.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpsText<'a> {
+    TickHeader {
+        at: &'a str,
+        working_time: bool,
+        digest: bool,
+    },
+    TickMessage {
+        kind: crate::domain::MessageKind,
+        chat: i64,
+        key: &'a str,
+    },
+    TickDryRun {
+        messages: usize,
+        escalations: usize,
+    },
+    TickDone {
+        queued: u64,
+        escalations: u64,
+    },
+    OutboxHeader,
+    Total,
+    OldestQueued {
+        minutes: i64,
+    },
+    Requeued {
+        messages: u64,
+    },
+    Ladder {
+        plan: &'a str,
+        nudge: u32,
+        heads: u32,
+        office: u32,
+        own: bool,
+    },
+}
+
+impl OpsText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        let yes_no = |b: bool| if b { "có" } else { "không" };
+        match self {
+            OpsText::TickHeader { at, working_time, digest } => format!(
+                "Lượt lịch lúc {at}: giờ làm việc: {}; bản tổng hợp: {}",
+                yes_no(*working_time),
+                yes_no(*digest)
+            ),
+            OpsText::TickMessage { kind, chat, key } => format!("→ [{kind}] chat {chat} ({key})"),
+            OpsText::TickDryRun { messages, escalations } => format!(
+                "Chạy thử: sẽ xếp {messages} tin nhắn, ghi {escalations} bước đôn đốc. Chưa ghi gì."
+            ),
+            OpsText::TickDone { queued, escalations } => format!(
+                "Đã xếp {queued} tin nhắn vào hàng gửi, ghi {escalations} bước đôn đốc mới."
+            ),
+            OpsText::OutboxHeader => format!(
+                "{:<11} {:>8}{:>8}{:>8}{:>8}{:>8}",
+                "loại", "chờ", "đang gửi", "đã gửi", "tạm dừng", "lỗi"
+            ),
+            OpsText::Total => "tổng".into(),
+            OpsText::OldestQueued { minutes } => format!("Tin chờ lâu nhất: {minutes} phút."),
+            OpsText::Requeued { messages } => format!("Đã xếp lại {messages} tin nhắn lỗi để gửi lại."),
+            OpsText::Ladder { plan, nudge, heads, office, own } => format!(
+                "Thang đôn đốc của {plan}{}: nhắc đơn vị sau {nudge} ngày; báo lãnh đạo và đơn vị chủ trì sau {heads} ngày làm việc; đưa vào tổng hợp của Nội vụ sau {office} ngày làm việc.",
+                if *own { "" } else { " (mặc định)" }
+            ),
+        }
+    }
+
+    fn en(&self) -> String {
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        match self {
+            OpsText::TickHeader { at, working_time, digest } => format!(
+                "Scheduler pass at {at}: working time: {}; digest: {}",
+                yes_no(*working_time),
+                yes_no(*digest)
+            ),
+            OpsText::TickMessage { kind, chat, key } => format!("→ [{kind}] chat {chat} ({key})"),
+            OpsText::TickDryRun { messages, escalations } => format!(
+                "Dry run: would queue {messages} messages and record {escalations} escalation steps. Nothing written."
+            ),
+            OpsText::TickDone { queued, escalations } => format!(
+                "Queued {queued} messages; recorded {escalations} new escalation steps."
+            ),
+            OpsText::OutboxHeader => format!(
+                "{:<11} {:>8}{:>8}{:>8}{:>8}{:>8}",
+                "kind", "queued", "sending", "sent", "parked", "failed"
+            ),
+            OpsText::Total => "total".into(),
+            OpsText::OldestQueued { minutes } => format!("Oldest waiting message: {minutes} minutes."),
+            OpsText::Requeued { messages } => format!("Queued {messages} failed messages again."),
+            OpsText::Ladder { plan, nudge, heads, office, own } => format!(
+                "Escalation ladder of {plan}{}: nudge the unit after {nudge} days; tell the head and the lead unit after {heads} working days; into the coordinating office's digest after {office} working days.",
+                if *own { "" } else { " (default)" }
+            ),
+        }
+    }
+}
+
+/// What the hotline's chat says: intake questions, the case card, the units' buttons.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HotlineText<'a> {
+    Channel(crate::domain::case::Channel),
+    State(crate::domain::case::CaseState),
+    Hop(crate::domain::case::HopState),
+    AskChannel,
+    AskContent,
+    AskPlace,
+    NoPlaceFound,
+    ChoosePlace,
+    AskCategory,
+    AskName,
+    AskPhone,
+    AskConsent,
+    AskFiles,
+    FileKept(usize),
+    ProposeUnit {
+        unit: &'a str,
+    },
+    AskOtherUnit,
+    NoUnitFound,
+    ChooseUnit,
+    Receipt {
+        number: &'a str,
+        unit: &'a str,
+        ack_by: &'a str,
+        answer_by: &'a str,
+    },
+    Cancelled,
+    OnlyHotline,
+    CaseHeader {
+        number: &'a str,
+        state: crate::domain::case::CaseState,
+    },
+    CaseWhat {
+        channel: crate::domain::case::Channel,
+        received: &'a str,
+        place: &'a str,
+        category: &'a str,
+    },
+    Citizen {
+        name: &'a str,
+        phone: &'a str,
+    },
+    CitizenHidden {
+        initials: &'a str,
+        phone: &'a str,
+    },
+    CaseClocks {
+        ack_by: &'a str,
+        answer_by: &'a str,
+    },
+    Files(usize),
+    HopLine {
+        unit: &'a str,
+        state: crate::domain::case::HopState,
+    },
+    LateApology,
+    NewCaseForUnit {
+        unit: &'a str,
+    },
+    ButtonAccept,
+    ButtonNotOurs,
+    ButtonAnswer,
+    ButtonInformedClose,
+    ButtonRoute,
+    ButtonReopen,
+    ButtonYes,
+    ButtonNo,
+    ButtonSkip,
+    ButtonDone,
+    ButtonCancel,
+    ButtonAgree,
+    ButtonOtherUnit,
+    Accepted {
+        number: &'a str,
+    },
+    AskReason {
+        number: &'a str,
+    },
+    Returned {
+        number: &'a str,
+    },
+    AskAnswer {
+        number: &'a str,
+    },
+    Answered {
+        number: &'a str,
+    },
+    AnsweredLate {
+        number: &'a str,
+    },
+    Closed {
+        number: &'a str,
+    },
+    Reopened {
+        number: &'a str,
+    },
+    NotAllowed,
+    CaseNotFound {
+        number: &'a str,
+    },
+    NoOpenCases,
+    OpenCasesHeader(usize),
+}
+
+impl HotlineText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        use crate::domain::case::{CaseState as S, Channel as C, HopState as H};
+        use HotlineText as T;
+        match self {
+            T::Channel(c) => match c {
+                C::Phone => "Điện thoại 1022",
+                C::Sms => "Tin nhắn SMS",
+                C::Zalo => "Zalo",
+                C::Email => "Thư điện tử",
+                C::WebPortal => "Cổng thông tin",
+                C::InPerson => "Trực tiếp",
+            }
+            .into(),
+            T::State(s) => match s {
+                S::Received => "mới tiếp nhận",
+                S::Forwarded => "đã chuyển xử lý",
+                S::Accepted => "đơn vị đã tiếp nhận",
+                S::Answered => "đã có trả lời",
+                S::Closed => "đã đóng",
+                S::Returned => "bị trả lại, cần chuyển lại",
+                S::Reopened => "mở lại",
+                S::Cancelled => "đã huỷ",
+            }
+            .into(),
+            T::Hop(h) => match h {
+                H::Forwarded => "chờ tiếp nhận",
+                H::Accepted => "đã tiếp nhận",
+                H::Returned => "không thuộc thẩm quyền",
+                H::Answered => "đã trả lời",
+                H::Withdrawn => "đã rút",
+            }
+            .into(),
+            T::AskChannel => "📞 Phản ánh mới. Tiếp nhận qua kênh nào? (gõ «Huỷ» để dừng bất cứ lúc nào)".into(),
+            T::AskContent => "Nội dung phản ánh, kiến nghị?".into(),
+            T::AskPlace => "Ở xã/phường nào? Gõ một phần tên.".into(),
+            T::NoPlaceFound => "Không tìm thấy xã/phường nào. Gõ lại một phần tên.".into(),
+            T::ChoosePlace => "Chọn xã/phường:".into(),
+            T::AskCategory => "Lĩnh vực?".into(),
+            T::AskName => "Họ tên người phản ánh? (hoặc Bỏ qua)".into(),
+            T::AskPhone => "Số điện thoại người phản ánh? (hoặc Bỏ qua)".into(),
+            T::AskConsent => "Người phản ánh có đồng ý cho đơn vị xử lý biết họ tên, số điện thoại không?".into(),
+            T::AskFiles => "Gửi ảnh hoặc tài liệu kèm theo (nếu có), rồi bấm Xong.".into(),
+            T::FileKept(n) => format!("Đã nhận {n} tệp. Gửi thêm hoặc bấm Xong."),
+            T::ProposeUnit { unit } => format!("Đề xuất chuyển xử lý: {unit}."),
+            T::AskOtherUnit => "Gõ một phần tên đơn vị xử lý.".into(),
+            T::NoUnitFound => "Không tìm thấy đơn vị. Gõ lại một phần tên.".into(),
+            T::ChooseUnit => "Chọn đơn vị:".into(),
+            T::Receipt { number, unit, ack_by, answer_by } => format!(
+                "✅ Đã tiếp nhận phản ánh số {number}, chuyển {unit}.\nĐơn vị tiếp nhận trước {ack_by}, trả lời trước hết ngày {answer_by}.\nĐọc số {number} cho người dân để tra cứu."
+            ),
+            T::Cancelled => "Đã huỷ, không ghi gì.".into(),
+            T::OnlyHotline => "Chỉ tổng đài viên và Nội vụ ghi nhận phản ánh.".into(),
+            T::CaseHeader { number, state } => format!("📨 Phản ánh {number} — {}", T::State(*state).vi()),
+            T::CaseWhat { channel, received, place, category } => format!(
+                "{} · {received} · {place} · {category}",
+                T::Channel(*channel).vi()
+            ),
+            T::Citizen { name, phone } => format!("Người phản ánh: {name} · {phone}"),
+            T::CitizenHidden { initials, phone } => format!(
+                "Người phản ánh: {initials} · {phone} (không đồng ý cung cấp thông tin liên hệ)"
+            ),
+            T::CaseClocks { ack_by, answer_by } => format!("Hạn tiếp nhận: {ack_by} · hạn trả lời: {answer_by}"),
+            T::Files(n) => format!("📎 {n} tệp đính kèm"),
+            T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).vi()),
+            T::LateApology => "⚠️ Trả lời muộn: gửi văn bản xin lỗi người dân.".into(),
+            T::NewCaseForUnit { unit } => format!("📨 Phản ánh chuyển {unit} xử lý. Trả lời tin này để trả lời."),
+            T::ButtonAccept => "✅ Tiếp nhận".into(),
+            T::ButtonNotOurs => "↩️ Không thuộc thẩm quyền".into(),
+            T::ButtonAnswer => "✍️ Trả lời".into(),
+            T::ButtonInformedClose => "Đã báo người dân, đóng".into(),
+            T::ButtonRoute => "Chuyển đơn vị".into(),
+            T::ButtonReopen => "Mở lại".into(),
+            T::ButtonYes => "Có".into(),
+            T::ButtonNo => "Không".into(),
+            T::ButtonSkip => "Bỏ qua".into(),
+            T::ButtonDone => "Xong".into(),
+            T::ButtonCancel => "Huỷ".into(),
+            T::ButtonAgree => "Đồng ý".into(),
+            T::ButtonOtherUnit => "Chọn đơn vị khác".into(),
+            T::Accepted { number } => format!("Đã tiếp nhận {number}."),
+            T::AskReason { number } => format!("{number}: nêu lý do không thuộc thẩm quyền (trả lời tin này)."),
+            T::Returned { number } => format!("Đã trả lại {number} cho tổng đài."),
+            T::AskAnswer { number } => format!("{number}: gửi nội dung trả lời (chữ, tệp hoặc ảnh)."),
+            T::Answered { number } => format!("Đã ghi nhận trả lời {number}."),
+            T::AnsweredLate { number } => format!("Đã ghi nhận trả lời {number} (quá hạn)."),
+            T::Closed { number } => format!("Đã đóng {number}."),
+            T::Reopened { number } => format!("Đã mở lại {number}: chọn đơn vị xử lý."),
+            T::NotAllowed => "Thao tác này không còn thực hiện được.".into(),
+            T::CaseNotFound { number } => format!("Không có phản ánh {number} trong phạm vi của bạn."),
+            T::NoOpenCases => "Không có phản ánh nào đang mở.".into(),
+            T::OpenCasesHeader(n) => format!("Phản ánh đang mở ({n}):"),
+        }
+    }
+
+    fn en(&self) -> String {
+        use crate::domain::case::{CaseState as S, Channel as C, HopState as H};
+        use HotlineText as T;
+        match self {
+            T::Channel(c) => match c {
+                C::Phone => "Phone 1022",
+                C::Sms => "SMS",
+                C::Zalo => "Zalo",
+                C::Email => "Email",
+                C::WebPortal => "Web portal",
+                C::InPerson => "In person",
+            }
+            .into(),
+            T::State(s) => match s {
+                S::Received => "received",
+                S::Forwarded => "forwarded",
+                S::Accepted => "accepted",
+                S::Answered => "answered",
+                S::Closed => "closed",
+                S::Returned => "returned, to be routed again",
+                S::Reopened => "reopened",
+                S::Cancelled => "cancelled",
+            }
+            .into(),
+            T::Hop(h) => match h {
+                H::Forwarded => "waiting for acknowledgement",
+                H::Accepted => "accepted",
+                H::Returned => "not their responsibility",
+                H::Answered => "answered",
+                H::Withdrawn => "withdrawn",
+            }
+            .into(),
+            T::AskChannel => "📞 New citizen report. Which channel? (send «Huỷ» to stop at any time)".into(),
+            T::AskContent => "What does the citizen report or ask?".into(),
+            T::AskPlace => "Which commune or ward? Type part of its name.".into(),
+            T::NoPlaceFound => "No commune or ward found. Type part of its name again.".into(),
+            T::ChoosePlace => "Choose the commune or ward:".into(),
+            T::AskCategory => "Category?".into(),
+            T::AskName => "The citizen's name? (or Skip)".into(),
+            T::AskPhone => "The citizen's phone number? (or Skip)".into(),
+            T::AskConsent => "May the unit handling it see the citizen's name and phone?".into(),
+            T::AskFiles => "Send photos or documents, if any, then press Done.".into(),
+            T::FileKept(n) => format!("{n} file(s) received. Send more or press Done."),
+            T::ProposeUnit { unit } => format!("Proposed unit: {unit}."),
+            T::AskOtherUnit => "Type part of the unit's name.".into(),
+            T::NoUnitFound => "No unit found. Type part of its name again.".into(),
+            T::ChooseUnit => "Choose the unit:".into(),
+            T::Receipt { number, unit, ack_by, answer_by } => format!(
+                "✅ Case {number} logged and sent to {unit}.\nAcknowledgement by {ack_by}, answer by the end of {answer_by}.\nGive the citizen the number {number}."
+            ),
+            T::Cancelled => "Cancelled; nothing was saved.".into(),
+            T::OnlyHotline => "Only hotline operators and coordinators log citizen reports.".into(),
+            T::CaseHeader { number, state } => format!("📨 Case {number} — {}", T::State(*state).en()),
+            T::CaseWhat { channel, received, place, category } => format!(
+                "{} · {received} · {place} · {category}",
+                T::Channel(*channel).en()
+            ),
+            T::Citizen { name, phone } => format!("Citizen: {name} · {phone}"),
+            T::CitizenHidden { initials, phone } => format!(
+                "Citizen: {initials} · {phone} (contact details not shared)"
+            ),
+            T::CaseClocks { ack_by, answer_by } => format!("Acknowledge by {ack_by} · answer by {answer_by}"),
+            T::Files(n) => format!("📎 {n} attachment(s)"),
+            T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).en()),
+            T::LateApology => "⚠️ Answered late: send the citizen a letter of apology.".into(),
+            T::NewCaseForUnit { unit } => format!("📨 A citizen's case for {unit}. Reply to this message to answer."),
+            T::ButtonAccept => "✅ Accept".into(),
+            T::ButtonNotOurs => "↩️ Not ours".into(),
+            T::ButtonAnswer => "✍️ Answer".into(),
+            T::ButtonInformedClose => "Citizen informed, close".into(),
+            T::ButtonRoute => "Route to a unit".into(),
+            T::ButtonReopen => "Reopen".into(),
+            T::ButtonYes => "Yes".into(),
+            T::ButtonNo => "No".into(),
+            T::ButtonSkip => "Skip".into(),
+            T::ButtonDone => "Done".into(),
+            T::ButtonCancel => "Cancel".into(),
+            T::ButtonAgree => "Agree".into(),
+            T::ButtonOtherUnit => "Another unit".into(),
+            T::Accepted { number } => format!("{number} accepted."),
+            T::AskReason { number } => format!("{number}: why is it not yours? (reply to this message)"),
+            T::Returned { number } => format!("{number} returned to the hotline."),
+            T::AskAnswer { number } => format!("{number}: send the answer (text, a file or a photo)."),
+            T::Answered { number } => format!("Answer to {number} recorded."),
+            T::AnsweredLate { number } => format!("Answer to {number} recorded (late)."),
+            T::Closed { number } => format!("{number} closed."),
+            T::Reopened { number } => format!("{number} reopened: choose a unit."),
+            T::NotAllowed => "That can no longer be done.".into(),
+            T::CaseNotFound { number } => format!("No case {number} within what you can see."),
+            T::NoOpenCases => "No open cases.".into(),
+            T::OpenCasesHeader(n) => format!("Open cases ({n}):"),
+        }
+    }
+}
+
+/// What the hotline's commands (`dondoc cases …`) print, and the words of their exports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseText<'a> {
+    /// One case created by `cases import`: its number, place and the units it went to.
+    Created {
+        number: &'a str,
+        place: &'a str,
+        units: &'a str,
+    },
+    CasesSaved {
+        cases: usize,
+    },
+    RoutingSaved {
+        rules: usize,
+    },
+    NoRoutingRules,
+    /// A routing rule as `cases routing list` shows it.
+    Rule {
+        category: Option<&'a str>,
+        place: Option<&'a str>,
+        unit: &'a str,
+    },
+    Channel(crate::domain::case::Channel),
+    State(crate::domain::case::CaseState),
+    HopState(crate::domain::case::HopState),
+    YesNo(bool),
+    /// `--from`, `--to` or `--month` that is not a date.
+    BadDate {
+        option: &'a str,
+        raw: &'a str,
+    },
+    /// `--to` before `--from`.
+    EmptyRange,
+    ContactsNeedBy,
+    PersonNotFound {
+        id: i64,
+    },
+    /// Only coordinators and hotline operators may export contacts.
+    ContactsRefused {
+        name: &'a str,
+        role: crate::domain::PersonRole,
+    },
+    Exported {
+        cases: usize,
+        path: &'a str,
+        with_contacts: bool,
+    },
+    StatsTitle {
+        month: &'a str,
+    },
+    StatsTotal,
+    StatsByUnit,
+    StatsByCategory,
+}
+
+/// Columns of `cases export`, in order.
+pub const EXPORT_COLUMNS: usize = 13;
+
+/// Columns of `cases stats`, after the name.
+pub const STATS_COLUMNS: usize = 6;
+
+impl CaseText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    /// The header row of `cases export`.
+    pub fn export_headers(lang: Lang) -> [&'static str; EXPORT_COLUMNS] {
+        match lang {
+            Lang::Vi => [
+                "Số phản ánh",
+                "Ngày giờ tiếp nhận",
+                "Kênh",
+                "Xã/phường",
+                "Lĩnh vực",
+                "Nội dung",
+                "Đơn vị xử lý",
+                "Tiếp nhận lúc",
+                "Trả lời lúc",
+                "Trễ hạn",
+                "Trạng thái",
+                "Họ tên",
+                "Số điện thoại",
+            ],
+            Lang::En => [
+                "Number",
+                "Received",
+                "Channel",
+                "Place",
+                "Category",
+                "Content",
+                "Units",
+                "Acknowledged at",
+                "Answered at",
+                "Late",
+                "State",
+                "Citizen",
+                "Phone",
+            ],
+        }
+    }
+
+    /// The column heads of `cases stats`, after the name.
+    pub fn stats_headers(lang: Lang) -> [&'static str; STATS_COLUMNS] {
+        match lang {
+            Lang::Vi => [
+                "tiếp nhận",
+                "xác nhận đúng hạn",
+                "trả lời đúng hạn",
+                "trả lời trễ",
+                "chưa trả lời",
+                "quá hạn",
+            ],
+            Lang::En => [
+                "received",
+                "acknowledged in time",
+                "answered in time",
+                "answered late",
+                "open",
+                "overdue",
+            ],
+        }
+    }
+
+    fn vi(&self) -> String {
+        use crate::domain::case::{CaseState as S, Channel as C, HopState as H};
+        match self {
+            CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
+            CaseText::RoutingSaved { rules } => format!("Đã thay toàn bộ quy tắc chuyển xử lý bằng {rules} quy tắc."),
+            CaseText::NoRoutingRules => "Chưa có quy tắc chuyển xử lý nào: mọi phản ánh chuyển về UBND xã/phường nơi phát sinh.".into(),
+            CaseText::Rule { category, place, unit } => format!(
+                "{}\t{}\t→ {unit}",
+                category.unwrap_or("(mọi lĩnh vực)"),
+                place.unwrap_or("(mọi địa bàn)")
+            ),
+            CaseText::Channel(c) => match c {
+                C::Phone => "Điện thoại (1022)",
+                C::Sms => "Tin nhắn SMS",
+                C::Zalo => "Zalo",
+                C::Email => "Thư điện tử",
+                C::WebPortal => "Cổng thông tin",
+                C::InPerson => "Trực tiếp",
+            }
+            .into(),
+            CaseText::State(state) => match state {
+                S::Received => "mới tiếp nhận",
+                S::Forwarded => "đã chuyển xử lý",
+                S::Accepted => "đơn vị đã tiếp nhận",
+                S::Answered => "đã trả lời",
+                S::Closed => "đã đóng",
+                S::Returned => "bị trả lại",
+                S::Reopened => "mở lại",
+                S::Cancelled => "đã huỷ",
+            }
+            .into(),
+            CaseText::HopState(state) => match state {
+                H::Forwarded => "chờ tiếp nhận",
+                H::Accepted => "đã tiếp nhận",
+                H::Returned => "trả lại",
+                H::Answered => "đã trả lời",
+                H::Withdrawn => "đã rút",
+            }
+            .into(),
+            CaseText::YesNo(yes) => if *yes { "có" } else { "không" }.into(),
+            CaseText::BadDate { option, raw } => format!("{option}: \"{raw}\" không phải ngày (viết yyyy-mm-dd hoặc dd/mm/yyyy; tháng: yyyy-mm)."),
+            CaseText::EmptyRange => "--to phải sau --from.".into(),
+            CaseText::ContactsNeedBy => "--with-contact cần --by MÃ_NGƯỜI, mã của một điều phối viên hoặc tổng đài viên. Những người được xuất:".into(),
+            CaseText::PersonNotFound { id } => format!("Không có người nào mã {id}."),
+            CaseText::ContactsRefused { name, role } => format!(
+                "{name} ({}) không được xuất họ tên, số điện thoại của người dân: chỉ điều phối viên và tổng đài viên được xuất.",
+                role.as_str()
+            ),
+            CaseText::Exported { cases, path, with_contacts } => format!(
+                "Đã xuất {cases} phản ánh vào {path}{}.",
+                if *with_contacts { " (có họ tên, số điện thoại; đã ghi nhật ký)" } else { " (họ tên, số điện thoại đã che)" }
+            ),
+            CaseText::StatsTitle { month } => format!("Phản ánh, kiến nghị tháng {month}"),
+            CaseText::StatsTotal => "Tổng".into(),
+            CaseText::StatsByUnit => "Theo đơn vị xử lý".into(),
+            CaseText::StatsByCategory => "Theo lĩnh vực".into(),
+        }
+    }
+
+    fn en(&self) -> String {
+        use crate::domain::case::Channel as C;
+        match self {
+            CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
+            CaseText::RoutingSaved { rules } => format!("Replaced every routing rule with {rules} rules."),
+            CaseText::NoRoutingRules => "No routing rules: every case goes to the People's Committee of its commune.".into(),
+            CaseText::Rule { category, place, unit } => format!(
+                "{}\t{}\t→ {unit}",
+                category.unwrap_or("(any category)"),
+                place.unwrap_or("(anywhere)")
+            ),
+            CaseText::Channel(c) => match c {
+                C::Phone => "Phone (1022)",
+                C::Sms => "SMS",
+                C::Zalo => "Zalo",
+                C::Email => "Email",
+                C::WebPortal => "Web portal",
+                C::InPerson => "In person",
+            }
+            .into(),
+            CaseText::State(state) => state.as_str().replace('_', " "),
+            CaseText::HopState(state) => state.as_str().into(),
+            CaseText::YesNo(yes) => if *yes { "yes" } else { "no" }.into(),
+            CaseText::BadDate { option, raw } => format!("{option}: \"{raw}\" is not a date (write yyyy-mm-dd or dd/mm/yyyy; a month: yyyy-mm)."),
+            CaseText::EmptyRange => "--to must come after --from.".into(),
+            CaseText::ContactsNeedBy => "--with-contact needs --by PERSON_ID, the id of a coordinator or hotline operator. Those who may:".into(),
+            CaseText::PersonNotFound { id } => format!("No person has id {id}."),
+            CaseText::ContactsRefused { name, role } => format!(
+                "{name} ({}) may not export citizens' names and phones: only coordinators and hotline operators may.",
+                role.as_str()
+            ),
+            CaseText::Exported { cases, path, with_contacts } => format!(
+                "Exported {cases} cases to {path}{}.",
+                if *with_contacts { " (with names and phones; recorded in the audit log)" } else { " (names and phones masked)" }
+            ),
+            CaseText::StatsTitle { month } => format!("Citizen reports, {month}"),
+            CaseText::StatsTotal => "Total".into(),
+            CaseText::StatsByUnit => "By unit".into(),
+            CaseText::StatsByCategory => "By category".into(),
+        }
+    }
+}
+
+fn case_problem_vi(p: &crate::import::CaseProblem) -> String {
+    use crate::import::CaseProblem as P;
+    match p {
+        P::NoHeader { routing: false } => "không tìm thấy dòng tiêu đề có các cột \"ngày giờ tiếp nhận\", \"kênh\", \"nội dung\", \"xã/phường\", \"lĩnh vực\"".into(),
+        P::NoHeader { routing: true } => "không tìm thấy dòng tiêu đề có cột \"đơn vị xử lý\" và \"lĩnh vực\" hoặc \"xã/phường\"".into(),
+        P::NoRows => "tệp không có dòng nào dưới dòng tiêu đề".into(),
+        P::BadReceived(raw) => format!("ngày giờ tiếp nhận \"{raw}\" không hợp lệ (viết dd/mm/yyyy HH:MM hoặc dd/mm/yyyy)"),
+        P::BadChannel(raw) => format!("kênh \"{raw}\" không hợp lệ (1022/điện thoại, SMS, Zalo, email, cổng thông tin, trực tiếp)"),
+        P::MissingContent => "thiếu nội dung phản ánh".into(),
+        P::MissingPlace => "thiếu xã/phường".into(),
+        P::UnknownPlace(raw) => format!("không có xã/phường hay đơn vị \"{raw}\" trong danh mục"),
+        P::AmbiguousPlace { text, codes } => format!("\"{text}\" khớp nhiều đơn vị ({}): hãy ghi mã", codes.join(", ")),
+        P::MissingCategory => "thiếu lĩnh vực".into(),
+        P::UnknownCategory(raw) => format!("lĩnh vực \"{raw}\" không có trong danh sách [hotline] categories"),
+        P::BadConsent(raw) => format!("đồng ý chia sẻ \"{raw}\" không hợp lệ (có hoặc không; để trống là không)"),
+        P::MissingUnit => "thiếu đơn vị xử lý".into(),
+        P::UnknownUnit(raw) => format!("không có đơn vị xử lý \"{raw}\" trong danh mục"),
+        P::AmbiguousUnit { text, codes } => format!("đơn vị \"{text}\" khớp nhiều đơn vị ({}): hãy ghi mã", codes.join(", ")),
+        P::DuplicateRule { first_row } => format!("quy tắc trùng lĩnh vực và địa bàn với dòng {first_row}"),
+    }
+}
+
+fn case_problem_en(p: &crate::import::CaseProblem) -> String {
+    use crate::import::CaseProblem as P;
+    match p {
+        P::NoHeader { routing: false } => {
+            "no header row with the columns received, channel, content, place and category".into()
+        }
+        P::NoHeader { routing: true } => {
+            "no header row with the column unit and category or place".into()
+        }
+        P::NoRows => "the file has no rows under its header row".into(),
+        P::BadReceived(raw) => {
+            format!("invalid received time \"{raw}\" (write dd/mm/yyyy HH:MM or dd/mm/yyyy)")
+        }
+        P::BadChannel(raw) => format!(
+            "invalid channel \"{raw}\" (phone/1022, sms, zalo, email, web portal, in person)"
+        ),
+        P::MissingContent => "the content is missing".into(),
+        P::MissingPlace => "the place is missing".into(),
+        P::UnknownPlace(raw) => format!("no commune or unit \"{raw}\" in the registry"),
+        P::AmbiguousPlace { text, codes } => format!(
+            "\"{text}\" fits several units ({}): write the code",
+            codes.join(", ")
+        ),
+        P::MissingCategory => "the category is missing".into(),
+        P::UnknownCategory(raw) => format!("category \"{raw}\" is not in [hotline] categories"),
+        P::BadConsent(raw) => {
+            format!("invalid consent \"{raw}\" (có/yes or không/no; empty means no)")
+        }
+        P::MissingUnit => "the unit is missing".into(),
+        P::UnknownUnit(raw) => format!("no unit \"{raw}\" in the registry"),
+        P::AmbiguousUnit { text, codes } => format!(
+            "unit \"{text}\" fits several units ({}): write the code",
+            codes.join(", ")
+        ),
+        P::DuplicateRule { first_row } => format!("same category and place as row {first_row}"),
     }
 }

@@ -10,15 +10,13 @@ use chrono::Duration as Span;
 use dondoc::bot::{self, invitation, RunningBot};
 use dondoc::clock::FixedClock;
 use dondoc::config::Config;
-use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::unit::NewPerson;
-use dondoc::domain::{AssignmentStatus, PersonRole, PlanCode, PlanYear, UnitCode};
-use dondoc::import::{self, UnitDirectory};
-use dondoc::store::{SaveMode, Store};
+use dondoc::domain::{AssignmentStatus, PersonRole, UnitCode};
+use dondoc::store::Store;
 use secrecy::SecretString;
 use serde_json::Value;
 use support::fake_telegram::{FakeTelegram, IncomingDocument};
-use support::{actor, fixture, test_dbs, TestDb};
+use support::{actor, test_dbs, TestDb};
 
 const WAIT: Duration = Duration::from_secs(10);
 const CHAIRMAN: i64 = 5001;
@@ -224,34 +222,7 @@ fn text(p: &Value) -> String {
 
 /// Seed 004: Hà Giang city, its units and its 2023 plan.
 async fn seed(store: &Store) {
-    let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");
-    store
-        .upsert_units(&units, &actor())
-        .await
-        .expect("units saved");
-    let scope = UnitCode::parse("HAGIANG").expect("scope");
-    let directory =
-        UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("dir");
-    let year = PlanYear::new(2023).expect("year");
-    let reading = import::read_plan(&fixture("seed004_plan.tsv"), &directory, year, 1 << 24);
-    assert!(reading.problems.is_empty());
-    let plan = dondoc::domain::plan::NewPlan {
-        code: PlanCode::parse("HG-2023").expect("code"),
-        title: "Kế hoạch PAPI 2023".into(),
-        year,
-        scope,
-        source: "seed004".into(),
-        tasks: reading.tasks,
-    };
-    store
-        .save_plan(
-            &plan,
-            &periods_for_year(&default_templates(), 2023),
-            SaveMode::CreateOnly,
-            &actor(),
-        )
-        .await
-        .expect("plan saved");
+    support::seed004(store, "HG-2023", 2023).await;
 }
 
 async fn each_world<F, Fut>(body: F)

@@ -494,3 +494,91 @@ async fn invitations_from_the_command_line_and_a_file() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
+    use dondoc::cli::OutboxCommand;
+    for db in test_dbs().await {
+        let config = &db.config;
+        assert_eq!(
+            import_units(config, fixture("seed004_units.csv")).await,
+            ExitCode::SUCCESS
+        );
+        let args = import_args(&fixture("seed004_plan.tsv"), "HG-2026", "HAGIANG", 2026);
+        assert_eq!(
+            run(config, Command::Plan(PlanCommand::Import(args))).await,
+            ExitCode::SUCCESS
+        );
+        let store = open(config).await;
+        support::linked_member(
+            &store,
+            "HG-MINHKHAI",
+            dondoc::domain::PersonRole::Head,
+            "Chủ tịch",
+            1011,
+        )
+        .await;
+        let tick = |dry_run| Command::Tick {
+            at: "2026-03-03T08:00".into(),
+            dry_run,
+        };
+        assert_eq!(run(config, tick(true)).await, ExitCode::SUCCESS);
+        assert!(
+            store.outbox_messages().await.expect("outbox").is_empty(),
+            "{}: a dry run queues nothing",
+            db.name
+        );
+        assert_eq!(run(config, tick(false)).await, ExitCode::SUCCESS);
+        let queued = store.outbox_messages().await.expect("outbox");
+        assert!(queued
+            .iter()
+            .any(|m| m.chat_id == 1011 && m.key.starts_with("remind:report:")));
+        assert_eq!(
+            run(config, Command::Outbox(OutboxCommand::Status)).await,
+            ExitCode::SUCCESS
+        );
+        let summary = store.outbox_summary().await.expect("summary");
+        assert_eq!(
+            summary.total(dondoc::domain::DeliveryState::Queued) as usize,
+            queued.len()
+        );
+        // A saturday: nothing is due, nothing queued.
+        let saturday = Command::Tick {
+            at: "2026-03-07T08:00".into(),
+            dry_run: false,
+        };
+        assert_eq!(run(config, saturday).await, ExitCode::SUCCESS);
+        assert_eq!(
+            store.outbox_messages().await.expect("outbox").len(),
+            queued.len()
+        );
+
+        let ladder = |nudge, default| {
+            Command::Plan(PlanCommand::Ladder {
+                code: "HG-2026".into(),
+                nudge_after_days: nudge,
+                heads_after: None,
+                office_after: None,
+                default,
+            })
+        };
+        assert_eq!(run(config, ladder(Some(2), false)).await, ExitCode::SUCCESS);
+        let plan = store
+            .plan(&PlanCode::parse("HG-2026").expect("code"))
+            .await
+            .expect("plan")
+            .expect("exists");
+        let own = store
+            .plan_ladder(plan.id)
+            .await
+            .expect("ladder")
+            .expect("own ladder");
+        assert_eq!(own.nudge_after_days, 2);
+        assert_eq!(own.office_after_working_days, 5);
+        assert_eq!(run(config, ladder(Some(0), false)).await, ExitCode::FAILURE);
+        assert_eq!(run(config, ladder(None, true)).await, ExitCode::SUCCESS);
+        assert_eq!(store.plan_ladder(plan.id).await.expect("ladder"), None);
+        store.close().await;
+        db.finish().await;
+    }
+}

@@ -39,6 +39,30 @@ fn committed_file_states_the_defaults() {
         );
         assert_eq!(from_file.log.filter, defaults.log.filter);
         assert_eq!(from_file.calendar.periods, default_templates());
+        assert_eq!(
+            from_file.schedule.pass.expression,
+            defaults.schedule.pass.expression
+        );
+        assert_eq!(
+            from_file.schedule.digest.expression,
+            defaults.schedule.digest.expression
+        );
+        assert_eq!(
+            from_file.schedule.working_hours,
+            defaults.schedule.working_hours
+        );
+        assert_eq!(
+            from_file.schedule.reminder_policy(),
+            defaults.schedule.reminder_policy()
+        );
+        assert_eq!(from_file.escalation, defaults.escalation);
+        assert_eq!(from_file.hotline.categories, defaults.hotline.categories);
+        assert_eq!(
+            format!("{:?}", from_file.outbox),
+            format!("{:?}", defaults.outbox)
+        );
+        assert_eq!(from_file.hotline.clocks, defaults.hotline.clocks);
+        assert_eq!(from_file.hotline.categories, defaults.hotline.categories);
         Ok(())
     });
 }

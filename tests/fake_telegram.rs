@@ -6,7 +6,9 @@ mod fake_telegram;
 
 use std::time::{Duration, Instant};
 
-use fake_telegram::{FakeTelegram, Fault, IncomingDocument, BOT_ID, BOT_USERNAME, LONG_POLL_CAP};
+use fake_telegram::{
+    FakeTelegram, Fault, IncomingDocument, Limits, BOT_ID, BOT_USERNAME, LONG_POLL_CAP,
+};
 use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -544,4 +546,117 @@ async fn a_stopped_server_is_unreachable() {
     fake.shutdown().await;
     let gone = bot.get_me().await;
     assert!(matches!(gone, Err(RequestError::Network(_))), "{gone:?}");
+}
+
+fn retry_after_secs(result: Result<Message, RequestError>) -> u32 {
+    match result {
+        Err(RequestError::RetryAfter(after)) => after.seconds(),
+        other => panic!("expected RetryAfter, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn without_limits_any_pace_is_accepted() {
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot(TOKEN);
+    fake.add_user(PERSON, "An", None);
+    for i in 0..40 {
+        bot.send_message(ChatId(PERSON), format!("tin {i}"))
+            .await
+            .expect("no limits by default");
+    }
+    assert_eq!(fake.limit_hits(), 0);
+    assert_eq!(fake.accepted("sendMessage"), 40);
+}
+
+#[tokio::test]
+async fn limits_refuse_the_31st_message_in_a_second() {
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot(TOKEN);
+    fake.enforce_limits(true);
+    for user in 1..=31 {
+        fake.add_user(user, "An", None);
+    }
+    let started = Instant::now();
+    for user in 1..=30 {
+        bot.send_message(ChatId(user), "nhắc việc")
+            .await
+            .expect("30 a second pass");
+    }
+    let refused = bot.send_message(ChatId(31), "nhắc việc").await;
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "too slow to test the window"
+    );
+    assert_eq!(retry_after_secs(refused), 1);
+    assert_eq!(fake.limit_hits(), 1);
+    assert!(fake.sent_to(31).is_empty(), "a refused message is not sent");
+    let limited = fake.calls().into_iter().last().expect("a call");
+    assert_eq!(limited.response["error_code"], 429);
+    assert_eq!(limited.fault, None, "a limit is not an injected fault");
+    assert_eq!(limited.token, TOKEN);
+
+    // Once the first of them is a second old, there is room again.
+    let first = fake.calls()[0].at;
+    tokio::time::sleep(Duration::from_secs(1).saturating_sub(first.elapsed())).await;
+    bot.send_message(ChatId(31), "nhắc việc")
+        .await
+        .expect("the window slid");
+    assert_eq!(fake.limit_hits(), 1);
+}
+
+#[tokio::test]
+async fn limits_space_the_messages_to_one_chat() {
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot(TOKEN);
+    fake.add_user(PERSON, "An", None);
+    fake.add_user(PERSON + 1, "Bình", None);
+    fake.enforce_limits(true);
+    bot.send_message(ChatId(PERSON), "một")
+        .await
+        .expect("first");
+    assert_eq!(
+        retry_after_secs(bot.send_message(ChatId(PERSON), "hai").await),
+        1
+    );
+    bot.send_message(ChatId(PERSON + 1), "khác")
+        .await
+        .expect("another chat is not held back");
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    bot.send_message(ChatId(PERSON), "hai")
+        .await
+        .expect("a second later");
+    assert_eq!(fake.limit_hits(), 1);
+    let texts: Vec<_> = fake
+        .sent_to(PERSON)
+        .iter()
+        .map(|m| m["text"].clone())
+        .collect();
+    assert_eq!(texts, ["một", "hai"]);
+
+    fake.enforce_limits(false);
+    bot.send_message(ChatId(PERSON), "ba")
+        .await
+        .expect("limits off again");
+    assert_eq!(fake.limit_hits(), 1);
+}
+
+#[tokio::test]
+async fn limits_allow_a_group_20_messages_a_minute() {
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot(TOKEN);
+    fake.add_group(GROUP, "Nhóm");
+    fake.enforce_these_limits(Limits {
+        chat_interval: Duration::ZERO,
+        ..Limits::default()
+    });
+    for i in 0..20 {
+        bot.send_message(ChatId(GROUP), format!("tin {i}"))
+            .await
+            .expect("20 a minute pass");
+    }
+    let wait = retry_after_secs(bot.send_message(ChatId(GROUP), "tin 21").await);
+    assert!((59..=60).contains(&wait), "retry after {wait}");
+    assert_eq!(fake.limit_hits(), 1);
+    assert_eq!(fake.sent_to(GROUP).len(), 20);
 }

@@ -98,6 +98,25 @@ pub enum Waiting {
         unit_id: i64,
         person_id: i64,
     },
+    /// A citizen's case being logged by the hotline.
+    Case {
+        draft: Box<super::hotline::Draft>,
+    },
+    /// Why a case is not the unit's.
+    HopReason {
+        hop_id: i64,
+        person_id: i64,
+    },
+    /// The unit's answer to a case.
+    HopAnswer {
+        hop_id: i64,
+        person_id: i64,
+    },
+    /// The unit to send an existing case to.
+    Route {
+        case_id: i64,
+        draft: Box<super::hotline::Draft>,
+    },
 }
 
 /// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
@@ -188,13 +207,14 @@ pub fn report_text(report: &ReportDue, today: NaiveDate, lang: Lang) -> String {
 }
 
 pub fn report_keyboard(report: &ReportDue, lang: Lang) -> InlineKeyboardMarkup {
+    report_button(report.period_id, report.unit.id, lang)
+}
+
+/// The "Nộp báo cáo" button for one unit's report of one period.
+pub fn report_button(period_id: i64, unit_id: i64, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
         BotText::ButtonSubmit.render(lang),
-        Callback::Report {
-            period_id: report.period_id,
-            unit_id: report.unit.id,
-        }
-        .encode(),
+        Callback::Report { period_id, unit_id }.encode(),
     )]])
 }
 

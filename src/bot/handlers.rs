@@ -14,15 +14,17 @@ use teloxide::RequestError;
 
 use super::cards::{self, Callback, Waiting};
 use super::{invitation, App};
+use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::unit::{subtree, Unit};
-use crate::domain::{AssignmentStatus, UnitKind};
+use crate::domain::MessageKind;
+use crate::domain::{AssignmentStatus, EscalationStep, UnitKind};
 use crate::messages::BotText;
 use crate::store::{
-    AssignmentCard, Effect, Member, NewAttachment, Redeemed, StatusReply, StoreError, Subject,
-    Submission,
+    AssignmentCard, Effect, Member, MessageSubject, NewAttachment, NewMessage, Redeemed,
+    StatusReply, StoreError, Subject, Submission,
 };
 
-type HandlerResult = anyhow::Result<()>;
+pub(super) type HandlerResult = anyhow::Result<()>;
 
 /// More bad codes than this from one chat within an hour are refused unchecked.
 const MAX_BAD_CODES_PER_HOUR: i64 = 5;
@@ -36,7 +38,7 @@ fn command(text: &str) -> Option<(&str, &str)> {
 }
 
 /// Sends `text`, waiting out Telegram's flood limit a few times rather than dropping it.
-async fn say(
+pub(super) async fn say(
     bot: &Bot,
     chat: ChatId,
     text: String,
@@ -65,6 +67,33 @@ async fn say(
             other => return other,
         }
     }
+}
+
+/// Confirms an effect already committed (keyed by `update_id`). If Telegram still refuses
+/// after [`say`]'s retries, the confirmation goes to the outbox, which keeps trying: a
+/// recorded reply is never left unconfirmed.
+async fn confirm(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    update_id: i64,
+    text: String,
+    reply_to: Option<teloxide::types::MessageId>,
+) -> HandlerResult {
+    if let Err(e) = say(bot, chat, text.clone(), None, reply_to).await {
+        tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
+        let message = NewMessage {
+            key: format!("reply:{update_id}:{}", chat.0),
+            kind: MessageKind::Reply,
+            chat_id: chat.0,
+            person_id: None,
+            body: text,
+            reply_markup: None,
+            subject: MessageSubject::default(),
+        };
+        app.store.enqueue(&[message]).await?;
+    }
+    Ok(())
 }
 
 async fn tell(
@@ -115,6 +144,10 @@ async fn handle_message(bot: &Bot, msg: &Message, update: &Update, app: &App) ->
     };
     let user_id = user.id.0 as i64;
     let update_id = i64::from(update.id.0);
+    if msg.chat.is_private() {
+        // Someone who writes to the bot can be written to again.
+        app.store.mark_reachable(user_id).await?;
+    }
     let text = msg.text().or(msg.caption()).unwrap_or("").trim();
     if let Some((name, args)) = command(text) {
         return on_command(&bot, msg, app, update_id, user_id, name, args).await;
@@ -301,6 +334,10 @@ async fn on_command(
         "viec" => send_task_page(bot, chat, app, &members, 0).await,
         "baocao" => send_reports(bot, chat, app, &members).await,
         "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
+        "phananh" => super::hotline::start(bot, chat, app, update_id, user_id, &members).await,
+        "vuviec" => super::hotline::show(bot, chat, app, &members, args).await,
+        "tonghop" => send_digest(bot, chat, app, &members, false).await,
+        "quahan" => send_digest(bot, chat, app, &members, true).await,
         _ => {
             tell(bot, app, chat, BotText::Hint).await?;
             Ok(())
@@ -439,6 +476,33 @@ async fn on_report(
         .dialogue(chat.0, user_id)
         .await?
         .and_then(|state| serde_json::from_str(&state).ok());
+    match &waiting {
+        Some(Waiting::Case { draft }) => {
+            let draft = (**draft).clone();
+            return super::hotline::on_draft_message(bot, msg, app, update_id, user_id, draft)
+                .await;
+        }
+        Some(Waiting::Route { case_id, .. }) => {
+            let typed = msg.text().unwrap_or("").trim();
+            return super::hotline::on_route_message(
+                bot, chat, app, update_id, user_id, *case_id, typed, None,
+            )
+            .await;
+        }
+        Some(Waiting::HopReason { hop_id, .. }) => {
+            return super::hotline::on_hop_message(
+                bot, msg, app, update_id, user_id, members, *hop_id, true,
+            )
+            .await;
+        }
+        Some(Waiting::HopAnswer { hop_id, .. }) => {
+            return super::hotline::on_hop_message(
+                bot, msg, app, update_id, user_id, members, *hop_id, false,
+            )
+            .await;
+        }
+        _ => {}
+    }
     let replied_to = match msg.reply_to_message() {
         Some(original) => {
             app.store
@@ -463,7 +527,7 @@ async fn on_report(
             period_id: *period_id,
             unit_id: *unit_id,
         }),
-        (None, None) => None,
+        (None, _) => None,
     };
     match subject {
         Some(Subject::Assignment(assignment_id)) => {
@@ -474,7 +538,7 @@ async fn on_report(
                 | Waiting::File {
                     assignment_id: a, ..
                 } => *a == assignment_id,
-                Waiting::Report { .. } => false,
+                _ => false,
             });
             on_task_reply(
                 bot,
@@ -485,6 +549,12 @@ async fn on_report(
                 members,
                 assignment_id,
                 pending,
+            )
+            .await
+        }
+        Some(Subject::CaseHop(hop_id)) => {
+            super::hotline::on_hop_message(
+                bot, msg, app, update_id, user_id, members, hop_id, false,
             )
             .await
         }
@@ -616,7 +686,15 @@ async fn on_report_reply(
                 report: &report.label,
                 unit: &report.unit.name,
             };
-            say(bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
+            confirm(
+                bot,
+                app,
+                chat,
+                update_id,
+                text.render(app.lang),
+                Some(msg.id),
+            )
+            .await?;
             if let Some(file) = &submission.attachment {
                 super::files::keep(bot, app, file).await;
             }
@@ -689,6 +767,18 @@ async fn send_overview(
                 crate::messages::Text::Status(c.status).render(app.lang)
             )
         }));
+        let steps = app.store.escalations_of(&[unit.unit.id]).await?;
+        if !steps.is_empty() {
+            let count = |step| steps.iter().filter(|(_, _, _, s)| *s == step).count();
+            lines.push(
+                crate::messages::ChaseText::EscalationSummary {
+                    nudged: count(EscalationStep::Nudge),
+                    heads: count(EscalationStep::Heads),
+                    office: count(EscalationStep::Office),
+                }
+                .render(app.lang),
+            );
+        }
         say(bot, chat, lines.join("\n"), None, None).await?;
         return Ok(());
     }
@@ -719,6 +809,38 @@ async fn send_overview(
         );
     }
     say(bot, chat, lines.join("\n"), None, None).await?;
+    Ok(())
+}
+
+/// `/tonghop` (the daily digest, now) or `/quahan` (overdue items only), in as many
+/// messages as it takes, split at line ends.
+async fn send_digest(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    overdue_only: bool,
+) -> HandlerResult {
+    // A coordinator's view wins over a lead unit's, which wins over a unit's own.
+    let Some(member) = members
+        .iter()
+        .find(|m| m.person.role == crate::domain::PersonRole::Coordinator)
+        .or_else(|| members.first())
+    else {
+        return Ok(());
+    };
+    let text = crate::scheduler::digest_on_demand(
+        &app.store,
+        &app.rules,
+        member,
+        app.clock.now(),
+        overdue_only,
+        app.lang,
+    )
+    .await?;
+    for part in split_message(&text, TELEGRAM_TEXT_LIMIT) {
+        say(bot, chat, part, None, None).await?;
+    }
     Ok(())
 }
 
@@ -817,7 +939,7 @@ async fn record(
                 status: update.status,
             }
             .render(app.lang);
-            say(bot, chat, text, None, reply_to).await?;
+            confirm(bot, app, chat, update_id, text, reply_to).await?;
             if let Some(file) = &reply.attachment {
                 super::files::keep(bot, app, file).await;
             }
@@ -838,7 +960,7 @@ async fn record(
     Ok(())
 }
 
-fn attachment_of(msg: &Message) -> Option<NewAttachment> {
+pub(super) fn attachment_of(msg: &Message) -> Option<NewAttachment> {
     if let Some(doc) = msg.document() {
         return Some(NewAttachment {
             file_id: doc.file.id.to_string(),
@@ -902,6 +1024,13 @@ async fn handle_callback(
     let localized = app.localized(&members);
     let app = localized.as_ref().unwrap_or(app);
     let (update_id, members) = (update_id, members.as_slice());
+    if let Some(data) = query.data.as_deref() {
+        if let Some(handled) =
+            hotline_button(bot, chat, app, update_id, user_id, members, data).await?
+        {
+            return Ok(handled);
+        }
+    }
     match query.data.as_deref().and_then(Callback::decode) {
         Some(Callback::Page(page)) => send_task_page(bot, chat, app, members, page).await,
         Some(Callback::Status {
@@ -936,6 +1065,74 @@ async fn handle_callback(
             tell(bot, app, chat, BotText::Hint).await?;
             Ok(())
         }
+    }
+}
+
+/// The hotline's buttons: `k:` during intake or routing, `h:` a unit's action on a case,
+/// `v:` the operator's action. None when `data` is not one of them.
+async fn hotline_button(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    data: &str,
+) -> anyhow::Result<Option<()>> {
+    let parts: Vec<&str> = data.split(':').collect();
+    match parts.as_slice() {
+        ["k", ..] => {
+            let waiting: Option<Waiting> = app
+                .store
+                .dialogue(chat.0, user_id)
+                .await?
+                .and_then(|state| serde_json::from_str(&state).ok());
+            match waiting {
+                Some(Waiting::Case { draft }) => {
+                    super::hotline::on_draft_button(
+                        bot, chat, app, update_id, user_id, *draft, data,
+                    )
+                    .await?;
+                }
+                Some(Waiting::Route { case_id, .. }) => {
+                    let unit = parts.get(2).and_then(|u| u.parse::<i64>().ok());
+                    if parts.get(1) == Some(&"x") || unit.is_some() {
+                        super::hotline::on_route_message(
+                            bot,
+                            chat,
+                            app,
+                            update_id,
+                            user_id,
+                            case_id,
+                            if unit.is_some() { "" } else { "huy" },
+                            unit,
+                        )
+                        .await?;
+                    }
+                }
+                _ => {}
+            }
+            Ok(Some(()))
+        }
+        ["h", action, hop] => {
+            let Ok(hop) = hop.parse::<i64>() else {
+                return Ok(Some(()));
+            };
+            super::hotline::on_hop_button(bot, chat, app, update_id, user_id, members, action, hop)
+                .await?;
+            Ok(Some(()))
+        }
+        ["v", action, case] => {
+            let Ok(case) = case.parse::<i64>() else {
+                return Ok(Some(()));
+            };
+            super::hotline::on_case_button(
+                bot, chat, app, update_id, user_id, members, action, case,
+            )
+            .await?;
+            Ok(Some(()))
+        }
+        _ => Ok(None),
     }
 }
 

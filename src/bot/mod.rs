@@ -3,9 +3,10 @@
 //! `dondoc serve` calls [`run`]; tests call [`spawn`] to start and stop the same wiring
 //! against a fake Bot API server.
 
-mod cards;
+pub(crate) mod cards;
 mod files;
 mod handlers;
+mod hotline;
 pub mod invitation;
 
 use std::sync::Arc;
@@ -35,6 +36,11 @@ pub struct App {
     pub time_zone: chrono_tz::Tz,
     /// Where received files are also saved, if anywhere.
     pub download_dir: Option<std::path::PathBuf>,
+    /// The scheduler's rules, for `/tonghop` and `/quahan`.
+    pub rules: crate::scheduler::Rules,
+    /// The hotline's clocks and categories.
+    pub hotline: crate::domain::case::CaseClocks,
+    pub categories: Vec<String>,
 }
 
 impl App {
@@ -83,6 +89,11 @@ impl RunningBot {
 
 /// The bot client for `config`, pointed at `telegram.api_url`.
 pub fn client(config: &Config) -> anyhow::Result<Bot> {
+    client_with_timeout(config, None)
+}
+
+/// As [`client`], with its own HTTP time-out (teloxide's default otherwise).
+pub fn client_with_timeout(config: &Config, timeout: Option<Duration>) -> anyhow::Result<Bot> {
     let token = config
         .telegram
         .bot_token
@@ -90,7 +101,17 @@ pub fn client(config: &Config) -> anyhow::Result<Bot> {
         .context("telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN)")?;
     let api_url = url::Url::parse(&config.telegram.api_url)
         .with_context(|| format!("telegram.api_url is not a URL: {}", config.telegram.api_url))?;
-    Ok(Bot::new(token.expose_secret()).set_api_url(api_url))
+    let bot = match timeout {
+        None => Bot::new(token.expose_secret()),
+        Some(timeout) => {
+            let http = teloxide::net::default_reqwest_settings()
+                .timeout(timeout)
+                .build()
+                .context("building the HTTP client")?;
+            Bot::with_client(token.expose_secret(), http)
+        }
+    };
+    Ok(bot.set_api_url(api_url))
 }
 
 /// The Vietnamese (or English) command menu.
@@ -99,6 +120,10 @@ fn commands(lang: Lang) -> Vec<BotCommand> {
         ("viec", BotText::CommandTasks),
         ("baocao", BotText::CommandReports),
         ("tinhhinh", BotText::CommandOverview),
+        ("tonghop", BotText::CommandDigest),
+        ("phananh", BotText::CommandCase),
+        ("vuviec", BotText::CommandCases),
+        ("quahan", BotText::CommandOverdue),
         ("trogiup", BotText::CommandHelp),
     ]
     .into_iter()
@@ -118,6 +143,13 @@ pub async fn spawn(
         .await
         .context("Telegram refused the bot token (getMe)")?;
     let username = me.username().to_string();
+    if store
+        .adopt_bot(i64::try_from(me.id.0).unwrap_or(i64::MAX))
+        .await
+        .context("recording the bot's id")?
+    {
+        tracing::warn!(bot = %username, "a different bot serves this database now: processed update ids forgotten");
+    }
     bot.set_my_commands(commands(config.province.language))
         .await
         .context("setMyCommands")?;
@@ -127,6 +159,9 @@ pub async fn spawn(
         lang: config.province.language,
         time_zone: config.province.time_zone,
         download_dir: config.telegram.download_dir.clone(),
+        rules: crate::scheduler::Rules::from_config(config),
+        hotline: config.hotline.clocks.clone(),
+        categories: config.hotline.categories.clone(),
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

@@ -1,14 +1,19 @@
 //! Plain types and rules of the domain. Nothing here does I/O.
 
 pub mod calendar;
+pub mod case;
 pub mod plan;
+pub mod schedule;
 pub mod text;
 pub mod timeframe;
 pub mod unit;
+pub mod workdays;
 
 pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind};
+pub use workdays::{CalendarDay, DayKind, WorkingCalendar, WorkingHours};
 
 /// The language people read: Vietnamese first, English for those who ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]

@@ -133,3 +133,103 @@ mod tests {
         assert_eq!(clean_cell("a < b > c"), "a < b > c");
     }
 }
+
+/// Telegram's longest message text, counted as Telegram counts it (UTF-16 code units).
+pub const TELEGRAM_TEXT_LIMIT: usize = 4096;
+
+/// Splits `text` into pieces of at most `limit` UTF-16 code units, at line ends: lines stay
+/// whole unless one line alone is longer than `limit`, which is then cut between words
+/// (or, failing that, between characters).
+pub fn split_message(text: &str, limit: usize) -> Vec<String> {
+    let limit = limit.max(1);
+    let width = |s: &str| s.encode_utf16().count();
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for line in text.split('\n') {
+        let mut line = line;
+        loop {
+            let joiner = usize::from(!current.is_empty());
+            if width(&current) + joiner + width(line) <= limit {
+                if joiner == 1 {
+                    current.push('\n');
+                }
+                current.push_str(line);
+                break;
+            }
+            if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+                continue;
+            }
+            // One line longer than a whole message: cut it.
+            let cut = cut_point(line, limit);
+            pieces.push(line[..cut].trim_end().to_string());
+            line = line[cut..].trim_start();
+        }
+    }
+    if !current.trim().is_empty() || pieces.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// The byte index to cut `line` at so the head fits `limit` UTF-16 units: the last space that
+/// fits, else the last character boundary that fits (always at least one character).
+fn cut_point(line: &str, limit: usize) -> usize {
+    let mut used = 0;
+    let mut last_fit = 0;
+    let mut last_space = None;
+    for (index, ch) in line.char_indices() {
+        used += ch.len_utf16();
+        if used > limit {
+            break;
+        }
+        last_fit = index + ch.len_utf8();
+        if ch == ' ' {
+            last_space = Some(index);
+        }
+    }
+    match last_space {
+        Some(space) if space > 0 => space,
+        _ => last_fit.max(line.chars().next().map_or(1, char::len_utf8)),
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_one_piece() {
+        assert_eq!(split_message("a\nb", 10), vec!["a\nb"]);
+    }
+
+    #[test]
+    fn splits_between_lines_never_inside_one() {
+        let text = "dòng một\ndòng hai\ndòng ba";
+        let pieces = split_message(text, 17);
+        assert_eq!(pieces, vec!["dòng một\ndòng hai", "dòng ba"]);
+        for piece in split_message("x".repeat(30).replace('x', "ab\n").trim_end(), 7) {
+            assert!(piece.encode_utf16().count() <= 7);
+            assert!(piece.split('\n').all(|l| l == "ab"), "{piece:?}");
+        }
+    }
+
+    #[test]
+    fn a_6000_character_line_is_cut_between_words() {
+        let text = "nhiệm vụ ".repeat(700);
+        let pieces = split_message(&text, TELEGRAM_TEXT_LIMIT);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces
+            .iter()
+            .all(|p| p.encode_utf16().count() <= TELEGRAM_TEXT_LIMIT));
+        assert_eq!(pieces.join(" ").split_whitespace().count(), 1400);
+    }
+
+    #[test]
+    fn emoji_count_as_two_units() {
+        let text = "😀".repeat(3000);
+        let pieces = split_message(&text, TELEGRAM_TEXT_LIMIT);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0].chars().count(), 2048);
+    }
+}

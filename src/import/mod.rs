@@ -3,14 +3,21 @@
 //! Reading never writes: [`read_units`] and [`read_plan`] return either everything ready to
 //! store or every problem found, each with its row number, so a caller writes all or nothing.
 
+mod cases;
 mod header;
+mod holidays;
 mod people;
 mod plan;
 mod resolve;
 pub mod table;
 mod units;
 
+pub use cases::{
+    parse_received, read_cases, read_cases_tables, read_routing_rules, read_routing_tables,
+    CaseColumn, CaseContext, CaseProblem,
+};
 pub use header::Column;
+pub use holidays::{read_holidays, read_holidays_tables};
 pub use people::read_invitations;
 pub use plan::{read_plan, read_plan_tables, PlanReading};
 pub use resolve::UnitDirectory;
@@ -83,4 +90,17 @@ pub enum ProblemKind {
     },
     ParentCycle(String),
     BadRole(String),
+    /// No row carries the holiday table's columns (date and name).
+    NoHolidayHeader,
+    /// A header row and no dates under it.
+    NoDates,
+    BadDate(String),
+    BadDayKind(String),
+    MissingHolidayName,
+    DuplicateDate {
+        date: chrono::NaiveDate,
+        first_row: usize,
+    },
+    /// A hotline case or routing file's own problems.
+    Case(CaseProblem),
 }

@@ -213,9 +213,17 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<RawTable, Problem> {
 fn data_text(data: &Data) -> String {
     match data {
         Data::Empty => String::new(),
+        // A date cell reads as dd/mm/yyyy; one with a time of day (a hotline's "ngày giờ
+        // tiếp nhận") as dd/mm/yyyy HH:MM.
         Data::DateTime(dt) => dt
             .as_datetime()
-            .map(|d| d.format("%d/%m/%Y").to_string())
+            .map(|d| {
+                if d.time() == chrono::NaiveTime::MIN {
+                    d.format("%d/%m/%Y").to_string()
+                } else {
+                    d.format("%d/%m/%Y %H:%M").to_string()
+                }
+            })
             .unwrap_or_else(|| data.to_string()),
         other => other.to_string(),
     }

@@ -27,6 +27,8 @@ macro_rules! first_delivery {
     };
 }
 
+pub(crate) use first_delivery;
+
 /// Inside a reply's transaction: stores its file (linked through `$column`) and ends the
 /// dialogue of the user in the chat.
 macro_rules! attach_and_close_dialogue {
@@ -576,7 +578,12 @@ impl Store {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
     Assignment(i64),
-    Report { period_id: i64, unit_id: i64 },
+    Report {
+        period_id: i64,
+        unit_id: i64,
+    },
+    /// A citizen's case as sent to one unit (a forward hop).
+    CaseHop(i64),
 }
 
 /// One report a unit owes for one period.
@@ -620,6 +627,7 @@ struct SubjectRow {
     assignment_id: Option<i64>,
     period_id: Option<i64>,
     unit_id: Option<i64>,
+    case_hop_id: Option<i64>,
 }
 
 impl Store {
@@ -708,7 +716,7 @@ impl Store {
         message_id: i64,
     ) -> Result<Option<Subject>, StoreError> {
         let row: Option<SubjectRow> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT assignment_id, period_id, unit_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
+            sqlx::query_as("SELECT assignment_id, period_id, unit_id, case_hop_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
                 .bind(chat_id)
                 .bind(message_id)
                 .fetch_optional(pool)
@@ -716,6 +724,7 @@ impl Store {
         });
         Ok(
             row.and_then(|r| match (r.assignment_id, r.period_id, r.unit_id) {
+                _ if r.case_hop_id.is_some() => r.case_hop_id.map(Subject::CaseHop),
                 (Some(a), _, _) => Some(Subject::Assignment(a)),
                 (None, Some(period_id), Some(unit_id)) => {
                     Some(Subject::Report { period_id, unit_id })

@@ -6,8 +6,11 @@
 //! `postgres.rs`. Every write happens in a transaction together with its audit-log rows.
 
 mod bot;
+mod cases;
+mod outbox;
 mod plans;
 mod postgres;
+mod schedule;
 mod sqlite;
 mod units;
 
@@ -25,8 +28,22 @@ pub use bot::{
     AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
     ServiceCounts, StatusReply, Subject, Submission, UnitProgress,
 };
+pub use cases::{
+    CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
+};
+pub use outbox::{
+    MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
+    SENDER_LEASE,
+};
 pub use plans::{PlanSaved, SaveMode};
+pub use schedule::{
+    DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
+    ScheduleSnapshot, StatusCount, UnitInfo, Unreachable,
+};
 pub use units::UnitsSaved;
+
+mod holidays;
+pub use holidays::HolidaysSaved;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

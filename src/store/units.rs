@@ -301,6 +301,37 @@ impl Store {
         })
     }
 
+    /// Members by person id (with their units), for telling them something.
+    pub async fn members_by_id(&self, ids: &[i64]) -> Result<Vec<super::Member>, StoreError> {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
+             WHERE p.id IN ({}) ORDER BY p.id",
+            list.join(", ")
+        );
+        let rows: Vec<MemberRow> =
+            with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        rows.into_iter().map(member_from_row).collect()
+    }
+
+    /// Members of a unit (by id) the bot can write to: linked and reachable.
+    pub async fn linked_members_of_unit(
+        &self,
+        unit_id: i64,
+    ) -> Result<Vec<super::Member>, StoreError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
+             WHERE p.unit_id = $1 AND p.telegram_user_id IS NOT NULL AND p.unreachable_at IS NULL ORDER BY p.id"
+        );
+        let rows: Vec<MemberRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(unit_id).fetch_all(pool).await?
+        });
+        rows.into_iter().map(member_from_row).collect()
+    }
+
     pub async fn people_in_unit(&self, code: &UnitCode) -> Result<Vec<Person>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \

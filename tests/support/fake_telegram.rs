@@ -22,8 +22,13 @@
 //! - **Files.** `getFile` and `GET {api_url}/file/bot{token}/{file_path}`; files over 20 MB
 //!   are "file is too big". Uploads by the bot are kept ([`FakeTelegram::uploads`]).
 //! - **Faults.** [`FakeTelegram::fail_next`] makes the next calls of a method fail.
+//! - **Telegram's limits**, when [`FakeTelegram::enforce_limits`] turns them on (off by
+//!   default): a message sent over 30 a second in all, less than a second after the previous
+//!   one to the same chat, or over 20 a minute to one group is refused with 429 and
+//!   `retry_after` ([`Limits`]; [`FakeTelegram::limit_hits`] counts the refusals).
 //!
-//! Every call is recorded ([`FakeTelegram::calls`], [`FakeTelegram::wait_for`]).
+//! Every call is recorded ([`FakeTelegram::calls`], [`FakeTelegram::wait_for`]) with the
+//! time it was answered and the token it came with.
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -58,6 +63,8 @@ const MAX_CALLBACK_ANSWER: usize = 200;
 const MAX_CALLBACK_DATA: usize = 64;
 const MAX_DOWNLOAD: u64 = 20 * 1024 * 1024;
 const SUPERGROUP_BELOW: i64 = -1_000_000_000_000;
+/// Methods that send a message, the ones [`Limits`] apply to.
+const SENDING: &[&str] = &["sendmessage", "senddocument", "sendphoto"];
 /// Update kinds Telegram sends when `allowed_updates` was never given (or given empty).
 const NOT_SENT_BY_DEFAULT: &[&str] = &["chat_member", "message_reaction", "message_reaction_count"];
 /// Methods answered with a plain `true` (after the call is recorded).
@@ -116,16 +123,44 @@ pub enum Fault {
     Api(u16, String),
 }
 
+/// Telegram's broadcast limits, as the fake enforces them on the methods that send a message
+/// once [`FakeTelegram::enforce_limits`] is on. Each window slides: a message is refused when
+/// it would be one too many in the second (or minute) that ends with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Messages accepted in any one second, all chats together (Telegram: 30).
+    pub per_second: usize,
+    /// Least time between two messages accepted for one chat (Telegram: about a second).
+    pub chat_interval: Duration,
+    /// Messages accepted for one group chat in any one minute (Telegram: 20).
+    pub group_per_minute: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            per_second: 30,
+            chat_interval: Duration::from_secs(1),
+            group_per_minute: 20,
+        }
+    }
+}
+
 /// One recorded Bot API call (downloads are recorded as method `"download"`).
 #[derive(Debug, Clone)]
 pub struct Call {
     /// The method name in lower case, e.g. `"sendmessage"`.
     pub method: String,
+    /// The token in the URL (`/bot{token}/…`), telling apart bots that share the fake.
+    pub token: String,
+    /// When the answer was decided (before a [`Fault::Timeout`] delays it).
+    pub at: std::time::Instant,
     /// The parameters as JSON. For multipart calls every field is here: JSON-looking values are
     /// parsed (`chat_id`, `reply_markup`), and an uploaded file becomes
     /// `{"file_name": …, "size": …}`.
     pub params: Value,
-    /// The fault injected into this call, if any.
+    /// The fault injected into this call, if any (a refusal by [`Limits`] is not a fault: its
+    /// `response` has `error_code` 429).
     pub fault: Option<Fault>,
     /// The whole answer sent back, `{"ok": …}`.
     pub response: Value,
@@ -411,11 +446,36 @@ impl FakeTelegram {
         queue.extend(std::iter::repeat_n(fault, times));
     }
 
+    /// Turns Telegram's limits ([`Limits::default`]) on or off. Messages accepted before are
+    /// counted either way.
+    pub fn enforce_limits(&self, on: bool) {
+        self.inner.state().limits.enforced = on.then(Limits::default);
+    }
+
+    /// Enforces `limits` from now on.
+    pub fn enforce_these_limits(&self, limits: Limits) {
+        self.inner.state().limits.enforced = Some(limits);
+    }
+
+    /// How many calls the limits refused with 429 (injected [`Fault::RetryAfter`]s excepted).
+    pub fn limit_hits(&self) -> usize {
+        self.inner.state().limits.hits
+    }
+
     // ----- inspection ----------------------------------------------------------------------
 
     /// Every call so far, in the order they were answered.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.state().calls.clone()
+    }
+
+    /// How many calls to `method` (any case) Telegram accepted so far; cheaper than
+    /// [`FakeTelegram::calls`] on a long log.
+    pub fn accepted(&self, method: &str) -> usize {
+        let method = method.to_ascii_lowercase();
+        let state = self.inner.state();
+        let calls = state.calls.iter().filter(|c| c.method == method);
+        calls.filter(|c| c.is_ok()).count()
     }
 
     /// The params of every call to `method` (any case) so far.
@@ -603,6 +663,13 @@ impl Reply {
         }
     }
 
+    /// Flood control: 429 with `parameters.retry_after`.
+    fn too_many_requests(secs: u32) -> Reply {
+        let mut reply = Reply::error(429, format!("Too Many Requests: retry after {secs}"));
+        reply.body["parameters"] = json!({"retry_after": secs});
+        reply
+    }
+
     fn bad_request(what: impl std::fmt::Display) -> Reply {
         Reply::error(400, format!("Bad Request: {what}"))
     }
@@ -611,11 +678,7 @@ impl Reply {
     /// [`Fault::Timeout`], which handles the call and answers late.
     fn refusal(fault: &Fault) -> Option<Reply> {
         let reply = match fault {
-            Fault::RetryAfter(secs) => {
-                let mut reply = Reply::error(429, format!("Too Many Requests: retry after {secs}"));
-                reply.body["parameters"] = json!({"retry_after": secs});
-                reply
-            }
+            Fault::RetryAfter(secs) => Reply::too_many_requests(*secs),
             Fault::Forbidden => Reply::error(403, "Forbidden: bot was blocked by the user"),
             Fault::ServerError => Reply::error(502, "Bad Gateway"),
             Fault::Api(code, description) => Reply::error(*code, description.clone()),
@@ -634,20 +697,24 @@ impl IntoResponse for Reply {
 type Answer = Result<Value, Reply>;
 
 enum Route {
-    Method(String),
-    File(String),
+    /// Token and method.
+    Method(String, String),
+    /// Token and file path.
+    File(String, String),
 }
 
 fn route(path: &str) -> Option<Route> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let is_bot = |segment: &str| segment.len() > 3 && segment.starts_with("bot");
     match segments.as_slice() {
-        [bot, method] if is_bot(bot) && !method.is_empty() => {
-            Some(Route::Method((*method).to_owned()))
-        }
-        ["file", bot, rest @ ..] if is_bot(bot) && !rest.is_empty() => {
-            Some(Route::File(percent_decode(&rest.join("/"))))
-        }
+        [bot, method] if is_bot(bot) && !method.is_empty() => Some(Route::Method(
+            percent_decode(&bot[3..]),
+            (*method).to_owned(),
+        )),
+        ["file", bot, rest @ ..] if is_bot(bot) && !rest.is_empty() => Some(Route::File(
+            percent_decode(&bot[3..]),
+            percent_decode(&rest.join("/")),
+        )),
         _ => None,
     }
 }
@@ -665,13 +732,21 @@ async fn handle(Shared(inner): Shared<Arc<Inner>>, request: Request) -> Response
         Err(e) => return Reply::bad_request(format!("unreadable body: {e}")).into_response(),
     };
     match route(&path) {
-        Some(Route::Method(name)) => api_call(&inner, &name, &content_type, &body).await,
-        Some(Route::File(file_path)) => download(&inner, &file_path),
+        Some(Route::Method(token, name)) => {
+            api_call(&inner, token, &name, &content_type, &body).await
+        }
+        Some(Route::File(token, file_path)) => download(&inner, token, &file_path),
         None => Reply::error(404, "Not Found").into_response(),
     }
 }
 
-async fn api_call(inner: &Inner, name: &str, content_type: &str, body: &[u8]) -> Response {
+async fn api_call(
+    inner: &Inner,
+    token: String,
+    name: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Response {
     let method = name.to_ascii_lowercase();
     let request = match ApiRequest::parse(content_type, body) {
         Ok(request) => request,
@@ -684,6 +759,8 @@ async fn api_call(inner: &Inner, name: &str, content_type: &str, body: &[u8]) ->
     };
     inner.record(Call {
         method,
+        token,
+        at: std::time::Instant::now(),
         params: request.params,
         fault: fault.clone(),
         response: reply.body.clone(),
@@ -700,6 +777,15 @@ async fn dispatch(inner: &Inner, method: &str, request: &ApiRequest) -> Reply {
     }
     let p = &request.params;
     let mut state = inner.state();
+    let sending = SENDING.contains(&method);
+    if sending {
+        if let Some(secs) = state
+            .limits
+            .refuse(chat_id_of(p), std::time::Instant::now())
+        {
+            return Reply::too_many_requests(secs);
+        }
+    }
     let answer = match method {
         "getme" => Ok(me()),
         "sendmessage" => state.send_message(p),
@@ -725,7 +811,14 @@ async fn dispatch(inner: &Inner, method: &str, request: &ApiRequest) -> Reply {
         )),
     };
     match answer {
-        Ok(result) => Reply::ok(result),
+        Ok(result) => {
+            if sending {
+                state
+                    .limits
+                    .accepted(chat_id_of(p), std::time::Instant::now());
+            }
+            Reply::ok(result)
+        }
         Err(reply) => reply,
     }
 }
@@ -762,11 +855,13 @@ async fn get_updates(inner: &Inner, params: &Value) -> Reply {
     }
 }
 
-fn download(inner: &Inner, file_path: &str) -> Response {
+fn download(inner: &Inner, token: String, file_path: &str) -> Response {
     let bytes = inner.state().files.bytes_at(file_path);
     let found = bytes.is_some();
     inner.record(Call {
         method: "download".into(),
+        token,
+        at: std::time::Instant::now(),
         params: json!({"file_path": file_path}),
         fault: None,
         response: json!({"ok": found}),
@@ -1000,6 +1095,7 @@ struct State {
     faults: HashMap<String, VecDeque<Fault>>,
     commands: HashMap<String, Value>,
     webhook: Option<String>,
+    limits: LimitState,
 }
 
 impl State {
@@ -1043,12 +1139,8 @@ impl State {
 
     /// The chat `chat_id` names, or Telegram's "chat not found".
     fn known_chat(&self, p: &Value) -> Result<i64, Reply> {
-        let id = match &p["chat_id"] {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => s.parse().ok(),
-            _ => None,
-        };
-        id.filter(|id| self.chats.contains_key(id))
+        chat_id_of(p)
+            .filter(|id| self.chats.contains_key(id))
             .ok_or_else(|| Reply::bad_request("chat not found"))
     }
 
@@ -1813,6 +1905,102 @@ fn text_content(text: &str) -> Map<String, Value> {
 fn insert_caption(content: &mut Map<String, Value>, caption: Option<&str>) {
     if let Some(caption) = caption.filter(|c| !c.is_empty()) {
         content.insert("caption".into(), json!(caption));
+    }
+}
+
+/// `p.chat_id` as a number, if it is one (Telegram takes it as a number or a string).
+fn chat_id_of(p: &Value) -> Option<i64> {
+    match &p["chat_id"] {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+// ===== Telegram's limits ====================================================================
+
+/// The messages accepted lately, kept whether or not limits are enforced.
+#[derive(Default)]
+struct LimitState {
+    enforced: Option<Limits>,
+    /// Refusals given.
+    hits: usize,
+    /// When messages were accepted in the last second, oldest first.
+    last_second: VecDeque<std::time::Instant>,
+    /// When each chat last had a message accepted.
+    chat_last: HashMap<i64, std::time::Instant>,
+    /// When each group had messages accepted in the last minute, oldest first.
+    group_last_minute: HashMap<i64, VecDeque<std::time::Instant>>,
+}
+
+impl LimitState {
+    const SECOND: Duration = Duration::from_secs(1);
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    /// Forgets what fell out of the windows.
+    fn prune(&mut self, now: std::time::Instant) {
+        let expired =
+            |at: &std::time::Instant, window| now.saturating_duration_since(*at) >= window;
+        while self
+            .last_second
+            .front()
+            .is_some_and(|at| expired(at, Self::SECOND))
+        {
+            self.last_second.pop_front();
+        }
+        for times in self.group_last_minute.values_mut() {
+            while times.front().is_some_and(|at| expired(at, Self::MINUTE)) {
+                times.pop_front();
+            }
+        }
+        self.group_last_minute.retain(|_, times| !times.is_empty());
+    }
+
+    /// The `retry_after` (whole seconds, at least 1) for a message to `chat` now, if the limits
+    /// are enforced and it would break one; the refusal is counted.
+    fn refuse(&mut self, chat: Option<i64>, now: std::time::Instant) -> Option<u32> {
+        let limits = self.enforced?;
+        self.prune(now);
+        let mut wait = Duration::ZERO;
+        if self.last_second.len() >= limits.per_second.max(1) {
+            let frees = self.last_second.len() - limits.per_second.max(1);
+            wait = wait.max(Self::SECOND - now.duration_since(self.last_second[frees]));
+        }
+        if let Some(chat) = chat {
+            if let Some(last) = self.chat_last.get(&chat) {
+                let since = now.saturating_duration_since(*last);
+                if since < limits.chat_interval {
+                    wait = wait.max(limits.chat_interval - since);
+                }
+            }
+            if let Some(times) = self.group_last_minute.get(&chat) {
+                if times.len() >= limits.group_per_minute.max(1) {
+                    let frees = times.len() - limits.group_per_minute.max(1);
+                    wait = wait.max(Self::MINUTE - now.duration_since(times[frees]));
+                }
+            }
+        }
+        if wait.is_zero() {
+            return None;
+        }
+        self.hits += 1;
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Some(u32::try_from(secs.max(1)).unwrap_or(u32::MAX))
+    }
+
+    /// A message to `chat` was accepted now.
+    fn accepted(&mut self, chat: Option<i64>, now: std::time::Instant) {
+        self.prune(now);
+        self.last_second.push_back(now);
+        if let Some(chat) = chat {
+            self.chat_last.insert(chat, now);
+            if chat < 0 {
+                self.group_last_minute
+                    .entry(chat)
+                    .or_default()
+                    .push_back(now);
+            }
+        }
     }
 }
 

@@ -15,8 +15,12 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use dondoc::clock::FixedClock;
 use dondoc::config::{Config, DatabaseConfig};
-use dondoc::domain::Actor;
-use dondoc::store::Store;
+use dondoc::domain::calendar::{default_templates, periods_for_year};
+use dondoc::domain::plan::NewPlan;
+use dondoc::domain::unit::NewPerson;
+use dondoc::domain::{Actor, PersonRole, PlanCode, PlanYear, UnitCode};
+use dondoc::import::{self, UnitDirectory};
+use dondoc::store::{SaveMode, Store};
 use secrecy::SecretString;
 use sqlx::Connection;
 
@@ -130,4 +134,55 @@ where
         store.close().await;
         db.finish().await;
     }
+}
+
+/// Seed 004: Hà Giang city's units and its plan, saved as plan `code` for `year` with the
+/// default reporting calendar. Returns the plan's id.
+pub async fn seed004(store: &Store, code: &str, year: i32) -> i64 {
+    let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");
+    store
+        .upsert_units(&units, &actor())
+        .await
+        .expect("units saved");
+    let scope = UnitCode::parse("HAGIANG").expect("scope");
+    let directory =
+        UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("directory");
+    let plan_year = PlanYear::new(year).expect("year");
+    let reading = import::read_plan(&fixture("seed004_plan.tsv"), &directory, plan_year, 1 << 24);
+    assert!(reading.problems.is_empty(), "{:?}", reading.problems);
+    let plan = NewPlan {
+        code: PlanCode::parse(code).expect("code"),
+        title: format!("Kế hoạch PAPI {year}"),
+        year: plan_year,
+        scope,
+        source: "seed004".into(),
+        tasks: reading.tasks,
+    };
+    store
+        .save_plan(
+            &plan,
+            &periods_for_year(&default_templates(), year),
+            SaveMode::CreateOnly,
+            &actor(),
+        )
+        .await
+        .expect("plan saved")
+        .plan_id
+}
+
+/// A member of `unit` already linked to Telegram user `telegram`.
+pub async fn linked_member(store: &Store, unit: &str, role: PersonRole, name: &str, telegram: i64) {
+    store
+        .add_person(
+            &NewPerson {
+                unit: UnitCode::parse(unit).expect("code"),
+                full_name: name.into(),
+                role,
+                telegram_user_id: Some(telegram),
+                phone: None,
+            },
+            &actor(),
+        )
+        .await
+        .expect("person");
 }

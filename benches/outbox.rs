@@ -1,0 +1,285 @@
+//! The outbox sender's throughput against Telegram's limits: N reminders to N distinct private
+//! chats are queued (`Store::enqueue`), then the real sender (`dondoc::outbox::Sender`, the
+//! bot client from `dondoc::outbox::client`, the default `OutboxConfig`: 29.5 messages a
+//! second, one in flight, 15 s lease) sends them to the fake Bot API server
+//! (`tests/support/fake_telegram.rs`) with its limits mode on: a `sendMessage` that would be
+//! the 31st accepted in the last second, or the second to a chat within a second, is refused
+//! with 429 and `retry_after`.
+//!
+//! The rate is accepted messages over the time from the first accepted call to the last
+//! (N − 1 intervals), shown as a fraction of Telegram's 30 a second. The `429s` line counts
+//! the fake's refusals; the `window` line the most messages the fake accepted in any one
+//! second (sliding), and the gaps between consecutive accepted calls. At the end the bench
+//! checks that every message arrived exactly once and the outbox shows every row `sent`.
+//!
+//! dondoc runs on SQLite (a file in a temp dir) and, when `DONDOC_BENCH_POSTGRES_URL` is set,
+//! on Postgres (schema `dondoc_bench_outbox_<pid>`, dropped at the end), with the default
+//! `DatabaseConfig`. Sender, fake and bench share one process and one Tokio runtime.
+//!
+//! N is 10,000 (about 6 minutes a backend), or the first argument that is a number, or
+//! `DONDOC_BENCH_OUTBOX_COUNT`:
+//!
+//! ```text
+//! cargo bench --bench outbox
+//! cargo bench --bench outbox -- 600
+//! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench outbox
+//! ```
+
+#[path = "../tests/support/fake_telegram.rs"]
+mod fake_telegram;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dondoc::clock::SystemClock;
+use dondoc::config::{Config, DatabaseConfig};
+use dondoc::domain::{DeliveryState, MessageKind};
+use dondoc::outbox::{Doorbell, Sender};
+use dondoc::store::{MessageSubject, NewMessage, Store};
+use fake_telegram::FakeTelegram;
+use secrecy::SecretString;
+use sqlx::Connection;
+use tokio::sync::watch;
+
+const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
+const COUNT_ENV: &str = "DONDOC_BENCH_OUTBOX_COUNT";
+const DEFAULT_COUNT: usize = 10_000;
+const TOKEN: &str = "123456:BENCH-TOKEN";
+const FIRST_CHAT: i64 = 300_000;
+/// Telegram's limit the rate is compared with.
+const TELEGRAM_PER_SECOND: f64 = 30.0;
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime for the bench");
+    runtime.block_on(run());
+}
+
+/// N: the first numeric argument (cargo passes `--bench` too), else the variable, else 10,000.
+fn count() -> usize {
+    let from_args = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    let from_env = || std::env::var(COUNT_ENV).ok().and_then(|v| v.parse().ok());
+    from_args.or_else(from_env).unwrap_or(DEFAULT_COUNT).max(2)
+}
+
+async fn run() {
+    let n = count();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outbox = Config::default().outbox;
+    println!(
+        "{n} reminders to {n} chats; default OutboxConfig ({} messages/s, {} in flight, \
+         chat interval {} ms); fake Telegram enforcing its limits; one Tokio runtime, \
+         {workers} workers",
+        outbox.messages_per_second, outbox.max_in_flight, outbox.chat_interval_ms
+    );
+    let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
+    bench(Db::sqlite(dir.path()), n).await;
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) => bench(Db::postgres(&url), n).await,
+        Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
+    }
+}
+
+async fn bench(db: Db, n: usize) {
+    let store = db.open().await;
+    let fake = FakeTelegram::start().await;
+    fake.enforce_limits(true);
+    let mut messages = Vec::with_capacity(n);
+    for i in 0..n {
+        let chat = FIRST_CHAT + i as i64;
+        fake.add_user(chat, "Cán bộ", None);
+        messages.push(NewMessage {
+            key: format!("bench:reminder:{i}"),
+            kind: MessageKind::Reminder,
+            chat_id: chat,
+            person_id: None,
+            body: format!("Nhắc việc số {i}: đề nghị đơn vị báo cáo tiến độ trước ngày 25."),
+            reply_markup: None,
+            subject: MessageSubject::default(),
+        });
+    }
+    let queuing = Instant::now();
+    let added = store.enqueue(&messages).await.expect("queued");
+    assert_eq!(added, n as u64);
+    let queued_in = queuing.elapsed();
+
+    let mut config = Config::default();
+    config.telegram.bot_token = Some(SecretString::from(TOKEN));
+    config.telegram.api_url = fake.api_url();
+    let bot = dondoc::outbox::client(&config).expect("the outbox client");
+    let sender = Sender::new(
+        store.clone(),
+        bot,
+        config.outbox.clone(),
+        Doorbell::default(),
+    );
+    let (stop, stopped) = watch::channel(false);
+    let started = Instant::now();
+    let task = tokio::spawn(sender.run(stopped));
+
+    // Progress every 30 s; a run that stalls for a minute fails.
+    let mut last_progress = Instant::now();
+    let mut last_count = 0;
+    let mut last_change = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let accepted = fake.accepted("sendMessage");
+        if accepted >= n {
+            break;
+        }
+        if accepted != last_count {
+            last_count = accepted;
+            last_change = Instant::now();
+        }
+        assert!(
+            last_change.elapsed() < Duration::from_secs(60),
+            "{}: stalled at {accepted} of {n}",
+            db.name
+        );
+        if last_progress.elapsed() >= Duration::from_secs(30) {
+            println!(
+                "  {}: {accepted} of {n} after {:.0} s, {} 429s",
+                db.name,
+                started.elapsed().as_secs_f64(),
+                fake.limit_hits()
+            );
+            last_progress = Instant::now();
+        }
+    }
+    // Let the last `message_sent` commit.
+    let drained = Instant::now();
+    let summary = loop {
+        let summary = store.outbox_summary().await.expect("summary");
+        if summary.total(DeliveryState::Sent) == n as i64 {
+            break summary;
+        }
+        assert!(
+            drained.elapsed() < Duration::from_secs(30),
+            "not all sent: {summary:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let _ = stop.send(true);
+    tokio::time::timeout(Duration::from_secs(30), task)
+        .await
+        .expect("the sender stops")
+        .expect("the sender did not panic");
+
+    let calls = fake.calls();
+    let sends: Vec<_> = calls.iter().filter(|c| c.method == "sendmessage").collect();
+    let accepted: Vec<_> = sends.iter().filter(|c| c.is_ok()).collect();
+    let mut arrivals: HashMap<&str, usize> = HashMap::new();
+    for call in &accepted {
+        *arrivals
+            .entry(call.params["text"].as_str().unwrap_or_default())
+            .or_default() += 1;
+    }
+    assert_eq!(arrivals.len(), n, "every message arrived");
+    assert!(
+        arrivals.values().all(|c| *c == 1),
+        "a message arrived twice"
+    );
+    assert_eq!(summary.total(DeliveryState::Sent), n as i64);
+
+    let times: Vec<Instant> = accepted.iter().map(|c| c.at).collect();
+    let span = times[n - 1].duration_since(times[0]);
+    let rate = (n - 1) as f64 / span.as_secs_f64();
+    let mut gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort();
+    let gap = |q: f64| gaps[((gaps.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mut widest = 0;
+    let mut from = 0;
+    for (to, at) in times.iter().enumerate() {
+        while at.duration_since(times[from]) >= Duration::from_secs(1) {
+            from += 1;
+        }
+        widest = widest.max(to - from + 1);
+    }
+
+    println!("{}:", db.name);
+    println!(
+        "  queued      {n} rows in {:.2} s (one enqueue call)",
+        queued_in.as_secs_f64()
+    );
+    println!(
+        "  sent        {n} in {:.1} s from the sender's start ({:.1} s first to last)",
+        times[n - 1].duration_since(started).as_secs_f64(),
+        span.as_secs_f64()
+    );
+    println!(
+        "  rate        {rate:.2} messages/s = {:.3} of Telegram's {TELEGRAM_PER_SECOND}/s",
+        rate / TELEGRAM_PER_SECOND
+    );
+    println!(
+        "  429s        {} (of {} sendMessage calls)",
+        fake.limit_hits(),
+        sends.len()
+    );
+    println!(
+        "  window      at most {widest} accepted in any 1 s; gap between sends: min {:.1} ms, \
+         median {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(gaps[0]),
+        ms(gap(0.5)),
+        ms(gap(0.99)),
+        ms(gaps[gaps.len() - 1])
+    );
+
+    store.close().await;
+    fake.shutdown().await;
+    db.finish().await;
+}
+
+struct Db {
+    name: &'static str,
+    config: DatabaseConfig,
+    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
+    postgres: Option<(String, String)>,
+}
+
+impl Db {
+    fn sqlite(dir: &Path) -> Db {
+        let url = format!("sqlite://{}", dir.join("bench-outbox.db").display());
+        Db {
+            name: "sqlite",
+            config: DatabaseConfig {
+                url: SecretString::from(url),
+                ..DatabaseConfig::default()
+            },
+            postgres: None,
+        }
+    }
+
+    fn postgres(url: &str) -> Db {
+        let schema = format!("dondoc_bench_outbox_{}", std::process::id());
+        Db {
+            name: "postgres",
+            config: DatabaseConfig {
+                url: SecretString::from(url.to_string()),
+                postgres_schema: Some(schema.clone()),
+                ..DatabaseConfig::default()
+            },
+            postgres: Some((url.to_string(), schema)),
+        }
+    }
+
+    async fn open(&self) -> Store {
+        Store::connect(&self.config, Arc::new(SystemClock))
+            .await
+            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
+    }
+
+    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
+    async fn finish(self) {
+        if let Some((url, schema)) = &self.postgres {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("a Postgres connection to drop the bench schema");
+            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                .execute(&mut conn)
+                .await
+                .expect("drop the bench schema");
+        }
+    }
+}

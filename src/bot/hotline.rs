@@ -1,0 +1,980 @@
+//! The hotline in chat: an operator logs a case with `/phananh` (one question a message,
+//! «Huỷ» stops), the unit's members accept it, return it with a reason or answer it, the
+//! operator closes it; `/vuviec` shows cases. The draft lives in the `dialogues` table, so a
+//! restart in mid-intake loses nothing.
+
+use serde::{Deserialize, Serialize};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::cards::Waiting;
+use super::handlers::{say, HandlerResult};
+use super::App;
+use crate::domain::case::{route, CaseNumber, CaseState, Channel};
+use crate::domain::text::{match_key, split_message, TELEGRAM_TEXT_LIMIT};
+use crate::domain::{Actor, PersonRole, UnitKind};
+use crate::hotline::{self, Addressee, Reader};
+use crate::messages::HotlineText;
+use crate::store::{
+    CaseAction, CaseRefusal, CaseTime, CaseView, Delivery, Member, NewAttachment, NewCase,
+    StoreError,
+};
+
+/// Buttons offered when a typed name matches several units.
+const MAX_CHOICES: usize = 8;
+
+/// The question an intake is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Channel,
+    Content,
+    Place,
+    Category,
+    Name,
+    Phone,
+    Consent,
+    Files,
+    Route,
+    OtherUnit,
+}
+
+/// A file the operator sent during intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftFile {
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub file_size: Option<i64>,
+}
+
+/// A case being logged, answer by answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub person_id: i64,
+    pub step: Step,
+    pub channel: Option<Channel>,
+    pub content: Option<String>,
+    pub place: Option<i64>,
+    pub category: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub consent: Option<bool>,
+    #[serde(default)]
+    pub files: Vec<DraftFile>,
+    pub unit: Option<i64>,
+}
+
+impl Draft {
+    /// A draft with nothing answered yet, at `step`.
+    fn new(person_id: i64, step: Step) -> Self {
+        Self {
+            person_id,
+            step,
+            channel: None,
+            content: None,
+            place: None,
+            category: None,
+            name: None,
+            phone: None,
+            consent: None,
+            files: Vec::new(),
+            unit: None,
+        }
+    }
+}
+
+/// Says one line of the hotline's catalogue, in the app's language, with no buttons.
+async fn tell(bot: &Bot, chat: ChatId, app: &App, text: HotlineText<'_>) -> HandlerResult {
+    say(bot, chat, text.render(app.lang), None, None).await?;
+    Ok(())
+}
+
+fn button(text: String, data: String) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(text, data)
+}
+
+fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> {
+    Some(InlineKeyboardMarkup::new(rows))
+}
+
+fn actor_of(member: &Member) -> Actor {
+    Actor::new(format!("person:{}", member.person.id))
+}
+
+fn is_hotline(members: &[Member]) -> Option<&Member> {
+    members.iter().find(|m| {
+        matches!(
+            m.person.role,
+            PersonRole::HotlineOperator | PersonRole::Coordinator
+        ) || m.unit.kind == UnitKind::Hotline
+    })
+}
+
+fn time(app: &App) -> (crate::domain::case::CaseClocks, chrono_tz::Tz) {
+    (app.hotline.clone(), app.time_zone)
+}
+
+/// `/phananh`: starts an intake.
+pub async fn start(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+) -> HandlerResult {
+    let Some(operator) = is_hotline(members) else {
+        tell(bot, chat, app, HotlineText::OnlyHotline).await?;
+        return Ok(());
+    };
+    let draft = Draft::new(operator.person.id, Step::Channel);
+    save_and_ask(bot, chat, app, update_id, user_id, draft).await
+}
+
+/// Saves the draft (keyed by the update) and asks its next question.
+async fn save_and_ask(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    draft: Draft,
+) -> HandlerResult {
+    let state = serde_json::to_string(&Waiting::Case {
+        draft: Box::new(draft.clone()),
+    })?;
+    if let crate::store::Effect::Duplicate = app
+        .store
+        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .await?
+    {
+        return Ok(());
+    }
+    ask(bot, chat, app, &draft).await
+}
+
+async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult {
+    let lang = app.lang;
+    let cancel = || button(HotlineText::ButtonCancel.render(lang), "k:x".into());
+    let skip = || button(HotlineText::ButtonSkip.render(lang), "k:sk".into());
+    let (text, markup) = match draft.step {
+        Step::Channel => {
+            let rows = Channel::ALL
+                .chunks(2)
+                .map(|pair| {
+                    pair.iter()
+                        .map(|c| {
+                            button(
+                                hotline::channel_label(*c, lang),
+                                format!("k:ch:{}", c.as_str()),
+                            )
+                        })
+                        .collect()
+                })
+                .chain(std::iter::once(vec![cancel()]))
+                .collect();
+            (HotlineText::AskChannel, keyboard(rows))
+        }
+        Step::Content => (HotlineText::AskContent, keyboard(vec![vec![cancel()]])),
+        Step::Place => (HotlineText::AskPlace, keyboard(vec![vec![cancel()]])),
+        Step::Category => {
+            let rows = app
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| vec![button(c.clone(), format!("k:ca:{i}"))])
+                .chain(std::iter::once(vec![cancel()]))
+                .collect();
+            (HotlineText::AskCategory, keyboard(rows))
+        }
+        Step::Name => (HotlineText::AskName, keyboard(vec![vec![skip(), cancel()]])),
+        Step::Phone => (
+            HotlineText::AskPhone,
+            keyboard(vec![vec![skip(), cancel()]]),
+        ),
+        Step::Consent => (
+            HotlineText::AskConsent,
+            keyboard(vec![vec![
+                button(HotlineText::ButtonYes.render(lang), "k:co:1".into()),
+                button(HotlineText::ButtonNo.render(lang), "k:co:0".into()),
+            ]]),
+        ),
+        Step::Files => (
+            HotlineText::AskFiles,
+            keyboard(vec![vec![
+                button(HotlineText::ButtonDone.render(lang), "k:done".into()),
+                cancel(),
+            ]]),
+        ),
+        Step::Route => {
+            let unit = match draft.unit {
+                Some(id) => app.store.unit_name(id).await?.unwrap_or_default(),
+                None => String::new(),
+            };
+            let text = HotlineText::ProposeUnit { unit: &unit }.render(lang);
+            let markup = InlineKeyboardMarkup::new(vec![
+                vec![button(HotlineText::ButtonAgree.render(lang), "k:ok".into())],
+                vec![button(
+                    HotlineText::ButtonOtherUnit.render(lang),
+                    "k:other".into(),
+                )],
+                vec![cancel()],
+            ]);
+            say(bot, chat, text, Some(markup), None).await?;
+            return Ok(());
+        }
+        Step::OtherUnit => (HotlineText::AskOtherUnit, keyboard(vec![vec![cancel()]])),
+    };
+    say(bot, chat, text.render(lang), markup, None).await?;
+    Ok(())
+}
+
+/// Units whose name contains what was typed (case and diacritics ignored); communes only
+/// for the place.
+async fn find_units(
+    app: &App,
+    typed: &str,
+    communes_only: bool,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let key = match_key(typed);
+    let units = app.store.list_units().await?;
+    Ok(units
+        .into_iter()
+        .filter(|u| !communes_only || u.kind == UnitKind::Commune)
+        .filter(|u| match_key(&u.name).contains(&key) || match_key(u.code.as_str()) == key)
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// A message while an intake is open: the answer to its question.
+pub async fn on_draft_message(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    mut draft: Draft,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let text = msg
+        .text()
+        .or(msg.caption())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if matches!(match_key(&text).as_str(), "huy" | "cancel") {
+        return cancel(bot, chat, app, update_id, user_id).await;
+    }
+    match draft.step {
+        Step::Content if !text.is_empty() => {
+            draft.content = Some(text);
+            draft.step = Step::Place;
+        }
+        Step::Place | Step::OtherUnit if !text.is_empty() => {
+            let communes_only = draft.step == Step::Place;
+            let found = find_units(app, &text, communes_only).await?;
+            match found.as_slice() {
+                [] => {
+                    let missing = if communes_only {
+                        HotlineText::NoPlaceFound
+                    } else {
+                        HotlineText::NoUnitFound
+                    };
+                    tell(bot, chat, app, missing).await?;
+                    return Ok(());
+                }
+                [(id, _)] => {
+                    return chose_unit(bot, chat, app, update_id, user_id, draft, *id).await
+                }
+                many => {
+                    let prefix = if communes_only { "k:pl" } else { "k:to" };
+                    let rows = many
+                        .iter()
+                        .take(MAX_CHOICES)
+                        .map(|(id, name)| vec![button(name.clone(), format!("{prefix}:{id}"))])
+                        .collect();
+                    let question = if communes_only {
+                        HotlineText::ChoosePlace
+                    } else {
+                        HotlineText::ChooseUnit
+                    };
+                    say(bot, chat, question.render(app.lang), keyboard(rows), None).await?;
+                    return Ok(());
+                }
+            }
+        }
+        Step::Name if !text.is_empty() => {
+            draft.name = Some(text);
+            draft.step = Step::Phone;
+        }
+        Step::Phone if !text.is_empty() => {
+            draft.phone = Some(text);
+            draft.step = Step::Consent;
+        }
+        Step::Files => {
+            if let Some(file) = super::handlers::attachment_of(msg) {
+                draft.files.push(DraftFile {
+                    file_id: file.file_id,
+                    file_unique_id: file.file_unique_id,
+                    file_name: file.file_name,
+                    mime_type: file.mime_type,
+                    file_size: file.file_size,
+                });
+                let state = serde_json::to_string(&Waiting::Case {
+                    draft: Box::new(draft.clone()),
+                })?;
+                app.store
+                    .set_dialogue(update_id, chat.0, user_id, Some(&state))
+                    .await?;
+                let kept = HotlineText::FileKept(draft.files.len()).render(app.lang);
+                let done = button(HotlineText::ButtonDone.render(app.lang), "k:done".into());
+                say(bot, chat, kept, keyboard(vec![vec![done]]), None).await?;
+                return Ok(());
+            }
+        }
+        _ => {}
+    }
+    save_and_ask(bot, chat, app, update_id, user_id, draft).await
+}
+
+async fn cancel(bot: &Bot, chat: ChatId, app: &App, update_id: i64, user_id: i64) -> HandlerResult {
+    app.store
+        .set_dialogue(update_id, chat.0, user_id, None)
+        .await?;
+    tell(bot, chat, app, HotlineText::Cancelled).await?;
+    Ok(())
+}
+
+/// A unit picked (typed or from buttons): the place, or the unit to send the case to.
+async fn chose_unit(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    mut draft: Draft,
+    unit_id: i64,
+) -> HandlerResult {
+    if draft.step == Step::Place {
+        draft.place = Some(unit_id);
+        draft.step = Step::Category;
+        return save_and_ask(bot, chat, app, update_id, user_id, draft).await;
+    }
+    draft.unit = Some(unit_id);
+    finish(bot, chat, app, update_id, user_id, draft).await
+}
+
+/// A button during intake.
+pub async fn on_draft_button(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    mut draft: Draft,
+    data: &str,
+) -> HandlerResult {
+    let mut parts = data.splitn(3, ':');
+    let (_, action, arg) = (parts.next(), parts.next().unwrap_or(""), parts.next());
+    match (action, arg) {
+        ("x", _) => return cancel(bot, chat, app, update_id, user_id).await,
+        ("ch", Some(channel)) if draft.step == Step::Channel => {
+            let Ok(channel) = channel.parse::<Channel>() else {
+                return Ok(());
+            };
+            draft.channel = Some(channel);
+            draft.step = Step::Content;
+        }
+        ("pl", Some(id)) | ("to", Some(id)) => {
+            let Ok(id) = id.parse::<i64>() else {
+                return Ok(());
+            };
+            return chose_unit(bot, chat, app, update_id, user_id, draft, id).await;
+        }
+        ("ca", Some(index)) if draft.step == Step::Category => {
+            let Some(category) = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| app.categories.get(i))
+            else {
+                return Ok(());
+            };
+            draft.category = Some(category.clone());
+            draft.step = Step::Name;
+        }
+        ("sk", _) if draft.step == Step::Name => draft.step = Step::Phone,
+        ("sk", _) if draft.step == Step::Phone => draft.step = Step::Consent,
+        ("co", Some(yes)) if draft.step == Step::Consent => {
+            draft.consent = Some(yes == "1");
+            draft.step = Step::Files;
+        }
+        ("done", _) if draft.step == Step::Files => {
+            let rules = app.store.routing_rules().await?;
+            let (Some(place), Some(category)) = (draft.place, draft.category.as_deref()) else {
+                return Ok(());
+            };
+            draft.unit = Some(route(&rules, category, place, place));
+            draft.step = Step::Route;
+        }
+        ("ok", _) if draft.step == Step::Route => {
+            return finish(bot, chat, app, update_id, user_id, draft).await;
+        }
+        ("other", _) if draft.step == Step::Route => draft.step = Step::OtherUnit,
+        _ => return Ok(()),
+    }
+    save_and_ask(bot, chat, app, update_id, user_id, draft).await
+}
+
+/// The last answer: the case is created, sent to the unit, and the operator gets a receipt.
+async fn finish(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    draft: Draft,
+) -> HandlerResult {
+    let (Some(channel), Some(content), Some(place), Some(category), Some(unit)) = (
+        draft.channel,
+        draft.content.clone(),
+        draft.place,
+        draft.category.clone(),
+        draft.unit,
+    ) else {
+        return Ok(());
+    };
+    let now = app.clock.now();
+    let case = NewCase {
+        channel,
+        content,
+        place_unit_id: place,
+        category,
+        citizen_name: draft.name.clone(),
+        citizen_phone: draft.phone.clone(),
+        contact_consent: draft.consent.unwrap_or(false),
+        operator_id: Some(draft.person_id),
+        received_at: now,
+        source: "chat".into(),
+        files: draft
+            .files
+            .iter()
+            .map(|f| NewAttachment {
+                file_id: f.file_id.clone(),
+                file_unique_id: f.file_unique_id.clone(),
+                file_name: f.file_name.clone(),
+                mime_type: f.mime_type.clone(),
+                file_size: f.file_size,
+            })
+            .collect(),
+        route_to: vec![unit],
+    };
+    let calendar = app.store.working_calendar().await?;
+    let (clocks, tz) = time(app);
+    let case_time = CaseTime {
+        clocks: &clocks,
+        calendar: &calendar,
+        time_zone: tz,
+    };
+    let delivery = Delivery {
+        update_id,
+        chat_id: chat.0,
+        user_id,
+    };
+    let actor = Actor::new(format!("person:{}", draft.person_id));
+    let numbers = match app
+        .store
+        .create_cases(&[case], &case_time, Some(&delivery), &actor)
+        .await?
+    {
+        Ok(numbers) => numbers,
+        Err(_) => return Ok(()),
+    };
+    let Some(number) = numbers.first().copied() else {
+        return Ok(());
+    };
+    let Some(case) = app.store.case(number).await? else {
+        return Ok(());
+    };
+    notify_units(
+        app,
+        &case,
+        &case.hops.iter().map(|h| h.id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let receipt = HotlineText::Receipt {
+        number: &number.to_string(),
+        unit: &case
+            .hops
+            .first()
+            .map(|h| h.unit.name.clone())
+            .unwrap_or_default(),
+        ack_by: &case
+            .ack_due_at
+            .with_timezone(&tz)
+            .format("%H:%M %d/%m/%Y")
+            .to_string(),
+        answer_by: &case.answer_due_date.format("%d/%m/%Y").to_string(),
+    };
+    say(bot, chat, receipt.render(app.lang), None, None).await?;
+    Ok(())
+}
+
+/// Queues the case for the members of the units of `hop_ids`.
+pub async fn notify_units(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result<(), StoreError> {
+    let mut messages = Vec::new();
+    for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {
+        let members = app.store.linked_members_of_unit(hop.unit.id).await?;
+        let to: Vec<Addressee> = members.iter().filter_map(|m| addressee(app, m)).collect();
+        messages.extend(hotline::to_unit(case, hop, &to, app.time_zone));
+    }
+    app.store.enqueue(&messages).await?;
+    // The citizen's photos and documents follow the case, each with the case number.
+    for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {
+        let members = app.store.linked_members_of_unit(hop.unit.id).await?;
+        for member in &members {
+            let Some(chat) = member.person.telegram_user_id else {
+                continue;
+            };
+            for (n, file) in case.files.iter().filter(|f| f.hop_id.is_none()).enumerate() {
+                let photo = file.file_name.is_none()
+                    && file
+                        .mime_type
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with("image/"));
+                let caption = format!(
+                    "{} · {}",
+                    case.number,
+                    file.file_name.as_deref().unwrap_or("")
+                );
+                app.store
+                    .enqueue_file(
+                        &format!("case:hop:{}:{chat}:file:{n}", hop.id),
+                        crate::domain::MessageKind::Case,
+                        chat,
+                        caption.trim_end_matches(" · "),
+                        &file.file_id,
+                        photo,
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn addressee(app: &App, member: &Member) -> Option<Addressee> {
+    Some(Addressee {
+        chat_id: member.person.telegram_user_id?,
+        person_id: member.person.id,
+        lang: member.person.language.unwrap_or(app.lang),
+    })
+}
+
+/// Queues news of the case for the operator who logged it.
+async fn notify_hotline(app: &App, case: &CaseView, event: &str) -> Result<(), StoreError> {
+    let operators = match case.operator_id {
+        Some(id) => app.store.members_by_id(&[id]).await?,
+        None => Vec::new(),
+    };
+    let to: Vec<Addressee> = operators.iter().filter_map(|m| addressee(app, m)).collect();
+    app.store
+        .enqueue(&hotline::to_hotline(case, event, &to, app.time_zone))
+        .await?;
+    Ok(())
+}
+
+/// The member of the hop's unit pressing or replying, if they are one.
+async fn hop_member<'m>(
+    app: &App,
+    members: &'m [Member],
+    hop_id: i64,
+) -> Result<Option<(&'m Member, CaseView)>, StoreError> {
+    let Some(case) = app.store.case_of_hop(hop_id).await? else {
+        return Ok(None);
+    };
+    let Some(hop) = case.hops.iter().find(|h| h.id == hop_id) else {
+        return Ok(None);
+    };
+    let unit = hop.unit.id;
+    Ok(members
+        .iter()
+        .find(|m| m.unit.id == unit)
+        .map(|m| (m, case)))
+}
+
+/// A unit's button under a case: accept, not ours (asks why), answer (asks for it).
+#[allow(clippy::too_many_arguments)]
+pub async fn on_hop_button(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    action: &str,
+    hop_id: i64,
+) -> HandlerResult {
+    let Some((member, case)) = hop_member(app, members, hop_id).await? else {
+        tell(bot, chat, app, HotlineText::NotAllowed).await?;
+        return Ok(());
+    };
+    let number = case.number.to_string();
+    match action {
+        "a" => {
+            let delivery = Delivery {
+                update_id,
+                chat_id: chat.0,
+                user_id,
+            };
+            match app
+                .store
+                .accept_hop(hop_id, member.person.id, Some(&delivery), &actor_of(member))
+                .await?
+            {
+                Ok(_) => {
+                    let text = HotlineText::Accepted { number: &number };
+                    tell(bot, chat, app, text).await?;
+                }
+                Err(CaseRefusal::Duplicate) => {}
+                Err(_) => {
+                    tell(bot, chat, app, HotlineText::NotAllowed).await?;
+                }
+            }
+        }
+        "r" | "w" => {
+            let waiting = if action == "r" {
+                Waiting::HopReason {
+                    hop_id,
+                    person_id: member.person.id,
+                }
+            } else {
+                Waiting::HopAnswer {
+                    hop_id,
+                    person_id: member.person.id,
+                }
+            };
+            let state = serde_json::to_string(&waiting)?;
+            if let crate::store::Effect::Done(()) = app
+                .store
+                .set_dialogue(update_id, chat.0, user_id, Some(&state))
+                .await?
+            {
+                let text = if action == "r" {
+                    HotlineText::AskReason { number: &number }
+                } else {
+                    HotlineText::AskAnswer { number: &number }
+                };
+                tell(bot, chat, app, text).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A message that answers a case (after «Trả lời», or as a reply to the case) or gives the
+/// reason it is not the unit's (after «Không thuộc thẩm quyền»).
+#[allow(clippy::too_many_arguments)]
+pub async fn on_hop_message(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    hop_id: i64,
+    returning: bool,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let Some((member, case)) = hop_member(app, members, hop_id).await? else {
+        tell(bot, chat, app, HotlineText::NotAllowed).await?;
+        return Ok(());
+    };
+    let text = msg
+        .text()
+        .or(msg.caption())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let file = super::handlers::attachment_of(msg);
+    if text.is_empty() && file.is_none() {
+        return Ok(());
+    }
+    let delivery = Delivery {
+        update_id,
+        chat_id: chat.0,
+        user_id,
+    };
+    let number = case.number.to_string();
+    let actor = actor_of(member);
+    let outcome = if returning {
+        app.store
+            .return_hop(hop_id, member.person.id, &text, Some(&delivery), &actor)
+            .await?
+    } else {
+        let calendar = app.store.working_calendar().await?;
+        let (clocks, tz) = time(app);
+        let case_time = CaseTime {
+            clocks: &clocks,
+            calendar: &calendar,
+            time_zone: tz,
+        };
+        let files: Vec<NewAttachment> = file.into_iter().collect();
+        app.store
+            .answer_hop(
+                hop_id,
+                member.person.id,
+                &text,
+                &files,
+                &case_time,
+                Some(&delivery),
+                &actor,
+            )
+            .await?
+    };
+    match outcome {
+        Ok(state) => {
+            let Some(updated) = app.store.case(case.number).await? else {
+                return Ok(());
+            };
+            let late = updated.hops.iter().any(|h| h.id == hop_id && h.late);
+            let text = match (returning, late) {
+                (true, _) => HotlineText::Returned { number: &number },
+                (false, true) => HotlineText::AnsweredLate { number: &number },
+                (false, false) => HotlineText::Answered { number: &number },
+            };
+            say(bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
+            let event = format!("{}:{hop_id}:{}", state.as_str(), update_id);
+            if returning || state == CaseState::Answered || state == CaseState::Returned {
+                notify_hotline(app, &updated, &event).await?;
+            }
+        }
+        Err(CaseRefusal::Duplicate) => {}
+        Err(_) => {
+            tell(bot, chat, app, HotlineText::NotAllowed).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The operator's buttons: informed and close, reopen, route to a unit.
+#[allow(clippy::too_many_arguments)]
+pub async fn on_case_button(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    action: &str,
+    case_id: i64,
+) -> HandlerResult {
+    let Some(operator) = is_hotline(members) else {
+        tell(bot, chat, app, HotlineText::OnlyHotline).await?;
+        return Ok(());
+    };
+    let delivery = Delivery {
+        update_id,
+        chat_id: chat.0,
+        user_id,
+    };
+    let actor = actor_of(operator);
+    let action = match action {
+        "cl" => CaseAction::Close,
+        "ro" => CaseAction::Reopen,
+        "fw" => {
+            let draft = Draft::new(operator.person.id, Step::OtherUnit);
+            let state = serde_json::to_string(&Waiting::Route {
+                case_id,
+                draft: Box::new(draft),
+            })?;
+            app.store
+                .set_dialogue(update_id, chat.0, user_id, Some(&state))
+                .await?;
+            tell(bot, chat, app, HotlineText::AskOtherUnit).await?;
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    match app
+        .store
+        .operate_case(case_id, action, Some(&delivery), &actor)
+        .await?
+    {
+        Ok(state) => {
+            let number = app
+                .store
+                .case_number(case_id)
+                .await?
+                .unwrap_or(CaseNumber { year: 0, seq: 0 });
+            let number = number.to_string();
+            let text = if state == CaseState::Closed {
+                HotlineText::Closed { number: &number }
+            } else {
+                HotlineText::Reopened { number: &number }
+            };
+            tell(bot, chat, app, text).await?;
+            if state == CaseState::Reopened {
+                let state = serde_json::to_string(&Waiting::Route {
+                    case_id,
+                    draft: Box::new(Draft::new(operator.person.id, Step::OtherUnit)),
+                })?;
+                app.store
+                    .set_dialogue(update_id, chat.0, user_id, Some(&state))
+                    .await?;
+            }
+        }
+        Err(CaseRefusal::Duplicate) => {}
+        Err(_) => {
+            tell(bot, chat, app, HotlineText::NotAllowed).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Routing an existing case (after a return or a reopen): the operator types a unit's name.
+#[allow(clippy::too_many_arguments)]
+pub async fn on_route_message(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    case_id: i64,
+    typed: &str,
+    unit_id: Option<i64>,
+) -> HandlerResult {
+    if matches!(match_key(typed).as_str(), "huy" | "cancel") {
+        return cancel(bot, chat, app, update_id, user_id).await;
+    }
+    let unit = match unit_id {
+        Some(id) => id,
+        None => {
+            let found = find_units(app, typed, false).await?;
+            match found.as_slice() {
+                [] => {
+                    tell(bot, chat, app, HotlineText::NoUnitFound).await?;
+                    return Ok(());
+                }
+                [(id, _)] => *id,
+                many => {
+                    let rows = many
+                        .iter()
+                        .take(MAX_CHOICES)
+                        .map(|(id, name)| vec![button(name.clone(), format!("k:to:{id}"))])
+                        .collect();
+                    let text = HotlineText::ChooseUnit.render(app.lang);
+                    say(bot, chat, text, keyboard(rows), None).await?;
+                    return Ok(());
+                }
+            }
+        }
+    };
+    let calendar = app.store.working_calendar().await?;
+    let (clocks, tz) = time(app);
+    let case_time = CaseTime {
+        clocks: &clocks,
+        calendar: &calendar,
+        time_zone: tz,
+    };
+    let delivery = Delivery {
+        update_id,
+        chat_id: chat.0,
+        user_id,
+    };
+    let actor = Actor::new(format!("telegram:{user_id}"));
+    let hops = match app
+        .store
+        .forward_case(
+            case_id,
+            &[unit],
+            false,
+            None,
+            &case_time,
+            Some(&delivery),
+            &actor,
+        )
+        .await?
+    {
+        Ok(hops) => hops,
+        Err(CaseRefusal::Duplicate) => return Ok(()),
+        Err(_) => {
+            tell(bot, chat, app, HotlineText::NotAllowed).await?;
+            return Ok(());
+        }
+    };
+    let Some(number) = app.store.case_number(case_id).await? else {
+        return Ok(());
+    };
+    if let Some(case) = app.store.case(number).await? {
+        notify_units(app, &case, &hops).await?;
+        let text = hotline::case_card(&case, Reader::Hotline, tz, app.lang);
+        say(bot, chat, text, None, None).await?;
+    }
+    Ok(())
+}
+
+/// `/vuviec [number]`: one case, or the open cases the member can see.
+pub async fn show(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    args: &str,
+) -> HandlerResult {
+    let hotline_member = is_hotline(members).is_some();
+    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let reader = if hotline_member {
+        Reader::Hotline
+    } else {
+        Reader::Unit
+    };
+    if !args.is_empty() {
+        let found = match CaseNumber::parse(args) {
+            Ok(number) => app.store.case(number).await?,
+            Err(_) => None,
+        };
+        let visible = found
+            .filter(|c| hotline_member || c.hops.iter().any(|h| unit_ids.contains(&h.unit.id)));
+        let Some(case) = visible else {
+            let text = HotlineText::CaseNotFound { number: args };
+            tell(bot, chat, app, text).await?;
+            return Ok(());
+        };
+        let text = hotline::case_card(&case, reader, app.time_zone, app.lang);
+        let markup = if hotline_member {
+            hotline::operator_keyboard(&case, app.lang)
+        } else {
+            case.live_hops()
+                .find(|h| unit_ids.contains(&h.unit.id))
+                .map(|h| hotline::hop_keyboard(h.id, app.lang))
+        };
+        say(bot, chat, text, markup, None).await?;
+        return Ok(());
+    }
+    let cases = if hotline_member {
+        app.store.open_cases(None).await?
+    } else {
+        app.store.open_cases(Some(&unit_ids)).await?
+    };
+    if cases.is_empty() {
+        tell(bot, chat, app, HotlineText::NoOpenCases).await?;
+        return Ok(());
+    }
+    let mut lines = vec![HotlineText::OpenCasesHeader(cases.len()).render(app.lang)];
+    for case in &cases {
+        lines.push(format!(
+            "{} · {} · {} · {}",
+            case.number,
+            HotlineText::State(case.state).render(app.lang),
+            case.place.name,
+            crate::domain::text::ellipsize(&case.content, 50)
+        ));
+    }
+    for part in split_message(&lines.join("\n"), TELEGRAM_TEXT_LIMIT) {
+        say(bot, chat, part, None, None).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! The operator's commands for chasing: `tick`, `outbox status|retry`, `plan ladder`.
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+use super::Output;
+use crate::config::Config;
+use crate::domain::{Actor, DeliveryState, Ladder, MessageKind};
+use crate::messages::OpsText;
+use crate::outbox::Doorbell;
+use crate::scheduler::{Rules, Scheduler};
+use crate::store::Store;
+
+/// `2026-06-08T08:00` (province time), or with seconds or an offset.
+pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(with_offset) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(with_offset.with_timezone(&Utc));
+    }
+    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(raw.trim(), f).ok())
+        .ok_or_else(|| anyhow::anyhow!("--at: expected YYYY-MM-DDTHH:MM, got {raw:?}"))?;
+    config
+        .province
+        .time_zone
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--at: {raw} does not exist in {}",
+                config.province.time_zone
+            )
+        })
+}
+
+/// `dondoc tick --at … [--dry-run]`: one scheduler pass as if it were that instant.
+pub async fn tick(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    at: &str,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let at = parse_instant(at, config)?;
+    let scheduler = Scheduler::new(
+        store.clone(),
+        Rules::from_config(config),
+        Doorbell::default(),
+    );
+    let report = scheduler.pass(at, dry_run).await?;
+    let local = at.with_timezone(&config.province.time_zone);
+    println!(
+        "{}",
+        out.ops(OpsText::TickHeader {
+            at: &local.format("%d/%m/%Y %H:%M").to_string(),
+            working_time: report.working_time,
+            digest: report.digest_due,
+        })
+    );
+    for message in &report.messages {
+        println!(
+            "{}",
+            out.ops(OpsText::TickMessage {
+                kind: message.kind,
+                chat: message.chat_id,
+                key: &message.key,
+            })
+        );
+        for line in message.body.lines() {
+            println!("    {line}");
+        }
+    }
+    let summary = if dry_run {
+        OpsText::TickDryRun {
+            messages: report.messages.len(),
+            escalations: report.escalations.len(),
+        }
+    } else {
+        OpsText::TickDone {
+            queued: report.queued,
+            escalations: report.new_escalations,
+        }
+    };
+    println!("{}", out.ops(summary));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dondoc outbox status`.
+pub async fn outbox_status(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    let summary = store.outbox_summary().await?;
+    println!("{}", out.ops(OpsText::OutboxHeader));
+    for kind in MessageKind::ALL {
+        let count = |state| {
+            summary
+                .counts
+                .iter()
+                .filter(|c| c.kind == kind && c.state == state)
+                .map(|c| c.count)
+                .sum::<i64>()
+        };
+        let row: Vec<i64> = DeliveryState::ALL.iter().map(|s| count(*s)).collect();
+        if row.iter().any(|n| *n > 0) {
+            println!("{:<11} {}", kind.as_str(), format_row(&row));
+        }
+    }
+    let totals: Vec<i64> = DeliveryState::ALL
+        .iter()
+        .map(|s| summary.total(*s))
+        .collect();
+    println!("{:<11} {}", out.ops(OpsText::Total), format_row(&totals));
+    if let Some(oldest) = summary.oldest_queued {
+        let age = Utc::now() - oldest;
+        println!(
+            "{}",
+            out.ops(OpsText::OldestQueued {
+                minutes: age.num_minutes().max(0)
+            })
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn format_row(counts: &[i64]) -> String {
+    counts
+        .iter()
+        .map(|n| format!("{n:>8}"))
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+/// `dondoc outbox retry`: failed messages queued again.
+pub async fn outbox_retry(store: &Store, out: &Output, actor: &Actor) -> anyhow::Result<ExitCode> {
+    let requeued = store.retry_failed_messages(actor).await?;
+    println!("{}", out.ops(OpsText::Requeued { messages: requeued }));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dondoc plan ladder CODE [--nudge-after-days N] [--heads-after N] [--office-after N] [--default]`.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_ladder(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    code: &str,
+    nudge: Option<u32>,
+    heads: Option<u32>,
+    office: Option<u32>,
+    default: bool,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let Some(plan) = super::find_plan(store, out, code).await? else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let current = store.plan_ladder(plan.id).await?;
+    let changing = nudge.is_some() || heads.is_some() || office.is_some();
+    if default {
+        store.set_plan_ladder(plan.id, None, actor).await?;
+    } else if changing {
+        let base = current.unwrap_or(config.escalation);
+        let ladder = Ladder {
+            nudge_after_days: nudge.unwrap_or(base.nudge_after_days),
+            heads_after_working_days: heads.unwrap_or(base.heads_after_working_days),
+            office_after_working_days: office.unwrap_or(base.office_after_working_days),
+        };
+        if let Err(e) = ladder.validate() {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+        store.set_plan_ladder(plan.id, Some(&ladder), actor).await?;
+    }
+    let own = store.plan_ladder(plan.id).await?;
+    let shown = own.unwrap_or(config.escalation);
+    println!(
+        "{}",
+        out.ops(OpsText::Ladder {
+            plan: &plan.code,
+            nudge: shown.nudge_after_days,
+            heads: shown.heads_after_working_days,
+            office: shown.office_after_working_days,
+            own: own.is_some(),
+        })
+    );
+    Ok(ExitCode::SUCCESS)
+}

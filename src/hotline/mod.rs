@@ -1,0 +1,193 @@
+//! The citizen-feedback hotline's messages: how a case is shown to the operator and to a
+//! unit (the citizen's name and phone only with their consent), the unit's buttons, and the
+//! notices queued in the outbox when a case moves; `stats` holds the figures.
+
+pub mod stats;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use crate::domain::case::{mask_name, mask_phone, CaseState, Channel, HopState};
+use crate::domain::MessageKind;
+use crate::messages::{HotlineText, Lang};
+use crate::store::{CaseView, HopView, MessageSubject, NewMessage};
+
+/// Who reads a case: the hotline and coordinators see the citizen's contact details; a unit
+/// only when the citizen agreed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Hotline,
+    Unit,
+}
+
+fn when(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%H:%M %d/%m/%Y").to_string()
+}
+
+/// The citizen line as `reader` may see it.
+fn citizen_line(case: &CaseView, reader: Reader, lang: Lang) -> String {
+    let visible = reader == Reader::Hotline || case.contact_consent;
+    let name = case.citizen_name.clone().unwrap_or_default();
+    let phone = case.citizen_phone.clone().unwrap_or_default();
+    if visible {
+        HotlineText::Citizen {
+            name: &name,
+            phone: &phone,
+        }
+        .render(lang)
+    } else {
+        // Initials only: enough to tell two cases apart, not to find the person.
+        HotlineText::CitizenHidden {
+            initials: &mask_name(&name),
+            phone: &mask_phone(&phone),
+        }
+        .render(lang)
+    }
+}
+
+/// A case as a card: number, what, where, which field, the clocks, the units and answers.
+pub fn case_card(case: &CaseView, reader: Reader, tz: Tz, lang: Lang) -> String {
+    let mut lines = vec![
+        HotlineText::CaseHeader {
+            number: &case.number.to_string(),
+            state: case.state,
+        }
+        .render(lang),
+        HotlineText::CaseWhat {
+            channel: case.channel,
+            received: &when(case.received_at, tz),
+            place: &case.place.name,
+            category: &case.category,
+        }
+        .render(lang),
+        case.content.clone(),
+        citizen_line(case, reader, lang),
+        HotlineText::CaseClocks {
+            ack_by: &when(case.ack_due_at, tz),
+            answer_by: &case.answer_due_date.format("%d/%m/%Y").to_string(),
+        }
+        .render(lang),
+    ];
+    let citizen_files = case.files.iter().filter(|f| f.hop_id.is_none()).count();
+    if citizen_files > 0 {
+        lines.push(HotlineText::Files(citizen_files).render(lang));
+    }
+    for hop in case.hops.iter().filter(|h| h.state != HopState::Withdrawn) {
+        lines.push(hop_line(hop, tz, lang));
+    }
+    if case.late {
+        lines.push(HotlineText::LateApology.render(lang));
+    }
+    lines.join("\n")
+}
+
+fn hop_line(hop: &HopView, tz: Tz, lang: Lang) -> String {
+    let mut line = HotlineText::HopLine {
+        unit: &hop.unit.name,
+        state: hop.state,
+    }
+    .render(lang);
+    if let Some(reason) = &hop.return_reason {
+        line.push_str(&format!(": {reason}"));
+    }
+    if let (Some(answer), Some(at)) = (&hop.answer, hop.answered_at) {
+        line.push_str(&format!(" ({}): {answer}", when(at, tz)));
+    }
+    line
+}
+
+/// The unit's three buttons under a case.
+pub fn hop_keyboard(hop_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+    let button = |text: HotlineText, action: &str| {
+        InlineKeyboardButton::callback(text.render(lang), format!("h:{action}:{hop_id}"))
+    };
+    InlineKeyboardMarkup::new(vec![
+        vec![button(HotlineText::ButtonAccept, "a")],
+        vec![button(HotlineText::ButtonNotOurs, "r")],
+        vec![button(HotlineText::ButtonAnswer, "w")],
+    ])
+}
+
+/// The operator's buttons under an answered or returned case.
+pub fn operator_keyboard(case: &CaseView, lang: Lang) -> Option<InlineKeyboardMarkup> {
+    let button = |text: HotlineText, action: &str| {
+        InlineKeyboardButton::callback(text.render(lang), format!("v:{action}:{}", case.id))
+    };
+    match case.state {
+        CaseState::Answered => Some(InlineKeyboardMarkup::new(vec![vec![button(
+            HotlineText::ButtonInformedClose,
+            "cl",
+        )]])),
+        // Another unit can be added while the first still holds it (a case for several units).
+        CaseState::Returned
+        | CaseState::Received
+        | CaseState::Reopened
+        | CaseState::Forwarded
+        | CaseState::Accepted => Some(InlineKeyboardMarkup::new(vec![vec![button(
+            HotlineText::ButtonRoute,
+            "fw",
+        )]])),
+        CaseState::Closed => Some(InlineKeyboardMarkup::new(vec![vec![button(
+            HotlineText::ButtonReopen,
+            "ro",
+        )]])),
+        _ => None,
+    }
+}
+
+/// Someone to tell: their chat, person and language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Addressee {
+    pub chat_id: i64,
+    pub person_id: i64,
+    pub lang: Lang,
+}
+
+/// The case as sent to one unit's members, with its buttons; a reply to it is the answer.
+pub fn to_unit(case: &CaseView, hop: &HopView, to: &[Addressee], tz: Tz) -> Vec<NewMessage> {
+    to.iter()
+        .map(|a| NewMessage {
+            key: format!("case:hop:{}:{}", hop.id, a.chat_id),
+            kind: MessageKind::Case,
+            chat_id: a.chat_id,
+            person_id: Some(a.person_id),
+            body: format!(
+                "{}\n{}",
+                HotlineText::NewCaseForUnit {
+                    unit: &hop.unit.name
+                }
+                .render(a.lang),
+                case_card(case, Reader::Unit, tz, a.lang)
+            ),
+            reply_markup: serde_json::to_string(&hop_keyboard(hop.id, a.lang)).ok(),
+            subject: MessageSubject {
+                unit_id: Some(hop.unit.id),
+                case_hop_id: Some(hop.id),
+                ..MessageSubject::default()
+            },
+        })
+        .collect()
+}
+
+/// News of a case for the operator who logged it (or every hotline operator): a return, an
+/// answer (late ones flagged for an apology). `event` makes the key unique per event.
+pub fn to_hotline(case: &CaseView, event: &str, to: &[Addressee], tz: Tz) -> Vec<NewMessage> {
+    to.iter()
+        .map(|a| NewMessage {
+            key: format!("case:news:{}:{event}:{}", case.id, a.chat_id),
+            kind: MessageKind::Case,
+            chat_id: a.chat_id,
+            person_id: Some(a.person_id),
+            body: case_card(case, Reader::Hotline, tz, a.lang),
+            reply_markup: operator_keyboard(case, a.lang)
+                .and_then(|k| serde_json::to_string(&k).ok()),
+            subject: MessageSubject::default(),
+        })
+        .collect()
+}
+
+/// The channel's name for the operator's buttons.
+pub fn channel_label(channel: Channel, lang: Lang) -> String {
+    HotlineText::Channel(channel).render(lang)
+}

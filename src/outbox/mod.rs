@@ -1,0 +1,513 @@
+//! The sender: takes queued messages from the outbox and hands them to Telegram within its
+//! limits (30 messages a second in all, one a second to a chat, 20 a minute to a group).
+//!
+//! One process at a time sends: the holder of the `sender` lease in the database, renewed
+//! while it runs. That keeps the global rate budget whole when several `serve` processes share
+//! a Postgres database, and the lease check inside each claim keeps a process that lost the
+//! lease from sending. Telegram's answers decide each message's fate:
+//! - 429: every send waits out `retry_after`, and the message is queued again;
+//! - 5xx, time-outs, broken connections: queued again with a doubling back-off, then failed;
+//! - 403 and "chat not found": the member cannot be reached; the message is parked, the member
+//!   marked unreachable (the coordinator's digest lists them);
+//! - any other refusal: failed at once (it would be refused again).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::config::OutboxConfig;
+use crate::store::{QueuedMessage, Store, SENDER_LEASE};
+
+/// How many queued messages one look at the queue takes.
+const BATCH: i64 = 200;
+
+/// What Telegram's answer means for a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent(i64),
+    /// Flood control: wait this long before sending anything.
+    RetryAfter(Duration),
+    /// May pass: a 5xx, a time-out, a broken connection.
+    Transient(String),
+    /// The member blocked the bot, never started it, or the chat is gone.
+    Unreachable(String),
+    /// Telegram will never take this message.
+    Refused(String),
+}
+
+/// Sorts a failed call into what to do next.
+pub fn classify(error: &RequestError) -> Outcome {
+    match error {
+        RequestError::RetryAfter(wait) => Outcome::RetryAfter(wait.duration()),
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            Outcome::Transient(error.to_string())
+        }
+        RequestError::Api(api) => classify_api(api, error.to_string()),
+        RequestError::MigrateToChatId(_) => Outcome::Unreachable(error.to_string()),
+    }
+}
+
+fn classify_api(api: &ApiError, text: String) -> Outcome {
+    match api {
+        ApiError::BotBlocked
+        | ApiError::BotKicked
+        | ApiError::BotKickedFromSupergroup
+        | ApiError::BotKickedFromChannel
+        | ApiError::UserDeactivated
+        | ApiError::CantInitiateConversation
+        | ApiError::CantTalkWithBots
+        | ApiError::ChatNotFound
+        | ApiError::UserNotFound
+        | ApiError::GroupDeactivated => Outcome::Unreachable(text),
+        // Telegram words some 403s differently from teloxide's list.
+        ApiError::Unknown(description) if description.starts_with("Forbidden") => {
+            Outcome::Unreachable(text)
+        }
+        // Without the status code, an unknown error may be a 5xx: retrying is the safe side.
+        ApiError::Unknown(_) => Outcome::Transient(text),
+        _ => Outcome::Refused(text),
+    }
+}
+
+/// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s … up to `max`.
+pub fn backoff(attempts: i64, max: Duration) -> Duration {
+    let exponent = attempts.clamp(1, 20) - 1;
+    Duration::from_secs(1u64 << exponent).min(max)
+}
+
+/// Telegram's limits as even spacing: one send every `1 / messages_per_second` in all, and to
+/// each chat one every `chat_interval_ms` (to a group, also no more often than its share of
+/// `group_messages_per_minute`). The spacing runs from when a send really starts (after its
+/// claim is written) and nothing is saved up while idle: a catch-up burst, or database
+/// jitter between pacing and sending, would put one message too many in Telegram's sliding
+/// windows and earn a 429. (governor 0.6's GCRA, used before, let two cells through back to
+/// back whenever a check came more than one period late.)
+struct Limits {
+    global_every: Duration,
+    chat_every: Duration,
+    group_every: Duration,
+    /// When the next send may start.
+    next_global: Instant,
+    /// When each chat may get its next message.
+    next_chat: HashMap<i64, Instant>,
+}
+
+impl Limits {
+    /// Lateness up to this keeps the global grid (timers wake a little late); beyond it the
+    /// grid starts again from now, so a stall is never made up by a burst.
+    const SLACK: Duration = Duration::from_millis(5);
+
+    fn new(config: &OutboxConfig) -> Self {
+        Self {
+            global_every: Duration::from_secs_f64(1.0 / config.messages_per_second),
+            chat_every: Duration::from_millis(config.chat_interval_ms),
+            group_every: Duration::from_secs_f64(
+                60.0 / f64::from(config.group_messages_per_minute.max(1)),
+            ),
+            next_global: Instant::now(),
+            next_chat: HashMap::new(),
+        }
+    }
+
+    /// Whether `chat` may get a message now; else how long until it may. Takes nothing.
+    fn chat_ready(&self, chat: i64) -> Result<(), Duration> {
+        let now = Instant::now();
+        match self.next_chat.get(&chat) {
+            Some(next) if *next > now => Err(*next - now),
+            _ => Ok(()),
+        }
+    }
+
+    /// Waits for the next global slot; then the send to `chat` starts, and both clocks run
+    /// from now.
+    async fn start_send(&mut self, chat: i64) {
+        tokio::time::sleep_until(self.next_global).await;
+        let now = Instant::now();
+        let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
+        self.next_global = self.next_global.max(grid) + self.global_every;
+        let every = if chat < 0 {
+            self.chat_every.max(self.group_every)
+        } else {
+            self.chat_every
+        };
+        self.next_chat.insert(chat, now + every);
+    }
+
+    fn forget_idle_chats(&mut self) {
+        let now = Instant::now();
+        self.next_chat.retain(|_, next| *next > now);
+    }
+}
+
+/// Wakes the sender at once when a message is queued in this process.
+#[derive(Debug, Clone, Default)]
+pub struct Doorbell(Arc<Notify>);
+
+impl Doorbell {
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The outbox sender of one process.
+pub struct Sender {
+    store: Store,
+    bot: Bot,
+    config: OutboxConfig,
+    /// This process's name in the lease: host, pid and a random part.
+    holder: String,
+    doorbell: Doorbell,
+    limits: Limits,
+    lease_until: Option<Instant>,
+    paused_until: Option<Instant>,
+    /// A batch was cut short (a database error, a failed send task) and may have left rows
+    /// this holder claimed `sending`: they go back to the queue before the next batch.
+    orphans: bool,
+}
+
+impl Sender {
+    pub fn new(store: Store, bot: Bot, config: OutboxConfig, doorbell: Doorbell) -> Self {
+        let holder = format!(
+            "{}:{}:{:08x}",
+            hostname(),
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        Self {
+            limits: Limits::new(&config),
+            store,
+            bot,
+            config,
+            holder,
+            doorbell,
+            lease_until: None,
+            paused_until: None,
+            orphans: false,
+        }
+    }
+
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// Sends until `shutdown` turns true; then finishes the messages in flight and gives the
+    /// lease up so another process can take over at once.
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(holder = %self.holder, "outbox sender started");
+        let poll = Duration::from_millis(self.config.poll_interval_ms.max(10));
+        let mut last_cleanup = Instant::now();
+        while !*shutdown.borrow() {
+            let idle = match self.round(&mut shutdown).await {
+                Ok(sent_or_tried) => !sent_or_tried,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox sender: database error, retrying");
+                    self.lease_until = None;
+                    self.orphans = true;
+                    true
+                }
+            };
+            if last_cleanup.elapsed() > Duration::from_secs(60) {
+                self.limits.forget_idle_chats();
+                last_cleanup = Instant::now();
+            }
+            if idle {
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    _ = self.doorbell.0.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                }
+            }
+        }
+        if let Err(e) = self.store.release_lease(SENDER_LEASE, &self.holder).await {
+            tracing::warn!(error = %e, "could not release the sender lease");
+        }
+        tracing::info!("outbox sender stopped");
+    }
+
+    /// Renews the lease when a third of it has passed. False: another process holds it.
+    async fn hold_lease(&mut self) -> Result<bool, crate::store::StoreError> {
+        let ttl = Duration::from_secs(self.config.lease_secs);
+        let fresh = self
+            .lease_until
+            .is_some_and(|until| until.saturating_duration_since(Instant::now()) > ttl * 2 / 3);
+        if fresh {
+            return Ok(true);
+        }
+        let started = Instant::now();
+        let held = self
+            .store
+            .acquire_lease(
+                SENDER_LEASE,
+                &self.holder,
+                Utc::now(),
+                chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(15)),
+            )
+            .await?;
+        self.lease_until = held.then(|| started + ttl);
+        Ok(held)
+    }
+
+    /// One look at the queue: sends what it can. True when it tried to send something.
+    async fn round(
+        &mut self,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<bool, crate::store::StoreError> {
+        if let Some(until) = self.paused_until {
+            if until > Instant::now() {
+                // Telegram's wait holds for the bot, whichever process sends: keep the lease
+                // through it, so no other process takes over and sends in the meantime.
+                self.hold_lease().await?;
+                let renew = Instant::now() + Duration::from_secs(self.config.lease_secs) / 3;
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    _ = tokio::time::sleep_until(until.min(renew)) => {}
+                }
+                return Ok(true);
+            }
+            self.paused_until = None;
+        }
+        if !self.hold_lease().await? {
+            return Ok(false);
+        }
+        if self.orphans {
+            let requeued = self.store.requeue_claimed(&self.holder).await?;
+            if requeued > 0 {
+                tracing::warn!(requeued, "messages cut off in flight queued again");
+            }
+            self.orphans = false;
+        }
+        let batch = self.store.ready_messages(BATCH, Utc::now()).await?;
+        if batch.is_empty() {
+            return Ok(false);
+        }
+        let tried = self.send_batch(batch, shutdown).await?;
+        Ok(tried)
+    }
+
+    async fn send_batch(
+        &mut self,
+        batch: Vec<QueuedMessage>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<bool, crate::store::StoreError> {
+        // A chat whose earlier message waits keeps its later ones waiting too, in order.
+        let mut held_back: HashSet<i64> = HashSet::new();
+        let mut in_flight: JoinSet<(QueuedMessage, Outcome)> = JoinSet::new();
+        let mut chats_in_flight: HashSet<i64> = HashSet::new();
+        let mut soonest_chat_slot: Option<Duration> = None;
+        let mut tried = false;
+        for message in batch {
+            if *shutdown.borrow() || self.paused_until.is_some() {
+                break;
+            }
+            if held_back.contains(&message.chat_id) || chats_in_flight.contains(&message.chat_id) {
+                held_back.insert(message.chat_id);
+                continue;
+            }
+            while in_flight.len() >= self.config.max_in_flight.max(1) {
+                if let Some(done) = in_flight.join_next().await {
+                    self.settle(done, &mut chats_in_flight, &mut held_back)
+                        .await?;
+                }
+            }
+            // What was just settled may be a 429 (pause everything) or a retry of this chat's
+            // earlier message (keep its later ones back).
+            if self.paused_until.is_some() {
+                break;
+            }
+            if held_back.contains(&message.chat_id) {
+                continue;
+            }
+            if !self.hold_lease().await? {
+                break;
+            }
+            if let Err(wait) = self.limits.chat_ready(message.chat_id) {
+                soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
+                held_back.insert(message.chat_id);
+                continue;
+            }
+            if !self
+                .store
+                .claim_message(message.id, &self.holder, Utc::now())
+                .await?
+            {
+                continue;
+            }
+            // Paced last, after the claim's database write, so that its jitter cannot bring
+            // two sends closer than the limits allow.
+            self.limits.start_send(message.chat_id).await;
+            tried = true;
+            chats_in_flight.insert(message.chat_id);
+            let bot = self.bot.clone();
+            in_flight.spawn(async move {
+                let outcome = deliver(&bot, &message).await;
+                (message, outcome)
+            });
+        }
+        while let Some(done) = in_flight.join_next().await {
+            self.settle(done, &mut chats_in_flight, &mut held_back)
+                .await?;
+        }
+        if !tried {
+            if let Some(wait) = soonest_chat_slot {
+                // Only chats that must wait are left: wait for the first, not a full poll.
+                tokio::time::sleep(wait.min(Duration::from_secs(3))).await;
+                return Ok(true);
+            }
+        }
+        Ok(tried)
+    }
+
+    /// Records what Telegram said about one message. A message queued again holds its chat's
+    /// later messages back (`held_back`), so they do not overtake it.
+    async fn settle(
+        &mut self,
+        done: Result<(QueuedMessage, Outcome), tokio::task::JoinError>,
+        chats_in_flight: &mut HashSet<i64>,
+        held_back: &mut HashSet<i64>,
+    ) -> Result<(), crate::store::StoreError> {
+        let (message, outcome) = match done {
+            Ok(done) => done,
+            // A panicked send leaves its row `sending`; it is queued again before the next batch.
+            Err(e) => {
+                self.orphans = true;
+                tracing::error!(error = %e, "a send task failed");
+                return Ok(());
+            }
+        };
+        chats_in_flight.remove(&message.chat_id);
+        let store = &self.store;
+        match outcome {
+            Outcome::Sent(telegram_id) => store.message_sent(message.id, telegram_id).await?,
+            Outcome::RetryAfter(wait) => {
+                held_back.insert(message.chat_id);
+                tracing::warn!(
+                    ?wait,
+                    chat = message.chat_id,
+                    "Telegram flood control: pausing"
+                );
+                self.paused_until = Some(Instant::now() + wait);
+                let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                store
+                    .retry_message(message.id, at, "429 retry after", false)
+                    .await?;
+            }
+            Outcome::Transient(error)
+                if message.attempts + 1 >= i64::from(self.config.max_attempts) =>
+            {
+                tracing::error!(id = message.id, %error, "message failed too many times");
+                store.fail_message(message.id, &error).await?;
+            }
+            Outcome::Transient(error) => {
+                held_back.insert(message.chat_id);
+                let wait = backoff(
+                    message.attempts + 1,
+                    Duration::from_secs(self.config.max_backoff_secs),
+                );
+                tracing::warn!(id = message.id, %error, ?wait, "send failed; will retry");
+                let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                store.retry_message(message.id, at, &error, true).await?;
+            }
+            Outcome::Unreachable(reason) => {
+                tracing::warn!(chat = message.chat_id, %reason, "member cannot be reached");
+                store.park_message(message.id, &reason).await?;
+            }
+            Outcome::Refused(reason) => {
+                tracing::error!(id = message.id, %reason, "Telegram refused a message");
+                store.fail_message(message.id, &reason).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One `sendMessage` call.
+async fn deliver(bot: &Bot, message: &QueuedMessage) -> Outcome {
+    if let Some(attachment) = &message.attachment {
+        return deliver_file(bot, message, attachment).await;
+    }
+    let mut request = bot.send_message(ChatId(message.chat_id), message.body.clone());
+    if let Some(markup) = &message.reply_markup {
+        match serde_json::from_str::<InlineKeyboardMarkup>(markup) {
+            Ok(keyboard) => request = request.reply_markup(keyboard),
+            Err(e) => return Outcome::Refused(format!("stored keyboard is not valid: {e}")),
+        }
+    }
+    match request.await {
+        Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
+        Err(e) => classify(&e),
+    }
+}
+
+/// A photo or document by its Telegram file id, the body as its caption.
+async fn deliver_file(bot: &Bot, message: &QueuedMessage, attachment: &str) -> Outcome {
+    use teloxide::types::InputFile;
+    let chat = ChatId(message.chat_id);
+    let result = match attachment.split_once(':') {
+        Some(("photo", id)) => {
+            bot.send_photo(chat, InputFile::file_id(id.to_string().into()))
+                .caption(message.body.clone())
+                .await
+        }
+        Some((_, id)) => {
+            bot.send_document(chat, InputFile::file_id(id.to_string().into()))
+                .caption(message.body.clone())
+                .await
+        }
+        None => return Outcome::Refused(format!("stored attachment is not valid: {attachment}")),
+    };
+    match result {
+        Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
+        Err(e) => classify(&e),
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".into())
+}
+
+/// The bot client the sender uses: the configured API URL with the outbox's request time-out.
+pub fn client(config: &crate::config::Config) -> anyhow::Result<Bot> {
+    let timeout = Duration::from_secs(config.outbox.request_timeout_secs.max(1));
+    crate::bot::client_with_timeout(config, Some(timeout))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let max = Duration::from_secs(300);
+        assert_eq!(backoff(1, max), Duration::from_secs(1));
+        assert_eq!(backoff(2, max), Duration::from_secs(2));
+        assert_eq!(backoff(5, max), Duration::from_secs(16));
+        assert_eq!(backoff(15, max), max);
+    }
+
+    #[test]
+    fn telegram_errors_are_sorted() {
+        let blocked = RequestError::Api(ApiError::BotBlocked);
+        assert!(matches!(classify(&blocked), Outcome::Unreachable(_)));
+        let forbidden = RequestError::Api(ApiError::Unknown(
+            "Forbidden: bot can't initiate conversation with a user".into(),
+        ));
+        assert!(matches!(classify(&forbidden), Outcome::Unreachable(_)));
+        let gateway = RequestError::Api(ApiError::Unknown("Bad Gateway".into()));
+        assert!(matches!(classify(&gateway), Outcome::Transient(_)));
+        let empty = RequestError::Api(ApiError::MessageTextIsEmpty);
+        assert!(matches!(classify(&empty), Outcome::Refused(_)));
+    }
+}

@@ -1,0 +1,677 @@
+//! From a snapshot and a day to the messages of one pass: report windows and reminders,
+//! dated-task reminders, escalation steps and closing reports. Pure: no I/O.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::domain::case::HopState;
+
+use super::{Audience, Day};
+use crate::bot::cards;
+use crate::domain::text::ellipsize;
+use crate::domain::{EscalationStep, MessageKind, PersonRole, ReportOwers, UnitKind};
+use crate::messages::{due_with_weekday, ChaseText, Lang};
+use crate::store::{
+    DatedAssignment, EscalationRecord, ItemKind, MessageSubject, NewMessage, OpenTask, PeriodDue,
+    Recipient,
+};
+
+/// Tasks listed in one reminder before "… and N more".
+pub(super) const LISTED_TASKS: usize = 15;
+
+/// What one pass will queue and record.
+#[derive(Debug, Default)]
+pub struct Outgoing {
+    pub messages: Vec<NewMessage>,
+    pub escalations: Vec<EscalationRecord>,
+}
+
+/// A report reminder or window announcement still waiting for its task list.
+#[derive(Debug, Clone)]
+pub struct ReportNotice<'s> {
+    pub period: &'s PeriodDue,
+    pub unit_id: i64,
+    /// The reminder day (None: the window-opening message).
+    pub reminder_day: Option<NaiveDate>,
+}
+
+/// One overdue item that climbed the ladder today.
+#[derive(Debug, Clone)]
+struct Climb {
+    kind: ItemKind,
+    unit_id: i64,
+    item: String,
+    due: NaiveDate,
+    /// The step whose message goes out (Nudge or Heads), if any.
+    message: Option<EscalationStep>,
+    /// Lead units told at the Heads step.
+    leads: Vec<i64>,
+}
+
+/// The units owing `period`'s report.
+pub fn owing_units<'a>(day: &'a Day<'a>, period: &'a PeriodDue) -> impl Iterator<Item = i64> + 'a {
+    day.units_of_plan(period.plan_id)
+        .iter()
+        .copied()
+        .filter(move |unit| match period.owed_by {
+            ReportOwers::ImplementingUnits => true,
+            ReportOwers::Communes => day
+                .snapshot
+                .units
+                .get(unit)
+                .is_some_and(|u| u.kind == UnitKind::Commune),
+        })
+}
+
+/// Report windows and reminders due today, before their task lists are read.
+pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
+    let mut notices = Vec::new();
+    for period in &day.snapshot.periods {
+        let reminder_day = day
+            .rules
+            .policy
+            .reminder_day(period.due_date, day.today, day.calendar);
+        let window = day
+            .rules
+            .policy
+            .window_open_on(period.due_date, day.today, day.calendar);
+        if reminder_day.is_none() && !window {
+            continue;
+        }
+        for unit_id in owing_units(day, period) {
+            if day.reported(period.id, unit_id) {
+                continue;
+            }
+            if window {
+                notices.push(ReportNotice {
+                    period,
+                    unit_id,
+                    reminder_day: None,
+                });
+            }
+            if reminder_day.is_some() {
+                notices.push(ReportNotice {
+                    period,
+                    unit_id,
+                    reminder_day,
+                });
+            }
+        }
+    }
+    notices
+}
+
+/// Renders report notices with the open tasks of each unit in the period's plan.
+pub fn report_messages(
+    day: &Day<'_>,
+    notices: &[ReportNotice<'_>],
+    open_tasks: &[OpenTask],
+    out: &mut Outgoing,
+) {
+    let mut tasks_of: HashMap<(i64, i64), Vec<&OpenTask>> = HashMap::new();
+    for task in open_tasks {
+        tasks_of
+            .entry((task.unit_id, task.plan_id))
+            .or_default()
+            .push(task);
+    }
+    for notice in notices {
+        let period = notice.period;
+        let unit_name = day.unit_name(notice.unit_id);
+        let tasks = tasks_of
+            .get(&(notice.unit_id, period.plan_id))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for recipient in day.members(notice.unit_id) {
+            let lang = day.lang_of(recipient);
+            let due = due_with_weekday(period.due_date, lang);
+            let mut lines = vec![match notice.reminder_day {
+                Some(_) => ChaseText::ReportReminder {
+                    label: &period.label,
+                    plan: &period.plan_code,
+                    unit: unit_name,
+                    due: &due,
+                    days_left: (period.due_date - day.today).num_days(),
+                }
+                .render(lang),
+                None => ChaseText::WindowOpen {
+                    label: &period.label,
+                    plan: &period.plan_code,
+                    unit: unit_name,
+                    due: &due,
+                }
+                .render(lang),
+            }];
+            if !tasks.is_empty() {
+                lines.push(ChaseText::ReportCovers.render(lang));
+                lines.extend(task_lines(tasks.iter().copied(), lang));
+            }
+            lines.push(ChaseText::ReportHowTo.render(lang));
+            let key = match notice.reminder_day {
+                Some(on) => format!(
+                    "remind:report:{}:{}:{}:{on}",
+                    period.id, notice.unit_id, recipient.person_id
+                ),
+                None => format!(
+                    "window:{}:{}:{}",
+                    period.id, notice.unit_id, recipient.person_id
+                ),
+            };
+            let keyboard = cards::report_button(period.id, notice.unit_id, lang);
+            out.messages.push(NewMessage {
+                key,
+                kind: if notice.reminder_day.is_some() {
+                    MessageKind::Reminder
+                } else {
+                    MessageKind::Window
+                },
+                chat_id: recipient.chat_id,
+                person_id: Some(recipient.person_id),
+                body: lines.join("\n"),
+                reply_markup: serde_json::to_string(&keyboard).ok(),
+                subject: MessageSubject {
+                    period_id: Some(period.id),
+                    unit_id: Some(notice.unit_id),
+                    ..MessageSubject::default()
+                },
+            });
+        }
+    }
+}
+
+fn task_lines<'t>(tasks: impl Iterator<Item = &'t OpenTask>, lang: Lang) -> Vec<String> {
+    let tasks: Vec<&OpenTask> = tasks.collect();
+    // The store lists the first few; each row carries how many are open in all.
+    let open = tasks
+        .first()
+        .map_or(0, |t| usize::try_from(t.open_in_plan).unwrap_or(0))
+        .max(tasks.len());
+    let mut lines: Vec<String> = tasks
+        .iter()
+        .take(LISTED_TASKS)
+        .map(|t| {
+            format!(
+                "– {} {}",
+                t.task_code.as_deref().unwrap_or("·"),
+                ellipsize(&t.text, 80)
+            )
+        })
+        .collect();
+    if open > LISTED_TASKS {
+        lines.push(ChaseText::MoreTasks(open - LISTED_TASKS).render(lang));
+    }
+    lines
+}
+
+/// Reminders of dated tasks: one message per member, unit, due date and reminder day; a
+/// single task comes as its card with the status buttons.
+pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
+    let mut groups: BTreeMap<(i64, NaiveDate, NaiveDate), Vec<&DatedAssignment>> = BTreeMap::new();
+    for assignment in &day.snapshot.dated {
+        if let Some(on) =
+            day.rules
+                .policy
+                .reminder_day(assignment.due_date, day.today, day.calendar)
+        {
+            groups
+                .entry((assignment.unit_id, assignment.due_date, on))
+                .or_default()
+                .push(assignment);
+        }
+    }
+    for ((unit_id, due_date, on), assignments) in groups {
+        let unit_name = day.unit_name(unit_id);
+        for recipient in day.members(unit_id) {
+            let lang = day.lang_of(recipient);
+            let due = due_with_weekday(due_date, lang);
+            let days_left = (due_date - day.today).num_days();
+            let mut lines = vec![ChaseText::TaskReminder {
+                unit: unit_name,
+                due: &due,
+                days_left,
+                count: assignments.len(),
+            }
+            .render(lang)];
+            let single = assignments.len() == 1;
+            lines.extend(assignments.iter().take(LISTED_TASKS).map(|a| {
+                format!(
+                    "– {} · {} {}",
+                    day.plan_code(a.plan_id),
+                    a.task_code.as_deref().unwrap_or("·"),
+                    ellipsize(&a.text, 80)
+                )
+            }));
+            if assignments.len() > LISTED_TASKS {
+                lines.push(ChaseText::MoreTasks(assignments.len() - LISTED_TASKS).render(lang));
+            }
+            if !single {
+                lines.push(ChaseText::TaskHowTo.render(lang));
+            }
+            let first = assignments[0];
+            let key = if single {
+                format!(
+                    "remind:task:{}:{}:{on}",
+                    first.assignment_id, recipient.person_id
+                )
+            } else {
+                format!(
+                    "remind:tasks:{unit_id}:{due_date}:{}:{on}",
+                    recipient.person_id
+                )
+            };
+            out.messages.push(NewMessage {
+                key,
+                kind: MessageKind::Reminder,
+                chat_id: recipient.chat_id,
+                person_id: Some(recipient.person_id),
+                body: lines.join("\n"),
+                reply_markup: single
+                    .then(|| {
+                        serde_json::to_string(&cards::card_keyboard(first.assignment_id, lang)).ok()
+                    })
+                    .flatten(),
+                subject: MessageSubject {
+                    assignment_id: single.then_some(first.assignment_id),
+                    unit_id: Some(unit_id),
+                    ..MessageSubject::default()
+                },
+            });
+        }
+    }
+}
+
+/// Steps of the ladder reached today: recorded, and the Nudge / Heads messages grouped per
+/// unit (and per lead unit's focal point).
+pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
+    let mut climbs: Vec<Climb> = Vec::new();
+    for period in &day.snapshot.periods {
+        let ladder = day.ladder_of(period.plan_id);
+        let Some(step) = ladder.step_on(period.due_date, day.today, day.calendar) else {
+            continue;
+        };
+        let offices = day.offices_of_plan(period.plan_id);
+        for unit_id in owing_units(day, period) {
+            if day.reported(period.id, unit_id) {
+                continue;
+            }
+            let item = format!("{} ({})", period.label, period.plan_code);
+            climb(
+                day,
+                out,
+                &mut climbs,
+                (ItemKind::Report, period.id, unit_id),
+                step,
+                period.due_date,
+                item,
+                offices.clone(),
+            );
+        }
+    }
+    for a in &day.snapshot.dated {
+        let ladder = day.ladder_of(a.plan_id);
+        let Some(step) = ladder.step_on(a.due_date, day.today, day.calendar) else {
+            continue;
+        };
+        let item = format!(
+            "{} {} ({})",
+            a.task_code.as_deref().unwrap_or("·"),
+            ellipsize(&a.text, 60),
+            day.plan_code(a.plan_id)
+        );
+        let leads = day
+            .snapshot
+            .task_leads
+            .get(&a.task_id)
+            .cloned()
+            .unwrap_or_default();
+        climb(
+            day,
+            out,
+            &mut climbs,
+            (ItemKind::Task, a.assignment_id, a.unit_id),
+            step,
+            a.due_date,
+            item,
+            leads,
+        );
+    }
+    // Citizen cases: the answer's due date climbs the same ladder (no lead unit: the unit,
+    // its head, then the coordinating office's digest).
+    for (hop, number) in &day.snapshot.case_hops {
+        let Some(step) = day
+            .rules
+            .ladder
+            .step_on(hop.answer_due_date, day.today, day.calendar)
+        else {
+            continue;
+        };
+        climb(
+            day,
+            out,
+            &mut climbs,
+            (ItemKind::Case, hop.id, hop.unit.id),
+            step,
+            hop.answer_due_date,
+            ChaseText::CaseItem {
+                number: &number.to_string(),
+            }
+            .render(day.rules.lang),
+            Vec::new(),
+        );
+    }
+    escalation_messages(day, &climbs, out);
+}
+
+/// Citizen cases still with a unit: a reminder before the acknowledgement deadline (and one
+/// when it has passed), and before the answer's due date.
+pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
+    let clocks = &day.rules.case_clocks;
+    for (hop, number) in &day.snapshot.case_hops {
+        let number = number.to_string();
+        let ack_window = Duration::hours(i64::from(clocks.ack_reminder_hours));
+        let (what, key) = if hop.state == HopState::Forwarded && now >= hop.ack_due_at - ack_window
+        {
+            let late = now >= hop.ack_due_at;
+            let tag = if late { "acklate" } else { "ackremind" };
+            (Some((true, late)), format!("case:{tag}:{}", hop.id))
+        } else {
+            let due = hop.answer_due_date;
+            let reminder = clocks
+                .answer_reminder_days
+                .iter()
+                .map(|k| clocks.answer_reminder_day(due, *k, day.calendar))
+                .filter(|d| *d <= day.today && day.today <= due)
+                .max();
+            match reminder {
+                Some(on) => (Some((false, false)), format!("case:remind:{}:{on}", hop.id)),
+                None => (None, String::new()),
+            }
+        };
+        let Some((ack, late)) = what else {
+            continue;
+        };
+        for r in day.members(hop.unit.id) {
+            let lang = day.lang_of(r);
+            let by = hop
+                .ack_due_at
+                .with_timezone(&day.rules.time_zone)
+                .format("%H:%M %d/%m/%Y")
+                .to_string();
+            let due = due_with_weekday(hop.answer_due_date, lang);
+            let text = if ack {
+                ChaseText::CaseAckReminder {
+                    number: &number,
+                    by: &by,
+                    late,
+                }
+            } else {
+                ChaseText::CaseAnswerReminder {
+                    number: &number,
+                    due: &due,
+                    days_left: day
+                        .calendar
+                        .working_days_between(day.today, hop.answer_due_date),
+                }
+            };
+            out.messages.push(NewMessage {
+                key: format!("{key}:{}", r.chat_id),
+                kind: MessageKind::Reminder,
+                chat_id: r.chat_id,
+                person_id: Some(r.person_id),
+                body: text.render(lang),
+                reply_markup: serde_json::to_string(&crate::hotline::hop_keyboard(hop.id, lang))
+                    .ok(),
+                subject: MessageSubject {
+                    unit_id: Some(hop.unit.id),
+                    case_hop_id: Some(hop.id),
+                    ..MessageSubject::default()
+                },
+            });
+        }
+    }
+}
+
+/// Records the steps an item reached beyond those recorded, and notes its message.
+#[allow(clippy::too_many_arguments)]
+fn climb(
+    day: &Day<'_>,
+    out: &mut Outgoing,
+    climbs: &mut Vec<Climb>,
+    (kind, item_id, unit_id): (ItemKind, i64, i64),
+    step: EscalationStep,
+    due: NaiveDate,
+    item: String,
+    leads: Vec<i64>,
+) {
+    let recorded = day
+        .snapshot
+        .escalated
+        .get(&(kind, item_id, unit_id))
+        .copied();
+    let new_steps: Vec<EscalationStep> = step
+        .and_below()
+        .filter(|s| recorded.is_none_or(|r| *s > r))
+        .collect();
+    if new_steps.is_empty() {
+        return;
+    }
+    out.escalations
+        .extend(new_steps.iter().map(|s| EscalationRecord {
+            kind,
+            item_id,
+            unit_id,
+            step: *s,
+            due_date: due,
+        }));
+    // An item first seen already past the office step (a plan imported late, a long outage)
+    // goes straight to the office's digest: a flood of stale nudges would help no one.
+    let message = (step != EscalationStep::Office)
+        .then(|| new_steps.last().copied())
+        .flatten();
+    climbs.push(Climb {
+        kind,
+        unit_id,
+        item,
+        due,
+        message,
+        leads,
+    });
+}
+
+fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
+    // (unit, step) → items, for the unit's own members.
+    let mut to_units: BTreeMap<(i64, EscalationStep), Vec<&Climb>> = BTreeMap::new();
+    // lead person → (lead unit, items), for lead units' focal points at the Heads step.
+    let mut to_leads: BTreeMap<i64, (i64, Vec<&Climb>)> = BTreeMap::new();
+    for c in climbs {
+        let Some(step) = c.message else {
+            continue;
+        };
+        to_units.entry((c.unit_id, step)).or_default().push(c);
+        if step == EscalationStep::Heads {
+            for lead in &c.leads {
+                for person in day.focal_points(*lead) {
+                    to_leads
+                        .entry(person.person_id)
+                        .or_insert_with(|| (*lead, Vec::new()))
+                        .1
+                        .push(c);
+                }
+            }
+        }
+    }
+    let mut told: HashSet<String> = HashSet::new();
+    for ((unit_id, step), items) in &to_units {
+        let unit = day.unit_name(*unit_id);
+        let recipients: Vec<&Recipient> = match step {
+            EscalationStep::Nudge => day.staff(*unit_id),
+            _ => day.members(*unit_id).collect(),
+        };
+        for r in recipients {
+            let lang = day.lang_of(r);
+            let head = match step {
+                EscalationStep::Nudge => ChaseText::Nudge { unit },
+                _ => ChaseText::HeadsEscalation { unit },
+            };
+            let key = format!(
+                "escalate:{}:{}:{unit_id}:{}",
+                day.today,
+                step.number(),
+                r.chat_id
+            );
+            if told.insert(key.clone()) {
+                let mut lines = vec![head.render(lang)];
+                lines.extend(item_lines(day, items, lang));
+                lines.push(ChaseText::EscalationHowTo.render(lang));
+                out.messages
+                    .push(escalation_message(r, key, lines, Some(*unit_id)));
+            }
+        }
+    }
+    // One message per lead focal point and day, the late units one after another.
+    for (person_id, (lead, items)) in &to_leads {
+        let Some(r) = day.recipient(*person_id) else {
+            continue;
+        };
+        let key = format!("escalate:{}:lead:{}", day.today, r.chat_id);
+        if !told.insert(key.clone()) {
+            continue;
+        }
+        let lang = day.lang_of(r);
+        let mut by_unit: BTreeMap<&str, Vec<&Climb>> = BTreeMap::new();
+        for c in items {
+            by_unit.entry(day.unit_name(c.unit_id)).or_default().push(c);
+        }
+        let mut lines = vec![ChaseText::LeadEscalation {
+            lead: day.unit_name(*lead),
+            units: by_unit.len(),
+        }
+        .render(lang)];
+        for (unit, items) in by_unit {
+            lines.push(format!("{unit}:"));
+            lines.extend(
+                item_lines(day, &items, lang)
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
+        }
+        out.messages.push(escalation_message(r, key, lines, None));
+    }
+}
+
+/// "– Báo cáo quý I (HG-2026): hạn 10/03/2026 (Thứ Ba), quá 2 ngày", oldest due first.
+fn item_lines(day: &Day<'_>, items: &[&Climb], lang: Lang) -> Vec<String> {
+    let mut items: Vec<&&Climb> = items.iter().collect();
+    items.sort_by_key(|c| (c.due, c.kind, c.item.clone()));
+    items
+        .into_iter()
+        .map(|c| {
+            ChaseText::OverdueItem {
+                item: &c.item,
+                due: &due_with_weekday(c.due, lang),
+                days: (day.today - c.due).num_days(),
+            }
+            .render(lang)
+        })
+        .collect()
+}
+
+fn escalation_message(
+    r: &Recipient,
+    key: String,
+    lines: Vec<String>,
+    unit_id: Option<i64>,
+) -> NewMessage {
+    NewMessage {
+        key,
+        kind: MessageKind::Escalation,
+        chat_id: r.chat_id,
+        person_id: Some(r.person_id),
+        body: lines.join("\n"),
+        reply_markup: None,
+        subject: MessageSubject {
+            unit_id,
+            ..MessageSubject::default()
+        },
+    }
+}
+
+/// The day after a window closes: who did not report, to the plan's coordinators.
+pub fn closings(day: &Day<'_>, out: &mut Outgoing) {
+    for period in &day.snapshot.periods {
+        if !day
+            .rules
+            .policy
+            .closing_due_on(period.due_date, day.today, day.calendar)
+        {
+            continue;
+        }
+        let owing: Vec<i64> = owing_units(day, period).collect();
+        let mut missing: Vec<&str> = owing
+            .iter()
+            .filter(|u| !day.reported(period.id, **u))
+            .map(|u| day.unit_name(*u))
+            .collect();
+        missing.sort_unstable();
+        for r in day.coordinators_of_plan(period.plan_id) {
+            let lang = day.lang_of(r);
+            let due = due_with_weekday(period.due_date, lang);
+            let mut lines = vec![ChaseText::Closing {
+                label: &period.label,
+                plan: &period.plan_code,
+                due: &due,
+                reported: owing.len() - missing.len(),
+                owing: owing.len(),
+            }
+            .render(lang)];
+            if missing.is_empty() {
+                lines.push(ChaseText::ClosingAllReported.render(lang));
+            } else {
+                lines.push(ChaseText::ClosingMissing(missing.len()).render(lang));
+                lines.extend(missing.iter().map(|m| format!("– {m}")));
+            }
+            out.messages.push(NewMessage {
+                key: format!("closing:{}:{}", period.id, r.person_id),
+                kind: MessageKind::Closing,
+                chat_id: r.chat_id,
+                person_id: Some(r.person_id),
+                body: lines.join("\n"),
+                reply_markup: None,
+                subject: MessageSubject::default(),
+            });
+        }
+    }
+}
+
+/// Whether `role` is one that handles the work (not only signs it).
+pub fn is_staff(role: PersonRole) -> bool {
+    !matches!(role, PersonRole::Head)
+}
+
+/// Who gets digests: coordinators, and focal points of units that lead tasks.
+pub fn digest_audiences<'a>(
+    day: &Day<'a>,
+    lead_units: &HashSet<i64>,
+) -> Vec<(&'a Recipient, Audience)> {
+    let mut chosen: Vec<(&Recipient, Audience)> = Vec::new();
+    let mut chats: HashSet<i64> = HashSet::new();
+    let recipients = &day.snapshot.recipients;
+    for r in recipients
+        .iter()
+        .filter(|r| r.role == PersonRole::Coordinator)
+    {
+        if chats.insert(r.chat_id) {
+            chosen.push((r, day.audience_of(r, lead_units)));
+        }
+    }
+    for r in recipients
+        .iter()
+        .filter(|r| r.role == PersonRole::FocalPoint && lead_units.contains(&r.unit_id))
+    {
+        if chats.insert(r.chat_id) {
+            chosen.push((r, Audience::Lead(r.unit_id)));
+        }
+    }
+    chosen
+}

@@ -1,0 +1,451 @@
+//! The daily digest (and `/tonghop`, `/quahan`): counts by plan and dimension, overdue items
+//! grouped by unit (worst first), late reporters, members who cannot be reached, and what is
+//! due in the next 7 days.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+
+use super::compose::owing_units;
+use super::{Audience, Day};
+use crate::domain::text::ellipsize;
+use crate::domain::{AssignmentStatus, EscalationStep, MessageKind};
+use crate::messages::{ChaseText, Lang};
+use crate::store::{
+    ItemKind, MessageSubject, NewMessage, Recipient, StatusCount, Store, StoreError,
+};
+
+/// The digest looks this many days ahead.
+pub const UPCOMING_DAYS: i64 = 7;
+/// Units listed with their overdue items before "… and N more units".
+const LISTED_UNITS: usize = 40;
+/// Late reports are listed for windows that closed this many days ago or less.
+const LATE_WINDOW_DAYS: i64 = 30;
+
+/// Assignment counts and this month's citizen cases for the digest, read once per pass.
+#[derive(Debug, Default)]
+pub struct Counts {
+    by_unit: Vec<StatusCount>,
+    by_lead: Vec<StatusCount>,
+    /// Cases received since the first of the month (figures for the coordinators).
+    month_cases: Vec<crate::store::CaseView>,
+}
+
+impl Counts {
+    pub async fn load(
+        store: &Store,
+        rules: &super::Rules,
+        today: NaiveDate,
+    ) -> Result<Counts, StoreError> {
+        use chrono::{Datelike, TimeZone};
+        let first = today.with_day(1).unwrap_or(today);
+        let start = rules
+            .time_zone
+            .from_local_datetime(&first.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default();
+        Ok(Counts {
+            by_unit: store.status_counts_by_unit().await?,
+            by_lead: store.status_counts_by_lead().await?,
+            month_cases: store.cases_received(start, store.now()).await?,
+        })
+    }
+
+    /// Units that lead at least one live task.
+    pub fn lead_units(&self) -> HashSet<i64> {
+        self.by_lead.iter().map(|c| c.unit_id).collect()
+    }
+}
+
+/// One overdue item in a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueItem {
+    pub unit_id: i64,
+    pub item: String,
+    pub due: NaiveDate,
+    pub days: i64,
+    /// It reached the coordinating office's digest step.
+    pub escalated: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    done: i64,
+    in_progress: i64,
+    blocked: i64,
+    not_started: i64,
+}
+
+impl Tally {
+    fn add(&mut self, status: AssignmentStatus, n: i64) {
+        match status {
+            AssignmentStatus::Done => self.done += n,
+            AssignmentStatus::InProgress => self.in_progress += n,
+            AssignmentStatus::Blocked => self.blocked += n,
+            AssignmentStatus::NotStarted => self.not_started += n,
+        }
+    }
+
+    fn total(&self) -> i64 {
+        self.done + self.in_progress + self.blocked + self.not_started
+    }
+}
+
+/// A digest's content before it is written in a language.
+#[derive(Debug, Default)]
+pub struct Digest {
+    /// plan id → (plan tally, dimension → tally).
+    plans: BTreeMap<i64, (Tally, BTreeMap<String, Tally>)>,
+    pub overdue: Vec<OverdueItem>,
+    late: Vec<(i64, String, NaiveDate, NaiveDate)>,
+    unreachable: Vec<(String, i64, NaiveDate)>,
+    upcoming_reports: Vec<(String, String, NaiveDate, usize)>,
+    upcoming_tasks: Vec<(String, NaiveDate, usize)>,
+    /// Citizen cases past their answer date: number, unit, due date.
+    late_cases: Vec<(String, i64, NaiveDate)>,
+    /// This month's case figures (coordinators only).
+    case_figures: Option<crate::hotline::stats::Figures>,
+}
+
+impl Digest {
+    pub fn compose(day: &Day<'_>, audience: &Audience, counts: &Counts) -> Digest {
+        let mut digest = Digest::default();
+        let in_units = |unit: i64| match audience {
+            Audience::Office(units) | Audience::Units(units) => units.contains(&unit),
+            Audience::Lead(_) => false,
+        };
+        let leads_task = |task_id: i64| match audience {
+            Audience::Lead(lead) => day
+                .snapshot
+                .task_leads
+                .get(&task_id)
+                .is_some_and(|l| l.contains(lead)),
+            _ => false,
+        };
+        let rows: Vec<&StatusCount> = match audience {
+            Audience::Lead(lead) => counts
+                .by_lead
+                .iter()
+                .filter(|c| c.unit_id == *lead)
+                .collect(),
+            _ => counts
+                .by_unit
+                .iter()
+                .filter(|c| in_units(c.unit_id))
+                .collect(),
+        };
+        for row in rows {
+            let (plan, dims) = digest.plans.entry(row.plan_id).or_default();
+            plan.add(row.status(), row.n);
+            let dimension = row.dimension.clone().unwrap_or_default();
+            dims.entry(dimension).or_default().add(row.status(), row.n);
+        }
+        let reports = !matches!(audience, Audience::Lead(_));
+        let today = day.today;
+        let upcoming_end = today + Duration::days(UPCOMING_DAYS);
+        if reports {
+            for period in &day.snapshot.periods {
+                let owing: Vec<i64> = owing_units(day, period).filter(|u| in_units(*u)).collect();
+                if period.due_date < today {
+                    for unit in &owing {
+                        if day.reported(period.id, *unit) {
+                            continue;
+                        }
+                        digest.overdue.push(OverdueItem {
+                            unit_id: *unit,
+                            item: format!("{} ({})", period.label, period.plan_code),
+                            due: period.due_date,
+                            days: (today - period.due_date).num_days(),
+                            escalated: day.snapshot.escalated.get(&(
+                                ItemKind::Report,
+                                period.id,
+                                *unit,
+                            )) == Some(&EscalationStep::Office),
+                        });
+                    }
+                    if (today - period.due_date).num_days() <= LATE_WINDOW_DAYS {
+                        for unit in &owing {
+                            if let Some(at) = day.snapshot.submissions.get(&(period.id, *unit)) {
+                                let sent = at.with_timezone(&day.rules.time_zone).date_naive();
+                                if sent > period.due_date {
+                                    digest.late.push((
+                                        *unit,
+                                        period.label.clone(),
+                                        period.due_date,
+                                        sent,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                } else if period.due_date <= upcoming_end {
+                    let missing = owing
+                        .iter()
+                        .filter(|u| !day.reported(period.id, **u))
+                        .count();
+                    if missing > 0 {
+                        digest.upcoming_reports.push((
+                            period.label.clone(),
+                            period.plan_code.clone(),
+                            period.due_date,
+                            missing,
+                        ));
+                    }
+                }
+            }
+            for person in &day.snapshot.unreachable {
+                if in_units(person.unit_id) {
+                    let since = person
+                        .since
+                        .with_timezone(&day.rules.time_zone)
+                        .date_naive();
+                    digest
+                        .unreachable
+                        .push((person.full_name.clone(), person.unit_id, since));
+                }
+            }
+        }
+        if matches!(audience, Audience::Office(_)) && !counts.month_cases.is_empty() {
+            let stats = crate::hotline::stats::case_stats(
+                &counts.month_cases,
+                day.rules.case_clocks.ack_hours,
+                day.rules.time_zone,
+                today,
+            );
+            digest.case_figures = Some(stats.total);
+        }
+        for (hop, number) in &day.snapshot.case_hops {
+            if hop.answer_due_date < today && in_units(hop.unit.id) {
+                digest
+                    .late_cases
+                    .push((number.to_string(), hop.unit.id, hop.answer_due_date));
+            }
+        }
+        let mut upcoming: BTreeMap<(NaiveDate, i64), (String, usize)> = BTreeMap::new();
+        for a in &day.snapshot.dated {
+            if !(in_units(a.unit_id) || leads_task(a.task_id)) {
+                continue;
+            }
+            let title = format!(
+                "{} · {} {}",
+                day.plan_code(a.plan_id),
+                a.task_code.as_deref().unwrap_or("·"),
+                ellipsize(&a.text, 60)
+            );
+            if a.due_date < today {
+                digest.overdue.push(OverdueItem {
+                    unit_id: a.unit_id,
+                    item: title,
+                    due: a.due_date,
+                    days: (today - a.due_date).num_days(),
+                    escalated: day.snapshot.escalated.get(&(
+                        ItemKind::Task,
+                        a.assignment_id,
+                        a.unit_id,
+                    )) == Some(&EscalationStep::Office),
+                });
+            } else if a.due_date <= upcoming_end {
+                upcoming
+                    .entry((a.due_date, a.task_id))
+                    .or_insert_with(|| (title, 0))
+                    .1 += 1;
+            }
+        }
+        digest.upcoming_tasks = upcoming
+            .into_iter()
+            .map(|((due, _), (title, units))| (title, due, units))
+            .collect();
+        digest
+    }
+
+    /// Overdue items grouped by unit, the unit with the oldest item first.
+    pub fn overdue_by_unit(&self) -> Vec<(i64, Vec<&OverdueItem>)> {
+        let mut by_unit: HashMap<i64, Vec<&OverdueItem>> = HashMap::new();
+        for item in &self.overdue {
+            by_unit.entry(item.unit_id).or_default().push(item);
+        }
+        let mut units: Vec<(i64, Vec<&OverdueItem>)> = by_unit.into_iter().collect();
+        for (_, items) in &mut units {
+            items.sort_by(|a, b| b.days.cmp(&a.days).then(a.item.cmp(&b.item)));
+        }
+        units.sort_by(|(ua, a), (ub, b)| {
+            let worst = |items: &Vec<&OverdueItem>| items.first().map_or(0, |i| i.days);
+            worst(b)
+                .cmp(&worst(a))
+                .then(b.len().cmp(&a.len()))
+                .then(ua.cmp(ub))
+        });
+        units
+    }
+
+    /// The overdue section alone (`/quahan`).
+    pub fn overdue_lines(&self, day: &Day<'_>, lang: Lang, unit_limit: usize) -> Vec<String> {
+        let units = self.overdue_by_unit();
+        if units.is_empty() {
+            return vec![ChaseText::DigestNothingOverdue.render(lang)];
+        }
+        let mut lines = vec![ChaseText::DigestOverdue {
+            items: self.overdue.len(),
+            units: units.len(),
+        }
+        .render(lang)];
+        for (unit, items) in units.iter().take(unit_limit) {
+            lines.push(
+                ChaseText::DigestUnit {
+                    unit: day.unit_name(*unit),
+                    items: items.len(),
+                }
+                .render(lang),
+            );
+            for item in items {
+                let due = item.due.format("%d/%m/%Y").to_string();
+                let mut line = ChaseText::OverdueItem {
+                    item: &item.item,
+                    due: &due,
+                    days: item.days,
+                }
+                .render(lang);
+                if item.escalated {
+                    line.push_str(&ChaseText::DigestEscalatedMark.render(lang));
+                }
+                lines.push(format!("  {line}"));
+            }
+        }
+        if units.len() > unit_limit {
+            lines.push(ChaseText::DigestMoreUnits(units.len() - unit_limit).render(lang));
+        }
+        lines
+    }
+
+    /// The whole digest as lines.
+    pub fn lines(&self, day: &Day<'_>, lang: Lang) -> Vec<String> {
+        let date = day.today.format("%d/%m/%Y").to_string();
+        let mut lines = vec![ChaseText::DigestHeader { date: &date }.render(lang)];
+        for (plan_id, (tally, dims)) in &self.plans {
+            lines.push(
+                ChaseText::DigestPlan {
+                    plan: day.plan_code(*plan_id),
+                    done: tally.done,
+                    total: tally.total(),
+                    in_progress: tally.in_progress,
+                    blocked: tally.blocked,
+                    not_started: tally.not_started,
+                }
+                .render(lang),
+            );
+            for (dimension, t) in dims.iter().filter(|(d, _)| !d.is_empty()) {
+                lines.push(
+                    ChaseText::DigestDimension {
+                        dimension: &ellipsize(dimension, 50),
+                        done: t.done,
+                        total: t.total(),
+                        blocked: t.blocked,
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        lines.push(String::new());
+        lines.extend(self.overdue_lines(day, lang, LISTED_UNITS));
+        if let Some(f) = &self.case_figures {
+            lines.push(String::new());
+            lines.push(
+                ChaseText::DigestCaseFigures {
+                    month: &day.today.format("%m/%Y").to_string(),
+                    received: f.received,
+                    acknowledged: f.acknowledged_in_time,
+                    answered: f.answered_in_time,
+                    late: f.answered_late,
+                    open: f.open,
+                }
+                .render(lang),
+            );
+        }
+        if !self.late_cases.is_empty() {
+            lines.push(String::new());
+            lines.push(ChaseText::DigestLateCases(self.late_cases.len()).render(lang));
+            for (number, unit, due) in &self.late_cases {
+                lines.push(
+                    ChaseText::DigestLateCase {
+                        number,
+                        unit: day.unit_name(*unit),
+                        due: &due.format("%d/%m/%Y").to_string(),
+                        days: (day.today - *due).num_days(),
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        if !self.late.is_empty() {
+            lines.push(String::new());
+            lines.push(ChaseText::DigestLate.render(lang));
+            for (unit, label, due, sent) in &self.late {
+                lines.push(
+                    ChaseText::DigestLateItem {
+                        unit: day.unit_name(*unit),
+                        label,
+                        due: &due.format("%d/%m").to_string(),
+                        submitted: &sent.format("%d/%m").to_string(),
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        if !self.unreachable.is_empty() {
+            lines.push(String::new());
+            lines.push(ChaseText::DigestUnreachable.render(lang));
+            for (name, unit, since) in &self.unreachable {
+                lines.push(
+                    ChaseText::DigestUnreachableItem {
+                        name,
+                        unit: day.unit_name(*unit),
+                        since: &since.format("%d/%m/%Y").to_string(),
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        lines.push(String::new());
+        if self.upcoming_reports.is_empty() && self.upcoming_tasks.is_empty() {
+            lines.push(ChaseText::DigestNothingUpcoming.render(lang));
+        } else {
+            lines.push(ChaseText::DigestUpcoming.render(lang));
+            for (label, plan, due, missing) in &self.upcoming_reports {
+                lines.push(
+                    ChaseText::DigestUpcomingReport {
+                        label,
+                        plan,
+                        due: &due.format("%d/%m/%Y").to_string(),
+                        missing: *missing,
+                    }
+                    .render(lang),
+                );
+            }
+            for (task, due, units) in &self.upcoming_tasks {
+                lines.push(
+                    ChaseText::DigestUpcomingTask {
+                        task,
+                        due: &due.format("%d/%m/%Y").to_string(),
+                        units: *units,
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        lines
+    }
+
+    /// The digest as one outbox message (split into parts at line ends when long).
+    pub fn message(&self, day: &Day<'_>, recipient: &Recipient, lang: Lang) -> NewMessage {
+        NewMessage {
+            key: format!("digest:{}:{}", day.today, recipient.chat_id),
+            kind: MessageKind::Digest,
+            chat_id: recipient.chat_id,
+            person_id: Some(recipient.person_id),
+            body: self.lines(day, lang).join("\n"),
+            reply_markup: None,
+            subject: MessageSubject::default(),
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! The scheduler: a pass (every 5 minutes by default) computes what is due now — report
+//! windows and reminders, dated-task reminders, escalation steps, closing reports, the daily
+//! digest — and queues it in the outbox in one transaction with the escalation steps it
+//! records. Every message has an idempotency key, so passes can run as often as they like, in
+//! several processes at once, and queue each message once.
+//!
+//! Reminders and escalations go out only in working hours on working days; the digest on
+//! working days at its cron time. Time comes from the injected clock (or `dondoc tick --at`).
+
+mod compose;
+pub mod digest;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::config::{Config, CronSchedule};
+use crate::domain::unit::PersonRole;
+use crate::domain::{Ladder, ReminderPolicy, UnitKind, WorkingCalendar, WorkingHours};
+use crate::messages::Lang;
+use crate::outbox::Doorbell;
+use crate::store::{EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, Store, StoreError};
+
+pub use compose::Outgoing;
+
+/// The rules a pass follows, from configuration.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub policy: ReminderPolicy,
+    pub ladder: Ladder,
+    pub hours: WorkingHours,
+    pub digest: CronSchedule,
+    pub pass: CronSchedule,
+    pub time_zone: Tz,
+    pub lang: Lang,
+    /// The hotline's two clocks.
+    pub case_clocks: crate::domain::case::CaseClocks,
+}
+
+impl Rules {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            policy: config.schedule.reminder_policy(),
+            ladder: config.escalation,
+            hours: config.schedule.working_hours,
+            digest: config.schedule.digest.clone(),
+            pass: config.schedule.pass.clone(),
+            time_zone: config.province.time_zone,
+            lang: config.province.language,
+            case_clocks: config.hotline.clocks.clone(),
+        }
+    }
+
+    /// Whether the digest is due at `local` on a working day: its cron fired earlier today.
+    pub fn digest_due(&self, local: DateTime<Tz>) -> bool {
+        let Some(schedule) = &self.digest.schedule else {
+            return false;
+        };
+        let Some(midnight) = local
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|m| self.time_zone.from_local_datetime(&m).earliest())
+        else {
+            return false;
+        };
+        let since = midnight - chrono::Duration::seconds(1);
+        schedule
+            .after(&since)
+            .next()
+            .is_some_and(|fire| fire.date_naive() == local.date_naive() && fire <= local)
+    }
+}
+
+/// Whom a digest is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// A coordinating office: every unit under the city or province it serves.
+    Office(HashSet<i64>),
+    /// A lead unit: the tasks it leads, whoever implements them.
+    Lead(i64),
+    /// A unit's own items.
+    Units(HashSet<i64>),
+}
+
+/// One day's view of the snapshot, with lookups the composers share.
+pub struct Day<'a> {
+    pub today: NaiveDate,
+    pub calendar: &'a WorkingCalendar,
+    pub rules: &'a Rules,
+    pub snapshot: &'a ScheduleSnapshot,
+    members: HashMap<i64, Vec<&'a Recipient>>,
+    plan_units: HashMap<i64, Vec<i64>>,
+    children: HashMap<i64, Vec<i64>>,
+}
+
+impl<'a> Day<'a> {
+    pub fn new(
+        today: NaiveDate,
+        calendar: &'a WorkingCalendar,
+        rules: &'a Rules,
+        snapshot: &'a ScheduleSnapshot,
+    ) -> Self {
+        let mut members: HashMap<i64, Vec<&Recipient>> = HashMap::new();
+        for r in &snapshot.recipients {
+            members.entry(r.unit_id).or_default().push(r);
+        }
+        let mut plan_units: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (plan, unit) in &snapshot.plan_units {
+            plan_units.entry(*plan).or_default().push(*unit);
+        }
+        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+        for unit in snapshot.units.values() {
+            if let Some(parent) = unit.parent_id {
+                children.entry(parent).or_default().push(unit.id);
+            }
+        }
+        Self {
+            today,
+            calendar,
+            rules,
+            snapshot,
+            members,
+            plan_units,
+            children,
+        }
+    }
+
+    pub fn units_of_plan(&self, plan_id: i64) -> &[i64] {
+        self.plan_units
+            .get(&plan_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    pub fn reported(&self, period_id: i64, unit_id: i64) -> bool {
+        self.snapshot
+            .submissions
+            .contains_key(&(period_id, unit_id))
+    }
+
+    pub fn unit_name(&self, unit_id: i64) -> &'a str {
+        self.snapshot
+            .units
+            .get(&unit_id)
+            .map(|u| u.name.as_str())
+            .unwrap_or("?")
+    }
+
+    pub fn is_office(&self, unit_id: i64) -> bool {
+        self.snapshot
+            .units
+            .get(&unit_id)
+            .is_some_and(|u| u.kind == UnitKind::CoordinatingOffice)
+    }
+
+    pub fn plan_code(&self, plan_id: i64) -> &'a str {
+        self.snapshot
+            .plans
+            .iter()
+            .find(|p| p.id == plan_id)
+            .map(|p| p.code.as_str())
+            .unwrap_or("?")
+    }
+
+    pub fn ladder_of(&self, plan_id: i64) -> Ladder {
+        self.snapshot
+            .plans
+            .iter()
+            .find(|p| p.id == plan_id)
+            .and_then(|p| p.ladder)
+            .unwrap_or(self.rules.ladder)
+    }
+
+    /// Linked, reachable members of a unit.
+    pub fn members(&self, unit_id: i64) -> impl Iterator<Item = &'a Recipient> + '_ {
+        self.members
+            .get(&unit_id)
+            .into_iter()
+            .flat_map(|m| m.iter().copied())
+    }
+
+    /// The members who do the work (all but the head), or the head when there is no one else.
+    pub fn staff(&self, unit_id: i64) -> Vec<&'a Recipient> {
+        let all: Vec<&Recipient> = self.members(unit_id).collect();
+        let staff: Vec<&Recipient> = all
+            .iter()
+            .copied()
+            .filter(|r| compose::is_staff(r.role))
+            .collect();
+        if staff.is_empty() {
+            all
+        } else {
+            staff
+        }
+    }
+
+    /// A unit's focal points (or its head when it has none): who a lead unit is told through.
+    pub fn focal_points(&self, unit_id: i64) -> Vec<&'a Recipient> {
+        let all: Vec<&Recipient> = self.members(unit_id).collect();
+        let focal: Vec<&Recipient> = all
+            .iter()
+            .copied()
+            .filter(|r| matches!(r.role, PersonRole::FocalPoint | PersonRole::Coordinator))
+            .collect();
+        if focal.is_empty() {
+            all.into_iter()
+                .filter(|r| r.role == PersonRole::Head)
+                .collect()
+        } else {
+            focal
+        }
+    }
+
+    pub fn recipient(&self, person_id: i64) -> Option<&'a Recipient> {
+        self.snapshot
+            .recipients
+            .iter()
+            .find(|r| r.person_id == person_id)
+    }
+
+    pub fn lang_of(&self, r: &Recipient) -> Lang {
+        r.language.unwrap_or(self.rules.lang)
+    }
+
+    /// `root` and every unit under it.
+    pub fn subtree(&self, root: i64) -> HashSet<i64> {
+        let mut seen = HashSet::from([root]);
+        let mut stack = vec![root];
+        while let Some(unit) = stack.pop() {
+            for child in self.children.get(&unit).into_iter().flatten() {
+                if seen.insert(*child) {
+                    stack.push(*child);
+                }
+            }
+        }
+        seen
+    }
+
+    /// What a coordinating office watches: everything under the unit it serves (its parent).
+    pub fn watched_by_office(&self, office_unit: i64) -> HashSet<i64> {
+        let root = self
+            .snapshot
+            .units
+            .get(&office_unit)
+            .filter(|u| u.kind == UnitKind::CoordinatingOffice)
+            .and_then(|u| u.parent_id)
+            .unwrap_or(office_unit);
+        self.subtree(root)
+    }
+
+    /// Coordinating offices serving a plan's scope (its children of that kind), or every
+    /// office when the registry has none there.
+    pub fn offices_of_plan(&self, plan_id: i64) -> Vec<i64> {
+        let scope = self
+            .snapshot
+            .plans
+            .iter()
+            .find(|p| p.id == plan_id)
+            .map(|p| p.scope_unit_id);
+        let offices = || {
+            self.snapshot
+                .units
+                .values()
+                .filter(|u| u.kind == UnitKind::CoordinatingOffice)
+        };
+        let under_scope: Vec<i64> = offices()
+            .filter(|u| u.parent_id == scope || Some(u.id) == scope)
+            .map(|u| u.id)
+            .collect();
+        if under_scope.is_empty() {
+            offices().map(|u| u.id).collect()
+        } else {
+            under_scope
+        }
+    }
+
+    /// Coordinators whose office watches the plan's scope.
+    pub fn coordinators_of_plan(&self, plan_id: i64) -> Vec<&'a Recipient> {
+        let Some(scope) = self
+            .snapshot
+            .plans
+            .iter()
+            .find(|p| p.id == plan_id)
+            .map(|p| p.scope_unit_id)
+        else {
+            return Vec::new();
+        };
+        let mut chats = HashSet::new();
+        self.snapshot
+            .recipients
+            .iter()
+            .filter(|r| r.role == PersonRole::Coordinator)
+            .filter(|r| self.watched_by_office(r.unit_id).contains(&scope))
+            .filter(|r| chats.insert(r.chat_id))
+            .collect()
+    }
+
+    /// The digest audience of one member.
+    pub fn audience_of(&self, r: &Recipient, lead_units: &HashSet<i64>) -> Audience {
+        if r.role == PersonRole::Coordinator || self.is_office(r.unit_id) {
+            Audience::Office(self.watched_by_office(r.unit_id))
+        } else if lead_units.contains(&r.unit_id) {
+            Audience::Lead(r.unit_id)
+        } else {
+            Audience::Units(HashSet::from([r.unit_id]))
+        }
+    }
+}
+
+/// What one pass did (or, dry, would do).
+#[derive(Debug, Default)]
+pub struct PassReport {
+    pub at: Option<DateTime<Utc>>,
+    pub today: Option<NaiveDate>,
+    /// Whether it was working time (reminders and escalations considered).
+    pub working_time: bool,
+    pub digest_due: bool,
+    /// Messages computed; in a dry run, only those not queued before.
+    pub messages: Vec<NewMessage>,
+    pub escalations: Vec<EscalationRecord>,
+    /// Rows added to the outbox (0 in a dry run).
+    pub queued: u64,
+    /// Escalation steps newly recorded (0 in a dry run).
+    pub new_escalations: u64,
+}
+
+/// The scheduler of one process.
+#[derive(Clone)]
+pub struct Scheduler {
+    store: Store,
+    rules: Rules,
+    doorbell: Doorbell,
+}
+
+impl Scheduler {
+    pub fn new(store: Store, rules: Rules, doorbell: Doorbell) -> Self {
+        Self {
+            store,
+            rules,
+            doorbell,
+        }
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// One pass as if it were `at`. A dry run computes and returns what would be queued
+    /// (leaving out what is already queued) and writes nothing.
+    pub async fn pass(&self, at: DateTime<Utc>, dry_run: bool) -> Result<PassReport, StoreError> {
+        let local = at.with_timezone(&self.rules.time_zone);
+        let today = local.date_naive();
+        let calendar = self.store.working_calendar().await?;
+        let working_day = calendar.is_working_day(today);
+        let mut report = PassReport {
+            at: Some(at),
+            today: Some(today),
+            working_time: working_day && self.rules.hours.contains(local.time()),
+            digest_due: working_day && self.rules.digest_due(local),
+            ..PassReport::default()
+        };
+        if !report.working_time && !report.digest_due {
+            return Ok(report);
+        }
+        let horizon = today + chrono::Duration::days(self.horizon_days());
+        let snapshot = self.store.schedule_snapshot(horizon).await?;
+        let day = Day::new(today, &calendar, &self.rules, &snapshot);
+        let mut out = Outgoing::default();
+        if report.working_time {
+            let notices = compose::report_notices(&day);
+            let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
+            units.sort_unstable();
+            units.dedup();
+            let open_tasks = self
+                .store
+                .open_tasks_of(&units, compose::LISTED_TASKS)
+                .await?;
+            compose::report_messages(&day, &notices, &open_tasks, &mut out);
+            compose::task_reminders(&day, &mut out);
+            compose::case_reminders(&day, at, &mut out);
+            compose::escalations(&day, &mut out);
+            compose::closings(&day, &mut out);
+        }
+        if report.digest_due {
+            let counts = digest::Counts::load(&self.store, &self.rules, today).await?;
+            let lead_units = counts.lead_units();
+            for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
+                let lang = day.lang_of(recipient);
+                let digest = digest::Digest::compose(&day, &audience, &counts);
+                out.messages.push(digest.message(&day, recipient, lang));
+            }
+        }
+        let keys: Vec<String> = out.messages.iter().map(|m| m.key.clone()).collect();
+        let already: HashSet<String> = self.store.queued_keys(&keys).await?.into_iter().collect();
+        if dry_run {
+            out.messages.retain(|m| !already.contains(&m.key));
+            report.messages = out.messages;
+            report.escalations = out.escalations;
+            return Ok(report);
+        }
+        // Messages queued by an earlier pass would be skipped by the outbox anyway (same
+        // key); leaving them out here spares writing them again, and a pass with nothing
+        // new does not open a write transaction at all.
+        let fresh: Vec<NewMessage> = out
+            .messages
+            .iter()
+            .filter(|m| !already.contains(&m.key))
+            .cloned()
+            .collect();
+        let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
+        report.queued = queued;
+        report.new_escalations = new_escalations;
+        report.messages = out.messages;
+        report.escalations = out.escalations;
+        if queued > 0 {
+            self.doorbell.ring();
+        }
+        Ok(report)
+    }
+
+    /// How far ahead dated tasks are read: the earliest reminder, the digest's week.
+    fn horizon_days(&self) -> i64 {
+        let furthest = self
+            .rules
+            .policy
+            .days_before
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        i64::from(furthest).max(digest::UPCOMING_DAYS) + 1
+    }
+
+    /// Runs a pass at each time of the `schedule.pass` cron until `shutdown`.
+    pub async fn run(self, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
+        let Some(schedule) = self.rules.pass.schedule.clone() else {
+            tracing::warn!("schedule.pass has no times: the scheduler does not run");
+            return;
+        };
+        tracing::info!(cron = %self.rules.pass.expression, "scheduler started");
+        // A pass at start catches up with anything due while the service was down.
+        self.pass_and_log(clock.now()).await;
+        while !*shutdown.borrow() {
+            let now = clock.now().with_timezone(&self.rules.time_zone);
+            let Some(next) = schedule.after(&now).next() else {
+                break;
+            };
+            let wait = (next - now).to_std().unwrap_or(Duration::from_secs(1));
+            tokio::select! {
+                _ = shutdown.changed() => continue,
+                _ = tokio::time::sleep(wait) => {}
+            }
+            self.pass_and_log(clock.now()).await;
+        }
+        tracing::info!("scheduler stopped");
+    }
+
+    async fn pass_and_log(&self, at: DateTime<Utc>) {
+        let started = std::time::Instant::now();
+        match self.pass(at, false).await {
+            Ok(report) => {
+                tracing::info!(
+                    queued = report.queued,
+                    escalations = report.new_escalations,
+                    working_time = report.working_time,
+                    digest = report.digest_due,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "scheduler pass"
+                );
+                if let Err(e) = self
+                    .store
+                    .set_service_state("scheduler.last_pass", &at.to_rfc3339())
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not record the scheduler pass");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "scheduler pass failed; the next pass retries"),
+        }
+    }
+}
+
+/// What `/tonghop` (the whole digest) or `/quahan` (overdue items only) shows a member at
+/// `at`: a coordinator their city or province, a lead unit's member the tasks it leads, anyone
+/// else their own unit.
+pub async fn digest_on_demand(
+    store: &Store,
+    rules: &Rules,
+    member: &crate::store::Member,
+    at: DateTime<Utc>,
+    overdue_only: bool,
+    lang: Lang,
+) -> Result<String, StoreError> {
+    let today = at.with_timezone(&rules.time_zone).date_naive();
+    let calendar = store.working_calendar().await?;
+    let horizon = today + chrono::Duration::days(digest::UPCOMING_DAYS + 1);
+    let snapshot = store.schedule_snapshot(horizon).await?;
+    let day = Day::new(today, &calendar, rules, &snapshot);
+    let counts = digest::Counts::load(store, rules, today).await?;
+    let recipient = Recipient {
+        person_id: member.person.id,
+        unit_id: member.unit.id,
+        role: member.person.role,
+        chat_id: member.person.telegram_user_id.unwrap_or_default(),
+        language: member.person.language,
+        full_name: member.person.full_name.clone(),
+    };
+    let audience = day.audience_of(&recipient, &counts.lead_units());
+    let digest = digest::Digest::compose(&day, &audience, &counts);
+    let lines = if overdue_only {
+        digest.overdue_lines(&day, lang, usize::MAX)
+    } else {
+        digest.lines(&day, lang)
+    };
+    Ok(lines.join("\n"))
+}

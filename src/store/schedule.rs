@@ -1,0 +1,596 @@
+//! What a scheduler pass reads in a few bulk queries (never one query per unit or task, so a
+//! pass over 200,000 assignments stays fast), and the escalation steps it records.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+use super::{parse_kind, with_pool, BeginWrite, Store, StoreError};
+use crate::domain::{
+    Actor, AssignmentStatus, EscalationStep, Ladder, Lang, PersonRole, ReportOwers, UnitKind,
+};
+
+/// Inserts escalation steps on `$conn` (a transaction), skipping steps already recorded, with
+/// an audit row for each new one. Evaluates to how many were new.
+macro_rules! insert_escalations {
+    ($conn:expr, $records:expr, $now:expr, $actor:expr) => {{
+        let mut added: u64 = 0;
+        for chunk in $records.chunks($crate::store::BATCH_PARAMETERS / 6) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO escalations (item_kind, item_id, unit_id, step, due_date, at) ",
+            );
+            query.push_values(chunk, |mut b, r| {
+                b.push_bind(r.kind.as_str())
+                    .push_bind(r.item_id)
+                    .push_bind(r.unit_id)
+                    .push_bind(r.step.number())
+                    .push_bind(r.due_date)
+                    .push_bind($now);
+            });
+            query.push(
+                " ON CONFLICT (item_kind, item_id, unit_id, step) DO NOTHING \
+                 RETURNING item_kind, item_id, unit_id, step, due_date",
+            );
+            let inserted: Vec<(String, i64, i64, i64, chrono::NaiveDate)> =
+                query.build_query_as().fetch_all($conn).await?;
+            added += inserted.len() as u64;
+            let audit_rows: Vec<$crate::store::AuditRow> = inserted
+                .into_iter()
+                .map(|(kind, item, unit, step, due)| $crate::store::AuditRow {
+                    action: "escalation.step",
+                    entity: $crate::store::ItemKind::parse(&kind).as_str(),
+                    key: format!("{item}/{unit}"),
+                    detail: serde_json::json!({ "step": step, "due_date": due.to_string() })
+                        .to_string(),
+                })
+                .collect();
+            $crate::store::audit_batch!($conn, $now, $actor, audit_rows);
+        }
+        added
+    }};
+}
+pub(crate) use insert_escalations;
+
+/// A reporting period of a live plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodDue {
+    pub id: i64,
+    pub plan_id: i64,
+    pub plan_code: String,
+    pub label: String,
+    pub due_date: NaiveDate,
+    pub owed_by: ReportOwers,
+}
+
+/// A plan, with its own escalation ladder when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanBrief {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub scope_unit_id: i64,
+    pub ladder: Option<Ladder>,
+}
+
+/// An open assignment of a task that has a due date of its own.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DatedAssignment {
+    pub assignment_id: i64,
+    pub task_id: i64,
+    pub plan_id: i64,
+    pub task_code: Option<String>,
+    pub text: String,
+    pub unit_id: i64,
+    pub due_date: NaiveDate,
+    pub status: String,
+}
+
+/// A member the service can write to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub role: PersonRole,
+    pub chat_id: i64,
+    pub language: Option<Lang>,
+    pub full_name: String,
+}
+
+/// A member Telegram said cannot be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreachable {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub full_name: String,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+}
+
+/// What is escalated: one unit's report for one period, or one assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Report,
+    Task,
+    /// A citizen case as sent to one unit (the item id is the hop's).
+    Case,
+}
+
+impl ItemKind {
+    pub(crate) fn parse(raw: &str) -> ItemKind {
+        match raw {
+            "report" => ItemKind::Report,
+            "case" => ItemKind::Case,
+            _ => ItemKind::Task,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Report => "report",
+            ItemKind::Task => "task",
+            ItemKind::Case => "case",
+        }
+    }
+}
+
+/// One escalation step to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationRecord {
+    pub kind: ItemKind,
+    /// The period id (reports) or the assignment id (tasks).
+    pub item_id: i64,
+    pub unit_id: i64,
+    pub step: EscalationStep,
+    pub due_date: NaiveDate,
+}
+
+/// Everything a pass needs, read at once.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleSnapshot {
+    pub plans: Vec<PlanBrief>,
+    pub periods: Vec<PeriodDue>,
+    /// (plan, unit): the unit implements at least one live task of the plan.
+    pub plan_units: Vec<(i64, i64)>,
+    /// (period, unit) → when the unit first reported.
+    pub submissions: HashMap<(i64, i64), DateTime<Utc>>,
+    /// Open dated assignments due on or before the horizon (all overdue ones included).
+    pub dated: Vec<DatedAssignment>,
+    /// Lead units of the dated tasks.
+    pub task_leads: HashMap<i64, Vec<i64>>,
+    pub recipients: Vec<Recipient>,
+    pub unreachable: Vec<Unreachable>,
+    pub units: HashMap<i64, UnitInfo>,
+    /// The highest step recorded for each escalated item.
+    pub escalated: HashMap<(ItemKind, i64, i64), EscalationStep>,
+    /// Citizen cases still with a unit (forwarded or accepted), with their numbers.
+    pub case_hops: Vec<(super::HopView, crate::domain::case::CaseNumber)>,
+}
+
+/// Live assignments counted by plan, dimension, unit (or lead unit) and status, for digests.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusCount {
+    pub plan_id: i64,
+    pub dimension: Option<String>,
+    pub unit_id: i64,
+    pub status: String,
+    pub n: i64,
+}
+
+impl StatusCount {
+    pub fn status(&self) -> AssignmentStatus {
+        self.status.parse().unwrap_or(AssignmentStatus::NotStarted)
+    }
+}
+
+/// An open task of a unit, as a reminder lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenTask {
+    pub assignment_id: i64,
+    pub plan_id: i64,
+    pub unit_id: i64,
+    pub task_code: Option<String>,
+    pub text: String,
+    pub status: String,
+    /// How many tasks the unit has open in the plan, listed or not.
+    pub open_in_plan: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    id: i64,
+    plan_id: i64,
+    plan_code: String,
+    label: String,
+    due_date: NaiveDate,
+    owed_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    code: String,
+    title: String,
+    scope_unit_id: i64,
+    escalation_ladder: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    unit_id: i64,
+    role: String,
+    telegram_user_id: Option<i64>,
+    language: Option<String>,
+    full_name: String,
+    unreachable_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    parent_id: Option<i64>,
+}
+
+const LIVE: &str = "a.retired_at IS NULL AND t.retired_at IS NULL";
+
+impl Store {
+    /// Reads what a pass on a day needs; dated assignments due after `horizon` are left out.
+    pub async fn schedule_snapshot(
+        &self,
+        horizon: NaiveDate,
+    ) -> Result<ScheduleSnapshot, StoreError> {
+        let plans: Vec<PlanRow> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, code, title, scope_unit_id, escalation_ladder FROM plans ORDER BY code")
+                .fetch_all(pool).await?
+        });
+        let periods: Vec<PeriodRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT rp.id, rp.plan_id, p.code AS plan_code, rp.label, rp.due_date, rp.owed_by \
+                 FROM reporting_periods rp JOIN plans p ON p.id = rp.plan_id ORDER BY rp.due_date, p.code",
+            )
+            .fetch_all(pool).await?
+        });
+        let plan_units: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT DISTINCT t.plan_id, a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE}"
+            ))
+            .fetch_all(pool).await?
+        });
+        let submissions: Vec<(i64, i64, DateTime<Utc>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT period_id, unit_id, MIN(submitted_at) FROM report_submissions GROUP BY period_id, unit_id",
+            )
+            .fetch_all(pool).await?
+        });
+        let dated: Vec<DatedAssignment> = with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT a.id AS assignment_id, t.id AS task_id, t.plan_id, t.code AS task_code, t.text, \
+                 a.unit_id, t.due_date, a.status FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                 WHERE {LIVE} AND a.status <> 'done' AND t.due_date IS NOT NULL AND t.due_date <= $1 \
+                 ORDER BY t.due_date, a.id"
+            ))
+            .bind(horizon)
+            .fetch_all(pool).await?
+        });
+        let leads: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT tl.task_id, tl.unit_id FROM task_leads tl JOIN tasks t ON t.id = tl.task_id \
+                 WHERE t.retired_at IS NULL AND t.due_date IS NOT NULL AND t.due_date <= $1 ORDER BY tl.position",
+            )
+            .bind(horizon)
+            .fetch_all(pool).await?
+        });
+        let people: Vec<PersonRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, unit_id, role, telegram_user_id, language, full_name, unreachable_at \
+                 FROM people WHERE telegram_user_id IS NOT NULL ORDER BY id",
+            )
+            .fetch_all(pool).await?
+        });
+        let units: Vec<UnitRow> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, code, name, kind, parent_id FROM units").fetch_all(pool).await?
+        });
+        let escalated: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations GROUP BY item_kind, item_id, unit_id")
+                .fetch_all(pool).await?
+        });
+
+        let case_hops = self.live_hops().await?;
+        let mut snapshot = ScheduleSnapshot {
+            case_hops,
+            plan_units,
+            dated,
+            submissions: submissions
+                .into_iter()
+                .map(|(p, u, at)| ((p, u), at))
+                .collect(),
+            ..ScheduleSnapshot::default()
+        };
+        for plan in plans {
+            let ladder =
+                match plan.escalation_ladder {
+                    Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+                        StoreError::Corrupt(format!("plan {} ladder: {e}", plan.code))
+                    })?),
+                    None => None,
+                };
+            snapshot.plans.push(PlanBrief {
+                id: plan.id,
+                code: plan.code,
+                title: plan.title,
+                scope_unit_id: plan.scope_unit_id,
+                ladder,
+            });
+        }
+        for p in periods {
+            snapshot.periods.push(PeriodDue {
+                id: p.id,
+                plan_id: p.plan_id,
+                plan_code: p.plan_code,
+                label: p.label,
+                due_date: p.due_date,
+                owed_by: p
+                    .owed_by
+                    .parse()
+                    .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?,
+            });
+        }
+        for (task, unit) in leads {
+            snapshot.task_leads.entry(task).or_default().push(unit);
+        }
+        for person in people {
+            let Some(chat_id) = person.telegram_user_id else {
+                continue;
+            };
+            match person.unreachable_at {
+                Some(since) => snapshot.unreachable.push(Unreachable {
+                    person_id: person.id,
+                    unit_id: person.unit_id,
+                    full_name: person.full_name,
+                    since,
+                }),
+                None => snapshot.recipients.push(Recipient {
+                    person_id: person.id,
+                    unit_id: person.unit_id,
+                    role: person
+                        .role
+                        .parse()
+                        .map_err(|e: crate::domain::ParseError| {
+                            StoreError::Corrupt(e.to_string())
+                        })?,
+                    chat_id,
+                    language: person.language.and_then(|l| l.parse().ok()),
+                    full_name: person.full_name,
+                }),
+            }
+        }
+        for unit in units {
+            snapshot.units.insert(
+                unit.id,
+                UnitInfo {
+                    id: unit.id,
+                    code: unit.code,
+                    name: unit.name,
+                    kind: parse_kind(&unit.kind)?,
+                    parent_id: unit.parent_id,
+                },
+            );
+        }
+        for (kind, item, unit, step) in escalated {
+            let kind = ItemKind::parse(&kind);
+            if let Some(step) = EscalationStep::from_number(step) {
+                snapshot.escalated.insert((kind, item, unit), step);
+            }
+        }
+        Ok(snapshot)
+    }
+
+    /// Open tasks of `unit_ids` (what a report reminder lists), by unit and plan: the first
+    /// `per_plan` of each unit in each plan, in plan order, each row with the unit's count of
+    /// open tasks in that plan. A reminder lists only the first few, and reading every open
+    /// assignment of thousands of units (with its text) made this the slowest read of a pass.
+    pub async fn open_tasks_of(
+        &self,
+        unit_ids: &[i64],
+        per_plan: usize,
+    ) -> Result<Vec<OpenTask>, StoreError> {
+        let per_plan = i64::try_from(per_plan).unwrap_or(i64::MAX);
+        let mut tasks = Vec::new();
+        for chunk in unit_ids.chunks(super::BATCH_PARAMETERS - 1) {
+            let rows: Vec<OpenTask> = with_pool!(self, pool => {
+                let mut query = sqlx::QueryBuilder::new(format!(
+                    "SELECT o.assignment_id, lt.plan_id, o.unit_id, lt.code AS task_code, lt.text, o.status, \
+                     o.open_in_plan FROM (SELECT assignment_id, task_id, unit_id, status, open_in_plan FROM \
+                     (SELECT a.id AS assignment_id, a.task_id, a.unit_id, a.status, ROW_NUMBER() OVER w AS row_no, \
+                     COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS open_in_plan \
+                     FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE} AND a.status <> 'done' \
+                     AND a.unit_id IN ("
+                ));
+                let mut list = query.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                query.push(
+                    ") WINDOW w AS (PARTITION BY a.unit_id, t.plan_id ORDER BY t.position)) numbered \
+                     WHERE row_no <= ",
+                );
+                query.push_bind(per_plan);
+                query.push(") o JOIN tasks lt ON lt.id = o.task_id ORDER BY o.unit_id, lt.plan_id, lt.position");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            tasks.extend(rows);
+        }
+        Ok(tasks)
+    }
+
+    /// Live assignments counted by plan, dimension, implementing unit and status.
+    pub async fn status_counts_by_unit(&self) -> Result<Vec<StatusCount>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT t.plan_id, t.dimension, a.unit_id, a.status, COUNT(*) AS n \
+                 FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE} \
+                 GROUP BY t.plan_id, t.dimension, a.unit_id, a.status"
+            ))
+            .fetch_all(pool).await?
+        }))
+    }
+
+    /// Live assignments counted by plan, dimension, lead unit and status.
+    pub async fn status_counts_by_lead(&self) -> Result<Vec<StatusCount>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT t.plan_id, t.dimension, tl.unit_id, a.status, COUNT(*) AS n \
+                 FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN task_leads tl ON tl.task_id = t.id \
+                 WHERE {LIVE} GROUP BY t.plan_id, t.dimension, tl.unit_id, a.status"
+            ))
+            .fetch_all(pool).await?
+        }))
+    }
+
+    /// Records escalation steps (each once: a step already recorded is skipped) with an
+    /// audit row for each new one. Returns how many were new.
+    pub async fn record_escalations(
+        &self,
+        records: &[EscalationRecord],
+    ) -> Result<u64, StoreError> {
+        Ok(self.queue_pass(&[], records).await?.1)
+    }
+
+    /// A plan's own escalation ladder, if it has one.
+    pub async fn plan_ladder(&self, plan_id: i64) -> Result<Option<Ladder>, StoreError> {
+        let json: Option<Option<String>> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT escalation_ladder FROM plans WHERE id = $1")
+                .bind(plan_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        json.flatten()
+            .map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// Sets plan `code`'s own escalation ladder, or goes back to the default with `None`.
+    pub async fn set_plan_ladder(
+        &self,
+        plan_id: i64,
+        ladder: Option<&Ladder>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let json = ladder
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE plans SET escalation_ladder = $1 WHERE id = $2")
+                .bind(&json)
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+            super::audit!(&mut *tx, now, actor, "plan.ladder", "plan", plan_id.to_string(),
+                json!({ "ladder": json }));
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Remembers a small fact about the running service.
+    pub async fn set_service_state(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        let now = self.now();
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO service_state (name, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(name)
+            .bind(value)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Remembers which bot serves this database. Update ids count per bot, so when another
+    /// bot takes over (a new token) the ids already processed are forgotten; otherwise the new
+    /// bot's first updates would look like redeliveries and be ignored. True when it changed.
+    pub async fn adopt_bot(&self, bot_id: i64) -> Result<bool, StoreError> {
+        let now = self.now();
+        let value = bot_id.to_string();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let previous: Option<String> =
+                sqlx::query_scalar("SELECT value FROM service_state WHERE name = 'telegram.bot_id'")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let changed = previous.as_deref().is_some_and(|p| p != value);
+            if changed {
+                sqlx::query("DELETE FROM processed_updates").execute(&mut *tx).await?;
+                super::audit!(&mut *tx, now, Actor::system(), "bot.changed", "telegram_bot", value.clone(),
+                    json!({ "previous": previous }));
+            }
+            if previous.as_deref() != Some(value.as_str()) {
+                sqlx::query(
+                    "INSERT INTO service_state (name, value, updated_at) VALUES ('telegram.bot_id', $1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(&value)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed
+        }))
+    }
+
+    pub async fn service_state(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM service_state WHERE name = $1")
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Escalation steps recorded for `unit_ids`' items, for `/tinhhinh`: (kind, item, unit, step).
+    pub async fn escalations_of(
+        &self,
+        unit_ids: &[i64],
+    ) -> Result<Vec<(ItemKind, i64, i64, EscalationStep)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in unit_ids.chunks(super::BATCH_PARAMETERS - 1) {
+            let rows: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
+                let mut query = sqlx::QueryBuilder::new(
+                    "SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations WHERE unit_id IN (",
+                );
+                let mut list = query.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                query.push(") GROUP BY item_kind, item_id, unit_id");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            for (kind, item, unit, step) in rows {
+                let kind = ItemKind::parse(&kind);
+                if let Some(step) = EscalationStep::from_number(step) {
+                    found.push((kind, item, unit, step));
+                }
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,892 @@
+//! The outbox sender end to end: the real `dondoc::outbox::Sender` (lease, rate limits,
+//! retries, parking) on SQLite and Postgres, sending through the real teloxide client to the
+//! fake Bot API server (`tests/support/fake_telegram.rs`).
+
+mod support;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use dondoc::config::{DatabaseConfig, OutboxConfig};
+use dondoc::domain::unit::{NewPerson, NewUnit};
+use dondoc::domain::{DeliveryState, MessageKind, PersonRole, UnitCode, UnitKind};
+use dondoc::outbox::{Doorbell, Sender};
+use dondoc::store::{MessageSubject, NewMessage, OutboxSummary, Store};
+use secrecy::ExposeSecret;
+use serde_json::{json, Value};
+use sqlx::Connection;
+use support::fake_telegram::{FakeTelegram, Fault, Limits};
+use support::{actor, clock, test_dbs};
+use teloxide::Bot;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+const TOKEN: &str = "123456:OUTBOX-TOKEN";
+/// The client's time-out in these tests (a [`Fault::Timeout`] answers later than this).
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a test waits for the queue to empty.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Quick settings: fast polls, a short lease, one-second back-off.
+fn config() -> OutboxConfig {
+    OutboxConfig {
+        messages_per_second: 100.0,
+        chat_interval_ms: 100,
+        group_messages_per_minute: 20,
+        max_in_flight: 1,
+        max_attempts: 5,
+        max_backoff_secs: 1,
+        request_timeout_secs: 1,
+        lease_secs: 2,
+        poll_interval_ms: 20,
+    }
+}
+
+fn message(key: &str, chat_id: i64, body: &str) -> NewMessage {
+    NewMessage {
+        key: key.into(),
+        kind: MessageKind::Reminder,
+        chat_id,
+        person_id: None,
+        body: body.into(),
+        reply_markup: None,
+        subject: MessageSubject::default(),
+    }
+}
+
+/// A sender running in its own task.
+struct Running {
+    holder: String,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    fn start(store: &Store, bot: Bot, config: OutboxConfig) -> Running {
+        let sender = Sender::new(store.clone(), bot, config, Doorbell::default());
+        let holder = sender.holder().to_string();
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(sender.run(stopped));
+        Running { holder, stop, task }
+    }
+
+    /// Asks it to stop and waits until it has.
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        tokio::time::timeout(WAIT, self.task)
+            .await
+            .expect("the sender stops")
+            .expect("the sender did not panic");
+    }
+
+    /// Kills it: the task is dropped wherever it is, as when the process dies.
+    async fn kill(self) {
+        self.task.abort();
+        let ended = self.task.await;
+        assert!(ended.as_ref().is_err_and(|e| e.is_cancelled()), "{ended:?}");
+    }
+}
+
+/// Waits until nothing is queued or being sent; returns the summary.
+async fn drained(store: &Store, within: Duration) -> OutboxSummary {
+    let deadline = Instant::now() + within;
+    loop {
+        let summary = store.outbox_summary().await.expect("summary");
+        if summary.total(DeliveryState::Queued) + summary.total(DeliveryState::Sending) == 0 {
+            return summary;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the queue did not empty in {within:?}: {summary:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A `sendMessage` Telegram accepted (a timed-out one included: it happened).
+#[derive(Debug, Clone)]
+struct Received {
+    chat: i64,
+    text: String,
+    markup: Value,
+    token: String,
+    at: Instant,
+}
+
+fn received(fake: &FakeTelegram) -> Vec<Received> {
+    let calls = fake.calls().into_iter();
+    let sent = calls.filter(|c| c.method == "sendmessage" && c.is_ok());
+    sent.map(|c| Received {
+        chat: c.params["chat_id"].as_i64().expect("numeric chat id"),
+        text: c.params["text"].as_str().unwrap_or_default().to_string(),
+        markup: c.params["reply_markup"].clone(),
+        token: c.token,
+        at: c.at,
+    })
+    .collect()
+}
+
+fn texts_to(received: &[Received], chat: i64) -> Vec<String> {
+    let to_chat = received.iter().filter(|r| r.chat == chat);
+    to_chat.map(|r| r.text.clone()).collect()
+}
+
+/// How many times each text arrived.
+fn arrivals(received: &[Received]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for r in received {
+        *counts.entry(r.text.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The sender's log on the test's output, filtered by `RUST_LOG` (default: warnings).
+fn logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
+/// Runs `body` on a fresh database of every backend, with a fresh fake server.
+async fn each_backend<F, Fut>(body: F)
+where
+    F: Fn(DatabaseConfig, Store, FakeTelegram) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    logs();
+    for db in test_dbs().await {
+        let name = db.name;
+        let store = db.store(clock()).await;
+        let fake = FakeTelegram::start().await;
+        eprintln!("--- {name}");
+        let started = Instant::now();
+        body(db.config.database.clone(), store.clone(), fake).await;
+        eprintln!("--- {name}: {:?}", started.elapsed());
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Another store on the same database, as a second process opens it.
+async fn open(db: &DatabaseConfig) -> Store {
+    Store::connect(db, Arc::new(clock()))
+        .await
+        .expect("a second store on the test database")
+}
+
+#[tokio::test]
+async fn queued_messages_are_sent_once_in_order_per_chat() {
+    each_backend(|_db, store, fake| async move {
+        let chats = [1001, 1002, 1003, -1004];
+        for chat in chats {
+            if chat > 0 {
+                fake.add_user(chat, "An", None);
+            } else {
+                fake.add_group(chat, "Nhóm xã");
+            }
+        }
+        // Telegram's limits, with a short chat interval so the test stays quick. The sender
+        // keeps more than that between two messages to a chat: it paces when it takes a slot,
+        // and a database round trip (the claim) comes between that and the send.
+        fake.enforce_these_limits(Limits {
+            chat_interval: Duration::from_millis(100),
+            ..Limits::default()
+        });
+        let mut batch = Vec::new();
+        for i in 0..5 {
+            for chat in chats {
+                batch.push(message(
+                    &format!("m:{chat}:{i}"),
+                    chat,
+                    &format!("tin {i} cho {chat}"),
+                ));
+            }
+        }
+        assert_eq!(store.enqueue(&batch).await.expect("queued"), 20);
+        assert_eq!(
+            store.enqueue(&batch).await.expect("queued again"),
+            0,
+            "the same keys are queued once"
+        );
+        let twice = message("twice", 1001, "một lần thôi");
+        assert_eq!(
+            store
+                .enqueue(std::slice::from_ref(&twice))
+                .await
+                .expect("q"),
+            1
+        );
+        assert_eq!(store.enqueue(&[twice]).await.expect("q"), 0);
+
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            OutboxConfig {
+                messages_per_second: 29.5,
+                chat_interval_ms: 300,
+                group_messages_per_minute: 120,
+                ..config()
+            },
+        );
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), 21, "{summary:?}");
+        assert_eq!(summary.counts.len(), 1, "only sent reminders: {summary:?}");
+        assert_eq!(summary.oldest_queued, None);
+        let received = received(&fake);
+        assert_eq!(received.len(), 21, "each message once");
+        for chat in chats {
+            let mut expected: Vec<String> = (0..5).map(|i| format!("tin {i} cho {chat}")).collect();
+            if chat == 1001 {
+                expected.push("một lần thôi".into());
+            }
+            assert_eq!(texts_to(&received, chat), expected, "chat {chat}");
+            let sent = fake.sent_to(chat);
+            assert_eq!(sent.len(), expected.len());
+        }
+        assert_eq!(fake.limit_hits(), 0, "the sender kept within the limits");
+        // The sender gave its lease up on stopping: another takes over at once.
+        let next = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        store
+            .enqueue(&[message("after", 1002, "sau khi dừng")])
+            .await
+            .expect("q");
+        let started = Instant::now();
+        drained(&store, WAIT).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the next sender did not wait out the lease"
+        );
+        next.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn flood_control_holds_every_send_for_retry_after_and_costs_no_attempt() {
+    each_backend(|_db, store, fake| async move {
+        fake.add_user(2001, "An", None);
+        fake.add_user(2002, "Bình", None);
+        store
+            .enqueue(&[
+                message("a1", 2001, "a một"),
+                message("b1", 2002, "b một"),
+                message("a2", 2001, "a hai"),
+                message("b2", 2002, "b hai"),
+            ])
+            .await
+            .expect("queued");
+        fake.fail_next("sendMessage", Fault::RetryAfter(1), 1);
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+
+        // While the sender waits, the message is queued again with its attempt given back.
+        let limited = fake
+            .wait_for_call(
+                "sendMessage",
+                |c| c.response["error_code"] == 429,
+                Duration::from_secs(10),
+            )
+            .await;
+        assert_eq!(limited.params["text"], "a một");
+        let later = Utc::now() + chrono::Duration::seconds(10);
+        let deadline = Instant::now() + Duration::from_millis(900);
+        let requeued = loop {
+            let ready = store.ready_messages(10, later).await.expect("ready");
+            if let Some(m) = ready.iter().find(|m| m.body == "a một") {
+                break m.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not queued again during the wait"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        assert_eq!(requeued.attempts, 0, "a 429 is not counted as an attempt");
+
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+        assert_eq!(summary.total(DeliveryState::Sent), 4, "{summary:?}");
+
+        let calls = fake.calls();
+        let sends: Vec<_> = calls.iter().filter(|c| c.method == "sendmessage").collect();
+        assert_eq!(sends.len(), 5, "one refused call, then each message once");
+        let after_429: Vec<_> = sends.iter().filter(|c| c.at > limited.at).collect();
+        let first_after = after_429.first().expect("sent after the wait").at;
+        assert!(
+            first_after.duration_since(limited.at) >= Duration::from_secs(1),
+            "a message went out {:?} after the 429",
+            first_after.duration_since(limited.at)
+        );
+        let received = received(&fake);
+        assert_eq!(texts_to(&received, 2001), ["a một", "a hai"], "order kept");
+        assert_eq!(texts_to(&received, 2002), ["b một", "b hai"], "order kept");
+    })
+    .await;
+}
+
+/// Slow: teloxide waits 10 s before reading a 5xx answer.
+#[tokio::test]
+async fn a_server_error_is_retried_and_the_message_sent_once() {
+    each_backend(|_db, store, fake| async move {
+        fake.add_user(3001, "An", None);
+        store
+            .enqueue(&[
+                message("s1", 3001, "lần một"),
+                message("s2", 3001, "lần hai"),
+            ])
+            .await
+            .expect("queued");
+        fake.fail_next("sendMessage", Fault::ServerError, 1);
+        let sender = Running::start(&store, fake.bot(TOKEN), config());
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
+        let sends = fake.calls_to("sendMessage");
+        assert_eq!(sends.len(), 3, "the failed call, its retry and the next");
+        assert_eq!(sends[0]["text"], sends[1]["text"]);
+        assert_eq!(
+            texts_to(&received(&fake), 3001),
+            ["lần một", "lần hai"],
+            "sent once each, in order"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_timed_out_send_is_retried_and_arrives_at_most_twice() {
+    each_backend(|_db, store, fake| async move {
+        fake.add_user(4001, "An", None);
+        store
+            .enqueue(&[message("t1", 4001, "chậm"), message("t2", 4001, "sau đó")])
+            .await
+            .expect("queued");
+        fake.fail_next(
+            "sendMessage",
+            Fault::Timeout(CLIENT_TIMEOUT + Duration::from_secs(1)),
+            1,
+        );
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
+        let texts = texts_to(&received(&fake), 4001);
+        let slow = texts.iter().filter(|t| *t == "chậm").count();
+        // Telegram sent the timed-out call too: the one message in flight may arrive twice.
+        assert!((1..=2).contains(&slow), "{texts:?}");
+        assert_eq!(
+            texts.last().map(String::as_str),
+            Some("sau đó"),
+            "{texts:?}"
+        );
+        assert_eq!(texts.len(), slow + 1, "{texts:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
+    each_backend(|_db, store, fake| async move {
+        const BLOCKED: i64 = 5001;
+        store
+            .upsert_units(
+                &[NewUnit {
+                    code: UnitCode::parse("XA-A").expect("code"),
+                    name: "UBND xã A".into(),
+                    kind: UnitKind::Province,
+                    parent: None,
+                    aliases: vec![],
+                }],
+                &actor(),
+            )
+            .await
+            .expect("unit");
+        let person = store
+            .add_person(
+                &NewPerson {
+                    unit: UnitCode::parse("XA-A").expect("code"),
+                    full_name: "Nguyễn Văn Chặn".into(),
+                    role: PersonRole::Head,
+                    telegram_user_id: Some(BLOCKED),
+                    phone: None,
+                },
+                &actor(),
+            )
+            .await
+            .expect("person");
+        for chat in [BLOCKED, 5002, 5003] {
+            fake.add_user(chat, "An", None);
+        }
+        store
+            .enqueue(&[
+                NewMessage {
+                    person_id: Some(person.id),
+                    ..message("x1", BLOCKED, "bị chặn")
+                },
+                message("x2", 5002, "cho 5002"),
+                message("x3", 5003, "cho 5003"),
+            ])
+            .await
+            .expect("queued");
+        fake.fail_next("sendMessage", Fault::Forbidden, 1);
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+
+        assert_eq!(summary.total(DeliveryState::Parked), 1, "{summary:?}");
+        assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
+        assert_eq!(fake.calls_to("sendMessage").len(), 3, "not retried");
+        let received = received(&fake);
+        assert_eq!(texts_to(&received, 5002), ["cho 5002"]);
+        assert_eq!(texts_to(&received, 5003), ["cho 5003"]);
+        assert!(texts_to(&received, BLOCKED).is_empty());
+
+        let snapshot = store
+            .schedule_snapshot(NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"))
+            .await
+            .expect("snapshot");
+        let unreachable: Vec<i64> = snapshot.unreachable.iter().map(|u| u.person_id).collect();
+        assert_eq!(unreachable, [person.id]);
+        assert!(snapshot.recipients.iter().all(|r| r.chat_id != BLOCKED));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_long_text_arrives_in_two_parts_split_at_a_line_end() {
+    each_backend(|_db, store, fake| async move {
+        const CHAT: i64 = 6001;
+        fake.add_user(CHAT, "An", None);
+        // 120 lines of 49 characters and a line end: 6,000 characters.
+        let line = "Đề nghị đơn vị báo cáo tiến độ nhiệm vụ số ";
+        let lines: Vec<String> = (0..120)
+            .map(|i| format!("{line}{i:0>width$}", width = 49 - line.chars().count()))
+            .collect();
+        let text = lines.join("\n") + "\n";
+        assert_eq!(text.chars().count(), 6_000);
+        let keyboard = json!({"inline_keyboard": [[{"text": "Xong", "callback_data": "done:7"}]]});
+        let added = store
+            .enqueue(&[NewMessage {
+                reply_markup: Some(keyboard.to_string()),
+                ..message("long", CHAT, &text)
+            }])
+            .await
+            .expect("queued");
+        assert_eq!(added, 2, "one row a part");
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+        assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
+
+        let received = received(&fake);
+        let parts: Vec<&Received> = received.iter().filter(|r| r.chat == CHAT).collect();
+        assert_eq!(parts.len(), 2);
+        for part in &parts {
+            assert!(
+                part.text.encode_utf16().count() <= 4096,
+                "{}",
+                part.text.len()
+            );
+        }
+        // Split between two lines: both parts are whole lines, together the whole text.
+        assert!(
+            format!("{}\n{}", parts[0].text, parts[1].text) == text,
+            "the parts are not the text split at a line end"
+        );
+        assert!(parts[0]
+            .text
+            .ends_with(&lines[parts[0].text.lines().count() - 1]));
+        assert!(parts[1].text.starts_with(line));
+        assert_eq!(
+            parts[0].markup,
+            Value::Null,
+            "no keyboard on the first part"
+        );
+        assert_eq!(parts[1].markup, keyboard, "the keyboard on the last part");
+        let sent = fake.sent_to(CHAT);
+        assert_eq!(sent[1]["reply_markup"], keyboard);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_killed_sender_is_taken_over_after_its_lease() {
+    each_backend(|db, store, fake| async move {
+        const MESSAGES: i64 = 200;
+        const FIRST: i64 = 10_000;
+        let mut batch = Vec::new();
+        for i in 0..MESSAGES {
+            fake.add_user(FIRST + i, "An", None);
+            batch.push(message(&format!("k{i}"), FIRST + i, &format!("tin số {i}")));
+        }
+        store.enqueue(&batch).await.expect("queued");
+
+        let first = Running::start(
+            &store,
+            fake.bot_with_timeout("111:FIRST", CLIENT_TIMEOUT),
+            config(),
+        );
+        let deadline = Instant::now() + WAIT;
+        while fake.accepted("sendMessage") < 80 {
+            assert!(Instant::now() < deadline, "the first sender is stuck");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let first_holder = first.holder.clone();
+        first.kill().await;
+        let killed_at = Instant::now();
+        let by_first = fake.accepted("sendMessage");
+        assert!(by_first < MESSAGES as usize, "killed too late");
+
+        // A new process: its own store on the same database, its own lease holder name.
+        let other = open(&db).await;
+        let second = Running::start(
+            &other,
+            fake.bot_with_timeout("222:SECOND", CLIENT_TIMEOUT),
+            config(),
+        );
+        assert_ne!(second.holder, first_holder);
+        let summary = drained(&other, WAIT).await;
+        second.stop().await;
+        other.close().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), MESSAGES, "{summary:?}");
+        let received = received(&fake);
+        let by_second: Vec<&Received> = received
+            .iter()
+            .filter(|r| r.token == "222:SECOND")
+            .collect();
+        let takeover = by_second.first().expect("the second sender sent").at;
+        assert!(
+            takeover.duration_since(killed_at) >= Duration::from_secs(1),
+            "took over {:?} after the kill, before the lease ran out",
+            takeover.duration_since(killed_at)
+        );
+        assert!(received
+            .iter()
+            .filter(|r| r.token == "111:FIRST")
+            .all(|r| r.at <= killed_at));
+        let arrivals = arrivals(&received);
+        for i in 0..MESSAGES {
+            assert!(
+                arrivals.contains_key(&format!("tin số {i}")),
+                "message {i} lost"
+            );
+        }
+        let twice: Vec<_> = arrivals.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            twice.len() <= 1 && twice.iter().all(|(_, n)| **n == 2),
+            "more than the one message in flight arrived twice: {twice:?}"
+        );
+        eprintln!(
+            "killed after {by_first} sends; taken over {:?} later; duplicates {twice:?}",
+            takeover.duration_since(killed_at)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_senders_on_one_database_send_each_message_once() {
+    each_backend(|db, store, fake| async move {
+        const MESSAGES: i64 = 2_000;
+        const FIRST: i64 = 100_000;
+        let mut batch = Vec::new();
+        for i in 0..MESSAGES {
+            fake.add_user(FIRST + i, "An", None);
+            batch.push(message(&format!("k{i}"), FIRST + i, &format!("tin số {i}")));
+        }
+        store.enqueue(&batch).await.expect("queued");
+        let fast = OutboxConfig {
+            messages_per_second: 2_000.0,
+            ..config()
+        };
+
+        let other = open(&db).await;
+        let started = Instant::now();
+        let a = Running::start(
+            &store,
+            fake.bot_with_timeout("111:A", CLIENT_TIMEOUT),
+            fast.clone(),
+        );
+        let b = Running::start(&other, fake.bot_with_timeout("222:B", CLIENT_TIMEOUT), fast);
+        let summary = drained(&store, Duration::from_secs(120)).await;
+        let took = started.elapsed();
+        a.stop().await;
+        b.stop().await;
+        other.close().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), MESSAGES, "{summary:?}");
+        let received = received(&fake);
+        let arrivals = arrivals(&received);
+        assert_eq!(arrivals.len(), MESSAGES as usize);
+        assert!(
+            arrivals.values().all(|n| *n == 1),
+            "some arrived twice: {:?}",
+            arrivals.iter().filter(|(_, n)| **n > 1).collect::<Vec<_>>()
+        );
+        // One lease holder sends at a time: the senders' calls do not interleave; the lease
+        // changes hands only if its holder failed to renew it in time.
+        let mut in_order = received.clone();
+        in_order.sort_by_key(|r| r.at);
+        let handovers = in_order
+            .windows(2)
+            .filter(|w| w[0].token != w[1].token)
+            .count();
+        let by_a = received.iter().filter(|r| r.token == "111:A").count();
+        eprintln!(
+            "{MESSAGES} messages in {took:?}; A sent {by_a}, B {}; {handovers} handovers",
+            MESSAGES as usize - by_a
+        );
+        assert!(handovers <= 2, "{handovers} handovers between the senders");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_sender_waits_out_the_first_ones_flood_control() {
+    each_backend(|db, store, fake| async move {
+        for chat in [7001, 7002, 7003] {
+            fake.add_user(chat, "An", None);
+        }
+        store
+            .enqueue(&[
+                message("f1", 7001, "một"),
+                message("f2", 7002, "hai"),
+                message("f3", 7003, "ba"),
+            ])
+            .await
+            .expect("queued");
+        // Longer than the lease (2 s): the first sender must keep it through the wait.
+        fake.fail_next("sendMessage", Fault::RetryAfter(3), 1);
+        let first = Running::start(
+            &store,
+            fake.bot_with_timeout("111:FIRST", CLIENT_TIMEOUT),
+            config(),
+        );
+        let limited = fake
+            .wait_for_call(
+                "sendMessage",
+                |c| c.response["error_code"] == 429,
+                Duration::from_secs(10),
+            )
+            .await;
+        let other = open(&db).await;
+        let second = Running::start(
+            &other,
+            fake.bot_with_timeout("222:SECOND", CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&store, WAIT).await;
+        first.stop().await;
+        second.stop().await;
+        other.close().await;
+
+        assert_eq!(summary.total(DeliveryState::Sent), 3, "{summary:?}");
+        let received = received(&fake);
+        let first_after = received
+            .iter()
+            .map(|r| r.at)
+            .filter(|at| *at > limited.at)
+            .min()
+            .expect("sent after the wait");
+        assert!(
+            first_after.duration_since(limited.at) >= Duration::from_secs(3),
+            "a message went out {:?} after a 429 asking for 3 s (by {:?})",
+            first_after.duration_since(limited.at),
+            received
+                .iter()
+                .find(|r| r.at == first_after)
+                .map(|r| &r.token)
+        );
+        assert!(arrivals(&received).values().all(|n| *n == 1));
+    })
+    .await;
+}
+
+/// Another connection holding the outbox locked against writes, as a stuck transaction or a
+/// failing database would.
+enum Blocker {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Blocker {
+    async fn lock(db: &DatabaseConfig) -> Blocker {
+        let url = db.url.expose_secret();
+        if url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(url)
+                .await
+                .expect("a second SQLite connection");
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut conn)
+                .await
+                .expect("the write lock");
+            Blocker::Sqlite(conn)
+        } else {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("a second Postgres connection");
+            let schema = db.postgres_schema.as_deref().expect("the test schema");
+            sqlx::raw_sql(&format!(
+                "SET search_path TO \"{schema}\"; BEGIN; LOCK TABLE outbox IN EXCLUSIVE MODE"
+            ))
+            .execute(&mut conn)
+            .await
+            .expect("the table lock");
+            Blocker::Postgres(conn)
+        }
+    }
+
+    /// Makes the writes waiting for the lock fail: SQLite's give up by themselves after the
+    /// busy time-out; Postgres's connections are terminated.
+    async fn fail_waiters(&mut self) {
+        let Blocker::Postgres(conn) = self else {
+            return;
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let killed: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .expect("terminate the waiters");
+            if !killed.is_empty() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no write waited for the lock");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            Blocker::Sqlite(mut conn) => {
+                sqlx::raw_sql("ROLLBACK")
+                    .execute(&mut conn)
+                    .await
+                    .expect("unlock");
+                conn.close().await.expect("close");
+            }
+            Blocker::Postgres(mut conn) => {
+                sqlx::raw_sql("ROLLBACK")
+                    .execute(&mut conn)
+                    .await
+                    .expect("unlock");
+                conn.close().await.expect("close");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_message_cut_off_by_a_database_failure_is_sent_after_all() {
+    each_backend(|db, _store, fake| async move {
+        fake.add_user(8001, "An", None);
+        fake.add_user(8002, "Bình", None);
+        // SQLite writers give up quickly here, so the failure comes soon.
+        let store = open(&DatabaseConfig {
+            busy_timeout_ms: 300,
+            ..db.clone()
+        })
+        .await;
+        store
+            .enqueue(&[message("d1", 8001, "đang gửi"), message("d2", 8002, "sau")])
+            .await
+            .expect("queued");
+        // Telegram answers the first send late (but within the client's time-out): the
+        // database fails while it is in flight, before the sender can record it as sent.
+        fake.fail_next("sendMessage", Fault::Timeout(Duration::from_millis(600)), 1);
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, Duration::from_secs(5)),
+            config(),
+        );
+        fake.wait_for("sendMessage", |_| true, Duration::from_secs(10))
+            .await;
+        let mut blocker = Blocker::lock(&db).await;
+        blocker.fail_waiters().await;
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        blocker.release().await;
+
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+        store.close().await;
+        assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
+        let received = received(&fake);
+        let cut_off = texts_to(&received, 8001);
+        assert!((1..=2).contains(&cut_off.len()), "{cut_off:?}");
+        assert_eq!(texts_to(&received, 8002), ["sau"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_chat_with_a_long_queue_does_not_hold_the_others_back() {
+    each_backend(|_db, store, fake| async move {
+        const BUSY: i64 = 9001;
+        fake.add_user(BUSY, "An", None);
+        fake.add_user(9002, "Bình", None);
+        // More messages to one chat than the sender takes from the queue at once (200).
+        let mut batch: Vec<NewMessage> = (0..250)
+            .map(|i| message(&format!("busy{i}"), BUSY, &format!("tin {i}")))
+            .collect();
+        batch.push(message("other", 9002, "cho người khác"));
+        store.enqueue(&batch).await.expect("queued");
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            OutboxConfig {
+                chat_interval_ms: 200,
+                ..config()
+            },
+        );
+        let started = Instant::now();
+        fake.wait_for_ok(
+            "sendMessage",
+            |p| p["chat_id"] == 9002,
+            Duration::from_secs(5),
+        )
+        .await;
+        let waited = started.elapsed();
+        sender.stop().await;
+        assert!(
+            waited < Duration::from_secs(2),
+            "the other chat waited {waited:?}"
+        );
+        let busy = texts_to(&received(&fake), BUSY);
+        let expected: Vec<String> = (0..busy.len()).map(|i| format!("tin {i}")).collect();
+        assert_eq!(busy, expected, "the busy chat's messages in order");
+    })
+    .await;
+}

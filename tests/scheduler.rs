@@ -1,0 +1,592 @@
+//! The scheduler walks a year with an injected clock: reminders on the right working days,
+//! none on weekends, holidays or after a unit reported, escalation steps on the right days,
+//! digests with the right content, closing reports. On SQLite and Postgres.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use dondoc::clock::FixedClock;
+use dondoc::config::Config;
+use dondoc::domain::calendar::DueDateEdit;
+use dondoc::domain::{PeriodKey, PersonRole, UnitCode};
+use dondoc::outbox::Doorbell;
+use dondoc::scheduler::{Rules, Scheduler};
+use dondoc::store::{OutboxMessage, Store, Submission};
+use support::{actor, test_dbs};
+
+const TRANPHU_HEAD: i64 = 1001;
+const TRANPHU_STAFF: i64 = 1002;
+const MINHKHAI_HEAD: i64 = 1011;
+const COORDINATOR: i64 = 2001;
+const OFFICE_FOCAL: i64 = 2002;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// `hour:minute` in Hà Giang on `day`.
+fn local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    Ho_Chi_Minh
+        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).expect("valid time"))
+        .single()
+        .expect("no DST in Vietnam")
+        .with_timezone(&Utc)
+}
+
+/// Seed 004's units and plan, as the 2026 plan, with members linked to Telegram.
+async fn seed(store: &Store) -> i64 {
+    let plan_id = support::seed004(store, "HG-2026", 2026).await;
+    let people = [
+        (
+            "HG-TRANPHU",
+            PersonRole::Head,
+            "Chủ tịch Trần Phú",
+            TRANPHU_HEAD,
+        ),
+        (
+            "HG-TRANPHU",
+            PersonRole::FocalPoint,
+            "Cán bộ Trần Phú",
+            TRANPHU_STAFF,
+        ),
+        (
+            "HG-MINHKHAI",
+            PersonRole::Head,
+            "Chủ tịch Minh Khai",
+            MINHKHAI_HEAD,
+        ),
+        (
+            "HG-PNV",
+            PersonRole::Coordinator,
+            "Chuyên viên Nội vụ",
+            COORDINATOR,
+        ),
+        (
+            "HG-PNV",
+            PersonRole::FocalPoint,
+            "Đầu mối Nội vụ",
+            OFFICE_FOCAL,
+        ),
+    ];
+    for (unit, role, name, telegram) in people {
+        support::linked_member(store, unit, role, name, telegram).await;
+    }
+    // Two extra periods: one due the Monday after 30/4–1/5, one in the week after Tết 2027.
+    store
+        .set_due_dates(
+            plan_id,
+            &[
+                DueDateEdit {
+                    key: PeriodKey::parse("after_holiday").expect("key"),
+                    due_date: date(2026, 5, 4),
+                },
+                DueDateEdit {
+                    key: PeriodKey::parse("after_tet").expect("key"),
+                    due_date: date(2027, 2, 12),
+                },
+            ],
+            &actor(),
+        )
+        .await
+        .expect("periods");
+    plan_id
+}
+
+async fn period_id(store: &Store, plan_id: i64, key: &str) -> i64 {
+    store
+        .reporting_periods(plan_id)
+        .await
+        .expect("periods")
+        .into_iter()
+        .find(|p| p.key.as_str() == key)
+        .unwrap_or_else(|| panic!("period {key}"))
+        .id
+}
+
+async fn unit_id(store: &Store, code: &str) -> i64 {
+    store
+        .unit(&UnitCode::parse(code).expect("code"))
+        .await
+        .expect("unit")
+        .expect("unit exists")
+        .id
+}
+
+async fn person_id(store: &Store, unit: &str, telegram: i64) -> i64 {
+    store
+        .people_in_unit(&UnitCode::parse(unit).expect("code"))
+        .await
+        .expect("people")
+        .into_iter()
+        .find(|p| p.telegram_user_id == Some(telegram))
+        .expect("person")
+        .id
+}
+
+fn scheduler(store: &Store) -> Scheduler {
+    Scheduler::new(
+        store.clone(),
+        Rules::from_config(&Config::default()),
+        Doorbell::default(),
+    )
+}
+
+/// The day (in Hà Giang) each message was queued.
+fn queued_on(message: &OutboxMessage) -> NaiveDate {
+    message.created_at.with_timezone(&Ho_Chi_Minh).date_naive()
+}
+
+/// Report reminders for one period and chat: the days they were queued.
+fn reminder_days(messages: &[OutboxMessage], period: i64, chat: i64) -> Vec<NaiveDate> {
+    let prefix = format!("remind:report:{period}:");
+    let mut days: Vec<NaiveDate> = messages
+        .iter()
+        .filter(|m| m.chat_id == chat && m.key.starts_with(&prefix))
+        .map(queued_on)
+        .collect();
+    days.sort();
+    days
+}
+
+fn keys_to(messages: &[OutboxMessage], chat: i64, prefix: &str) -> Vec<(NaiveDate, String)> {
+    messages
+        .iter()
+        .filter(|m| m.chat_id == chat && m.key.starts_with(prefix))
+        .map(|m| (queued_on(m), m.key.clone()))
+        .collect()
+}
+
+/// What the sender does when Telegram answers 403 for `chat`: the message is parked and the
+/// member marked unreachable.
+async fn mark_blocked(store: &Store, chat: i64) {
+    let message = dondoc::store::NewMessage {
+        key: format!("test:blocked:{chat}"),
+        kind: dondoc::domain::MessageKind::Reminder,
+        chat_id: chat,
+        person_id: None,
+        body: "?".into(),
+        reply_markup: None,
+        subject: Default::default(),
+    };
+    store.enqueue(&[message]).await.expect("queued");
+    let id = store
+        .outbox_messages()
+        .await
+        .expect("outbox")
+        .into_iter()
+        .find(|m| m.key == format!("test:blocked:{chat}"))
+        .expect("the message")
+        .id;
+    let now = Utc::now();
+    let lease = dondoc::store::SENDER_LEASE;
+    assert!(store
+        .acquire_lease(lease, "test", now, Duration::seconds(60))
+        .await
+        .expect("lease"));
+    assert!(store.claim_message(id, "test", now).await.expect("claim"));
+    store
+        .park_message(id, "Forbidden: bot was blocked by the user")
+        .await
+        .expect("parked");
+    store.release_lease(lease, "test").await.expect("released");
+}
+
+/// Walks every day from `from` to `to` with a pass at 06:00 (nothing may go out), 08:00 and
+/// 20:00 (nothing may go out); `on_day` runs before the 08:00 pass.
+async fn walk<F, Fut>(
+    store: &Store,
+    clock: &FixedClock,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut on_day: F,
+) where
+    F: FnMut(NaiveDate) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let scheduler = scheduler(store);
+    let mut day = from;
+    while day <= to {
+        for (hour, minute) in [(6, 0), (8, 0), (20, 0)] {
+            let at = local(day, hour, minute);
+            clock.set(at);
+            if (hour, minute) == (8, 0) {
+                on_day(day).await;
+                clock.set(at);
+            }
+            let report = scheduler.pass(at, false).await.expect("pass");
+            if hour != 8 {
+                assert_eq!(report.queued, 0, "nothing goes out at {hour}:00 on {day}");
+            }
+        }
+        day += Duration::days(1);
+    }
+}
+
+#[tokio::test]
+async fn a_year_of_reminders_escalations_and_digests() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let q1 = period_id(&store, plan, "q1").await;
+        let commune_plan = period_id(&store, plan, "commune_plan").await;
+        let h1 = period_id(&store, plan, "h1").await;
+        let annual = period_id(&store, plan, "annual").await;
+        let after_holiday = period_id(&store, plan, "after_holiday").await;
+        let after_tet = period_id(&store, plan, "after_tet").await;
+        let tranphu = unit_id(&store, "HG-TRANPHU").await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let tranphu_head = person_id(&store, "HG-TRANPHU", TRANPHU_HEAD).await;
+
+        // Trần Phú sends its Q1 report on Thursday 5/3 (after the 7-day reminder).
+        let submitting = store.clone();
+        walk(&store, &clock, date(2026, 1, 1), date(2027, 2, 28), |day| {
+            let store = submitting.clone();
+            async move {
+                // Trần Phú reports Q1 on Thursday 5/3, before its due date, and the 6-month
+                // report on Friday 12/6, two days late.
+                let report = |period_id, body: &'static str, update_id| {
+                    let store = store.clone();
+                    async move {
+                        let submission = Submission {
+                            period_id,
+                            unit_id: tranphu,
+                            person_id: tranphu_head,
+                            body: body.into(),
+                            telegram_message_id: None,
+                            attachment: None,
+                        };
+                        store
+                            .record_submission(update_id, TRANPHU_HEAD, TRANPHU_HEAD, &submission)
+                            .await
+                            .expect("submission");
+                    }
+                };
+                if day == date(2026, 3, 5) {
+                    report(q1, "Báo cáo quý I", 1).await;
+                }
+                if day == date(2026, 6, 12) {
+                    report(h1, "Báo cáo 6 tháng", 2).await;
+                }
+                // Trần Phú's focal point blocks the bot on 1/10: Telegram answers 403.
+                if day == date(2026, 10, 1) {
+                    mark_blocked(&store, TRANPHU_STAFF).await;
+                }
+            }
+        })
+        .await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        let calendar = store.working_calendar().await.expect("calendar");
+
+        // Nothing at all on a weekend or a holiday.
+        for m in &messages {
+            let day = queued_on(m);
+            assert!(
+                calendar.is_working_day(day),
+                "{} queued on {day} ({:?}), a day off",
+                m.key,
+                day.weekday()
+            );
+        }
+
+        // Q1 (due Tuesday 10/3): 7 days before is 3/3; Trần Phú reported on 5/3, so its
+        // 3-day (Sat 7/3 → Fri 6/3), 1-day and same-day reminders never come. Minh Khai gets all.
+        assert_eq!(
+            reminder_days(&messages, q1, TRANPHU_HEAD),
+            vec![date(2026, 3, 3)]
+        );
+        assert_eq!(
+            reminder_days(&messages, q1, TRANPHU_STAFF),
+            vec![date(2026, 3, 3)]
+        );
+        assert_eq!(
+            reminder_days(&messages, q1, MINHKHAI_HEAD),
+            vec![
+                date(2026, 3, 3),
+                date(2026, 3, 6),
+                date(2026, 3, 9),
+                date(2026, 3, 10)
+            ]
+        );
+        // The commune plan (due Saturday 30/5): Sat 23/5 → Fri 22/5; 27/5; Fri 29/5 (the
+        // 1-day and the same-day reminder land on the same Friday: one message).
+        assert_eq!(
+            reminder_days(&messages, commune_plan, MINHKHAI_HEAD),
+            vec![date(2026, 5, 22), date(2026, 5, 27), date(2026, 5, 29)]
+        );
+        // The 6-month report (due Wednesday 10/6): 3/6, Sun 7/6 → Fri 5/6, 9/6, 10/6.
+        assert_eq!(
+            reminder_days(&messages, h1, TRANPHU_HEAD),
+            vec![
+                date(2026, 6, 3),
+                date(2026, 6, 5),
+                date(2026, 6, 9),
+                date(2026, 6, 10)
+            ]
+        );
+        // Due Monday 4/5 after 30/4–1/5: 7 days before is Monday 27/4, the day off for Giỗ
+        // Tổ → Friday 24/4; 3 days (1/5) and 1 day (Sun 3/5) → Wednesday 29/4; then 4/5.
+        assert_eq!(
+            reminder_days(&messages, after_holiday, MINHKHAI_HEAD),
+            vec![date(2026, 4, 24), date(2026, 4, 29), date(2026, 5, 4)]
+        );
+        // The annual report is due Sunday 15/11: Sun 8/11 → Fri 6/11; 12/11; Sat 14/11 and
+        // Sun 15/11 → Fri 13/11. The due date shows as it is, with its weekday.
+        assert_eq!(
+            reminder_days(&messages, annual, MINHKHAI_HEAD),
+            vec![date(2026, 11, 6), date(2026, 11, 12), date(2026, 11, 13)]
+        );
+        let annual_reminder = messages
+            .iter()
+            .find(|m| m.key.starts_with(&format!("remind:report:{annual}:")))
+            .expect("annual reminder");
+        assert!(
+            annual_reminder.body.contains("15/11/2026 (Chủ nhật)"),
+            "{}",
+            annual_reminder.body
+        );
+        assert!(annual_reminder
+            .reply_markup
+            .as_deref()
+            .unwrap_or("")
+            .contains("Nộp báo cáo"));
+        // Due Friday 12/2/2027, the week after Tết (5/2–11/2 off): 7, 3 and 1 days before all
+        // fall in Tết → Thursday 4/2, one message; then the morning of the 12th.
+        assert_eq!(
+            reminder_days(&messages, after_tet, MINHKHAI_HEAD),
+            vec![date(2027, 2, 4), date(2027, 2, 12)]
+        );
+
+        // The window opens 14 days before: one message listing the tasks the report covers.
+        let windows = keys_to(&messages, MINHKHAI_HEAD, &format!("window:{q1}:"));
+        assert_eq!(windows.len(), 1, "{windows:?}");
+        assert_eq!(windows[0].0, date(2026, 2, 24));
+        let window = messages
+            .iter()
+            .find(|m| m.key == windows[0].1)
+            .expect("window");
+        assert!(
+            window.body.contains("Báo cáo kết quả các nhiệm vụ:"),
+            "{}",
+            window.body
+        );
+
+        // Minh Khai never reports Q1 (due Tue 10/3): nudge Wed 11/3 to its chairman, second
+        // step Thu 12/3 to him and the coordinating office's focal points; the fifth working
+        // day (Tue 17/3) puts it in the office's digest, marked ‼, with no message.
+        let nudges = keys_to(&messages, MINHKHAI_HEAD, "escalate:2026-03-");
+        let steps: BTreeSet<(NaiveDate, String)> = nudges.into_iter().collect();
+        assert!(
+            steps.contains(&(
+                date(2026, 3, 11),
+                format!("escalate:2026-03-11:1:{minhkhai}:{MINHKHAI_HEAD}")
+            )),
+            "{steps:?}"
+        );
+        assert!(
+            steps.contains(&(
+                date(2026, 3, 12),
+                format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}")
+            )),
+            "{steps:?}"
+        );
+        let office = keys_to(&messages, OFFICE_FOCAL, "escalate:2026-03-12:lead:");
+        assert_eq!(
+            office.len(),
+            1,
+            "the office's focal point is told on the second step"
+        );
+        let told = messages
+            .iter()
+            .find(|m| m.key == office[0].1)
+            .expect("lead message");
+        assert!(
+            told.body.contains("Phòng Nội vụ chủ trì theo dõi"),
+            "{}",
+            told.body
+        );
+        assert!(
+            told.body
+                .contains("Phường Minh Khai:\n  – Báo cáo quý I (HG-2026)"),
+            "{}",
+            told.body
+        );
+        assert!(
+            !told.body.contains("Phường Trần Phú:\n  – Báo cáo quý I"),
+            "{}",
+            told.body
+        );
+        let second = messages
+            .iter()
+            .find(|m| m.key == format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}"))
+            .expect("second step");
+        assert!(
+            second
+                .body
+                .contains("Báo cáo quý I (HG-2026): hạn 10/03/2026 (Thứ Ba), quá 2 ngày"),
+            "{}",
+            second.body
+        );
+        // Trần Phú reported: never escalated for Q1.
+        assert!(
+            !messages.iter().any(|m| m.chat_id == TRANPHU_HEAD
+                && m.key.starts_with("escalate:2026-03-1")
+                && m.body.contains("Báo cáo quý I")),
+            "a unit that reported is not escalated"
+        );
+        let audit = store.audit_entries(100_000).await.expect("audit");
+        let q1_steps: BTreeMap<i64, String> = audit
+            .iter()
+            .filter(|e| e.action == "escalation.step" && e.entity_key == format!("{q1}/{minhkhai}"))
+            .map(|e| (e.id, e.detail.clone()))
+            .collect();
+        assert_eq!(
+            q1_steps.len(),
+            3,
+            "three steps recorded once each: {q1_steps:?}"
+        );
+
+        // Digests: every working day to the coordinator, never on a day off.
+        let digests: Vec<NaiveDate> = keys_to(&messages, COORDINATOR, "digest:")
+            .into_iter()
+            .map(|(day, _)| day)
+            .collect();
+        assert!(digests.iter().all(|d| calendar.is_working_day(*d)));
+        assert!(digests.contains(&date(2026, 3, 18)));
+        assert!(!digests.contains(&date(2026, 4, 30)));
+        assert!(!digests.contains(&date(2026, 2, 16)), "Tết");
+        assert!(
+            !digests.contains(&date(2026, 11, 24)),
+            "Ngày Văn hóa Việt Nam"
+        );
+        let digest = messages
+            .iter()
+            .find(|m| m.key == format!("digest:2026-03-18:{COORDINATOR}"))
+            .expect("digest of 18/3");
+        assert!(
+            digest.body.starts_with("📊 Tổng hợp ngày 18/03/2026"),
+            "{}",
+            digest.body
+        );
+        assert!(digest.body.contains("HG-2026:"), "{}", digest.body);
+        assert!(digest.body.contains("Phường Minh Khai"), "{}", digest.body);
+        assert!(
+            digest
+                .body
+                .contains("Báo cáo quý I (HG-2026): hạn 10/03/2026, quá 8 ngày ‼"),
+            "{}",
+            digest.body
+        );
+        // Closing report the day after Q1's due date, to the coordinator, naming who did not
+        // report (Minh Khai) and not Trần Phú.
+        let coordinator = person_id(&store, "HG-PNV", COORDINATOR).await;
+        let closing = messages
+            .iter()
+            .find(|m| m.chat_id == COORDINATOR && m.key == format!("closing:{q1}:{coordinator}"))
+            .expect("closing report");
+        assert_eq!(queued_on(closing), date(2026, 3, 11));
+        assert!(
+            closing.body.contains("Phường Minh Khai"),
+            "{}",
+            closing.body
+        );
+        assert!(
+            !closing.body.contains("Phường Trần Phú"),
+            "{}",
+            closing.body
+        );
+        // The late 6-month report shows in the digest; so does the member who blocked the
+        // bot, who gets nothing more after that day.
+        // A long digest is queued in parts (KEY, KEY#2 …), each within Telegram's limit.
+        let digest_of = |day: &str| {
+            let key = format!("digest:{day}:{COORDINATOR}");
+            let parts: Vec<&str> = messages
+                .iter()
+                .filter(|m| m.key == key || m.key.starts_with(&format!("{key}#")))
+                .map(|m| m.body.as_str())
+                .collect();
+            assert!(!parts.is_empty(), "digest of {day}");
+            parts.join("\n")
+        };
+        let june = digest_of("2026-06-15");
+        assert!(
+            june.contains(
+                "🐢 Nộp muộn:\n– Phường Trần Phú: Báo cáo 6 tháng (hạn 10/06, nộp 12/06)"
+            ),
+            "{june}"
+        );
+        let october = digest_of("2026-10-02");
+        assert!(
+            october.contains("📵 Không liên lạc được qua Telegram:\n– Cán bộ Trần Phú (Phường Trần Phú), từ 01/10/2026"),
+            "{october}"
+        );
+        assert!(
+            !messages.iter().any(|m| m.chat_id == TRANPHU_STAFF
+                && queued_on(m) > date(2026, 10, 1)
+                && !m.key.starts_with("test:")),
+            "nothing is queued for a member who cannot be reached"
+        );
+        assert!(
+            keys_to(&messages, TRANPHU_HEAD, &format!("remind:report:{annual}:")).len() == 3,
+            "the unit's other member still gets the annual reminders"
+        );
+        // Every message fits one Telegram message.
+        assert!(messages
+            .iter()
+            .all(|m| m.body.encode_utf16().count() <= 4096));
+        assert!(messages
+            .iter()
+            .all(|m| m.created_at.with_timezone(&Ho_Chi_Minh).weekday() != Weekday::Sun));
+
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_tick_shows_what_would_go_and_writes_nothing() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        let scheduler = scheduler(&store);
+        let at = local(date(2026, 3, 3), 8, 0);
+        clock.set(at);
+        let dry = scheduler.pass(at, true).await.expect("dry pass");
+        assert!(dry.working_time && dry.digest_due);
+        assert!(dry
+            .messages
+            .iter()
+            .any(|m| m.chat_id == MINHKHAI_HEAD && m.key.starts_with("remind:report:")));
+        assert!(
+            store.outbox_messages().await.expect("outbox").is_empty(),
+            "a dry run writes nothing"
+        );
+        let real = scheduler.pass(at, false).await.expect("pass");
+        assert_eq!(
+            real.queued as usize,
+            store.outbox_messages().await.expect("outbox").len()
+        );
+        assert!(real.queued > 0);
+        // A second pass the same morning queues nothing new; a dry run now shows nothing.
+        assert_eq!(
+            scheduler
+                .pass(at + Duration::minutes(5), false)
+                .await
+                .expect("pass")
+                .queued,
+            0
+        );
+        assert!(scheduler
+            .pass(at, true)
+            .await
+            .expect("dry")
+            .messages
+            .is_empty());
+        store.close().await;
+        db.finish().await;
+    }
+}
