@@ -894,6 +894,18 @@ pub enum ChaseText<'a> {
         late: u32,
         open: u32,
     },
+    DigestCasesByUnit,
+    DigestCasesByCategory,
+    /// One unit's or category's case figures this month.
+    DigestCaseRow {
+        name: &'a str,
+        received: u32,
+        acknowledged: u32,
+        answered: u32,
+        late: u32,
+        open: u32,
+    },
+    DigestMoreCaseUnits(usize),
     DigestLateCase {
         number: &'a str,
         unit: &'a str,
@@ -996,6 +1008,12 @@ impl ChaseText<'_> {
             C::DigestLateCase { number, unit, due, days } => {
                 format!("– {number} · {unit}: hạn {due}, quá {days} ngày")
             }
+            C::DigestCasesByUnit => "Theo đơn vị (tiếp nhận · trong 24 giờ · đúng hạn · muộn · đang mở):".into(),
+            C::DigestCasesByCategory => "Theo lĩnh vực:".into(),
+            C::DigestCaseRow { name, received, acknowledged, answered, late, open } => {
+                format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
+            }
+            C::DigestMoreCaseUnits(n) => format!("… và {n} đơn vị khác"),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Đôn đốc: {nudged} việc đã nhắc đơn vị · {heads} việc đã báo lãnh đạo và đơn vị chủ trì · {office} việc đã vào tổng hợp của Nội vụ"
             ),
@@ -1083,6 +1101,12 @@ impl ChaseText<'_> {
             C::DigestLateCase { number, unit, due, days } => {
                 format!("– {number} · {unit}: due {due}, {days} days late")
             }
+            C::DigestCasesByUnit => "By unit (received · within 24 h · in time · late · open):".into(),
+            C::DigestCasesByCategory => "By category:".into(),
+            C::DigestCaseRow { name, received, acknowledged, answered, late, open } => {
+                format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
+            }
+            C::DigestMoreCaseUnits(n) => format!("… and {n} more units"),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Escalation: {nudged} items nudged · {heads} told to the head and lead unit · {office} in the coordinating office's digest"
             ),
@@ -1261,7 +1285,9 @@ pub enum HotlineText<'a> {
     ButtonNotOurs,
     ButtonAnswer,
     ButtonInformedClose,
+    ButtonInformed,
     ButtonRoute,
+    ButtonAddUnit,
     ButtonReopen,
     ButtonYes,
     ButtonNo,
@@ -1292,6 +1318,17 @@ pub enum HotlineText<'a> {
         number: &'a str,
     },
     Reopened {
+        number: &'a str,
+    },
+    Informed {
+        number: &'a str,
+    },
+    /// The card's line once the operator told the citizen the answer.
+    CitizenInformed {
+        at: &'a str,
+    },
+    /// To a unit whose forward the operator moved to another unit.
+    Withdrawn {
         number: &'a str,
     },
     NotAllowed,
@@ -1379,8 +1416,10 @@ impl HotlineText<'_> {
             T::ButtonAccept => "✅ Tiếp nhận".into(),
             T::ButtonNotOurs => "↩️ Không thuộc thẩm quyền".into(),
             T::ButtonAnswer => "✍️ Trả lời".into(),
-            T::ButtonInformedClose => "Đã báo người dân, đóng".into(),
-            T::ButtonRoute => "Chuyển đơn vị".into(),
+            T::ButtonInformedClose => "✅ Đã báo người dân, đóng".into(),
+            T::ButtonInformed => "📞 Đã báo người dân".into(),
+            T::ButtonRoute => "↪️ Chuyển đơn vị".into(),
+            T::ButtonAddUnit => "➕ Thêm đơn vị cùng xử lý".into(),
             T::ButtonReopen => "Mở lại".into(),
             T::ButtonYes => "Có".into(),
             T::ButtonNo => "Không".into(),
@@ -1397,6 +1436,9 @@ impl HotlineText<'_> {
             T::AnsweredLate { number } => format!("Đã ghi nhận trả lời {number} (quá hạn)."),
             T::Closed { number } => format!("Đã đóng {number}."),
             T::Reopened { number } => format!("Đã mở lại {number}: chọn đơn vị xử lý."),
+            T::Informed { number } => format!("Đã ghi nhận: người dân đã được báo kết quả {number}."),
+            T::CitizenInformed { at } => format!("📞 Đã báo người dân: {at}"),
+            T::Withdrawn { number } => format!("{number} đã chuyển đơn vị khác xử lý; đơn vị không cần trả lời nữa."),
             T::NotAllowed => "Thao tác này không còn thực hiện được.".into(),
             T::CaseNotFound { number } => format!("Không có phản ánh {number} trong phạm vi của bạn."),
             T::NoOpenCases => "Không có phản ánh nào đang mở.".into(),
@@ -1473,8 +1515,10 @@ impl HotlineText<'_> {
             T::ButtonAccept => "✅ Accept".into(),
             T::ButtonNotOurs => "↩️ Not ours".into(),
             T::ButtonAnswer => "✍️ Answer".into(),
-            T::ButtonInformedClose => "Citizen informed, close".into(),
-            T::ButtonRoute => "Route to a unit".into(),
+            T::ButtonInformedClose => "✅ Citizen informed, close".into(),
+            T::ButtonInformed => "📞 Citizen informed".into(),
+            T::ButtonRoute => "↪️ Route to a unit".into(),
+            T::ButtonAddUnit => "➕ Add a unit".into(),
             T::ButtonReopen => "Reopen".into(),
             T::ButtonYes => "Yes".into(),
             T::ButtonNo => "No".into(),
@@ -1491,6 +1535,9 @@ impl HotlineText<'_> {
             T::AnsweredLate { number } => format!("Answer to {number} recorded (late)."),
             T::Closed { number } => format!("{number} closed."),
             T::Reopened { number } => format!("{number} reopened: choose a unit."),
+            T::Informed { number } => format!("Recorded: the citizen was told the answer to {number}."),
+            T::CitizenInformed { at } => format!("📞 Citizen informed: {at}"),
+            T::Withdrawn { number } => format!("{number} was moved to another unit; your unit need not answer it."),
             T::NotAllowed => "That can no longer be done.".into(),
             T::CaseNotFound { number } => format!("No case {number} within what you can see."),
             T::NoOpenCases => "No open cases.".into(),
@@ -1509,6 +1556,15 @@ pub enum CaseText<'a> {
         units: &'a str,
     },
     CasesSaved {
+        cases: usize,
+    },
+    /// `cases import --dry-run`: the n-th case of the file and where it would go.
+    WouldCreate {
+        index: usize,
+        place: &'a str,
+        units: &'a str,
+    },
+    CasesDryRun {
         cases: usize,
     },
     RoutingSaved {
@@ -1631,6 +1687,8 @@ impl CaseText<'_> {
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
             CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
+            CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
+            CaseText::CasesDryRun { cases } => format!("Chạy thử: {cases} phản ánh hợp lệ, chưa ghi gì."),
             CaseText::RoutingSaved { rules } => format!("Đã thay toàn bộ quy tắc chuyển xử lý bằng {rules} quy tắc."),
             CaseText::NoRoutingRules => "Chưa có quy tắc chuyển xử lý nào: mọi phản ánh chuyển về UBND xã/phường nơi phát sinh.".into(),
             CaseText::Rule { category, place, unit } => format!(
@@ -1691,6 +1749,8 @@ impl CaseText<'_> {
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
             CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
+            CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
+            CaseText::CasesDryRun { cases } => format!("Dry run: {cases} valid citizen reports, nothing saved."),
             CaseText::RoutingSaved { rules } => format!("Replaced every routing rule with {rules} rules."),
             CaseText::NoRoutingRules => "No routing rules: every case goes to the People's Committee of its commune.".into(),
             CaseText::Rule { category, place, unit } => format!(

@@ -172,6 +172,42 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
             .expect("cases");
         assert!(november.is_empty(), "{name}: {november:?}");
 
+        support::linked_member(
+            &store,
+            "HG-NGOCHA",
+            PersonRole::Head,
+            "Chủ tịch Ngọc Hà",
+            2003,
+        )
+        .await;
+        // A dry run shows where each case would go and writes nothing.
+        let trial = dondoc(
+            &db,
+            &[
+                "cases",
+                "import",
+                "--dry-run",
+                path(&fixture("cases/good.csv")),
+            ],
+        );
+        assert!(trial.status.success(), "{name}: {trial:?}");
+        let lines: Vec<String> = stdout(&trial).lines().map(String::from).collect();
+        assert_eq!(
+            lines,
+            [
+                "#1\tPhường Minh Khai\t→ Phòng Tài nguyên và Môi trường",
+                "#2\tPhường Ngọc Hà\t→ Phường Ngọc Hà",
+                "#3\tPhường Nguyễn Trãi\t→ Phòng Tài nguyên và Môi trường",
+                "Chạy thử: 3 phản ánh hợp lệ, chưa ghi gì.",
+            ],
+            "{name}"
+        );
+        let after_trial = store
+            .cases_received(at(2026, 1, 1, 0, 0), at(2027, 1, 1, 0, 0))
+            .await
+            .expect("cases");
+        assert!(after_trial.is_empty(), "{name}: {after_trial:?}");
+
         let good = dondoc(&db, &["cases", "import", path(&fixture("cases/good.csv"))]);
         assert!(good.status.success(), "{name}: {good:?}");
         let lines: Vec<String> = stdout(&good).lines().map(String::from).collect();
@@ -204,6 +240,14 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
             .expect("exists");
         assert_eq!(second.category, "Khác", "the configured spelling");
         assert!(!second.contact_consent);
+        // The commune hears of its case through the outbox, without the citizen's phone.
+        let queued = store.outbox_messages().await.expect("outbox");
+        let card = queued
+            .iter()
+            .find(|m| m.chat_id == 2003 && m.key.starts_with("case:hop:"))
+            .unwrap_or_else(|| panic!("{name}: no case for Ngọc Hà in {queued:?}"));
+        assert!(card.body.contains("Đèn đường ngõ 12 hỏng"), "{}", card.body);
+        assert!(!card.body.contains("0987654321"), "{}", card.body);
 
         // An XLSX with a real date-time cell carries on the numbering.
         let dir = tempfile::tempdir().expect("temp dir");
@@ -563,9 +607,18 @@ async fn stats_for_a_hand_made_month() {
             ]
         );
 
-        // The command prints the same figures (its "today" is the real one, after October's
-        // due dates).
-        let run = dondoc(&db, &["cases", "stats", "--month", "2026-10"]);
+        // The command prints the same figures, counted as of the same day.
+        let run = dondoc(
+            &db,
+            &[
+                "cases",
+                "stats",
+                "--month",
+                "2026-10",
+                "--at",
+                "2026-11-22T09:00",
+            ],
+        );
         assert!(run.status.success(), "{name}: {run:?}");
         let printed = stdout(&run);
         assert!(
@@ -585,6 +638,24 @@ async fn stats_for_a_hand_made_month() {
                 "{name}: {line:?} in\n{printed}"
             );
         }
+        // As of 6/10, before any answer was due, nothing is overdue yet.
+        let early = dondoc(
+            &db,
+            &[
+                "cases",
+                "stats",
+                "--month",
+                "2026-10",
+                "--at",
+                "2026-10-06T09:00",
+            ],
+        );
+        let early = stdout(&early);
+        let total = early
+            .lines()
+            .find(|l| l.starts_with("Tổng\t"))
+            .unwrap_or_default();
+        assert!(total.ends_with("\t0"), "{name}: {early}");
         let bad = dondoc(&db, &["cases", "stats", "--month", "tháng mười"]);
         assert_eq!(bad.status.code(), Some(1), "{name}");
 

@@ -116,6 +116,9 @@ pub enum Waiting {
     Route {
         case_id: i64,
         draft: Box<super::hotline::Draft>,
+        /// Moving the case: the units holding it are relieved (absent in older states: add).
+        #[serde(default)]
+        withdraw: bool,
     },
 }
 

@@ -482,10 +482,16 @@ async fn on_report(
             return super::hotline::on_draft_message(bot, msg, app, update_id, user_id, draft)
                 .await;
         }
-        Some(Waiting::Route { case_id, .. }) => {
+        Some(Waiting::Route {
+            case_id, withdraw, ..
+        }) => {
             let typed = msg.text().unwrap_or("").trim();
+            let route = super::hotline::Route {
+                case_id: *case_id,
+                withdraw: *withdraw,
+            };
             return super::hotline::on_route_message(
-                bot, chat, app, update_id, user_id, *case_id, typed, None,
+                bot, chat, app, update_id, user_id, route, typed, None,
             )
             .await;
         }
@@ -1094,7 +1100,9 @@ async fn hotline_button(
                     )
                     .await?;
                 }
-                Some(Waiting::Route { case_id, .. }) => {
+                Some(Waiting::Route {
+                    case_id, withdraw, ..
+                }) => {
                     let unit = parts.get(2).and_then(|u| u.parse::<i64>().ok());
                     if parts.get(1) == Some(&"x") || unit.is_some() {
                         super::hotline::on_route_message(
@@ -1103,7 +1111,7 @@ async fn hotline_button(
                             app,
                             update_id,
                             user_id,
-                            case_id,
+                            super::hotline::Route { case_id, withdraw },
                             if unit.is_some() { "" } else { "huy" },
                             unit,
                         )

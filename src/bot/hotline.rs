@@ -523,44 +523,19 @@ async fn finish(
 
 /// Queues the case for the members of the units of `hop_ids`.
 pub async fn notify_units(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result<(), StoreError> {
+    hotline::queue_for_units(&app.store, case, hop_ids, app.lang, app.time_zone).await
+}
+
+/// Tells the members of the units whose forwards `hop_ids` were withdrawn that they need not
+/// answer any more.
+async fn notify_withdrawn(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result<(), StoreError> {
     let mut messages = Vec::new();
     for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {
         let members = app.store.linked_members_of_unit(hop.unit.id).await?;
         let to: Vec<Addressee> = members.iter().filter_map(|m| addressee(app, m)).collect();
-        messages.extend(hotline::to_unit(case, hop, &to, app.time_zone));
+        messages.extend(hotline::withdrawn(case, hop, &to));
     }
     app.store.enqueue(&messages).await?;
-    // The citizen's photos and documents follow the case, each with the case number.
-    for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {
-        let members = app.store.linked_members_of_unit(hop.unit.id).await?;
-        for member in &members {
-            let Some(chat) = member.person.telegram_user_id else {
-                continue;
-            };
-            for (n, file) in case.files.iter().filter(|f| f.hop_id.is_none()).enumerate() {
-                let photo = file.file_name.is_none()
-                    && file
-                        .mime_type
-                        .as_deref()
-                        .is_some_and(|m| m.starts_with("image/"));
-                let caption = format!(
-                    "{} · {}",
-                    case.number,
-                    file.file_name.as_deref().unwrap_or("")
-                );
-                app.store
-                    .enqueue_file(
-                        &format!("case:hop:{}:{chat}:file:{n}", hop.id),
-                        crate::domain::MessageKind::Case,
-                        chat,
-                        caption.trim_end_matches(" · "),
-                        &file.file_id,
-                        photo,
-                    )
-                    .await?;
-            }
-        }
-    }
     Ok(())
 }
 
@@ -782,13 +757,15 @@ pub async fn on_case_button(
     };
     let actor = actor_of(operator);
     let action = match action {
+        "in" => CaseAction::Informed,
         "cl" => CaseAction::Close,
         "ro" => CaseAction::Reopen,
-        "fw" => {
+        "fw" | "mv" => {
             let draft = Draft::new(operator.person.id, Step::OtherUnit);
             let state = serde_json::to_string(&Waiting::Route {
                 case_id,
                 draft: Box::new(draft),
+                withdraw: action == "mv",
             })?;
             app.store
                 .set_dialogue(update_id, chat.0, user_id, Some(&state))
@@ -810,16 +787,17 @@ pub async fn on_case_button(
                 .await?
                 .unwrap_or(CaseNumber { year: 0, seq: 0 });
             let number = number.to_string();
-            let text = if state == CaseState::Closed {
-                HotlineText::Closed { number: &number }
-            } else {
-                HotlineText::Reopened { number: &number }
+            let text = match state {
+                CaseState::Closed => HotlineText::Closed { number: &number },
+                CaseState::Reopened => HotlineText::Reopened { number: &number },
+                _ => HotlineText::Informed { number: &number },
             };
             tell(bot, chat, app, text).await?;
             if state == CaseState::Reopened {
                 let state = serde_json::to_string(&Waiting::Route {
                     case_id,
                     draft: Box::new(Draft::new(operator.person.id, Step::OtherUnit)),
+                    withdraw: false,
                 })?;
                 app.store
                     .set_dialogue(update_id, chat.0, user_id, Some(&state))
@@ -834,7 +812,16 @@ pub async fn on_case_button(
     Ok(())
 }
 
-/// Routing an existing case (after a return or a reopen): the operator types a unit's name.
+/// Which case the operator is routing, and whether the units holding it are relieved (moving
+/// it) or keep it (adding a unit).
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub case_id: i64,
+    pub withdraw: bool,
+}
+
+/// Routing an existing case (after a return or a reopen, or adding or moving a unit): the
+/// operator types a unit's name.
 #[allow(clippy::too_many_arguments)]
 pub async fn on_route_message(
     bot: &Bot,
@@ -842,10 +829,11 @@ pub async fn on_route_message(
     app: &App,
     update_id: i64,
     user_id: i64,
-    case_id: i64,
+    route: Route,
     typed: &str,
     unit_id: Option<i64>,
 ) -> HandlerResult {
+    let case_id = route.case_id;
     if matches!(match_key(typed).as_str(), "huy" | "cancel") {
         return cancel(bot, chat, app, update_id, user_id).await;
     }
@@ -885,12 +873,21 @@ pub async fn on_route_message(
         user_id,
     };
     let actor = Actor::new(format!("telegram:{user_id}"));
+    let relieved: Vec<i64> = match app.store.case_number(case_id).await? {
+        Some(number) if route.withdraw => app
+            .store
+            .case(number)
+            .await?
+            .map(|c| c.live_hops().map(|h| h.id).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let hops = match app
         .store
         .forward_case(
             case_id,
             &[unit],
-            false,
+            route.withdraw,
             None,
             &case_time,
             Some(&delivery),
@@ -910,6 +907,7 @@ pub async fn on_route_message(
     };
     if let Some(case) = app.store.case(number).await? {
         notify_units(app, &case, &hops).await?;
+        notify_withdrawn(app, &case, &relieved).await?;
         let text = hotline::case_card(&case, Reader::Hotline, tz, app.lang);
         say(bot, chat, text, None, None).await?;
     }

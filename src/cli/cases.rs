@@ -22,7 +22,12 @@ use crate::store::{CaseTime, CaseView, Store};
 #[derive(Debug, Subcommand)]
 pub enum CasesCommand {
     /// Log many cases at once from the hotline's spreadsheet (CSV/TSV/XLSX). All or nothing.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Check the file and show where each case would go, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Which unit handles which category where.
     #[command(subcommand)]
     Routing(RoutingCommand),
@@ -33,6 +38,10 @@ pub enum CasesCommand {
         /// The month, e.g. 2026-11.
         #[arg(long)]
         month: String,
+        /// Count as of this instant (province time, e.g. 2026-12-01T08:00): it decides which
+        /// open cases are overdue. Default: now.
+        #[arg(long)]
+        at: Option<String>,
     },
 }
 
@@ -81,13 +90,21 @@ pub async fn run(
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     match command {
-        CasesCommand::Import { file } => import_cases(store, config, out, &file, actor).await,
+        CasesCommand::Import { file, dry_run } => {
+            import_cases(store, config, out, &file, dry_run, actor).await
+        }
         CasesCommand::Routing(RoutingCommand::Import { file }) => {
             import_routing(store, config, out, &file, actor).await
         }
         CasesCommand::Routing(RoutingCommand::List) => list_routing(store, out).await,
         CasesCommand::Export(args) => export(store, config, out, &args, actor).await,
-        CasesCommand::Stats { month } => stats(store, config, out, &month).await,
+        CasesCommand::Stats { month, at } => {
+            let at = match at {
+                Some(raw) => super::chase::parse_instant(&raw, config)?,
+                None => store.now(),
+            };
+            stats(store, config, out, &month, at).await
+        }
     }
 }
 
@@ -100,6 +117,7 @@ async fn import_cases(
     config: &Config,
     out: &Output,
     file: &Path,
+    dry_run: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     let units = store.list_units().await?;
@@ -119,6 +137,33 @@ async fn import_cases(
             return Ok(ExitCode::FAILURE);
         }
     };
+    let name = |id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
+    if dry_run {
+        for (row, case) in cases.iter().enumerate() {
+            let to: Vec<String> = case.route_to.iter().map(|id| name(*id)).collect();
+            say!(
+                "{}",
+                case_text(
+                    out,
+                    CaseText::WouldCreate {
+                        index: row + 1,
+                        place: &name(case.place_unit_id),
+                        units: &to.join("; "),
+                    }
+                )
+            );
+        }
+        say!(
+            "{}",
+            case_text(out, CaseText::CasesDryRun { cases: cases.len() })
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let calendar = store.working_calendar().await?;
     let time = CaseTime {
         clocks: &config.hotline.clocks,
@@ -130,12 +175,20 @@ async fn import_cases(
         .create_cases(&cases, &time, None, actor)
         .await?
         .map_err(|refusal| anyhow::anyhow!("cases not created: {refusal:?}"))?;
-    let name = |id: i64| {
-        units
-            .iter()
-            .find(|u| u.id == id)
-            .map_or_else(|| id.to_string(), |u| u.name.clone())
-    };
+    // The units hear of their cases through the outbox, as when the hotline logs one by chat.
+    for number in &numbers {
+        if let Some(case) = store.case(*number).await? {
+            let hops: Vec<i64> = case.live_hops().map(|h| h.id).collect();
+            crate::hotline::queue_for_units(
+                store,
+                &case,
+                &hops,
+                config.province.language,
+                config.province.time_zone,
+            )
+            .await?;
+        }
+    }
     for (number, case) in numbers.iter().zip(&cases) {
         let to: Vec<String> = case.route_to.iter().map(|id| name(*id)).collect();
         say!(
@@ -443,6 +496,7 @@ async fn stats(
     config: &Config,
     out: &Output,
     month: &str,
+    at: DateTime<Utc>,
 ) -> anyhow::Result<ExitCode> {
     let Some(first) = parse_month(month) else {
         eprintln!(
@@ -464,7 +518,7 @@ async fn stats(
     let cases = store
         .cases_received(start_of(first, time_zone)?, start_of(next, time_zone)?)
         .await?;
-    let today = store.now().with_timezone(&time_zone).date_naive();
+    let today = at.with_timezone(&time_zone).date_naive();
     let stats = case_stats(&cases, config.hotline.clocks.ack_hours, time_zone, today);
     let heads = CaseText::stats_headers(out.lang).join("\t");
     let line = |name: &str, f: &Figures| {

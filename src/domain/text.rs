@@ -95,6 +95,28 @@ pub fn starts_lowercase(text: &str) -> bool {
     text.chars().next().is_some_and(|c| c.is_lowercase())
 }
 
+/// Telegram's limit for a photo's or document's caption, in UTF-16 units like texts.
+pub const TELEGRAM_CAPTION_LIMIT: usize = 1024;
+
+/// `text` cut to at most `limit` UTF-16 units (an ellipsis marks a cut), on a character
+/// boundary: what fits in a caption.
+pub fn fit_utf16(text: &str, limit: usize) -> String {
+    if text.encode_utf16().count() <= limit {
+        return text.to_string();
+    }
+    let mut used = '…'.len_utf16();
+    let mut out = String::new();
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > limit {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
 /// Shortens for one-line listings, on a character boundary.
 pub fn ellipsize(text: &str, max_chars: usize) -> String {
     let one_line = text.replace('\n', " ");
@@ -108,6 +130,15 @@ pub fn ellipsize(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn captions_fit_telegrams_limit_in_utf16_units() {
+        let emoji = "😀".repeat(600);
+        let fitted = fit_utf16(&emoji, TELEGRAM_CAPTION_LIMIT);
+        assert_eq!(fitted.encode_utf16().count(), 1023);
+        assert!(fitted.ends_with('…'));
+        assert_eq!(fit_utf16("ngắn", TELEGRAM_CAPTION_LIMIT), "ngắn");
+    }
 
     #[test]
     fn keys_ignore_case_diacritics_and_punctuation() {

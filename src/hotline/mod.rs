@@ -11,7 +11,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use crate::domain::case::{mask_name, mask_phone, CaseState, Channel, HopState};
 use crate::domain::MessageKind;
 use crate::messages::{HotlineText, Lang};
-use crate::store::{CaseView, HopView, MessageSubject, NewMessage};
+use crate::store::{CaseView, HopView, MessageSubject, NewMessage, Store, StoreError};
 
 /// Who reads a case: the hotline and coordinators see the citizen's contact details; a unit
 /// only when the citizen agreed.
@@ -79,6 +79,9 @@ pub fn case_card(case: &CaseView, reader: Reader, tz: Tz, lang: Lang) -> String 
     if case.late {
         lines.push(HotlineText::LateApology.render(lang));
     }
+    if let Some(at) = case.citizen_informed_at {
+        lines.push(HotlineText::CitizenInformed { at: &when(at, tz) }.render(lang));
+    }
     lines.join("\n")
 }
 
@@ -114,26 +117,25 @@ pub fn operator_keyboard(case: &CaseView, lang: Lang) -> Option<InlineKeyboardMa
     let button = |text: HotlineText, action: &str| {
         InlineKeyboardButton::callback(text.render(lang), format!("v:{action}:{}", case.id))
     };
-    match case.state {
-        CaseState::Answered => Some(InlineKeyboardMarkup::new(vec![vec![button(
-            HotlineText::ButtonInformedClose,
-            "cl",
-        )]])),
-        // Another unit can be added while the first still holds it (a case for several units).
-        CaseState::Returned
-        | CaseState::Received
-        | CaseState::Reopened
-        | CaseState::Forwarded
-        | CaseState::Accepted => Some(InlineKeyboardMarkup::new(vec![vec![button(
-            HotlineText::ButtonRoute,
-            "fw",
-        )]])),
-        CaseState::Closed => Some(InlineKeyboardMarkup::new(vec![vec![button(
-            HotlineText::ButtonReopen,
-            "ro",
-        )]])),
-        _ => None,
-    }
+    let rows = match case.state {
+        // The operator may tell the citizen first and close once they are satisfied.
+        CaseState::Answered if case.citizen_informed_at.is_none() => vec![
+            vec![button(HotlineText::ButtonInformed, "in")],
+            vec![button(HotlineText::ButtonInformedClose, "cl")],
+        ],
+        CaseState::Answered => vec![vec![button(HotlineText::ButtonInformedClose, "cl")]],
+        CaseState::Returned | CaseState::Received | CaseState::Reopened => {
+            vec![vec![button(HotlineText::ButtonRoute, "fw")]]
+        }
+        // While a unit holds it: add another unit (a case for several units), or move it.
+        CaseState::Forwarded | CaseState::Accepted => vec![
+            vec![button(HotlineText::ButtonAddUnit, "fw")],
+            vec![button(HotlineText::ButtonRoute, "mv")],
+        ],
+        CaseState::Closed => vec![vec![button(HotlineText::ButtonReopen, "ro")]],
+        CaseState::Cancelled => return None,
+    };
+    Some(InlineKeyboardMarkup::new(rows))
 }
 
 /// Someone to tell: their chat, person and language.
@@ -166,6 +168,114 @@ pub fn to_unit(case: &CaseView, hop: &HopView, to: &[Addressee], tz: Tz) -> Vec<
                 case_hop_id: Some(hop.id),
                 ..MessageSubject::default()
             },
+        })
+        .collect()
+}
+
+/// To a unit's members when the operator moves the case away from them.
+pub fn withdrawn(case: &CaseView, hop: &HopView, to: &[Addressee]) -> Vec<NewMessage> {
+    to.iter()
+        .map(|a| NewMessage {
+            key: format!("case:withdrawn:{}:{}", hop.id, a.chat_id),
+            kind: MessageKind::Case,
+            chat_id: a.chat_id,
+            person_id: Some(a.person_id),
+            body: HotlineText::Withdrawn {
+                number: &case.number.to_string(),
+            }
+            .render(a.lang),
+            reply_markup: None,
+            subject: MessageSubject {
+                unit_id: Some(hop.unit.id),
+                ..MessageSubject::default()
+            },
+        })
+        .collect()
+}
+
+/// Queues case `case` for the linked members of the units of `hop_ids` (in their language,
+/// else `lang`), the citizen's photos and documents following it: what the bot does after
+/// intake or a forward, and `dondoc cases import` after a batch.
+pub async fn queue_for_units(
+    store: &Store,
+    case: &CaseView,
+    hop_ids: &[i64],
+    lang: Lang,
+    tz: Tz,
+) -> Result<(), StoreError> {
+    let hops: Vec<&HopView> = case
+        .hops
+        .iter()
+        .filter(|h| hop_ids.contains(&h.id))
+        .collect();
+    let mut messages = Vec::new();
+    let mut files = Vec::new();
+    for hop in hops {
+        let members = store.linked_members_of_unit(hop.unit.id).await?;
+        let to: Vec<Addressee> = members
+            .iter()
+            .filter_map(|m| {
+                Some(Addressee {
+                    chat_id: m.person.telegram_user_id?,
+                    person_id: m.person.id,
+                    lang: m.person.language.unwrap_or(lang),
+                })
+            })
+            .collect();
+        messages.extend(to_unit(case, hop, &to, tz));
+        for a in &to {
+            files.extend(citizen_files(case, hop, a.chat_id));
+        }
+    }
+    store.enqueue(&messages).await?;
+    for file in files {
+        store
+            .enqueue_file(
+                &file.key,
+                MessageKind::Case,
+                file.chat_id,
+                &file.caption,
+                &file.file_id,
+                file.photo,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// One of the citizen's files for one member of a unit.
+struct QueuedFile {
+    key: String,
+    chat_id: i64,
+    caption: String,
+    file_id: String,
+    photo: bool,
+}
+
+/// The citizen's photos and documents for `chat`, each captioned with the case number.
+fn citizen_files(case: &CaseView, hop: &HopView, chat: i64) -> Vec<QueuedFile> {
+    case.files
+        .iter()
+        .filter(|f| f.hop_id.is_none())
+        .enumerate()
+        .map(|(n, file)| {
+            // A photo sent as a photo has no name; a picture sent as a file stays a document.
+            let photo = file.file_name.is_none()
+                && file
+                    .mime_type
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("image/"));
+            let caption = match &file.file_name {
+                Some(name) => format!("{} · {name}", case.number),
+                None => case.number.to_string(),
+            };
+            QueuedFile {
+                key: format!("case:hop:{}:{chat}:file:{n}", hop.id),
+                chat_id: chat,
+                caption,
+                file_id: file.file_id.clone(),
+                photo,
+            }
         })
         .collect()
 }

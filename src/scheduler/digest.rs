@@ -10,6 +10,7 @@ use super::compose::owing_units;
 use super::{Audience, Day};
 use crate::domain::text::ellipsize;
 use crate::domain::{AssignmentStatus, EscalationStep, MessageKind};
+use crate::hotline::stats::{CaseStats, Figures};
 use crate::messages::{ChaseText, Lang};
 use crate::store::{
     ItemKind, MessageSubject, NewMessage, Recipient, StatusCount, Store, StoreError,
@@ -105,7 +106,45 @@ pub struct Digest {
     /// Citizen cases past their answer date: number, unit, due date.
     late_cases: Vec<(String, i64, NaiveDate)>,
     /// This month's case figures (coordinators only).
-    case_figures: Option<crate::hotline::stats::Figures>,
+    case_stats: Option<crate::hotline::stats::CaseStats>,
+}
+
+/// This month's case figures: the total, then per unit (the first [`LISTED_UNITS`]) and per
+/// category, each one line.
+fn case_figure_lines(stats: &CaseStats, day: &Day, lang: Lang) -> Vec<String> {
+    let row = |name: &str, f: &Figures| {
+        ChaseText::DigestCaseRow {
+            name,
+            received: f.received,
+            acknowledged: f.acknowledged_in_time,
+            answered: f.answered_in_time,
+            late: f.answered_late,
+            open: f.open,
+        }
+        .render(lang)
+    };
+    let f = &stats.total;
+    let mut lines = vec![ChaseText::DigestCaseFigures {
+        month: &day.today.format("%m/%Y").to_string(),
+        received: f.received,
+        acknowledged: f.acknowledged_in_time,
+        answered: f.answered_in_time,
+        late: f.answered_late,
+        open: f.open,
+    }
+    .render(lang)];
+    lines.push(ChaseText::DigestCasesByUnit.render(lang));
+    for (unit, figures) in stats.by_unit.iter().take(LISTED_UNITS) {
+        lines.push(row(&unit.name, figures));
+    }
+    if stats.by_unit.len() > LISTED_UNITS {
+        lines.push(ChaseText::DigestMoreCaseUnits(stats.by_unit.len() - LISTED_UNITS).render(lang));
+    }
+    lines.push(ChaseText::DigestCasesByCategory.render(lang));
+    for (category, figures) in &stats.by_category {
+        lines.push(row(category, figures));
+    }
+    lines
 }
 
 impl Digest {
@@ -213,7 +252,7 @@ impl Digest {
                 day.rules.time_zone,
                 today,
             );
-            digest.case_figures = Some(stats.total);
+            digest.case_stats = Some(stats);
         }
         for (hop, number) in &day.snapshot.case_hops {
             if hop.answer_due_date < today && in_units(hop.unit.id) {
@@ -348,19 +387,9 @@ impl Digest {
         }
         lines.push(String::new());
         lines.extend(self.overdue_lines(day, lang, LISTED_UNITS));
-        if let Some(f) = &self.case_figures {
+        if let Some(stats) = &self.case_stats {
             lines.push(String::new());
-            lines.push(
-                ChaseText::DigestCaseFigures {
-                    month: &day.today.format("%m/%Y").to_string(),
-                    received: f.received,
-                    acknowledged: f.acknowledged_in_time,
-                    answered: f.answered_in_time,
-                    late: f.answered_late,
-                    open: f.open,
-                }
-                .render(lang),
-            );
+            lines.extend(case_figure_lines(stats, day, lang));
         }
         if !self.late_cases.is_empty() {
             lines.push(String::new());

@@ -195,7 +195,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = self.now();
         let attachment = format!("{}:{file_id}", if photo { "photo" } else { "document" });
-        let caption: String = caption.chars().take(1000).collect();
+        let caption =
+            crate::domain::text::fit_utf16(caption, crate::domain::text::TELEGRAM_CAPTION_LIMIT);
         let added = with_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO outbox (idempotency_key, kind, priority, chat_id, body, attachment, state, created_at) \
