@@ -798,6 +798,8 @@ pub enum ChaseText<'a> {
         units: usize,
     },
     EscalationHowTo,
+    EscalationHowToCases,
+    EscalationHowToBoth,
     /// "– Báo cáo quý I (PAPI-2026): hạn 10/03/2026, quá 3 ngày"
     OverdueItem {
         item: &'a str,
@@ -956,6 +958,8 @@ impl ChaseText<'_> {
                 "🔴 {units} đơn vị quá hạn việc do {lead} chủ trì theo dõi (đã nhắc hai lần):"
             ),
             C::EscalationHowTo => "Đề nghị khẩn trương thực hiện: gõ /baocao hoặc /viec.".into(),
+            C::EscalationHowToCases => "Đề nghị trả lời ngay: trả lời tin nhắn phản ánh hoặc gõ /vuviec.".into(),
+            C::EscalationHowToBoth => "Đề nghị khẩn trương thực hiện: gõ /baocao, /viec hoặc /vuviec.".into(),
             C::OverdueItem { item, due, days } => format!("– {item}: hạn {due}, quá {days} ngày"),
             C::Closing { label, plan, due, reported, owing } => format!(
                 "📋 Hết hạn {label} ({plan}), hạn {due}.\nĐã nộp: {reported}/{owing} đơn vị."
@@ -1049,6 +1053,8 @@ impl ChaseText<'_> {
                 "🔴 {units} units are late on what {lead} monitors (reminded twice):"
             ),
             C::EscalationHowTo => "Please act now: send /baocao or /viec.".into(),
+            C::EscalationHowToCases => "Please answer now: reply to the case's message or send /vuviec.".into(),
+            C::EscalationHowToBoth => "Please act now: send /baocao, /viec or /vuviec.".into(),
             C::OverdueItem { item, due, days } => format!("– {item}: due {due}, {days} days overdue"),
             C::Closing { label, plan, due, reported, owing } => format!(
                 "📋 {label} ({plan}) closed, due {due}.\nReported: {reported}/{owing} units."

@@ -523,7 +523,14 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
             if told.insert(key.clone()) {
                 let mut lines = vec![head.render(lang)];
                 lines.extend(item_lines(day, items, lang));
-                lines.push(ChaseText::EscalationHowTo.render(lang));
+                // Point to where each kind of item is answered: reports and tasks, or cases.
+                let cases = items.iter().filter(|c| c.kind == ItemKind::Case).count();
+                let how = match cases {
+                    0 => ChaseText::EscalationHowTo,
+                    n if n == items.len() => ChaseText::EscalationHowToCases,
+                    _ => ChaseText::EscalationHowToBoth,
+                };
+                lines.push(how.render(lang));
                 out.messages
                     .push(escalation_message(r, key, lines, Some(*unit_id)));
             }
