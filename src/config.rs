@@ -280,7 +280,7 @@ impl Default for OutboxConfig {
             max_in_flight: 1,
             max_attempts: 20,
             max_backoff_secs: 300,
-            request_timeout_secs: 20,
+            request_timeout_secs: 10,
             lease_secs: 15,
             poll_interval_ms: 500,
         }
@@ -387,6 +387,12 @@ impl Config {
         anyhow::ensure!(
             outbox.lease_secs >= 2,
             "outbox.lease_secs must be at least 2"
+        );
+        anyhow::ensure!(
+            outbox.lease_secs > outbox.request_timeout_secs,
+            "outbox.lease_secs ({}) must be longer than outbox.request_timeout_secs ({})",
+            outbox.lease_secs,
+            outbox.request_timeout_secs
         );
         let hotline = &config.hotline;
         anyhow::ensure!(

@@ -108,3 +108,17 @@ fn typos_and_bad_values_are_refused() {
         Ok(())
     });
 }
+
+#[test]
+fn a_lease_shorter_than_a_send_is_refused() {
+    use figment::providers::{Format, Toml};
+    let file = "[outbox]\nrequest_timeout_secs = 20\nlease_secs = 15\n";
+    let error = dondoc::config::Config::from_figment(figment::Figment::from(Toml::string(file)))
+        .expect_err("refused");
+    assert!(
+        error.to_string().contains(
+            "outbox.lease_secs (15) must be longer than outbox.request_timeout_secs (20)"
+        ),
+        "{error}"
+    );
+}

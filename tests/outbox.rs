@@ -890,3 +890,46 @@ async fn a_chat_with_a_long_queue_does_not_hold_the_others_back() {
     })
     .await;
 }
+
+/// A message is only claimed while the sender lease outlasts the longest a send can take, so
+/// a process about to lose its lease never has a send running when another takes over.
+#[tokio::test]
+async fn a_claim_needs_the_lease_to_outlast_the_send() {
+    each_backend(|_, store, _fake| async move {
+        store
+            .enqueue(&[message("test:reserve", 4242, "Nhắc việc")])
+            .await
+            .expect("queued");
+        let id = store
+            .outbox_messages()
+            .await
+            .expect("outbox")
+            .into_iter()
+            .find(|m| m.key == "test:reserve")
+            .expect("the message")
+            .id;
+        let now = Utc::now();
+        let lease = dondoc::store::SENDER_LEASE;
+        assert!(store
+            .acquire_lease(lease, "a", now, chrono::Duration::seconds(5))
+            .await
+            .expect("lease"));
+        assert!(
+            !store
+                .claim_message(id, "a", now, Duration::from_secs(10))
+                .await
+                .expect("claim"),
+            "5 s of lease left cannot cover a 10 s send"
+        );
+        assert!(!store
+            .claim_message(id, "b", now, Duration::from_secs(1))
+            .await
+            .expect("claim"));
+        assert!(store
+            .claim_message(id, "a", now, Duration::from_secs(1))
+            .await
+            .expect("claim"));
+        store.release_lease(lease, "a").await.expect("released");
+    })
+    .await;
+}

@@ -186,7 +186,10 @@ async fn mark_blocked(store: &Store, chat: i64) {
         .acquire_lease(lease, "test", now, Duration::seconds(60))
         .await
         .expect("lease"));
-    assert!(store.claim_message(id, "test", now).await.expect("claim"));
+    assert!(store
+        .claim_message(id, "test", now, std::time::Duration::ZERO)
+        .await
+        .expect("claim"));
     store
         .park_message(id, "Forbidden: bot was blocked by the user")
         .await

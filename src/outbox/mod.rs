@@ -233,12 +233,23 @@ impl Sender {
         tracing::info!("outbox sender stopped");
     }
 
-    /// Renews the lease when a third of it has passed. False: another process holds it.
+    /// How much lease must be left to hand a message to Telegram: the longest a call can take.
+    /// Claims need that much in the database too, so when this process loses the lease (a
+    /// pause, a slow database), its last send has ended before another process can take over
+    /// and queue that message again.
+    fn lease_reserve(&self) -> Duration {
+        Duration::from_secs(self.config.request_timeout_secs.max(1)) + Duration::from_millis(250)
+    }
+
+    /// Renews the lease when a third of it has passed, or when less than a call's length is
+    /// left. False: another process holds it.
     async fn hold_lease(&mut self) -> Result<bool, crate::store::StoreError> {
         let ttl = Duration::from_secs(self.config.lease_secs);
-        let fresh = self
-            .lease_until
-            .is_some_and(|until| until.saturating_duration_since(Instant::now()) > ttl * 2 / 3);
+        let reserve = self.lease_reserve();
+        let fresh = self.lease_until.is_some_and(|until| {
+            let left = until.saturating_duration_since(Instant::now());
+            left > ttl * 2 / 3 && left > reserve
+        });
         if fresh {
             return Ok(true);
         }
@@ -336,7 +347,7 @@ impl Sender {
             }
             if !self
                 .store
-                .claim_message(message.id, &self.holder, Utc::now())
+                .claim_message(message.id, &self.holder, Utc::now(), self.lease_reserve())
                 .await?
             {
                 continue;

@@ -348,13 +348,20 @@ impl Store {
     }
 
     /// Moves message `id` to `sending` for `holder`, only if it is still queued and `holder`
-    /// still holds the sender lease at `now`. False: someone else has it, or the lease is lost.
+    /// still holds the sender lease `reserve` after `now` (the longest a send can take).
+    /// False: someone else has it, or the lease is lost or about to be.
     pub async fn claim_message(
         &self,
         id: i64,
         holder: &str,
         now: DateTime<Utc>,
+        reserve: std::time::Duration,
     ) -> Result<bool, StoreError> {
+        // The lease must outlast the whole call; an absurd reserve claims nothing.
+        let until = chrono::Duration::from_std(reserve)
+            .ok()
+            .and_then(|r| now.checked_add_signed(r))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         const SQL: &str = "UPDATE outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
                            WHERE id = $1 AND state = 'queued' AND EXISTS \
                            (SELECT 1 FROM leases WHERE name = $3 AND holder = $2 AND expires_at > $4)";
@@ -363,7 +370,7 @@ impl Store {
                 .bind(id)
                 .bind(holder)
                 .bind(SENDER_LEASE)
-                .bind(now)
+                .bind(until)
                 .execute(pool)
                 .await?
                 .rows_affected()
