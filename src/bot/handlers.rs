@@ -105,6 +105,21 @@ async fn tell(
     say(bot, chat, text.render(app.lang), None, None).await
 }
 
+/// The answer to a message the bot did not understand, unless the chat floods the bot.
+async fn hint(bot: &Bot, app: &App, chat: ChatId, text: BotText<'_>) -> HandlerResult {
+    use super::flood::HintVerdict;
+    match app.hints.verdict(chat.0, std::time::Instant::now()) {
+        HintVerdict::Send => {
+            tell(bot, app, chat, text).await?;
+        }
+        HintVerdict::SlowDown => {
+            tell(bot, app, chat, BotText::SlowDown).await?;
+        }
+        HintVerdict::Quiet => {}
+    }
+    Ok(())
+}
+
 /// After a failed update: if the database failed, nothing was confirmed, so ask to send
 /// again. (A Telegram failure after a commit must not be answered with "not saved".)
 async fn ask_to_resend_if_unsaved(
@@ -338,10 +353,7 @@ async fn on_command(
         "vuviec" => super::hotline::show(bot, chat, app, &members, args).await,
         "tonghop" => send_digest(bot, chat, app, &members, false).await,
         "quahan" => send_digest(bot, chat, app, &members, true).await,
-        _ => {
-            tell(bot, app, chat, BotText::Hint).await?;
-            Ok(())
-        }
+        _ => hint(bot, app, chat, BotText::Hint).await,
     }
 }
 
@@ -364,6 +376,9 @@ async fn on_start(
     }
     let since = app.clock.now() - Span::hours(1);
     if app.store.recent_start_failures(chat.0, since).await? >= MAX_BAD_CODES_PER_HOUR {
+        app.store
+            .record_refused_start(chat.0, app.clock.now())
+            .await?;
         tell(bot, app, chat, BotText::TooManyBadCodes).await?;
         return Ok(());
     }
@@ -577,7 +592,7 @@ async fn on_report(
                 BotText::Hint
             };
             if msg.chat.is_private() {
-                tell(bot, app, chat, hint).await?;
+                self::hint(bot, app, chat, hint).await?;
             }
             Ok(())
         }
@@ -1067,10 +1082,7 @@ async fn handle_callback(
             };
             ask_for_report(bot, app, chat, asked, period_id, unit_id).await
         }
-        None => {
-            tell(bot, app, chat, BotText::Hint).await?;
-            Ok(())
-        }
+        None => hint(bot, app, chat, BotText::Hint).await,
     }
 }
 

@@ -619,6 +619,16 @@ pub async fn on_hop_button(
             }
         }
         "r" | "w" => {
+            // An old button on a case already answered, returned or moved: say so now rather
+            // than ask for a text that could not be recorded.
+            let live = case
+                .hops
+                .iter()
+                .any(|h| h.id == hop_id && h.state.is_live());
+            if !live {
+                tell(bot, chat, app, HotlineText::NotAllowed).await?;
+                return Ok(());
+            }
             let waiting = if action == "r" {
                 Waiting::HopReason {
                     hop_id,

@@ -5,6 +5,7 @@
 
 pub(crate) mod cards;
 mod files;
+mod flood;
 mod handlers;
 mod hotline;
 pub mod invitation;
@@ -41,6 +42,8 @@ pub struct App {
     /// The hotline's clocks and categories.
     pub hotline: crate::domain::case::CaseClocks,
     pub categories: Vec<String>,
+    /// Hints per chat, so a flood of nonsense does not flood the chat back.
+    pub hints: Arc<flood::HintLimiter>,
 }
 
 impl App {
@@ -162,6 +165,7 @@ pub async fn spawn(
         rules: crate::scheduler::Rules::from_config(config),
         hotline: config.hotline.clocks.clone(),
         categories: config.hotline.categories.clone(),
+        hints: Arc::default(),
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

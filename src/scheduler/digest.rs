@@ -30,6 +30,8 @@ pub struct Counts {
     by_lead: Vec<StatusCount>,
     /// Cases received since the first of the month (figures for the coordinators).
     month_cases: Vec<crate::store::CaseView>,
+    /// Wrong invitation codes in the last day (coordinators only).
+    bad_codes: crate::store::BadCodes,
 }
 
 impl Counts {
@@ -50,6 +52,9 @@ impl Counts {
             by_unit: store.status_counts_by_unit().await?,
             by_lead: store.status_counts_by_lead().await?,
             month_cases: store.cases_received(start, store.now()).await?,
+            bad_codes: store
+                .start_failures_since(store.now() - Duration::hours(24))
+                .await?,
         })
     }
 
@@ -107,6 +112,8 @@ pub struct Digest {
     late_cases: Vec<(String, i64, NaiveDate)>,
     /// This month's case figures (coordinators only).
     case_stats: Option<crate::hotline::stats::CaseStats>,
+    /// Wrong invitation codes in the last day (coordinators only).
+    bad_codes: crate::store::BadCodes,
 }
 
 /// This month's case figures: the total, then per unit (the first [`LISTED_UNITS`]) and per
@@ -244,6 +251,9 @@ impl Digest {
                         .push((person.full_name.clone(), person.unit_id, since));
                 }
             }
+        }
+        if matches!(audience, Audience::Office(_)) {
+            digest.bad_codes = counts.bad_codes;
         }
         if matches!(audience, Audience::Office(_)) && !counts.month_cases.is_empty() {
             let stats = crate::hotline::stats::case_stats(
@@ -434,6 +444,16 @@ impl Digest {
                     .render(lang),
                 );
             }
+        }
+        if self.bad_codes.attempts > 0 {
+            lines.push(String::new());
+            lines.push(
+                ChaseText::DigestBadCodes {
+                    attempts: self.bad_codes.attempts,
+                    chats: self.bad_codes.chats,
+                }
+                .render(lang),
+            );
         }
         lines.push(String::new());
         if self.upcoming_reports.is_empty() && self.upcoming_tasks.is_empty() {

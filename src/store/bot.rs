@@ -79,6 +79,13 @@ pub struct MemberListing {
     pub invitation_used: bool,
 }
 
+/// Wrong invitation codes in a period: a brute-force attempt shows as many from few chats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BadCodes {
+    pub attempts: i64,
+    pub chats: i64,
+}
+
 /// What a `/start CODE` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeemed {
@@ -317,6 +324,34 @@ impl Store {
                 .fetch_one(pool)
                 .await?
         }))
+    }
+
+    /// Records a `/start` refused unchecked because `chat_id` guessed too often: the attempts
+    /// go on counting, so a chat that keeps guessing stays refused and the office sees it.
+    pub async fn record_refused_start(
+        &self,
+        chat_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("INSERT INTO start_failures (chat_id, at) VALUES ($1, $2)")
+                .bind(chat_id)
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Bad `/start` codes since `since`: how many, from how many chats.
+    pub async fn start_failures_since(&self, since: DateTime<Utc>) -> Result<BadCodes, StoreError> {
+        let (attempts, chats): (i64, i64) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT chat_id) FROM start_failures WHERE at > $1")
+                .bind(since)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(BadCodes { attempts, chats })
     }
 
     /// Every membership linked to Telegram user `user_id`.

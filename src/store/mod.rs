@@ -25,7 +25,7 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use bot::{
-    AssignmentCard, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
+    AssignmentCard, BadCodes, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
     ServiceCounts, StatusReply, Subject, Submission, UnitProgress,
 };
 pub use cases::{
