@@ -30,6 +30,7 @@ fn serve(db: &TestDb, fake: &FakeTelegram) -> Child {
         .env("DONDOC_TELEGRAM__POLL_TIMEOUT_SECS", "1")
         .env("DONDOC_OUTBOX__MESSAGES_PER_SECOND", "1000")
         .env("DONDOC_OUTBOX__LEASE_SECS", "2")
+        .env("DONDOC_OUTBOX__REQUEST_TIMEOUT_SECS", "1")
         .env("DONDOC_OUTBOX__POLL_INTERVAL_MS", "50")
         .env("DONDOC_LOG__FILTER", "warn")
         .env_remove("RUST_LOG")
