@@ -96,6 +96,17 @@ async fn confirm(
     Ok(())
 }
 
+/// For an update whose effect is already committed: `Some(true)` when a stopped run kept it
+/// (its confirmation may never have gone out), `Some(false)` for a second delivery of it.
+/// `None`: handle it. A database failure handles it; its own writes will meet the failure.
+async fn already_handled(app: &App, update: &Update) -> Option<bool> {
+    let replayed = app.take_replayed(update.id.0);
+    match app.store.was_processed(i64::from(update.id.0)).await {
+        Ok(true) => Some(replayed),
+        Ok(false) | Err(_) => None,
+    }
+}
+
 async fn tell(
     bot: &Bot,
     app: &App,
@@ -143,12 +154,34 @@ async fn ask_to_resend_if_unsaved(
 }
 
 pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
+    match already_handled(&app, &update).await {
+        Some(true) => {
+            // Kept by a run that stopped after recording it, perhaps before saying so.
+            confirm(
+                &bot,
+                &app,
+                msg.chat.id,
+                i64::from(update.id.0),
+                BotText::AlreadyRecorded.render(app.lang),
+                Some(msg.id),
+            )
+            .await?;
+            super::inbox::handled(&app.store, update.id.0).await;
+            return Ok(());
+        }
+        Some(false) => {
+            super::inbox::handled(&app.store, update.id.0).await;
+            return Ok(());
+        }
+        None => {}
+    }
     if let Err(e) = handle_message(&bot, &msg, &update, &app).await {
         tracing::error!(error = %e, update_id = update.id.0, "message not handled");
         // The database failed: nothing was confirmed, so ask to send again. (A Telegram
         // failure after a commit must not be answered with "not saved".)
         ask_to_resend_if_unsaved(&bot, &app, msg.chat.id, Some(msg.id), &e).await?;
     }
+    super::inbox::handled(&app.store, update.id.0).await;
     Ok(())
 }
 
@@ -1012,13 +1045,17 @@ pub async fn on_callback(
     if let Err(e) = bot.answer_callback_query(query.id.clone()).await {
         tracing::warn!(error = %e, "answerCallbackQuery failed");
     }
-    let Some(message) = query.regular_message() else {
+    if already_handled(&app, &update).await.is_some() {
+        super::inbox::handled(&app.store, update.id.0).await;
         return Ok(());
-    };
-    if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
-        tracing::error!(error = %e, update_id = update.id.0, "button not handled");
-        ask_to_resend_if_unsaved(&bot, &app, message.chat.id, None, &e).await?;
     }
+    if let Some(message) = query.regular_message() {
+        if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
+            tracing::error!(error = %e, update_id = update.id.0, "button not handled");
+            ask_to_resend_if_unsaved(&bot, &app, message.chat.id, None, &e).await?;
+        }
+    }
+    super::inbox::handled(&app.store, update.id.0).await;
     Ok(())
 }
 

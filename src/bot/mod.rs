@@ -8,6 +8,7 @@ mod files;
 mod flood;
 mod handlers;
 mod hotline;
+mod inbox;
 pub mod invitation;
 
 use std::sync::Arc;
@@ -44,6 +45,9 @@ pub struct App {
     pub categories: Vec<String>,
     /// Hints per chat, so a flood of nonsense does not flood the chat back.
     pub hints: Arc<flood::HintLimiter>,
+    /// Updates kept by a run that stopped before finishing them: one already recorded is
+    /// confirmed again, as the stop may have come before its confirmation.
+    pub replayed: Arc<std::sync::Mutex<std::collections::HashSet<u32>>>,
 }
 
 impl App {
@@ -54,6 +58,14 @@ impl App {
             lang,
             ..self.clone()
         })
+    }
+
+    /// Whether update `id` is one a stopped run kept (true once: Telegram may deliver the same
+    /// update again after it, and that copy is a plain duplicate).
+    pub fn take_replayed(&self, id: u32) -> bool {
+        // A poisoned lock only means a handler panicked holding it: the set is still right.
+        let mut replayed = self.replayed.lock().unwrap_or_else(|e| e.into_inner());
+        replayed.remove(&id)
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
@@ -156,6 +168,10 @@ pub async fn spawn(
     bot.set_my_commands(commands(config.province.language))
         .await
         .context("setMyCommands")?;
+    let store_for_listener = store.clone();
+    let store_for_others = store.clone();
+    let replay = inbox::kept(&store).await;
+    let replayed = replay.iter().map(|u| u.id.0).collect();
     let app = Arc::new(App {
         store,
         clock,
@@ -166,30 +182,37 @@ pub async fn spawn(
         hotline: config.hotline.clocks.clone(),
         categories: config.hotline.categories.clone(),
         hints: Arc::default(),
+        replayed: Arc::new(std::sync::Mutex::new(replayed)),
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))
         .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
-        .default_handler(|_| async {})
+        // Updates the bot does not handle are forgotten at once, not replayed.
+        .default_handler(move |update| {
+            let store = store_for_others.clone();
+            async move { inbox::handled(&store, update.id.0).await }
+        })
         .build();
     let token = dispatcher.shutdown_token();
     let errors = LoggingErrorHandler::with_custom_text("update listener");
     let task = match &config.telegram.webhook_url {
         None => {
             let timeout = Duration::from_secs(u64::from(config.telegram.poll_timeout_secs));
-            let listener = Polling::builder(bot)
+            let polling = Polling::builder(bot)
                 .timeout(timeout)
                 .delete_webhook()
                 .await
                 .build();
+            let listener = inbox::Durable::new(polling, store_for_listener, replay);
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
         Some(url) => {
-            let listener = webhooks::axum(bot, webhook_options(config, url)?)
+            let webhook = webhooks::axum(bot, webhook_options(config, url)?)
                 .await
                 .context("setWebhook")?;
+            let listener = inbox::Durable::new(webhook, store_for_listener, replay);
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
     };

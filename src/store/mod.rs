@@ -43,6 +43,7 @@ pub use schedule::{
 pub use units::UnitsSaved;
 
 mod holidays;
+mod inbox;
 pub use holidays::HolidaysSaved;
 
 #[derive(Debug, thiserror::Error)]

@@ -539,6 +539,7 @@ impl Store {
             let changed = previous.as_deref().is_some_and(|p| p != value);
             if changed {
                 sqlx::query("DELETE FROM processed_updates").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM inbox").execute(&mut *tx).await?;
                 super::audit!(&mut *tx, now, Actor::system(), "bot.changed", "telegram_bot", value.clone(),
                     json!({ "previous": previous }));
             }

@@ -21,7 +21,10 @@
 //!   query twice. An edit without `reply_markup` drops the inline keyboard, as on Telegram.
 //! - **Files.** `getFile` and `GET {api_url}/file/bot{token}/{file_path}`; files over 20 MB
 //!   are "file is too big". Uploads by the bot are kept ([`FakeTelegram::uploads`]).
-//! - **Faults.** [`FakeTelegram::fail_next`] makes the next calls of a method fail.
+//! - **Faults.** [`FakeTelegram::fail_next`] makes the next calls of a method fail;
+//!   [`FakeTelegram::random_faults`] makes any message-sending call fail at given rates (429,
+//!   502, a slow answer, a dropped connection), from a seeded random source;
+//!   [`FakeTelegram::block_chat`] makes a person block the bot (403).
 //! - **Telegram's limits**, when [`FakeTelegram::enforce_limits`] turns them on (off by
 //!   default): a message sent over 30 a second in all, less than a second after the previous
 //!   one to the same chat, or over 20 a minute to one group is refused with 429 and
@@ -121,6 +124,70 @@ pub enum Fault {
     /// Any other error answer: HTTP status / `error_code` and `description`,
     /// e.g. `Api(403, "Forbidden: bot was kicked from the group chat".into())`.
     Api(u16, String),
+    /// The connection breaks before the call is handled: nothing happens, and the client
+    /// sees a broken response (headers promising a body that never comes).
+    Dropped,
+}
+
+/// Rates (0.0–1.0) at which message-sending calls get each fault, drawn independently per
+/// call from a random source seeded with `seed`, so a run can be replayed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaultRates {
+    pub seed: u64,
+    /// 429 with a `retry_after` of 1 to `max_retry_after` seconds.
+    pub retry_after: f64,
+    pub max_retry_after: u32,
+    /// 502 Bad Gateway.
+    pub server_error: f64,
+    /// Handled, but answered after `slow_delay` (a client with a shorter time-out sees a
+    /// network error although the message went out).
+    pub slow: f64,
+    pub slow_delay: Duration,
+    /// The connection breaks before the call is handled.
+    pub dropped: f64,
+}
+
+impl FaultRates {
+    pub fn none() -> FaultRates {
+        FaultRates {
+            seed: 1,
+            retry_after: 0.0,
+            max_retry_after: 1,
+            server_error: 0.0,
+            slow: 0.0,
+            slow_delay: Duration::from_secs(2),
+            dropped: 0.0,
+        }
+    }
+}
+
+/// The random faults in force and their random source.
+struct RandomFaults {
+    rates: FaultRates,
+    rng: rand::rngs::StdRng,
+}
+
+impl RandomFaults {
+    fn draw(&mut self) -> Option<Fault> {
+        use rand::Rng;
+        let r = &self.rates;
+        let roll: f64 = self.rng.gen();
+        let mut edge = r.retry_after;
+        if roll < edge {
+            let secs = self.rng.gen_range(1..=r.max_retry_after.max(1));
+            return Some(Fault::RetryAfter(secs));
+        }
+        edge += r.server_error;
+        if roll < edge {
+            return Some(Fault::ServerError);
+        }
+        edge += r.slow;
+        if roll < edge {
+            return Some(Fault::Timeout(r.slow_delay));
+        }
+        edge += r.dropped;
+        (roll < edge).then_some(Fault::Dropped)
+    }
 }
 
 /// Telegram's broadcast limits, as the fake enforces them on the methods that send a message
@@ -439,6 +506,20 @@ impl FakeTelegram {
 
     // ----- faults --------------------------------------------------------------------------
 
+    /// Message-sending calls fail at `rates` from now on ([`FaultRates::none`] stops it).
+    pub fn random_faults(&self, rates: FaultRates) {
+        use rand::SeedableRng;
+        self.inner.state().random_faults = Some(RandomFaults {
+            rates,
+            rng: rand::rngs::StdRng::seed_from_u64(rates.seed),
+        });
+    }
+
+    /// Person `chat_id` blocks the bot: every message to them gets 403.
+    pub fn block_chat(&self, chat_id: i64) {
+        self.inner.state().blocked.insert(chat_id);
+    }
+
     /// The next `times` calls of `method` (any case) get `fault`; then service resumes.
     pub fn fail_next(&self, method: &str, fault: Fault, times: usize) {
         let mut state = self.inner.state();
@@ -467,6 +548,16 @@ impl FakeTelegram {
     /// Every call so far, in the order they were answered.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.state().calls.clone()
+    }
+
+    /// The calls from the `from`-th on (0-based), for a watcher that reads the log as it grows.
+    pub fn calls_since(&self, from: usize) -> Vec<Call> {
+        let state = self.inner.state();
+        state
+            .calls
+            .get(from..)
+            .map(<[Call]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// How many calls to `method` (any case) Telegram accepted so far; cheaper than
@@ -682,7 +773,7 @@ impl Reply {
             Fault::Forbidden => Reply::error(403, "Forbidden: bot was blocked by the user"),
             Fault::ServerError => Reply::error(502, "Bad Gateway"),
             Fault::Api(code, description) => Reply::error(*code, description.clone()),
-            Fault::Timeout(_) => return None,
+            Fault::Timeout(_) | Fault::Dropped => return None,
         };
         Some(reply)
     }
@@ -752,9 +843,13 @@ async fn api_call(
         Ok(request) => request,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
-    let fault = inner.state().take_fault(&method);
-    let reply = match fault.as_ref().and_then(Reply::refusal) {
-        Some(refusal) => refusal,
+    let fault = inner.state().take_fault(&method, &request.params);
+    let reply = match fault.as_ref() {
+        Some(Fault::Dropped) => Reply::error(599, "connection dropped"),
+        Some(fault) => match Reply::refusal(fault) {
+            Some(refusal) => refusal,
+            None => dispatch(inner, &method, &request).await,
+        },
         None => dispatch(inner, &method, &request).await,
     };
     inner.record(Call {
@@ -765,10 +860,23 @@ async fn api_call(
         fault: fault.clone(),
         response: reply.body.clone(),
     });
-    if let Some(Fault::Timeout(delay)) = fault {
-        tokio::time::sleep(delay).await;
+    match fault {
+        Some(Fault::Timeout(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Dropped) => return broken_response(),
+        _ => {}
     }
     reply.into_response()
+}
+
+/// Headers that promise a body which never comes: the server gives up on the connection and
+/// the client reads a broken response, as when a connection drops mid-answer.
+fn broken_response() -> Response {
+    let mut response = Response::new(axum::body::Body::empty());
+    response.headers_mut().insert(
+        header::CONTENT_LENGTH,
+        header::HeaderValue::from_static("1024"),
+    );
+    response
 }
 
 async fn dispatch(inner: &Inner, method: &str, request: &ApiRequest) -> Reply {
@@ -1093,6 +1201,8 @@ struct State {
     calls: Vec<Call>,
     uploads: Vec<Upload>,
     faults: HashMap<String, VecDeque<Fault>>,
+    random_faults: Option<RandomFaults>,
+    blocked: std::collections::HashSet<i64>,
     commands: HashMap<String, Value>,
     webhook: Option<String>,
     limits: LimitState,
@@ -1111,8 +1221,19 @@ impl State {
         Ok(self.updates.begin_poll(params))
     }
 
-    fn take_fault(&mut self, method: &str) -> Option<Fault> {
-        self.faults.get_mut(method)?.pop_front()
+    /// The fault for this call: one queued by `fail_next`, else 403 for a blocked chat, else
+    /// a random one for a message-sending call.
+    fn take_fault(&mut self, method: &str, params: &Value) -> Option<Fault> {
+        if let Some(fault) = self.faults.get_mut(method).and_then(VecDeque::pop_front) {
+            return Some(fault);
+        }
+        if !SENDING.contains(&method) {
+            return None;
+        }
+        if chat_id_of(params).is_some_and(|chat| self.blocked.contains(&chat)) {
+            return Some(Fault::Forbidden);
+        }
+        self.random_faults.as_mut()?.draw()
     }
 
     fn user(&mut self, user_id: i64) -> Value {
