@@ -38,6 +38,8 @@ fn committed_file_states_the_defaults() {
             defaults.import.max_file_bytes
         );
         assert_eq!(from_file.log.filter, defaults.log.filter);
+        assert_eq!(from_file.log.format, defaults.log.format);
+        assert_eq!(from_file.http.listen, defaults.http.listen);
         assert_eq!(from_file.calendar.periods, default_templates());
         assert_eq!(
             from_file.schedule.pass.expression,

@@ -19,6 +19,7 @@ use crate::domain::unit::{subtree, Unit};
 use crate::domain::MessageKind;
 use crate::domain::{AssignmentStatus, EscalationStep, UnitKind};
 use crate::messages::BotText;
+use crate::ops::UpdateKind;
 use crate::store::{
     AssignmentCard, Effect, Member, MessageSubject, NewAttachment, NewMessage, Redeemed,
     StatusReply, StoreError, Subject, Submission,
@@ -128,7 +129,9 @@ async fn ask_to_resend_if_unsaved(
 }
 
 pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
+    app.metrics.update_handled(UpdateKind::Message);
     if let Err(e) = handle_message(&bot, &msg, &update, &app).await {
+        app.metrics.update_failed(UpdateKind::Message);
         tracing::error!(error = %e, update_id = update.id.0, "message not handled");
         // The database failed: nothing was confirmed, so ask to send again. (A Telegram
         // failure after a commit must not be answered with "not saved".)
@@ -682,6 +685,7 @@ async fn on_report_reply(
         .await?
     {
         Effect::Done(_) => {
+            app.metrics.report_recorded();
             let text = BotText::ReportReceived {
                 report: &report.label,
                 unit: &report.unit.name,
@@ -934,6 +938,7 @@ async fn record(
         .await
     {
         Ok(Effect::Done(update)) => {
+            app.metrics.status_reply_recorded();
             let text = BotText::Recorded {
                 task: &cards::task_title(card),
                 status: update.status,
@@ -994,7 +999,9 @@ pub async fn on_callback(
     let Some(message) = query.regular_message() else {
         return Ok(());
     };
+    app.metrics.update_handled(UpdateKind::Button);
     if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
+        app.metrics.update_failed(UpdateKind::Button);
         tracing::error!(error = %e, update_id = update.id.0, "button not handled");
         ask_to_resend_if_unsaved(&bot, &app, message.chat.id, None, &e).await?;
     }

@@ -41,6 +41,8 @@ pub struct App {
     /// The hotline's clocks and categories.
     pub hotline: crate::domain::case::CaseClocks,
     pub categories: Vec<String>,
+    /// Updates handled and replies recorded, for `/metrics`.
+    pub metrics: crate::ops::Metrics,
 }
 
 impl App {
@@ -137,6 +139,16 @@ pub async fn spawn(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningBot> {
+    spawn_observed(config, store, clock, crate::ops::Metrics::default()).await
+}
+
+/// As [`spawn`], counting updates and recorded replies into `metrics`.
+pub async fn spawn_observed(
+    config: &Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    metrics: crate::ops::Metrics,
+) -> anyhow::Result<RunningBot> {
     let bot = client(config)?;
     let me = bot
         .get_me()
@@ -162,6 +174,7 @@ pub async fn spawn(
         rules: crate::scheduler::Rules::from_config(config),
         hotline: config.hotline.clocks.clone(),
         categories: config.hotline.categories.clone(),
+        metrics,
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))
