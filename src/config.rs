@@ -428,7 +428,10 @@ impl Config {
             refuse("hotline.clocks.ack_hours", ProblemKind::AtLeastOne);
         }
         if hotline.clocks.answer_working_days == 0 {
-            refuse("hotline.clocks.answer_working_days", ProblemKind::AtLeastOne);
+            refuse(
+                "hotline.clocks.answer_working_days",
+                ProblemKind::AtLeastOne,
+            );
         }
         if !hotline.categories.iter().any(|c| !c.trim().is_empty()) {
             refuse("hotline.categories", ProblemKind::NoCategory);

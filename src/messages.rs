@@ -1309,7 +1309,9 @@ fn config_problem_vi(kind: &crate::config::ProblemKind) -> String {
         P::LeaseTooShort => "phải từ 2 giây trở lên.".into(),
         P::UnknownDatabase => "chỉ dùng được sqlite://TỆP hoặc postgres://…".into(),
         P::SchemaName => "chỉ gồm chữ thường không dấu, chữ số và _ (tối đa 63 ký tự).".into(),
-        P::Ladder(detail) => format!("thang đôn đốc không hợp lệ (nhắc ≥ 1, lãnh đạo ≥ 1, lãnh đạo ≤ Nội vụ): {detail}"),
+        P::Ladder(detail) => format!(
+            "thang đôn đốc không hợp lệ (nhắc ≥ 1, lãnh đạo ≥ 1, lãnh đạo ≤ Nội vụ): {detail}"
+        ),
         P::NoCategory => "phải có ít nhất một lĩnh vực.".into(),
         P::TokenShape => "không giống token của BotFather (dạng 123456:ABC…).".into(),
         P::NotUrl => "không phải địa chỉ URL.".into(),
@@ -1330,13 +1332,19 @@ fn config_problem_en(kind: &crate::config::ProblemKind) -> String {
         P::LeaseTooShort => "must be at least 2 seconds.".into(),
         P::UnknownDatabase => "use sqlite://FILE or postgres://…".into(),
         P::SchemaName => "only lower-case letters, digits and _ (at most 63).".into(),
-        P::Ladder(detail) => format!("the escalation ladder is not valid (nudge ≥ 1, heads ≥ 1, heads ≤ office): {detail}"),
+        P::Ladder(detail) => format!(
+            "the escalation ladder is not valid (nudge ≥ 1, heads ≥ 1, heads ≤ office): {detail}"
+        ),
         P::NoCategory => "must name at least one category.".into(),
         P::TokenShape => "does not look like a BotFather token (123456:ABC…).".into(),
         P::NotUrl => "is not a URL.".into(),
-        P::NotHttps => "must be an https://… URL (Telegram delivers webhooks over HTTPS only).".into(),
+        P::NotHttps => {
+            "must be an https://… URL (Telegram delivers webhooks over HTTPS only).".into()
+        }
         P::NotAddress => "is not an IP:port address (e.g. 0.0.0.0:8443).".into(),
-        P::WebhookWithoutToken => "is not set, but webhook_url is: a webhook needs the token.".into(),
+        P::WebhookWithoutToken => {
+            "is not set, but webhook_url is: a webhook needs the token.".into()
+        }
         P::SameAsWebhook => "is the same address as telegram.webhook_listen.".into(),
         P::NeverRuns => "the cron expression never fires.".into(),
         P::LogFilter => "is not a valid tracing filter (e.g. \"info,sqlx=warn\").".into(),

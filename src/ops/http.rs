@@ -50,7 +50,9 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("http.listen: cannot listen on {listen}"))?;
-    let address = listener.local_addr().context("http.listen: local address")?;
+    let address = listener
+        .local_addr()
+        .context("http.listen: local address")?;
     let state = Arc::new(Watch {
         store,
         metrics,

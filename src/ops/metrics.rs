@@ -292,8 +292,7 @@ impl Metrics {
         }
         let mut text = String::new();
         // Writing into a String cannot fail; an error here would be a bug in the encoder.
-        if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &self.inner.registry)
-        {
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &self.inner.registry) {
             tracing::error!(error = %e, "metrics could not be encoded");
         }
         text
@@ -310,7 +309,10 @@ impl Metrics {
                 kind: count.kind.as_str().to_string(),
                 state: count.state.as_str().to_string(),
             };
-            self.inner.outbox_messages.get_or_create(&labels).set(count.count);
+            self.inner
+                .outbox_messages
+                .get_or_create(&labels)
+                .set(count.count);
         }
         self.inner
             .outbox_oldest_age

@@ -471,7 +471,8 @@ impl Scheduler {
     async fn pass_and_log(&self, at: DateTime<Utc>) {
         let started = std::time::Instant::now();
         let result = self.pass(at, false).await;
-        self.metrics.pass_finished(started.elapsed(), result.is_ok());
+        self.metrics
+            .pass_finished(started.elapsed(), result.is_ok());
         match result {
             Ok(report) => {
                 tracing::info!(

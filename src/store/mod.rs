@@ -32,11 +32,11 @@ pub use bot::{
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
     MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
     SENDER_LEASE,
 };
-pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use plans::{PlanSaved, SaveMode};
 pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,

@@ -67,8 +67,7 @@ impl Store {
 
     /// When the oldest message still waiting to be sent (queued or in flight) was queued.
     pub async fn oldest_queued(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        const SQL: &str =
-            "SELECT MIN(created_at) FROM outbox WHERE state IN ('queued', 'sending')";
+        const SQL: &str = "SELECT MIN(created_at) FROM outbox WHERE state IN ('queued', 'sending')";
         Ok(with_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
     }
 
@@ -105,9 +104,9 @@ impl Store {
                 out.display()
             )));
         }
-        let target = out.to_str().ok_or_else(|| {
-            StoreError::Invalid(format!("{} is not a UTF-8 path", out.display()))
-        })?;
+        let target = out
+            .to_str()
+            .ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", out.display())))?;
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(pool)
