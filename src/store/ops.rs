@@ -36,6 +36,9 @@ pub struct OverdueCount {
     pub count: i64,
 }
 
+/// A plan's code and a count, as the overdue queries return them.
+type PlanCount = (String, i64);
+
 const OVERDUE_TASKS: &str = "SELECT p.code, COUNT(*) FROM assignments a \
      JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done' \
@@ -73,13 +76,13 @@ impl Store {
 
     /// Overdue items per plan as of `today` (the province's date); plans with none are left out.
     pub async fn overdue_by_plan(&self, today: NaiveDate) -> Result<Vec<OverdueCount>, StoreError> {
-        let (tasks, reports): (Vec<(String, i64)>, Vec<(String, i64)>) = with_pool!(self, pool => {
+        let (tasks, reports): (Vec<PlanCount>, Vec<PlanCount>) = with_pool!(self, pool => {
             (
                 sqlx::query_as(OVERDUE_TASKS).bind(today).fetch_all(pool).await?,
                 sqlx::query_as(OVERDUE_REPORTS).bind(today).fetch_all(pool).await?,
             )
         });
-        let counts = |rows: Vec<(String, i64)>, item| {
+        let counts = |rows: Vec<PlanCount>, item| {
             rows.into_iter()
                 .map(move |(plan, count)| OverdueCount { plan, item, count })
         };
