@@ -267,7 +267,7 @@ async fn check_config(file: Option<&Path>) -> ExitCode {
     match &checked.config {
         Some(config) if errors == 0 => {
             let file = checked.file.as_ref().map_or_else(
-                || "built-in defaults + DONDOC_*".to_string(),
+                || OpsText::ConfigDefaults.render(lang),
                 |f| f.display().to_string(),
             );
             let http = config.http.listen.map(|a| a.to_string());

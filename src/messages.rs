@@ -1160,6 +1160,8 @@ pub enum OpsText<'a> {
     ConfigBad {
         problems: usize,
     },
+    /// No file: the built-in defaults and the environment.
+    ConfigDefaults,
     BackupDone {
         path: &'a str,
         bytes: u64,
@@ -1229,6 +1231,7 @@ impl OpsText<'_> {
             OpsText::ConfigBad { problems } => {
                 format!("Cấu hình có {problems} lỗi; serve sẽ không chạy đúng.")
             }
+            OpsText::ConfigDefaults => "không có tệp: giá trị mặc định và biến DONDOC_*".into(),
             OpsText::BackupDone { path, bytes } => {
                 format!("Đã sao lưu cơ sở dữ liệu vào {path} ({bytes} byte).")
             }
@@ -1290,6 +1293,7 @@ impl OpsText<'_> {
             OpsText::ConfigBad { problems } => {
                 format!("The configuration has {problems} problem(s); serve would not run right.")
             }
+            OpsText::ConfigDefaults => "no file: built-in defaults and DONDOC_* variables".into(),
             OpsText::BackupDone { path, bytes } => {
                 format!("Database backed up to {path} ({bytes} bytes).")
             }
