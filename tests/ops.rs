@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use dondoc::cli::{execute, Command};
+use dondoc::clock::Clock;
 use dondoc::domain::{MessageKind, PersonRole};
 use dondoc::ops::check::{check, Finding};
 use dondoc::service::RunningService;
@@ -182,6 +183,58 @@ async fn metrics_move_with_a_conversation_and_health_follows_the_database() {
         service.stop().await;
         store.close().await;
         fake.shutdown().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_lag_and_overdue_reports_are_read_from_the_database() {
+    for db in test_dbs().await {
+        // Sunday 22/11/2026: every 2026 report of seed 004 is past due, none sent.
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        support::seed004(&store, "HG-2026", 2026).await;
+        store.enqueue(&[message(1)]).await.expect("queued");
+        clock.set(clock.now() + chrono::Duration::seconds(120));
+        // No bot token: nothing is sent, the message keeps waiting.
+        let mut config = db.config.clone();
+        config.http.listen = Some("127.0.0.1:0".parse().expect("address"));
+        let service = RunningService::start(&config, store.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("service starts");
+        let address = service.http_address().expect("the listener is on");
+
+        let (status, body) = get(format!("http://{address}/healthz")).await;
+        assert_eq!(status, 200, "{}: {body}", db.name);
+        let health: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(health["outbox_lag_secs"], 120.0, "{body}");
+        let (_, scrape) = get(format!("http://{address}/metrics")).await;
+        assert_eq!(
+            series(&scrape, "dondoc_outbox_oldest_queued_age_seconds"),
+            Some(120.0),
+            "{scrape}"
+        );
+        assert_eq!(
+            series(
+                &scrape,
+                "dondoc_outbox_messages{kind=\"reply\",state=\"queued\"}"
+            ),
+            Some(1.0)
+        );
+        let reports = series(
+            &scrape,
+            "dondoc_overdue_items{plan=\"HG-2026\",item=\"report\"}",
+        )
+        .unwrap_or_else(|| panic!("overdue reports in {scrape}"));
+        assert!(reports >= 5.0, "{}: {reports}", db.name);
+        // Queued before the service started: not this process's doing.
+        assert_eq!(
+            series(&scrape, "dondoc_outbox_queued_total{kind=\"reply\"}"),
+            None
+        );
+
+        service.stop().await;
+        store.close().await;
         db.finish().await;
     }
 }
