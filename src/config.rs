@@ -404,14 +404,39 @@ impl Config {
         let mut refuse = |key: &'static str, kind: ProblemKind| {
             problems.push(ConfigProblem { key, kind });
         };
+        self.database_problems(&mut refuse);
+        if let Err(e) = self.escalation.validate() {
+            refuse("escalation", ProblemKind::Ladder(e.to_string()));
+        }
+        self.outbox_problems(&mut refuse);
+        self.hotline_problems(&mut refuse);
+        self.telegram_problems(&mut refuse);
+        // A cron expression can parse and still never fire ("0 0 0 30 2 *": 30 February); the
+        // scheduler would then stop at once. (A digest that never fires is a way to have none.)
+        let fires = self
+            .schedule
+            .pass
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.upcoming(chrono::Utc).next().is_some());
+        if !fires {
+            refuse("schedule.pass", ProblemKind::NeverRuns);
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            refuse("log.filter", ProblemKind::LogFilter);
+        }
+        problems
+    }
+
+    fn database_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
         if self.database.max_connections == 0 {
             refuse("database.max_connections", ProblemKind::AtLeastOne);
         }
         let url = self.database.url.expose_secret();
-        if !(url.starts_with("sqlite:")
-            || url.starts_with("postgres:")
-            || url.starts_with("postgresql:"))
-        {
+        let known = ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme));
+        if !known {
             refuse("database.url", ProblemKind::UnknownDatabase);
         }
         if let Some(schema) = &self.database.postgres_schema {
@@ -419,10 +444,9 @@ impl Config {
                 refuse("database.postgres_schema", ProblemKind::SchemaName);
             }
         }
-        if let Err(e) = self.escalation.validate() {
-            refuse("escalation", ProblemKind::Ladder(e.to_string()));
-        }
-        self.outbox_problems(&mut refuse);
+    }
+
+    fn hotline_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
         let hotline = &self.hotline;
         if hotline.clocks.ack_hours == 0 {
             refuse("hotline.clocks.ack_hours", ProblemKind::AtLeastOne);
@@ -436,23 +460,6 @@ impl Config {
         if !hotline.categories.iter().any(|c| !c.trim().is_empty()) {
             refuse("hotline.categories", ProblemKind::NoCategory);
         }
-        self.telegram_problems(&mut refuse);
-        // A cron expression can parse and still never fire ("0 0 0 30 2 *": 30 February).
-        let fires = |cron: &CronSchedule| {
-            cron.schedule
-                .as_ref()
-                .is_some_and(|s| s.upcoming(chrono::Utc).next().is_some())
-        };
-        if !fires(&self.schedule.pass) {
-            refuse("schedule.pass", ProblemKind::NeverRuns);
-        }
-        if !fires(&self.schedule.digest) {
-            refuse("schedule.digest", ProblemKind::NeverRuns);
-        }
-        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
-            refuse("log.filter", ProblemKind::LogFilter);
-        }
-        problems
     }
 
     fn outbox_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {

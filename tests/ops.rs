@@ -441,8 +441,8 @@ async fn check_config_passes_a_good_file_and_names_each_problem() {
         ),
         (
             "never",
-            "[schedule]\ndigest = \"0 0 0 30 2 *\"\n",
-            "schedule.digest",
+            "[schedule]\npass = \"0 0 0 30 2 *\"\n",
+            "schedule.pass",
         ),
         (
             "zone",
