@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use crate::bot::{self, RunningBot};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::ops::Metrics;
+use crate::ops::{Metrics, RunningHttp};
 use crate::outbox::{self, Doorbell, Sender};
 use crate::scheduler::{Rules, Scheduler};
 use crate::store::Store;
@@ -43,16 +43,8 @@ impl RunningService {
         let doorbell = Doorbell::default();
         let mut tasks = Vec::new();
         // The listener first: a port already taken should stop `serve` before anything runs.
-        let http_address = match config.http.listen {
-            Some(listen) => {
-                let http = crate::ops::http::start(
-                    listen,
-                    store.clone(),
-                    metrics.clone(),
-                    config.province.time_zone,
-                    stopped.clone(),
-                )
-                .await?;
+        let http_address = match start_http(config, &store, &metrics, &stopped).await? {
+            Some(http) => {
                 tasks.push(http.task);
                 Some(http.address)
             }
@@ -113,4 +105,26 @@ impl RunningService {
             }
         }
     }
+}
+
+/// The `/healthz` and `/metrics` listener, when `http.listen` is set. If starting the rest
+/// fails, `stop` is dropped and the listener ends with it.
+async fn start_http(
+    config: &Config,
+    store: &Store,
+    metrics: &Metrics,
+    stopped: &watch::Receiver<bool>,
+) -> anyhow::Result<Option<RunningHttp>> {
+    let Some(listen) = config.http.listen else {
+        return Ok(None);
+    };
+    let http = crate::ops::http::start(
+        listen,
+        store.clone(),
+        metrics.clone(),
+        config.province.time_zone,
+        stopped.clone(),
+    )
+    .await?;
+    Ok(Some(http))
 }
