@@ -13,14 +13,14 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use crate::clock::SystemClock;
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::domain::calendar::{periods_for_year, DueDateEdit};
 use crate::domain::plan::NewPlan;
 use crate::domain::text::ellipsize;
 use crate::domain::unit::Unit;
 use crate::domain::{Actor, DayKind, PlanCode, PlanYear, UnitCode};
 use crate::import::{self, Problem, UnitDirectory};
-use crate::messages::{Label, Lang, Text};
+use crate::messages::{Label, Lang, OpsText, Text};
 use crate::store::{SaveMode, Store, StoreError, TaskView};
 
 /// `println!` that stays quiet when the reader went away (`dondoc plan show X | head`).
@@ -83,6 +83,17 @@ pub enum Command {
     /// Citizens' reports and petitions (hotline): import, routing rules, export, figures.
     #[command(subcommand)]
     Cases(CasesCommand),
+    /// Copy a live SQLite database to FILE, consistently, while serve runs (Postgres: pg_dump).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a configuration file (and the environment) as serve would read it; list every problem.
+    CheckConfig {
+        /// The file to check [default: --config, else config/dondoc.toml when it exists].
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,6 +210,10 @@ pub struct PlanImportArgs {
 /// Parses the command line and runs it; errors are printed once, here.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
+    // Checking a configuration must work on one that does not load.
+    if let Command::CheckConfig { file } = &cli.command {
+        return check_config(file.as_deref().or(cli.config.as_deref())).await;
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
@@ -221,11 +236,81 @@ fn init_tracing(config: &Config) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&config.log.filter))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second initialisation (tests calling run twice) is harmless; ignore it.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests calling run twice) is harmless; ignore it.
+    let _ = match config.log.format {
+        LogFormat::Text => builder.try_init(),
+        // One JSON object per line, the event's fields flattened beside time, level and target,
+        // as log collectors (Loki, Elasticsearch, journald's JSON export) expect.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+    };
+}
+
+/// `dondoc check-config`: every problem, then a one-line verdict. Exit 1 on any problem.
+async fn check_config(file: Option<&Path>) -> ExitCode {
+    let checked = crate::ops::check::check(file).await;
+    let lang = checked.lang;
+    for finding in &checked.findings {
+        if finding.is_error() {
+            eprintln!("{}", finding.render(lang));
+        } else {
+            say!("{}", finding.render(lang));
+        }
+    }
+    let errors = checked.errors();
+    match &checked.config {
+        Some(config) if errors == 0 => {
+            let file = checked.file.as_ref().map_or_else(
+                || OpsText::ConfigDefaults.render(lang),
+                |f| f.display().to_string(),
+            );
+            let http = config.http.listen.map(|a| a.to_string());
+            let ok = OpsText::ConfigOk {
+                file: &file,
+                database: &config.database.redacted_url(),
+                bot: config.telegram.bot_token.is_some(),
+                webhook: config.telegram.webhook_url.is_some(),
+                http: http.as_deref(),
+            };
+            say!("{}", ok.render(lang));
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!(
+                "{}",
+                OpsText::ConfigBad {
+                    problems: errors.max(1)
+                }
+                .render(lang)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `dondoc backup --out FILE`: an online copy of a SQLite database; Postgres has pg_dump.
+async fn backup(store: &Store, out: &Output, file: &Path) -> anyhow::Result<ExitCode> {
+    let path = file.display().to_string();
+    if store.backend() == crate::store::Backend::Postgres {
+        eprintln!("{}", out.ops(OpsText::BackupPostgres));
+        return Ok(ExitCode::FAILURE);
+    }
+    if file.exists() {
+        eprintln!("{}", out.ops(OpsText::BackupExists { path: &path }));
+        return Ok(ExitCode::FAILURE);
+    }
+    let bytes = store
+        .backup_sqlite(file)
+        .await
+        .with_context(|| format!("backing up into {path}"))?;
+    say!("{}", out.ops(OpsText::BackupDone { path: &path, bytes }));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The person at the keyboard, for the audit log.
@@ -253,6 +338,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, &out).await,
         Command::Outbox(OutboxCommand::Retry) => chase::outbox_retry(&store, &out, &actor).await,
         Command::Cases(command) => cases::run(&store, config, &out, command, &actor).await,
+        Command::Backup { out: file } => backup(&store, &out, &file).await,
+        // Handled in `run` before any configuration is loaded.
+        Command::CheckConfig { .. } => Ok(ExitCode::SUCCESS),
         Command::Plan(PlanCommand::Ladder {
             code,
             nudge_after_days,

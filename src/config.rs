@@ -3,6 +3,7 @@
 //! Secrets (bot token, database URL with its password) are [`SecretString`]s: `Debug` and logs
 //! never show them.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -34,6 +35,7 @@ pub struct Config {
     pub escalation: Ladder,
     pub outbox: OutboxConfig,
     pub hotline: HotlineConfig,
+    pub http: HttpConfig,
     pub log: LogConfig,
 }
 
@@ -322,19 +324,41 @@ pub fn default_case_categories() -> Vec<String> {
     .to_vec()
 }
 
+/// The operator's window on a running service: `/healthz` and `/metrics`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Where the health and metrics listener binds ("127.0.0.1:9464"); unset = no listener.
+    pub listen: Option<SocketAddr>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
     /// A `tracing` filter: "info", "dondoc=debug,sqlx=warn" …
     pub filter: String,
+    /// "text" for people reading a terminal or the journal, "json" for a log collector.
+    pub format: LogFormat,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info,sqlx=warn".into(),
+            format: LogFormat::Text,
         }
     }
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line (time, level, target, fields), for a log collector.
+    Json,
 }
 
 impl Config {
@@ -367,43 +391,181 @@ impl Config {
 
     pub fn from_figment(figment: Figment) -> anyhow::Result<Config> {
         let config: Config = figment.extract().context("invalid configuration")?;
-        anyhow::ensure!(
-            config.database.max_connections > 0,
-            "database.max_connections must be at least 1"
-        );
-        config
-            .escalation
-            .validate()
-            .map_err(|e| anyhow::anyhow!("escalation: {e}"))?;
-        let outbox = &config.outbox;
-        anyhow::ensure!(
-            outbox.messages_per_second > 0.0 && outbox.messages_per_second.is_finite(),
-            "outbox.messages_per_second must be a positive number"
-        );
-        anyhow::ensure!(
-            outbox.max_in_flight > 0 && outbox.group_messages_per_minute > 0,
-            "outbox.max_in_flight and outbox.group_messages_per_minute must be at least 1"
-        );
-        anyhow::ensure!(
-            outbox.lease_secs >= 2,
-            "outbox.lease_secs must be at least 2"
-        );
-        anyhow::ensure!(
-            outbox.lease_secs > outbox.request_timeout_secs,
-            "outbox.lease_secs ({}) must be longer than outbox.request_timeout_secs ({})",
-            outbox.lease_secs,
-            outbox.request_timeout_secs
-        );
-        let hotline = &config.hotline;
-        anyhow::ensure!(
-            hotline.clocks.ack_hours > 0 && hotline.clocks.answer_working_days > 0,
-            "hotline.clocks.ack_hours and hotline.clocks.answer_working_days must be at least 1"
-        );
-        anyhow::ensure!(
-            hotline.categories.iter().any(|c| !c.trim().is_empty()),
-            "hotline.categories must name at least one category"
-        );
+        if let Some(problem) = config.problems().into_iter().next() {
+            anyhow::bail!("{problem}");
+        }
         Ok(config)
+    }
+
+    /// Every value that reads well but cannot work, each with its key. Empty when the
+    /// configuration is sound; `from_figment` refuses the first, `check-config` lists them all.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut problems = Vec::new();
+        let mut refuse = |key: &'static str, kind: ProblemKind| {
+            problems.push(ConfigProblem { key, kind });
+        };
+        self.database_problems(&mut refuse);
+        if let Err(e) = self.escalation.validate() {
+            refuse("escalation", ProblemKind::Ladder(e.to_string()));
+        }
+        self.outbox_problems(&mut refuse);
+        self.hotline_problems(&mut refuse);
+        self.telegram_problems(&mut refuse);
+        // A cron expression can parse and still never fire ("0 0 0 30 2 *": 30 February); the
+        // scheduler would then stop at once. (A digest that never fires is a way to have none.)
+        let fires = self
+            .schedule
+            .pass
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.upcoming(chrono::Utc).next().is_some());
+        if !fires {
+            refuse("schedule.pass", ProblemKind::NeverRuns);
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            refuse("log.filter", ProblemKind::LogFilter);
+        }
+        problems
+    }
+
+    fn database_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
+        if self.database.max_connections == 0 {
+            refuse("database.max_connections", ProblemKind::AtLeastOne);
+        }
+        let url = self.database.url.expose_secret();
+        let known = ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme));
+        if !known {
+            refuse("database.url", ProblemKind::UnknownDatabase);
+        }
+        if let Some(schema) = &self.database.postgres_schema {
+            if !valid_schema_name(schema) {
+                refuse("database.postgres_schema", ProblemKind::SchemaName);
+            }
+        }
+    }
+
+    fn hotline_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
+        let hotline = &self.hotline;
+        if hotline.clocks.ack_hours == 0 {
+            refuse("hotline.clocks.ack_hours", ProblemKind::AtLeastOne);
+        }
+        if hotline.clocks.answer_working_days == 0 {
+            refuse(
+                "hotline.clocks.answer_working_days",
+                ProblemKind::AtLeastOne,
+            );
+        }
+        if !hotline.categories.iter().any(|c| !c.trim().is_empty()) {
+            refuse("hotline.categories", ProblemKind::NoCategory);
+        }
+    }
+
+    fn outbox_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
+        let outbox = &self.outbox;
+        if !(outbox.messages_per_second > 0.0 && outbox.messages_per_second.is_finite()) {
+            refuse("outbox.messages_per_second", ProblemKind::Positive);
+        }
+        if outbox.max_in_flight == 0 {
+            refuse("outbox.max_in_flight", ProblemKind::AtLeastOne);
+        }
+        if outbox.group_messages_per_minute == 0 {
+            refuse("outbox.group_messages_per_minute", ProblemKind::AtLeastOne);
+        }
+        if outbox.lease_secs < 2 {
+            refuse("outbox.lease_secs", ProblemKind::LeaseTooShort);
+        } else if outbox.lease_secs <= outbox.request_timeout_secs {
+            // A claim must outlast the longest send (see `Sender::lease_reserve`).
+            refuse(
+                "outbox.lease_secs",
+                ProblemKind::LeaseNotOverSend {
+                    lease: outbox.lease_secs,
+                    timeout: outbox.request_timeout_secs,
+                },
+            );
+        }
+    }
+
+    fn telegram_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
+        let telegram = &self.telegram;
+        if let Some(token) = &telegram.bot_token {
+            if !token_looks_right(token.expose_secret()) {
+                refuse("telegram.bot_token", ProblemKind::TokenShape);
+            }
+        }
+        if url::Url::parse(&telegram.api_url).is_err() {
+            refuse("telegram.api_url", ProblemKind::NotUrl);
+        }
+        let Some(webhook) = &telegram.webhook_url else {
+            return;
+        };
+        if telegram.bot_token.is_none() {
+            refuse("telegram.bot_token", ProblemKind::WebhookWithoutToken);
+        }
+        if !url::Url::parse(webhook).is_ok_and(|u| u.scheme() == "https") {
+            refuse("telegram.webhook_url", ProblemKind::NotHttps);
+        }
+        match telegram.webhook_listen.parse::<SocketAddr>() {
+            Err(_) => refuse("telegram.webhook_listen", ProblemKind::NotAddress),
+            Ok(webhook_listen) if Some(webhook_listen) == self.http.listen => {
+                refuse("http.listen", ProblemKind::SameAsWebhook)
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A Postgres schema name dondoc will quote into `CREATE SCHEMA`: plain, short, lower case.
+pub fn valid_schema_name(schema: &str) -> bool {
+    !schema.is_empty()
+        && schema.len() <= 63
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// BotFather's tokens are "<bot id>:<secret>"; anything else is a paste gone wrong.
+fn token_looks_right(token: &str) -> bool {
+    token.split_once(':').is_some_and(|(id, secret)| {
+        !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) && secret.len() >= 5
+    })
+}
+
+/// One configuration value that cannot work, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    /// The key as the file writes it: `outbox.lease_secs`.
+    pub key: &'static str,
+    pub kind: ProblemKind,
+}
+
+/// What is wrong with a value (rendered for people by `messages::OpsText::ConfigProblem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    AtLeastOne,
+    Positive,
+    LeaseTooShort,
+    LeaseNotOverSend { lease: u64, timeout: u64 },
+    UnknownDatabase,
+    SchemaName,
+    Ladder(String),
+    NoCategory,
+    TokenShape,
+    NotUrl,
+    NotHttps,
+    NotAddress,
+    WebhookWithoutToken,
+    SameAsWebhook,
+    NeverRuns,
+    LogFilter,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    /// English, for logs and `serve`'s refusal; people get `OpsText::ConfigProblem`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = crate::messages::OpsText::ProblemKind(&self.kind).render(Lang::En);
+        write!(f, "{}: {what}", self.key)
     }
 }
 

@@ -13,7 +13,9 @@
 //! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
 //! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
 //! - [`hotline`]: the citizen-feedback hotline's figures (`cases stats`, the digest).
-//! - [`service`]: `serve` = bot + scheduler + sender, started and stopped together.
+//! - [`service`]: `serve` = bot + scheduler + sender (+ `/healthz`, `/metrics`), started and
+//!   stopped together.
+//! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
 //! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
 
@@ -25,6 +27,7 @@ pub mod domain;
 pub mod hotline;
 pub mod import;
 pub mod messages;
+pub mod ops;
 pub mod outbox;
 pub mod scheduler;
 pub mod service;

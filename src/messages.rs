@@ -1175,6 +1175,50 @@ pub enum OpsText<'a> {
         office: u32,
         own: bool,
     },
+    /// What is wrong with one configuration value (without its key).
+    ProblemKind(&'a crate::config::ProblemKind),
+    /// `check-config`: one value that cannot work.
+    ConfigProblem {
+        key: &'a str,
+        kind: &'a crate::config::ProblemKind,
+    },
+    /// `check-config`: a section that does not read (syntax, type, unknown key); `detail` is
+    /// the parser's own words with the key and line.
+    ConfigUnreadable {
+        section: &'a str,
+        detail: &'a str,
+    },
+    ConfigFileMissing {
+        path: &'a str,
+    },
+    SqliteFolderMissing {
+        folder: &'a str,
+    },
+    DatabaseUnreachable {
+        detail: &'a str,
+    },
+    /// Not an error: `serve` runs without a bot and only queues messages.
+    ConfigNoToken,
+    ConfigOk {
+        file: &'a str,
+        database: &'a str,
+        bot: bool,
+        webhook: bool,
+        http: Option<&'a str>,
+    },
+    ConfigBad {
+        problems: usize,
+    },
+    /// No file: the built-in defaults and the environment.
+    ConfigDefaults,
+    BackupDone {
+        path: &'a str,
+        bytes: u64,
+    },
+    BackupExists {
+        path: &'a str,
+    },
+    BackupPostgres,
 }
 
 impl OpsText<'_> {
@@ -1211,6 +1255,39 @@ impl OpsText<'_> {
                 "Thang đôn đốc của {plan}{}: nhắc đơn vị sau {nudge} ngày; báo lãnh đạo và đơn vị chủ trì sau {heads} ngày làm việc; đưa vào tổng hợp của Nội vụ sau {office} ngày làm việc.",
                 if *own { "" } else { " (mặc định)" }
             ),
+            OpsText::ProblemKind(kind) => config_problem_vi(kind),
+            OpsText::ConfigProblem { key, kind } => format!("✗ {key}: {}", config_problem_vi(kind)),
+            OpsText::ConfigUnreadable { section, detail } => {
+                format!("✗ {section}: không đọc được giá trị — {detail}")
+            }
+            OpsText::ConfigFileMissing { path } => format!("✗ Không có tệp cấu hình {path}."),
+            OpsText::SqliteFolderMissing { folder } => format!(
+                "✗ database.url: thư mục {folder} không tồn tại, không tạo được tệp cơ sở dữ liệu."
+            ),
+            OpsText::DatabaseUnreachable { detail } => {
+                format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
+            }
+            OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
+                "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}; /healthz và /metrics: {}.",
+                match (bot, webhook) {
+                    (false, _) => "chưa có token",
+                    (true, false) => "long polling",
+                    (true, true) => "webhook",
+                },
+                http.unwrap_or("tắt")
+            ),
+            OpsText::ConfigBad { problems } => {
+                format!("Cấu hình có {problems} lỗi; serve sẽ không chạy đúng.")
+            }
+            OpsText::ConfigDefaults => "không có tệp: giá trị mặc định và biến DONDOC_*".into(),
+            OpsText::BackupDone { path, bytes } => {
+                format!("Đã sao lưu cơ sở dữ liệu vào {path} ({bytes} byte).")
+            }
+            OpsText::BackupExists { path } => {
+                format!("Tệp {path} đã có; chọn tên khác (không ghi đè bản sao lưu cũ).")
+            }
+            OpsText::BackupPostgres => "Cơ sở dữ liệu là Postgres: hãy sao lưu bằng pg_dump, ví dụ\n  pg_dump --format=custom --file=dondoc.dump \"$DATABASE_URL\"\n(xem README, mục Sao lưu).".into(),
         }
     }
 
@@ -1240,7 +1317,96 @@ impl OpsText<'_> {
                 "Escalation ladder of {plan}{}: nudge the unit after {nudge} days; tell the head and the lead unit after {heads} working days; into the coordinating office's digest after {office} working days.",
                 if *own { "" } else { " (default)" }
             ),
+            OpsText::ProblemKind(kind) => config_problem_en(kind),
+            OpsText::ConfigProblem { key, kind } => format!("✗ {key}: {}", config_problem_en(kind)),
+            OpsText::ConfigUnreadable { section, detail } => {
+                format!("✗ {section}: cannot read the value — {detail}")
+            }
+            OpsText::ConfigFileMissing { path } => format!("✗ There is no configuration file {path}."),
+            OpsText::SqliteFolderMissing { folder } => format!(
+                "✗ database.url: the folder {folder} does not exist, so the database file cannot be created."
+            ),
+            OpsText::DatabaseUnreachable { detail } => {
+                format!("✗ database.url: cannot connect to the database — {detail}")
+            }
+            OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
+                "Configuration OK ({file}). Database: {database}; bot: {}; /healthz and /metrics: {}.",
+                match (bot, webhook) {
+                    (false, _) => "no token",
+                    (true, false) => "long polling",
+                    (true, true) => "webhook",
+                },
+                http.unwrap_or("off")
+            ),
+            OpsText::ConfigBad { problems } => {
+                format!("The configuration has {problems} problem(s); serve would not run right.")
+            }
+            OpsText::ConfigDefaults => "no file: built-in defaults and DONDOC_* variables".into(),
+            OpsText::BackupDone { path, bytes } => {
+                format!("Database backed up to {path} ({bytes} bytes).")
+            }
+            OpsText::BackupExists { path } => {
+                format!("{path} already exists; choose another name (an old backup is never overwritten).")
+            }
+            OpsText::BackupPostgres => "The database is Postgres: back it up with pg_dump, for example\n  pg_dump --format=custom --file=dondoc.dump \"$DATABASE_URL\"\n(see the README, Backup).".into(),
         }
+    }
+}
+
+fn config_problem_vi(kind: &crate::config::ProblemKind) -> String {
+    use crate::config::ProblemKind as P;
+    match kind {
+        P::AtLeastOne => "phải từ 1 trở lên.".into(),
+        P::Positive => "phải là số dương.".into(),
+        P::LeaseTooShort => "phải từ 2 giây trở lên.".into(),
+        P::LeaseNotOverSend { lease, timeout } => {
+            format!("({lease} giây) phải dài hơn outbox.request_timeout_secs ({timeout} giây).")
+        }
+        P::UnknownDatabase => "chỉ dùng được sqlite://TỆP hoặc postgres://…".into(),
+        P::SchemaName => "chỉ gồm chữ thường không dấu, chữ số và _ (tối đa 63 ký tự).".into(),
+        P::Ladder(detail) => format!(
+            "thang đôn đốc không hợp lệ (nhắc ≥ 1, lãnh đạo ≥ 1, lãnh đạo ≤ Nội vụ): {detail}"
+        ),
+        P::NoCategory => "phải có ít nhất một lĩnh vực.".into(),
+        P::TokenShape => "không giống token của BotFather (dạng 123456:ABC…).".into(),
+        P::NotUrl => "không phải địa chỉ URL.".into(),
+        P::NotHttps => "phải là địa chỉ https://… (Telegram chỉ gửi webhook qua HTTPS).".into(),
+        P::NotAddress => "không phải địa chỉ IP:cổng (ví dụ 0.0.0.0:8443).".into(),
+        P::WebhookWithoutToken => "chưa đặt, nhưng webhook_url đã đặt: webhook cần token.".into(),
+        P::SameAsWebhook => "trùng địa chỉ với telegram.webhook_listen.".into(),
+        P::NeverRuns => "biểu thức cron không bao giờ đến lượt chạy.".into(),
+        P::LogFilter => "không phải bộ lọc tracing hợp lệ (ví dụ \"info,sqlx=warn\").".into(),
+    }
+}
+
+fn config_problem_en(kind: &crate::config::ProblemKind) -> String {
+    use crate::config::ProblemKind as P;
+    match kind {
+        P::AtLeastOne => "must be at least 1.".into(),
+        P::Positive => "must be a positive number.".into(),
+        P::LeaseTooShort => "must be at least 2 seconds.".into(),
+        P::LeaseNotOverSend { lease, timeout } => {
+            format!("({lease} s) must be longer than outbox.request_timeout_secs ({timeout} s).")
+        }
+        P::UnknownDatabase => "use sqlite://FILE or postgres://…".into(),
+        P::SchemaName => "only lower-case letters, digits and _ (at most 63).".into(),
+        P::Ladder(detail) => format!(
+            "the escalation ladder is not valid (nudge ≥ 1, heads ≥ 1, heads ≤ office): {detail}"
+        ),
+        P::NoCategory => "must name at least one category.".into(),
+        P::TokenShape => "does not look like a BotFather token (123456:ABC…).".into(),
+        P::NotUrl => "is not a URL.".into(),
+        P::NotHttps => {
+            "must be an https://… URL (Telegram delivers webhooks over HTTPS only).".into()
+        }
+        P::NotAddress => "is not an IP:port address (e.g. 0.0.0.0:8443).".into(),
+        P::WebhookWithoutToken => {
+            "is not set, but webhook_url is: a webhook needs the token.".into()
+        }
+        P::SameAsWebhook => "is the same address as telegram.webhook_listen.".into(),
+        P::NeverRuns => "the cron expression never fires.".into(),
+        P::LogFilter => "is not a valid tracing filter (e.g. \"info,sqlx=warn\").".into(),
     }
 }
 

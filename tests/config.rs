@@ -38,6 +38,8 @@ fn committed_file_states_the_defaults() {
             defaults.import.max_file_bytes
         );
         assert_eq!(from_file.log.filter, defaults.log.filter);
+        assert_eq!(from_file.log.format, defaults.log.format);
+        assert_eq!(from_file.http.listen, defaults.http.listen);
         assert_eq!(from_file.calendar.periods, default_templates());
         assert_eq!(
             from_file.schedule.pass.expression,
@@ -117,7 +119,7 @@ fn a_lease_shorter_than_a_send_is_refused() {
         .expect_err("refused");
     assert!(
         error.to_string().contains(
-            "outbox.lease_secs (15) must be longer than outbox.request_timeout_secs (20)"
+            "outbox.lease_secs: (15 s) must be longer than outbox.request_timeout_secs (20 s)"
         ),
         "{error}"
     );

@@ -19,6 +19,7 @@ use crate::domain::unit::{subtree, Unit};
 use crate::domain::MessageKind;
 use crate::domain::{AssignmentStatus, EscalationStep, UnitKind};
 use crate::messages::BotText;
+use crate::ops::UpdateKind;
 use crate::store::{
     AssignmentCard, Effect, Member, MessageSubject, NewAttachment, NewMessage, Redeemed,
     StatusReply, StoreError, Subject, Submission,
@@ -175,7 +176,9 @@ pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -
         }
         None => {}
     }
+    app.metrics.update_handled(UpdateKind::Message);
     if let Err(e) = handle_message(&bot, &msg, &update, &app).await {
+        app.metrics.update_failed(UpdateKind::Message);
         tracing::error!(error = %e, update_id = update.id.0, "message not handled");
         // The database failed: nothing was confirmed, so ask to send again. (A Telegram
         // failure after a commit must not be answered with "not saved".)
@@ -736,6 +739,7 @@ async fn on_report_reply(
         .await?
     {
         Effect::Done(_) => {
+            app.metrics.report_recorded();
             let text = BotText::ReportReceived {
                 report: &report.label,
                 unit: &report.unit.name,
@@ -988,6 +992,7 @@ async fn record(
         .await
     {
         Ok(Effect::Done(update)) => {
+            app.metrics.status_reply_recorded();
             let text = BotText::Recorded {
                 task: &cards::task_title(card),
                 status: update.status,
@@ -1050,7 +1055,9 @@ pub async fn on_callback(
         return Ok(());
     }
     if let Some(message) = query.regular_message() {
+        app.metrics.update_handled(UpdateKind::Button);
         if let Err(e) = handle_callback(&bot, &query, message.chat.id, &update, &app).await {
+            app.metrics.update_failed(UpdateKind::Button);
             tracing::error!(error = %e, update_id = update.id.0, "button not handled");
             ask_to_resend_if_unsaved(&bot, &app, message.chat.id, None, &e).await?;
         }

@@ -48,6 +48,8 @@ pub struct App {
     /// Updates kept by a run that stopped before finishing them: one already recorded is
     /// confirmed again, as the stop may have come before its confirmation.
     pub replayed: Arc<std::sync::Mutex<std::collections::HashSet<u32>>>,
+    /// Updates handled and replies recorded, for `/metrics`.
+    pub metrics: crate::ops::Metrics,
 }
 
 impl App {
@@ -152,6 +154,16 @@ pub async fn spawn(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningBot> {
+    spawn_observed(config, store, clock, crate::ops::Metrics::default()).await
+}
+
+/// As [`spawn`], counting updates and recorded replies into `metrics`.
+pub async fn spawn_observed(
+    config: &Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    metrics: crate::ops::Metrics,
+) -> anyhow::Result<RunningBot> {
     let bot = client(config)?;
     let me = bot
         .get_me()
@@ -183,6 +195,7 @@ pub async fn spawn(
         categories: config.hotline.categories.clone(),
         hints: Arc::default(),
         replayed: Arc::new(std::sync::Mutex::new(replayed)),
+        metrics,
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

@@ -25,6 +25,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::config::OutboxConfig;
+use crate::ops::{Delivery, Metrics};
 use crate::store::{QueuedMessage, Store, SENDER_LEASE};
 
 /// How many queued messages one look at the queue takes.
@@ -172,6 +173,7 @@ pub struct Sender {
     /// A batch was cut short (a database error, a failed send task) and may have left rows
     /// this holder claimed `sending`: they go back to the queue before the next batch.
     orphans: bool,
+    metrics: Metrics,
 }
 
 impl Sender {
@@ -192,7 +194,13 @@ impl Sender {
             lease_until: None,
             paused_until: None,
             orphans: false,
+            metrics: Metrics::default(),
         }
+    }
+
+    /// This sender, counting Telegram's answers (and its 429s) into `metrics`.
+    pub fn observed_by(self, metrics: Metrics) -> Self {
+        Self { metrics, ..self }
     }
 
     pub fn holder(&self) -> &str {
@@ -395,6 +403,7 @@ impl Sender {
             }
         };
         chats_in_flight.remove(&message.chat_id);
+        self.count(&message, &outcome);
         let store = &self.store;
         match outcome {
             Outcome::Sent(telegram_id) => store.message_sent(message.id, telegram_id).await?,
@@ -437,6 +446,29 @@ impl Sender {
             }
         }
         Ok(())
+    }
+}
+
+impl Sender {
+    /// Counts Telegram's answer as settled below (a transient error on the last attempt
+    /// fails the message).
+    fn count(&self, message: &QueuedMessage, outcome: &Outcome) {
+        let delivery = match outcome {
+            Outcome::Sent(_) => Delivery::Sent,
+            Outcome::RetryAfter(_) => {
+                self.metrics.retry_after_seen();
+                Delivery::Retried
+            }
+            Outcome::Transient(_)
+                if message.attempts + 1 >= i64::from(self.config.max_attempts) =>
+            {
+                Delivery::Failed
+            }
+            Outcome::Transient(_) => Delivery::Retried,
+            Outcome::Unreachable(_) => Delivery::Parked,
+            Outcome::Refused(_) => Delivery::Failed,
+        };
+        self.metrics.delivered(&message.kind, delivery);
     }
 }
 

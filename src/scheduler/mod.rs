@@ -23,6 +23,7 @@ use crate::config::{Config, CronSchedule};
 use crate::domain::unit::PersonRole;
 use crate::domain::{Ladder, ReminderPolicy, UnitKind, WorkingCalendar, WorkingHours};
 use crate::messages::Lang;
+use crate::ops::Metrics;
 use crate::outbox::Doorbell;
 use crate::store::{EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, Store, StoreError};
 
@@ -335,6 +336,7 @@ pub struct Scheduler {
     store: Store,
     rules: Rules,
     doorbell: Doorbell,
+    metrics: Metrics,
 }
 
 impl Scheduler {
@@ -343,7 +345,13 @@ impl Scheduler {
             store,
             rules,
             doorbell,
+            metrics: Metrics::default(),
         }
+    }
+
+    /// This scheduler, timing its passes into `metrics`.
+    pub fn observed_by(self, metrics: Metrics) -> Self {
+        Self { metrics, ..self }
     }
 
     pub fn rules(&self) -> &Rules {
@@ -462,7 +470,10 @@ impl Scheduler {
 
     async fn pass_and_log(&self, at: DateTime<Utc>) {
         let started = std::time::Instant::now();
-        match self.pass(at, false).await {
+        let result = self.pass(at, false).await;
+        self.metrics
+            .pass_finished(started.elapsed(), result.is_ok());
+        match result {
             Ok(report) => {
                 tracing::info!(
                     queued = report.queued,
@@ -474,7 +485,7 @@ impl Scheduler {
                 );
                 if let Err(e) = self
                     .store
-                    .set_service_state("scheduler.last_pass", &at.to_rfc3339())
+                    .set_service_state(crate::store::LAST_PASS, &at.to_rfc3339())
                     .await
                 {
                     tracing::warn!(error = %e, "could not record the scheduler pass");

@@ -7,6 +7,7 @@
 
 mod bot;
 mod cases;
+mod ops;
 mod outbox;
 mod plans;
 mod postgres;
@@ -31,6 +32,7 @@ pub use bot::{
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
     MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
     SENDER_LEASE,
@@ -187,6 +189,8 @@ pub(crate) trait BeginWrite {
 pub struct Store {
     pool: Pool,
     clock: Arc<dyn Clock>,
+    /// Counts what is queued in the outbox, when a running service watches.
+    metrics: Option<crate::ops::Metrics>,
 }
 
 /// A unit as listings show it.
@@ -307,7 +311,21 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(config.redacted_url()));
         };
         tracing::info!(database = %config.redacted_url(), "database ready, migrations applied");
-        Ok(Store { pool, clock })
+        Ok(Store {
+            pool,
+            clock,
+            metrics: None,
+        })
+    }
+
+    /// This store, counting the messages it queues into `metrics` (`/metrics`'s
+    /// `dondoc_outbox_queued_total`). Every path into the outbox runs through the store, so
+    /// this is where the count is exact.
+    pub fn observed_by(&self, metrics: crate::ops::Metrics) -> Store {
+        Store {
+            metrics: Some(metrics),
+            ..self.clone()
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -150,6 +150,7 @@ impl Store {
         let now = self.now();
         let actor = Actor::system();
         let mut added = 0;
+        let mut queued_kinds: std::collections::HashMap<String, u64> = Default::default();
         let stepped = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             for chunk in rows.chunks(super::BATCH_PARAMETERS / 13) {
@@ -172,13 +173,24 @@ impl Store {
                         .push_bind(DeliveryState::Queued.as_str())
                         .push_bind(now);
                 });
-                query.push(" ON CONFLICT (idempotency_key) DO NOTHING");
-                added += query.build().execute(&mut *tx).await?.rows_affected();
+                // RETURNING lists only the rows inserted, not those skipped on conflict.
+                query.push(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING kind");
+                let kinds: Vec<String> = query.build_query_scalar().fetch_all(&mut *tx).await?;
+                added += kinds.len() as u64;
+                for kind in kinds {
+                    *queued_kinds.entry(kind).or_insert(0u64) += 1;
+                }
             }
             let stepped = super::schedule::insert_escalations!(&mut *tx, escalations, now, actor);
             tx.commit().await?;
             stepped
         });
+        // Counted after the commit: a rolled-back pass queued nothing.
+        if let Some(metrics) = &self.metrics {
+            for (kind, count) in &queued_kinds {
+                metrics.queued(kind, *count);
+            }
+        }
         Ok((added, stepped))
     }
 
@@ -213,6 +225,9 @@ impl Store {
             .await?
             .rows_affected()
         });
+        if let (Some(metrics), 1) = (&self.metrics, added) {
+            metrics.queued(kind.as_str(), 1);
+        }
         Ok(added == 1)
     }
 

@@ -26,12 +26,7 @@ pub(super) async fn connect(config: &DatabaseConfig) -> Result<PgPool, StoreErro
 }
 
 async fn create_schema(options: &PgConnectOptions, schema: &str) -> Result<(), StoreError> {
-    let valid = !schema.is_empty()
-        && schema.len() <= 63
-        && schema
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !valid {
+    if !crate::config::valid_schema_name(schema) {
         return Err(StoreError::Invalid(format!(
             "database.postgres_schema must be lower-case letters, digits and _: {schema:?}"
         )));
