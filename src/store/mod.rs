@@ -7,6 +7,7 @@
 
 mod bot;
 mod cases;
+mod export;
 mod outbox;
 mod plans;
 mod postgres;
@@ -31,6 +32,7 @@ pub use bot::{
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use export::LatestUpdate;
 pub use outbox::{
     MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
     SENDER_LEASE,
