@@ -32,7 +32,9 @@ macro_rules! say {
 }
 
 mod cases;
+mod report;
 pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
+pub use report::ReportArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -83,6 +85,8 @@ pub enum Command {
     /// Citizens' reports and petitions (hotline): import, routing rules, export, figures.
     #[command(subcommand)]
     Cases(CasesCommand),
+    /// The periodic report to the People's Committee (quarter, 6 months, year) as XLSX or CSV.
+    Export(ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +257,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, &out).await,
         Command::Outbox(OutboxCommand::Retry) => chase::outbox_retry(&store, &out, &actor).await,
         Command::Cases(command) => cases::run(&store, config, &out, command, &actor).await,
+        Command::Export(args) => report::run(&store, config, &out, &args).await,
         Command::Plan(PlanCommand::Ladder {
             code,
             nudge_after_days,
@@ -306,6 +311,10 @@ impl Output {
     }
 
     fn ops(&self, text: crate::messages::OpsText) -> String {
+        text.render(self.lang)
+    }
+
+    fn report(&self, text: crate::messages::ReportText) -> String {
         text.render(self.lang)
     }
 

@@ -509,6 +509,7 @@ pub enum BotText<'a> {
     CommandCase,
     CommandCases,
     CommandOverdue,
+    CommandExport,
     Role(crate::domain::PersonRole),
     NoReportsOwed,
     ButtonSubmit,
@@ -576,7 +577,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "Mã mời đã hết hạn. Xin mã mới từ Phòng Nội vụ.".into(),
             BotText::TooManyBadCodes => "Nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.".into(),
             BotText::NotRegistered => "Bạn chưa được đăng ký. Mở liên kết mời từ Phòng Nội vụ để bắt đầu.".into(),
-            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
+            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/xuat [kỳ] – xuất báo cáo định kỳ (Nội vụ), ví dụ /xuat Q3\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
             BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
             BotText::ReplyToUnrelated => "Tin nhắn này không gắn với nhiệm vụ nào. Hãy trả lời vào tin nhắn nhiệm vụ (gõ /viec).".into(),
             BotText::NoOpenTasks => "Bạn không có nhiệm vụ nào đang mở.".into(),
@@ -611,6 +612,7 @@ impl BotText<'_> {
             BotText::CommandCase => "Ghi nhận phản ánh (tổng đài)".into(),
             BotText::CommandCases => "Phản ánh, kiến nghị".into(),
             BotText::CommandOverdue => "Việc quá hạn".into(),
+            BotText::CommandExport => ReportText::CommandExport.render(Lang::Vi),
             BotText::OverviewHeader { units } => format!("Tình hình thực hiện ({units} đơn vị):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} xong · {in_progress} đang làm · {blocked} vướng · {not_started} chưa báo cáo"
@@ -656,7 +658,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "That invitation code has expired. Ask for a new one.".into(),
             BotText::TooManyBadCodes => "Too many wrong codes. Please try again in an hour.".into(),
             BotText::NotRegistered => "You are not registered yet. Open your invitation link to start.".into(),
-            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
+            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/xuat [period] – export the periodic report (coordinators), e.g. /xuat Q3\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
             BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
             BotText::ReplyToUnrelated => "That message is not about a task. Reply to a task message (send /viec).".into(),
             BotText::NoOpenTasks => "You have no open tasks.".into(),
@@ -691,6 +693,7 @@ impl BotText<'_> {
             BotText::CommandCase => "Log a citizen report (hotline)".into(),
             BotText::CommandCases => "Citizen cases".into(),
             BotText::CommandOverdue => "Overdue items".into(),
+            BotText::CommandExport => ReportText::CommandExport.render(Lang::En),
             BotText::OverviewHeader { units } => format!("Progress ({units} units):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} done · {in_progress} in progress · {blocked} blocked · {not_started} not reported"
@@ -1791,8 +1794,8 @@ fn case_problem_en(p: &crate::import::CaseProblem) -> String {
 }
 
 /// The periodic report (`dondoc export`, `/xuat`): its sheets' words, and what the command
-/// and the bot say about it. The document goes to the People's Committee, so it is written
-/// in the province's language, whatever the reader chose for chat.
+/// and the bot say about it. `dondoc export` writes the document in the province's language
+/// (it goes to the People's Committee); `/xuat` in the language the coordinator reads.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportText<'a> {
     SheetSummary,

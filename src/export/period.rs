@@ -69,6 +69,15 @@ pub fn find_period<'a>(periods: &'a [StoredPeriod], typed: &str) -> Option<&'a S
     })
 }
 
+/// "q1 (Báo cáo quý I, 10/03/2026), h1 (…)": the periods a coordinator may name.
+pub fn choices(periods: &[StoredPeriod]) -> String {
+    periods
+        .iter()
+        .map(|p| format!("{} ({}, {})", p.key, p.label, p.due_date.format("%d/%m/%Y")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The period to report on when none is named: the latest one already due on `today`, else
 /// the first one (early in the year nothing is due yet, and the first report is next).
 pub fn default_period(periods: &[StoredPeriod], today: NaiveDate) -> Option<&StoredPeriod> {
