@@ -18,7 +18,7 @@
 //! every query and the composition), `xlsx` (`export::xlsx::write` of that report, in
 //! memory), `csv` (`export::csv::write_files` to the temp dir), and `total` = build + xlsx,
 //! what `dondoc export --period Q3 --out report.xlsx` spends besides opening the database
-//! and writing the file.
+//! and writing the file. Then `split` times each read `build` makes, one by one (medians).
 //!
 //! ```text
 //! cargo bench --bench export
@@ -146,8 +146,54 @@ async fn bench(db: Db, out_dir: &Path) {
             ms(max(times)),
         );
     }
+    split(&store, &db, &report).await;
     store.close().await;
     db.finish().await;
+}
+
+/// The reads `build_report` makes, timed one by one (medians): where `build` goes.
+async fn split(store: &Store, db: &Db, report: &export::Report) {
+    let plan_id = report.plan.id;
+    let as_of = report.as_of;
+    let (from, to) = (local(date(7, 1), 0), as_of);
+    let mut times: Vec<(&str, Vec<Duration>)> = [
+        "plan_tasks",
+        "units_owing",
+        "first_submissions",
+        "latest_updates",
+        "cases_received",
+    ]
+    .into_iter()
+    .map(|name| (name, Vec::new()))
+    .collect();
+    for _ in 0..REPEATS {
+        let started = Instant::now();
+        store.plan_tasks(plan_id).await.expect("tasks");
+        times[0].1.push(started.elapsed());
+        let started = Instant::now();
+        store
+            .units_owing(plan_id, &report.period)
+            .await
+            .expect("owing");
+        times[1].1.push(started.elapsed());
+        let started = Instant::now();
+        store
+            .first_submissions(report.period.id, as_of)
+            .await
+            .expect("submissions");
+        times[2].1.push(started.elapsed());
+        let started = Instant::now();
+        store.latest_updates(plan_id, as_of).await.expect("updates");
+        times[3].1.push(started.elapsed());
+        let started = Instant::now();
+        store.cases_received(from, to).await.expect("cases");
+        times[4].1.push(started.elapsed());
+    }
+    let parts: Vec<String> = times
+        .iter()
+        .map(|(name, t)| format!("{name} {}", ms(median(t))))
+        .collect();
+    println!("{:<8} split    {}", db.name, parts.join(" | "));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,10 +285,8 @@ async fn setup(store: &Store, clock: &FixedClock, writers: usize) {
                     telegram_message_id: None,
                     attachment: None,
                 };
-                (
-                    i as i64 + day.to_string().len() as i64 * 1_000_000,
-                    submission,
-                )
+                // A distinct update id per submission, as Telegram's would be.
+                ((batch as i64 + 1) * 1_000_000 + i as i64, submission)
             })
             .collect();
         in_parallel(

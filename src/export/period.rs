@@ -45,14 +45,37 @@ fn compact(text: &str) -> String {
     match_key(text).replace(' ', "")
 }
 
-/// The period of `periods` that `typed` names: its key, its label, or a usual alias.
+/// "quy3/2026" → "quy3", "quyiiinam2026" → "quyiii": the plan's year is implied (a plan has
+/// one calendar). `compacted` is ASCII (see [`compact`]), so byte offsets are characters.
+fn without_year(compacted: &str) -> &str {
+    if compacted.len() <= 4 || !compacted.is_ascii() {
+        return compacted;
+    }
+    let (head, year) = compacted.split_at(compacted.len() - 4);
+    let is_year = (year.starts_with("19") || year.starts_with("20"))
+        && year.chars().all(|c| c.is_ascii_digit());
+    if !is_year {
+        return compacted;
+    }
+    match head.strip_suffix("nam") {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => head,
+    }
+}
+
+/// The period of `periods` that `typed` names: its key, its label, or a usual alias, with or
+/// without the year ("Q3/2026").
 pub fn find_period<'a>(periods: &'a [StoredPeriod], typed: &str) -> Option<&'a StoredPeriod> {
-    let wanted = compact(typed);
+    let compacted = compact(typed);
+    find_compact(periods, &compacted).or_else(|| find_compact(periods, without_year(&compacted)))
+}
+
+fn find_compact<'a>(periods: &'a [StoredPeriod], wanted: &str) -> Option<&'a StoredPeriod> {
     if wanted.is_empty() {
         return None;
     }
     let by_key = |key: &str| periods.iter().find(|p| compact(p.key.as_str()) == key);
-    if let Some(period) = by_key(&wanted) {
+    if let Some(period) = by_key(wanted) {
         return Some(period);
     }
     if let Some(period) = periods.iter().find(|p| compact(&p.label) == wanted) {
@@ -60,7 +83,7 @@ pub fn find_period<'a>(periods: &'a [StoredPeriod], typed: &str) -> Option<&'a S
     }
     let (key, _) = ALIASES
         .iter()
-        .find(|(_, spellings)| spellings.contains(&wanted.as_str()))?;
+        .find(|(_, spellings)| spellings.contains(&wanted))?;
     by_key(key).or_else(|| {
         STAND_INS
             .iter()
@@ -145,6 +168,10 @@ mod tests {
             ("năm", "annual"),
             ("annual", "annual"),
             ("Báo cáo quý III", "q3"),
+            ("Q3/2026", "q3"),
+            ("quý III năm 2026", "q3"),
+            ("6 tháng 2026", "h1"),
+            ("Năm 2026", "annual"),
             ("commune_plan", "commune_plan"),
         ] {
             assert_eq!(key_of(typed).as_deref(), Some(key), "{typed}");
