@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::layout::{self, Sheet};
+use super::layout::{self, RowStyle, Sheet};
 use super::Report;
 use crate::messages::Lang;
 
@@ -16,7 +16,12 @@ pub fn sheet_bytes(sheet: &Sheet) -> std::io::Result<Vec<u8>> {
         .flexible(true)
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     for row in &sheet.rows {
-        writer.write_record(row.cells.iter().map(|c| c.plain()))?;
+        if row.style == RowStyle::Blank {
+            // An empty record would be written `""`; a row of empty fields reads as blank.
+            writer.write_record(sheet.widths.iter().map(|_| ""))?;
+        } else {
+            writer.write_record(row.cells.iter().map(|c| c.plain()))?;
+        }
     }
     writer
         .into_inner()

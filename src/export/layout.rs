@@ -438,3 +438,54 @@ fn unique_names(sheets: &mut [Sheet]) {
         slugs.push(sheet.slug.clone());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        let name = sheet_name("1. Tham gia của người dân ở cấp cơ sở: xã/phường [mới]");
+        assert!(name.chars().count() <= MAX_SHEET_NAME, "{name}");
+        assert!(!name.contains(['/', ':', '[', ']']), "{name}");
+        assert_eq!(name, "1. Tham gia của người dân ở cấp");
+    }
+
+    #[test]
+    fn duplicate_names_and_slugs_get_a_number() {
+        let sheet = |name: &str, slug: &str| Sheet::new(name.into(), slug.into(), &[]);
+        let mut sheets = vec![
+            sheet("Khác", "noi-dung-khac"),
+            sheet("khác", "noi-dung-khac"),
+            sheet("Khác", "noi-dung-khac"),
+        ];
+        unique_names(&mut sheets);
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Khác", "khác (2)", "Khác (3)"]);
+        let slugs: Vec<&str> = sheets.iter().map(|s| s.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["noi-dung-khac", "noi-dung-khac-2", "noi-dung-khac-3"]
+        );
+    }
+
+    #[test]
+    fn thousands_of_units_are_counted_not_listed() {
+        let units: Vec<String> = (1..=5_000).map(|n| format!("UBND xã số {n}")).collect();
+        let cell = unit_list(&units, Lang::Vi);
+        assert!(cell.ends_with("… và 4970 đơn vị khác"), "{cell}");
+        assert!(cell.chars().count() < 1_000);
+        assert_eq!(
+            unit_list(&units[..2], Lang::Vi),
+            "UBND xã số 1; UBND xã số 2"
+        );
+    }
+
+    #[test]
+    fn csv_cells() {
+        assert_eq!(Cell::count(12).plain(), "12");
+        assert_eq!(Cell::Number(33.3).plain(), "33.3");
+        let day = NaiveDate::from_ymd_opt(2026, 9, 5).expect("date");
+        assert_eq!(Cell::Date(day).plain(), "05/09/2026");
+    }
+}
