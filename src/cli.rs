@@ -32,7 +32,9 @@ macro_rules! say {
 }
 
 mod cases;
+mod report;
 pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
+pub use report::ReportArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +96,8 @@ pub enum Command {
         /// The file to check [default: --config, else config/dondoc.toml when it exists].
         file: Option<PathBuf>,
     },
+    /// The periodic report to the People's Committee (quarter, 6 months, year) as XLSX or CSV.
+    Export(ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -341,6 +345,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Backup { out: file } => backup(&store, &out, &file).await,
         // Handled in `run` before any configuration is loaded.
         Command::CheckConfig { .. } => Ok(ExitCode::SUCCESS),
+        Command::Export(args) => report::run(&store, config, &out, &args).await,
         Command::Plan(PlanCommand::Ladder {
             code,
             nudge_after_days,
@@ -394,6 +399,10 @@ impl Output {
     }
 
     fn ops(&self, text: crate::messages::OpsText) -> String {
+        text.render(self.lang)
+    }
+
+    fn report(&self, text: crate::messages::ReportText) -> String {
         text.render(self.lang)
     }
 

@@ -10,6 +10,7 @@
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
 //! - [`hotline`]: citizen cases as the hotline and the units see them.
+//! - [`export`]: the periodic report to the People's Committee (XLSX/CSV), as plain data first.
 //! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
 //! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
 //! - [`hotline`]: the citizen-feedback hotline's figures (`cases stats`, the digest).
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod hotline;
 pub mod import;
 pub mod messages;

@@ -513,6 +513,7 @@ pub enum BotText<'a> {
     CommandCase,
     CommandCases,
     CommandOverdue,
+    CommandExport,
     Role(crate::domain::PersonRole),
     NoReportsOwed,
     ButtonSubmit,
@@ -580,7 +581,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "Mã mời đã hết hạn. Xin mã mới từ Phòng Nội vụ.".into(),
             BotText::TooManyBadCodes => "Nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ.".into(),
             BotText::NotRegistered => "Bạn chưa được đăng ký. Mở liên kết mời từ Phòng Nội vụ để bắt đầu.".into(),
-            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
+            BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/xuat [kỳ] – xuất báo cáo định kỳ (Nội vụ), ví dụ /xuat Q3\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
             BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
             BotText::AlreadyRecorded => "✅ Đã ghi nhận tin nhắn này.".into(),
             BotText::SlowDown => "Bạn gửi nhiều tin nhắn quá. Bot sẽ không trả lời các tin nhắn không hiểu trong một phút; gõ /trogiup để xem hướng dẫn.".into(),
@@ -617,6 +618,7 @@ impl BotText<'_> {
             BotText::CommandCase => "Ghi nhận phản ánh (tổng đài)".into(),
             BotText::CommandCases => "Phản ánh, kiến nghị".into(),
             BotText::CommandOverdue => "Việc quá hạn".into(),
+            BotText::CommandExport => ReportText::CommandExport.render(Lang::Vi),
             BotText::OverviewHeader { units } => format!("Tình hình thực hiện ({units} đơn vị):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} xong · {in_progress} đang làm · {blocked} vướng · {not_started} chưa báo cáo"
@@ -662,7 +664,7 @@ impl BotText<'_> {
             BotText::CodeExpired => "That invitation code has expired. Ask for a new one.".into(),
             BotText::TooManyBadCodes => "Too many wrong codes. Please try again in an hour.".into(),
             BotText::NotRegistered => "You are not registered yet. Open your invitation link to start.".into(),
-            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
+            BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/xuat [period] – export the periodic report (coordinators), e.g. /xuat Q3\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
             BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
             BotText::AlreadyRecorded => "✅ This message was recorded.".into(),
             BotText::SlowDown => "That is a lot of messages. For a minute I will not answer messages I do not understand; send /trogiup for help.".into(),
@@ -699,6 +701,7 @@ impl BotText<'_> {
             BotText::CommandCase => "Log a citizen report (hotline)".into(),
             BotText::CommandCases => "Citizen cases".into(),
             BotText::CommandOverdue => "Overdue items".into(),
+            BotText::CommandExport => ReportText::CommandExport.render(Lang::En),
             BotText::OverviewHeader { units } => format!("Progress ({units} units):"),
             BotText::OverviewLine { unit, done, in_progress, blocked, not_started } => format!(
                 "• {unit}: {done} done · {in_progress} in progress · {blocked} blocked · {not_started} not reported"
@@ -2038,5 +2041,312 @@ fn case_problem_en(p: &crate::import::CaseProblem) -> String {
             codes.join(", ")
         ),
         P::DuplicateRule { first_row } => format!("same category and place as row {first_row}"),
+    }
+}
+
+/// The periodic report (`dondoc export`, `/xuat`): its sheets' words, and what the command
+/// and the bot say about it. `dondoc export` writes the document in the province's language
+/// (it goes to the People's Committee); `/xuat` in the language the coordinator reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportText<'a> {
+    SheetSummary,
+    SheetUnits,
+    SheetCases,
+    /// Sheet and row name for tasks the plan gives no dimension.
+    NoDimension,
+    Title {
+        plan: &'a str,
+        code: &'a str,
+    },
+    Period {
+        label: &'a str,
+        due: &'a str,
+    },
+    AsOf {
+        day: &'a str,
+    },
+    CasesSpan {
+        from: &'a str,
+        to: &'a str,
+    },
+    SectionReports,
+    SectionTasks,
+    SectionCases,
+    Owing,
+    State(crate::export::ReportState),
+    TaskStatus(AssignmentStatus),
+    Total,
+    /// How a task's units stand: "3/5 đơn vị hoàn thành; 1 đang thực hiện; 1 vướng mắc".
+    ByUnit {
+        units: usize,
+        done: usize,
+        in_progress: usize,
+        blocked: usize,
+    },
+    MoreUnits {
+        more: usize,
+    },
+    /// `dondoc export` wrote the file(s).
+    Written {
+        label: &'a str,
+        code: &'a str,
+        day: &'a str,
+        paths: &'a str,
+    },
+    /// The period typed is not in the plan's calendar; `choices` lists those that are.
+    UnknownPeriod {
+        typed: &'a str,
+        code: &'a str,
+        choices: &'a str,
+    },
+    NoPeriods {
+        code: &'a str,
+    },
+    BadAsOf {
+        raw: &'a str,
+    },
+    /// `/xuat` by someone who is not a coordinator.
+    CoordinatorsOnly,
+    /// `/xuat` when the coordinator's office watches several plans.
+    ChoosePlan {
+        codes: &'a str,
+    },
+    NoPlan,
+    /// The caption of the file `/xuat` sends.
+    Caption {
+        label: &'a str,
+        code: &'a str,
+        day: &'a str,
+        owing: usize,
+        on_time: usize,
+        late: usize,
+        missing: usize,
+    },
+    CommandExport,
+}
+
+/// Columns of the report's sheets.
+pub const REPORT_UNIT_COLUMNS: usize = 6;
+pub const REPORT_TASK_COLUMNS: usize = 11;
+pub const REPORT_DIMENSION_COLUMNS: usize = 7;
+
+impl ReportText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    /// The units sheet's header row.
+    pub fn unit_headers(lang: Lang) -> [&'static str; REPORT_UNIT_COLUMNS] {
+        match lang {
+            Lang::Vi => [
+                "STT",
+                "Mã đơn vị",
+                "Tên đơn vị",
+                "Tình trạng báo cáo",
+                "Ngày nộp",
+                "Số ngày trễ",
+            ],
+            Lang::En => [
+                "No.",
+                "Unit code",
+                "Unit",
+                "Report",
+                "Submitted on",
+                "Days late",
+            ],
+        }
+    }
+
+    /// A dimension sheet's header row.
+    pub fn task_headers(lang: Lang) -> [&'static str; REPORT_TASK_COLUMNS] {
+        match lang {
+            Lang::Vi => [
+                "STT",
+                "Nhiệm vụ",
+                "Chỉ tiêu",
+                "Thời gian thực hiện",
+                "Hạn",
+                "Đơn vị chủ trì theo dõi",
+                "Đơn vị thực hiện",
+                "Trạng thái",
+                "Chi tiết theo đơn vị",
+                "Cập nhật gần nhất",
+                "Ngày cập nhật",
+            ],
+            Lang::En => [
+                "No.",
+                "Task",
+                "Target",
+                "Timeframe",
+                "Due",
+                "Lead unit",
+                "Implementing units",
+                "Status",
+                "By unit",
+                "Latest update",
+                "Updated on",
+            ],
+        }
+    }
+
+    /// The summary's table of tasks by dimension.
+    pub fn dimension_headers(lang: Lang) -> [&'static str; REPORT_DIMENSION_COLUMNS] {
+        match lang {
+            Lang::Vi => [
+                "STT",
+                "Nội dung",
+                "Số nhiệm vụ",
+                "Đã hoàn thành",
+                "Đang thực hiện",
+                "Vướng mắc",
+                "Chưa thực hiện",
+            ],
+            Lang::En => [
+                "No.",
+                "Dimension",
+                "Tasks",
+                "Done",
+                "In progress",
+                "Blocked",
+                "Not started",
+            ],
+        }
+    }
+
+    /// The summary's two small tables: (what, how many, share).
+    pub fn figure_headers(lang: Lang) -> [&'static str; 3] {
+        match lang {
+            Lang::Vi => ["Chỉ tiêu", "Số lượng", "Tỷ lệ (%)"],
+            Lang::En => ["Item", "Count", "Share (%)"],
+        }
+    }
+
+    /// Row names of the summary's hotline table, in `hotline::stats::Figures` order.
+    pub fn case_rows(lang: Lang) -> [&'static str; 6] {
+        match lang {
+            Lang::Vi => [
+                "Phản ánh, kiến nghị tiếp nhận",
+                "Tiếp nhận (xác nhận) đúng hạn",
+                "Trả lời đúng hạn",
+                "Trả lời trễ hạn",
+                "Chưa trả lời",
+                "Trong đó quá hạn",
+            ],
+            Lang::En => [
+                "Cases received",
+                "Acknowledged in time",
+                "Answered in time",
+                "Answered late",
+                "Not answered yet",
+                "Of which overdue",
+            ],
+        }
+    }
+
+    fn vi(&self) -> String {
+        use crate::export::ReportState as S;
+        match self {
+            ReportText::SheetSummary => "Tổng hợp".into(),
+            ReportText::SheetUnits => "Báo cáo của đơn vị".into(),
+            ReportText::SheetCases => "Phản ánh, kiến nghị".into(),
+            ReportText::NoDimension => "Khác".into(),
+            ReportText::Title { plan, code } => format!("BÁO CÁO KẾT QUẢ THỰC HIỆN {} ({code})", plan.to_uppercase()),
+            ReportText::Period { label, due } => format!("Kỳ báo cáo: {label} (hạn nộp {due})"),
+            ReportText::AsOf { day } => format!("Số liệu tính đến ngày {day}"),
+            ReportText::CasesSpan { from, to } => format!("Phản ánh, kiến nghị tiếp nhận từ {from} đến {to}"),
+            ReportText::SectionReports => "I. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ".into(),
+            ReportText::SectionTasks => "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO NỘI DUNG".into(),
+            ReportText::SectionCases => "III. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ".into(),
+            ReportText::Owing => "Đơn vị phải báo cáo".into(),
+            ReportText::State(state) => match state {
+                S::OnTime => "Nộp đúng hạn",
+                S::Late => "Nộp trễ hạn",
+                S::Missing => "Chưa nộp (quá hạn)",
+                S::NotYetDue => "Chưa nộp (chưa đến hạn)",
+            }
+            .into(),
+            ReportText::TaskStatus(status) => match status {
+                AssignmentStatus::Done => "Đã hoàn thành",
+                AssignmentStatus::InProgress => "Đang thực hiện",
+                AssignmentStatus::Blocked => "Vướng mắc",
+                AssignmentStatus::NotStarted => "Chưa thực hiện",
+            }
+            .into(),
+            ReportText::Total => "Tổng cộng".into(),
+            ReportText::ByUnit { units, done, in_progress, blocked } => format!(
+                "{done}/{units} đơn vị hoàn thành; {in_progress} đang thực hiện; {blocked} vướng mắc"
+            ),
+            ReportText::MoreUnits { more } => format!("… và {more} đơn vị khác"),
+            ReportText::Written { label, code, day, paths } => {
+                format!("Đã xuất {label} của kế hoạch {code} (số liệu đến {day}): {paths}")
+            }
+            ReportText::UnknownPeriod { typed, code, choices } => format!(
+                "Kế hoạch {code} không có kỳ báo cáo \"{typed}\". Các kỳ: {choices}. Có thể gõ Q1, Q2 (= 6 tháng), Q3, Q4 (= năm), 6T, CN."
+            ),
+            ReportText::NoPeriods { code } => format!("Kế hoạch {code} chưa có kỳ báo cáo nào (dondoc plan deadlines)."),
+            ReportText::BadAsOf { raw } => format!("--as-of: \"{raw}\" không phải ngày (viết yyyy-mm-dd, dd/mm/yyyy hoặc yyyy-mm-ddTHH:MM)."),
+            ReportText::CoordinatorsOnly => "Chỉ cán bộ Nội vụ theo dõi được xuất báo cáo định kỳ.".into(),
+            ReportText::ChoosePlan { codes } => format!("Bạn theo dõi nhiều kế hoạch. Gõ /xuat MÃ_KẾ_HOẠCH [kỳ], một trong: {codes}"),
+            ReportText::NoPlan => "Chưa có kế hoạch nào trong phạm vi theo dõi của bạn.".into(),
+            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
+                "{label} – {code}, số liệu đến {day}: {owing} đơn vị phải báo cáo, {on_time} đúng hạn, {late} trễ hạn, {missing} chưa nộp."
+            ),
+            ReportText::CommandExport => "Xuất báo cáo định kỳ (Nội vụ)".into(),
+        }
+    }
+
+    fn en(&self) -> String {
+        use crate::export::ReportState as S;
+        match self {
+            ReportText::SheetSummary => "Summary".into(),
+            ReportText::SheetUnits => "Unit reports".into(),
+            ReportText::SheetCases => "Citizen cases".into(),
+            ReportText::NoDimension => "Other".into(),
+            ReportText::Title { plan, code } => format!("IMPLEMENTATION REPORT: {} ({code})", plan.to_uppercase()),
+            ReportText::Period { label, due } => format!("Period: {label} (due {due})"),
+            ReportText::AsOf { day } => format!("Figures as of {day}"),
+            ReportText::CasesSpan { from, to } => format!("Citizen cases received from {from} to {to}"),
+            ReportText::SectionReports => "I. REPORTS FROM UNITS".into(),
+            ReportText::SectionTasks => "II. TASKS BY DIMENSION".into(),
+            ReportText::SectionCases => "III. CITIZEN REPORTS AND PETITIONS".into(),
+            ReportText::Owing => "Units owing the report".into(),
+            ReportText::State(state) => match state {
+                S::OnTime => "Reported on time",
+                S::Late => "Reported late",
+                S::Missing => "Missing (overdue)",
+                S::NotYetDue => "Not yet reported (not due yet)",
+            }
+            .into(),
+            ReportText::TaskStatus(status) => match status {
+                AssignmentStatus::Done => "Done",
+                AssignmentStatus::InProgress => "In progress",
+                AssignmentStatus::Blocked => "Blocked",
+                AssignmentStatus::NotStarted => "Not started",
+            }
+            .into(),
+            ReportText::Total => "Total".into(),
+            ReportText::ByUnit { units, done, in_progress, blocked } => format!(
+                "{done}/{units} units done; {in_progress} in progress; {blocked} blocked"
+            ),
+            ReportText::MoreUnits { more } => format!("… and {more} more units"),
+            ReportText::Written { label, code, day, paths } => {
+                format!("Exported {label} of plan {code} (as of {day}): {paths}")
+            }
+            ReportText::UnknownPeriod { typed, code, choices } => format!(
+                "Plan {code} has no reporting period \"{typed}\". Its periods: {choices}. Q1, Q2 (= 6 months), Q3, Q4 (= year), 6T and CN work too."
+            ),
+            ReportText::NoPeriods { code } => format!("Plan {code} has no reporting periods (dondoc plan deadlines)."),
+            ReportText::BadAsOf { raw } => format!("--as-of: \"{raw}\" is not a date (write yyyy-mm-dd, dd/mm/yyyy or yyyy-mm-ddTHH:MM)."),
+            ReportText::CoordinatorsOnly => "Only coordinators can export the periodic report.".into(),
+            ReportText::ChoosePlan { codes } => format!("You follow several plans. Send /xuat PLAN_CODE [period], one of: {codes}"),
+            ReportText::NoPlan => "There is no plan within what you monitor.".into(),
+            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
+                "{label} – {code}, as of {day}: {owing} units owe it, {on_time} on time, {late} late, {missing} missing."
+            ),
+            ReportText::CommandExport => "Export the periodic report (coordinators)".into(),
+        }
     }
 }

@@ -389,6 +389,7 @@ async fn on_command(
         "vuviec" => super::hotline::show(bot, chat, app, &members, args).await,
         "tonghop" => send_digest(bot, chat, app, &members, false).await,
         "quahan" => send_digest(bot, chat, app, &members, true).await,
+        "xuat" => super::export::send(bot, chat, app, &members, args).await,
         _ => hint(bot, app, chat, BotText::Hint).await,
     }
 }
@@ -768,7 +769,7 @@ const OVERVIEW_LINES: usize = 30;
 /// The units a member watches: a coordinating office everything under its parent (the city
 /// or province it serves), a province or district everything under it, anyone else their own
 /// unit. Tasks their units lead are added by the store.
-fn watched_units(members: &[Member], units: &[Unit]) -> Vec<i64> {
+pub(super) fn watched_units(members: &[Member], units: &[Unit]) -> Vec<i64> {
     let mut watched = std::collections::BTreeSet::new();
     for member in members {
         let Some(index) = units.iter().position(|u| u.id == member.unit.id) else {

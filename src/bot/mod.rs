@@ -4,6 +4,7 @@
 //! against a fake Bot API server.
 
 pub(crate) mod cards;
+mod export;
 mod files;
 mod flood;
 mod handlers;
@@ -141,6 +142,7 @@ fn commands(lang: Lang) -> Vec<BotCommand> {
         ("phananh", BotText::CommandCase),
         ("vuviec", BotText::CommandCases),
         ("quahan", BotText::CommandOverdue),
+        ("xuat", BotText::CommandExport),
         ("trogiup", BotText::CommandHelp),
     ]
     .into_iter()

@@ -12,12 +12,11 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::Output;
 use crate::config::Config;
 use crate::domain::calendar::parse_date;
-use crate::domain::case::{mask_name, mask_phone};
 use crate::domain::{Actor, PersonRole};
-use crate::hotline::stats::{case_late, case_stats, Figures};
+use crate::hotline::stats::{case_stats, Figures};
 use crate::import::{self, CaseContext};
 use crate::messages::{CaseText, Lang, EXPORT_COLUMNS};
-use crate::store::{CaseTime, CaseView, Store};
+use crate::store::{CaseTime, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum CasesCommand {
@@ -349,7 +348,7 @@ async fn export(
     let today = store.now().with_timezone(&time_zone).date_naive();
     let rows: Vec<[String; EXPORT_COLUMNS]> = cases
         .iter()
-        .map(|case| export_row(case, out.lang, time_zone, today, with_contacts))
+        .map(|case| crate::hotline::export_row(case, out.lang, time_zone, today, with_contacts))
         .collect();
     let format = args.format.unwrap_or_else(|| {
         let xlsx = args
@@ -394,62 +393,6 @@ async fn export(
 /// Coordinators and hotline operators see citizens' names and phones; nobody else does.
 fn may_see_contacts(role: PersonRole) -> bool {
     matches!(role, PersonRole::Coordinator | PersonRole::HotlineOperator)
-}
-
-/// One case as a row of the export.
-fn export_row(
-    case: &CaseView,
-    lang: Lang,
-    time_zone: Tz,
-    today: NaiveDate,
-    with_contacts: bool,
-) -> [String; EXPORT_COLUMNS] {
-    let time = |at: Option<DateTime<Utc>>| {
-        at.map(|t| {
-            t.with_timezone(&time_zone)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-    };
-    let units: Vec<String> = case
-        .hops
-        .iter()
-        .map(|h| {
-            format!(
-                "{} ({})",
-                h.unit.name,
-                CaseText::HopState(h.state).render(lang)
-            )
-        })
-        .collect();
-    let contact = |value: &Option<String>, mask: fn(&str) -> String| {
-        value
-            .as_deref()
-            .map(|v| {
-                if with_contacts {
-                    v.to_string()
-                } else {
-                    mask(v)
-                }
-            })
-            .unwrap_or_default()
-    };
-    [
-        case.number.to_string(),
-        time(Some(case.received_at)),
-        CaseText::Channel(case.channel).render(lang),
-        case.place.name.clone(),
-        case.category.clone(),
-        case.content.clone(),
-        units.join("; "),
-        time(case.acknowledged_at),
-        time(case.answered_at),
-        CaseText::YesNo(case_late(case, time_zone, today)).render(lang),
-        CaseText::State(case.state).render(lang),
-        contact(&case.citizen_name, mask_name),
-        contact(&case.citizen_phone, mask_phone),
-    ]
 }
 
 /// UTF-8 with a byte-order mark, so Excel shows the accents.

@@ -4,13 +4,13 @@
 
 pub mod stats;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::domain::case::{mask_name, mask_phone, CaseState, Channel, HopState};
 use crate::domain::MessageKind;
-use crate::messages::{HotlineText, Lang};
+use crate::messages::{CaseText, HotlineText, Lang, EXPORT_COLUMNS};
 use crate::store::{CaseView, HopView, MessageSubject, NewMessage, Store, StoreError};
 
 /// Who reads a case: the hotline and coordinators see the citizen's contact details; a unit
@@ -300,4 +300,61 @@ pub fn to_hotline(case: &CaseView, event: &str, to: &[Addressee], tz: Tz) -> Vec
 /// The channel's name for the operator's buttons.
 pub fn channel_label(channel: Channel, lang: Lang) -> String {
     HotlineText::Channel(channel).render(lang)
+}
+
+/// One case as a row of `cases export` and of the periodic report's cases sheet: the
+/// citizen's name and phone masked unless `with_contacts`.
+pub fn export_row(
+    case: &CaseView,
+    lang: Lang,
+    time_zone: Tz,
+    today: NaiveDate,
+    with_contacts: bool,
+) -> [String; EXPORT_COLUMNS] {
+    let time = |at: Option<DateTime<Utc>>| {
+        at.map(|t| {
+            t.with_timezone(&time_zone)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let units: Vec<String> = case
+        .hops
+        .iter()
+        .map(|h| {
+            format!(
+                "{} ({})",
+                h.unit.name,
+                CaseText::HopState(h.state).render(lang)
+            )
+        })
+        .collect();
+    let contact = |value: &Option<String>, mask: fn(&str) -> String| {
+        value
+            .as_deref()
+            .map(|v| {
+                if with_contacts {
+                    v.to_string()
+                } else {
+                    mask(v)
+                }
+            })
+            .unwrap_or_default()
+    };
+    [
+        case.number.to_string(),
+        time(Some(case.received_at)),
+        CaseText::Channel(case.channel).render(lang),
+        case.place.name.clone(),
+        case.category.clone(),
+        case.content.clone(),
+        units.join("; "),
+        time(case.acknowledged_at),
+        time(case.answered_at),
+        CaseText::YesNo(stats::case_late(case, time_zone, today)).render(lang),
+        CaseText::State(case.state).render(lang),
+        contact(&case.citizen_name, mask_name),
+        contact(&case.citizen_phone, mask_phone),
+    ]
 }

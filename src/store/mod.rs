@@ -7,6 +7,7 @@
 
 mod bot;
 mod cases;
+mod export;
 mod ops;
 mod outbox;
 mod plans;
@@ -32,6 +33,7 @@ pub use bot::{
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use export::LatestUpdate;
 pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
     MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,

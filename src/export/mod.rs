@@ -1,0 +1,411 @@
+//! The periodic report the coordinating office sends the People's Committee (quarter,
+//! half-year, year): [`build_report`] reads the store once into a plain [`Report`]; `xlsx`
+//! and `csv` write it. `dondoc export` and the bot's `/xuat` share all three.
+//!
+//! Everything is "as of" one instant (now, by default): a report counts the first submission
+//! each unit made by then, and each assignment's latest status update by then, so the report
+//! for Q3 can be rebuilt later exactly as it stood.
+
+pub mod csv;
+pub mod layout;
+pub mod period;
+pub mod xlsx;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::{AssignmentStatus, PlanCode};
+use crate::hotline::stats::{case_stats, Figures};
+use crate::messages::{Lang, EXPORT_COLUMNS};
+use crate::store::{LatestUpdate, Plan, Store, StoreError, StoredPeriod, TaskView, UnitBrief};
+
+/// What a report is built for.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub plan: PlanCode,
+    /// What the coordinator typed ("Q3", "6T", "năm" …); None: the latest period due.
+    pub period: Option<String>,
+    pub as_of: DateTime<Utc>,
+    pub time_zone: Tz,
+    /// The hotline's acknowledgement clock, for the cases' figures.
+    pub ack_hours: u32,
+    /// The language of the cases' rendered cells (channel, state).
+    pub lang: Lang,
+}
+
+/// Why no report could be built; each is something the person asking can fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("no plan {0}")]
+    UnknownPlan(String),
+    #[error("plan {0} has no reporting periods")]
+    NoPeriods(String),
+    #[error("no period {typed:?} in the plan's calendar")]
+    UnknownPeriod {
+        typed: String,
+        /// The plan's periods, to list the valid choices.
+        periods: Vec<StoredPeriod>,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where one unit's report for the period stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportState {
+    /// First submitted on or before the due date (province time).
+    OnTime,
+    /// First submitted after it.
+    Late,
+    /// Not submitted, and the due date has passed.
+    Missing,
+    /// Not submitted yet, and not due yet.
+    NotYetDue,
+}
+
+/// One unit that owes the period's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitReport {
+    pub unit: UnitBrief,
+    pub state: ReportState,
+    /// The day of the first submission, in the province.
+    pub submitted_on: Option<NaiveDate>,
+    /// Days after the due date (late, or missing until the as-of day); 0 otherwise.
+    pub days_late: i64,
+}
+
+/// Counts of units by report state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportFigures {
+    pub owing: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub not_yet_due: usize,
+}
+
+/// Counts of tasks by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskFigures {
+    pub tasks: usize,
+    pub done: usize,
+    pub in_progress: usize,
+    pub blocked: usize,
+    pub not_started: usize,
+}
+
+impl TaskFigures {
+    fn add(&mut self, status: AssignmentStatus) {
+        self.tasks += 1;
+        match status {
+            AssignmentStatus::Done => self.done += 1,
+            AssignmentStatus::InProgress => self.in_progress += 1,
+            AssignmentStatus::Blocked => self.blocked += 1,
+            AssignmentStatus::NotStarted => self.not_started += 1,
+        }
+    }
+
+    fn sum(&mut self, other: &TaskFigures) {
+        self.tasks += other.tasks;
+        self.done += other.done;
+        self.in_progress += other.in_progress;
+        self.blocked += other.blocked;
+        self.not_started += other.not_started;
+    }
+}
+
+/// One task as its dimension's sheet shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLine {
+    pub code: Option<String>,
+    pub text: String,
+    pub target: String,
+    pub timeframe: String,
+    pub due_date: Option<NaiveDate>,
+    pub leads: Vec<String>,
+    pub units: Vec<String>,
+    /// The task's status, from its units' (see [`task_status`]).
+    pub status: AssignmentStatus,
+    /// How many implementing units are at each status.
+    pub by_unit: TaskFigures,
+    /// The latest update about any of its units: the unit's name, the note, when.
+    pub last_update: Option<(String, String, DateTime<Utc>)>,
+}
+
+/// The tasks of one dimension (nội dung) with their figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DimensionReport {
+    pub code: Option<String>,
+    /// None: tasks the plan gives no dimension.
+    pub title: Option<String>,
+    pub figures: TaskFigures,
+    pub tasks: Vec<TaskLine>,
+}
+
+/// The hotline cases received in the period's span, masked, with their figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasesReport {
+    pub from: NaiveDate,
+    /// Included; cut at the as-of day.
+    pub to: NaiveDate,
+    pub figures: Figures,
+    pub rows: Vec<[String; EXPORT_COLUMNS]>,
+}
+
+/// The whole report, as plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub plan: Plan,
+    pub period: StoredPeriod,
+    pub as_of: DateTime<Utc>,
+    /// The as-of day in the province.
+    pub as_of_day: NaiveDate,
+    pub time_zone: Tz,
+    pub reports: ReportFigures,
+    /// Owing units, most behind first (missing, late, not yet due, on time), then by code.
+    pub units: Vec<UnitReport>,
+    /// Figures over every dimension.
+    pub tasks: TaskFigures,
+    pub dimensions: Vec<DimensionReport>,
+    pub cases: CasesReport,
+}
+
+/// A task's status from its units': done when every unit is done; blocked when any unit is
+/// blocked (the difficulty is what the People's Committee must hear of); in progress when
+/// any unit has started or finished; otherwise not started.
+pub fn task_status(units: &TaskFigures) -> AssignmentStatus {
+    if units.tasks > 0 && units.done == units.tasks {
+        AssignmentStatus::Done
+    } else if units.blocked > 0 {
+        AssignmentStatus::Blocked
+    } else if units.in_progress > 0 || units.done > 0 {
+        AssignmentStatus::InProgress
+    } else {
+        AssignmentStatus::NotStarted
+    }
+}
+
+/// Reads the store and composes the report for `request`.
+pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Report, ExportError> {
+    let plan = store
+        .plan(&request.plan)
+        .await?
+        .ok_or_else(|| ExportError::UnknownPlan(request.plan.to_string()))?;
+    let periods = store.reporting_periods(plan.id).await?;
+    let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
+    let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
+    let units = unit_reports(store, plan.id, &period, request.as_of, request.time_zone).await?;
+    let reports = count_reports(&units);
+    let tasks = store.plan_tasks(plan.id).await?;
+    let updates = store.latest_updates(plan.id, request.as_of).await?;
+    let dimensions = dimension_reports(&tasks, &updates);
+    let mut all_tasks = TaskFigures::default();
+    for dimension in &dimensions {
+        all_tasks.sum(&dimension.figures);
+    }
+    let cases = cases_report(store, request, &period, as_of_day).await?;
+    Ok(Report {
+        plan,
+        period,
+        as_of: request.as_of,
+        as_of_day,
+        time_zone: request.time_zone,
+        reports,
+        units,
+        tasks: all_tasks,
+        dimensions,
+        cases,
+    })
+}
+
+fn choose_period(
+    plan: &Plan,
+    periods: &[StoredPeriod],
+    typed: Option<&str>,
+    today: NaiveDate,
+) -> Result<StoredPeriod, ExportError> {
+    let found = match typed.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(typed) => {
+            period::find_period(periods, typed).ok_or_else(|| ExportError::UnknownPeriod {
+                typed: typed.to_string(),
+                periods: periods.to_vec(),
+            })?
+        }
+        None => period::default_period(periods, today)
+            .ok_or_else(|| ExportError::NoPeriods(plan.code.clone()))?,
+    };
+    Ok(found.clone())
+}
+
+async fn unit_reports(
+    store: &Store,
+    plan_id: i64,
+    period: &StoredPeriod,
+    as_of: DateTime<Utc>,
+    time_zone: Tz,
+) -> Result<Vec<UnitReport>, StoreError> {
+    let owing = store.units_owing(plan_id, period).await?;
+    let first = store.first_submissions(period.id, as_of).await?;
+    let today = as_of.with_timezone(&time_zone).date_naive();
+    let mut units: Vec<UnitReport> = owing
+        .into_iter()
+        .map(|unit| {
+            let submitted_on = first
+                .get(&unit.id)
+                .map(|at| at.with_timezone(&time_zone).date_naive());
+            let (state, days_late) = match submitted_on {
+                Some(day) if day <= period.due_date => (ReportState::OnTime, 0),
+                Some(day) => (ReportState::Late, (day - period.due_date).num_days()),
+                None if today > period.due_date => {
+                    (ReportState::Missing, (today - period.due_date).num_days())
+                }
+                None => (ReportState::NotYetDue, 0),
+            };
+            UnitReport {
+                unit,
+                state,
+                submitted_on,
+                days_late,
+            }
+        })
+        .collect();
+    let order = |s: ReportState| match s {
+        ReportState::Missing => 0,
+        ReportState::Late => 1,
+        ReportState::NotYetDue => 2,
+        ReportState::OnTime => 3,
+    };
+    units.sort_by(|a, b| {
+        order(a.state)
+            .cmp(&order(b.state))
+            .then_with(|| a.unit.code.cmp(&b.unit.code))
+    });
+    Ok(units)
+}
+
+fn count_reports(units: &[UnitReport]) -> ReportFigures {
+    let mut figures = ReportFigures {
+        owing: units.len(),
+        ..ReportFigures::default()
+    };
+    for unit in units {
+        match unit.state {
+            ReportState::OnTime => figures.on_time += 1,
+            ReportState::Late => figures.late += 1,
+            ReportState::Missing => figures.missing += 1,
+            ReportState::NotYetDue => figures.not_yet_due += 1,
+        }
+    }
+    figures
+}
+
+/// The plan's tasks grouped by dimension in document order, each with its status as of the
+/// report (an assignment without an update by then counts as not started).
+fn dimension_reports(
+    tasks: &[TaskView],
+    updates: &HashMap<i64, LatestUpdate>,
+) -> Vec<DimensionReport> {
+    // Keyed by first appearance, so dimensions keep the plan's order.
+    let mut order: Vec<(Option<String>, Option<String>)> = Vec::new();
+    let mut grouped: BTreeMap<usize, DimensionReport> = BTreeMap::new();
+    for task in tasks {
+        let key = (task.dimension_code.clone(), task.dimension.clone());
+        let index = match order.iter().position(|k| *k == key) {
+            Some(i) => i,
+            None => {
+                order.push(key.clone());
+                order.len() - 1
+            }
+        };
+        let line = task_line(task, updates);
+        let dimension = grouped.entry(index).or_insert_with(|| DimensionReport {
+            code: key.0,
+            title: key.1,
+            figures: TaskFigures::default(),
+            tasks: Vec::new(),
+        });
+        dimension.figures.add(line.status);
+        dimension.tasks.push(line);
+    }
+    grouped.into_values().collect()
+}
+
+fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine {
+    let mut by_unit = TaskFigures::default();
+    let mut last_update: Option<(String, String, DateTime<Utc>)> = None;
+    for assignment in &task.assignments {
+        let update = updates.get(&assignment.id);
+        by_unit.add(update.map_or(AssignmentStatus::NotStarted, |u| u.status));
+        if let Some(u) = update {
+            if last_update
+                .as_ref()
+                .is_none_or(|(_, _, at)| u.reported_at > *at)
+            {
+                last_update = Some((assignment.unit.name.clone(), u.note.clone(), u.reported_at));
+            }
+        }
+    }
+    TaskLine {
+        code: task.code.clone(),
+        text: task.text.clone(),
+        target: task.target.clone(),
+        timeframe: task.timeframe.clone(),
+        due_date: task.due_date,
+        leads: task.leads.iter().map(|u| u.name.clone()).collect(),
+        units: task
+            .assignments
+            .iter()
+            .map(|a| a.unit.name.clone())
+            .collect(),
+        status: task_status(&by_unit),
+        by_unit,
+        last_update,
+    }
+}
+
+/// Midnight at the start of `day` in the province.
+fn start_of(day: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
+    time_zone
+        .from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .earliest()
+        .map_or_else(
+            // Asia/Ho_Chi_Minh has no gaps at midnight; any zone that does starts the day at UTC midnight.
+            || Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+async fn cases_report(
+    store: &Store,
+    request: &ReportRequest,
+    period: &StoredPeriod,
+    as_of_day: NaiveDate,
+) -> Result<CasesReport, StoreError> {
+    let (from, to) = period::coverage(period);
+    let to = to.min(as_of_day);
+    // `cases_received` excludes its end: one microsecond past as-of keeps a case logged then.
+    let end = start_of(to.succ_opt().unwrap_or(to), request.time_zone)
+        .min(request.as_of + chrono::Duration::microseconds(1));
+    let cases = if to < from {
+        Vec::new()
+    } else {
+        store
+            .cases_received(start_of(from, request.time_zone), end)
+            .await?
+    };
+    let stats = case_stats(&cases, request.ack_hours, request.time_zone, as_of_day);
+    let rows = cases
+        .iter()
+        .map(|case| {
+            crate::hotline::export_row(case, request.lang, request.time_zone, as_of_day, false)
+        })
+        .collect();
+    Ok(CasesReport {
+        from,
+        to,
+        figures: stats.total,
+        rows,
+    })
+}
