@@ -65,6 +65,8 @@ pub struct Plan {
     pub kill_between: Option<(Duration, Duration)>,
     /// Stop killing after this many kills, so the run can settle.
     pub max_kills: usize,
+    /// Run this command (e.g. restarting the Postgres server) once, this long into the run.
+    pub database_restart: Option<(Duration, Vec<String>)>,
     /// The `dondoc` binary, for child processes.
     pub binary: Option<PathBuf>,
     /// Give up (and report what is missing) after this long.
@@ -83,6 +85,7 @@ impl Plan {
             processes: 0,
             kill_between: None,
             max_kills: 0,
+            database_restart: None,
             binary: None,
             deadline: Duration::from_secs(120),
         }
@@ -104,6 +107,8 @@ pub struct Outcome {
     pub replies_lost: usize,
     pub replies_duplicated: usize,
     pub unconfirmed: usize,
+    /// Answers sent again because the bot said it could not save them.
+    pub resent: usize,
     pub updates_per_second: f64,
     pub latency_p50: Duration,
     pub latency_p99: Duration,
@@ -136,7 +141,8 @@ impl Outcome {
         injected.sort();
         println!(
             "{} · {} units ({} blocked the bot) · {:.1} s · {} kills\n\
-             replies: {} ({} updates) · recorded {} · lost {} · duplicated {} · unconfirmed {}\n\
+             replies: {} ({} updates) · recorded {} · lost {} · duplicated {} · unconfirmed {} · \
+             sent again when asked {}\n\
              updates handled {:.1}/s · update → confirmation p50 {} ms, p99 {} ms\n\
              messages: {} queued · {} sent · {} parked (403) · lost {} · duplicated {} (ambiguous \
              send) + {} (unexplained)\n\
@@ -152,6 +158,7 @@ impl Outcome {
             self.replies_lost,
             self.replies_duplicated,
             self.unconfirmed,
+            self.resent,
             self.updates_per_second,
             self.latency_p50.as_millis(),
             self.latency_p99.as_millis(),
@@ -192,6 +199,8 @@ struct Head {
     answered_at: Option<Instant>,
     confirmed_at: Option<Instant>,
     confirmations: usize,
+    /// Answers sent again after "Chưa lưu được … gửi lại".
+    resends: usize,
 }
 
 /// 08:00 on Friday 22/5/2026 in the province: seven days before the commune plan is due.
@@ -382,6 +391,7 @@ pub async fn run(config: &Config, backend: &str, plan: &Plan) -> Outcome {
             answered_at: None,
             confirmed_at: None,
             confirmations: 0,
+            resends: 0,
         })
         .collect();
     for head in &heads {
@@ -426,6 +436,10 @@ pub async fn run(config: &Config, backend: &str, plan: &Plan) -> Outcome {
         .map(|(low, high)| Instant::now() + random_between(&mut rng, low, high));
     let mut updates = 0usize;
     let deadline = Instant::now() + plan.deadline;
+    let mut restart = plan
+        .database_restart
+        .clone()
+        .map(|(after, command)| (Instant::now() + after, command));
     loop {
         // Read what the bot sent since the last look.
         let calls = fake.calls_since(cursor);
@@ -447,6 +461,13 @@ pub async fn run(config: &Config, backend: &str, plan: &Plan) -> Outcome {
                 if head.confirmed_at.is_none() {
                     head.confirmed_at = Some(call.at);
                 }
+            }
+            // Told the database failed, a head sends the answer again a little later, as the
+            // message asks.
+            if text.starts_with("Chưa lưu được") && head.answered_at.is_some() {
+                head.resends += 1;
+                head.answered_at = None;
+                head.answer_at = Some(Instant::now() + Duration::from_secs(5));
             }
             if head.reminder.is_none() {
                 if let Some(button) = report_button(call) {
@@ -483,11 +504,18 @@ pub async fn run(config: &Config, backend: &str, plan: &Plan) -> Outcome {
                     .map(|(low, high)| Instant::now() + random_between(&mut rng, low, high));
             }
         }
+        if let Some((at, command)) = &restart {
+            if Instant::now() >= *at {
+                let status = Command::new(&command[0]).args(&command[1..]).status();
+                println!("database restarted ({command:?}): {status:?}");
+                restart = None;
+            }
+        }
         let waiting = heads
             .iter()
             .filter(|h| !h.blocked && (h.answered_at.is_none() || h.confirmed_at.is_none()))
             .count();
-        if waiting == 0 && outbox_idle(&store).await {
+        if waiting == 0 && restart.is_none() && outbox_idle(&store).await {
             break;
         }
         if Instant::now() > deadline {
@@ -693,6 +721,7 @@ async fn measure_replies(store: &Store, heads: &[Head], outcome: &mut Outcome) {
     let mut latencies = Vec::new();
     let mut first_answer: Option<Instant> = None;
     let mut last_confirmation: Option<Instant> = None;
+    outcome.resent = heads.iter().map(|h| h.resends).sum();
     for head in heads.iter().filter(|h| h.answered_at.is_some()) {
         outcome.replies += 1;
         let period = head
