@@ -843,6 +843,10 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(fake.calls_to("sendMessage").is_empty(), "nothing handled");
+        assert!(
+            store.kept_updates().await.expect("inbox").is_empty(),
+            "a forged update is not even kept"
+        );
         let genuine = client
             .post(&local)
             .header("X-Telegram-Bot-Api-Secret-Token", "s3cret-Token_1")
@@ -857,6 +861,12 @@ async fn webhook_mode_refuses_requests_without_the_secret() {
             WAIT,
         )
         .await;
+        // Kept before the 200, forgotten once handled.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !store.kept_updates().await.expect("inbox").is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "never forgotten");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         running.stop().await;
         store.close().await;
         fake.shutdown().await;
@@ -911,6 +921,59 @@ async fn a_card_names_the_next_reporting_deadline() {
             text(&card).contains("Báo cáo tiếp theo: 30/05/2023"),
             "{card}"
         );
+        w
+    })
+    .await;
+}
+
+/// An update kept by a run that stopped before handling it is handled at the next start; one
+/// whose effect was committed before the stop is confirmed again, not recorded twice.
+#[tokio::test]
+async fn updates_kept_by_a_stopped_run_are_handled_at_start() {
+    each_world(|mut w| async move {
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let task = w.assignment("HG-TRANPHU", "1.4").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        w.said(CHAIRMAN, "Trang 1/").await;
+        let card_id = w.card_of(CHAIRMAN, "· 1.4 ");
+        // A reply is recorded and confirmed; then the process "dies" before forgetting it.
+        let recorded = w.fake.reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã niêm yết");
+        w.history(task, 1).await;
+        w.said(CHAIRMAN, "Đã ghi nhận").await;
+        w.stop_bot().await;
+        let message = w.fake.message_of(recorded);
+        let update = serde_json::json!({ "update_id": recorded, "message": message });
+        w.store
+            .keep_update(i64::from(recorded), &update.to_string())
+            .await
+            .expect("kept");
+        // And one that arrived but was never handled: kept, never seen by the handlers.
+        let unseen_id = recorded + 1_000;
+        let mut unseen_message = w.fake.message_of(recorded);
+        unseen_message["text"] = "Đã họp dân".into();
+        unseen_message["message_id"] =
+            (unseen_message["message_id"].as_i64().unwrap_or(0) + 1_000).into();
+        let unseen = serde_json::json!({ "update_id": unseen_id, "message": unseen_message });
+        w.store
+            .keep_update(i64::from(unseen_id), &unseen.to_string())
+            .await
+            .expect("kept");
+        w.start_bot().await;
+        w.said(CHAIRMAN, "Đã ghi nhận tin nhắn này").await;
+        let history = w.history(task, 2).await;
+        assert_eq!(
+            history.note, "Đã họp dân",
+            "the unseen reply is recorded once"
+        );
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !w.store.kept_updates().await.expect("inbox").is_empty() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "kept updates never forgotten"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(w.store.status_history(task).await.expect("h").len(), 2);
         w
     })
     .await;

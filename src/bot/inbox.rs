@@ -5,6 +5,10 @@
 //! the updates still kept are handled first. Handlers record each effect with its update id,
 //! so an update handled twice changes nothing twice.
 
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use teloxide::stop::StopToken;
 use teloxide::types::{AllowedUpdate, Update};
@@ -119,4 +123,48 @@ pub async fn handled(store: &Store, update_id: u32) {
     if let Err(e) = store.update_handled(i64::from(update_id)).await {
         tracing::warn!(update_id, error = %e, "handled update not forgotten; it may be replayed");
     }
+}
+
+/// What the webhook's keeper needs: where to keep updates, and the secret Telegram sends.
+#[derive(Clone)]
+pub struct WebhookKeep {
+    pub store: Store,
+    pub secret: String,
+}
+
+/// The biggest update body kept; Telegram's are a few kilobytes.
+const MAX_UPDATE_BYTES: usize = 1 << 20;
+
+/// Keeps a webhook update before teloxide answers Telegram 200 (it does so as soon as the
+/// update is queued in memory). A request without the right secret goes on untouched, for
+/// teloxide to refuse; when the update cannot be kept, Telegram gets a 500 and sends it again.
+pub async fn keep_webhook_update(
+    State(keep): State<WebhookKeep>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let authentic = request
+        .headers()
+        .get("X-Telegram-Bot-Api-Secret-Token")
+        .is_some_and(|v| v.as_bytes() == keep.secret.as_bytes());
+    if !authentic {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_UPDATE_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if let Ok(update) = serde_json::from_slice::<Update>(&bytes) {
+        let payload = String::from_utf8_lossy(&bytes);
+        if let Err(e) = keep
+            .store
+            .keep_update(i64::from(update.id.0), &payload)
+            .await
+        {
+            tracing::warn!(update_id = update.id.0, error = %e, "webhook update not kept; Telegram will resend it");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }

@@ -224,9 +224,34 @@ pub async fn spawn_observed(
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
         Some(url) => {
-            let webhook = webhooks::axum(bot, webhook_options(config, url)?)
+            let mut options = webhook_options(config, url)?;
+            let address = options.address;
+            let secret = options.get_or_gen_secret_token().to_owned();
+            let (mut webhook, stop_flag, router) = webhooks::axum_to_router(bot, options)
                 .await
                 .context("setWebhook")?;
+            // Telegram gets its 200 only once the update is kept (see `inbox`).
+            let keep = inbox::WebhookKeep {
+                store: store_for_listener.clone(),
+                secret,
+            };
+            let router = router.layer(axum::middleware::from_fn_with_state(
+                keep,
+                inbox::keep_webhook_update,
+            ));
+            let tcp = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("listening for the webhook on {address}"))?;
+            let stop_token = teloxide::update_listeners::UpdateListener::stop_token(&mut webhook);
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(tcp, router)
+                    .with_graceful_shutdown(stop_flag)
+                    .await
+                {
+                    tracing::error!(error = %e, "the webhook listener stopped");
+                    stop_token.stop();
+                }
+            });
             let listener = inbox::Durable::new(webhook, store_for_listener, replay);
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
