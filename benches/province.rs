@@ -94,7 +94,7 @@ async fn run() {
                 )
             }),
         binary: Some(env!("CARGO_BIN_EXE_dondoc").into()),
-        deadline: Duration::from_secs(3_600),
+        deadline: Duration::from_secs(env_or("PROVINCE_DEADLINE_SECS", 3_600)),
     };
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut config = Config::default();

@@ -471,6 +471,8 @@ pub enum BotText<'a> {
     Hint,
     /// A message recorded just before the service stopped, handled again after the restart.
     AlreadyRecorded,
+    /// The database does not answer: the message waits and will be recorded.
+    WillRecord,
     /// A chat sending too many messages the bot cannot understand.
     SlowDown,
     ReplyToUnrelated,
@@ -584,6 +586,7 @@ impl BotText<'_> {
             BotText::Help => "/viec – việc của tôi, bấm nút để báo tình hình\n/baocao – báo cáo phải nộp\n/tinhhinh – tình hình các đơn vị (lãnh đạo, Nội vụ)\n/tonghop – bản tổng hợp hằng ngày\n/quahan – việc quá hạn\n/xuat [kỳ] – xuất báo cáo định kỳ (Nội vụ), ví dụ /xuat Q3\n/phananh – ghi nhận phản ánh (tổng đài)\n/vuviec [số] – phản ánh, kiến nghị\n/nhom – gắn nhóm chat với đơn vị\n/ngonngu en – English\n/trogiup – hướng dẫn\nTrả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo.".into(),
             BotText::Hint => "Chưa hiểu tin nhắn. Gõ /viec để xem việc, /trogiup để xem hướng dẫn.".into(),
             BotText::AlreadyRecorded => "✅ Đã ghi nhận tin nhắn này.".into(),
+            BotText::WillRecord => "⏳ Hệ thống đang tạm gián đoạn. Tin nhắn của bạn đã được giữ lại và sẽ được ghi nhận ngay khi hệ thống hoạt động trở lại; không cần gửi lại.".into(),
             BotText::SlowDown => "Bạn gửi nhiều tin nhắn quá. Bot sẽ không trả lời các tin nhắn không hiểu trong một phút; gõ /trogiup để xem hướng dẫn.".into(),
             BotText::ReplyToUnrelated => "Tin nhắn này không gắn với nhiệm vụ nào. Hãy trả lời vào tin nhắn nhiệm vụ (gõ /viec).".into(),
             BotText::NoOpenTasks => "Bạn không có nhiệm vụ nào đang mở.".into(),
@@ -667,6 +670,7 @@ impl BotText<'_> {
             BotText::Help => "/viec – my tasks, with buttons to report\n/baocao – reports owed\n/tinhhinh – status of units (leaders, coordinators)\n/tonghop – the daily digest\n/quahan – overdue items\n/xuat [period] – export the periodic report (coordinators), e.g. /xuat Q3\n/phananh – log a citizen report (hotline)\n/vuviec [number] – citizen cases\n/nhom – bind a group chat to your unit\n/ngonngu vi – tiếng Việt\n/trogiup – help\nReply to a task message with text, a file or a photo to report on it.".into(),
             BotText::Hint => "Sorry, I did not understand. Send /viec for your tasks or /trogiup for help.".into(),
             BotText::AlreadyRecorded => "✅ This message was recorded.".into(),
+            BotText::WillRecord => "⏳ The system is briefly unavailable. Your message is held and will be recorded as soon as it is back; no need to send it again.".into(),
             BotText::SlowDown => "That is a lot of messages. For a minute I will not answer messages I do not understand; send /trogiup for help.".into(),
             BotText::ReplyToUnrelated => "That message is not about a task. Reply to a task message (send /viec).".into(),
             BotText::NoOpenTasks => "You have no open tasks.".into(),

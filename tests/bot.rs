@@ -620,11 +620,16 @@ async fn a_reply_that_cannot_be_saved_is_not_confirmed() {
         w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
         w.said(CHAIRMAN, "Trang 1/").await;
         let card_id = w.card_of(CHAIRMAN, "· 1.1 ");
-        // The database goes away (the bot shares this pool).
+        // The database goes away (the bot shares this pool): the reply cannot even be kept, so
+        // it is held (Telegram is not told it arrived) and its sender told it will be recorded.
         w.store.close().await;
         w.fake
             .reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã tuyên truyền");
-        w.said(CHAIRMAN, "Chưa lưu được").await;
+        w.said(
+            CHAIRMAN,
+            "sẽ được ghi nhận ngay khi hệ thống hoạt động trở lại",
+        )
+        .await;
         assert_eq!(w.messages_to(CHAIRMAN, "Đã ghi nhận"), 0);
         w
     })

@@ -62,6 +62,8 @@ impl World {
         config.telegram.poll_timeout_secs = 1;
         config.telegram.download_dir = Some(downloads.path().to_path_buf());
         config.outbox.poll_interval_ms = 20;
+        config.outbox.request_timeout_secs = 1;
+        config.outbox.lease_secs = 3;
         let service = RunningService::start(&config, store.clone(), Arc::new(clock))
             .await
             .expect("service starts");
@@ -422,6 +424,68 @@ async fn guessed_invitation_codes_are_refused_and_the_office_sees_them() {
             digest.contains("🔐 Mã mời sai trong 24 giờ qua: 20 lần từ 1 tài khoản Telegram"),
             "{digest}"
         );
+        w
+    })
+    .await;
+}
+
+/// Telegram took a reminder but its answer was lost (a time-out), so the outbox sent it again:
+/// the chairman answers the first copy, whose id the bot never learned. The reply is recorded
+/// all the same, its subject read from the copy's own button.
+#[tokio::test]
+async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
+    use dondoc::domain::MessageKind;
+    use dondoc::store::{MessageSubject, NewMessage};
+    use support::fake_telegram::Fault;
+    each_world(|w| async move {
+        let unit = w.unit_id("HG-TRANPHU").await;
+        let report = w.store.reports_owed(&[unit]).await.expect("owed")[0].clone();
+        let keyboard = serde_json::json!({"inline_keyboard": [[{
+            "text": "Nộp báo cáo",
+            "callback_data": format!("r:{}:{unit}", report.period_id),
+        }]]});
+        w.fake.fail_next(
+            "sendMessage",
+            Fault::Timeout(Duration::from_millis(1_500)),
+            1,
+        );
+        w.store
+            .enqueue(&[NewMessage {
+                key: "test:twice".into(),
+                kind: MessageKind::Reminder,
+                chat_id: TRANPHU,
+                person_id: None,
+                body: "⏰ Nhắc hạn báo cáo (thử)".into(),
+                reply_markup: Some(keyboard.to_string()),
+                subject: MessageSubject {
+                    period_id: Some(report.period_id),
+                    unit_id: Some(unit),
+                    ..MessageSubject::default()
+                },
+            }])
+            .await
+            .expect("queued");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while w.count_to(TRANPHU, "Nhắc hạn báo cáo (thử)") < 2 {
+            assert!(tokio::time::Instant::now() < deadline, "not sent twice");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let first = w
+            .fake
+            .sent_to(TRANPHU)
+            .iter()
+            .find(|m| text(m).contains("Nhắc hạn báo cáo (thử)"))
+            .and_then(|m| m["message_id"].as_i64())
+            .expect("the first copy") as i32;
+        w.fake
+            .reply_to(TRANPHU, TRANPHU, first, "Báo cáo quý đã gửi");
+        w.said(TRANPHU, "Đã nhận báo cáo").await;
+        let submitted = w
+            .store
+            .submissions(report.period_id, unit)
+            .await
+            .expect("submissions");
+        assert_eq!(submitted.len(), 1, "{}", w.db.name);
         w
     })
     .await;

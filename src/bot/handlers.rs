@@ -97,6 +97,32 @@ async fn confirm(
     Ok(())
 }
 
+/// The subject of one of the bot's messages read from its own buttons, for a message whose id
+/// the bot never learned: a copy sent twice when Telegram's answer was lost (a time-out after
+/// Telegram took it), which the member may well answer.
+fn subject_from_buttons(original: &Message) -> Option<Subject> {
+    let keyboard = original.reply_markup()?;
+    keyboard
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .find_map(|button| {
+            let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &button.kind else {
+                return None;
+            };
+            let parts: Vec<&str> = data.split(':').collect();
+            match parts.as_slice() {
+                ["r", period, unit] => Some(Subject::Report {
+                    period_id: period.parse().ok()?,
+                    unit_id: unit.parse().ok()?,
+                }),
+                ["s", assignment, _] => Some(Subject::Assignment(assignment.parse().ok()?)),
+                ["h", _, hop] => Some(Subject::CaseHop(hop.parse().ok()?)),
+                _ => None,
+            }
+        })
+}
+
 /// For an update whose effect is already committed: `Some(true)` when a stopped run kept it
 /// (its confirmation may never have gone out), `Some(false)` for a second delivery of it.
 /// `None`: handle it. A database failure handles it; its own writes will meet the failure.
@@ -562,11 +588,11 @@ async fn on_report(
         _ => {}
     }
     let replied_to = match msg.reply_to_message() {
-        Some(original) => {
-            app.store
-                .bot_message_subject(chat.0, i64::from(original.id.0))
-                .await?
-        }
+        Some(original) => app
+            .store
+            .bot_message_subject(chat.0, i64::from(original.id.0))
+            .await?
+            .or_else(|| subject_from_buttons(original)),
         None => None,
     };
     // A reply names its subject; otherwise the pending question does. A reply to another

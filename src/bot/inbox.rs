@@ -21,6 +21,34 @@ pub struct Durable<L> {
     inner: L,
     store: Store,
     replay: Vec<Update>,
+    notice: Notice,
+}
+
+/// Tells the sender of an update that waits for the database, once, that it will be recorded.
+#[derive(Clone)]
+pub struct Notice {
+    bot: teloxide::Bot,
+    text: String,
+}
+
+impl Notice {
+    pub fn new(bot: teloxide::Bot, lang: crate::messages::Lang) -> Notice {
+        Notice {
+            bot,
+            text: crate::messages::BotText::WillRecord.render(lang),
+        }
+    }
+
+    async fn once(&self, update: &Update) {
+        use teloxide::requests::Requester;
+        // Told at the first failed attempt only: the retries follow every few seconds.
+        let Some(chat) = update.chat() else {
+            return;
+        };
+        if let Err(e) = self.bot.send_message(chat.id, self.text.clone()).await {
+            tracing::warn!(error = %e, "could not tell a member their message waits");
+        }
+    }
 }
 
 /// The updates an earlier run kept and did not finish, oldest first.
@@ -54,18 +82,20 @@ pub async fn kept(store: &Store) -> Vec<Update> {
 
 impl<L> Durable<L> {
     /// Wraps `inner`; `replay` (see [`kept`]) is handled first.
-    pub fn new(inner: L, store: Store, replay: Vec<Update>) -> Durable<L> {
+    pub fn new(inner: L, store: Store, replay: Vec<Update>, notice: Notice) -> Durable<L> {
         Durable {
             inner,
             store,
             replay,
+            notice,
         }
     }
 }
 
-/// Keeps `update`; a database failure is logged and the update passed on all the same (its
-/// handling will meet the same failure and ask the sender to resend).
-async fn keep(store: &Store, update: &Update) {
+/// Keeps `update`, waiting out a database failure: until it is kept, the stream does not move
+/// on, so Telegram is not told the update arrived and holds it (for a day) — a reply is
+/// delayed while the database is down, never lost.
+async fn keep(store: &Store, update: &Update, told: &Notice) {
     let payload = match serde_json::to_string(update) {
         Ok(payload) => payload,
         Err(e) => {
@@ -73,8 +103,20 @@ async fn keep(store: &Store, update: &Update) {
             return;
         }
     };
-    if let Err(e) = store.keep_update(i64::from(update.id.0), &payload).await {
-        tracing::warn!(update_id = update.id.0, error = %e, "update not kept before handling");
+    let mut wait = std::time::Duration::from_millis(100);
+    loop {
+        match store.keep_update(i64::from(update.id.0), &payload).await {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(update_id = update.id.0, error = %e, retry_in_ms = wait.as_millis() as u64,
+                    "update not kept; updates wait until the database answers");
+                if wait == std::time::Duration::from_millis(100) {
+                    told.once(update).await;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(5));
+            }
+        }
     }
 }
 
@@ -89,11 +131,12 @@ where
     fn as_stream(&'a mut self) -> Self::Stream {
         let replay = std::mem::take(&mut self.replay);
         let store = self.store.clone();
+        let notice = self.notice.clone();
         let live = self.inner.as_stream().then(move |item| {
-            let store = store.clone();
+            let (store, notice) = (store.clone(), notice.clone());
             async move {
                 if let Ok(update) = &item {
-                    keep(&store, update).await;
+                    keep(&store, update, &notice).await;
                 }
                 item
             }

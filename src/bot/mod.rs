@@ -183,6 +183,7 @@ pub async fn spawn_observed(
         .await
         .context("setMyCommands")?;
     let store_for_listener = store.clone();
+    let bot_for_notice = bot.clone();
     let store_for_others = store.clone();
     let replay = inbox::kept(&store).await;
     let replayed = replay.iter().map(|u| u.id.0).collect();
@@ -220,7 +221,8 @@ pub async fn spawn_observed(
                 .delete_webhook()
                 .await
                 .build();
-            let listener = inbox::Durable::new(polling, store_for_listener, replay);
+            let notice = inbox::Notice::new(bot_for_notice, config.province.language);
+            let listener = inbox::Durable::new(polling, store_for_listener, replay, notice);
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
         Some(url) => {
@@ -252,7 +254,8 @@ pub async fn spawn_observed(
                     stop_token.stop();
                 }
             });
-            let listener = inbox::Durable::new(webhook, store_for_listener, replay);
+            let notice = inbox::Notice::new(bot_for_notice, config.province.language);
+            let listener = inbox::Durable::new(webhook, store_for_listener, replay, notice);
             tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, errors).await })
         }
     };

@@ -676,8 +676,14 @@ async fn measure(store: &Store, fake: &FakeTelegram, heads: &[Head], outcome: &m
     if std::env::var_os("PROVINCE_DEBUG").is_some() {
         for head in heads
             .iter()
-            .filter(|h| h.confirmed_at.is_none() && h.answered_at.is_some())
+            .filter(|h| !h.blocked && (h.confirmed_at.is_none() || h.answered_at.is_none()))
         {
+            println!(
+                "  {} answered={} reminder={:?}",
+                head.chat,
+                head.answered_at.is_some(),
+                head.reminder
+            );
             for call in calls
                 .iter()
                 .filter(|c| chat_of(c) == Some(head.chat) || c.method == "getupdates")
