@@ -333,7 +333,13 @@ mod tests {
     #[test]
     fn hotline_data_decodes_as_the_hotline_writes_it() {
         let cases = [
-            ("k:x", HotlineButton::Intake { action: "x", arg: None }),
+            (
+                "k:x",
+                HotlineButton::Intake {
+                    action: "x",
+                    arg: None,
+                },
+            ),
             (
                 "k:to:12",
                 HotlineButton::Intake {
@@ -341,8 +347,20 @@ mod tests {
                     arg: Some("12"),
                 },
             ),
-            ("h:a:7", HotlineButton::Hop { action: "a", hop_id: 7 }),
-            ("v:in:9", HotlineButton::Case { action: "in", case_id: 9 }),
+            (
+                "h:a:7",
+                HotlineButton::Hop {
+                    action: "a",
+                    hop_id: 7,
+                },
+            ),
+            (
+                "v:in:9",
+                HotlineButton::Case {
+                    action: "in",
+                    case_id: 9,
+                },
+            ),
         ];
         for (data, button) in cases {
             assert_eq!(HotlineButton::decode(data), Some(button));

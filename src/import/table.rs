@@ -307,6 +307,7 @@ fn sheet_table(
 }
 
 fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
+    check_package(bytes)?;
     let docx = docx_rs::read_docx(bytes)
         .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
     let mut rows = Vec::new();
@@ -322,6 +323,20 @@ fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
         label: "DOCX".into(),
         rows,
     })
+}
+
+/// Reads every part of a zip package once, so a damaged part (a wrong checksum, a broken
+/// compressed stream) is refused here: docx-rs unwraps its own reads of parts and would panic.
+/// Found by the `import_docx` fuzz target (RELIABILITY.md).
+fn check_package(bytes: &[u8]) -> Result<(), Problem> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| Problem::file(ProblemKind::Unreadable(e.to_string()));
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|e| unreadable(&e))?;
+        std::io::copy(&mut part, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+    }
+    Ok(())
 }
 
 /// Appends a Word table's rows. Grid columns are tracked so a `vMerge` continuation takes the
@@ -441,6 +456,54 @@ mod tests {
             ["1", "Công khai, minh bạch", "UBND cấp xã"]
         );
         assert_eq!(tables[0].rows[1].number, 2);
+    }
+
+    /// A Word package whose parts are stored uncompressed, `document` as its main part.
+    fn stored_docx(document: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>"#,
+            ),
+            ("word/document.xml", document),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, content) in parts {
+            zip.start_file(name, stored).expect("in memory");
+            zip.write_all(content.as_bytes()).expect("in memory");
+        }
+        zip.finish().expect("in memory").into_inner()
+    }
+
+    #[test]
+    fn a_damaged_word_part_is_refused_not_a_panic() {
+        let document = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>TT</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Nhiệm vụ</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        let good = stored_docx(document);
+        let tables = tables_from_bytes(&good, "docx").expect("the intact package reads");
+        assert_eq!(tables[0].rows[0].cells, ["TT", "Nhiệm vụ"]);
+        // One byte of the relationships changed, its checksum not (the fuzzer's first find).
+        let mut damaged = good.clone();
+        let at = damaged
+            .windows(b"officeDocument\"".len())
+            .position(|w| w == b"officeDocument\"")
+            .expect("the relationship is stored as written");
+        damaged[at] = b'X';
+        let err = tables_from_bytes(&damaged, "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("checksum")),
+            "{err:?}"
+        );
     }
 
     #[test]
