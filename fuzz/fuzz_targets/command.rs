@@ -9,7 +9,10 @@ fuzz_target!(|text: &str| {
     let parsed = parse_command(text);
     assert_eq!(parsed.is_some(), text.starts_with('/'), "{text:?}");
     if let Some((name, args)) = parsed {
-        assert!(!name.contains(char::is_whitespace) && !name.contains('@'), "{name:?}");
+        assert!(
+            !name.contains(char::is_whitespace) && !name.contains('@'),
+            "{name:?}"
+        );
         assert_eq!(args, args.trim());
         assert!(text.contains(name) && text.contains(args), "{text:?}");
         // The same command addressed to the bot in a group reads the same.

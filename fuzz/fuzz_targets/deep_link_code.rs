@@ -14,7 +14,9 @@ fuzz_target!(|payload: &str| {
     assert_eq!(name, "start");
     let hash = invitation::hash(code);
     assert_eq!(hash.len(), 64);
-    assert!(hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert!(hash
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
     assert_eq!(hash, invitation::hash(&format!(" {code}\n")));
     let valid = invitation::looks_valid(payload);
     if valid {
