@@ -325,18 +325,49 @@ fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
     })
 }
 
-/// Reads every part of a zip package once, so a damaged part (a wrong checksum, a broken
-/// compressed stream) is refused here: docx-rs unwraps its own reads of parts and would panic.
-/// Found by the `import_docx` fuzz target (RELIABILITY.md).
+/// Reads every part of a Word package once and refuses the package when a part is damaged (a
+/// wrong checksum, a broken compressed stream) or an XML part is cut short or badly nested.
+/// docx-rs unwraps its own reads of parts (a panic), and its readers wait for an element's end
+/// tag past the end of the document (a loop that never ends). Both found by the `import_docx`
+/// fuzz target (RELIABILITY.md).
 fn check_package(bytes: &[u8]) -> Result<(), Problem> {
     let unreadable =
         |e: &dyn std::fmt::Display| Problem::file(ProblemKind::Unreadable(e.to_string()));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     for index in 0..archive.len() {
         let mut part = archive.by_index(index).map_err(|e| unreadable(&e))?;
-        std::io::copy(&mut part, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        let name = part.name().to_ascii_lowercase();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut xml).map_err(|e| unreadable(&e))?;
+            check_xml(&xml).map_err(|e| unreadable(&format!("{name}: {e}")))?;
+        } else {
+            std::io::copy(&mut part, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        }
     }
     Ok(())
+}
+
+/// Every element closed, by its own name, before the end of the text.
+fn check_xml(xml: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?
+        {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof if depth == 0 => return Ok(()),
+            Event::Eof => return Err("the XML ends inside an element".into()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Appends a Word table's rows. Grid columns are tracked so a `vMerge` continuation takes the
@@ -504,6 +535,20 @@ mod tests {
             matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("checksum")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_word_document_cut_inside_a_table_cell_is_refused_not_an_endless_loop() {
+        // docx-rs read this (the XML ends inside <w:tc>) forever.
+        let document = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>TT</w:t></w:r></w:p>"#;
+        let err = tables_from_bytes(&stored_docx(document), "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("word/document.xml")),
+            "{err:?}"
+        );
+        // Badly nested is refused too; whole XML still reads.
+        let crossed = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc></w:tr></w:tc></w:tbl></w:body></w:document>"#;
+        assert!(tables_from_bytes(&stored_docx(crossed), "docx").is_err());
     }
 
     #[test]
