@@ -251,7 +251,7 @@ const MAX_ROW: u32 = 1_048_576;
 /// Checks a workbook's sheets and shared strings before calamine reads them: every cell, row,
 /// merge and dimension reference within Excel's limits, the cells' bounding box within
 /// [`MAX_CELLS`], a shared-string count no larger than its part. calamine's reference arithmetic
-/// overflows on a reference such as "AAAAAAAA1", it allocates the whole bounding box of the
+/// overflows on a reference such as "AAAAAAAA1" or a range "B2:A1", it allocates the whole bounding box of the
 /// cells at once, and it reserves room for as many shared strings as the file claims: a file of
 /// a few hundred bytes could take all memory. Found by the `import_xlsx` fuzz target.
 fn check_workbook(bytes: &[u8]) -> Result<(), Problem> {
@@ -346,8 +346,16 @@ fn check_sheet_xml(xml: &[u8]) -> Result<u64, String> {
                     buf.clear();
                     continue;
                 };
-                for corner in reference.split(|&b| b == b':') {
-                    cell_reference(corner).ok_or("a merged range beyond the sheet")?;
+                let corners = reference
+                    .split(|&b| b == b':')
+                    .map(cell_reference)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or("a range beyond the sheet")?;
+                // calamine subtracts the first corner from the second.
+                if let [(top, left), (bottom, right)] = corners[..] {
+                    if bottom < top || right < left {
+                        return Err("a range that ends before it starts".into());
+                    }
                 }
             }
             _ => {}
@@ -491,7 +499,12 @@ fn check_package(bytes: &[u8]) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Every element closed, by its own name, before the end of the text.
+/// Deeper than any Word document: docx-rs reads nested elements by recursion, and a file of
+/// thousands of nested tables would overflow its stack.
+const MAX_XML_DEPTH: usize = 256;
+
+/// Every element closed, by its own name, before the end of the text, and no deeper than
+/// [`MAX_XML_DEPTH`].
 fn check_xml(xml: &[u8]) -> Result<(), String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml);
@@ -503,6 +516,9 @@ fn check_xml(xml: &[u8]) -> Result<(), String> {
             .read_event_into(&mut buf)
             .map_err(|e| e.to_string())?
         {
+            Event::Start(_) if depth == MAX_XML_DEPTH => {
+                return Err("the XML is nested too deeply".into())
+            }
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Eof if depth == 0 => return Ok(()),
@@ -540,13 +556,18 @@ fn append_docx_table(table: &docx_rs::Table, rows: &mut Vec<RawRow>) {
     }
 }
 
+/// Word's own limit on a table's columns; a wider `gridSpan` is cut to it (an unbounded span
+/// made us allocate as many empty cells as the file claimed: found by the `import_docx` fuzz
+/// target).
+const MAX_DOCX_COLUMNS: u64 = 63;
+
 /// docx-rs keeps cell properties private but serialises them; read span and merge from there.
 fn cell_layout(cell: &docx_rs::TableCell) -> (usize, Option<String>) {
     let property = serde_json::to_value(&cell.property).unwrap_or_default();
     let span = property
         .get("gridSpan")
         .and_then(serde_json::Value::as_u64)
-        .map_or(1, |s| s.max(1) as usize);
+        .map_or(1, |s| s.clamp(1, MAX_DOCX_COLUMNS) as usize);
     let merge = property
         .get("verticalMerge")
         .and_then(serde_json::Value::as_str)
@@ -735,6 +756,14 @@ mod tests {
         let claim = SST.replace(r#"uniqueCount="1""#, r#"uniqueCount="999999999999999""#);
         let err = tables_from_bytes(&stored_xlsx(good, "", &claim), "xlsx").expect_err("refused");
         assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        // A merge that ends before it starts: calamine's subtraction overflowed.
+        let reversed = stored_xlsx(
+            good,
+            r#"<mergeCells count="1"><mergeCell ref="B2:A1"></mergeCell></mergeCells>"#,
+            SST,
+        );
+        let err = tables_from_bytes(&reversed, "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
         assert_eq!(cell_reference(b"XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(cell_reference(b"XFE1"), None);
         assert_eq!(cell_reference(b"A0"), None);
@@ -767,6 +796,21 @@ mod tests {
         let err = tables_from_bytes(&stored_docx(document), "docx").expect_err("refused");
         assert!(
             matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("word/document.xml")),
+            "{err:?}"
+        );
+        // A cell claiming to span four billion columns spans Word's 63 at most.
+        let wide = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="4294967295"/></w:tcPr><w:p><w:r><w:t>TT</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        let tables = tables_from_bytes(&stored_docx(wide), "docx").expect("reads");
+        assert_eq!(tables[0].rows[0].cells.len(), 63);
+        // Tables nested thousands deep are refused before docx-rs recurses into them.
+        let deep = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{}{}</w:body></w:document>"#,
+            "<w:tbl><w:tr><w:tc>".repeat(5_000),
+            "</w:tc></w:tr></w:tbl>".repeat(5_000)
+        );
+        let err = tables_from_bytes(&stored_docx(&deep), "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("deeply")),
             "{err:?}"
         );
         // Badly nested is refused too; whole XML still reads.
