@@ -304,16 +304,20 @@ fn check_sheet_xml(xml: &[u8]) -> Result<u64, String> {
                 continue;
             }
         };
-        let attribute = |key: &[u8]| -> Result<Option<Vec<u8>>, String> {
-            let found = element.try_get_attribute(key).map_err(|e| e.to_string())?;
-            Ok(found.map(|a| a.value.into_owned()))
+        // Every value of a repeated attribute: calamine keeps the last, quick-xml the first.
+        let values = |key: &[u8]| -> Result<Vec<Vec<u8>>, String> {
+            let mut found = Vec::new();
+            for attribute in element.attributes().with_checks(false) {
+                let attribute = attribute.map_err(|e| e.to_string())?;
+                if attribute.key.as_ref() == key {
+                    found.push(attribute.value.into_owned());
+                }
+            }
+            Ok(found)
         };
         match element.local_name().as_ref() {
             b"sst" => {
-                for key in [b"count".as_slice(), b"uniqueCount"] {
-                    let Some(value) = attribute(key)? else {
-                        continue;
-                    };
+                for value in values(b"count")?.into_iter().chain(values(b"uniqueCount")?) {
                     let claimed = std::str::from_utf8(&value)
                         .ok()
                         .and_then(|v| v.trim().parse::<u64>().ok());
@@ -323,12 +327,12 @@ fn check_sheet_xml(xml: &[u8]) -> Result<u64, String> {
                 }
             }
             b"row" if start => {
-                if let Some(r) = attribute(b"r")? {
+                for r in values(b"r")? {
                     row = parse_row(&r).ok_or("a row number beyond the sheet")? - 1;
                 }
             }
             b"c" => {
-                if let Some(r) = attribute(b"r")? {
+                for r in values(b"r")? {
                     let (r, c) = cell_reference(&r).ok_or("a cell reference beyond the sheet")?;
                     (row, column) = (r, c);
                 }
@@ -342,19 +346,17 @@ fn check_sheet_xml(xml: &[u8]) -> Result<u64, String> {
                 column = column.saturating_add(1);
             }
             b"mergeCell" | b"dimension" => {
-                let Some(reference) = attribute(b"ref")? else {
-                    buf.clear();
-                    continue;
-                };
-                let corners = reference
-                    .split(|&b| b == b':')
-                    .map(cell_reference)
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or("a range beyond the sheet")?;
-                // calamine subtracts the first corner from the second.
-                if let [(top, left), (bottom, right)] = corners[..] {
-                    if bottom < top || right < left {
-                        return Err("a range that ends before it starts".into());
+                for reference in values(b"ref")? {
+                    let corners = reference
+                        .split(|&b| b == b':')
+                        .map(cell_reference)
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or("a range beyond the sheet")?;
+                    // calamine subtracts the first corner from the second.
+                    if let [(top, left), (bottom, right)] = corners[..] {
+                        if bottom < top || right < left {
+                            return Err("a range that ends before it starts".into());
+                        }
                     }
                 }
             }
@@ -755,6 +757,10 @@ mod tests {
         // calamine reserved room for as many shared strings as claimed.
         let claim = SST.replace(r#"uniqueCount="1""#, r#"uniqueCount="999999999999999""#);
         let err = tables_from_bytes(&stored_xlsx(good, "", &claim), "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        // A repeated reference: calamine read the last one, our check once read the first.
+        let twice = r#"<row r="1"><c r="A1" r="AAAAAAAA1"><v>1</v></c></row>"#;
+        let err = tables_from_bytes(&stored_xlsx(twice, "", SST), "xlsx").expect_err("refused");
         assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
         // A merge that ends before it starts: calamine's subtraction overflowed.
         let reversed = stored_xlsx(
