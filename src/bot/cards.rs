@@ -80,6 +80,74 @@ impl Callback {
     }
 }
 
+/// A hotline button's data: `k:ACTION[:ARG]` during intake or routing, `h:ACTION:HOP` a
+/// unit's action on a case, `v:ACTION:CASE` the operator's (the action words are read in
+/// `bot::hotline`). Never the same data as a [`Callback`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HotlineButton<'a> {
+    /// `arg` is everything after the second `:`.
+    Intake {
+        action: &'a str,
+        arg: Option<&'a str>,
+    },
+    Hop {
+        action: &'a str,
+        hop_id: i64,
+    },
+    Case {
+        action: &'a str,
+        case_id: i64,
+    },
+    /// `h:` or `v:` data whose id is not a number: a hotline button, but nothing to do.
+    Stale,
+}
+
+impl<'a> HotlineButton<'a> {
+    /// None when `data` is not a hotline button.
+    pub fn decode(data: &'a str) -> Option<Self> {
+        if data == "k" {
+            return Some(HotlineButton::Intake {
+                action: "",
+                arg: None,
+            });
+        }
+        if let Some(rest) = data.strip_prefix("k:") {
+            let (action, arg) = match rest.split_once(':') {
+                Some((action, arg)) => (action, Some(arg)),
+                None => (rest, None),
+            };
+            return Some(HotlineButton::Intake { action, arg });
+        }
+        let mut parts = data.split(':');
+        let (Some(kind), Some(action), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let id = id.parse::<i64>();
+        Some(match (kind, id) {
+            ("h", Ok(hop_id)) => HotlineButton::Hop { action, hop_id },
+            ("v", Ok(case_id)) => HotlineButton::Case { action, case_id },
+            ("h" | "v", Err(_)) => HotlineButton::Stale,
+            _ => return None,
+        })
+    }
+
+    /// The data of a button; None for [`HotlineButton::Stale`], which no button carries.
+    pub fn encode(self) -> Option<String> {
+        Some(match self {
+            HotlineButton::Intake { action, arg: None } => format!("k:{action}"),
+            HotlineButton::Intake {
+                action,
+                arg: Some(arg),
+            } => format!("k:{action}:{arg}"),
+            HotlineButton::Hop { action, hop_id } => format!("h:{action}:{hop_id}"),
+            HotlineButton::Case { action, case_id } => format!("v:{action}:{case_id}"),
+            HotlineButton::Stale => return None,
+        })
+    }
+}
+
 /// What the bot is waiting for from someone, kept in the database between updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "waiting", rename_all = "snake_case")]
@@ -260,5 +328,72 @@ mod tests {
         }
         assert_eq!(Callback::decode("s:1:x"), None);
         assert_eq!(Callback::decode("rm -rf"), None);
+    }
+
+    #[test]
+    fn hotline_data_decodes_as_the_hotline_writes_it() {
+        let cases = [
+            (
+                "k:x",
+                HotlineButton::Intake {
+                    action: "x",
+                    arg: None,
+                },
+            ),
+            (
+                "k:to:12",
+                HotlineButton::Intake {
+                    action: "to",
+                    arg: Some("12"),
+                },
+            ),
+            (
+                "h:a:7",
+                HotlineButton::Hop {
+                    action: "a",
+                    hop_id: 7,
+                },
+            ),
+            (
+                "v:in:9",
+                HotlineButton::Case {
+                    action: "in",
+                    case_id: 9,
+                },
+            ),
+        ];
+        for (data, button) in cases {
+            assert_eq!(HotlineButton::decode(data), Some(button));
+            assert_eq!(button.encode().as_deref(), Some(data));
+            assert_eq!(Callback::decode(data), None);
+        }
+        // A bare "k" and "k:to:1:2" are intake data; an id that is no number is ignored.
+        assert!(HotlineButton::decode("k").is_some());
+        assert_eq!(
+            HotlineButton::decode("k:to:1:2"),
+            Some(HotlineButton::Intake {
+                action: "to",
+                arg: Some("1:2")
+            })
+        );
+        assert_eq!(HotlineButton::decode("h:a:x"), Some(HotlineButton::Stale));
+        assert_eq!(HotlineButton::decode("h:a:1:2"), None);
+        assert_eq!(HotlineButton::decode("v:in"), None);
+        assert_eq!(HotlineButton::decode("s:1:d"), None);
+        // Within Telegram's 64 bytes for every action at the largest id.
+        for action in ["a", "r", "w", "in", "cl", "ro", "fw"] {
+            for button in [
+                HotlineButton::Hop {
+                    action,
+                    hop_id: i64::MIN,
+                },
+                HotlineButton::Case {
+                    action,
+                    case_id: i64::MIN,
+                },
+            ] {
+                assert!(button.encode().is_some_and(|d| d.len() <= 64));
+            }
+        }
     }
 }

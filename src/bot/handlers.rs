@@ -12,7 +12,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, ReplyParameters};
 use teloxide::RequestError;
 
-use super::cards::{self, Callback, Waiting};
+use super::cards::{self, Callback, HotlineButton, Waiting};
 use super::{invitation, App};
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::unit::{subtree, Unit};
@@ -31,7 +31,7 @@ pub(super) type HandlerResult = anyhow::Result<()>;
 const MAX_BAD_CODES_PER_HOUR: i64 = 5;
 
 /// A command and its argument: "/viec@dondoc_bot 2" → ("viec", "2").
-fn command(text: &str) -> Option<(&str, &str)> {
+pub fn command(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix('/')?;
     let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let name = head.split('@').next().unwrap_or(head);
@@ -1168,9 +1168,11 @@ async fn hotline_button(
     members: &[Member],
     data: &str,
 ) -> anyhow::Result<Option<()>> {
-    let parts: Vec<&str> = data.split(':').collect();
-    match parts.as_slice() {
-        ["k", ..] => {
+    let Some(button) = HotlineButton::decode(data) else {
+        return Ok(None);
+    };
+    match button {
+        HotlineButton::Intake { action, arg } => {
             let waiting: Option<Waiting> = app
                 .store
                 .dialogue(chat.0, user_id)
@@ -1186,8 +1188,8 @@ async fn hotline_button(
                 Some(Waiting::Route {
                     case_id, withdraw, ..
                 }) => {
-                    let unit = parts.get(2).and_then(|u| u.parse::<i64>().ok());
-                    if parts.get(1) == Some(&"x") || unit.is_some() {
+                    let unit = arg.and_then(|a| a.split(':').next()?.parse::<i64>().ok());
+                    if action == "x" || unit.is_some() {
                         super::hotline::on_route_message(
                             bot,
                             chat,
@@ -1205,25 +1207,25 @@ async fn hotline_button(
             }
             Ok(Some(()))
         }
-        ["h", action, hop] => {
-            let Ok(hop) = hop.parse::<i64>() else {
-                return Ok(Some(()));
-            };
+        HotlineButton::Hop {
+            action,
+            hop_id: hop,
+        } => {
             super::hotline::on_hop_button(bot, chat, app, update_id, user_id, members, action, hop)
                 .await?;
             Ok(Some(()))
         }
-        ["v", action, case] => {
-            let Ok(case) = case.parse::<i64>() else {
-                return Ok(Some(()));
-            };
+        HotlineButton::Case {
+            action,
+            case_id: case,
+        } => {
             super::hotline::on_case_button(
                 bot, chat, app, update_id, user_id, members, action, case,
             )
             .await?;
             Ok(Some(()))
         }
-        _ => Ok(None),
+        HotlineButton::Stale => Ok(Some(())),
     }
 }
 

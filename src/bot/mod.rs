@@ -12,6 +12,10 @@ mod hotline;
 mod inbox;
 pub mod invitation;
 
+// The pure parsers of what people send, public for the fuzz targets (fuzz/).
+pub use cards::{Callback, HotlineButton};
+pub use handlers::command as parse_command;
+
 use std::sync::Arc;
 use std::time::Duration;
 

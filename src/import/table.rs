@@ -230,6 +230,7 @@ fn data_text(data: &Data) -> String {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
+    check_workbook(bytes)?;
     let unreadable = |e: calamine::XlsxError| Problem::file(ProblemKind::Unreadable(e.to_string()));
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut tables = Vec::new();
@@ -241,6 +242,154 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawTable>, Problem> {
         tables.push(sheet_table(&name, &range, &merges)?);
     }
     Ok(tables)
+}
+
+/// Excel's own limits: column XFD, row 1,048,576.
+const MAX_COLUMN: u32 = 16_384;
+const MAX_ROW: u32 = 1_048_576;
+
+/// Checks a workbook's sheets and shared strings before calamine reads them: every cell, row,
+/// merge and dimension reference within Excel's limits, the cells' bounding box within
+/// [`MAX_CELLS`], a shared-string count no larger than its part. calamine's reference arithmetic
+/// overflows on a reference such as "AAAAAAAA1" or a range "B2:A1", it allocates the whole bounding box of the
+/// cells at once, and it reserves room for as many shared strings as the file claims: a file of
+/// a few hundred bytes could take all memory. Found by the `import_xlsx` fuzz target.
+fn check_workbook(bytes: &[u8]) -> Result<(), Problem> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| Problem::file(ProblemKind::Unreadable(e.to_string()));
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|e| unreadable(&e))?;
+        let name = part.name().to_ascii_lowercase();
+        let sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        if !sheet && name != "xl/sharedstrings.xml" {
+            continue;
+        }
+        let mut xml = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut xml).map_err(|e| unreadable(&e))?;
+        let cells = check_sheet_xml(&xml).map_err(|e| unreadable(&format!("{name}: {e}")))?;
+        if cells > MAX_CELLS as u64 {
+            return Err(Problem::file(ProblemKind::TooManyCells {
+                cells: usize::try_from(cells).unwrap_or(usize::MAX),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The size of the cells' bounding box (as calamine places cells without a reference: after
+/// the one before, in the row's row), or why the references cannot be read.
+fn check_sheet_xml(xml: &[u8]) -> Result<u64, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let (mut row, mut column) = (0u32, 0u32);
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    loop {
+        let (element, start) = match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?
+        {
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(e) if e.local_name().as_ref() == b"row" => {
+                row = row.saturating_add(1);
+                column = 0;
+                buf.clear();
+                continue;
+            }
+            Event::Eof => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        // Every value of a repeated attribute: calamine keeps the last, quick-xml the first.
+        let values = |key: &[u8]| -> Result<Vec<Vec<u8>>, String> {
+            let mut found = Vec::new();
+            for attribute in element.attributes().with_checks(false) {
+                let attribute = attribute.map_err(|e| e.to_string())?;
+                if attribute.key.as_ref() == key {
+                    found.push(attribute.value.into_owned());
+                }
+            }
+            Ok(found)
+        };
+        match element.local_name().as_ref() {
+            b"sst" => {
+                for value in values(b"count")?.into_iter().chain(values(b"uniqueCount")?) {
+                    let claimed = std::str::from_utf8(&value)
+                        .ok()
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    if claimed.is_some_and(|n| n > xml.len() as u64) {
+                        return Err("more shared strings claimed than the part holds".into());
+                    }
+                }
+            }
+            b"row" if start => {
+                for r in values(b"r")? {
+                    row = parse_row(&r).ok_or("a row number beyond the sheet")? - 1;
+                }
+            }
+            b"c" => {
+                for r in values(b"r")? {
+                    let (r, c) = cell_reference(&r).ok_or("a cell reference beyond the sheet")?;
+                    (row, column) = (r, c);
+                }
+                let (top, left, bottom, right) = bounds.unwrap_or((row, column, row, column));
+                bounds = Some((
+                    top.min(row),
+                    left.min(column),
+                    bottom.max(row),
+                    right.max(column),
+                ));
+                column = column.saturating_add(1);
+            }
+            b"mergeCell" | b"dimension" => {
+                for reference in values(b"ref")? {
+                    let corners = reference
+                        .split(|&b| b == b':')
+                        .map(cell_reference)
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or("a range beyond the sheet")?;
+                    // calamine subtracts the first corner from the second.
+                    if let [(top, left), (bottom, right)] = corners[..] {
+                        if bottom < top || right < left {
+                            return Err("a range that ends before it starts".into());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(bounds.map_or(0, |(top, left, bottom, right)| {
+        u64::from(bottom - top + 1) * u64::from(right - left + 1)
+    }))
+}
+
+/// "B3" → (2, 1), 0-based; None unless one to three letters, then a row number, within
+/// Excel's limits.
+fn cell_reference(text: &[u8]) -> Option<(u32, u32)> {
+    let letters = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if !(1..=3).contains(&letters) {
+        return None;
+    }
+    let column = text[..letters].iter().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    let row = parse_row(&text[letters..])?;
+    (column <= MAX_COLUMN).then_some((row - 1, column - 1))
+}
+
+/// A 1-based row number within Excel's limit.
+fn parse_row(text: &[u8]) -> Option<u32> {
+    if text.is_empty() || text.len() > 7 || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let row = std::str::from_utf8(text).ok()?.parse::<u32>().ok()?;
+    (1..=MAX_ROW).contains(&row).then_some(row)
 }
 
 /// XLS (97-2003) and ODS: read without merge information.
@@ -283,7 +432,11 @@ fn sheet_table(
             .and_then(|row| row.get(c as usize))
             .cloned()
             .unwrap_or_default();
-        for r in r0..=bottom.saturating_sub(row0) {
+        // A merge may claim rows far below the last one: stop at the grid's end.
+        let last = bottom
+            .saturating_sub(row0)
+            .min(grid.len().saturating_sub(1) as u32);
+        for r in r0..=last {
             if let Some(cell) = grid
                 .get_mut(r as usize)
                 .and_then(|row| row.get_mut(c as usize))
@@ -307,6 +460,7 @@ fn sheet_table(
 }
 
 fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
+    check_package(bytes)?;
     let docx = docx_rs::read_docx(bytes)
         .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
     let mut rows = Vec::new();
@@ -322,6 +476,59 @@ fn read_docx(bytes: &[u8]) -> Result<RawTable, Problem> {
         label: "DOCX".into(),
         rows,
     })
+}
+
+/// Reads every part of a Word package once and refuses the package when a part is damaged (a
+/// wrong checksum, a broken compressed stream) or an XML part is cut short or badly nested.
+/// docx-rs unwraps its own reads of parts (a panic), and its readers wait for an element's end
+/// tag past the end of the document (a loop that never ends). Both found by the `import_docx`
+/// fuzz target (RELIABILITY.md).
+fn check_package(bytes: &[u8]) -> Result<(), Problem> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| Problem::file(ProblemKind::Unreadable(e.to_string()));
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|e| unreadable(&e))?;
+        let name = part.name().to_ascii_lowercase();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut xml).map_err(|e| unreadable(&e))?;
+            check_xml(&xml).map_err(|e| unreadable(&format!("{name}: {e}")))?;
+        } else {
+            std::io::copy(&mut part, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Deeper than any Word document: docx-rs reads nested elements by recursion, and a file of
+/// thousands of nested tables would overflow its stack.
+const MAX_XML_DEPTH: usize = 256;
+
+/// Every element closed, by its own name, before the end of the text, and no deeper than
+/// [`MAX_XML_DEPTH`].
+fn check_xml(xml: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?
+        {
+            Event::Start(_) if depth == MAX_XML_DEPTH => {
+                return Err("the XML is nested too deeply".into())
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof if depth == 0 => return Ok(()),
+            Event::Eof => return Err("the XML ends inside an element".into()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Appends a Word table's rows. Grid columns are tracked so a `vMerge` continuation takes the
@@ -351,13 +558,18 @@ fn append_docx_table(table: &docx_rs::Table, rows: &mut Vec<RawRow>) {
     }
 }
 
+/// Word's own limit on a table's columns; a wider `gridSpan` is cut to it (an unbounded span
+/// made us allocate as many empty cells as the file claimed: found by the `import_docx` fuzz
+/// target).
+const MAX_DOCX_COLUMNS: u64 = 63;
+
 /// docx-rs keeps cell properties private but serialises them; read span and merge from there.
 fn cell_layout(cell: &docx_rs::TableCell) -> (usize, Option<String>) {
     let property = serde_json::to_value(&cell.property).unwrap_or_default();
     let span = property
         .get("gridSpan")
         .and_then(serde_json::Value::as_u64)
-        .map_or(1, |s| s.max(1) as usize);
+        .map_or(1, |s| s.clamp(1, MAX_DOCX_COLUMNS) as usize);
     let merge = property
         .get("verticalMerge")
         .and_then(serde_json::Value::as_str)
@@ -441,6 +653,175 @@ mod tests {
             ["1", "Công khai, minh bạch", "UBND cấp xã"]
         );
         assert_eq!(tables[0].rows[1].number, 2);
+    }
+
+    /// A zip package of `parts`, stored uncompressed (so a test can damage it byte by byte).
+    fn stored_zip(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, content) in parts {
+            zip.start_file(*name, stored).expect("in memory");
+            zip.write_all(content.as_bytes()).expect("in memory");
+        }
+        zip.finish().expect("in memory").into_inner()
+    }
+
+    const RELATIONSHIPS: &str =
+        r#"xmlns="http://schemas.openxmlformats.org/package/2006/relationships""#;
+
+    /// A Word package with `document` as its main part.
+    fn stored_docx(document: &str) -> Vec<u8> {
+        stored_zip(&[
+            (
+                "[Content_Types].xml",
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                &format!(
+                    r#"<Relationships {RELATIONSHIPS}><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                &format!("<Relationships {RELATIONSHIPS}></Relationships>"),
+            ),
+            ("word/document.xml", document),
+        ])
+    }
+
+    /// A one-sheet workbook: `cells` inside `<sheetData>`, then `after` (merges), and the
+    /// shared strings' opening tag `sst`.
+    fn stored_xlsx(cells: &str, after: &str, sst: &str) -> Vec<u8> {
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        let office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        stored_zip(&[
+            (
+                "_rels/.rels",
+                &format!(
+                    r#"<Relationships {RELATIONSHIPS}><Relationship Id="rId1" Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/workbook.xml",
+                &format!(
+                    r#"<workbook xmlns="{main}" xmlns:r="{office}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                ),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                &format!(
+                    r#"<Relationships {RELATIONSHIPS}><Relationship Id="rId1" Type="{office}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{office}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                &format!(
+                    r#"<worksheet xmlns="{main}"><sheetData>{cells}</sheetData>{after}</worksheet>"#
+                ),
+            ),
+            (
+                "xl/sharedStrings.xml",
+                &format!("{sst}<si><t>TT</t></si></sst>"),
+            ),
+        ])
+    }
+
+    const SST: &str = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">"#;
+
+    #[test]
+    fn workbooks_that_would_overflow_or_exhaust_calamine_are_refused() {
+        let good = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Nhiệm vụ</t></is></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#;
+        // A merge claiming every row of the sheet still reads, at once.
+        let merged = stored_xlsx(
+            good,
+            r#"<mergeCells count="1"><mergeCell ref="A1:A1048576"/></mergeCells>"#,
+            SST,
+        );
+        let tables = tables_from_bytes(&merged, "xlsx").expect("reads");
+        assert_eq!(tables[0].rows[0].cells, ["TT", "Nhiệm vụ"]);
+        assert_eq!(tables[0].rows[1].cells, ["TT", ""]);
+        // calamine's column arithmetic overflowed on this reference (a panic in debug builds).
+        let overflow = stored_xlsx(r#"<row r="1"><c r="AAAAAAAA1"><v>1</v></c></row>"#, "", SST);
+        let err = tables_from_bytes(&overflow, "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        // Two cells in opposite corners: calamine would allocate 17 billion cells.
+        let corners = r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
+        let err = tables_from_bytes(&stored_xlsx(corners, "", SST), "xlsx").expect_err("refused");
+        assert!(
+            matches!(err.kind, ProblemKind::TooManyCells { .. }),
+            "{err:?}"
+        );
+        // calamine reserved room for as many shared strings as claimed.
+        let claim = SST.replace(r#"uniqueCount="1""#, r#"uniqueCount="999999999999999""#);
+        let err = tables_from_bytes(&stored_xlsx(good, "", &claim), "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        // A repeated reference: calamine read the last one, our check once read the first.
+        let twice = r#"<row r="1"><c r="A1" r="AAAAAAAA1"><v>1</v></c></row>"#;
+        let err = tables_from_bytes(&stored_xlsx(twice, "", SST), "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        // A merge that ends before it starts: calamine's subtraction overflowed.
+        let reversed = stored_xlsx(
+            good,
+            r#"<mergeCells count="1"><mergeCell ref="B2:A1"></mergeCell></mergeCells>"#,
+            SST,
+        );
+        let err = tables_from_bytes(&reversed, "xlsx").expect_err("refused");
+        assert!(matches!(err.kind, ProblemKind::Unreadable(_)), "{err:?}");
+        assert_eq!(cell_reference(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_reference(b"XFE1"), None);
+        assert_eq!(cell_reference(b"A0"), None);
+    }
+
+    #[test]
+    fn a_damaged_word_part_is_refused_not_a_panic() {
+        let document = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>TT</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Nhiệm vụ</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        let good = stored_docx(document);
+        let tables = tables_from_bytes(&good, "docx").expect("the intact package reads");
+        assert_eq!(tables[0].rows[0].cells, ["TT", "Nhiệm vụ"]);
+        // One byte of the relationships changed, its checksum not (the fuzzer's first find).
+        let mut damaged = good.clone();
+        let at = damaged
+            .windows(b"officeDocument\"".len())
+            .position(|w| w == b"officeDocument\"")
+            .expect("the relationship is stored as written");
+        damaged[at] = b'X';
+        let err = tables_from_bytes(&damaged, "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("checksum")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_word_document_cut_inside_a_table_cell_is_refused_not_an_endless_loop() {
+        // docx-rs read this (the XML ends inside <w:tc>) forever.
+        let document = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>TT</w:t></w:r></w:p>"#;
+        let err = tables_from_bytes(&stored_docx(document), "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("word/document.xml")),
+            "{err:?}"
+        );
+        // A cell claiming to span four billion columns spans Word's 63 at most.
+        let wide = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="4294967295"/></w:tcPr><w:p><w:r><w:t>TT</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        let tables = tables_from_bytes(&stored_docx(wide), "docx").expect("reads");
+        assert_eq!(tables[0].rows[0].cells.len(), 63);
+        // Tables nested thousands deep are refused before docx-rs recurses into them.
+        let deep = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{}{}</w:body></w:document>"#,
+            "<w:tbl><w:tr><w:tc>".repeat(5_000),
+            "</w:tc></w:tr></w:tbl>".repeat(5_000)
+        );
+        let err = tables_from_bytes(&stored_docx(&deep), "docx").expect_err("refused");
+        assert!(
+            matches!(&err.kind, ProblemKind::Unreadable(why) if why.contains("deeply")),
+            "{err:?}"
+        );
+        // Badly nested is refused too; whole XML still reads.
+        let crossed = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc></w:tr></w:tc></w:tbl></w:body></w:document>"#;
+        assert!(tables_from_bytes(&stored_docx(crossed), "docx").is_err());
     }
 
     #[test]
