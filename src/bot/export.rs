@@ -2,8 +2,6 @@
 //! it picks the plan the coordinator's office watches (the newest, when there are several of
 //! different years) and the latest period already due.
 
-use std::time::Duration;
-
 use teloxide::prelude::*;
 use teloxide::types::InputFile;
 use teloxide::RequestError;
@@ -145,19 +143,9 @@ async fn send_document(
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    let mut attempt = 0;
-    loop {
+    super::handlers::retrying(|| {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
-        match bot.send_document(chat, file).caption(caption.clone()).await {
-            Err(RequestError::RetryAfter(wait)) if attempt < 3 => {
-                attempt += 1;
-                tokio::time::sleep(wait.duration()).await;
-            }
-            Err(RequestError::Network(_)) if attempt < 3 => {
-                attempt += 1;
-                tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
-            }
-            other => return other,
-        }
-    }
+        bot.send_document(chat, file).caption(caption.clone())
+    })
+    .await
 }

@@ -46,8 +46,7 @@ pub(super) async fn say(
     keyboard: Option<InlineKeyboardMarkup>,
     reply_to: Option<teloxide::types::MessageId>,
 ) -> Result<Message, RequestError> {
-    let mut attempt = 0;
-    loop {
+    retrying(|| {
         let mut request = bot.send_message(chat, text.clone());
         if let Some(keyboard) = &keyboard {
             request = request.reply_markup(keyboard.clone());
@@ -56,7 +55,21 @@ pub(super) async fn say(
             request =
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
         }
-        match request.await {
+        request
+    })
+    .await
+}
+
+/// Sends what `send` builds, waiting out Telegram's flood limit and network failures up to
+/// three times before giving the error back.
+pub(super) async fn retrying<R, F>(mut send: F) -> Result<Message, RequestError>
+where
+    F: FnMut() -> R,
+    R: std::future::IntoFuture<Output = Result<Message, RequestError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match send().await {
             Err(RequestError::RetryAfter(wait)) if attempt < 3 => {
                 attempt += 1;
                 tokio::time::sleep(wait.duration()).await;

@@ -540,11 +540,7 @@ async fn notify_withdrawn(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result
 }
 
 fn addressee(app: &App, member: &Member) -> Option<Addressee> {
-    Some(Addressee {
-        chat_id: member.person.telegram_user_id?,
-        person_id: member.person.id,
-        lang: member.person.language.unwrap_or(app.lang),
-    })
+    Addressee::of(member, app.lang)
 }
 
 /// Queues news of the case for the operator who logged it.

@@ -146,6 +146,17 @@ pub struct Addressee {
     pub lang: Lang,
 }
 
+impl Addressee {
+    /// `member` in their own language, else `lang`; None when not linked to Telegram.
+    pub fn of(member: &crate::store::Member, lang: Lang) -> Option<Addressee> {
+        Some(Addressee {
+            chat_id: member.person.telegram_user_id?,
+            person_id: member.person.id,
+            lang: member.person.language.unwrap_or(lang),
+        })
+    }
+}
+
 /// The case as sent to one unit's members, with its buttons; a reply to it is the answer.
 pub fn to_unit(case: &CaseView, hop: &HopView, to: &[Addressee], tz: Tz) -> Vec<NewMessage> {
     to.iter()
@@ -214,13 +225,7 @@ pub async fn queue_for_units(
         let members = store.linked_members_of_unit(hop.unit.id).await?;
         let to: Vec<Addressee> = members
             .iter()
-            .filter_map(|m| {
-                Some(Addressee {
-                    chat_id: m.person.telegram_user_id?,
-                    person_id: m.person.id,
-                    lang: m.person.language.unwrap_or(lang),
-                })
-            })
+            .filter_map(|m| Addressee::of(m, lang))
             .collect();
         messages.extend(to_unit(case, hop, &to, tz));
         for a in &to {

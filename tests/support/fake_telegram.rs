@@ -2030,7 +2030,7 @@ fn insert_caption(content: &mut Map<String, Value>, caption: Option<&str>) {
 }
 
 /// `p.chat_id` as a number, if it is one (Telegram takes it as a number or a string).
-fn chat_id_of(p: &Value) -> Option<i64> {
+pub fn chat_id_of(p: &Value) -> Option<i64> {
     match &p["chat_id"] {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.parse().ok(),

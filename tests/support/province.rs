@@ -38,7 +38,6 @@ use dondoc::service::RunningService;
 use dondoc::store::{SaveMode, Store};
 use rand::{Rng, SeedableRng};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
 
 use super::fake_telegram::{Call, FakeTelegram, Fault, FaultRates, IncomingDocument};
 
@@ -610,11 +609,7 @@ fn random_between(rng: &mut rand::rngs::StdRng, low: Duration, high: Duration) -
 }
 
 fn chat_of(call: &Call) -> Option<i64> {
-    match &call.params["chat_id"] {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
+    super::fake_telegram::chat_id_of(&call.params)
 }
 
 /// The «Nộp báo cáo» button's data, if the message has one.
