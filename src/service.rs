@@ -52,9 +52,16 @@ impl RunningService {
         };
         let bot = match config.telegram.bot_token {
             Some(_) => {
-                let running =
-                    bot::spawn_observed(config, store.clone(), Arc::clone(&clock), metrics.clone())
-                        .await?;
+                // One pacer for the bot's replies and the outbox: Telegram counts both.
+                let pacer = outbox::Pacer::new(&config.outbox);
+                let running = bot::spawn_observed(
+                    config,
+                    store.clone(),
+                    Arc::clone(&clock),
+                    metrics.clone(),
+                    pacer.clone(),
+                )
+                .await?;
                 tracing::info!(bot = %running.username, "bot polling for updates");
                 let sender = Sender::new(
                     store.clone(),
@@ -62,7 +69,8 @@ impl RunningService {
                     config.outbox.clone(),
                     doorbell.clone(),
                 )
-                .observed_by(metrics.clone());
+                .observed_by(metrics.clone())
+                .paced_by(pacer);
                 tasks.push(tokio::spawn(sender.run(stopped.clone())));
                 Some(running)
             }

@@ -75,3 +75,27 @@ async fn a_province_served_by_a_process_killed_again_and_again_loses_nothing() {
         db.finish().await;
     }
 }
+
+/// Heads answer within a second of their reminder, some with a button and then a text, while
+/// the fake refuses anything over Telegram's limits: the bot's confirmations and questions
+/// share the outbox's pacing, so none is refused (before, a confirmation sent at once after
+/// the reminder earned a 429 from the one-a-second-per-chat limit and paused the outbox).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_and_reminders_together_keep_telegrams_limits() {
+    for db in test_dbs().await {
+        let plan = Plan {
+            reply_spread: Duration::from_millis(800),
+            ..Plan::quick(60)
+        };
+        let outcome = province::run(&db.config, db.name, &plan).await;
+        outcome.print();
+        assert!(outcome.is_clean(), "{}: {outcome:?}", db.name);
+        assert_eq!(outcome.replies, 60, "{}", db.name);
+        assert_eq!(
+            outcome.limit_429s, 0,
+            "{}: a send refused for Telegram's limits: {outcome:?}",
+            db.name
+        );
+        db.finish().await;
+    }
+}

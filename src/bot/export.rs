@@ -20,7 +20,7 @@ pub(super) async fn send(
     members: &[Member],
     args: &str,
 ) -> HandlerResult {
-    let tell = |text: ReportText| say(bot, chat, text.render(app.lang), None, None);
+    let tell = |text: ReportText| say(app, bot, chat, text.render(app.lang), None, None);
     let coordinators: Vec<Member> = members
         .iter()
         .filter(|m| m.person.role == PersonRole::Coordinator)
@@ -90,7 +90,7 @@ pub(super) async fn send(
         missing: r.missing,
     }
     .render(app.lang);
-    send_document(bot, chat, bytes, file_name, caption).await?;
+    send_document(app, bot, chat, bytes, file_name, caption).await?;
     Ok(())
 }
 
@@ -137,13 +137,14 @@ fn newest(plans: &[Plan]) -> Option<&Plan> {
 
 /// Sends the file, waiting out Telegram's flood limit a few times rather than dropping it.
 async fn send_document(
+    app: &App,
     bot: &Bot,
     chat: ChatId,
     bytes: Vec<u8>,
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    super::handlers::retrying(|| {
+    super::handlers::retrying(&app.pacer, chat, || {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
         bot.send_document(chat, file).caption(caption.clone())
     })

@@ -38,15 +38,17 @@ pub fn command(text: &str) -> Option<(&str, &str)> {
     Some((name, args.trim()))
 }
 
-/// Sends `text`, waiting out Telegram's flood limit a few times rather than dropping it.
+/// Sends `text` when Telegram's limits allow (paced with the outbox), waiting out its flood
+/// limit a few times rather than dropping it.
 pub(super) async fn say(
+    app: &App,
     bot: &Bot,
     chat: ChatId,
     text: String,
     keyboard: Option<InlineKeyboardMarkup>,
     reply_to: Option<teloxide::types::MessageId>,
 ) -> Result<Message, RequestError> {
-    retrying(|| {
+    retrying(&app.pacer, chat, || {
         let mut request = bot.send_message(chat, text.clone());
         if let Some(keyboard) = &keyboard {
             request = request.reply_markup(keyboard.clone());
@@ -60,19 +62,25 @@ pub(super) async fn say(
     .await
 }
 
-/// Sends what `send` builds, waiting out Telegram's flood limit and network failures up to
-/// three times before giving the error back.
-pub(super) async fn retrying<R, F>(mut send: F) -> Result<Message, RequestError>
+/// Sends what `send` builds to `chat` in the slot `pacer` gives it, waiting out Telegram's
+/// flood limit (every send of the process waits with it) and network failures up to three
+/// times before giving the error back.
+pub(super) async fn retrying<R, F>(
+    pacer: &crate::outbox::Pacer,
+    chat: ChatId,
+    mut send: F,
+) -> Result<Message, RequestError>
 where
     F: FnMut() -> R,
     R: std::future::IntoFuture<Output = Result<Message, RequestError>>,
 {
     let mut attempt = 0;
     loop {
+        pacer.reply_slot(chat.0).await;
         match send().await {
             Err(RequestError::RetryAfter(wait)) if attempt < 3 => {
                 attempt += 1;
-                tokio::time::sleep(wait.duration()).await;
+                pacer.pause(wait.duration());
             }
             Err(RequestError::Network(_)) if attempt < 3 => {
                 attempt += 1;
@@ -94,7 +102,7 @@ async fn confirm(
     text: String,
     reply_to: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
-    if let Err(e) = say(bot, chat, text.clone(), None, reply_to).await {
+    if let Err(e) = say(app, bot, chat, text.clone(), None, reply_to).await {
         tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
         let message = NewMessage {
             key: format!("reply:{update_id}:{}", chat.0),
@@ -153,7 +161,7 @@ async fn tell(
     chat: ChatId,
     text: BotText<'_>,
 ) -> Result<Message, RequestError> {
-    say(bot, chat, text.render(app.lang), None, None).await
+    say(app, bot, chat, text.render(app.lang), None, None).await
 }
 
 /// The answer to a message the bot did not understand, unless the chat floods the bot.
@@ -182,6 +190,7 @@ async fn ask_to_resend_if_unsaved(
 ) -> Result<(), RequestError> {
     if error.downcast_ref::<StoreError>().is_some() {
         say(
+            app,
             bot,
             chat,
             BotText::SaveFailed.render(app.lang),
@@ -324,7 +333,15 @@ async fn set_language(
         return Ok(());
     };
     if app.store.set_language(update_id, user_id, lang).await? == Effect::Done(()) {
-        say(bot, chat, BotText::LanguageSet.render(lang), None, None).await?;
+        say(
+            app,
+            bot,
+            chat,
+            BotText::LanguageSet.render(lang),
+            None,
+            None,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -353,6 +370,7 @@ async fn bind_group(
     let Some(member) = chosen else {
         let codes: Vec<&str> = members.iter().map(|m| m.unit.code.as_str()).collect();
         say(
+            app,
             bot,
             chat,
             BotText::ChooseUnit {
@@ -447,7 +465,7 @@ async fn on_start(
             Some(m) => welcome(app, m),
             None => BotText::NeedInvitation.render(app.lang),
         };
-        say(bot, chat, text, None, None).await?;
+        say(app, bot, chat, text, None, None).await?;
         return Ok(());
     }
     let since = app.clock.now() - Span::hours(1);
@@ -474,7 +492,7 @@ async fn on_start(
         Redeemed::Used => BotText::CodeUsed.render(app.lang),
         Redeemed::Expired => BotText::CodeExpired.render(app.lang),
     };
-    say(bot, chat, text, None, None).await?;
+    say(app, bot, chat, text, None, None).await?;
     Ok(())
 }
 
@@ -519,6 +537,7 @@ async fn send_task_page(
     }
     for card in shown {
         let sent = say(
+            app,
             bot,
             chat,
             cards::card_text(
@@ -541,7 +560,7 @@ async fn send_task_page(
         }
         .render(app.lang);
         let keyboard = (page + 1 < pages).then(|| cards::next_page_keyboard(page + 1, app.lang));
-        say(bot, chat, footer, keyboard, None).await?;
+        say(app, bot, chat, footer, keyboard, None).await?;
     }
     Ok(())
 }
@@ -877,7 +896,7 @@ async fn send_overview(
                 .render(app.lang),
             );
         }
-        say(bot, chat, lines.join("\n"), None, None).await?;
+        say(app, bot, chat, lines.join("\n"), None, None).await?;
         return Ok(());
     }
     if progress.is_empty() {
@@ -906,7 +925,7 @@ async fn send_overview(
             .render(app.lang),
         );
     }
-    say(bot, chat, lines.join("\n"), None, None).await?;
+    say(app, bot, chat, lines.join("\n"), None, None).await?;
     Ok(())
 }
 
@@ -937,7 +956,7 @@ async fn send_digest(
     )
     .await?;
     for part in split_message(&text, TELEGRAM_TEXT_LIMIT) {
-        say(bot, chat, part, None, None).await?;
+        say(app, bot, chat, part, None, None).await?;
     }
     Ok(())
 }
@@ -954,6 +973,7 @@ async fn send_reports(bot: &Bot, chat: ChatId, app: &App, members: &[Member]) ->
     for report in &reports {
         let text = cards::report_text(report, today, app.lang);
         let sent = say(
+            app,
             bot,
             chat,
             text,
@@ -1007,7 +1027,7 @@ async fn ask_for_report(
         report: &report.label,
         unit: &report.unit.name,
     };
-    let sent = say(bot, chat, text.render(app.lang), None, None).await?;
+    let sent = say(app, bot, chat, text.render(app.lang), None, None).await?;
     app.store
         .remember_report_message(chat.0, i64::from(sent.id.0), period_id, unit_id)
         .await?;
@@ -1047,6 +1067,7 @@ async fn record(
         Err(e) => {
             tracing::error!(error = %e, update_id, "status reply not saved");
             say(
+                app,
                 bot,
                 chat,
                 BotText::SaveFailed.render(app.lang),
@@ -1298,7 +1319,7 @@ async fn ask_for(
         ),
         None => (BotText::AskDocument { task: &title }, None),
     };
-    let sent = say(bot, chat, text.render(app.lang), keyboard, None).await?;
+    let sent = say(app, bot, chat, text.render(app.lang), keyboard, None).await?;
     app.store
         .remember_bot_message(chat.0, i64::from(sent.id.0), assignment_id)
         .await?;

@@ -87,7 +87,7 @@ impl Draft {
 
 /// Says one line of the hotline's catalogue, in the app's language, with no buttons.
 async fn tell(bot: &Bot, chat: ChatId, app: &App, text: HotlineText<'_>) -> HandlerResult {
-    say(bot, chat, text.render(app.lang), None, None).await?;
+    say(app, bot, chat, text.render(app.lang), None, None).await?;
     Ok(())
 }
 
@@ -222,12 +222,12 @@ async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult
                 )],
                 vec![cancel()],
             ]);
-            say(bot, chat, text, Some(markup), None).await?;
+            say(app, bot, chat, text, Some(markup), None).await?;
             return Ok(());
         }
         Step::OtherUnit => (HotlineText::AskOtherUnit, keyboard(vec![vec![cancel()]])),
     };
-    say(bot, chat, text.render(lang), markup, None).await?;
+    say(app, bot, chat, text.render(lang), markup, None).await?;
     Ok(())
 }
 
@@ -300,7 +300,15 @@ pub async fn on_draft_message(
                     } else {
                         HotlineText::ChooseUnit
                     };
-                    say(bot, chat, question.render(app.lang), keyboard(rows), None).await?;
+                    say(
+                        app,
+                        bot,
+                        chat,
+                        question.render(app.lang),
+                        keyboard(rows),
+                        None,
+                    )
+                    .await?;
                     return Ok(());
                 }
             }
@@ -330,7 +338,7 @@ pub async fn on_draft_message(
                     .await?;
                 let kept = HotlineText::FileKept(draft.files.len()).render(app.lang);
                 let done = button(HotlineText::ButtonDone.render(app.lang), "k:done".into());
-                say(bot, chat, kept, keyboard(vec![vec![done]]), None).await?;
+                say(app, bot, chat, kept, keyboard(vec![vec![done]]), None).await?;
                 return Ok(());
             }
         }
@@ -517,7 +525,7 @@ async fn finish(
             .to_string(),
         answer_by: &case.answer_due_date.format("%d/%m/%Y").to_string(),
     };
-    say(bot, chat, receipt.render(app.lang), None, None).await?;
+    say(app, bot, chat, receipt.render(app.lang), None, None).await?;
     Ok(())
 }
 
@@ -726,7 +734,7 @@ pub async fn on_hop_message(
                 (false, true) => HotlineText::AnsweredLate { number: &number },
                 (false, false) => HotlineText::Answered { number: &number },
             };
-            say(bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
+            say(app, bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
             let event = format!("{}:{hop_id}:{}", state.as_str(), update_id);
             if returning || state == CaseState::Answered || state == CaseState::Returned {
                 notify_hotline(app, &updated, &event).await?;
@@ -860,7 +868,7 @@ pub async fn on_route_message(
                         .map(|(id, name)| vec![button(name.clone(), format!("k:to:{id}"))])
                         .collect();
                     let text = HotlineText::ChooseUnit.render(app.lang);
-                    say(bot, chat, text, keyboard(rows), None).await?;
+                    say(app, bot, chat, text, keyboard(rows), None).await?;
                     return Ok(());
                 }
             }
@@ -915,7 +923,7 @@ pub async fn on_route_message(
         notify_units(app, &case, &hops).await?;
         notify_withdrawn(app, &case, &relieved).await?;
         let text = hotline::case_card(&case, Reader::Hotline, tz, app.lang);
-        say(bot, chat, text, None, None).await?;
+        say(app, bot, chat, text, None, None).await?;
     }
     Ok(())
 }
@@ -955,7 +963,7 @@ pub async fn show(
                 .find(|h| unit_ids.contains(&h.unit.id))
                 .map(|h| hotline::hop_keyboard(h.id, app.lang))
         };
-        say(bot, chat, text, markup, None).await?;
+        say(app, bot, chat, text, markup, None).await?;
         return Ok(());
     }
     let cases = if hotline_member {
@@ -978,7 +986,7 @@ pub async fn show(
         ));
     }
     for part in split_message(&lines.join("\n"), TELEGRAM_TEXT_LIMIT) {
-        say(bot, chat, part, None, None).await?;
+        say(app, bot, chat, part, None, None).await?;
     }
     Ok(())
 }

@@ -55,6 +55,8 @@ pub struct App {
     pub replayed: Arc<std::sync::Mutex<std::collections::HashSet<u32>>>,
     /// Updates handled and replies recorded, for `/metrics`.
     pub metrics: crate::ops::Metrics,
+    /// Telegram's limits, shared with the outbox sender: replies count in the same budget.
+    pub pacer: crate::outbox::Pacer,
 }
 
 impl App {
@@ -160,15 +162,18 @@ pub async fn spawn(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningBot> {
-    spawn_observed(config, store, clock, crate::ops::Metrics::default()).await
+    let pacer = crate::outbox::Pacer::new(&config.outbox);
+    spawn_observed(config, store, clock, crate::ops::Metrics::default(), pacer).await
 }
 
-/// As [`spawn`], counting updates and recorded replies into `metrics`.
+/// As [`spawn`], counting updates and recorded replies into `metrics`, and pacing replies
+/// with `pacer` (the outbox sender's, so that together they keep Telegram's limits).
 pub async fn spawn_observed(
     config: &Config,
     store: Store,
     clock: Arc<dyn Clock>,
     metrics: crate::ops::Metrics,
+    pacer: crate::outbox::Pacer,
 ) -> anyhow::Result<RunningBot> {
     let bot = client(config)?;
     let me = bot
@@ -203,6 +208,7 @@ pub async fn spawn_observed(
         hints: Arc::default(),
         replayed: Arc::new(std::sync::Mutex::new(replayed)),
         metrics,
+        pacer,
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

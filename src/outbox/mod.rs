@@ -11,7 +11,7 @@
 //!   marked unreachable (the coordinator's digest lists them);
 //! - any other refusal: failed at once (it would be refused again).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +27,9 @@ use tokio::time::Instant;
 use crate::config::OutboxConfig;
 use crate::ops::{Delivery, Metrics};
 use crate::store::{QueuedMessage, Store, SENDER_LEASE};
+
+mod pacer;
+pub use pacer::Pacer;
 
 /// How many queued messages one look at the queue takes.
 const BATCH: i64 = 200;
@@ -85,70 +88,6 @@ pub fn backoff(attempts: i64, max: Duration) -> Duration {
     Duration::from_secs(1u64 << exponent).min(max)
 }
 
-/// Telegram's limits as even spacing: one send every `1 / messages_per_second` in all, and to
-/// each chat one every `chat_interval_ms` (to a group, also no more often than its share of
-/// `group_messages_per_minute`). The spacing runs from when a send really starts (after its
-/// claim is written) and nothing is saved up while idle: a catch-up burst, or database
-/// jitter between pacing and sending, would put one message too many in Telegram's sliding
-/// windows and earn a 429. (governor 0.6's GCRA, used before, let two cells through back to
-/// back whenever a check came more than one period late.)
-struct Limits {
-    global_every: Duration,
-    chat_every: Duration,
-    group_every: Duration,
-    /// When the next send may start.
-    next_global: Instant,
-    /// When each chat may get its next message.
-    next_chat: HashMap<i64, Instant>,
-}
-
-impl Limits {
-    /// Lateness up to this keeps the global grid (timers wake a little late); beyond it the
-    /// grid starts again from now, so a stall is never made up by a burst.
-    const SLACK: Duration = Duration::from_millis(5);
-
-    fn new(config: &OutboxConfig) -> Self {
-        Self {
-            global_every: Duration::from_secs_f64(1.0 / config.messages_per_second),
-            chat_every: Duration::from_millis(config.chat_interval_ms),
-            group_every: Duration::from_secs_f64(
-                60.0 / f64::from(config.group_messages_per_minute.max(1)),
-            ),
-            next_global: Instant::now(),
-            next_chat: HashMap::new(),
-        }
-    }
-
-    /// Whether `chat` may get a message now; else how long until it may. Takes nothing.
-    fn chat_ready(&self, chat: i64) -> Result<(), Duration> {
-        let now = Instant::now();
-        match self.next_chat.get(&chat) {
-            Some(next) if *next > now => Err(*next - now),
-            _ => Ok(()),
-        }
-    }
-
-    /// Waits for the next global slot; then the send to `chat` starts, and both clocks run
-    /// from now.
-    async fn start_send(&mut self, chat: i64) {
-        tokio::time::sleep_until(self.next_global).await;
-        let now = Instant::now();
-        let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
-        self.next_global = self.next_global.max(grid) + self.global_every;
-        let every = if chat < 0 {
-            self.chat_every.max(self.group_every)
-        } else {
-            self.chat_every
-        };
-        self.next_chat.insert(chat, now + every);
-    }
-
-    fn forget_idle_chats(&mut self) {
-        let now = Instant::now();
-        self.next_chat.retain(|_, next| *next > now);
-    }
-}
-
 /// Wakes the sender at once when a message is queued in this process.
 #[derive(Debug, Clone, Default)]
 pub struct Doorbell(Arc<Notify>);
@@ -167,9 +106,9 @@ pub struct Sender {
     /// This process's name in the lease: host, pid and a random part.
     holder: String,
     doorbell: Doorbell,
-    limits: Limits,
+    /// Telegram's limits, shared with the bot's direct replies in this process.
+    pacer: Pacer,
     lease_until: Option<Instant>,
-    paused_until: Option<Instant>,
     /// A batch was cut short (a database error, a failed send task) and may have left rows
     /// this holder claimed `sending`: they go back to the queue before the next batch.
     orphans: bool,
@@ -185,14 +124,13 @@ impl Sender {
             rand::random::<u32>()
         );
         Self {
-            limits: Limits::new(&config),
+            pacer: Pacer::new(&config),
             store,
             bot,
             config,
             holder,
             doorbell,
             lease_until: None,
-            paused_until: None,
             orphans: false,
             metrics: Metrics::default(),
         }
@@ -201,6 +139,12 @@ impl Sender {
     /// This sender, counting Telegram's answers (and its 429s) into `metrics`.
     pub fn observed_by(self, metrics: Metrics) -> Self {
         Self { metrics, ..self }
+    }
+
+    /// This sender, pacing its sends with `pacer` (the bot's replies use the same one, so
+    /// together they keep Telegram's limits).
+    pub fn paced_by(self, pacer: Pacer) -> Self {
+        Self { pacer, ..self }
     }
 
     pub fn holder(&self) -> &str {
@@ -224,7 +168,7 @@ impl Sender {
                 }
             };
             if last_cleanup.elapsed() > Duration::from_secs(60) {
-                self.limits.forget_idle_chats();
+                self.pacer.forget_idle_chats();
                 last_cleanup = Instant::now();
             }
             if idle {
@@ -280,19 +224,16 @@ impl Sender {
         &mut self,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<bool, crate::store::StoreError> {
-        if let Some(until) = self.paused_until {
-            if until > Instant::now() {
-                // Telegram's wait holds for the bot, whichever process sends: keep the lease
-                // through it, so no other process takes over and sends in the meantime.
-                self.hold_lease().await?;
-                let renew = Instant::now() + Duration::from_secs(self.config.lease_secs) / 3;
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = tokio::time::sleep_until(until.min(renew)) => {}
-                }
-                return Ok(true);
+        if let Some(until) = self.pacer.paused_until() {
+            // Telegram's wait holds for the bot, whichever process sends: keep the lease
+            // through it, so no other process takes over and sends in the meantime.
+            self.hold_lease().await?;
+            let renew = Instant::now() + Duration::from_secs(self.config.lease_secs) / 3;
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tokio::time::sleep_until(until.min(renew)) => {}
             }
-            self.paused_until = None;
+            return Ok(true);
         }
         if !self.hold_lease().await? {
             return Ok(false);
@@ -324,7 +265,7 @@ impl Sender {
         let mut soonest_chat_slot: Option<Duration> = None;
         let mut tried = false;
         for message in batch {
-            if *shutdown.borrow() || self.paused_until.is_some() {
+            if *shutdown.borrow() || self.pacer.paused_until().is_some() {
                 break;
             }
             if held_back.contains(&message.chat_id) || chats_in_flight.contains(&message.chat_id) {
@@ -339,7 +280,7 @@ impl Sender {
             }
             // What was just settled may be a 429 (pause everything) or a retry of this chat's
             // earlier message (keep its later ones back).
-            if self.paused_until.is_some() {
+            if self.pacer.paused_until().is_some() {
                 break;
             }
             if held_back.contains(&message.chat_id) {
@@ -348,7 +289,7 @@ impl Sender {
             if !self.hold_lease().await? {
                 break;
             }
-            if let Err(wait) = self.limits.chat_ready(message.chat_id) {
+            if let Err(wait) = self.pacer.chat_ready(message.chat_id) {
                 soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
                 held_back.insert(message.chat_id);
                 continue;
@@ -362,7 +303,7 @@ impl Sender {
             }
             // Paced last, after the claim's database write, so that its jitter cannot bring
             // two sends closer than the limits allow.
-            self.limits.start_send(message.chat_id).await;
+            self.pacer.start_send(message.chat_id).await;
             tried = true;
             chats_in_flight.insert(message.chat_id);
             let bot = self.bot.clone();
@@ -414,7 +355,7 @@ impl Sender {
                     chat = message.chat_id,
                     "Telegram flood control: pausing"
                 );
-                self.paused_until = Some(Instant::now() + wait);
+                self.pacer.pause(wait);
                 let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
                 store
                     .retry_message(message.id, at, "429 retry after", false)

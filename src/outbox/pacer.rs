@@ -1,0 +1,259 @@
+//! Telegram's limits, shared by everything one process sends: the outbox sender and the
+//! bot's direct replies. One send every `1 / messages_per_second` in all, to each chat one
+//! every `chat_interval_ms`, and to a group no more than `group_messages_per_minute` in any
+//! minute (a short exchange in a group goes at the chat's pace; the 21st message waits).
+//! A 429's `retry_after` holds every send of the process.
+//!
+//! Replies share the budget because Telegram counts them too: a confirmation sent at once,
+//! within a second of the reminder it answers, earned a 429 from the per-chat limit, and that
+//! 429 paused the outbox as well (the province run reached 0.6 of 30/s that way).
+//!
+//! The spacing runs from when a send really starts and nothing is saved up while idle: a
+//! catch-up burst would put one message too many in Telegram's sliding windows and earn a
+//! 429. (governor 0.6's GCRA, used before, let two cells through back to back whenever a
+//! check came more than one period late.) A send books its slot under the lock and sleeps
+//! outside it, so a reply arriving while the sender waits takes the next slot, not a second
+//! one at the same instant.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::config::OutboxConfig;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Groups and channels have negative chat ids; private chats positive.
+fn is_group(chat: i64) -> bool {
+    chat < 0
+}
+
+/// The pacing of one process; clones share it.
+#[derive(Debug, Clone)]
+pub struct Pacer(Arc<Mutex<Limits>>);
+
+#[derive(Debug)]
+struct Limits {
+    global_every: Duration,
+    chat_every: Duration,
+    group_per_minute: usize,
+    /// When the next send may start.
+    next_global: Instant,
+    /// When each chat may get its next message.
+    next_chat: HashMap<i64, Instant>,
+    /// The starts of each group's sends in the last minute, oldest first.
+    group_sends: HashMap<i64, VecDeque<Instant>>,
+    /// Telegram's last `retry_after`: nothing is sent before this.
+    paused_until: Option<Instant>,
+}
+
+impl Limits {
+    /// Lateness up to this keeps the global grid (timers wake a little late); beyond it the
+    /// grid starts again from now, so a stall is never made up by a burst.
+    const SLACK: Duration = Duration::from_millis(5);
+
+    fn chat_wait(&self, chat: i64, now: Instant) -> Option<Duration> {
+        let next_chat = self.next_chat.get(&chat).copied();
+        let next = next_chat.max(self.group_slot(chat));
+        next.filter(|next| *next > now).map(|next| next - now)
+    }
+
+    /// When a group may get its next message under the per-minute limit: a minute after the
+    /// oldest of its last `group_per_minute` sends. None for a private chat or a group with
+    /// room left.
+    fn group_slot(&self, chat: i64) -> Option<Instant> {
+        let sends = self.group_sends.get(&chat)?;
+        let window = sends.len().checked_sub(self.group_per_minute)?;
+        sends.get(window).map(|oldest| *oldest + MINUTE)
+    }
+
+    fn pause_left(&self, now: Instant) -> Option<Duration> {
+        self.paused_until
+            .filter(|until| *until > now)
+            .map(|until| until - now)
+    }
+
+    /// Takes the next global slot for a send to `chat`: when it may start. The chat's clock
+    /// runs from that start.
+    fn book(&mut self, chat: i64, now: Instant) -> Instant {
+        let start = self.next_global.max(now);
+        let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
+        self.next_global = self.next_global.max(grid) + self.global_every;
+        self.next_chat.insert(chat, start + self.chat_every);
+        if is_group(chat) {
+            let sends = self.group_sends.entry(chat).or_default();
+            while sends
+                .front()
+                .is_some_and(|oldest| *oldest + MINUTE <= start)
+            {
+                sends.pop_front();
+            }
+            sends.push_back(start);
+        }
+        start
+    }
+}
+
+impl Pacer {
+    pub fn new(config: &OutboxConfig) -> Self {
+        Self(Arc::new(Mutex::new(Limits {
+            global_every: Duration::from_secs_f64(1.0 / config.messages_per_second.max(0.01)),
+            chat_every: Duration::from_millis(config.chat_interval_ms),
+            group_per_minute: usize::try_from(config.group_messages_per_minute.max(1))
+                .unwrap_or(usize::MAX),
+            next_global: Instant::now(),
+            next_chat: HashMap::new(),
+            group_sends: HashMap::new(),
+            paused_until: None,
+        })))
+    }
+
+    /// The limits never panic while held, so a poisoned lock still holds consistent clocks.
+    fn limits(&self) -> MutexGuard<'_, Limits> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether `chat` may get a message now; else how long until it may. Takes nothing.
+    pub fn chat_ready(&self, chat: i64) -> Result<(), Duration> {
+        match self.limits().chat_wait(chat, Instant::now()) {
+            Some(wait) => Err(wait),
+            None => Ok(()),
+        }
+    }
+
+    /// Until when Telegram asked for a pause, if it has not passed.
+    pub fn paused_until(&self) -> Option<Instant> {
+        let now = Instant::now();
+        self.limits().pause_left(now).map(|left| now + left)
+    }
+
+    /// Telegram answered 429: nothing is sent for `wait`.
+    pub fn pause(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut limits = self.limits();
+        limits.paused_until = Some(limits.paused_until.map_or(until, |u| u.max(until)));
+    }
+
+    /// Waits for the next global slot; then the send to `chat` starts. The caller has checked
+    /// [`Pacer::chat_ready`] (the outbox sender skips a chat that must wait).
+    pub async fn start_send(&self, chat: i64) {
+        let start = self.limits().book(chat, Instant::now());
+        tokio::time::sleep_until(start).await;
+    }
+
+    /// Waits until a reply to `chat` may go: past any pause, the chat's own interval and the
+    /// next global slot. Replies wait rather than skip: the member is waiting for this one.
+    pub async fn reply_slot(&self, chat: i64) {
+        loop {
+            let now = Instant::now();
+            let next = {
+                let mut limits = self.limits();
+                match limits
+                    .pause_left(now)
+                    .or_else(|| limits.chat_wait(chat, now))
+                {
+                    Some(wait) => Err(wait),
+                    None => Ok(limits.book(chat, now)),
+                }
+            };
+            match next {
+                Ok(start) => return tokio::time::sleep_until(start).await,
+                // Look again after the wait: another send may have taken the chat meanwhile.
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
+    /// Forgets chats whose interval has passed, so the map stays as small as the recent sends.
+    pub fn forget_idle_chats(&self) {
+        let now = Instant::now();
+        let mut limits = self.limits();
+        limits.next_chat.retain(|_, next| *next > now);
+        limits
+            .group_sends
+            .retain(|_, sends| sends.back().is_some_and(|last| *last + MINUTE > now));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pacer() -> Pacer {
+        Pacer::new(&OutboxConfig::default())
+    }
+
+    /// How long `reply_slot` waited, on tokio's paused clock.
+    async fn reply_wait(pacer: &Pacer, chat: i64) -> Duration {
+        let started = Instant::now();
+        pacer.reply_slot(chat).await;
+        started.elapsed()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reply_waits_for_its_chat_after_a_reminder_but_not_for_other_chats() {
+        let pacer = pacer();
+        pacer.start_send(7).await;
+        assert_eq!(pacer.chat_ready(7).map_err(|_| ()), Err(()));
+        let other = reply_wait(&pacer, 8).await;
+        assert!(other < Duration::from_millis(50), "{other:?}");
+        let same = reply_wait(&pacer, 7).await;
+        assert!(same >= Duration::from_millis(900), "{same:?}");
+        assert!(same <= Duration::from_millis(1_010), "{same:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sends_keep_the_global_spacing_whoever_sends() {
+        let pacer = pacer();
+        let started = Instant::now();
+        for chat in 0..60 {
+            if chat % 2 == 0 {
+                pacer.start_send(chat).await;
+            } else {
+                pacer.reply_slot(chat).await;
+            }
+        }
+        // 60 sends at 29.5 a second: the last starts after 59 intervals, not before.
+        let took = started.elapsed();
+        assert!(took >= Duration::from_secs_f64(59.0 / 29.5), "{took:?}");
+        assert!(took < Duration::from_secs_f64(60.0 / 29.5), "{took:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_gets_twenty_messages_a_minute_at_the_chats_pace() {
+        let pacer = pacer();
+        let group = -100_42;
+        let started = Instant::now();
+        for _ in 0..20 {
+            pacer.reply_slot(group).await;
+        }
+        // Twenty at one a second: 19 s.
+        let twenty = started.elapsed();
+        assert!(twenty >= Duration::from_secs(19), "{twenty:?}");
+        assert!(twenty < Duration::from_secs(20), "{twenty:?}");
+        // The 21st waits until the first is a minute old.
+        pacer.reply_slot(group).await;
+        let then = started.elapsed();
+        assert!(then >= Duration::from_secs(60), "{then:?}");
+        assert!(then < Duration::from_secs(61), "{then:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_holds_replies_and_the_sender_alike() {
+        let pacer = pacer();
+        pacer.pause(Duration::from_secs(3));
+        assert!(pacer.paused_until().is_some());
+        let waited = reply_wait(&pacer, 5).await;
+        assert!(waited >= Duration::from_secs(3), "{waited:?}");
+        assert!(pacer.paused_until().is_none());
+        // A shorter pause never cuts a longer one short.
+        pacer.pause(Duration::from_secs(5));
+        pacer.pause(Duration::from_secs(1));
+        let waited = reply_wait(&pacer, 6).await;
+        assert!(waited >= Duration::from_secs(5), "{waited:?}");
+    }
+}
