@@ -226,7 +226,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_group_gets_twenty_messages_a_minute_at_the_chats_pace() {
         let pacer = pacer();
-        let group = -100_42;
+        let group = -100_042;
         let started = Instant::now();
         for _ in 0..20 {
             pacer.reply_slot(group).await;
