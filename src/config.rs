@@ -271,6 +271,9 @@ pub struct OutboxConfig {
     pub lease_secs: u64,
     /// How often an idle sender looks for new messages, milliseconds.
     pub poll_interval_ms: u64,
+    /// Reminders, escalations and digests go out only in `schedule.working_hours` on working
+    /// days, even when they were queued earlier and held up (replies and cases: any time).
+    pub working_hours_only: bool,
 }
 
 impl Default for OutboxConfig {
@@ -285,6 +288,7 @@ impl Default for OutboxConfig {
             request_timeout_secs: 10,
             lease_secs: 15,
             poll_interval_ms: 500,
+            working_hours_only: true,
         }
     }
 }

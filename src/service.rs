@@ -71,6 +71,13 @@ impl RunningService {
                 )
                 .observed_by(metrics.clone())
                 .paced_by(pacer);
+                let sender = match config.outbox.working_hours_only {
+                    true => sender.within(outbox::OfficeHours::new(
+                        config.schedule.working_hours,
+                        config.province.time_zone,
+                    )),
+                    false => sender,
+                };
                 tasks.push(tokio::spawn(sender.run(stopped.clone())));
                 Some(running)
             }

@@ -10,10 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
+use dondoc::clock::FixedClock;
 use dondoc::config::{DatabaseConfig, OutboxConfig};
 use dondoc::domain::unit::{NewPerson, NewUnit};
+use dondoc::domain::WorkingHours;
 use dondoc::domain::{DeliveryState, MessageKind, PersonRole, UnitCode, UnitKind};
-use dondoc::outbox::{Doorbell, Sender};
+use dondoc::outbox::{Doorbell, OfficeHours, Sender};
 use dondoc::store::{MessageSubject, NewMessage, OutboxSummary, Store};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
@@ -42,6 +44,7 @@ fn config() -> OutboxConfig {
         request_timeout_secs: 1,
         lease_secs: 2,
         poll_interval_ms: 20,
+        ..OutboxConfig::default()
     }
 }
 
@@ -306,7 +309,7 @@ async fn flood_control_holds_every_send_for_retry_after_and_costs_no_attempt() {
         let later = Utc::now() + chrono::Duration::seconds(10);
         let deadline = Instant::now() + Duration::from_millis(900);
         let requeued = loop {
-            let ready = store.ready_messages(10, later).await.expect("ready");
+            let ready = store.ready_messages(10, later, true).await.expect("ready");
             if let Some(m) = ready.iter().find(|m| m.body == "a một") {
                 break m.clone();
             }
@@ -930,6 +933,96 @@ async fn a_claim_needs_the_lease_to_outlast_the_send() {
             .await
             .expect("claim"));
         store.release_lease(lease, "a").await.expect("released");
+    })
+    .await;
+}
+
+/// Local time in Viet Nam (UTC+7) on a day of 2026.
+fn vietnam(month: u32, day: u32, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    NaiveDate::from_ymd_opt(2026, month, day)
+        .and_then(|d| d.and_hms_opt(hour, minute, 0))
+        .expect("date")
+        .and_utc()
+        - chrono::Duration::hours(7)
+}
+
+#[tokio::test]
+async fn reminders_held_up_past_working_hours_wait_for_the_next_working_morning() {
+    each_backend(|db, store, fake| async move {
+        for chat in [6001, 6002] {
+            fake.add_user(chat, "An", None);
+        }
+        let of_kind = |key: &str, chat, kind| NewMessage {
+            kind,
+            ..message(key, chat, key)
+        };
+        store
+            .enqueue(&[
+                of_kind("nhắc 6001", 6001, MessageKind::Reminder),
+                of_kind("trả lời 6001", 6001, MessageKind::Reply),
+                of_kind("đôn đốc 6002", 6002, MessageKind::Escalation),
+                of_kind("tổng hợp 6002", 6002, MessageKind::Digest),
+                of_kind("phản ánh 6002", 6002, MessageKind::Case),
+            ])
+            .await
+            .expect("queued");
+        // Friday 5/6/2026 at 17:30, after hours: the sender's own clock says so.
+        let now = FixedClock::new(vietnam(6, 5, 17, 30));
+        let sender_store = Store::connect(&db, Arc::new(now.clone()))
+            .await
+            .expect("the sender's store");
+        let hours = WorkingHours::parse("07:30-17:00").expect("hours");
+        let sender = Sender::new(
+            sender_store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+            Doorbell::default(),
+        )
+        .within(OfficeHours::new(hours, chrono_tz::Asia::Ho_Chi_Minh));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(sender.run(stopped));
+
+        let sent = |fake: &FakeTelegram| {
+            let mut texts: Vec<String> = received(fake).into_iter().map(|r| r.text).collect();
+            texts.sort();
+            texts
+        };
+        let wait_for = |count: usize| {
+            let fake = &fake;
+            async move {
+                let deadline = Instant::now() + WAIT;
+                while received(fake).len() < count && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        };
+        wait_for(2).await;
+        assert_eq!(sent(&fake), ["phản ánh 6002", "trả lời 6001"]);
+        // Saturday morning, then the 2/9 holiday (a Wednesday) in working hours: still held.
+        for held in [
+            vietnam(6, 6, 9, 0),
+            vietnam(9, 2, 9, 0),
+            vietnam(6, 8, 7, 0),
+        ] {
+            now.set(held);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_eq!(received(&fake).len(), 2, "nothing more at {held}");
+        }
+        // Monday 8/6 at 07:30: the rest goes, the reminder before the digest.
+        now.set(vietnam(6, 8, 7, 30));
+        wait_for(5).await;
+        assert_eq!(
+            sent(&fake),
+            [
+                "nhắc 6001",
+                "phản ánh 6002",
+                "trả lời 6001",
+                "tổng hợp 6002",
+                "đôn đốc 6002"
+            ]
+        );
+        let _ = stop.send(true);
+        task.await.expect("the sender stops");
     })
     .await;
 }

@@ -52,6 +52,13 @@ impl MessageKind {
         }
     }
 
+    /// Whether it goes out only in working hours on working days. Replies answer someone
+    /// who just wrote, and a citizen's case runs on a 24-hour clock: those go at any time.
+    /// A reminder held up past 17:00 (a 429, an outage) waits for the next working morning.
+    pub fn waits_for_office_hours(self) -> bool {
+        !matches!(self, MessageKind::Reply | MessageKind::Case)
+    }
+
     /// Replies first: someone is looking at their phone waiting for it.
     pub fn priority(self) -> i64 {
         match self {

@@ -10,12 +10,17 @@
 //! - 403 and "chat not found": the member cannot be reached; the message is parked, the member
 //!   marked unreachable (the coordinator's digest lists them);
 //! - any other refusal: failed at once (it would be refused again).
+//!
+//! With office hours set (as `serve` does), reminders, escalations and digests go out only in
+//! working hours on working days, however late they were queued or held up; replies and
+//! citizens' cases go at any time.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
 use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
@@ -25,6 +30,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::config::OutboxConfig;
+use crate::domain::{WorkingCalendar, WorkingHours};
 use crate::ops::{Delivery, Metrics};
 use crate::store::{QueuedMessage, Store, SENDER_LEASE};
 
@@ -88,6 +94,46 @@ pub fn backoff(attempts: i64, max: Duration) -> Duration {
     Duration::from_secs(1u64 << exponent).min(max)
 }
 
+/// Working hours on working days, read with the store's clock in the province's time zone.
+#[derive(Debug)]
+pub struct OfficeHours {
+    hours: WorkingHours,
+    time_zone: Tz,
+    /// The holiday calendar, read again when the day changes or a while has passed (a
+    /// `dondoc holidays import` takes effect without a restart).
+    calendar: Option<(NaiveDate, Instant, WorkingCalendar)>,
+}
+
+impl OfficeHours {
+    const RELOAD: Duration = Duration::from_secs(600);
+
+    pub fn new(hours: WorkingHours, time_zone: Tz) -> Self {
+        Self {
+            hours,
+            time_zone,
+            calendar: None,
+        }
+    }
+
+    /// Whether it is working time now.
+    async fn open(&mut self, store: &Store) -> Result<bool, crate::store::StoreError> {
+        let local = store.now().with_timezone(&self.time_zone);
+        let today = local.date_naive();
+        let fresh = self
+            .calendar
+            .as_ref()
+            .is_some_and(|(day, read, _)| *day == today && read.elapsed() < Self::RELOAD);
+        if !fresh {
+            self.calendar = Some((today, Instant::now(), store.working_calendar().await?));
+        }
+        let working_day = self
+            .calendar
+            .as_ref()
+            .is_some_and(|(_, _, calendar)| calendar.is_working_day(today));
+        Ok(working_day && self.hours.contains(local.time()))
+    }
+}
+
 /// Wakes the sender at once when a message is queued in this process.
 #[derive(Debug, Clone, Default)]
 pub struct Doorbell(Arc<Notify>);
@@ -109,6 +155,8 @@ pub struct Sender {
     /// Telegram's limits, shared with the bot's direct replies in this process.
     pacer: Pacer,
     lease_until: Option<Instant>,
+    /// When the kinds that wait for office hours may go; None: at any time.
+    office_hours: Option<OfficeHours>,
     /// A batch was cut short (a database error, a failed send task) and may have left rows
     /// this holder claimed `sending`: they go back to the queue before the next batch.
     orphans: bool,
@@ -131,6 +179,7 @@ impl Sender {
             holder,
             doorbell,
             lease_until: None,
+            office_hours: None,
             orphans: false,
             metrics: Metrics::default(),
         }
@@ -139,6 +188,14 @@ impl Sender {
     /// This sender, counting Telegram's answers (and its 429s) into `metrics`.
     pub fn observed_by(self, metrics: Metrics) -> Self {
         Self { metrics, ..self }
+    }
+
+    /// This sender, holding reminders, escalations and digests outside `office`'s hours.
+    pub fn within(self, office: OfficeHours) -> Self {
+        Self {
+            office_hours: Some(office),
+            ..self
+        }
     }
 
     /// This sender, pacing its sends with `pacer` (the bot's replies use the same one, so
@@ -245,7 +302,14 @@ impl Sender {
             }
             self.orphans = false;
         }
-        let batch = self.store.ready_messages(BATCH, Utc::now()).await?;
+        let office_hours = match &mut self.office_hours {
+            Some(office) => office.open(&self.store).await?,
+            None => true,
+        };
+        let batch = self
+            .store
+            .ready_messages(BATCH, Utc::now(), office_hours)
+            .await?;
         if batch.is_empty() {
             return Ok(false);
         }

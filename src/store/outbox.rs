@@ -348,17 +348,32 @@ impl Store {
         &self,
         limit: i64,
         now: DateTime<Utc>,
+        office_hours: bool,
     ) -> Result<Vec<QueuedMessage>, StoreError> {
-        const SQL: &str = "SELECT id, chat_id, kind, body, reply_markup, attempts, attachment FROM ( \
-                           SELECT id, chat_id, kind, body, reply_markup, priority, attempts, attachment, \
-                           ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY priority, id) AS nth \
-                           FROM outbox \
-                           WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= $1) \
-                           AND chat_id NOT IN (SELECT chat_id FROM outbox \
-                           WHERE state = 'queued' AND retry_at > $1)) ready \
-                           WHERE nth = 1 ORDER BY priority, id LIMIT $2";
+        // Out of office hours only the kinds that go at any time are taken; the others keep
+        // their place in the queue.
+        let kinds = if office_hours {
+            String::new()
+        } else {
+            let anytime: Vec<String> = MessageKind::ALL
+                .into_iter()
+                .filter(|kind| !kind.waits_for_office_hours())
+                .map(|kind| format!("'{}'", kind.as_str()))
+                .collect();
+            format!("AND kind IN ({}) ", anytime.join(", "))
+        };
+        let sql = format!(
+            "SELECT id, chat_id, kind, body, reply_markup, attempts, attachment FROM ( \
+             SELECT id, chat_id, kind, body, reply_markup, priority, attempts, attachment, \
+             ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY priority, id) AS nth \
+             FROM outbox \
+             WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= $1) {kinds}\
+             AND chat_id NOT IN (SELECT chat_id FROM outbox \
+             WHERE state = 'queued' AND retry_at > $1)) ready \
+             WHERE nth = 1 ORDER BY priority, id LIMIT $2"
+        );
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(now).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(pool).await?
         }))
     }
 

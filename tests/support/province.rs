@@ -565,6 +565,8 @@ async fn start(
             .env("DONDOC_OUTBOX__REQUEST_TIMEOUT_SECS", "1")
             .env("DONDOC_OUTBOX__LEASE_SECS", "2")
             .env("DONDOC_OUTBOX__POLL_INTERVAL_MS", "50")
+            // These processes run on the wall clock, whatever the hour in Viet Nam.
+            .env("DONDOC_OUTBOX__WORKING_HOURS_ONLY", "false")
             .env("DONDOC_OUTBOX__MAX_BACKOFF_SECS", "5")
             .env_remove("RUST_LOG")
             .stdout(Stdio::null());
