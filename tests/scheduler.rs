@@ -380,8 +380,15 @@ async fn a_year_of_reminders_escalations_and_digests() {
         // Minh Khai never reports Q1 (due Tue 10/3): nudge Wed 11/3 to its chairman, second
         // step Thu 12/3 to him and the coordinating office's focal points; the fifth working
         // day (Tue 17/3) puts it in the office's digest, marked ‼, with no message.
+        // An escalation's key ends with a digest of the items it names.
         let nudges = keys_to(&messages, MINHKHAI_HEAD, "escalate:2026-03-");
-        let steps: BTreeSet<(NaiveDate, String)> = nudges.into_iter().collect();
+        let steps: BTreeSet<(NaiveDate, String)> = nudges
+            .into_iter()
+            .map(|(day, key)| {
+                let (key, _items) = key.rsplit_once(':').expect("a digest");
+                (day, key.to_string())
+            })
+            .collect();
         assert!(
             steps.contains(&(
                 date(2026, 3, 11),
@@ -424,7 +431,11 @@ async fn a_year_of_reminders_escalations_and_digests() {
         );
         let second = messages
             .iter()
-            .find(|m| m.key == format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}"))
+            .find(|m| {
+                m.key.starts_with(&format!(
+                    "escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}:"
+                ))
+            })
             .expect("second step");
         assert!(
             second
@@ -589,6 +600,167 @@ async fn a_dry_run_tick_shows_what_would_go_and_writes_nothing() {
             .expect("dry")
             .messages
             .is_empty());
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// One pass at `at`, with the clock set there.
+async fn pass_at(
+    scheduler: &Scheduler,
+    clock: &FixedClock,
+    at: DateTime<Utc>,
+) -> dondoc::scheduler::PassReport {
+    clock.set(at);
+    scheduler.pass(at, false).await.expect("pass")
+}
+
+/// Adds (or moves) period `key` of `plan` to `due`, as `dondoc plan deadlines` does.
+async fn add_period(store: &Store, plan: i64, key: &str, due: NaiveDate) {
+    store
+        .set_due_dates(
+            plan,
+            &[DueDateEdit {
+                key: PeriodKey::parse(key).expect("key"),
+                due_date: due,
+            }],
+            &actor(),
+        )
+        .await
+        .expect("period");
+}
+
+/// Escalation steps recorded in the audit log for `item/unit`.
+async fn audited_steps(store: &Store, item: i64, unit: i64) -> usize {
+    store
+        .audit_entries(100_000)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "escalation.step" && e.entity_key == format!("{item}/{unit}"))
+        .count()
+}
+
+#[tokio::test]
+async fn an_item_reaching_a_step_later_the_same_day_is_still_sent() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let scheduler = scheduler(&store);
+        let wednesday = date(2026, 3, 11);
+        let thursday = date(2026, 3, 12);
+
+        // Wednesday 11/3, 08:00: Q1 (due Tuesday 10/3) is nudged.
+        pass_at(&scheduler, &clock, local(wednesday, 8, 0)).await;
+        let nudge = format!("escalate:2026-03-11:1:{minhkhai}:{MINHKHAI_HEAD}:");
+        let bodies = |messages: &[OutboxMessage], chat: i64, prefix: &str| -> Vec<String> {
+            messages
+                .iter()
+                .filter(|m| m.chat_id == chat && m.key.starts_with(prefix))
+                .map(|m| m.body.clone())
+                .collect()
+        };
+        let messages = store.outbox_messages().await.expect("outbox");
+        let first = bodies(&messages, MINHKHAI_HEAD, &nudge);
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(first[0].contains("Báo cáo quý I (HG-2026)"), "{}", first[0]);
+
+        // Mid-morning a coordinator adds a period also due 10/3 (`plan deadlines`): at 08:05
+        // it is one day overdue too, the same step for the same unit on the same day.
+        add_period(&store, plan, "late_a", date(2026, 3, 10)).await;
+        let late_a = period_id(&store, plan, "late_a").await;
+        let report = pass_at(&scheduler, &clock, local(wednesday, 8, 5)).await;
+        assert!(
+            report.queued > 0,
+            "the nudge naming the new period is queued"
+        );
+        let messages = store.outbox_messages().await.expect("outbox");
+        let nudges = bodies(&messages, MINHKHAI_HEAD, &nudge);
+        assert_eq!(nudges.len(), 2, "{nudges:?}");
+        let second = nudges
+            .iter()
+            .find(|b| b.contains("late_a (HG-2026)"))
+            .expect("a nudge names the new period");
+        assert!(!second.contains("Báo cáo quý I"), "{second}");
+        assert_eq!(audited_steps(&store, late_a, minhkhai).await, 1);
+        // The same pass again (or another process) queues nothing more.
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(wednesday, 8, 5))
+                .await
+                .queued,
+            0
+        );
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(wednesday, 8, 10))
+                .await
+                .queued,
+            0
+        );
+
+        // Thursday 12/3, 08:00: both reach the second step together: one message each to the
+        // unit and to the office's focal point naming both.
+        pass_at(&scheduler, &clock, local(thursday, 8, 0)).await;
+        let heads = format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}:");
+        let lead = "escalate:2026-03-12:lead:";
+        let messages = store.outbox_messages().await.expect("outbox");
+        let to_unit = bodies(&messages, MINHKHAI_HEAD, &heads);
+        assert_eq!(to_unit.len(), 1, "{to_unit:?}");
+        assert!(
+            to_unit[0].contains("Báo cáo quý I (HG-2026)") && to_unit[0].contains("late_a"),
+            "{}",
+            to_unit[0]
+        );
+        assert_eq!(bodies(&messages, OFFICE_FOCAL, lead).len(), 1);
+
+        // Another period due 10/3 appears; at 08:05 it is first seen at the second step: the
+        // unit and the lead's focal point are told of it, not of the others again.
+        add_period(&store, plan, "late_b", date(2026, 3, 10)).await;
+        let late_b = period_id(&store, plan, "late_b").await;
+        assert!(
+            pass_at(&scheduler, &clock, local(thursday, 8, 5))
+                .await
+                .queued
+                > 0
+        );
+        let messages = store.outbox_messages().await.expect("outbox");
+        let to_unit = bodies(&messages, MINHKHAI_HEAD, &heads);
+        assert_eq!(to_unit.len(), 2, "{to_unit:?}");
+        let new = to_unit
+            .iter()
+            .find(|b| b.contains("late_b (HG-2026)"))
+            .expect("the unit is told of the new period");
+        assert!(!new.contains("late_a") && !new.contains("quý I"), "{new}");
+        let to_lead = bodies(&messages, OFFICE_FOCAL, lead);
+        assert_eq!(to_lead.len(), 2, "{to_lead:?}");
+        let new = to_lead
+            .iter()
+            .find(|b| b.contains("late_b (HG-2026)"))
+            .expect("the lead's focal point is told of the new period");
+        assert!(
+            new.contains("Phường Minh Khai:\n  – late_b (HG-2026)"),
+            "{new}"
+        );
+        assert!(!new.contains("late_a"), "{new}");
+        assert_eq!(
+            audited_steps(&store, late_b, minhkhai).await,
+            2,
+            "first seen at the second step: both steps recorded"
+        );
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(thursday, 8, 10))
+                .await
+                .queued,
+            0
+        );
+        assert!(scheduler
+            .pass(local(thursday, 8, 10), true)
+            .await
+            .expect("dry run")
+            .messages
+            .iter()
+            .all(|m| !m.key.starts_with("escalate:")));
         store.close().await;
         db.finish().await;
     }
