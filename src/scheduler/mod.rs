@@ -375,11 +375,11 @@ impl Scheduler {
         if !report.working_time && !report.digest_due {
             return Ok(report);
         }
-        let horizon = today + chrono::Duration::days(self.horizon_days());
-        let snapshot = self.store.schedule_snapshot(horizon).await?;
-        let day = Day::new(today, &calendar, &self.rules, &snapshot);
+        let horizon = self.horizon(today, &calendar);
+        let mut snapshot = self.store.schedule_snapshot(horizon).await?;
         let mut out = Outgoing::default();
         if report.working_time {
+            let day = Day::new(today, &calendar, &self.rules, &snapshot);
             let notices = compose::report_notices(&day);
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
@@ -395,6 +395,18 @@ impl Scheduler {
             compose::closings(&day, &mut out);
         }
         if report.digest_due {
+            // The steps this pass records count too: an item reaching the office's step today
+            // is marked in today's digest, not from tomorrow's.
+            for r in &out.escalations {
+                let step = snapshot
+                    .escalated
+                    .entry((r.kind, r.item_id, r.unit_id))
+                    .or_insert(r.step);
+                if r.step > *step {
+                    *step = r.step;
+                }
+            }
+            let day = Day::new(today, &calendar, &self.rules, &snapshot);
             let counts = digest::Counts::load(&self.store, &self.rules, today).await?;
             let lead_units = counts.lead_units();
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
@@ -431,8 +443,12 @@ impl Scheduler {
         Ok(report)
     }
 
-    /// How far ahead dated tasks are read: the earliest reminder, the digest's week.
-    fn horizon_days(&self) -> i64 {
+    /// The last due date of the dated tasks a pass on `today` reads: those whose earliest
+    /// reminder may fall today, and the digest's week. A reminder meant for a day off moves to
+    /// the working day before, so the days off right after today (a weekend, Tết) bring their
+    /// reminders forward to today: 7 days before a due date of Monday 4/5/2026 is Monday 27/4,
+    /// a day off after a weekend, and that reminder goes out on Friday 24/4, 10 days ahead.
+    fn horizon(&self, today: NaiveDate, calendar: &WorkingCalendar) -> NaiveDate {
         let furthest = self
             .rules
             .policy
@@ -441,7 +457,11 @@ impl Scheduler {
             .copied()
             .max()
             .unwrap_or(0);
-        i64::from(furthest).max(digest::UPCOMING_DAYS) + 1
+        let day = chrono::Duration::days(1);
+        let last_day_off_ahead = calendar.on_or_after(today + day) - day;
+        let reminders = last_day_off_ahead.max(today) + chrono::Duration::days(i64::from(furthest));
+        let digest = today + chrono::Duration::days(digest::UPCOMING_DAYS);
+        reminders.max(digest) + day
     }
 
     /// Runs a pass at each time of the `schedule.pass` cron until `shutdown`.
