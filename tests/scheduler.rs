@@ -1197,3 +1197,143 @@ async fn dated_tasks_are_reminded_and_climb_the_ladder_until_done() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_plan_with_its_own_ladder_climbs_on_its_own_days() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        units_and_members(&store).await;
+        // Two plans, each with a task of Minh Khai due Wednesday 3/6/2026: one on the default
+        // ladder (nudge 1 day after, heads after 2 working days, office after 5), one with its
+        // own (`dondoc plan ladder RIENG-2026 --nudge-after-days 3 --heads-after 4
+        // --office-after 6`).
+        dated_plan(
+            &store,
+            "NV-2026",
+            &[(
+                "1",
+                "Niêm yết công khai thủ tục hành chính",
+                date(2026, 6, 3),
+                "HG-PTP",
+                &["HG-MINHKHAI"],
+            )],
+        )
+        .await;
+        let own = dated_plan(
+            &store,
+            "RIENG-2026",
+            &[(
+                "1",
+                "Khảo sát sự hài lòng của người dân",
+                date(2026, 6, 3),
+                "HG-PTP",
+                &["HG-MINHKHAI"],
+            )],
+        )
+        .await;
+        let ladder = dondoc::domain::Ladder {
+            nudge_after_days: 3,
+            heads_after_working_days: 4,
+            office_after_working_days: 6,
+        };
+        store
+            .set_plan_ladder(own, Some(&ladder), &actor())
+            .await
+            .expect("ladder");
+        assert_eq!(store.plan_ladder(own).await.expect("ladder"), Some(ladder));
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let default_item = assignment_of(&store, "HG-MINHKHAI", "NV-2026", "1").await;
+        let own_item = assignment_of(&store, "HG-MINHKHAI", "RIENG-2026", "1").await;
+
+        walk(
+            &store,
+            &clock,
+            date(2026, 6, 1),
+            date(2026, 6, 12),
+            |_| async {},
+        )
+        .await;
+        let messages = store.outbox_messages().await.expect("outbox");
+
+        // Default: Thursday 4/6, Friday 5/6 (2 working days), Wednesday 10/6 (5).
+        assert_eq!(
+            steps_taken(&store, default_item, minhkhai).await,
+            vec![
+                (date(2026, 6, 4), 1),
+                (date(2026, 6, 5), 2),
+                (date(2026, 6, 10), 3)
+            ]
+        );
+        // Its own: 3 days after is Saturday 6/6 → Monday 8/6; 4 working days Tuesday 9/6; 6
+        // working days Thursday 11/6.
+        assert_eq!(
+            steps_taken(&store, own_item, minhkhai).await,
+            vec![
+                (date(2026, 6, 8), 1),
+                (date(2026, 6, 9), 2),
+                (date(2026, 6, 11), 3)
+            ]
+        );
+        let step = |s: &str| s.to_string();
+        assert_eq!(
+            escalations_to(&messages, MINHKHAI_STAFF),
+            vec![
+                (date(2026, 6, 4), step("1")),
+                (date(2026, 6, 5), step("2")),
+                (date(2026, 6, 8), step("1")),
+                (date(2026, 6, 9), step("2")),
+            ]
+        );
+        assert_eq!(
+            escalations_to(&messages, PTP_FOCAL),
+            vec![
+                (date(2026, 6, 5), step("lead")),
+                (date(2026, 6, 9), step("lead"))
+            ]
+        );
+        let body_on = |chat: i64, prefix: &str| -> String {
+            messages
+                .iter()
+                .find(|m| m.chat_id == chat && m.key.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{prefix} to {chat}"))
+                .body
+                .clone()
+        };
+        let nudge = body_on(MINHKHAI_STAFF, "escalate:2026-06-08:1:");
+        assert!(
+            nudge.contains("Khảo sát sự hài lòng của người dân (RIENG-2026): hạn 03/06/2026 (Thứ Tư), quá 5 ngày")
+                && !nudge.contains("NV-2026"),
+            "{nudge}"
+        );
+        let first = body_on(MINHKHAI_STAFF, "escalate:2026-06-04:1:");
+        assert!(
+            first.contains("(NV-2026)") && !first.contains("RIENG-2026"),
+            "{first}"
+        );
+        let lead = body_on(PTP_FOCAL, "escalate:2026-06-09:lead:");
+        assert!(
+            lead.contains("Khảo sát sự hài lòng") && !lead.contains("NV-2026"),
+            "{lead}"
+        );
+        // The office's digest marks each item from its own office day.
+        let wednesday = digest_body(&messages, date(2026, 6, 10));
+        assert!(
+            wednesday.contains(
+                "– NV-2026 · 1 Niêm yết công khai thủ tục hành chính: hạn 03/06/2026, quá 7 ngày ‼"
+            ) && wednesday.contains(
+                "– RIENG-2026 · 1 Khảo sát sự hài lòng của người dân: hạn 03/06/2026, quá 7 ngày\n"
+            ),
+            "{wednesday}"
+        );
+        let thursday = digest_body(&messages, date(2026, 6, 11));
+        assert!(
+            thursday.contains(
+                "– RIENG-2026 · 1 Khảo sát sự hài lòng của người dân: hạn 03/06/2026, quá 8 ngày ‼"
+            ),
+            "{thursday}"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
