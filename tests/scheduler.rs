@@ -1337,3 +1337,93 @@ async fn a_plan_with_its_own_ladder_climbs_on_its_own_days() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_digest_comes_on_working_saturdays_and_never_after_working_hours() {
+    use dondoc::domain::{CalendarDay, DayKind};
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        // The government makes Saturday 21/3/2026 a working day (the holiday table's
+        // 'working_day'); the default configuration applies.
+        let saturday = date(2026, 3, 21);
+        let mut y2026 = store.holidays(2026).await.expect("holidays");
+        y2026.push(CalendarDay {
+            date: saturday,
+            name: "Làm bù".into(),
+            kind: DayKind::WorkingDay,
+        });
+        store
+            .replace_holidays(&y2026, &actor())
+            .await
+            .expect("holidays saved");
+        let scheduler = scheduler(&store);
+        let digest_on = |messages: &[OutboxMessage], day: NaiveDate| {
+            messages
+                .iter()
+                .any(|m| m.key == format!("digest:{day}:{COORDINATOR}"))
+        };
+
+        let report = pass_at(&scheduler, &clock, local(saturday, 7, 35)).await;
+        assert!(report.working_time && report.digest_due);
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            digest_on(&messages, saturday),
+            "a working Saturday has its digest"
+        );
+        // Not on the Sunday after, nor on an ordinary Saturday.
+        for day in [date(2026, 3, 22), date(2026, 3, 28)] {
+            let report = pass_at(&scheduler, &clock, local(day, 7, 35)).await;
+            assert!(!report.digest_due && report.queued == 0, "{day}");
+        }
+
+        // The service starts at 22:00 on Monday 23/3: that day's digest is not sent at night.
+        let monday = date(2026, 3, 23);
+        let report = pass_at(&scheduler, &clock, local(monday, 22, 0)).await;
+        assert!(!report.digest_due);
+        assert_eq!(report.queued, 0);
+        // Nor just before its time the next morning; then at 07:30.
+        let tuesday = date(2026, 3, 24);
+        assert!(
+            !pass_at(&scheduler, &clock, local(tuesday, 7, 25))
+                .await
+                .digest_due
+        );
+        assert!(
+            pass_at(&scheduler, &clock, local(tuesday, 7, 30))
+                .await
+                .digest_due
+        );
+        // Started late on Wednesday, still in working hours: that day's digest goes out; on
+        // Thursday the first pass is at 17:00, when the working day is over: none.
+        let wednesday = date(2026, 3, 25);
+        let thursday = date(2026, 3, 26);
+        assert!(
+            pass_at(&scheduler, &clock, local(wednesday, 16, 55))
+                .await
+                .digest_due
+        );
+        let report = pass_at(&scheduler, &clock, local(thursday, 17, 0)).await;
+        assert!(!report.digest_due && report.queued == 0);
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(!digest_on(&messages, monday), "no digest in the night");
+        assert!(digest_on(&messages, tuesday));
+        assert!(digest_on(&messages, wednesday));
+        assert!(!digest_on(&messages, thursday));
+        let tuesday_digest = messages
+            .iter()
+            .find(|m| m.key == format!("digest:{tuesday}:{COORDINATOR}"))
+            .expect("digest");
+        assert_eq!(
+            tuesday_digest
+                .created_at
+                .with_timezone(&Ho_Chi_Minh)
+                .format("%H:%M")
+                .to_string(),
+            "07:30"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}

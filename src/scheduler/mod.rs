@@ -57,7 +57,10 @@ impl Rules {
         }
     }
 
-    /// Whether the digest is due at `local` on a working day: its cron fired earlier today.
+    /// Whether the digest is due at `local` (the caller checks it is a working day): its cron
+    /// fired earlier today and the working day is not over. A service started at 22:00 (or
+    /// down all day) does not send that day's digest in the night; the next morning's comes at
+    /// its time. A cron set at or after the end of working hours is due until midnight.
     pub fn digest_due(&self, local: DateTime<Tz>) -> bool {
         let Some(schedule) = &self.digest.schedule else {
             return false;
@@ -70,10 +73,10 @@ impl Rules {
             return false;
         };
         let since = midnight - chrono::Duration::seconds(1);
-        schedule
-            .after(&since)
-            .next()
-            .is_some_and(|fire| fire.date_naive() == local.date_naive() && fire <= local)
+        schedule.after(&since).next().is_some_and(|fire| {
+            let day_over = fire.time() < self.hours.end && local.time() >= self.hours.end;
+            fire.date_naive() == local.date_naive() && fire <= local && !day_over
+        })
     }
 }
 
