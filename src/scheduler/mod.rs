@@ -5,7 +5,8 @@
 //! several processes at once, and queue each message once.
 //!
 //! Reminders and escalations go out only in working hours on working days; the digest on
-//! working days at its cron time. Time comes from the injected clock (or `dondoc tick --at`).
+//! working days, from its cron time until the end of working hours. Time comes from the
+//! injected clock (or `dondoc tick --at`).
 
 mod compose;
 pub mod digest;
