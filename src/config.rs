@@ -176,7 +176,9 @@ impl Default for CalendarConfig {
 pub struct ScheduleConfig {
     /// Cron (with seconds) for one scheduler pass: compute what is due now and queue it.
     pub pass: CronSchedule,
-    /// Cron for the daily digest; it is skipped on days off.
+    /// Cron for the daily digest. It fires every day by default and days off are skipped by
+    /// the holiday table, so a weekend day the government makes a working day gets its digest.
+    /// A digest is queued from its time until the end of `working_hours` that day.
     pub digest: CronSchedule,
     /// Reminders and escalations go out only in these hours of working days.
     pub working_hours: WorkingHours,
@@ -194,8 +196,7 @@ impl Default for ScheduleConfig {
         let policy = ReminderPolicy::default();
         Self {
             pass: CronSchedule::parse("0 */5 * * * *").unwrap_or_else(|_| CronSchedule::never()),
-            digest: CronSchedule::parse("0 30 7 * * Mon-Fri")
-                .unwrap_or_else(|_| CronSchedule::never()),
+            digest: CronSchedule::parse("0 30 7 * * *").unwrap_or_else(|_| CronSchedule::never()),
             working_hours: WorkingHours::default(),
             reminder_days: policy.days_before,
             window_days: policy.window_days,

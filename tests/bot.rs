@@ -7,11 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Span;
+use chrono::TimeZone;
+use chrono_tz::Asia::Ho_Chi_Minh;
 use dondoc::bot::{self, invitation, RunningBot};
 use dondoc::clock::FixedClock;
 use dondoc::config::Config;
 use dondoc::domain::unit::NewPerson;
 use dondoc::domain::{AssignmentStatus, PersonRole, UnitCode};
+use dondoc::outbox::Doorbell;
+use dondoc::scheduler::{Rules, Scheduler};
 use dondoc::store::Store;
 use secrecy::SecretString;
 use serde_json::Value;
@@ -756,7 +760,36 @@ async fn overview_for_the_coordinating_office_lead_units_and_communes() {
         );
         assert!(overview.contains("Phòng Kinh tế"), "{overview}");
         fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-TRANPHU");
-        w.said(COORDINATOR, "– HG-2023 · 1.1").await;
+        let one = text(&w.said(COORDINATOR, "– HG-2023 · 1.1").await);
+        assert!(!one.contains("Đôn đốc"), "nothing escalated yet: {one}");
+
+        // Minh Khai never reports Q1 2023 (due Friday 10/3/2023): `/tinhhinh HG-MINHKHAI`
+        // shows how far up the ladder its items are after each scheduler pass — nudged on
+        // Monday 13/3, its head and the lead unit told on Tuesday 14/3, in the office's digest
+        // on Friday 17/3 (5 working days).
+        let scheduler = Scheduler::new(
+            w.store.clone(),
+            Rules::from_config(&w.config),
+            Doorbell::default(),
+        );
+        for (day, nudged, heads, office) in [(13, 1, 0, 0), (14, 0, 1, 0), (17, 0, 0, 1)] {
+            let at = Ho_Chi_Minh
+                .with_ymd_and_hms(2023, 3, day, 8, 0, 0)
+                .single()
+                .expect("valid")
+                .with_timezone(&chrono::Utc);
+            let pass = scheduler.pass(at, false).await.expect("pass");
+            assert!(pass.new_escalations > 0, "{day}/3: {pass:?}");
+            fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-MINHKHAI");
+            let line = format!(
+                "⚠️ Đôn đốc: {nudged} việc đã nhắc đơn vị · {heads} việc đã báo lãnh đạo và đơn vị chủ trì · {office} việc đã vào tổng hợp của Nội vụ"
+            );
+            let overview = text(&w.said(COORDINATOR, &line).await);
+            assert!(
+                overview.starts_with("• Phường Minh Khai:"),
+                "{overview}"
+            );
+        }
 
         // Phòng Tư pháp leads 2.1 and 3.3: it sees the units implementing them.
         fake.text_from(LEAD, LEAD, "/tinhhinh");

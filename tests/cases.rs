@@ -388,9 +388,11 @@ async fn a_late_answer_is_chased_on_working_days_and_flagged() {
                 m.key.starts_with("escalate:") && m.body.contains(&format!("Phản ánh {number}"))
             })
             .map(|m| {
+                // The key ends with a digest of the items the message names.
+                let (key, _items) = m.key.rsplit_once(':').expect("a digest");
                 (
                     m.created_at.with_timezone(&Ho_Chi_Minh).date_naive(),
-                    m.key.clone(),
+                    key.to_string(),
                 )
             })
             .collect();

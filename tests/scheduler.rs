@@ -380,8 +380,15 @@ async fn a_year_of_reminders_escalations_and_digests() {
         // Minh Khai never reports Q1 (due Tue 10/3): nudge Wed 11/3 to its chairman, second
         // step Thu 12/3 to him and the coordinating office's focal points; the fifth working
         // day (Tue 17/3) puts it in the office's digest, marked ‼, with no message.
+        // An escalation's key ends with a digest of the items it names.
         let nudges = keys_to(&messages, MINHKHAI_HEAD, "escalate:2026-03-");
-        let steps: BTreeSet<(NaiveDate, String)> = nudges.into_iter().collect();
+        let steps: BTreeSet<(NaiveDate, String)> = nudges
+            .into_iter()
+            .map(|(day, key)| {
+                let (key, _items) = key.rsplit_once(':').expect("a digest");
+                (day, key.to_string())
+            })
+            .collect();
         assert!(
             steps.contains(&(
                 date(2026, 3, 11),
@@ -424,7 +431,11 @@ async fn a_year_of_reminders_escalations_and_digests() {
         );
         let second = messages
             .iter()
-            .find(|m| m.key == format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}"))
+            .find(|m| {
+                m.key.starts_with(&format!(
+                    "escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}:"
+                ))
+            })
             .expect("second step");
         assert!(
             second
@@ -464,6 +475,19 @@ async fn a_year_of_reminders_escalations_and_digests() {
         assert!(
             !digests.contains(&date(2026, 11, 24)),
             "Ngày Văn hóa Việt Nam"
+        );
+        // Marked ‼ from the day it reaches the office's step (the pass that records the step
+        // queues the digest).
+        let digest = messages
+            .iter()
+            .find(|m| m.key == format!("digest:2026-03-17:{COORDINATOR}"))
+            .expect("digest of 17/3");
+        assert!(
+            digest
+                .body
+                .contains("Báo cáo quý I (HG-2026): hạn 10/03/2026, quá 7 ngày ‼"),
+            "{}",
+            digest.body
         );
         let digest = messages
             .iter()
@@ -589,6 +613,816 @@ async fn a_dry_run_tick_shows_what_would_go_and_writes_nothing() {
             .expect("dry")
             .messages
             .is_empty());
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// One pass at `at`, with the clock set there.
+async fn pass_at(
+    scheduler: &Scheduler,
+    clock: &FixedClock,
+    at: DateTime<Utc>,
+) -> dondoc::scheduler::PassReport {
+    clock.set(at);
+    scheduler.pass(at, false).await.expect("pass")
+}
+
+/// Adds (or moves) period `key` of `plan` to `due`, as `dondoc plan deadlines` does.
+async fn add_period(store: &Store, plan: i64, key: &str, due: NaiveDate) {
+    store
+        .set_due_dates(
+            plan,
+            &[DueDateEdit {
+                key: PeriodKey::parse(key).expect("key"),
+                due_date: due,
+            }],
+            &actor(),
+        )
+        .await
+        .expect("period");
+}
+
+/// Escalation steps recorded in the audit log for `item/unit`.
+async fn audited_steps(store: &Store, item: i64, unit: i64) -> usize {
+    store
+        .audit_entries(100_000)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "escalation.step" && e.entity_key == format!("{item}/{unit}"))
+        .count()
+}
+
+#[tokio::test]
+async fn an_item_reaching_a_step_later_the_same_day_is_still_sent() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let scheduler = scheduler(&store);
+        let wednesday = date(2026, 3, 11);
+        let thursday = date(2026, 3, 12);
+
+        // Wednesday 11/3, 08:00: Q1 (due Tuesday 10/3) is nudged.
+        pass_at(&scheduler, &clock, local(wednesday, 8, 0)).await;
+        let nudge = format!("escalate:2026-03-11:1:{minhkhai}:{MINHKHAI_HEAD}:");
+        let bodies = |messages: &[OutboxMessage], chat: i64, prefix: &str| -> Vec<String> {
+            messages
+                .iter()
+                .filter(|m| m.chat_id == chat && m.key.starts_with(prefix))
+                .map(|m| m.body.clone())
+                .collect()
+        };
+        let messages = store.outbox_messages().await.expect("outbox");
+        let first = bodies(&messages, MINHKHAI_HEAD, &nudge);
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(first[0].contains("Báo cáo quý I (HG-2026)"), "{}", first[0]);
+
+        // Mid-morning a coordinator adds a period also due 10/3 (`plan deadlines`): at 08:05
+        // it is one day overdue too, the same step for the same unit on the same day.
+        add_period(&store, plan, "late_a", date(2026, 3, 10)).await;
+        let late_a = period_id(&store, plan, "late_a").await;
+        let report = pass_at(&scheduler, &clock, local(wednesday, 8, 5)).await;
+        assert!(
+            report.queued > 0,
+            "the nudge naming the new period is queued"
+        );
+        let messages = store.outbox_messages().await.expect("outbox");
+        let nudges = bodies(&messages, MINHKHAI_HEAD, &nudge);
+        assert_eq!(nudges.len(), 2, "{nudges:?}");
+        let second = nudges
+            .iter()
+            .find(|b| b.contains("late_a (HG-2026)"))
+            .expect("a nudge names the new period");
+        assert!(!second.contains("Báo cáo quý I"), "{second}");
+        assert_eq!(audited_steps(&store, late_a, minhkhai).await, 1);
+        // The same pass again (or another process) queues nothing more.
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(wednesday, 8, 5))
+                .await
+                .queued,
+            0
+        );
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(wednesday, 8, 10))
+                .await
+                .queued,
+            0
+        );
+
+        // Thursday 12/3, 08:00: both reach the second step together: one message each to the
+        // unit and to the office's focal point naming both.
+        pass_at(&scheduler, &clock, local(thursday, 8, 0)).await;
+        let heads = format!("escalate:2026-03-12:2:{minhkhai}:{MINHKHAI_HEAD}:");
+        let lead = "escalate:2026-03-12:lead:";
+        let messages = store.outbox_messages().await.expect("outbox");
+        let to_unit = bodies(&messages, MINHKHAI_HEAD, &heads);
+        assert_eq!(to_unit.len(), 1, "{to_unit:?}");
+        assert!(
+            to_unit[0].contains("Báo cáo quý I (HG-2026)") && to_unit[0].contains("late_a"),
+            "{}",
+            to_unit[0]
+        );
+        assert_eq!(bodies(&messages, OFFICE_FOCAL, lead).len(), 1);
+
+        // Another period due 10/3 appears; at 08:05 it is first seen at the second step: the
+        // unit and the lead's focal point are told of it, not of the others again.
+        add_period(&store, plan, "late_b", date(2026, 3, 10)).await;
+        let late_b = period_id(&store, plan, "late_b").await;
+        assert!(
+            pass_at(&scheduler, &clock, local(thursday, 8, 5))
+                .await
+                .queued
+                > 0
+        );
+        let messages = store.outbox_messages().await.expect("outbox");
+        let to_unit = bodies(&messages, MINHKHAI_HEAD, &heads);
+        assert_eq!(to_unit.len(), 2, "{to_unit:?}");
+        let new = to_unit
+            .iter()
+            .find(|b| b.contains("late_b (HG-2026)"))
+            .expect("the unit is told of the new period");
+        assert!(!new.contains("late_a") && !new.contains("quý I"), "{new}");
+        let to_lead = bodies(&messages, OFFICE_FOCAL, lead);
+        assert_eq!(to_lead.len(), 2, "{to_lead:?}");
+        let new = to_lead
+            .iter()
+            .find(|b| b.contains("late_b (HG-2026)"))
+            .expect("the lead's focal point is told of the new period");
+        assert!(
+            new.contains("Phường Minh Khai:\n  – late_b (HG-2026)"),
+            "{new}"
+        );
+        assert!(!new.contains("late_a"), "{new}");
+        assert_eq!(
+            audited_steps(&store, late_b, minhkhai).await,
+            2,
+            "first seen at the second step: both steps recorded"
+        );
+        assert_eq!(
+            pass_at(&scheduler, &clock, local(thursday, 8, 10))
+                .await
+                .queued,
+            0
+        );
+        assert!(scheduler
+            .pass(local(thursday, 8, 10), true)
+            .await
+            .expect("dry run")
+            .messages
+            .iter()
+            .all(|m| !m.key.starts_with("escalate:")));
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+const MINHKHAI_STAFF: i64 = 1012;
+const PTP_FOCAL: i64 = 3001;
+const PTP_HEAD: i64 = 3002;
+
+/// One dated task of a plan built in the test: number, text, due date, lead unit, implementers.
+type DatedTask<'a> = (&'a str, &'a str, NaiveDate, &'a str, &'a [&'a str]);
+
+/// Seed 004's units, with members linked to Telegram in two communes, the Phòng Tư pháp (a
+/// lead unit) and the Phòng Nội vụ; no plan yet.
+async fn units_and_members(store: &Store) {
+    let units = dondoc::import::read_units(&support::fixture("seed004_units.csv"), &[], 1 << 24)
+        .expect("units");
+    store
+        .upsert_units(&units, &actor())
+        .await
+        .expect("units saved");
+    let people = [
+        (
+            "HG-TRANPHU",
+            PersonRole::Head,
+            "Chủ tịch Trần Phú",
+            TRANPHU_HEAD,
+        ),
+        (
+            "HG-TRANPHU",
+            PersonRole::FocalPoint,
+            "Cán bộ Trần Phú",
+            TRANPHU_STAFF,
+        ),
+        (
+            "HG-MINHKHAI",
+            PersonRole::Head,
+            "Chủ tịch Minh Khai",
+            MINHKHAI_HEAD,
+        ),
+        (
+            "HG-MINHKHAI",
+            PersonRole::FocalPoint,
+            "Cán bộ Minh Khai",
+            MINHKHAI_STAFF,
+        ),
+        (
+            "HG-PTP",
+            PersonRole::FocalPoint,
+            "Đầu mối Tư pháp",
+            PTP_FOCAL,
+        ),
+        ("HG-PTP", PersonRole::Head, "Trưởng phòng Tư pháp", PTP_HEAD),
+        (
+            "HG-PNV",
+            PersonRole::Coordinator,
+            "Chuyên viên Nội vụ",
+            COORDINATOR,
+        ),
+    ];
+    for (unit, role, name, telegram) in people {
+        support::linked_member(store, unit, role, name, telegram).await;
+    }
+}
+
+/// A 2026 plan `code` of dated tasks only (no reporting periods). Returns its id.
+async fn dated_plan(store: &Store, code: &str, tasks: &[DatedTask<'_>]) -> i64 {
+    use dondoc::domain::plan::{NewPlan, NewTask, UnitRef};
+    use dondoc::domain::{PlanCode, PlanYear};
+    let unit_ref = |code: &str| {
+        let store = store.clone();
+        let code = UnitCode::parse(code).expect("code");
+        async move {
+            let unit = store.unit(&code).await.expect("unit").expect("unit exists");
+            UnitRef {
+                id: unit.id,
+                code: unit.code,
+                name: unit.name,
+            }
+        }
+    };
+    let mut new_tasks = Vec::new();
+    for (row, (number, text, due, lead, implementers)) in tasks.iter().enumerate() {
+        let mut implementing_units = Vec::new();
+        for unit in implementers.iter() {
+            implementing_units.push(unit_ref(unit).await);
+        }
+        new_tasks.push(NewTask {
+            source_row: row + 1,
+            code: Some((*number).to_string()),
+            text: (*text).to_string(),
+            timeframe: format!("Trước ngày {}", due.format("%d/%m/%Y")),
+            due_date: Some(*due),
+            lead_units: vec![unit_ref(lead).await],
+            implementing_units,
+            ..NewTask::default()
+        });
+    }
+    let plan = NewPlan {
+        code: PlanCode::parse(code).expect("code"),
+        title: format!("Kế hoạch {code}"),
+        year: PlanYear::new(2026).expect("year"),
+        scope: UnitCode::parse("HAGIANG").expect("scope"),
+        source: "test".into(),
+        tasks: new_tasks,
+    };
+    store
+        .save_plan(&plan, &[], dondoc::store::SaveMode::CreateOnly, &actor())
+        .await
+        .expect("plan saved")
+        .plan_id
+}
+
+/// The assignment of `unit` on task `number` of plan `plan_code`.
+async fn assignment_of(store: &Store, unit: &str, plan_code: &str, number: &str) -> i64 {
+    let unit = unit_id(store, unit).await;
+    store
+        .open_assignments(&[unit])
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|c| c.plan_code == plan_code && c.task_code.as_deref() == Some(number))
+        .unwrap_or_else(|| panic!("no assignment of {plan_code} {number}"))
+        .assignment_id
+}
+
+/// The escalation steps recorded for `item/unit`, with the day (in Hà Giang) each was taken.
+async fn steps_taken(store: &Store, item: i64, unit: i64) -> Vec<(NaiveDate, i64)> {
+    let mut steps: Vec<(NaiveDate, i64)> = store
+        .audit_entries(100_000)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "escalation.step" && e.entity_key == format!("{item}/{unit}"))
+        .map(|e| {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail).expect("json");
+            (
+                e.at.with_timezone(&Ho_Chi_Minh).date_naive(),
+                detail["step"].as_i64().expect("step"),
+            )
+        })
+        .collect();
+    steps.sort();
+    steps
+}
+
+/// Escalation messages to `chat`: (day queued, step — 1, 2 or "lead").
+fn escalations_to(messages: &[OutboxMessage], chat: i64) -> Vec<(NaiveDate, String)> {
+    let mut found: Vec<(NaiveDate, String)> = messages
+        .iter()
+        .filter(|m| m.chat_id == chat && m.key.starts_with("escalate:"))
+        .map(|m| {
+            let step = m.key.split(':').nth(2).expect("step").to_string();
+            (queued_on(m), step)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The coordinator's digest of `day`, all parts.
+fn digest_body(messages: &[OutboxMessage], day: NaiveDate) -> String {
+    let key = format!("digest:{day}:{COORDINATOR}");
+    let parts: Vec<&str> = messages
+        .iter()
+        .filter(|m| m.key == key || m.key.starts_with(&format!("{key}#")))
+        .map(|m| m.body.as_str())
+        .collect();
+    assert!(!parts.is_empty(), "no digest on {day}");
+    parts.join("\n")
+}
+
+#[tokio::test]
+async fn dated_tasks_are_reminded_and_climb_the_ladder_until_done() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        units_and_members(&store).await;
+        // Tasks 1 and 2 are due Monday 4/5, right after 30/4–1/5 (and Giỗ Tổ moved to Monday
+        // 27/4); task 3 is due Saturday 20/6. The Phòng Tư pháp monitors them all.
+        dated_plan(
+            &store,
+            "NV-2026",
+            &[
+                (
+                    "1",
+                    "Niêm yết công khai thủ tục hành chính",
+                    date(2026, 5, 4),
+                    "HG-PTP",
+                    &["HG-TRANPHU", "HG-MINHKHAI"],
+                ),
+                (
+                    "2",
+                    "Tổ chức đối thoại với người dân",
+                    date(2026, 5, 4),
+                    "HG-PTP",
+                    &["HG-MINHKHAI"],
+                ),
+                (
+                    "3",
+                    "Rà soát hòm thư góp ý",
+                    date(2026, 6, 20),
+                    "HG-PTP",
+                    &["HG-MINHKHAI"],
+                ),
+            ],
+        )
+        .await;
+        let tranphu = unit_id(&store, "HG-TRANPHU").await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let tp1 = assignment_of(&store, "HG-TRANPHU", "NV-2026", "1").await;
+        let mk1 = assignment_of(&store, "HG-MINHKHAI", "NV-2026", "1").await;
+        let mk2 = assignment_of(&store, "HG-MINHKHAI", "NV-2026", "2").await;
+        let mk3 = assignment_of(&store, "HG-MINHKHAI", "NV-2026", "3").await;
+
+        // Trần Phú finishes task 1 on Tuesday 28/4; Minh Khai finishes task 2 on Thursday 7/5,
+        // after its second step.
+        let updating = store.clone();
+        walk(
+            &store,
+            &clock,
+            date(2026, 4, 20),
+            date(2026, 6, 30),
+            |day| {
+                let store = updating.clone();
+                async move {
+                    let done = |assignment| {
+                        let store = store.clone();
+                        async move {
+                            store
+                                .record_status_update(
+                                    assignment,
+                                    dondoc::domain::AssignmentStatus::Done,
+                                    "xong",
+                                    None,
+                                    &actor(),
+                                )
+                                .await
+                                .expect("done");
+                        }
+                    };
+                    if day == date(2026, 4, 28) {
+                        done(tp1).await;
+                    }
+                    if day == date(2026, 5, 7) {
+                        done(mk2).await;
+                    }
+                }
+            },
+        )
+        .await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        let days_of = |chat: i64, prefix: &str| -> Vec<NaiveDate> {
+            let mut days: Vec<NaiveDate> = messages
+                .iter()
+                .filter(|m| m.chat_id == chat && m.key.starts_with(prefix))
+                .map(queued_on)
+                .collect();
+            days.sort();
+            days
+        };
+
+        // Due Monday 4/5: 7 days before is Monday 27/4, a day off → Friday 24/4; 3 days (Fri
+        // 1/5) and 1 day (Sun 3/5) → Wednesday 29/4 (30/4 and 1/5 are off), one message; then
+        // the morning of 4/5. Minh Khai's two tasks come as one list to every member.
+        let mk_list = format!("remind:tasks:{minhkhai}:2026-05-04:");
+        let expected = vec![date(2026, 4, 24), date(2026, 4, 29), date(2026, 5, 4)];
+        assert_eq!(days_of(MINHKHAI_HEAD, &mk_list), expected);
+        assert_eq!(days_of(MINHKHAI_STAFF, &mk_list), expected);
+        let list = messages
+            .iter()
+            .find(|m| m.chat_id == MINHKHAI_STAFF && m.key.starts_with(&mk_list))
+            .expect("the list");
+        assert!(
+            list.body.starts_with(
+                "⏰ 2 nhiệm vụ của Phường Minh Khai đến hạn 04/05/2026 (Thứ Hai) — còn 10 ngày:"
+            ),
+            "{}",
+            list.body
+        );
+        assert!(
+            list.body
+                .contains("– NV-2026 · 1 Niêm yết công khai thủ tục hành chính")
+                && list
+                    .body
+                    .contains("– NV-2026 · 2 Tổ chức đối thoại với người dân"),
+            "{}",
+            list.body
+        );
+        // Trần Phú's one task comes as its card with the status buttons, on 24/4 only: it was
+        // done on 28/4.
+        let tp_card = format!("remind:task:{tp1}:");
+        assert_eq!(days_of(TRANPHU_STAFF, &tp_card), vec![date(2026, 4, 24)]);
+        assert_eq!(days_of(TRANPHU_HEAD, &tp_card), vec![date(2026, 4, 24)]);
+        let card = messages
+            .iter()
+            .find(|m| m.chat_id == TRANPHU_STAFF && m.key.starts_with(&tp_card))
+            .expect("the card");
+        assert!(card.reply_markup.is_some(), "a card has its buttons");
+        assert!(
+            !messages.iter().any(
+                |m| (m.chat_id == TRANPHU_STAFF || m.chat_id == TRANPHU_HEAD)
+                    && queued_on(m) >= date(2026, 4, 28)
+            ),
+            "nothing more to Trần Phú once its task is done"
+        );
+        assert!(steps_taken(&store, tp1, tranphu).await.is_empty());
+        // Due Saturday 20/6, shown as it is: 7 days (Sat 13/6) → Friday 12/6; 17/6; 1 day and
+        // the day itself (Fri 19/6, Sat 20/6) → Friday 19/6.
+        let mk_card = format!("remind:task:{mk3}:");
+        assert_eq!(
+            days_of(MINHKHAI_STAFF, &mk_card),
+            vec![date(2026, 6, 12), date(2026, 6, 17), date(2026, 6, 19)]
+        );
+        let card = messages
+            .iter()
+            .find(|m| m.chat_id == MINHKHAI_STAFF && m.key.starts_with(&mk_card))
+            .expect("the card");
+        assert!(card.body.contains("20/06/2026 (Thứ Bảy)"), "{}", card.body);
+
+        // The ladder. Due 4/5: the nudge the next day (Tue 5/5) to the unit's staff; after 2
+        // working days (Wed 6/5) to every member and the lead unit's focal point; after 5
+        // (Mon 11/5) into the office's digest. Task 2, done on 7/5, stops at step 2.
+        assert_eq!(
+            steps_taken(&store, mk1, minhkhai).await,
+            vec![
+                (date(2026, 5, 5), 1),
+                (date(2026, 5, 6), 2),
+                (date(2026, 5, 11), 3)
+            ]
+        );
+        assert_eq!(
+            steps_taken(&store, mk2, minhkhai).await,
+            vec![(date(2026, 5, 5), 1), (date(2026, 5, 6), 2)]
+        );
+        // Due Saturday 20/6: the nudge on Monday 22/6 (Sunday is off), step 2 on Tuesday 23/6,
+        // the office on Friday 26/6.
+        assert_eq!(
+            steps_taken(&store, mk3, minhkhai).await,
+            vec![
+                (date(2026, 6, 22), 1),
+                (date(2026, 6, 23), 2),
+                (date(2026, 6, 26), 3)
+            ]
+        );
+        let step = |s: &str| s.to_string();
+        assert_eq!(
+            escalations_to(&messages, MINHKHAI_STAFF),
+            vec![
+                (date(2026, 5, 5), step("1")),
+                (date(2026, 5, 6), step("2")),
+                (date(2026, 6, 22), step("1")),
+                (date(2026, 6, 23), step("2")),
+            ]
+        );
+        assert_eq!(
+            escalations_to(&messages, MINHKHAI_HEAD),
+            vec![
+                (date(2026, 5, 6), step("2")),
+                (date(2026, 6, 23), step("2"))
+            ],
+            "the head is told from the second step (the unit has staff for the nudge)"
+        );
+        assert_eq!(
+            escalations_to(&messages, PTP_FOCAL),
+            vec![
+                (date(2026, 5, 6), step("lead")),
+                (date(2026, 6, 23), step("lead"))
+            ]
+        );
+        assert!(
+            escalations_to(&messages, PTP_HEAD).is_empty(),
+            "a lead unit is told through its focal point"
+        );
+        let nudge = messages
+            .iter()
+            .find(|m| m.chat_id == MINHKHAI_STAFF && m.key.starts_with("escalate:2026-05-05:1:"))
+            .expect("nudge");
+        assert!(
+            nudge.body.starts_with("⚠️ Quá hạn — Phường Minh Khai:")
+                && nudge.body.contains(
+                    "1 Niêm yết công khai thủ tục hành chính (NV-2026): hạn 04/05/2026 (Thứ Hai), quá 1 ngày"
+                )
+                && nudge.body.contains("2 Tổ chức đối thoại với người dân (NV-2026)"),
+            "{}",
+            nudge.body
+        );
+        let lead = messages
+            .iter()
+            .find(|m| m.chat_id == PTP_FOCAL && m.key.starts_with("escalate:2026-05-06:lead:"))
+            .expect("lead message");
+        assert!(
+            lead.body.contains("Phòng Tư pháp chủ trì theo dõi")
+                && lead.body.contains(
+                    "Phường Minh Khai:\n  – 1 Niêm yết công khai thủ tục hành chính (NV-2026): hạn 04/05/2026 (Thứ Hai), quá 2 ngày"
+                ),
+            "{}",
+            lead.body
+        );
+        assert!(!lead.body.contains("Phường Trần Phú"), "{}", lead.body);
+        // In the coordinator's digest: overdue before the office step, marked ‼ from it.
+        let before = digest_body(&messages, date(2026, 5, 8));
+        assert!(
+            before.contains(
+                "– NV-2026 · 1 Niêm yết công khai thủ tục hành chính: hạn 04/05/2026, quá 4 ngày\n"
+            ),
+            "{before}"
+        );
+        let office = digest_body(&messages, date(2026, 5, 11));
+        assert!(
+            office.contains(
+                "– NV-2026 · 1 Niêm yết công khai thủ tục hành chính: hạn 04/05/2026, quá 7 ngày ‼"
+            ),
+            "{office}"
+        );
+        assert!(
+            !office.contains("Tổ chức đối thoại"),
+            "a task done leaves the digest: {office}"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_plan_with_its_own_ladder_climbs_on_its_own_days() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        units_and_members(&store).await;
+        // Two plans, each with a task of Minh Khai due Wednesday 3/6/2026: one on the default
+        // ladder (nudge 1 day after, heads after 2 working days, office after 5), one with its
+        // own (`dondoc plan ladder RIENG-2026 --nudge-after-days 3 --heads-after 4
+        // --office-after 6`).
+        dated_plan(
+            &store,
+            "NV-2026",
+            &[(
+                "1",
+                "Niêm yết công khai thủ tục hành chính",
+                date(2026, 6, 3),
+                "HG-PTP",
+                &["HG-MINHKHAI"],
+            )],
+        )
+        .await;
+        let own = dated_plan(
+            &store,
+            "RIENG-2026",
+            &[(
+                "1",
+                "Khảo sát sự hài lòng của người dân",
+                date(2026, 6, 3),
+                "HG-PTP",
+                &["HG-MINHKHAI"],
+            )],
+        )
+        .await;
+        let ladder = dondoc::domain::Ladder {
+            nudge_after_days: 3,
+            heads_after_working_days: 4,
+            office_after_working_days: 6,
+        };
+        store
+            .set_plan_ladder(own, Some(&ladder), &actor())
+            .await
+            .expect("ladder");
+        assert_eq!(store.plan_ladder(own).await.expect("ladder"), Some(ladder));
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let default_item = assignment_of(&store, "HG-MINHKHAI", "NV-2026", "1").await;
+        let own_item = assignment_of(&store, "HG-MINHKHAI", "RIENG-2026", "1").await;
+
+        walk(
+            &store,
+            &clock,
+            date(2026, 6, 1),
+            date(2026, 6, 12),
+            |_| async {},
+        )
+        .await;
+        let messages = store.outbox_messages().await.expect("outbox");
+
+        // Default: Thursday 4/6, Friday 5/6 (2 working days), Wednesday 10/6 (5).
+        assert_eq!(
+            steps_taken(&store, default_item, minhkhai).await,
+            vec![
+                (date(2026, 6, 4), 1),
+                (date(2026, 6, 5), 2),
+                (date(2026, 6, 10), 3)
+            ]
+        );
+        // Its own: 3 days after is Saturday 6/6 → Monday 8/6; 4 working days Tuesday 9/6; 6
+        // working days Thursday 11/6.
+        assert_eq!(
+            steps_taken(&store, own_item, minhkhai).await,
+            vec![
+                (date(2026, 6, 8), 1),
+                (date(2026, 6, 9), 2),
+                (date(2026, 6, 11), 3)
+            ]
+        );
+        let step = |s: &str| s.to_string();
+        assert_eq!(
+            escalations_to(&messages, MINHKHAI_STAFF),
+            vec![
+                (date(2026, 6, 4), step("1")),
+                (date(2026, 6, 5), step("2")),
+                (date(2026, 6, 8), step("1")),
+                (date(2026, 6, 9), step("2")),
+            ]
+        );
+        assert_eq!(
+            escalations_to(&messages, PTP_FOCAL),
+            vec![
+                (date(2026, 6, 5), step("lead")),
+                (date(2026, 6, 9), step("lead"))
+            ]
+        );
+        let body_on = |chat: i64, prefix: &str| -> String {
+            messages
+                .iter()
+                .find(|m| m.chat_id == chat && m.key.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{prefix} to {chat}"))
+                .body
+                .clone()
+        };
+        let nudge = body_on(MINHKHAI_STAFF, "escalate:2026-06-08:1:");
+        assert!(
+            nudge.contains("Khảo sát sự hài lòng của người dân (RIENG-2026): hạn 03/06/2026 (Thứ Tư), quá 5 ngày")
+                && !nudge.contains("NV-2026"),
+            "{nudge}"
+        );
+        let first = body_on(MINHKHAI_STAFF, "escalate:2026-06-04:1:");
+        assert!(
+            first.contains("(NV-2026)") && !first.contains("RIENG-2026"),
+            "{first}"
+        );
+        let lead = body_on(PTP_FOCAL, "escalate:2026-06-09:lead:");
+        assert!(
+            lead.contains("Khảo sát sự hài lòng") && !lead.contains("NV-2026"),
+            "{lead}"
+        );
+        // The office's digest marks each item from its own office day.
+        let wednesday = digest_body(&messages, date(2026, 6, 10));
+        assert!(
+            wednesday.contains(
+                "– NV-2026 · 1 Niêm yết công khai thủ tục hành chính: hạn 03/06/2026, quá 7 ngày ‼"
+            ) && wednesday.contains(
+                "– RIENG-2026 · 1 Khảo sát sự hài lòng của người dân: hạn 03/06/2026, quá 7 ngày\n"
+            ),
+            "{wednesday}"
+        );
+        let thursday = digest_body(&messages, date(2026, 6, 11));
+        assert!(
+            thursday.contains(
+                "– RIENG-2026 · 1 Khảo sát sự hài lòng của người dân: hạn 03/06/2026, quá 8 ngày ‼"
+            ),
+            "{thursday}"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_digest_comes_on_working_saturdays_and_never_after_working_hours() {
+    use dondoc::domain::{CalendarDay, DayKind};
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        // The government makes Saturday 21/3/2026 a working day (the holiday table's
+        // 'working_day'); the default configuration applies.
+        let saturday = date(2026, 3, 21);
+        let mut y2026 = store.holidays(2026).await.expect("holidays");
+        y2026.push(CalendarDay {
+            date: saturday,
+            name: "Làm bù".into(),
+            kind: DayKind::WorkingDay,
+        });
+        store
+            .replace_holidays(&y2026, &actor())
+            .await
+            .expect("holidays saved");
+        let scheduler = scheduler(&store);
+        let digest_on = |messages: &[OutboxMessage], day: NaiveDate| {
+            messages
+                .iter()
+                .any(|m| m.key == format!("digest:{day}:{COORDINATOR}"))
+        };
+
+        let report = pass_at(&scheduler, &clock, local(saturday, 7, 35)).await;
+        assert!(report.working_time && report.digest_due);
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            digest_on(&messages, saturday),
+            "a working Saturday has its digest"
+        );
+        // Not on the Sunday after, nor on an ordinary Saturday.
+        for day in [date(2026, 3, 22), date(2026, 3, 28)] {
+            let report = pass_at(&scheduler, &clock, local(day, 7, 35)).await;
+            assert!(!report.digest_due && report.queued == 0, "{day}");
+        }
+
+        // The service starts at 22:00 on Monday 23/3: that day's digest is not sent at night.
+        let monday = date(2026, 3, 23);
+        let report = pass_at(&scheduler, &clock, local(monday, 22, 0)).await;
+        assert!(!report.digest_due);
+        assert_eq!(report.queued, 0);
+        // Nor just before its time the next morning; then at 07:30.
+        let tuesday = date(2026, 3, 24);
+        assert!(
+            !pass_at(&scheduler, &clock, local(tuesday, 7, 25))
+                .await
+                .digest_due
+        );
+        assert!(
+            pass_at(&scheduler, &clock, local(tuesday, 7, 30))
+                .await
+                .digest_due
+        );
+        // Started late on Wednesday, still in working hours: that day's digest goes out; on
+        // Thursday the first pass is at 17:00, when the working day is over: none.
+        let wednesday = date(2026, 3, 25);
+        let thursday = date(2026, 3, 26);
+        assert!(
+            pass_at(&scheduler, &clock, local(wednesday, 16, 55))
+                .await
+                .digest_due
+        );
+        let report = pass_at(&scheduler, &clock, local(thursday, 17, 0)).await;
+        assert!(!report.digest_due && report.queued == 0);
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(!digest_on(&messages, monday), "no digest in the night");
+        assert!(digest_on(&messages, tuesday));
+        assert!(digest_on(&messages, wednesday));
+        assert!(!digest_on(&messages, thursday));
+        let tuesday_digest = messages
+            .iter()
+            .find(|m| m.key == format!("digest:{tuesday}:{COORDINATOR}"))
+            .expect("digest");
+        assert_eq!(
+            tuesday_digest
+                .created_at
+                .with_timezone(&Ho_Chi_Minh)
+                .format("%H:%M")
+                .to_string(),
+            "07:30"
+        );
         store.close().await;
         db.finish().await;
     }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::domain::case::HopState;
 
@@ -40,6 +41,8 @@ pub struct ReportNotice<'s> {
 #[derive(Debug, Clone)]
 struct Climb {
     kind: ItemKind,
+    /// The period, assignment or case hop: with `kind` and `unit_id`, the item's identity.
+    item_id: i64,
     unit_id: i64,
     item: String,
     due: NaiveDate,
@@ -471,6 +474,7 @@ fn climb(
         .flatten();
     climbs.push(Climb {
         kind,
+        item_id,
         unit_id,
         item,
         due,
@@ -515,10 +519,11 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
                 _ => ChaseText::HeadsEscalation { unit },
             };
             let key = format!(
-                "escalate:{}:{}:{unit_id}:{}",
+                "escalate:{}:{}:{unit_id}:{}:{}",
                 day.today,
                 step.number(),
-                r.chat_id
+                r.chat_id,
+                items_digest(items)
             );
             if told.insert(key.clone()) {
                 let mut lines = vec![head.render(lang)];
@@ -541,7 +546,12 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
         let Some(r) = day.recipient(*person_id) else {
             continue;
         };
-        let key = format!("escalate:{}:lead:{}", day.today, r.chat_id);
+        let key = format!(
+            "escalate:{}:lead:{}:{}",
+            day.today,
+            r.chat_id,
+            items_digest(items)
+        );
         if !told.insert(key.clone()) {
             continue;
         }
@@ -565,6 +575,31 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
         }
         out.messages.push(escalation_message(r, key, lines, None));
     }
+}
+
+/// A short digest of the items an escalation message names, part of its key. An item that
+/// reaches a step on the same day as others of its unit, but later (a plan imported, a due date
+/// edited mid-day) comes in its own message with its own key, instead of being dropped as
+/// already queued while its step is recorded. The same items give the same digest in every
+/// process and every run (their identities, sorted, through SHA-256), so a pass repeated
+/// queues nothing new.
+fn items_digest(items: &[&Climb]) -> String {
+    let mut ids: Vec<(ItemKind, i64, i64)> = items
+        .iter()
+        .map(|c| (c.kind, c.item_id, c.unit_id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut hasher = Sha256::new();
+    for (kind, item, unit) in ids {
+        hasher.update(format!("{}:{item}:{unit};", kind.as_str()).as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// "– Báo cáo quý I (HG-2026): hạn 10/03/2026 (Thứ Ba), quá 2 ngày", oldest due first.

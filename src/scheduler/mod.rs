@@ -5,7 +5,8 @@
 //! several processes at once, and queue each message once.
 //!
 //! Reminders and escalations go out only in working hours on working days; the digest on
-//! working days at its cron time. Time comes from the injected clock (or `dondoc tick --at`).
+//! working days, from its cron time until the end of working hours. Time comes from the
+//! injected clock (or `dondoc tick --at`).
 
 mod compose;
 pub mod digest;
@@ -57,7 +58,10 @@ impl Rules {
         }
     }
 
-    /// Whether the digest is due at `local` on a working day: its cron fired earlier today.
+    /// Whether the digest is due at `local` (the caller checks it is a working day): its cron
+    /// fired earlier today and the working day is not over. A service started at 22:00 (or
+    /// down all day) does not send that day's digest in the night; the next morning's comes at
+    /// its time. A cron set at or after the end of working hours is due until midnight.
     pub fn digest_due(&self, local: DateTime<Tz>) -> bool {
         let Some(schedule) = &self.digest.schedule else {
             return false;
@@ -70,10 +74,10 @@ impl Rules {
             return false;
         };
         let since = midnight - chrono::Duration::seconds(1);
-        schedule
-            .after(&since)
-            .next()
-            .is_some_and(|fire| fire.date_naive() == local.date_naive() && fire <= local)
+        schedule.after(&since).next().is_some_and(|fire| {
+            let day_over = fire.time() < self.hours.end && local.time() >= self.hours.end;
+            fire.date_naive() == local.date_naive() && fire <= local && !day_over
+        })
     }
 }
 
@@ -375,11 +379,11 @@ impl Scheduler {
         if !report.working_time && !report.digest_due {
             return Ok(report);
         }
-        let horizon = today + chrono::Duration::days(self.horizon_days());
-        let snapshot = self.store.schedule_snapshot(horizon).await?;
-        let day = Day::new(today, &calendar, &self.rules, &snapshot);
+        let horizon = self.horizon(today, &calendar);
+        let mut snapshot = self.store.schedule_snapshot(horizon).await?;
         let mut out = Outgoing::default();
         if report.working_time {
+            let day = Day::new(today, &calendar, &self.rules, &snapshot);
             let notices = compose::report_notices(&day);
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
@@ -395,6 +399,18 @@ impl Scheduler {
             compose::closings(&day, &mut out);
         }
         if report.digest_due {
+            // The steps this pass records count too: an item reaching the office's step today
+            // is marked in today's digest, not from tomorrow's.
+            for r in &out.escalations {
+                let step = snapshot
+                    .escalated
+                    .entry((r.kind, r.item_id, r.unit_id))
+                    .or_insert(r.step);
+                if r.step > *step {
+                    *step = r.step;
+                }
+            }
+            let day = Day::new(today, &calendar, &self.rules, &snapshot);
             let counts = digest::Counts::load(&self.store, &self.rules, today).await?;
             let lead_units = counts.lead_units();
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
@@ -431,8 +447,12 @@ impl Scheduler {
         Ok(report)
     }
 
-    /// How far ahead dated tasks are read: the earliest reminder, the digest's week.
-    fn horizon_days(&self) -> i64 {
+    /// The last due date of the dated tasks a pass on `today` reads: those whose earliest
+    /// reminder may fall today, and the digest's week. A reminder meant for a day off moves to
+    /// the working day before, so the days off right after today (a weekend, Tết) bring their
+    /// reminders forward to today: 7 days before a due date of Monday 4/5/2026 is Monday 27/4,
+    /// a day off after a weekend, and that reminder goes out on Friday 24/4, 10 days ahead.
+    fn horizon(&self, today: NaiveDate, calendar: &WorkingCalendar) -> NaiveDate {
         let furthest = self
             .rules
             .policy
@@ -441,7 +461,11 @@ impl Scheduler {
             .copied()
             .max()
             .unwrap_or(0);
-        i64::from(furthest).max(digest::UPCOMING_DAYS) + 1
+        let day = chrono::Duration::days(1);
+        let last_day_off_ahead = calendar.on_or_after(today + day) - day;
+        let reminders = last_day_off_ahead.max(today) + chrono::Duration::days(i64::from(furthest));
+        let digest = today + chrono::Duration::days(digest::UPCOMING_DAYS);
+        reminders.max(digest) + day
     }
 
     /// Runs a pass at each time of the `schedule.pass` cron until `shutdown`.
