@@ -242,6 +242,11 @@ fn broken_inputs(dir: &Path) -> Vec<Broken> {
         },
         Broken { name: "a Word file without a table", file: no_table_docx, expect: |k| *k == ProblemKind::NoTable },
         Broken {
+            name: "a header and no task under it",
+            file: write("header_only.csv", format!("{header},,,,,\n").as_bytes()),
+            expect: |k| *k == ProblemKind::NoTasks,
+        },
+        Broken {
             name: "non-UTF-8 CSV (Windows-1258)",
             file: write("cp1258.csv", b"STT,Nhi\xd2m v\xf2,Ch\xec ti\xeau\n1,C\xf4ng khai,100%\n"),
             expect: |k| *k == ProblemKind::NotUtf8 { line: 1 },

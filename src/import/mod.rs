@@ -64,6 +64,9 @@ pub enum ProblemKind {
     NoTable,
     /// No row carries the expected column names.
     NoHeader,
+    /// A plan's header row and no task under it (importing it would make, or with `--replace`
+    /// leave, a plan with nothing to chase).
+    NoTasks,
     /// The header row lacks required columns (their Vietnamese names).
     MissingPlanColumns(Vec<Column>),
     MissingUnitColumns(Vec<UnitColumn>),

@@ -80,6 +80,11 @@ pub fn read_plan_tables(
                         reading.tasks.push(task);
                     }
                 }
+                if reading.tasks.is_empty() && reading.problems.is_empty() {
+                    reading
+                        .problems
+                        .push(Problem::at(header.row, ProblemKind::NoTasks));
+                }
                 return reading;
             }
             // Keep the most telling problem: a partial header beats "no header".
