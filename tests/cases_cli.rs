@@ -6,7 +6,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Output;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
@@ -15,34 +14,7 @@ use dondoc::domain::{PersonRole, UnitCode};
 use dondoc::hotline::stats::{case_stats, Figures};
 use dondoc::import::table::read_tables;
 use dondoc::store::{CaseTime, NewCase, Store};
-use secrecy::ExposeSecret;
-use support::{actor, fixture, test_dbs, TestDb};
-
-/// Runs the built `dondoc` binary against `db`, in an empty directory (no config file).
-fn dondoc(db: &TestDb, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = &db.config.database;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"));
-    command
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("DONDOC_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("DONDOC_DATABASE__URL", database.url.expose_secret())
-        .env("DONDOC_PROVINCE__LANGUAGE", "vi");
-    if let Some(schema) = &database.postgres_schema {
-        command.env("DONDOC_DATABASE__POSTGRES_SCHEMA", schema);
-    }
-    command.output().expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{actor, fixture, stderr, stdout, test_dbs, TestDb};
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
@@ -102,15 +74,12 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
         let name = db.name;
         let store = prepared(&db).await;
 
-        let bad_rules = dondoc(
-            &db,
-            &[
-                "cases",
-                "routing",
-                "import",
-                path(&fixture("cases/bad_routing.csv")),
-            ],
-        );
+        let bad_rules = db.dondoc(&[
+            "cases",
+            "routing",
+            "import",
+            path(&fixture("cases/bad_routing.csv")),
+        ]);
         assert_eq!(bad_rules.status.code(), Some(1), "{name}: {bad_rules:?}");
         let errors = stderr(&bad_rules);
         assert!(
@@ -123,17 +92,14 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
             "{name}"
         );
 
-        let rules = dondoc(
-            &db,
-            &[
-                "cases",
-                "routing",
-                "import",
-                path(&fixture("cases/routing.csv")),
-            ],
-        );
+        let rules = db.dondoc(&[
+            "cases",
+            "routing",
+            "import",
+            path(&fixture("cases/routing.csv")),
+        ]);
         assert!(rules.status.success(), "{name}: {rules:?}");
-        let listed = stdout(&dondoc(&db, &["cases", "routing", "list"]));
+        let listed = stdout(&db.dondoc(&["cases", "routing", "list"]));
         assert!(
             listed.contains("Quản trị môi trường\t(mọi địa bàn)\t→ Phòng Tài nguyên và Môi trường"),
             "{listed}"
@@ -146,7 +112,7 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
 
         // Rows 3 (a 31st of November) and 5 (a pigeon, a place on Mars) are wrong: nothing
         // is written, not even rows 2 and 4.
-        let bad = dondoc(&db, &["cases", "import", path(&fixture("cases/bad.csv"))]);
+        let bad = db.dondoc(&["cases", "import", path(&fixture("cases/bad.csv"))]);
         assert_eq!(bad.status.code(), Some(1), "{name}: {bad:?}");
         let errors = stderr(&bad);
         assert!(
@@ -181,15 +147,12 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
         )
         .await;
         // A dry run shows where each case would go and writes nothing.
-        let trial = dondoc(
-            &db,
-            &[
-                "cases",
-                "import",
-                "--dry-run",
-                path(&fixture("cases/good.csv")),
-            ],
-        );
+        let trial = db.dondoc(&[
+            "cases",
+            "import",
+            "--dry-run",
+            path(&fixture("cases/good.csv")),
+        ]);
         assert!(trial.status.success(), "{name}: {trial:?}");
         let lines: Vec<String> = stdout(&trial).lines().map(String::from).collect();
         assert_eq!(
@@ -208,7 +171,7 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
             .expect("cases");
         assert!(after_trial.is_empty(), "{name}: {after_trial:?}");
 
-        let good = dondoc(&db, &["cases", "import", path(&fixture("cases/good.csv"))]);
+        let good = db.dondoc(&["cases", "import", path(&fixture("cases/good.csv"))]);
         assert!(good.status.success(), "{name}: {good:?}");
         let lines: Vec<String> = stdout(&good).lines().map(String::from).collect();
         assert_eq!(
@@ -253,7 +216,7 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
         let dir = tempfile::tempdir().expect("temp dir");
         let xlsx = dir.path().join("tong_dai.xlsx");
         write_xlsx_cases(&xlsx);
-        let from_xlsx = dondoc(&db, &["cases", "import", path(&xlsx)]);
+        let from_xlsx = db.dondoc(&["cases", "import", path(&xlsx)]);
         assert!(from_xlsx.status.success(), "{name}: {from_xlsx:?}");
         assert!(
             stdout(&from_xlsx).starts_with("PA-2026-000004\tXã Phương Thiện\t→ Phòng Kinh tế\n"),
@@ -325,16 +288,14 @@ async fn exports_mask_contacts_unless_a_coordinator_asks() {
         let store = prepared(&db).await;
         let coordinator = person_id(&store, "HG-PNV").await.to_string();
         let chairman = person_id(&store, "HG-MINHKHAI").await.to_string();
-        let imported = dondoc(&db, &["cases", "import", path(&fixture("cases/good.csv"))]);
+        let imported = db.dondoc(&["cases", "import", path(&fixture("cases/good.csv"))]);
         assert!(imported.status.success(), "{name}: {imported:?}");
         let dir = tempfile::tempdir().expect("temp dir");
         let range = ["--from", "2026-11-01", "--to", "03/11/2026"];
 
         let masked = dir.path().join("masked.csv");
-        let run = dondoc(
-            &db,
-            &[&["cases", "export"][..], &range, &["--out", path(&masked)]].concat(),
-        );
+        let run =
+            db.dondoc(&[&["cases", "export"][..], &range, &["--out", path(&masked)]].concat());
         assert!(run.status.success(), "{name}: {run:?}");
         assert!(
             stdout(&run).contains("Đã xuất 2 phản ánh"),
@@ -391,7 +352,7 @@ async fn exports_mask_contacts_unless_a_coordinator_asks() {
             if let Some(by) = by {
                 args.extend(["--by", by]);
             }
-            let run = dondoc(&db, &args);
+            let run = db.dondoc(&args);
             assert_eq!(run.status.code(), Some(1), "{name}: {run:?}");
             assert!(stderr(&run).contains(says), "{}", stderr(&run));
             if by.is_none() {
@@ -412,8 +373,7 @@ async fn exports_mask_contacts_unless_a_coordinator_asks() {
 
         // A coordinator sees the contacts, in XLSX; the audit log records who and how many.
         let clear = dir.path().join("lien_he.xlsx");
-        let run = dondoc(
-            &db,
+        let run = db.dondoc(
             &[
                 &["cases", "export"][..],
                 &range,
@@ -608,17 +568,14 @@ async fn stats_for_a_hand_made_month() {
         );
 
         // The command prints the same figures, counted as of the same day.
-        let run = dondoc(
-            &db,
-            &[
-                "cases",
-                "stats",
-                "--month",
-                "2026-10",
-                "--at",
-                "2026-11-22T09:00",
-            ],
-        );
+        let run = db.dondoc(&[
+            "cases",
+            "stats",
+            "--month",
+            "2026-10",
+            "--at",
+            "2026-11-22T09:00",
+        ]);
         assert!(run.status.success(), "{name}: {run:?}");
         let printed = stdout(&run);
         assert!(
@@ -639,24 +596,21 @@ async fn stats_for_a_hand_made_month() {
             );
         }
         // As of 6/10, before any answer was due, nothing is overdue yet.
-        let early = dondoc(
-            &db,
-            &[
-                "cases",
-                "stats",
-                "--month",
-                "2026-10",
-                "--at",
-                "2026-10-06T09:00",
-            ],
-        );
+        let early = db.dondoc(&[
+            "cases",
+            "stats",
+            "--month",
+            "2026-10",
+            "--at",
+            "2026-10-06T09:00",
+        ]);
         let early = stdout(&early);
         let total = early
             .lines()
             .find(|l| l.starts_with("Tổng\t"))
             .unwrap_or_default();
         assert!(total.ends_with("\t0"), "{name}: {early}");
-        let bad = dondoc(&db, &["cases", "stats", "--month", "tháng mười"]);
+        let bad = db.dondoc(&["cases", "stats", "--month", "tháng mười"]);
         assert_eq!(bad.status.code(), Some(1), "{name}");
 
         store.close().await;

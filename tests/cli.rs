@@ -12,7 +12,7 @@ use dondoc::config::Config;
 use dondoc::domain::{PlanCode, PlanYear, UnitCode};
 use dondoc::import::{self, ProblemKind, UnitDirectory};
 use dondoc::store::Store;
-use support::{fixture, test_dbs};
+use support::{fixture, stdout, test_dbs};
 
 fn import_args(file: &Path, code: &str, scope: &str, year: i32) -> PlanImportArgs {
     PlanImportArgs {
@@ -528,6 +528,30 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
             dry_run,
         };
         assert_eq!(run(config, tick(true)).await, ExitCode::SUCCESS);
+        // What the operator reads: the pass's header, each message with its body, the sum.
+        let printed = stdout(&db.dondoc(&["tick", "--at", "2026-03-03T08:00", "--dry-run"]));
+        let lines: Vec<&str> = printed.lines().collect();
+        assert_eq!(
+            lines[0], "Lượt lịch lúc 03/03/2026 08:00: giờ làm việc: có; bản tổng hợp: có",
+            "{printed}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("→ [reminder] chat 1011 (remind:report:")),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("\n    "),
+            "bodies indented under their message: {printed}"
+        );
+        let listed = lines.iter().filter(|l| l.starts_with("→ [")).count();
+        assert!(
+            lines
+                .last()
+                .is_some_and(|l| l.starts_with(&format!("Chạy thử: sẽ xếp {listed} tin nhắn"))),
+            "{printed}"
+        );
         assert!(
             store.outbox_messages().await.expect("outbox").is_empty(),
             "{}: a dry run queues nothing",
@@ -546,6 +570,21 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         assert_eq!(
             summary.total(dondoc::domain::DeliveryState::Queued) as usize,
             queued.len()
+        );
+        let status = stdout(&db.dondoc(&["outbox", "status"]));
+        let total = status
+            .lines()
+            .find(|l| l.starts_with("tổng"))
+            .unwrap_or_else(|| panic!("a total line: {status}"));
+        let first_number: Vec<&str> = total.split_whitespace().skip(1).collect();
+        assert_eq!(
+            first_number.first().copied(),
+            Some(queued.len().to_string().as_str()),
+            "queued, then sending, sent, parked, failed: {status}"
+        );
+        assert!(
+            status.lines().any(|l| l.starts_with("reminder")),
+            "{status}"
         );
         // A saturday: nothing is due, nothing queued.
         let saturday = Command::Tick {

@@ -3,15 +3,14 @@
 
 mod support;
 
-use std::process::{ExitCode, Output};
+use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use dondoc::cli::{execute, Command, HolidaysCommand};
 use dondoc::domain::{CalendarDay, DayKind};
 use dondoc::import::{self, ProblemKind};
 use dondoc::store::{HolidaysSaved, Store, StoreError};
-use secrecy::ExposeSecret;
-use support::{actor, fixture, on_each_backend, test_dbs, TestDb};
+use support::{actor, fixture, on_each_backend, stdout, test_dbs};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -208,33 +207,11 @@ async fn an_xlsx_with_date_cells_is_read() {
     );
 }
 
-/// Runs the built `dondoc` binary against `db`, in an empty directory (no config file).
-fn dondoc(db: &TestDb, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let database = &db.config.database;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"));
-    command
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("DONDOC_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("DONDOC_DATABASE__URL", database.url.expose_secret())
-        .env("DONDOC_PROVINCE__LANGUAGE", "vi");
-    if let Some(schema) = &database.postgres_schema {
-        command.env("DONDOC_DATABASE__POSTGRES_SCHEMA", schema);
-    }
-    command.output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[tokio::test]
 async fn the_holidays_commands_through_the_binary() {
     for db in test_dbs().await {
         let name = db.name;
-        let list = dondoc(&db, &["holidays", "list", "2026"]);
+        let list = db.dondoc(&["holidays", "list", "2026"]);
         assert!(list.status.success(), "{name}: {list:?}");
         let lines: Vec<String> = stdout(&list).lines().map(String::from).collect();
         assert_eq!(lines.len(), 17, "{name}: {lines:#?}");
@@ -244,34 +221,31 @@ async fn the_holidays_commands_through_the_binary() {
         assert_eq!(lines[16], "24/11/2026\tThứ Ba\tnghỉ\tNgày Văn hóa Việt Nam");
 
         let path = fixture("holidays/holidays_2027.csv");
-        let import = dondoc(&db, &["holidays", "import", path.to_str().unwrap()]);
+        let import = db.dondoc(&["holidays", "import", path.to_str().unwrap()]);
         assert!(import.status.success(), "{name}: {import:?}");
         assert_eq!(
             stdout(&import).trim(),
             "Năm 2027: đã thay lịch nghỉ bằng 16 ngày nghỉ, 1 ngày làm bù."
         );
-        let list = stdout(&dondoc(&db, &["holidays", "list", "2027"]));
+        let list = stdout(&db.dondoc(&["holidays", "list", "2027"]));
         assert_eq!(list.lines().count(), 17, "{name}: {list}");
         assert!(list.contains("20/02/2027\tThứ Bảy\tlàm việc\tLàm bù cho ngày 12/02\n"));
         assert!(list.contains(
             "30/04/2027\tThứ Sáu\tnghỉ\tNgày Giải phóng miền Nam, thống nhất đất nước\n"
         ));
         assert_eq!(
-            stdout(&dondoc(&db, &["holidays", "list", "2026"]))
+            stdout(&db.dondoc(&["holidays", "list", "2026"]))
                 .lines()
                 .count(),
             17,
             "{name}: 2026 untouched"
         );
 
-        let bad = dondoc(
-            &db,
-            &[
-                "holidays",
-                "import",
-                fixture("holidays/bad.csv").to_str().unwrap(),
-            ],
-        );
+        let bad = db.dondoc(&[
+            "holidays",
+            "import",
+            fixture("holidays/bad.csv").to_str().unwrap(),
+        ]);
         assert_eq!(bad.status.code(), Some(1), "{name}");
         let errors = String::from_utf8_lossy(&bad.stderr);
         assert!(
@@ -284,7 +258,7 @@ async fn the_holidays_commands_through_the_binary() {
         );
         assert!(errors.contains("Không ghi gì"), "{errors}");
 
-        let empty = dondoc(&db, &["holidays", "list", "2030"]);
+        let empty = db.dondoc(&["holidays", "list", "2030"]);
         assert!(stdout(&empty).starts_with("Chưa có ngày lễ nào của năm 2030"));
 
         let store: Store = db.store(support::clock()).await;

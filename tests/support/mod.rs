@@ -95,6 +95,26 @@ impl TestDb {
         }
     }
 
+    /// Runs the built `dondoc` binary on this database, in an empty directory (no config
+    /// file), in Vietnamese.
+    pub fn dondoc(&self, args: &[&str]) -> std::process::Output {
+        use secrecy::ExposeSecret;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = &self.config.database;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"));
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DONDOC_CONFIG")
+            .env_remove("RUST_LOG")
+            .env("DONDOC_DATABASE__URL", database.url.expose_secret())
+            .env("DONDOC_PROVINCE__LANGUAGE", "vi");
+        if let Some(schema) = &database.postgres_schema {
+            command.env("DONDOC_DATABASE__POSTGRES_SCHEMA", schema);
+        }
+        command.output().expect("the binary runs")
+    }
+
     pub async fn store(&self, clock: FixedClock) -> Store {
         Store::connect(&self.config.database, Arc::new(clock))
             .await
@@ -186,4 +206,14 @@ pub async fn linked_member(store: &Store, unit: &str, role: PersonRole, name: &s
         )
         .await
         .expect("person");
+}
+
+/// What a command printed on standard output.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// What a command printed on standard error.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
