@@ -339,7 +339,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Members(MembersCommand::List) => list_members(&store).await,
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
-        Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, &out).await,
+        Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, config, &out).await,
         Command::Outbox(OutboxCommand::Retry) => chase::outbox_retry(&store, &out, &actor).await,
         Command::Cases(command) => cases::run(&store, config, &out, command, &actor).await,
         Command::Backup { out: file } => backup(&store, &out, &file).await,

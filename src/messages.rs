@@ -1174,6 +1174,10 @@ pub enum OpsText<'a> {
     OldestQueued {
         minutes: i64,
     },
+    /// Reminders, escalations and digests wait for office hours, which open at `at`.
+    HeldUntil {
+        at: &'a str,
+    },
     Requeued {
         messages: u64,
     },
@@ -1259,6 +1263,9 @@ impl OpsText<'_> {
             ),
             OpsText::Total => "tổng".into(),
             OpsText::OldestQueued { minutes } => format!("Tin chờ lâu nhất: {minutes} phút."),
+            OpsText::HeldUntil { at } => format!(
+                "Ngoài giờ làm việc: nhắc việc, đôn đốc và bản tổng hợp chờ đến {at} mới gửi (trả lời và phản ánh vẫn gửi ngay)."
+            ),
             OpsText::Requeued { messages } => format!("Đã xếp lại {messages} tin nhắn lỗi để gửi lại."),
             OpsText::Ladder { plan, nudge, heads, office, own } => format!(
                 "Thang đôn đốc của {plan}{}: nhắc đơn vị sau {nudge} ngày; báo lãnh đạo và đơn vị chủ trì sau {heads} ngày làm việc; đưa vào tổng hợp của Nội vụ sau {office} ngày làm việc.",
@@ -1321,6 +1328,9 @@ impl OpsText<'_> {
             ),
             OpsText::Total => "total".into(),
             OpsText::OldestQueued { minutes } => format!("Oldest waiting message: {minutes} minutes."),
+            OpsText::HeldUntil { at } => format!(
+                "Outside working hours: reminders, escalations and digests wait until {at} (replies and cases still go at once)."
+            ),
             OpsText::Requeued { messages } => format!("Queued {messages} failed messages again."),
             OpsText::Ladder { plan, nudge, heads, office, own } => format!(
                 "Escalation ladder of {plan}{}: nudge the unit after {nudge} days; tell the head and the lead unit after {heads} working days; into the coordinating office's digest after {office} working days.",

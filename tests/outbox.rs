@@ -998,6 +998,18 @@ async fn reminders_held_up_past_working_hours_wait_for_the_next_working_morning(
         };
         wait_for(2).await;
         assert_eq!(sent(&fake), ["phản ánh 6002", "trả lời 6001"]);
+        // What `dondoc outbox status` tells the operator: the rest waits for Monday 07:30.
+        let clock_store = Store::connect(&db, Arc::new(now.clone()))
+            .await
+            .expect("a store on the same clock");
+        let mut office = OfficeHours::new(hours, chrono_tz::Asia::Ho_Chi_Minh);
+        let monday_morning = NaiveDate::from_ymd_opt(2026, 6, 8)
+            .and_then(|d| d.and_hms_opt(7, 30, 0))
+            .expect("date");
+        assert_eq!(
+            office.opens_at(&clock_store).await.expect("calendar"),
+            Some(monday_morning)
+        );
         // Saturday morning, then the 2/9 holiday (a Wednesday) in working hours: still held.
         for held in [
             vietnam(6, 6, 9, 0),
@@ -1010,6 +1022,7 @@ async fn reminders_held_up_past_working_hours_wait_for_the_next_working_morning(
         }
         // Monday 8/6 at 07:30: the rest goes, the reminder before the digest.
         now.set(vietnam(6, 8, 7, 30));
+        assert_eq!(office.opens_at(&clock_store).await.expect("calendar"), None);
         wait_for(5).await;
         assert_eq!(
             sent(&fake),

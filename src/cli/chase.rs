@@ -88,7 +88,11 @@ pub async fn tick(
 }
 
 /// `dondoc outbox status`.
-pub async fn outbox_status(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+pub async fn outbox_status(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+) -> anyhow::Result<ExitCode> {
     let summary = store.outbox_summary().await?;
     println!("{}", out.ops(OpsText::OutboxHeader));
     for kind in MessageKind::ALL {
@@ -118,6 +122,25 @@ pub async fn outbox_status(store: &Store, out: &Output) -> anyhow::Result<ExitCo
                 minutes: age.num_minutes().max(0)
             })
         );
+    }
+    // A long queue at night is the sender waiting for office hours, not a stuck sender.
+    let held = summary
+        .counts
+        .iter()
+        .any(|c| c.state == DeliveryState::Queued && c.kind.waits_for_office_hours());
+    if held && config.outbox.working_hours_only {
+        let mut office = crate::outbox::OfficeHours::new(
+            config.schedule.working_hours,
+            config.province.time_zone,
+        );
+        if let Some(opening) = office.opens_at(store).await? {
+            println!(
+                "{}",
+                out.ops(OpsText::HeldUntil {
+                    at: &opening.format("%H:%M %d/%m/%Y").to_string()
+                })
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::ParseError;
@@ -163,6 +163,25 @@ impl WorkingHours {
     pub fn contains(&self, time: NaiveTime) -> bool {
         self.start <= time && time < self.end
     }
+
+    /// Whether `at` (local time) falls in these hours on a working day.
+    pub fn open_at(&self, calendar: &WorkingCalendar, at: NaiveDateTime) -> bool {
+        calendar.is_working_day(at.date()) && self.contains(at.time())
+    }
+
+    /// When these hours next begin at or after `at` (local time): `at` itself when open.
+    pub fn next_opening(&self, calendar: &WorkingCalendar, at: NaiveDateTime) -> NaiveDateTime {
+        if self.open_at(calendar, at) {
+            return at;
+        }
+        let today = at.date();
+        let day = if calendar.is_working_day(today) && at.time() < self.start {
+            today
+        } else {
+            calendar.on_or_after(today + Duration::days(1))
+        };
+        day.and_time(self.start)
+    }
 }
 
 impl Default for WorkingHours {
@@ -221,6 +240,34 @@ mod tests {
                 kind: DayKind::WorkingDay,
             },
         ])
+    }
+
+    #[test]
+    fn the_next_opening_skips_evenings_weekends_and_holidays() {
+        let cal = calendar();
+        let hours = WorkingHours::default();
+        let at = |d: NaiveDate, h, m| d.and_hms_opt(h, m, 0).unwrap();
+        // Open: now.
+        assert_eq!(
+            hours.next_opening(&cal, at(date(2026, 4, 29), 9, 0)),
+            at(date(2026, 4, 29), 9, 0)
+        );
+        // Early morning: this morning.
+        assert_eq!(
+            hours.next_opening(&cal, at(date(2026, 4, 29), 6, 0)),
+            at(date(2026, 4, 29), 7, 30)
+        );
+        // Wednesday evening before 30/4–1/5 and the weekend: Monday 4/5.
+        assert_eq!(
+            hours.next_opening(&cal, at(date(2026, 4, 29), 17, 0)),
+            at(date(2026, 5, 4), 7, 30)
+        );
+        // Friday evening before a Saturday worked.
+        assert_eq!(
+            hours.next_opening(&cal, at(date(2026, 5, 8), 20, 0)),
+            at(date(2026, 5, 9), 7, 30)
+        );
+        assert!(!hours.open_at(&cal, at(date(2026, 4, 30), 9, 0)));
     }
 
     #[test]

@@ -117,20 +117,26 @@ impl OfficeHours {
 
     /// Whether it is working time now.
     async fn open(&mut self, store: &Store) -> Result<bool, crate::store::StoreError> {
-        let local = store.now().with_timezone(&self.time_zone);
-        let today = local.date_naive();
-        let fresh = self
-            .calendar
-            .as_ref()
-            .is_some_and(|(day, read, _)| *day == today && read.elapsed() < Self::RELOAD);
-        if !fresh {
-            self.calendar = Some((today, Instant::now(), store.working_calendar().await?));
-        }
-        let working_day = self
-            .calendar
-            .as_ref()
-            .is_some_and(|(_, _, calendar)| calendar.is_working_day(today));
-        Ok(working_day && self.hours.contains(local.time()))
+        Ok(self.opens_at(store).await?.is_none())
+    }
+
+    /// None in working time; else when it next begins (local time in the province), which is
+    /// when held reminders, escalations and digests go out.
+    pub async fn opens_at(
+        &mut self,
+        store: &Store,
+    ) -> Result<Option<chrono::NaiveDateTime>, crate::store::StoreError> {
+        let local = store.now().with_timezone(&self.time_zone).naive_local();
+        let today = local.date();
+        let calendar = match self.calendar.take() {
+            Some((day, read, calendar)) if day == today && read.elapsed() < Self::RELOAD => {
+                (day, read, calendar)
+            }
+            _ => (today, Instant::now(), store.working_calendar().await?),
+        };
+        let (_, _, working) = self.calendar.insert(calendar);
+        let opening = self.hours.next_opening(working, local);
+        Ok((opening != local).then_some(opening))
     }
 }
 

@@ -94,6 +94,24 @@ impl Limits {
         }
         start
     }
+
+    /// The send booked for `planned` to `chat` really starts `now` (timers wake a little
+    /// late): the chat's clocks run from now, or the next message could come a few
+    /// milliseconds under a second after this one.
+    fn started(&mut self, chat: i64, planned: Instant, now: Instant) {
+        if now <= planned {
+            return;
+        }
+        let late = now - planned;
+        if let Some(next) = self.next_chat.get_mut(&chat) {
+            *next = (*next).max(planned + self.chat_every + late);
+        }
+        if let Some(sends) = self.group_sends.get_mut(&chat) {
+            if let Some(send) = sends.iter_mut().rev().find(|s| **s == planned) {
+                *send = now;
+            }
+        }
+    }
 }
 
 impl Pacer {
@@ -142,7 +160,12 @@ impl Pacer {
     /// [`Pacer::chat_ready`] (the outbox sender skips a chat that must wait).
     pub async fn start_send(&self, chat: i64) {
         let start = self.limits().book(chat, Instant::now());
+        self.sleep_until_start(chat, start).await;
+    }
+
+    async fn sleep_until_start(&self, chat: i64, start: Instant) {
         tokio::time::sleep_until(start).await;
+        self.limits().started(chat, start, Instant::now());
     }
 
     /// Waits until a reply to `chat` may go: past any pause, the chat's own interval and the
@@ -161,7 +184,7 @@ impl Pacer {
                 }
             };
             match next {
-                Ok(start) => return tokio::time::sleep_until(start).await,
+                Ok(start) => return self.sleep_until_start(chat, start).await,
                 // Look again after the wait: another send may have taken the chat meanwhile.
                 Err(wait) => tokio::time::sleep(wait).await,
             }
@@ -240,6 +263,22 @@ mod tests {
         let then = started.elapsed();
         assert!(then >= Duration::from_secs(60), "{then:?}");
         assert!(then < Duration::from_secs(61), "{then:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_send_that_starts_late_moves_its_chats_clock() {
+        let pacer = pacer();
+        let mut limits = pacer.limits();
+        let now = Instant::now();
+        let planned = limits.book(9, now);
+        let late = planned + Duration::from_millis(3);
+        limits.started(9, planned, late);
+        let second_after_plan = planned + Duration::from_secs(1);
+        assert_eq!(
+            limits.chat_wait(9, second_after_plan),
+            Some(Duration::from_millis(3))
+        );
+        assert_eq!(limits.chat_wait(9, late + Duration::from_secs(1)), None);
     }
 
     #[tokio::test(start_paused = true)]
