@@ -476,6 +476,52 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
         let unreachable: Vec<i64> = snapshot.unreachable.iter().map(|u| u.person_id).collect();
         assert_eq!(unreachable, [person.id]);
         assert!(snapshot.recipients.iter().all(|r| r.chat_id != BLOCKED));
+
+        // Someone invited who never pressed Start: Telegram's other 403.
+        const NEVER_STARTED: i64 = 5004;
+        let silent = store
+            .add_person(
+                &NewPerson {
+                    unit: UnitCode::parse("XA-A").expect("code"),
+                    full_name: "Trần Thị Chưa Bấm".into(),
+                    role: PersonRole::FocalPoint,
+                    telegram_user_id: Some(NEVER_STARTED),
+                    phone: None,
+                },
+                &actor(),
+            )
+            .await
+            .expect("person");
+        store
+            .enqueue(&[NewMessage {
+                person_id: Some(silent.id),
+                ..message("x4", NEVER_STARTED, "chưa bắt đầu")
+            }])
+            .await
+            .expect("queued");
+        fake.fail_next(
+            "sendMessage",
+            Fault::Api(
+                403,
+                "Forbidden: bot can't initiate conversation with a user".into(),
+            ),
+            1,
+        );
+        let sender = Running::start(
+            &store,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&store, WAIT).await;
+        sender.stop().await;
+        assert_eq!(summary.total(DeliveryState::Parked), 2, "{summary:?}");
+        let snapshot = store
+            .schedule_snapshot(NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"))
+            .await
+            .expect("snapshot");
+        let mut unreachable: Vec<i64> = snapshot.unreachable.iter().map(|u| u.person_id).collect();
+        unreachable.sort_unstable();
+        assert_eq!(unreachable, [person.id, silent.id]);
     })
     .await;
 }
