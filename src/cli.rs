@@ -106,6 +106,13 @@ pub enum OutboxCommand {
     Status,
     /// Queue failed messages again.
     Retry,
+    /// Delete sent, parked and failed messages older than `outbox.keep_days` (serve does it
+    /// hourly); queued ones stay.
+    Prune {
+        /// Days to keep instead of `outbox.keep_days` (at least its smallest allowed value).
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -341,6 +348,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, config, &out).await,
         Command::Outbox(OutboxCommand::Retry) => chase::outbox_retry(&store, &out, &actor).await,
+        Command::Outbox(OutboxCommand::Prune { older_than_days }) => {
+            chase::outbox_prune(&store, config, &out, older_than_days, &actor).await
+        }
         Command::Cases(command) => cases::run(&store, config, &out, command, &actor).await,
         Command::Backup { out: file } => backup(&store, &out, &file).await,
         // Handled in `run` before any configuration is loaded.

@@ -275,7 +275,13 @@ pub struct OutboxConfig {
     /// Reminders, escalations and digests go out only in `schedule.working_hours` on working
     /// days, even when they were queued earlier and held up (replies and cases: any time).
     pub working_hours_only: bool,
+    /// Sent, parked and failed messages older than this many days are deleted (the sender
+    /// does it hourly; `dondoc outbox prune` on demand). Queued ones are never deleted.
+    pub keep_days: u32,
 }
+
+/// The fewest days `outbox.keep_days` may be.
+pub const MIN_KEEP_DAYS: u32 = 30;
 
 impl Default for OutboxConfig {
     fn default() -> Self {
@@ -290,6 +296,7 @@ impl Default for OutboxConfig {
             lease_secs: 15,
             poll_interval_ms: 500,
             working_hours_only: true,
+            keep_days: 90,
         }
     }
 }
@@ -478,6 +485,17 @@ impl Config {
         if outbox.group_messages_per_minute == 0 {
             refuse("outbox.group_messages_per_minute", ProblemKind::AtLeastOne);
         }
+        // A message's idempotency key must outlive every pass that could compose it again: a
+        // window message is composed while its window is open, a closing report for a week.
+        let composed_for = self.schedule.window_days + self.schedule.closing_grace_days;
+        if outbox.keep_days <= composed_for.max(MIN_KEEP_DAYS - 1) {
+            refuse(
+                "outbox.keep_days",
+                ProblemKind::KeepTooShort {
+                    least: composed_for.max(MIN_KEEP_DAYS - 1) + 1,
+                },
+            );
+        }
         if outbox.lease_secs < 2 {
             refuse("outbox.lease_secs", ProblemKind::LeaseTooShort);
         } else if outbox.lease_secs <= outbox.request_timeout_secs {
@@ -552,6 +570,7 @@ pub enum ProblemKind {
     Positive,
     LeaseTooShort,
     LeaseNotOverSend { lease: u64, timeout: u64 },
+    KeepTooShort { least: u32 },
     UnknownDatabase,
     SchemaName,
     Ladder(String),

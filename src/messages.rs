@@ -1181,6 +1181,10 @@ pub enum OpsText<'a> {
     Requeued {
         messages: u64,
     },
+    Pruned {
+        messages: u64,
+        days: u32,
+    },
     Ladder {
         plan: &'a str,
         nudge: u32,
@@ -1267,6 +1271,7 @@ impl OpsText<'_> {
                 "Ngoài giờ làm việc: nhắc việc, đôn đốc và bản tổng hợp chờ đến {at} mới gửi (trả lời và phản ánh vẫn gửi ngay)."
             ),
             OpsText::Requeued { messages } => format!("Đã xếp lại {messages} tin nhắn lỗi để gửi lại."),
+            OpsText::Pruned { messages, days } => format!("Đã xóa {messages} tin nhắn đã gửi (hoặc tạm dừng, lỗi) cũ hơn {days} ngày."),
             OpsText::Ladder { plan, nudge, heads, office, own } => format!(
                 "Thang đôn đốc của {plan}{}: nhắc đơn vị sau {nudge} ngày; báo lãnh đạo và đơn vị chủ trì sau {heads} ngày làm việc; đưa vào tổng hợp của Nội vụ sau {office} ngày làm việc.",
                 if *own { "" } else { " (mặc định)" }
@@ -1332,6 +1337,7 @@ impl OpsText<'_> {
                 "Outside working hours: reminders, escalations and digests wait until {at} (replies and cases still go at once)."
             ),
             OpsText::Requeued { messages } => format!("Queued {messages} failed messages again."),
+            OpsText::Pruned { messages, days } => format!("Deleted {messages} sent (or parked, failed) messages older than {days} days."),
             OpsText::Ladder { plan, nudge, heads, office, own } => format!(
                 "Escalation ladder of {plan}{}: nudge the unit after {nudge} days; tell the head and the lead unit after {heads} working days; into the coordinating office's digest after {office} working days.",
                 if *own { "" } else { " (default)" }
@@ -1382,6 +1388,9 @@ fn config_problem_vi(kind: &crate::config::ProblemKind) -> String {
         P::LeaseNotOverSend { lease, timeout } => {
             format!("({lease} giây) phải dài hơn outbox.request_timeout_secs ({timeout} giây).")
         }
+        P::KeepTooShort { least } => format!(
+            "phải từ {least} ngày trở lên (hơn schedule.window_days + closing_grace_days, để tin đã gửi không bị xếp lại)."
+        ),
         P::UnknownDatabase => "chỉ dùng được sqlite://TỆP hoặc postgres://…".into(),
         P::SchemaName => "chỉ gồm chữ thường không dấu, chữ số và _ (tối đa 63 ký tự).".into(),
         P::Ladder(detail) => format!(
@@ -1408,6 +1417,9 @@ fn config_problem_en(kind: &crate::config::ProblemKind) -> String {
         P::LeaseNotOverSend { lease, timeout } => {
             format!("({lease} s) must be longer than outbox.request_timeout_secs ({timeout} s).")
         }
+        P::KeepTooShort { least } => format!(
+            "must be at least {least} days (over schedule.window_days + closing_grace_days, so a message sent is never queued again)."
+        ),
         P::UnknownDatabase => "use sqlite://FILE or postgres://…".into(),
         P::SchemaName => "only lower-case letters, digits and _ (at most 63).".into(),
         P::Ladder(detail) => format!(

@@ -586,6 +586,25 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
             status.lines().any(|l| l.starts_with("reminder")),
             "{status}"
         );
+        // Pruning: too short a keep is refused (a window message could be queued again);
+        // the default deletes nothing queued.
+        let short = db.dondoc(&["outbox", "prune", "--older-than-days", "5"]);
+        assert!(!short.status.success());
+        assert!(
+            support::stderr(&short).contains("outbox.keep_days: phải từ 30 ngày trở lên"),
+            "{}",
+            support::stderr(&short)
+        );
+        let pruned = db.dondoc(&["outbox", "prune"]);
+        assert!(pruned.status.success(), "{}", support::stderr(&pruned));
+        assert_eq!(
+            stdout(&pruned).trim(),
+            "Đã xóa 0 tin nhắn đã gửi (hoặc tạm dừng, lỗi) cũ hơn 90 ngày."
+        );
+        assert_eq!(
+            store.outbox_messages().await.expect("outbox").len(),
+            queued.len()
+        );
         // A saturday: nothing is due, nothing queued.
         let saturday = Command::Tick {
             at: "2026-03-07T08:00".into(),

@@ -1085,3 +1085,106 @@ async fn reminders_held_up_past_working_hours_wait_for_the_next_working_morning(
     })
     .await;
 }
+
+#[tokio::test]
+async fn old_sent_messages_are_pruned_and_queued_ones_kept() {
+    each_backend(|db, _store, fake| async move {
+        for chat in [7001, 7002] {
+            fake.add_user(chat, "An", None);
+        }
+        let day0 = vietnam(3, 2, 9, 0);
+        let now = FixedClock::new(day0);
+        let clocked = Store::connect(&db, Arc::new(now.clone()))
+            .await
+            .expect("a store on the test's clock");
+        clocked
+            .enqueue(&[
+                message("parked-old", 7002, "bị chặn"),
+                message("sent-old", 7001, "gửi xong"),
+            ])
+            .await
+            .expect("queued");
+        fake.fail_next("sendMessage", Fault::Forbidden, 1);
+        let sender = Running::start(
+            &clocked,
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+        );
+        let summary = drained(&clocked, WAIT).await;
+        sender.stop().await;
+        assert_eq!(summary.total(DeliveryState::Sent), 1, "{summary:?}");
+        assert_eq!(summary.total(DeliveryState::Parked), 1, "{summary:?}");
+        // A message still queued on day 0 (its chat must wait): never pruned, however old.
+        clocked
+            .enqueue(&[NewMessage {
+                kind: MessageKind::Digest,
+                ..message("queued-old", 7003, "chưa gửi")
+            }])
+            .await
+            .expect("queued");
+
+        // 89 days later nothing is old enough; 91 days later the sent rows go.
+        let keys = |store: &Store| {
+            let store = store.clone();
+            async move {
+                let mut keys: Vec<String> = store
+                    .outbox_messages()
+                    .await
+                    .expect("outbox")
+                    .into_iter()
+                    .map(|m| m.key)
+                    .collect();
+                keys.sort();
+                keys
+            }
+        };
+        let before = |days| day0 + chrono::Duration::days(days) - chrono::Duration::days(90);
+        let actor = dondoc::domain::Actor::new("test");
+        assert_eq!(
+            clocked
+                .prune_outbox(before(89), &actor)
+                .await
+                .expect("prune"),
+            0
+        );
+        assert_eq!(
+            keys(&clocked).await,
+            ["parked-old", "queued-old", "sent-old"]
+        );
+
+        // The sender prunes by itself, on the lease holder's first idle look at the queue.
+        now.set(day0 + chrono::Duration::days(91));
+        let sender = Sender::new(
+            clocked.clone(),
+            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+            config(),
+            Doorbell::default(),
+        )
+        .within(OfficeHours::new(
+            WorkingHours::parse("07:30-07:31").expect("hours"),
+            chrono_tz::Asia::Ho_Chi_Minh,
+        ));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(sender.run(stopped));
+        let deadline = Instant::now() + WAIT;
+        while keys(&clocked).await.len() > 1 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = stop.send(true);
+        task.await.expect("the sender stops");
+        assert_eq!(
+            keys(&clocked).await,
+            ["queued-old"],
+            "sent and parked rows 91 days old are gone; the held digest stays"
+        );
+        let audit = clocked.audit_entries(5).await.expect("audit");
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "outbox.prune" && e.detail.contains("\"deleted\":2")),
+            "{audit:?}"
+        );
+        clocked.close().await;
+    })
+    .await;
+}

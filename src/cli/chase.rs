@@ -160,6 +160,42 @@ pub async fn outbox_retry(store: &Store, out: &Output, actor: &Actor) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
+/// `dondoc outbox prune [--older-than-days N]`.
+pub async fn outbox_prune(
+    store: &Store,
+    config: &Config,
+    out: &Output,
+    days: Option<u32>,
+    actor: &Actor,
+) -> anyhow::Result<ExitCode> {
+    let mut checked = config.clone();
+    if let Some(days) = days {
+        checked.outbox.keep_days = days;
+    }
+    let problems: Vec<_> = checked
+        .problems()
+        .into_iter()
+        .filter(|p| p.key == "outbox.keep_days")
+        .collect();
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!(
+                "{}",
+                out.ops(OpsText::ConfigProblem {
+                    key: problem.key,
+                    kind: &problem.kind
+                })
+            );
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let days = checked.outbox.keep_days;
+    let before = store.now() - chrono::Duration::days(i64::from(days));
+    let messages = store.prune_outbox(before, actor).await?;
+    println!("{}", out.ops(OpsText::Pruned { messages, days }));
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `dondoc plan ladder CODE [--nudge-after-days N] [--heads-after N] [--office-after N] [--default]`.
 #[allow(clippy::too_many_arguments)]
 pub async fn plan_ladder(

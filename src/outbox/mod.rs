@@ -220,6 +220,7 @@ impl Sender {
         tracing::info!(holder = %self.holder, "outbox sender started");
         let poll = Duration::from_millis(self.config.poll_interval_ms.max(10));
         let mut last_cleanup = Instant::now();
+        let mut last_prune: Option<Instant> = None;
         while !*shutdown.borrow() {
             let idle = match self.round(&mut shutdown).await {
                 Ok(sent_or_tried) => !sent_or_tried,
@@ -234,6 +235,12 @@ impl Sender {
                 self.pacer.forget_idle_chats();
                 last_cleanup = Instant::now();
             }
+            // Old rows go when the queue is idle, by the lease holder alone, once an hour.
+            let prune_due = last_prune.is_none_or(|at| at.elapsed() > Self::PRUNE_EVERY);
+            if idle && prune_due && self.lease_until.is_some_and(|u| u > Instant::now()) {
+                self.prune_old().await;
+                last_prune = Some(Instant::now());
+            }
             if idle {
                 tokio::select! {
                     _ = shutdown.changed() => {}
@@ -246,6 +253,24 @@ impl Sender {
             tracing::warn!(error = %e, "could not release the sender lease");
         }
         tracing::info!("outbox sender stopped");
+    }
+
+    const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+    /// Deletes sent, parked and failed messages older than `keep_days`, so the table holds
+    /// months, not years. A failure only waits for the next hour.
+    async fn prune_old(&self) {
+        let before =
+            self.store.now() - chrono::Duration::days(i64::from(self.config.keep_days.max(1)));
+        match self
+            .store
+            .prune_outbox(before, &crate::domain::Actor::system())
+            .await
+        {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "old outbox messages deleted"),
+            Err(e) => tracing::warn!(error = %e, "could not delete old outbox messages"),
+        }
     }
 
     /// How much lease must be left to hand a message to Telegram: the longest a call can take.

@@ -561,6 +561,33 @@ impl Store {
         }))
     }
 
+    /// Deletes sent, parked and failed messages created before `before` (queued and sending
+    /// ones stay, whatever their age). What a reply to an old message is about stays in
+    /// `bot_messages`. Returns how many were deleted.
+    pub async fn prune_outbox(
+        &self,
+        before: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<u64, StoreError> {
+        let now = self.now();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let deleted = sqlx::query(
+                "DELETE FROM outbox WHERE state IN ('sent', 'parked', 'failed') AND created_at < $1",
+            )
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if deleted > 0 {
+                audit!(&mut *tx, now, actor, "outbox.prune", "outbox", "old",
+                    json!({ "deleted": deleted, "before": before.to_rfc3339() }));
+            }
+            tx.commit().await?;
+            deleted
+        }))
+    }
+
     /// Counts by kind and state, and the age of the queue.
     pub async fn outbox_summary(&self) -> Result<OutboxSummary, StoreError> {
         const COUNTS: &str =
