@@ -282,6 +282,8 @@ pub struct OutboxConfig {
 
 /// The fewest days `outbox.keep_days` may be.
 pub const MIN_KEEP_DAYS: u32 = 30;
+/// The most: a century, far beyond any plan, and within chrono's range.
+pub const MAX_KEEP_DAYS: u32 = 36_500;
 
 impl Default for OutboxConfig {
     fn default() -> Self {
@@ -487,14 +489,15 @@ impl Config {
         }
         // A message's idempotency key must outlive every pass that could compose it again: a
         // window message is composed while its window is open, a closing report for a week.
-        let composed_for = self.schedule.window_days + self.schedule.closing_grace_days;
-        if outbox.keep_days <= composed_for.max(MIN_KEEP_DAYS - 1) {
-            refuse(
-                "outbox.keep_days",
-                ProblemKind::KeepTooShort {
-                    least: composed_for.max(MIN_KEEP_DAYS - 1) + 1,
-                },
-            );
+        let composed_for = self
+            .schedule
+            .window_days
+            .saturating_add(self.schedule.closing_grace_days);
+        let least = composed_for.max(MIN_KEEP_DAYS - 1).saturating_add(1);
+        if outbox.keep_days < least {
+            refuse("outbox.keep_days", ProblemKind::KeepTooShort { least });
+        } else if outbox.keep_days > MAX_KEEP_DAYS {
+            refuse("outbox.keep_days", ProblemKind::KeepTooLong);
         }
         if outbox.lease_secs < 2 {
             refuse("outbox.lease_secs", ProblemKind::LeaseTooShort);
@@ -571,6 +574,7 @@ pub enum ProblemKind {
     LeaseTooShort,
     LeaseNotOverSend { lease: u64, timeout: u64 },
     KeepTooShort { least: u32 },
+    KeepTooLong,
     UnknownDatabase,
     SchemaName,
     Ladder(String),
@@ -596,6 +600,31 @@ impl std::fmt::Display for ConfigProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keep_days_must_outlast_what_a_pass_composes_and_stay_in_range() {
+        let kinds = |keep_days| {
+            let mut config = Config::default();
+            config.outbox.keep_days = keep_days;
+            config
+                .problems()
+                .into_iter()
+                .filter(|p| p.key == "outbox.keep_days")
+                .map(|p| p.kind)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(10), [ProblemKind::KeepTooShort { least: 30 }]);
+        assert!(kinds(30).is_empty());
+        assert!(kinds(90).is_empty());
+        assert_eq!(kinds(u32::MAX), [ProblemKind::KeepTooLong]);
+        let mut long_windows = Config::default();
+        long_windows.schedule.window_days = 60;
+        long_windows.outbox.keep_days = 60;
+        assert!(long_windows
+            .problems()
+            .iter()
+            .any(|p| p.kind == ProblemKind::KeepTooShort { least: 68 }));
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -386,3 +386,80 @@ async fn any_column_order_and_an_xlsx_registry() {
     })
     .await;
 }
+
+/// A workbook whose first sheet is the empty template and whose second holds the plan: the
+/// plan is read; a workbook with only the template is refused at its header row.
+#[tokio::test]
+async fn an_empty_template_sheet_before_the_plan_is_passed_over() {
+    let dir = tempfile::tempdir().expect("dir");
+    let header = [
+        "STT",
+        "Nhiệm vụ trọng tâm",
+        "Đơn vị chủ trì theo dõi",
+        "Đơn vị thực hiện",
+        "Thời gian thực hiện",
+    ];
+    let task = [
+        "1",
+        "Công khai thủ tục",
+        "Sở Tư pháp",
+        "UBND xã Một",
+        "Quý II/2026",
+    ];
+    let write = |name: &str, sheets: &[&[&[&str]]]| {
+        let path = dir.path().join(name);
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for rows in sheets {
+            let sheet = book.add_worksheet();
+            for (r, row) in rows.iter().enumerate() {
+                for (c, value) in row.iter().enumerate() {
+                    sheet
+                        .write_string(r as u32, c as u16, *value)
+                        .expect("cell");
+                }
+            }
+        }
+        book.save(&path).expect("xlsx saved");
+        path
+    };
+    let template_first = write("mau_truoc.xlsx", &[&[&header], &[&header, &task]]);
+    let template_only = write("chi_mau.xlsx", &[&[&["Kế hoạch năm 2026"], &header]]);
+    on_each_backend(|store, _clock, backend| {
+        let (template_first, template_only) = (template_first.clone(), template_only.clone());
+        async move {
+            let units = [
+                ("T", "UBND tỉnh Mẫu", UnitKind::Province, None),
+                ("STP", "Sở Tư pháp", UnitKind::Department, Some("T")),
+                ("XA1", "UBND xã Một", UnitKind::Commune, Some("T")),
+            ]
+            .map(|(code, name, kind, parent)| dondoc::domain::unit::NewUnit {
+                code: UnitCode::parse(code).expect("code"),
+                name: name.into(),
+                kind,
+                parent: parent.map(|p| UnitCode::parse(p).expect("code")),
+                aliases: vec![],
+            });
+            store.upsert_units(&units, &actor()).await.expect("saved");
+            let scope = UnitCode::parse("T").expect("scope");
+            let directory =
+                UnitDirectory::new(store.list_units().await.expect("units"), &scope).expect("dir");
+            let year = PlanYear::new(2026).expect("year");
+            let read = import::read_plan(&template_first, &directory, year, MAX);
+            assert!(read.problems.is_empty(), "{backend}: {:?}", read.problems);
+            assert_eq!(read.tasks.len(), 1);
+            assert_eq!(implementing(&read.tasks[0]), set(&["XA1"]));
+            let refused = import::read_plan(&template_only, &directory, year, MAX);
+            assert!(refused.tasks.is_empty());
+            assert_eq!(
+                refused
+                    .problems
+                    .iter()
+                    .map(|p| (p.row, p.kind.clone()))
+                    .collect::<Vec<_>>(),
+                [(Some(2), ProblemKind::NoTasks)],
+                "{backend}"
+            );
+        }
+    })
+    .await;
+}

@@ -76,11 +76,21 @@ where
 {
     let mut attempt = 0;
     loop {
-        pacer.reply_slot(chat.0).await;
+        if let Err(wait) = pacer.reply_slot(chat.0).await {
+            let seconds = u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX);
+            return Err(RequestError::RetryAfter(
+                teloxide::types::Seconds::from_seconds(seconds),
+            ));
+        }
         match send().await {
-            Err(RequestError::RetryAfter(wait)) if attempt < 3 => {
-                attempt += 1;
+            // Every 429 holds the process's sends, the last one too (its reply goes to the
+            // outbox, which must not send straight into the same flood limit).
+            Err(RequestError::RetryAfter(wait)) => {
                 pacer.pause(wait.duration());
+                if attempt >= 3 {
+                    return Err(RequestError::RetryAfter(wait));
+                }
+                attempt += 1;
             }
             Err(RequestError::Network(_)) if attempt < 3 => {
                 attempt += 1;

@@ -190,7 +190,12 @@ pub async fn outbox_prune(
         return Ok(ExitCode::FAILURE);
     }
     let days = checked.outbox.keep_days;
-    let before = store.now() - chrono::Duration::days(i64::from(days));
+    let keep = chrono::Duration::try_days(i64::from(days))
+        .ok_or_else(|| anyhow::anyhow!("--older-than-days {days}: too many"))?;
+    let before = store
+        .now()
+        .checked_sub_signed(keep)
+        .ok_or_else(|| anyhow::anyhow!("--older-than-days {days}: too many"))?;
     let messages = store.prune_outbox(before, actor).await?;
     println!("{}", out.ops(OpsText::Pruned { messages, days }));
     Ok(ExitCode::SUCCESS)

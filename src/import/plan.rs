@@ -59,13 +59,15 @@ pub fn read_plan(
     }
 }
 
-/// As [`read_plan`] on tables already read: the first table with a plan header is used.
+/// As [`read_plan`] on tables already read: the first table with a plan header and tasks
+/// under it is used (a workbook may start with an empty template sheet).
 pub fn read_plan_tables(
     tables: &[RawTable],
     directory: &UnitDirectory,
     year: PlanYear,
 ) -> PlanReading {
     let mut first_problem = None;
+    let mut header_without_tasks = None;
     for table in tables {
         match find_header(table) {
             Ok((index, header)) => {
@@ -81,9 +83,9 @@ pub fn read_plan_tables(
                     }
                 }
                 if reading.tasks.is_empty() && reading.problems.is_empty() {
-                    reading
-                        .problems
-                        .push(Problem::at(header.row, ProblemKind::NoTasks));
+                    header_without_tasks
+                        .get_or_insert(Problem::at(header.row, ProblemKind::NoTasks));
+                    continue;
                 }
                 return reading;
             }
@@ -105,7 +107,8 @@ pub fn read_plan_tables(
             }
         }
     }
-    PlanReading::failed(first_problem.unwrap_or(Problem::file(ProblemKind::NoHeader)))
+    let problem = header_without_tasks.or(first_problem);
+    PlanReading::failed(problem.unwrap_or(Problem::file(ProblemKind::NoHeader)))
 }
 
 /// A task's cells before its units are resolved.

@@ -260,8 +260,10 @@ impl Sender {
     /// Deletes sent, parked and failed messages older than `keep_days`, so the table holds
     /// months, not years. A failure only waits for the next hour.
     async fn prune_old(&self) {
-        let before =
-            self.store.now() - chrono::Duration::days(i64::from(self.config.keep_days.max(1)));
+        let keep = chrono::Duration::try_days(i64::from(self.config.keep_days.max(1)));
+        let Some(before) = keep.and_then(|keep| self.store.now().checked_sub_signed(keep)) else {
+            return;
+        };
         match self
             .store
             .prune_outbox(before, &crate::domain::Actor::system())
@@ -278,7 +280,9 @@ impl Sender {
     /// pause, a slow database), its last send has ended before another process can take over
     /// and queue that message again.
     fn lease_reserve(&self) -> Duration {
-        Duration::from_secs(self.config.request_timeout_secs.max(1)) + Duration::from_millis(250)
+        Duration::from_secs(self.config.request_timeout_secs.max(1))
+            + pacer::MAX_SEND_WAIT
+            + Duration::from_millis(250)
     }
 
     /// Renews the lease when a third of it has passed, or when less than a call's length is
@@ -397,8 +401,17 @@ impl Sender {
                 continue;
             }
             // Paced last, after the claim's database write, so that its jitter cannot bring
-            // two sends closer than the limits allow.
-            self.pacer.start_send(message.chat_id).await;
+            // two sends closer than the limits allow. A reply may have taken the chat, or a
+            // pause begun, meanwhile: the claim goes back and the chat waits its turn.
+            if let Err(wait) = self.pacer.start_send(message.chat_id).await {
+                held_back.insert(message.chat_id);
+                soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
+                let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                self.store
+                    .retry_message(message.id, at, "waiting for Telegram's limits", false)
+                    .await?;
+                continue;
+            }
             tried = true;
             chats_in_flight.insert(message.chat_id);
             let bot = self.bot.clone();

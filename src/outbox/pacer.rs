@@ -25,6 +25,13 @@ use crate::config::OutboxConfig;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// The longest the outbox sender waits for a slot once it has claimed a message; the claim's
+/// lease covers this on top of the longest call (`Sender::lease_reserve`).
+pub const MAX_SEND_WAIT: Duration = Duration::from_millis(500);
+
+/// The longest a reply waits for its slot before it is handed to the outbox.
+pub const MAX_REPLY_WAIT: Duration = Duration::from_secs(30);
+
 /// Groups and channels have negative chat ids; private chats positive.
 fn is_group(chat: i64) -> bool {
     chat < 0
@@ -156,11 +163,28 @@ impl Pacer {
         limits.paused_until = Some(limits.paused_until.map_or(until, |u| u.max(until)));
     }
 
-    /// Waits for the next global slot; then the send to `chat` starts. The caller has checked
-    /// [`Pacer::chat_ready`] (the outbox sender skips a chat that must wait).
-    pub async fn start_send(&self, chat: i64) {
-        let start = self.limits().book(chat, Instant::now());
+    /// Waits for the next global slot; then the outbox's send to `chat` starts. Err(wait),
+    /// booking nothing, when it cannot start soon: a reply took the chat since the sender
+    /// looked, Telegram asked for a pause, or replies hold the next slots. The sender then
+    /// gives its claim back: a claim must not outlive its lease waiting here.
+    pub async fn start_send(&self, chat: i64) -> Result<(), Duration> {
+        let start = {
+            let now = Instant::now();
+            let mut limits = self.limits();
+            if let Some(wait) = limits
+                .pause_left(now)
+                .or_else(|| limits.chat_wait(chat, now))
+            {
+                return Err(wait);
+            }
+            let wait = limits.next_global.saturating_duration_since(now);
+            if wait > MAX_SEND_WAIT {
+                return Err(wait);
+            }
+            limits.book(chat, now)
+        };
         self.sleep_until_start(chat, start).await;
+        Ok(())
     }
 
     async fn sleep_until_start(&self, chat: i64, start: Instant) {
@@ -170,7 +194,9 @@ impl Pacer {
 
     /// Waits until a reply to `chat` may go: past any pause, the chat's own interval and the
     /// next global slot. Replies wait rather than skip: the member is waiting for this one.
-    pub async fn reply_slot(&self, chat: i64) {
+    /// Err(wait) when that would be longer than [`MAX_REPLY_WAIT`] (Telegram asked for a long
+    /// pause): the caller hands the reply to the outbox instead of holding the chat.
+    pub async fn reply_slot(&self, chat: i64) -> Result<(), Duration> {
         loop {
             let now = Instant::now();
             let next = {
@@ -184,7 +210,8 @@ impl Pacer {
                 }
             };
             match next {
-                Ok(start) => return self.sleep_until_start(chat, start).await,
+                Ok(start) => return Ok(self.sleep_until_start(chat, start).await),
+                Err(wait) if wait > MAX_REPLY_WAIT => return Err(wait),
                 // Look again after the wait: another send may have taken the chat meanwhile.
                 Err(wait) => tokio::time::sleep(wait).await,
             }
@@ -213,15 +240,16 @@ mod tests {
     /// How long `reply_slot` waited, on tokio's paused clock.
     async fn reply_wait(pacer: &Pacer, chat: i64) -> Duration {
         let started = Instant::now();
-        pacer.reply_slot(chat).await;
+        pacer.reply_slot(chat).await.expect("a slot");
         started.elapsed()
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_reply_waits_for_its_chat_after_a_reminder_but_not_for_other_chats() {
         let pacer = pacer();
-        pacer.start_send(7).await;
+        pacer.start_send(7).await.expect("a free chat");
         assert_eq!(pacer.chat_ready(7).map_err(|_| ()), Err(()));
+        assert!(pacer.start_send(7).await.is_err(), "the chat must wait");
         let other = reply_wait(&pacer, 8).await;
         assert!(other < Duration::from_millis(50), "{other:?}");
         let same = reply_wait(&pacer, 7).await;
@@ -235,9 +263,9 @@ mod tests {
         let started = Instant::now();
         for chat in 0..60 {
             if chat % 2 == 0 {
-                pacer.start_send(chat).await;
+                pacer.start_send(chat).await.expect("a slot");
             } else {
-                pacer.reply_slot(chat).await;
+                pacer.reply_slot(chat).await.expect("a slot");
             }
         }
         // 60 sends at 29.5 a second: the last starts after 59 intervals, not before.
@@ -252,14 +280,14 @@ mod tests {
         let group = -100_042;
         let started = Instant::now();
         for _ in 0..20 {
-            pacer.reply_slot(group).await;
+            pacer.reply_slot(group).await.expect("a slot");
         }
         // Twenty at one a second: 19 s.
         let twenty = started.elapsed();
         assert!(twenty >= Duration::from_secs(19), "{twenty:?}");
         assert!(twenty < Duration::from_secs(20), "{twenty:?}");
         // The 21st waits until the first is a minute old.
-        pacer.reply_slot(group).await;
+        pacer.reply_slot(group).await.expect("a slot");
         let then = started.elapsed();
         assert!(then >= Duration::from_secs(60), "{then:?}");
         assert!(then < Duration::from_secs(61), "{then:?}");
@@ -279,6 +307,18 @@ mod tests {
             Some(Duration::from_millis(3))
         );
         assert_eq!(limits.chat_wait(9, late + Duration::from_secs(1)), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_pause_hands_replies_back_and_stops_the_sender() {
+        let pacer = pacer();
+        pacer.pause(Duration::from_secs(600));
+        assert!(
+            pacer.reply_slot(3).await.is_err(),
+            "not held for ten minutes"
+        );
+        assert!(pacer.start_send(4).await.is_err());
+        assert_eq!(pacer.chat_ready(4), Ok(()), "nothing was booked");
     }
 
     #[tokio::test(start_paused = true)]

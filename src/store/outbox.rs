@@ -563,7 +563,8 @@ impl Store {
 
     /// Deletes sent, parked and failed messages created before `before` (queued and sending
     /// ones stay, whatever their age). What a reply to an old message is about stays in
-    /// `bot_messages`. Returns how many were deleted.
+    /// `bot_messages`. Returns how many were deleted. A citizen case's messages stay: their
+    /// keys (`case:…`) are composed for as long as the case is open, however long that is.
     pub async fn prune_outbox(
         &self,
         before: DateTime<Utc>,
@@ -573,7 +574,8 @@ impl Store {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query(
-                "DELETE FROM outbox WHERE state IN ('sent', 'parked', 'failed') AND created_at < $1",
+                "DELETE FROM outbox WHERE state IN ('sent', 'parked', 'failed') AND created_at < $1 \
+                 AND idempotency_key NOT LIKE 'case:%'",
             )
             .bind(before)
             .execute(&mut *tx)
