@@ -210,7 +210,10 @@ impl Pacer {
                 }
             };
             match next {
-                Ok(start) => return Ok(self.sleep_until_start(chat, start).await),
+                Ok(start) => {
+                    self.sleep_until_start(chat, start).await;
+                    return Ok(());
+                }
                 Err(wait) if wait > MAX_REPLY_WAIT => return Err(wait),
                 // Look again after the wait: another send may have taken the chat meanwhile.
                 Err(wait) => tokio::time::sleep(wait).await,
