@@ -194,19 +194,21 @@ impl Pacer {
 
     /// Waits until a reply to `chat` may go: past any pause, the chat's own interval and the
     /// next global slot. Replies wait rather than skip: the member is waiting for this one.
-    /// Err(wait) when that would be longer than [`MAX_REPLY_WAIT`] (Telegram asked for a long
-    /// pause): the caller hands the reply to the outbox instead of holding the chat.
+    /// Err(wait) when Telegram asked for a pause longer than [`MAX_REPLY_WAIT`]: the caller
+    /// hands the reply to the outbox instead of holding the chat. (A group's per-minute limit
+    /// may make a reply wait up to a minute; that is pacing, not a pause.)
     pub async fn reply_slot(&self, chat: i64) -> Result<(), Duration> {
         loop {
             let now = Instant::now();
             let next = {
                 let mut limits = self.limits();
-                match limits
-                    .pause_left(now)
-                    .or_else(|| limits.chat_wait(chat, now))
-                {
-                    Some(wait) => Err(wait),
-                    None => Ok(limits.book(chat, now)),
+                match limits.pause_left(now) {
+                    Some(pause) if pause > MAX_REPLY_WAIT => return Err(pause),
+                    Some(pause) => Err(pause),
+                    None => match limits.chat_wait(chat, now) {
+                        Some(wait) => Err(wait),
+                        None => Ok(limits.book(chat, now)),
+                    },
                 }
             };
             match next {
@@ -214,7 +216,6 @@ impl Pacer {
                     self.sleep_until_start(chat, start).await;
                     return Ok(());
                 }
-                Err(wait) if wait > MAX_REPLY_WAIT => return Err(wait),
                 // Look again after the wait: another send may have taken the chat meanwhile.
                 Err(wait) => tokio::time::sleep(wait).await,
             }
