@@ -93,6 +93,18 @@ impl Running {
     }
 }
 
+/// Runs a sender with the quick settings until nothing is queued; the summary.
+async fn send_everything(store: &Store, fake: &FakeTelegram) -> OutboxSummary {
+    let sender = Running::start(
+        store,
+        fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
+        config(),
+    );
+    let summary = drained(store, WAIT).await;
+    sender.stop().await;
+    summary
+}
+
 /// Waits until nothing is queued or being sent; returns the summary.
 async fn drained(store: &Store, within: Duration) -> OutboxSummary {
     let deadline = Instant::now() + within;
@@ -385,13 +397,7 @@ async fn a_timed_out_send_is_retried_and_arrives_at_most_twice() {
             Fault::Timeout(CLIENT_TIMEOUT + Duration::from_secs(1)),
             1,
         );
-        let sender = Running::start(
-            &store,
-            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
-            config(),
-        );
-        let summary = drained(&store, WAIT).await;
-        sender.stop().await;
+        let summary = send_everything(&store, &fake).await;
 
         assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
         let texts = texts_to(&received(&fake), 4001);
@@ -453,13 +459,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
             .await
             .expect("queued");
         fake.fail_next("sendMessage", Fault::Forbidden, 1);
-        let sender = Running::start(
-            &store,
-            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
-            config(),
-        );
-        let summary = drained(&store, WAIT).await;
-        sender.stop().await;
+        let summary = send_everything(&store, &fake).await;
 
         assert_eq!(summary.total(DeliveryState::Parked), 1, "{summary:?}");
         assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
@@ -507,13 +507,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
             ),
             1,
         );
-        let sender = Running::start(
-            &store,
-            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
-            config(),
-        );
-        let summary = drained(&store, WAIT).await;
-        sender.stop().await;
+        let summary = send_everything(&store, &fake).await;
         assert_eq!(summary.total(DeliveryState::Parked), 2, "{summary:?}");
         let snapshot = store
             .schedule_snapshot(NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"))
@@ -547,13 +541,7 @@ async fn a_long_text_arrives_in_two_parts_split_at_a_line_end() {
             .await
             .expect("queued");
         assert_eq!(added, 2, "one row a part");
-        let sender = Running::start(
-            &store,
-            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
-            config(),
-        );
-        let summary = drained(&store, WAIT).await;
-        sender.stop().await;
+        let summary = send_everything(&store, &fake).await;
         assert_eq!(summary.total(DeliveryState::Sent), 2, "{summary:?}");
 
         let received = received(&fake);
@@ -1105,13 +1093,7 @@ async fn old_sent_messages_are_pruned_and_queued_ones_kept() {
             .await
             .expect("queued");
         fake.fail_next("sendMessage", Fault::Forbidden, 1);
-        let sender = Running::start(
-            &clocked,
-            fake.bot_with_timeout(TOKEN, CLIENT_TIMEOUT),
-            config(),
-        );
-        let summary = drained(&clocked, WAIT).await;
-        sender.stop().await;
+        let summary = send_everything(&clocked, &fake).await;
         assert_eq!(summary.total(DeliveryState::Sent), 1, "{summary:?}");
         assert_eq!(summary.total(DeliveryState::Parked), 1, "{summary:?}");
         // A message still queued on day 0 (its chat must wait): never pruned, however old.
