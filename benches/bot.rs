@@ -51,6 +51,8 @@
 #[path = "../tests/support/fake_telegram.rs"]
 mod fake_telegram;
 
+mod common;
+use common::Db;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -60,7 +62,7 @@ use std::time::{Duration, Instant};
 use chrono::Duration as Span;
 use dondoc::bot::{self, invitation, RunningBot};
 use dondoc::clock::SystemClock;
-use dondoc::config::{Config, DatabaseConfig};
+use dondoc::config::Config;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::plan::NewPlan;
 use dondoc::domain::unit::NewPerson;
@@ -70,7 +72,6 @@ use dondoc::store::{SaveMode, Store, Subject};
 use fake_telegram::{Call, FakeTelegram};
 use secrecy::SecretString;
 use serde_json::{json, Value};
-use sqlx::Connection;
 use teloxide::dispatching::{Dispatcher, ShutdownToken, UpdateFilterExt};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::payloads::SendMessageSetters;
@@ -116,9 +117,15 @@ async fn run() {
         fake_telegram::LONG_POLL_CAP
     );
     let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
-    bench_dondoc(Db::sqlite(dir.path())).await;
+    bench_dondoc(Db::sqlite(dir.path(), "bench-bot.db")).await;
     match std::env::var(POSTGRES_ENV) {
-        Ok(url) => bench_dondoc(Db::postgres(&url)).await,
+        Ok(url) => {
+            bench_dondoc(Db::postgres(
+                &url,
+                format!("dondoc_bench_bot_{}", std::process::id()),
+            ))
+            .await
+        }
         Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
     }
     bench_echo().await;
@@ -879,59 +886,6 @@ async fn bench_echo() {
 
 // ---------------------------------------------------------------------------------------------
 // Databases
-
-struct Db {
-    name: &'static str,
-    config: DatabaseConfig,
-    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
-    postgres: Option<(String, String)>,
-}
-
-impl Db {
-    fn sqlite(dir: &Path) -> Db {
-        let url = format!("sqlite://{}", dir.join("bench-bot.db").display());
-        Db {
-            name: "sqlite",
-            config: DatabaseConfig {
-                url: SecretString::from(url),
-                ..DatabaseConfig::default()
-            },
-            postgres: None,
-        }
-    }
-
-    fn postgres(url: &str) -> Db {
-        let schema = format!("dondoc_bench_bot_{}", std::process::id());
-        Db {
-            name: "postgres",
-            config: DatabaseConfig {
-                url: SecretString::from(url.to_string()),
-                postgres_schema: Some(schema.clone()),
-                ..DatabaseConfig::default()
-            },
-            postgres: Some((url.to_string(), schema)),
-        }
-    }
-
-    async fn open(&self) -> Store {
-        Store::connect(&self.config, Arc::new(SystemClock))
-            .await
-            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
-    }
-
-    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
-    async fn finish(self) {
-        if let Some((url, schema)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .expect("a Postgres connection to drop the bench schema");
-            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the bench schema");
-        }
-    }
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

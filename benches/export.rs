@@ -25,15 +25,15 @@
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench export
 //! ```
 
+mod common;
+use common::Db;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use dondoc::clock::FixedClock;
-use dondoc::config::DatabaseConfig;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::case::{CaseClocks, Channel};
 use dondoc::domain::plan::{Dimension, NewPlan, NewTask, UnitRef};
@@ -43,8 +43,6 @@ use dondoc::domain::{Actor, AssignmentStatus, PersonRole, PlanCode, PlanYear, Un
 use dondoc::export::{self, ReportRequest};
 use dondoc::messages::Lang;
 use dondoc::store::{CaseTime, NewCase, SaveMode, Store, Submission};
-use secrecy::SecretString;
-use sqlx::Connection;
 
 const POSTGRES_ENVS: [&str; 2] = ["DONDOC_BENCH_POSTGRES_URL", "DONDOC_TEST_POSTGRES_URL"];
 const REPEATS: usize = 5;
@@ -69,16 +67,22 @@ fn main() {
 
 async fn run() {
     let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
-    bench(Db::sqlite(dir.path()), dir.path()).await;
+    bench(Db::sqlite(dir.path(), "bench.db"), dir.path()).await;
     match POSTGRES_ENVS.iter().find_map(|v| std::env::var(v).ok()) {
-        Some(url) => bench(Db::postgres(&url), dir.path()).await,
+        Some(url) => {
+            bench(
+                Db::postgres(&url, format!("dondoc_bench_export_{}", std::process::id())),
+                dir.path(),
+            )
+            .await
+        }
         None => println!("postgres skipped: set {} to run it", POSTGRES_ENVS[0]),
     }
 }
 
 async fn bench(db: Db, out_dir: &Path) {
     let clock = FixedClock::new(local(date(1, 5), 8));
-    let store = db.open(&clock).await;
+    let store = db.open_with(clock.clone()).await;
     let writers = if db.postgres.is_some() {
         POSTGRES_WRITERS
     } else {
@@ -575,59 +579,6 @@ fn tasks(units: &[Unit]) -> Vec<NewTask> {
 
 // ---------------------------------------------------------------------------------------------
 // Databases and small helpers
-
-struct Db {
-    name: &'static str,
-    config: DatabaseConfig,
-    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
-    postgres: Option<(String, String)>,
-}
-
-impl Db {
-    fn sqlite(dir: &Path) -> Db {
-        let url = format!("sqlite://{}", dir.join("bench.db").display());
-        Db {
-            name: "sqlite",
-            config: DatabaseConfig {
-                url: SecretString::from(url),
-                ..DatabaseConfig::default()
-            },
-            postgres: None,
-        }
-    }
-
-    fn postgres(url: &str) -> Db {
-        let schema = format!("dondoc_bench_export_{}", std::process::id());
-        Db {
-            name: "postgres",
-            config: DatabaseConfig {
-                url: SecretString::from(url.to_string()),
-                postgres_schema: Some(schema.clone()),
-                ..DatabaseConfig::default()
-            },
-            postgres: Some((url.to_string(), schema)),
-        }
-    }
-
-    async fn open(&self, clock: &FixedClock) -> Store {
-        Store::connect(&self.config, Arc::new(clock.clone()))
-            .await
-            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
-    }
-
-    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
-    async fn finish(self) {
-        if let Some((url, schema)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .expect("a Postgres connection to drop the bench schema");
-            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the bench schema");
-        }
-    }
-}
 
 fn date(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(YEAR, m, d).expect("valid date")

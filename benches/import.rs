@@ -30,12 +30,12 @@
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench import
 //! ```
 
+mod common;
+use common::Db;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dondoc::clock::SystemClock;
-use dondoc::config::{DatabaseConfig, ImportConfig};
+use dondoc::config::ImportConfig;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::plan::{NewPlan, NewTask};
 use dondoc::domain::unit::NewUnit;
@@ -43,7 +43,7 @@ use dondoc::domain::{Actor, PlanCode, PlanYear, UnitCode, UnitKind};
 use dondoc::import::{self, UnitDirectory};
 use dondoc::store::{SaveMode, Store};
 use rust_xlsxwriter::Workbook;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use sqlx::Connection;
 
 const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
@@ -67,9 +67,15 @@ async fn run() {
     let dir = tempfile::tempdir().expect("a temp dir for the generated files");
     let generated = generate(dir.path());
 
-    run_backend(Db::sqlite(dir.path()), &generated).await;
+    run_backend(Db::sqlite(dir.path(), "bench.db"), &generated).await;
     match std::env::var(POSTGRES_ENV) {
-        Ok(url) => run_backend(Db::postgres(&url), &generated).await,
+        Ok(url) => {
+            run_backend(
+                Db::postgres(&url, format!("dondoc_bench_{}", std::process::id())),
+                &generated,
+            )
+            .await
+        }
         Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
     }
 }
@@ -122,7 +128,7 @@ impl Timing {
 async fn run_backend(db: Db, generated: &Generated) {
     let store = db.open().await;
     let b = db.name;
-    db.print_floor().await;
+    print_floor(&db).await;
 
     let seed004 = Case {
         name: "seed004",
@@ -286,83 +292,29 @@ fn print_rows(backend: &str, case: &str, counts: Counts) {
 // ---------------------------------------------------------------------------------------------
 // Backends
 
-/// A fresh database for one backend.
-struct Db {
-    name: &'static str,
-    config: DatabaseConfig,
-    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
-    postgres: Option<(String, String)>,
-}
-
-impl Db {
-    fn sqlite(dir: &Path) -> Db {
-        let url = format!("sqlite://{}", dir.join("bench.db").display());
-        Db {
-            name: "sqlite",
-            config: DatabaseConfig {
-                url: SecretString::from(url),
-                ..DatabaseConfig::default()
-            },
-            postgres: None,
-        }
-    }
-
-    fn postgres(url: &str) -> Db {
-        let schema = format!("dondoc_bench_{}", std::process::id());
-        Db {
-            name: "postgres",
-            config: DatabaseConfig {
-                url: SecretString::from(url.to_string()),
-                postgres_schema: Some(schema.clone()),
-                ..DatabaseConfig::default()
-            },
-            postgres: Some((url.to_string(), schema)),
-        }
-    }
-
-    async fn open(&self) -> Store {
-        Store::connect(&self.config, Arc::new(SystemClock))
-            .await
-            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
-    }
-
-    /// Times [`FLOOR_STATEMENTS`] trivial statements on one connection in one transaction.
-    async fn print_floor(&self) {
-        let elapsed = match &self.postgres {
-            Some((url, _)) => {
-                let mut conn = sqlx::PgConnection::connect(url)
-                    .await
-                    .expect("a Postgres connection for the floor");
-                floor_postgres(&mut conn).await
-            }
-            None => {
-                let url = self.config.url.expose_secret().to_string();
-                let mut conn = sqlx::SqliteConnection::connect(&url)
-                    .await
-                    .expect("a SQLite connection for the floor");
-                floor_sqlite(&mut conn).await
-            }
-        };
-        let each = elapsed.as_secs_f64() * 1e6 / FLOOR_STATEMENTS as f64;
-        println!(
-            "{:<8} {:<8} select  {each:.1} µs per statement  \
-             ({FLOOR_STATEMENTS} × SELECT $1, one connection)",
-            self.name, "floor"
-        );
-    }
-
-    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
-    async fn finish(self) {
-        if let Some((url, schema)) = &self.postgres {
+/// Times [`FLOOR_STATEMENTS`] trivial statements on one connection in one transaction.
+async fn print_floor(db: &Db) {
+    let elapsed = match &db.postgres {
+        Some((url, _)) => {
             let mut conn = sqlx::PgConnection::connect(url)
                 .await
-                .expect("a Postgres connection to drop the bench schema");
-            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the bench schema");
+                .expect("a Postgres connection for the floor");
+            floor_postgres(&mut conn).await
         }
-    }
+        None => {
+            let url = db.config.url.expose_secret().to_string();
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("a SQLite connection for the floor");
+            floor_sqlite(&mut conn).await
+        }
+    };
+    let each = elapsed.as_secs_f64() * 1e6 / FLOOR_STATEMENTS as f64;
+    println!(
+        "{:<8} {:<8} select  {each:.1} µs per statement  \
+         ({FLOOR_STATEMENTS} × SELECT $1, one connection)",
+        db.name, "floor"
+    );
 }
 
 async fn floor_postgres(conn: &mut sqlx::PgConnection) -> Duration {

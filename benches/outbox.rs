@@ -28,19 +28,17 @@
 #[path = "../tests/support/fake_telegram.rs"]
 mod fake_telegram;
 
+mod common;
+use common::Db;
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dondoc::clock::SystemClock;
-use dondoc::config::{Config, DatabaseConfig};
+use dondoc::config::Config;
 use dondoc::domain::{DeliveryState, MessageKind};
 use dondoc::outbox::{Doorbell, Sender};
-use dondoc::store::{MessageSubject, NewMessage, Store};
+use dondoc::store::{MessageSubject, NewMessage};
 use fake_telegram::FakeTelegram;
 use secrecy::SecretString;
-use sqlx::Connection;
 use tokio::sync::watch;
 
 const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
@@ -74,9 +72,15 @@ async fn run() {
         outbox.messages_per_second, outbox.max_in_flight, outbox.chat_interval_ms
     );
     let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
-    bench(Db::sqlite(dir.path()), n).await;
+    bench(Db::sqlite(dir.path(), "bench-outbox.db"), n).await;
     match std::env::var(POSTGRES_ENV) {
-        Ok(url) => bench(Db::postgres(&url), n).await,
+        Ok(url) => {
+            bench(
+                Db::postgres(&url, format!("dondoc_bench_outbox_{}", std::process::id())),
+                n,
+            )
+            .await
+        }
         Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
     }
 }
@@ -229,57 +233,4 @@ async fn bench(db: Db, n: usize) {
     store.close().await;
     fake.shutdown().await;
     db.finish().await;
-}
-
-struct Db {
-    name: &'static str,
-    config: DatabaseConfig,
-    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
-    postgres: Option<(String, String)>,
-}
-
-impl Db {
-    fn sqlite(dir: &Path) -> Db {
-        let url = format!("sqlite://{}", dir.join("bench-outbox.db").display());
-        Db {
-            name: "sqlite",
-            config: DatabaseConfig {
-                url: SecretString::from(url),
-                ..DatabaseConfig::default()
-            },
-            postgres: None,
-        }
-    }
-
-    fn postgres(url: &str) -> Db {
-        let schema = format!("dondoc_bench_outbox_{}", std::process::id());
-        Db {
-            name: "postgres",
-            config: DatabaseConfig {
-                url: SecretString::from(url.to_string()),
-                postgres_schema: Some(schema.clone()),
-                ..DatabaseConfig::default()
-            },
-            postgres: Some((url.to_string(), schema)),
-        }
-    }
-
-    async fn open(&self) -> Store {
-        Store::connect(&self.config, Arc::new(SystemClock))
-            .await
-            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
-    }
-
-    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
-    async fn finish(self) {
-        if let Some((url, schema)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .expect("a Postgres connection to drop the bench schema");
-            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the bench schema");
-        }
-    }
 }

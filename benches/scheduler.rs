@@ -61,14 +61,14 @@
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scheduler
 //! ```
 
+mod common;
+use common::Db;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use dondoc::clock::FixedClock;
-use dondoc::config::{Config, DatabaseConfig};
+use dondoc::config::Config;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::plan::{Dimension, NewPlan, NewTask, UnitRef};
 use dondoc::domain::timeframe;
@@ -78,8 +78,6 @@ use dondoc::outbox::Doorbell;
 use dondoc::scheduler::digest::{self, Counts};
 use dondoc::scheduler::{PassReport, Rules, Scheduler};
 use dondoc::store::{SaveMode, ScheduleSnapshot, Store, Submission};
-use secrecy::SecretString;
-use sqlx::Connection;
 
 const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
 
@@ -111,12 +109,19 @@ async fn run() {
     let postgres = std::env::var(POSTGRES_ENV).ok();
     for scale in SCALES {
         let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
-        bench(Db::sqlite(dir.path()), scale).await;
+        bench(Db::sqlite(dir.path(), "bench.db"), scale).await;
     }
     match postgres {
         Some(url) => {
             for scale in SCALES {
-                bench(Db::postgres(&url, scale), scale).await;
+                bench(
+                    Db::postgres(
+                        &url,
+                        format!("dondoc_bench_sched_{}_x{scale}", std::process::id()),
+                    ),
+                    scale,
+                )
+                .await;
             }
         }
         None => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
@@ -145,7 +150,7 @@ struct World {
 async fn bench(db: Db, scale: usize) {
     let setup_at = local(date(YEAR, 1, 5), 8, 0);
     let clock = FixedClock::new(setup_at);
-    let store = db.open(&clock).await;
+    let store = db.open_with(clock.clone()).await;
     let rules = Rules::from_config(&Config::default());
     let mut world = World {
         label: format!("{:<8} x{scale}", db.name),
@@ -622,60 +627,6 @@ fn horizon_days(rules: &Rules) -> i64 {
 
 // ---------------------------------------------------------------------------------------------
 // Backends
-
-/// A fresh database for one backend and scale.
-struct Db {
-    name: &'static str,
-    config: DatabaseConfig,
-    /// Postgres: the server URL and our schema, dropped by [`Db::finish`].
-    postgres: Option<(String, String)>,
-}
-
-impl Db {
-    fn sqlite(dir: &Path) -> Db {
-        let url = format!("sqlite://{}", dir.join("bench.db").display());
-        Db {
-            name: "sqlite",
-            config: DatabaseConfig {
-                url: SecretString::from(url),
-                ..DatabaseConfig::default()
-            },
-            postgres: None,
-        }
-    }
-
-    fn postgres(url: &str, scale: usize) -> Db {
-        let schema = format!("dondoc_bench_sched_{}_x{scale}", std::process::id());
-        Db {
-            name: "postgres",
-            config: DatabaseConfig {
-                url: SecretString::from(url.to_string()),
-                postgres_schema: Some(schema.clone()),
-                ..DatabaseConfig::default()
-            },
-            postgres: Some((url.to_string(), schema)),
-        }
-    }
-
-    async fn open(&self, clock: &FixedClock) -> Store {
-        Store::connect(&self.config, Arc::new(clock.clone()))
-            .await
-            .unwrap_or_else(|e| panic!("{}: cannot open the bench database: {e}", self.name))
-    }
-
-    /// Drops the Postgres schema (the SQLite file goes with the temp dir).
-    async fn finish(self) {
-        if let Some((url, schema)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .expect("a Postgres connection to drop the bench schema");
-            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                .execute(&mut conn)
-                .await
-                .expect("drop the bench schema");
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Generated registry, plan and people
