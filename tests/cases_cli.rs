@@ -445,6 +445,7 @@ async fn stats_for_a_hand_made_month() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let case = |place, unit, category: &str, received_at| NewCase {
             channel: Channel::Phone,

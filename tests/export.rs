@@ -143,6 +143,7 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
         clocks: &clocks,
         calendar: &calendar,
         time_zone: Ho_Chi_Minh,
+        hours: Default::default(),
     };
     let minhkhai = store
         .unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))

@@ -484,6 +484,7 @@ async fn finish(
         clocks: &clocks,
         calendar: &calendar,
         time_zone: tz,
+        hours: app.rules.hours,
     };
     let delivery = Delivery {
         update_id,
@@ -709,6 +710,7 @@ pub async fn on_hop_message(
             clocks: &clocks,
             calendar: &calendar,
             time_zone: tz,
+            hours: app.rules.hours,
         };
         let files: Vec<NewAttachment> = file.into_iter().collect();
         app.store
@@ -880,6 +882,7 @@ pub async fn on_route_message(
         clocks: &clocks,
         calendar: &calendar,
         time_zone: tz,
+        hours: app.rules.hours,
     };
     let delivery = Delivery {
         update_id,

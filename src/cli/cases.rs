@@ -168,6 +168,7 @@ async fn import_cases(
         clocks: &config.hotline.clocks,
         calendar: &calendar,
         time_zone: config.province.time_zone,
+        hours: config.schedule.working_hours,
     };
     // Without a Telegram update there is no redelivery to refuse: the result is always Ok.
     let numbers = store

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::domain::case::HopState;
@@ -372,9 +372,15 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
     let clocks = &day.rules.case_clocks;
     for (hop, number) in &day.snapshot.case_hops {
         let number = number.to_string();
-        let ack_window = Duration::hours(i64::from(clocks.ack_reminder_hours));
-        let (what, key) = if hop.state == HopState::Forwarded && now >= hop.ack_due_at - ack_window
-        {
+        // The reminder before the deadline goes in working hours (the afternoon before a
+        // deadline at the morning's opening), not once the deadline has passed.
+        let remind_from = clocks.ack_reminder_at(
+            hop.ack_due_at,
+            &day.rules.hours,
+            day.calendar,
+            day.rules.time_zone,
+        );
+        let (what, key) = if hop.state == HopState::Forwarded && now >= remind_from {
             let late = now >= hop.ack_due_at;
             let tag = if late { "acklate" } else { "ackremind" };
             (Some((true, late)), format!("case:{tag}:{}", hop.id))
