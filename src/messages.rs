@@ -936,6 +936,35 @@ pub enum ChaseText<'a> {
         due: &'a str,
         days: i64,
     },
+    /// Units with work and no one the bot can tell (digest, `/tinhhinh`, `members list --missing`).
+    NoOneToTellUnits(usize),
+    /// One of them: nobody linked (`unreachable` 0), or every linked member unreachable.
+    NoOneToTellUnit {
+        unit: &'a str,
+        unreachable: i64,
+    },
+    MoreNoOneToTell(usize),
+    /// `members list --missing` with nothing to show.
+    EveryoneReachable,
+    /// Citizen cases with a unit no one can be told in (the coordinator's digest).
+    DigestUnreachedCases(usize),
+    DigestUnreachedCase {
+        number: &'a str,
+        unit: &'a str,
+    },
+    /// Overdue items of plans of past years, in one line instead of one each.
+    DigestPastYears {
+        items: usize,
+        units: usize,
+    },
+    /// In a coordinator's digest: her own unit's overdue items (the nudge she is not sent
+    /// separately).
+    DigestOwnOverdue {
+        unit: &'a str,
+        items: usize,
+    },
+    /// Opens a reminder that also announces its window (both due the same day).
+    WindowOpenToo,
     /// `/tinhhinh UNIT`: how far up the escalation ladder the unit's overdue items are.
     EscalationSummary {
         nudged: usize,
@@ -1043,6 +1072,26 @@ impl ChaseText<'_> {
                 format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
             }
             C::DigestMoreCaseUnits(n) => format!("… và {n} đơn vị khác"),
+            C::NoOneToTellUnits(n) => format!(
+                "👤 Đơn vị chưa có ai nhận tin qua Telegram ({n}) — không được nhắc việc:"
+            ),
+            C::NoOneToTellUnit { unit, unreachable: 0 } => format!("– {unit}: chưa ai liên kết"),
+            C::NoOneToTellUnit { unit, unreachable } => format!(
+                "– {unit}: {unreachable} người đã liên kết nhưng không liên lạc được"
+            ),
+            C::MoreNoOneToTell(n) => format!("… và {n} đơn vị khác (dondoc members list --missing)"),
+            C::EveryoneReachable => "✅ Đơn vị nào có việc cũng có người nhận tin qua Telegram.".into(),
+            C::DigestUnreachedCases(n) => format!(
+                "📵 Phản ánh ở đơn vị không có ai nhận tin ({n}) — chuyển đơn vị khác hoặc báo bằng điện thoại, văn bản:"
+            ),
+            C::DigestUnreachedCase { number, unit } => format!("– {number} · {unit}"),
+            C::DigestPastYears { items, units } => format!(
+                "📦 Kế hoạch các năm trước: {items} việc chưa xong ở {units} đơn vị (gõ /quahan để xem từng việc)"
+            ),
+            C::DigestOwnOverdue { unit, items } => format!(
+                "🔔 Đơn vị của bạn — {unit}: {items} việc quá hạn (xem bên dưới). Gõ /baocao hoặc /viec."
+            ),
+            C::WindowOpenToo => "🗓 Kỳ báo cáo đã mở.".into(),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Đôn đốc: {nudged} việc đã nhắc đơn vị · {heads} việc đã báo lãnh đạo và đơn vị chủ trì · {office} việc đã vào tổng hợp của Nội vụ"
             ),
@@ -1141,6 +1190,26 @@ impl ChaseText<'_> {
                 format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
             }
             C::DigestMoreCaseUnits(n) => format!("… and {n} more units"),
+            C::NoOneToTellUnits(n) => format!(
+                "👤 Units no one can be told in on Telegram ({n}) — never reminded:"
+            ),
+            C::NoOneToTellUnit { unit, unreachable: 0 } => format!("– {unit}: nobody linked"),
+            C::NoOneToTellUnit { unit, unreachable } => format!(
+                "– {unit}: {unreachable} linked but cannot be reached"
+            ),
+            C::MoreNoOneToTell(n) => format!("… and {n} more units (dondoc members list --missing)"),
+            C::EveryoneReachable => "✅ Every unit with work has someone the bot can tell.".into(),
+            C::DigestUnreachedCases(n) => format!(
+                "📵 Cases with a unit no one can be told in ({n}) — route elsewhere or tell them by phone or in writing:"
+            ),
+            C::DigestUnreachedCase { number, unit } => format!("– {number} · {unit}"),
+            C::DigestPastYears { items, units } => format!(
+                "📦 Plans of past years: {items} items not done in {units} units (send /quahan for each)"
+            ),
+            C::DigestOwnOverdue { unit, items } => format!(
+                "🔔 Your unit — {unit}: {items} overdue items (below). Send /baocao or /viec."
+            ),
+            C::WindowOpenToo => "🗓 The reporting window is open.".into(),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Escalation: {nudged} items nudged · {heads} told to the head and lead unit · {office} in the coordinating office's digest"
             ),
@@ -1492,6 +1561,13 @@ pub enum HotlineText<'a> {
         initials: &'a str,
         phone: &'a str,
     },
+    /// Neither a name nor a phone was given.
+    CitizenNoContact,
+    /// To the operator: a case went to units where no one can be told.
+    NoOneToTell {
+        number: &'a str,
+        units: &'a str,
+    },
     CaseClocks {
         ack_by: &'a str,
         answer_by: &'a str,
@@ -1632,6 +1708,10 @@ impl HotlineText<'_> {
             T::CitizenHidden { initials, phone } => format!(
                 "Người phản ánh: {initials} · {phone} (không đồng ý cung cấp thông tin liên hệ)"
             ),
+            T::CitizenNoContact => "Người phản ánh: không có thông tin liên hệ".into(),
+            T::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: {units} chưa có ai nhận tin qua Telegram (chưa ai liên kết, hoặc không liên lạc được) — phản ánh chưa đến được đơn vị. Bấm «Chuyển đơn vị» để chuyển nơi khác, hoặc báo đơn vị bằng điện thoại, văn bản."
+            ),
             T::CaseClocks { ack_by, answer_by } => format!("Hạn tiếp nhận: {ack_by} · hạn trả lời: {answer_by}"),
             T::Files(n) => format!("📎 {n} tệp đính kèm"),
             T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).vi()),
@@ -1730,6 +1810,10 @@ impl HotlineText<'_> {
             T::Citizen { name, phone } => format!("Citizen: {name} · {phone}"),
             T::CitizenHidden { initials, phone } => format!(
                 "Citizen: {initials} · {phone} (contact details not shared)"
+            ),
+            T::CitizenNoContact => "Citizen: no contact details given".into(),
+            T::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: no one in {units} can be reached on Telegram (nobody linked, or unreachable) — the case has reached no one there. Press “Route to a unit” to send it elsewhere, or tell the unit by phone or in writing."
             ),
             T::CaseClocks { ack_by, answer_by } => format!("Acknowledge by {ack_by} · answer by {answer_by}"),
             T::Files(n) => format!("📎 {n} attachment(s)"),

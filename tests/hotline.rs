@@ -810,3 +810,122 @@ async fn the_acknowledgement_clock_of_a_weekend_case_starts_at_the_next_opening(
         db.finish().await;
     }
 }
+
+/// A case logged with neither the citizen's name nor phone is never asked about consent, and
+/// the unit reads "không có thông tin liên hệ". Routed to a commune where nobody is linked (Trần
+/// Phú), the operator is warned at once, with the buttons to send it elsewhere; moved to Minh
+/// Khai from that warning, it reaches the chairman. While a case sits with such a unit, the
+/// coordinator's digest names it.
+#[tokio::test]
+async fn a_case_for_a_unit_no_one_can_be_told_in_warns_the_operator() {
+    for db in test_dbs().await {
+        let fake = FakeTelegram::start().await;
+        let clock = support::clock();
+        clock.set(nine(2026, 4, 28));
+        let (store, service, config) = hotline_service(&db, &fake, &clock).await;
+        fake.text_from(OPERATOR, OPERATOR, "/phananh");
+        said(&fake, OPERATOR, "Tiếp nhận qua kênh nào").await;
+        let question = message_id(&fake, OPERATOR, "Tiếp nhận qua kênh nào");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ch:phone");
+        said(&fake, OPERATOR, "Nội dung phản ánh").await;
+        fake.text_from(OPERATOR, OPERATOR, "Cống thoát nước tổ 3 bị tắc");
+        said(&fake, OPERATOR, "Ở xã/phường nào").await;
+        fake.text_from(OPERATOR, OPERATOR, "trần phú");
+        said(&fake, OPERATOR, "Lĩnh vực?").await;
+        let question = message_id(&fake, OPERATOR, "Lĩnh vực?");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ca:5");
+        said(&fake, OPERATOR, "Họ tên người phản ánh").await;
+        let question = message_id(&fake, OPERATOR, "Họ tên người phản ánh");
+        fake.callback(OPERATOR, OPERATOR, question, "k:sk");
+        said(&fake, OPERATOR, "Số điện thoại").await;
+        let question = message_id(&fake, OPERATOR, "Số điện thoại");
+        fake.callback(OPERATOR, OPERATOR, question, "k:sk");
+        // No name, no phone: straight to the files, no consent question.
+        said(&fake, OPERATOR, "rồi bấm Xong").await;
+        assert!(
+            !fake
+                .sent_to(OPERATOR)
+                .iter()
+                .any(|m| text(m).contains("có đồng ý")),
+            "{}: consent asked with nothing to share",
+            db.name
+        );
+        let question = message_id(&fake, OPERATOR, "rồi bấm Xong");
+        fake.callback(OPERATOR, OPERATOR, question, "k:done");
+        said(&fake, OPERATOR, "Đề xuất chuyển xử lý: Phường Trần Phú").await;
+        let question = message_id(&fake, OPERATOR, "Đề xuất chuyển xử lý");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ok");
+        said(&fake, OPERATOR, "Đã tiếp nhận phản ánh số PA-2026-000001").await;
+        // At once: nobody in Trần Phú can be told.
+        let warning = fake
+            .wait_for_ok(
+                "sendMessage",
+                |p| p["chat_id"] == OPERATOR && text(p).contains("chưa có ai nhận tin"),
+                WAIT,
+            )
+            .await;
+        assert!(
+            text(&warning).contains("PA-2026-000001: Phường Trần Phú chưa có ai nhận tin"),
+            "{}",
+            text(&warning)
+        );
+        let case = store
+            .case(CaseNumber::parse("PA-2026-000001").expect("number"))
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(
+            warning["reply_markup"]
+                .to_string()
+                .contains(&format!("v:mv:{}", case.id)),
+            "{warning}"
+        );
+
+        // The coordinator's digest the next morning names it.
+        let scheduler = dondoc::scheduler::Scheduler::new(
+            store.clone(),
+            dondoc::scheduler::Rules::from_config(&config),
+            dondoc::outbox::Doorbell::default(),
+        );
+        let morning = at_hour(2026, 4, 29, 8);
+        clock.set(morning);
+        let report = scheduler.pass(morning, true).await.expect("pass");
+        let digest = report
+            .messages
+            .iter()
+            .find(|m| m.chat_id == COORDINATOR && m.key.starts_with("digest:"))
+            .expect("the coordinator's digest");
+        assert!(
+            digest.body.contains("– PA-2026-000001 · Phường Trần Phú"),
+            "{}",
+            digest.body
+        );
+        clock.set(nine(2026, 4, 28));
+
+        // Moved from the warning's button to Minh Khai: the chairman gets it.
+        let warning_id = message_id(&fake, OPERATOR, "chưa có ai nhận tin");
+        fake.callback(OPERATOR, OPERATOR, warning_id, &format!("v:mv:{}", case.id));
+        said(&fake, OPERATOR, "Gõ một phần tên đơn vị").await;
+        fake.text_from(OPERATOR, OPERATOR, "minh khai");
+        said(&fake, OPERATOR, "Phường Minh Khai: chờ tiếp nhận").await;
+        let card = said(&fake, CHAIRMAN, "Phản ánh chuyển Phường Minh Khai").await;
+        assert!(
+            card.contains("Người phản ánh: không có thông tin liên hệ"),
+            "{card}"
+        );
+        assert!(!card.contains("không đồng ý"), "{card}");
+        // Minh Khai has a member: no second warning.
+        drained(&store).await;
+        let warnings = fake
+            .sent_to(OPERATOR)
+            .iter()
+            .filter(|m| text(m).contains("chưa có ai nhận tin"))
+            .count();
+        assert_eq!(warnings, 1);
+
+        service.stop().await;
+        store.close().await;
+        fake.shutdown().await;
+        db.finish().await;
+    }
+}

@@ -1427,3 +1427,105 @@ async fn the_digest_comes_on_working_saturdays_and_never_after_working_hours() {
         db.finish().await;
     }
 }
+
+/// Passes at 08:00 on every day from `from` to `to` with `scheduler`.
+async fn mornings(scheduler: &Scheduler, clock: &FixedClock, from: NaiveDate, to: NaiveDate) {
+    let mut day = from;
+    while day <= to {
+        pass_at(scheduler, clock, local(day, 8, 0)).await;
+        day += Duration::days(1);
+    }
+}
+
+/// A window that opens on the day of the first reminder comes in that reminder, one message
+/// (`window_days = 7`, as many as the first reminder); a window that would open after the
+/// first reminder (`window_days = 5`) is never sent on its own after it.
+#[tokio::test]
+async fn a_window_and_a_reminder_on_one_day_are_one_message() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let q1 = period_id(&store, plan, "q1").await;
+        let h1 = period_id(&store, plan, "h1").await;
+        let with_window = |days: u32| {
+            let mut config = Config::default();
+            config.schedule.window_days = days;
+            Scheduler::new(
+                store.clone(),
+                Rules::from_config(&config),
+                Doorbell::default(),
+            )
+        };
+        // Q1 is due Tuesday 10/3: the window (7 days) and the first reminder both on 3/3.
+        let seven = with_window(7);
+        let at = local(date(2026, 3, 3), 8, 0);
+        clock.set(at);
+        let dry = seven.pass(at, true).await.expect("dry pass");
+        let about_q1: Vec<&dondoc::store::NewMessage> = dry
+            .messages
+            .iter()
+            .filter(|m| m.chat_id == MINHKHAI_HEAD && m.subject.period_id == Some(q1))
+            .collect();
+        assert_eq!(about_q1.len(), 1, "{}: {about_q1:?}", db.name);
+        assert!(about_q1[0].key.starts_with(&format!("remind:report:{q1}:")));
+        assert!(
+            about_q1[0]
+                .body
+                .starts_with("🗓 Kỳ báo cáo đã mở.\n⏰ Nhắc hạn báo cáo: Báo cáo quý I"),
+            "{}",
+            about_q1[0].body
+        );
+        // The same dry run twice says the same; the real pass queues exactly that.
+        let again = seven.pass(at, true).await.expect("dry pass");
+        let keys = |r: &dondoc::scheduler::PassReport| -> Vec<String> {
+            r.messages.iter().map(|m| m.key.clone()).collect()
+        };
+        assert_eq!(keys(&dry), keys(&again));
+        mornings(&seven, &clock, date(2026, 2, 20), date(2026, 3, 10)).await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{q1}:")).is_empty(),
+            "no window notice of its own"
+        );
+        let reminders: Vec<&OutboxMessage> = messages
+            .iter()
+            .filter(|m| {
+                m.chat_id == MINHKHAI_HEAD && m.key.starts_with(&format!("remind:report:{q1}:"))
+            })
+            .collect();
+        assert_eq!(reminders.len(), 4);
+        let announcing: Vec<NaiveDate> = reminders
+            .iter()
+            .filter(|m| m.body.contains("Kỳ báo cáo đã mở"))
+            .map(|m| queued_on(m))
+            .collect();
+        assert_eq!(
+            announcing,
+            vec![date(2026, 3, 3)],
+            "only the first announces it"
+        );
+
+        // The 6-month report, due Wednesday 10/6: a 5-day window would open on Friday 5/6,
+        // after the reminder of 3/6. No window notice comes after that reminder.
+        let five = with_window(5);
+        mornings(&five, &clock, date(2026, 5, 25), date(2026, 6, 10)).await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{h1}:")).is_empty(),
+            "{:?}",
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{h1}:"))
+        );
+        assert_eq!(
+            reminder_days(&messages, h1, MINHKHAI_HEAD),
+            vec![
+                date(2026, 6, 3),
+                date(2026, 6, 5),
+                date(2026, 6, 9),
+                date(2026, 6, 10)
+            ]
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}

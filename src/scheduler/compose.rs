@@ -35,6 +35,9 @@ pub struct ReportNotice<'s> {
     pub unit_id: i64,
     /// The reminder day (None: the window-opening message).
     pub reminder_day: Option<NaiveDate>,
+    /// A reminder that also announces the window (it opens the same day, with no day of its
+    /// own before the first reminder).
+    pub window_too: bool,
 }
 
 /// One overdue item that climbed the ladder today.
@@ -82,15 +85,30 @@ pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
         if reminder_day.is_none() && !window {
             continue;
         }
+        // A window notice and a reminder are never two messages, and the window notice never
+        // comes after a reminder: it goes alone only on the days before the first reminder.
+        // When the window has no such day (it opens on the first reminder's day, or a day off
+        // moved them together), that first reminder announces it.
+        let window_alone = window && reminder_day.is_none();
+        let window_too = reminder_day.is_some_and(|on| {
+            let opens = day.rules.policy.window_opens(period.due_date, day.calendar);
+            let reminders = day
+                .rules
+                .policy
+                .reminder_days(period.due_date, day.calendar);
+            reminders.first().is_some_and(|first| *first <= opens)
+                && reminders.iter().find(|d| **d >= opens) == Some(&on)
+        });
         for unit_id in owing_units(day, period) {
             if day.reported(period.id, unit_id) {
                 continue;
             }
-            if window {
+            if window_alone {
                 notices.push(ReportNotice {
                     period,
                     unit_id,
                     reminder_day: None,
+                    window_too: false,
                 });
             }
             if reminder_day.is_some() {
@@ -98,6 +116,7 @@ pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
                     period,
                     unit_id,
                     reminder_day,
+                    window_too,
                 });
             }
         }
@@ -129,7 +148,11 @@ pub fn report_messages(
         for recipient in day.members(notice.unit_id) {
             let lang = day.lang_of(recipient);
             let due = due_with_weekday(period.due_date, lang);
-            let mut lines = vec![match notice.reminder_day {
+            let mut lines = Vec::new();
+            if notice.window_too {
+                lines.push(ChaseText::WindowOpenToo.render(lang));
+            }
+            lines.push(match notice.reminder_day {
                 Some(_) => ChaseText::ReportReminder {
                     label: &period.label,
                     plan: &period.plan_code,
@@ -145,7 +168,7 @@ pub fn report_messages(
                     due: &due,
                 }
                 .render(lang),
-            }];
+            });
             if !tasks.is_empty() {
                 lines.push(ChaseText::ReportCovers.render(lang));
                 lines.extend(task_lines(tasks.iter().copied(), lang));
