@@ -26,6 +26,9 @@ pub(super) const LISTED_TASKS: usize = 15;
 pub struct Outgoing {
     pub messages: Vec<NewMessage>,
     pub escalations: Vec<EscalationRecord>,
+    /// Escalation message key → the units whose items it names (for folding it into the
+    /// reader's digest, see [`fold_into_digests`]).
+    pub escalation_units: HashMap<String, Vec<i64>>,
 }
 
 /// A report reminder or window announcement still waiting for its task list.
@@ -565,6 +568,7 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
                     _ => ChaseText::EscalationHowToBoth,
                 };
                 lines.push(how.render(lang));
+                out.escalation_units.insert(key.clone(), vec![*unit_id]);
                 out.messages
                     .push(escalation_message(r, key, lines, Some(*unit_id)));
             }
@@ -585,6 +589,8 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
             continue;
         }
         let lang = day.lang_of(r);
+        out.escalation_units
+            .insert(key.clone(), items.iter().map(|c| c.unit_id).collect());
         let mut by_unit: BTreeMap<&str, Vec<&Climb>> = BTreeMap::new();
         for c in items {
             by_unit.entry(day.unit_name(c.unit_id)).or_default().push(c);
@@ -745,4 +751,24 @@ pub fn digest_audiences<'a>(
         }
     }
     chosen
+}
+
+/// One morning message per person: a coordinator whose office's digest goes out in this pass
+/// is not also sent her own unit's nudge or a lead unit's list of late units, when every unit
+/// they name is one her digest covers (the digest lists those items, and says which are her
+/// own unit's). `digests` maps each such chat to the units its digest covers; a chat whose
+/// digest was queued by an earlier pass today is left out by the caller, so an item reaching a
+/// step later in the day still gets its message. The steps are recorded all the same.
+pub fn fold_into_digests(out: &mut Outgoing, digests: &HashMap<i64, HashSet<i64>>) {
+    let units = &out.escalation_units;
+    out.messages.retain(|m| {
+        if m.kind != MessageKind::Escalation {
+            return true;
+        }
+        let Some(covered) = digests.get(&m.chat_id) else {
+            return true;
+        };
+        let named = units.get(&m.key).map(Vec::as_slice).unwrap_or_default();
+        named.is_empty() || !named.iter().all(|u| covered.contains(u))
+    });
 }
