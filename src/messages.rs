@@ -944,6 +944,7 @@ pub enum ChaseText<'a> {
         unreachable: i64,
     },
     MoreNoOneToTell(usize),
+    MoreUnreachable(usize),
     /// `members list --missing` with nothing to show.
     EveryoneReachable,
     /// Citizen cases with a unit no one can be told in (the coordinator's digest).
@@ -1080,6 +1081,7 @@ impl ChaseText<'_> {
                 "– {unit}: {unreachable} người đã liên kết nhưng không liên lạc được"
             ),
             C::MoreNoOneToTell(n) => format!("… và {n} đơn vị khác (dondoc members list --missing)"),
+            C::MoreUnreachable(n) => format!("… và {n} người khác (dondoc members list --missing)"),
             C::EveryoneReachable => "✅ Đơn vị nào có việc cũng có người nhận tin qua Telegram.".into(),
             C::DigestUnreachedCases(n) => format!(
                 "📵 Phản ánh ở đơn vị không có ai nhận tin ({n}) — chuyển đơn vị khác hoặc báo bằng điện thoại, văn bản:"
@@ -1198,6 +1200,7 @@ impl ChaseText<'_> {
                 "– {unit}: {unreachable} linked but cannot be reached"
             ),
             C::MoreNoOneToTell(n) => format!("… and {n} more units (dondoc members list --missing)"),
+            C::MoreUnreachable(n) => format!("… and {n} more people (dondoc members list --missing)"),
             C::EveryoneReachable => "✅ Every unit with work has someone the bot can tell.".into(),
             C::DigestUnreachedCases(n) => format!(
                 "📵 Cases with a unit no one can be told in ({n}) — route elsewhere or tell them by phone or in writing:"
@@ -2166,6 +2169,19 @@ pub enum ReportText<'a> {
     SheetSummary,
     SheetUnits,
     SheetCases,
+    /// The sheet of units no one can be told in and of unreachable members.
+    SheetNoOneToTell,
+    /// Its state cell: nobody linked, or `unreachable` linked members all unreachable.
+    NoOneLinked {
+        unreachable: i64,
+    },
+    /// A member whose chat cannot be reached, since a day.
+    MemberUnreachable {
+        name: &'a str,
+        since: &'a str,
+    },
+    /// The sheet when everyone can be told.
+    EveryoneReachable,
     /// Sheet and row name for tasks the plan gives no dimension.
     NoDimension,
     Title {
@@ -2249,6 +2265,19 @@ impl ReportText<'_> {
         match lang {
             Lang::Vi => self.vi(),
             Lang::En => self.en(),
+        }
+    }
+
+    /// The no-one-to-tell sheet's header row.
+    pub fn reach_headers(lang: Lang) -> [&'static str; 4] {
+        match lang {
+            Lang::Vi => [
+                "STT",
+                "Mã đơn vị",
+                "Tên đơn vị",
+                "Tình trạng nhận tin qua Telegram",
+            ],
+            Lang::En => ["No.", "Unit code", "Unit", "Telegram"],
         }
     }
 
@@ -2366,6 +2395,11 @@ impl ReportText<'_> {
             ReportText::SheetSummary => "Tổng hợp".into(),
             ReportText::SheetUnits => "Báo cáo của đơn vị".into(),
             ReportText::SheetCases => "Phản ánh, kiến nghị".into(),
+            ReportText::SheetNoOneToTell => "Chưa nhận tin".into(),
+            ReportText::NoOneLinked { unreachable: 0 } => "Chưa ai liên kết: không được nhắc việc".into(),
+            ReportText::NoOneLinked { unreachable } => format!("{unreachable} người đã liên kết nhưng không liên lạc được: không được nhắc việc"),
+            ReportText::MemberUnreachable { name, since } => format!("{name}: không liên lạc được từ {since}"),
+            ReportText::EveryoneReachable => "Đơn vị nào có việc cũng có người nhận tin qua Telegram.".into(),
             ReportText::NoDimension => "Khác".into(),
             ReportText::Title { plan, code } => format!("BÁO CÁO KẾT QUẢ THỰC HIỆN {} ({code})", plan.to_uppercase()),
             ReportText::Period { label, due } => format!("Kỳ báo cáo: {label} (hạn nộp {due})"),
@@ -2418,6 +2452,11 @@ impl ReportText<'_> {
             ReportText::SheetSummary => "Summary".into(),
             ReportText::SheetUnits => "Unit reports".into(),
             ReportText::SheetCases => "Citizen cases".into(),
+            ReportText::SheetNoOneToTell => "No one to tell".into(),
+            ReportText::NoOneLinked { unreachable: 0 } => "Nobody linked: never reminded".into(),
+            ReportText::NoOneLinked { unreachable } => format!("{unreachable} linked but cannot be reached: never reminded"),
+            ReportText::MemberUnreachable { name, since } => format!("{name}: cannot be reached since {since}"),
+            ReportText::EveryoneReachable => "Every unit with work has someone the bot can tell.".into(),
             ReportText::NoDimension => "Other".into(),
             ReportText::Title { plan, code } => format!("IMPLEMENTATION REPORT: {} ({code})", plan.to_uppercase()),
             ReportText::Period { label, due } => format!("Period: {label} (due {due})"),

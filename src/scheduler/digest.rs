@@ -662,3 +662,52 @@ impl Digest {
         }
     }
 }
+
+/// Units with live work no one can be told in, then the members whose chat cannot be reached
+/// (`/tinhhinh`, `dondoc members list --missing`), at most `limit` of each; nothing when both
+/// are empty.
+pub fn reach_gap_lines(
+    gaps: &crate::store::ReachGaps,
+    limit: usize,
+    time_zone: chrono_tz::Tz,
+    lang: Lang,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !gaps.units.is_empty() {
+        lines.push(ChaseText::NoOneToTellUnits(gaps.units.len()).render(lang));
+        for gap in gaps.units.iter().take(limit) {
+            lines.push(
+                ChaseText::NoOneToTellUnit {
+                    unit: &gap.unit.name,
+                    unreachable: gap.unreachable,
+                }
+                .render(lang),
+            );
+        }
+        if gaps.units.len() > limit {
+            lines.push(ChaseText::MoreNoOneToTell(gaps.units.len() - limit).render(lang));
+        }
+    }
+    if !gaps.members.is_empty() {
+        lines.push(ChaseText::DigestUnreachable.render(lang));
+        for member in gaps.members.iter().take(limit) {
+            let since = member
+                .since
+                .with_timezone(&time_zone)
+                .format("%d/%m/%Y")
+                .to_string();
+            lines.push(
+                ChaseText::DigestUnreachableItem {
+                    name: &member.full_name,
+                    unit: &member.unit.name,
+                    since: &since,
+                }
+                .render(lang),
+            );
+        }
+        if gaps.members.len() > limit {
+            lines.push(ChaseText::MoreUnreachable(gaps.members.len() - limit).render(lang));
+        }
+    }
+    lines
+}
