@@ -1861,6 +1861,11 @@ impl HotlineText<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseText<'a> {
     /// One case created by `cases import`: its number, place and the units it went to.
+    /// `cases import`: a case went to units no one can be told in.
+    NoOneToTell {
+        number: &'a str,
+        units: &'a str,
+    },
     Created {
         number: &'a str,
         place: &'a str,
@@ -1997,6 +2002,9 @@ impl CaseText<'_> {
         use crate::domain::case::{CaseState as S, Channel as C, HopState as H};
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: {units} chưa có ai nhận tin qua Telegram — phản ánh chưa đến được đơn vị. Chuyển đơn vị khác (/vuviec {number}, «Chuyển đơn vị») hoặc báo đơn vị bằng điện thoại, văn bản."
+            ),
             CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Chạy thử: {cases} phản ánh hợp lệ, chưa ghi gì."),
@@ -2059,6 +2067,9 @@ impl CaseText<'_> {
         use crate::domain::case::Channel as C;
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: no one in {units} can be reached on Telegram — the case has reached no one there. Route it elsewhere (/vuviec {number}, “Route to a unit”) or tell the unit by phone or in writing."
+            ),
             CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Dry run: {cases} valid citizen reports, nothing saved."),

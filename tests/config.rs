@@ -135,5 +135,5 @@ fn the_acknowledgement_clock_start_is_one_of_two_values() {
     let config = read("").expect("defaults");
     assert_eq!(config.hotline.clocks.ack_from, AckFrom::NextOpening);
     let error = read("[hotline.clocks]\nack_from = \"monday\"\n").expect_err("refused");
-    assert!(error.to_string().contains("ack_from"), "{error}");
+    assert!(format!("{error:#}").contains("ack_from"), "{error:#}");
 }
