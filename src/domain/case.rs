@@ -436,6 +436,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_acknowledgement_clock_starts_at_the_next_opening() {
+        use chrono_tz::Asia::Ho_Chi_Minh;
+        let calendar = WorkingCalendar::default();
+        let hours = WorkingHours::default();
+        let at = |d: u32, h: u32, m: u32| {
+            Ho_Chi_Minh
+                .with_ymd_and_hms(2026, 5, d, h, m, 0)
+                .single()
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let clocks = CaseClocks::default();
+        // Saturday 9/5 07:01 → Monday 11/5 07:30 → Tuesday 12/5 07:30.
+        let due = clocks.ack_due_from(at(9, 7, 1), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(due, at(12, 7, 30));
+        // Its reminder: 03:30 is closed and the next opening is the deadline itself, so 4
+        // hours before Monday's close.
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(11, 13, 0)
+        );
+        // Monday 18:00, after hours → Tuesday 07:30 → Wednesday 07:30.
+        assert_eq!(
+            clocks.ack_due_from(at(11, 18, 0), &hours, &calendar, Ho_Chi_Minh),
+            at(13, 7, 30)
+        );
+        // In working hours: 24 hours from the moment; the reminder at 05:00 moves to the
+        // opening, still before the 09:00 deadline.
+        let due = clocks.ack_due_from(at(11, 9, 0), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(due, at(12, 9, 0));
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(12, 7, 30)
+        );
+        // In hours, the reminder is simply 4 hours before.
+        let due = clocks.ack_due_from(at(11, 14, 0), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(12, 10, 0)
+        );
+        let received = CaseClocks {
+            ack_from: AckFrom::Received,
+            ..CaseClocks::default()
+        };
+        assert_eq!(
+            received.ack_due_from(at(9, 7, 1), &hours, &calendar, Ho_Chi_Minh),
+            at(10, 7, 1)
+        );
+    }
+
+    #[test]
     fn numbers_print_and_parse() {
         let n = CaseNumber {
             year: 2026,
