@@ -350,6 +350,7 @@ async fn setup(store: &Store, clock: &FixedClock, writers: usize) {
         clocks: &clocks,
         calendar: &calendar,
         time_zone: Ho_Chi_Minh,
+        hours: Default::default(),
     };
     let communes = &units[1 + DEPARTMENTS + DISTRICTS..];
     let cases: Vec<NewCase> = (0..CASES)

@@ -133,7 +133,12 @@ pub struct InviteArgs {
 #[derive(Debug, Subcommand)]
 pub enum MembersCommand {
     /// Who is linked to Telegram and who still has an invitation pending.
-    List,
+    List {
+        /// Only who the bot cannot reach: units with tasks and nobody linked (or every linked
+        /// member unreachable), then members whose chat is unreachable.
+        #[arg(long)]
+        missing: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,7 +348,10 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     let result = match command {
         Command::Serve => serve(&store, config, &out).await,
         Command::Invite(args) => invite(&store, config, &out, &args, &actor).await,
-        Command::Members(MembersCommand::List) => list_members(&store).await,
+        Command::Members(MembersCommand::List { missing: false }) => list_members(&store).await,
+        Command::Members(MembersCommand::List { missing: true }) => {
+            list_missing(&store, config).await
+        }
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, config, &out).await,
@@ -872,6 +880,29 @@ async fn list_members(store: &Store) -> anyhow::Result<ExitCode> {
             member.person.full_name,
             state
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `members list --missing`: what the bot cannot reach, for the office to fix (invite someone,
+/// ask a member to unblock the bot).
+async fn list_missing(store: &Store, config: &Config) -> anyhow::Result<ExitCode> {
+    let lang = config.province.language;
+    let gaps = store.reach_gaps().await?;
+    let lines = crate::scheduler::digest::reach_gap_lines(
+        &gaps,
+        usize::MAX,
+        config.province.time_zone,
+        lang,
+    );
+    if lines.is_empty() {
+        say!(
+            "{}",
+            crate::messages::ChaseText::EveryoneReachable.render(lang)
+        );
+    }
+    for line in lines {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -936,6 +936,36 @@ pub enum ChaseText<'a> {
         due: &'a str,
         days: i64,
     },
+    /// Units with work and no one the bot can tell (digest, `/tinhhinh`, `members list --missing`).
+    NoOneToTellUnits(usize),
+    /// One of them: nobody linked (`unreachable` 0), or every linked member unreachable.
+    NoOneToTellUnit {
+        unit: &'a str,
+        unreachable: i64,
+    },
+    MoreNoOneToTell(usize),
+    MoreUnreachable(usize),
+    /// `members list --missing` with nothing to show.
+    EveryoneReachable,
+    /// Citizen cases with a unit no one can be told in (the coordinator's digest).
+    DigestUnreachedCases(usize),
+    DigestUnreachedCase {
+        number: &'a str,
+        unit: &'a str,
+    },
+    /// Overdue items of plans of past years, in one line instead of one each.
+    DigestPastYears {
+        items: usize,
+        units: usize,
+    },
+    /// In a coordinator's digest: her own unit's overdue items (the nudge she is not sent
+    /// separately).
+    DigestOwnOverdue {
+        unit: &'a str,
+        items: usize,
+    },
+    /// Opens a reminder that also announces its window (both due the same day).
+    WindowOpenToo,
     /// `/tinhhinh UNIT`: how far up the escalation ladder the unit's overdue items are.
     EscalationSummary {
         nudged: usize,
@@ -1043,6 +1073,27 @@ impl ChaseText<'_> {
                 format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
             }
             C::DigestMoreCaseUnits(n) => format!("… và {n} đơn vị khác"),
+            C::NoOneToTellUnits(n) => format!(
+                "👤 Đơn vị chưa có ai nhận tin qua Telegram ({n}) — không được nhắc việc:"
+            ),
+            C::NoOneToTellUnit { unit, unreachable: 0 } => format!("– {unit}: chưa ai liên kết"),
+            C::NoOneToTellUnit { unit, unreachable } => format!(
+                "– {unit}: {unreachable} người đã liên kết nhưng không liên lạc được"
+            ),
+            C::MoreNoOneToTell(n) => format!("… và {n} đơn vị khác (dondoc members list --missing)"),
+            C::MoreUnreachable(n) => format!("… và {n} người khác (dondoc members list --missing)"),
+            C::EveryoneReachable => "✅ Đơn vị nào có việc cũng có người nhận tin qua Telegram.".into(),
+            C::DigestUnreachedCases(n) => format!(
+                "📵 Phản ánh ở đơn vị không có ai nhận tin ({n}) — chuyển đơn vị khác hoặc báo bằng điện thoại, văn bản:"
+            ),
+            C::DigestUnreachedCase { number, unit } => format!("– {number} · {unit}"),
+            C::DigestPastYears { items, units } => format!(
+                "📦 Kế hoạch các năm trước: {items} việc chưa xong ở {units} đơn vị (gõ /quahan để xem từng việc)"
+            ),
+            C::DigestOwnOverdue { unit, items } => format!(
+                "🔔 Đơn vị của bạn — {unit}: {items} việc quá hạn (xem bên dưới). Gõ /baocao hoặc /viec."
+            ),
+            C::WindowOpenToo => "🗓 Kỳ báo cáo đã mở.".into(),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Đôn đốc: {nudged} việc đã nhắc đơn vị · {heads} việc đã báo lãnh đạo và đơn vị chủ trì · {office} việc đã vào tổng hợp của Nội vụ"
             ),
@@ -1141,6 +1192,27 @@ impl ChaseText<'_> {
                 format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
             }
             C::DigestMoreCaseUnits(n) => format!("… and {n} more units"),
+            C::NoOneToTellUnits(n) => format!(
+                "👤 Units no one can be told in on Telegram ({n}) — never reminded:"
+            ),
+            C::NoOneToTellUnit { unit, unreachable: 0 } => format!("– {unit}: nobody linked"),
+            C::NoOneToTellUnit { unit, unreachable } => format!(
+                "– {unit}: {unreachable} linked but cannot be reached"
+            ),
+            C::MoreNoOneToTell(n) => format!("… and {n} more units (dondoc members list --missing)"),
+            C::MoreUnreachable(n) => format!("… and {n} more people (dondoc members list --missing)"),
+            C::EveryoneReachable => "✅ Every unit with work has someone the bot can tell.".into(),
+            C::DigestUnreachedCases(n) => format!(
+                "📵 Cases with a unit no one can be told in ({n}) — route elsewhere or tell them by phone or in writing:"
+            ),
+            C::DigestUnreachedCase { number, unit } => format!("– {number} · {unit}"),
+            C::DigestPastYears { items, units } => format!(
+                "📦 Plans of past years: {items} items not done in {units} units (send /quahan for each)"
+            ),
+            C::DigestOwnOverdue { unit, items } => format!(
+                "🔔 Your unit — {unit}: {items} overdue items (below). Send /baocao or /viec."
+            ),
+            C::WindowOpenToo => "🗓 The reporting window is open.".into(),
             C::EscalationSummary { nudged, heads, office } => format!(
                 "⚠️ Escalation: {nudged} items nudged · {heads} told to the head and lead unit · {office} in the coordinating office's digest"
             ),
@@ -1492,6 +1564,13 @@ pub enum HotlineText<'a> {
         initials: &'a str,
         phone: &'a str,
     },
+    /// Neither a name nor a phone was given.
+    CitizenNoContact,
+    /// To the operator: a case went to units where no one can be told.
+    NoOneToTell {
+        number: &'a str,
+        units: &'a str,
+    },
     CaseClocks {
         ack_by: &'a str,
         answer_by: &'a str,
@@ -1632,6 +1711,10 @@ impl HotlineText<'_> {
             T::CitizenHidden { initials, phone } => format!(
                 "Người phản ánh: {initials} · {phone} (không đồng ý cung cấp thông tin liên hệ)"
             ),
+            T::CitizenNoContact => "Người phản ánh: không có thông tin liên hệ".into(),
+            T::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: {units} chưa có ai nhận tin qua Telegram (chưa ai liên kết, hoặc không liên lạc được) — phản ánh chưa đến được đơn vị. Bấm «Chuyển đơn vị» để chuyển nơi khác, hoặc báo đơn vị bằng điện thoại, văn bản."
+            ),
             T::CaseClocks { ack_by, answer_by } => format!("Hạn tiếp nhận: {ack_by} · hạn trả lời: {answer_by}"),
             T::Files(n) => format!("📎 {n} tệp đính kèm"),
             T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).vi()),
@@ -1731,6 +1814,10 @@ impl HotlineText<'_> {
             T::CitizenHidden { initials, phone } => format!(
                 "Citizen: {initials} · {phone} (contact details not shared)"
             ),
+            T::CitizenNoContact => "Citizen: no contact details given".into(),
+            T::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: no one in {units} can be reached on Telegram (nobody linked, or unreachable) — the case has reached no one there. Press “Route to a unit” to send it elsewhere, or tell the unit by phone or in writing."
+            ),
             T::CaseClocks { ack_by, answer_by } => format!("Acknowledge by {ack_by} · answer by {answer_by}"),
             T::Files(n) => format!("📎 {n} attachment(s)"),
             T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).en()),
@@ -1774,6 +1861,11 @@ impl HotlineText<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseText<'a> {
     /// One case created by `cases import`: its number, place and the units it went to.
+    /// `cases import`: a case went to units no one can be told in.
+    NoOneToTell {
+        number: &'a str,
+        units: &'a str,
+    },
     Created {
         number: &'a str,
         place: &'a str,
@@ -1910,6 +2002,9 @@ impl CaseText<'_> {
         use crate::domain::case::{CaseState as S, Channel as C, HopState as H};
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: {units} chưa có ai nhận tin qua Telegram — phản ánh chưa đến được đơn vị. Chuyển đơn vị khác (/vuviec {number}, «Chuyển đơn vị») hoặc báo đơn vị bằng điện thoại, văn bản."
+            ),
             CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Chạy thử: {cases} phản ánh hợp lệ, chưa ghi gì."),
@@ -1972,6 +2067,9 @@ impl CaseText<'_> {
         use crate::domain::case::Channel as C;
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
+            CaseText::NoOneToTell { number, units } => format!(
+                "⚠️ {number}: no one in {units} can be reached on Telegram — the case has reached no one there. Route it elsewhere (/vuviec {number}, “Route to a unit”) or tell the unit by phone or in writing."
+            ),
             CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Dry run: {cases} valid citizen reports, nothing saved."),
@@ -2082,6 +2180,19 @@ pub enum ReportText<'a> {
     SheetSummary,
     SheetUnits,
     SheetCases,
+    /// The sheet of units no one can be told in and of unreachable members.
+    SheetNoOneToTell,
+    /// Its state cell: nobody linked, or `unreachable` linked members all unreachable.
+    NoOneLinked {
+        unreachable: i64,
+    },
+    /// A member whose chat cannot be reached, since a day.
+    MemberUnreachable {
+        name: &'a str,
+        since: &'a str,
+    },
+    /// The sheet when everyone can be told.
+    EveryoneReachable,
     /// Sheet and row name for tasks the plan gives no dimension.
     NoDimension,
     Title {
@@ -2165,6 +2276,19 @@ impl ReportText<'_> {
         match lang {
             Lang::Vi => self.vi(),
             Lang::En => self.en(),
+        }
+    }
+
+    /// The no-one-to-tell sheet's header row.
+    pub fn reach_headers(lang: Lang) -> [&'static str; 4] {
+        match lang {
+            Lang::Vi => [
+                "STT",
+                "Mã đơn vị",
+                "Tên đơn vị",
+                "Tình trạng nhận tin qua Telegram",
+            ],
+            Lang::En => ["No.", "Unit code", "Unit", "Telegram"],
         }
     }
 
@@ -2282,6 +2406,11 @@ impl ReportText<'_> {
             ReportText::SheetSummary => "Tổng hợp".into(),
             ReportText::SheetUnits => "Báo cáo của đơn vị".into(),
             ReportText::SheetCases => "Phản ánh, kiến nghị".into(),
+            ReportText::SheetNoOneToTell => "Chưa nhận tin".into(),
+            ReportText::NoOneLinked { unreachable: 0 } => "Chưa ai liên kết: không được nhắc việc".into(),
+            ReportText::NoOneLinked { unreachable } => format!("{unreachable} người đã liên kết nhưng không liên lạc được: không được nhắc việc"),
+            ReportText::MemberUnreachable { name, since } => format!("{name}: không liên lạc được từ {since}"),
+            ReportText::EveryoneReachable => "Đơn vị nào có việc cũng có người nhận tin qua Telegram.".into(),
             ReportText::NoDimension => "Khác".into(),
             ReportText::Title { plan, code } => format!("BÁO CÁO KẾT QUẢ THỰC HIỆN {} ({code})", plan.to_uppercase()),
             ReportText::Period { label, due } => format!("Kỳ báo cáo: {label} (hạn nộp {due})"),
@@ -2334,6 +2463,11 @@ impl ReportText<'_> {
             ReportText::SheetSummary => "Summary".into(),
             ReportText::SheetUnits => "Unit reports".into(),
             ReportText::SheetCases => "Citizen cases".into(),
+            ReportText::SheetNoOneToTell => "No one to tell".into(),
+            ReportText::NoOneLinked { unreachable: 0 } => "Nobody linked: never reminded".into(),
+            ReportText::NoOneLinked { unreachable } => format!("{unreachable} linked but cannot be reached: never reminded"),
+            ReportText::MemberUnreachable { name, since } => format!("{name}: cannot be reached since {since}"),
+            ReportText::EveryoneReachable => "Every unit with work has someone the bot can tell.".into(),
             ReportText::NoDimension => "Other".into(),
             ReportText::Title { plan, code } => format!("IMPLEMENTATION REPORT: {} ({code})", plan.to_uppercase()),
             ReportText::Period { label, due } => format!("Period: {label} (due {due})"),

@@ -759,6 +759,16 @@ async fn overview_for_the_coordinating_office_lead_units_and_communes() {
             "{overview}"
         );
         assert!(overview.contains("Phòng Kinh tế"), "{overview}");
+        // Units with tasks and nobody linked are named: they are never reminded.
+        assert!(
+            overview.contains("👤 Đơn vị chưa có ai nhận tin qua Telegram ("),
+            "{overview}"
+        );
+        assert!(overview.contains(": chưa ai liên kết"), "{overview}");
+        assert!(
+            !overview.contains("Phường Trần Phú: chưa ai liên kết"),
+            "{overview}"
+        );
         fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-TRANPHU");
         let one = text(&w.said(COORDINATOR, "– HG-2023 · 1.1").await);
         assert!(!one.contains("Đôn đốc"), "nothing escalated yet: {one}");

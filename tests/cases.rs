@@ -62,6 +62,7 @@ async fn a_case_from_intake_to_closing_and_back() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let head = store
             .people_in_unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))
@@ -218,6 +219,7 @@ async fn a_case_for_two_units_is_answered_when_both_answer() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let person = store
             .people_in_unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))
@@ -305,6 +307,7 @@ async fn a_late_answer_is_chased_on_working_days_and_flagged() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         clock.set(at(2026, 4, 28, 9));
         let number = store

@@ -184,6 +184,17 @@ async fn import_routes_numbers_and_refuses_a_bad_file_whole() {
             ],
             "{name}"
         );
+        // Nobody in the environment office is linked: the operator is told, for both of its
+        // cases; Ngọc Hà has its chairman.
+        let warned = stderr(&good);
+        assert!(
+            warned.contains(
+                "⚠️ PA-2026-000001: Phòng Tài nguyên và Môi trường chưa có ai nhận tin qua Telegram"
+            ),
+            "{name}: {warned}"
+        );
+        assert!(warned.contains("⚠️ PA-2026-000003:"), "{warned}");
+        assert!(!warned.contains("PA-2026-000002"), "{warned}");
         let first = store
             .case(CaseNumber { year: 2026, seq: 1 })
             .await
@@ -445,6 +456,7 @@ async fn stats_for_a_hand_made_month() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let case = |place, unit, category: &str, received_at| NewCase {
             channel: Channel::Phone,

@@ -492,7 +492,11 @@ async fn invitations_from_the_command_line_and_a_file() {
             .iter()
             .all(|m| m.member.person.telegram_user_id.is_none()));
         assert_eq!(
-            run(config, Command::Members(dondoc::cli::MembersCommand::List)).await,
+            run(
+                config,
+                Command::Members(dondoc::cli::MembersCommand::List { missing: false })
+            )
+            .await,
             ExitCode::SUCCESS
         );
         store.close().await;
@@ -641,6 +645,43 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         assert_eq!(run(config, ladder(Some(0), false)).await, ExitCode::FAILURE);
         assert_eq!(run(config, ladder(None, true)).await, ExitCode::SUCCESS);
         assert_eq!(store.plan_ladder(plan.id).await.expect("ladder"), None);
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// `dondoc members list --missing`: the units with tasks the bot can tell no one in (nobody
+/// linked), and after a member is linked, not that unit.
+#[tokio::test]
+async fn members_list_missing_prints_units_no_one_can_be_told_in() {
+    for db in test_dbs().await {
+        let config = &db.config;
+        let store = open(config).await;
+        support::seed004(&store, "HG-2026", 2026).await;
+        let printed = stdout(&db.dondoc(&["members", "list", "--missing"]));
+        assert!(
+            printed.starts_with("👤 Đơn vị chưa có ai nhận tin qua Telegram ("),
+            "{}: {printed}",
+            db.name
+        );
+        assert!(
+            printed.contains("\n– Phường Minh Khai: chưa ai liên kết\n"),
+            "{printed}"
+        );
+        support::linked_member(
+            &store,
+            "HG-MINHKHAI",
+            dondoc::domain::PersonRole::Head,
+            "Chủ tịch",
+            1011,
+        )
+        .await;
+        let printed = stdout(&db.dondoc(&["members", "list", "--missing"]));
+        assert!(!printed.contains("Phường Minh Khai"), "{printed}");
+        assert!(
+            printed.contains("– Phường Trần Phú: chưa ai liên kết"),
+            "{printed}"
+        );
         store.close().await;
         db.finish().await;
     }

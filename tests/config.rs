@@ -124,3 +124,16 @@ fn a_lease_shorter_than_a_send_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn the_acknowledgement_clock_start_is_one_of_two_values() {
+    use dondoc::domain::case::AckFrom;
+    use figment::providers::{Format, Toml};
+    let read = |file: &str| Config::from_figment(figment::Figment::from(Toml::string(file)));
+    let config = read("[hotline.clocks]\nack_from = \"received\"\n").expect("accepted");
+    assert_eq!(config.hotline.clocks.ack_from, AckFrom::Received);
+    let config = read("").expect("defaults");
+    assert_eq!(config.hotline.clocks.ack_from, AckFrom::NextOpening);
+    let error = read("[hotline.clocks]\nack_from = \"monday\"\n").expect_err("refused");
+    assert!(format!("{error:#}").contains("ack_from"), "{error:#}");
+}

@@ -143,6 +143,7 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
         clocks: &clocks,
         calendar: &calendar,
         time_zone: Ho_Chi_Minh,
+        hours: Default::default(),
     };
     let minhkhai = store
         .unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))
@@ -683,4 +684,115 @@ async fn a_coordinator_gets_the_report_in_chat() {
         fake.shutdown().await;
         db.finish().await;
     }
+}
+
+/// The export names the plan's implementing units no one can be told in (never reminded) and
+/// the members whose chat cannot be reached, on a sheet of their own before the cases.
+#[tokio::test]
+async fn the_export_lists_units_no_one_can_be_told_in() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let seeded = seed(&store, &clock).await;
+        // The first owing unit's head blocks the bot: Telegram answers 403.
+        let blocked = 7000;
+        mark_blocked(&store, blocked).await;
+        let report = build(&store, "Q3", local(9, 30, 17)).await;
+        let gap_units: Vec<&str> = report
+            .reach
+            .units
+            .iter()
+            .map(|u| u.unit.code.as_str())
+            .collect();
+        // Units 1–4 have a reachable member; unit 0's only member is unreachable; the rest
+        // have nobody linked.
+        assert!(
+            gap_units.contains(&seeded.owing[0].code.as_str()),
+            "{gap_units:?}"
+        );
+        assert!(!gap_units.contains(&seeded.owing[1].code.as_str()));
+        assert!(gap_units.contains(&seeded.owing[5].code.as_str()));
+        assert_eq!(report.reach.members.len(), 1, "{}", db.name);
+        let bytes = export::xlsx::write(&report, Lang::Vi).expect("xlsx");
+        let sheets = open(&bytes);
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.last(), Some(&"Phản ánh, kiến nghị"), "{names:?}");
+        let gaps = sheet(&sheets, "Chưa nhận tin");
+        assert_eq!(
+            header(gaps, 1),
+            vec![
+                "STT",
+                "Mã đơn vị",
+                "Tên đơn vị",
+                "Tình trạng nhận tin qua Telegram"
+            ]
+        );
+        let rows: Vec<(String, String)> = gaps
+            .rows()
+            .skip(2)
+            .map(|r| (text(r.get(2)), text(r.get(3))))
+            .collect();
+        assert!(
+            rows.contains(&(
+                seeded.owing[5].name.clone(),
+                "Chưa ai liên kết: không được nhắc việc".to_string()
+            )),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&(
+                seeded.owing[0].name.clone(),
+                "1 người đã liên kết nhưng không liên lạc được: không được nhắc việc".to_string()
+            )),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter()
+                .any(|(unit, state)| *unit == seeded.owing[0].name
+                    && state.starts_with("Trưởng: không liên lạc được từ")),
+            "{rows:?}"
+        );
+        assert!(!rows.iter().any(|(unit, _)| *unit == seeded.owing[1].name));
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// What the sender does when Telegram answers 403 for `chat`: the message is parked and the
+/// member marked unreachable.
+async fn mark_blocked(store: &Store, chat: i64) {
+    let key = format!("test:blocked:{chat}");
+    let message = dondoc::store::NewMessage {
+        key: key.clone(),
+        kind: dondoc::domain::MessageKind::Reminder,
+        chat_id: chat,
+        person_id: None,
+        body: "?".into(),
+        reply_markup: None,
+        subject: Default::default(),
+    };
+    store.enqueue(&[message]).await.expect("queued");
+    let id = store
+        .outbox_messages()
+        .await
+        .expect("outbox")
+        .into_iter()
+        .find(|m| m.key == key)
+        .expect("the message")
+        .id;
+    let now = Utc::now();
+    let lease = dondoc::store::SENDER_LEASE;
+    assert!(store
+        .acquire_lease(lease, "test", now, chrono::Duration::seconds(60))
+        .await
+        .expect("lease"));
+    assert!(store
+        .claim_message(id, "test", now, Duration::ZERO)
+        .await
+        .expect("claim"));
+    store
+        .park_message(id, "Forbidden: bot was blocked by the user")
+        .await
+        .expect("parked");
+    store.release_lease(lease, "test").await.expect("released");
 }

@@ -173,6 +173,7 @@ async fn forged_and_replayed_buttons_change_nothing() {
             clocks: &clocks,
             calendar: &calendar,
             time_zone: chrono_tz::Asia::Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let case = NewCase {
             channel: Channel::Phone,

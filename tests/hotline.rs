@@ -179,6 +179,7 @@ async fn an_operator_logs_a_case_the_commune_answers_and_the_operator_closes_it(
             clocks: &clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let minhkhai = case.place.id;
         let operator_id = store
@@ -474,6 +475,7 @@ async fn a_case_for_two_units_is_answered_by_both_and_a_moved_case_relieves_the_
             clocks: &config.hotline.clocks,
             calendar: &calendar,
             time_zone: Ho_Chi_Minh,
+            hours: Default::default(),
         };
         let second = store
             .create_cases(&cases, &time, None, &support::actor())
@@ -656,6 +658,270 @@ async fn a_late_answer_is_chased_on_working_days_and_flagged_for_an_apology() {
         }
         drained(&store).await;
         assert_eq!(about_the_case(&fake), before);
+
+        service.stop().await;
+        store.close().await;
+        fake.shutdown().await;
+        db.finish().await;
+    }
+}
+
+/// A case created at `received` for Minh Khai, with the clocks of `clocks`.
+async fn case_received_at(
+    store: &dondoc::store::Store,
+    received: chrono::DateTime<Utc>,
+    clocks: &dondoc::domain::case::CaseClocks,
+) -> dondoc::store::CaseView {
+    let calendar = store.working_calendar().await.expect("calendar");
+    let time = dondoc::store::CaseTime {
+        clocks,
+        calendar: &calendar,
+        time_zone: Ho_Chi_Minh,
+        hours: Default::default(),
+    };
+    let minhkhai = store
+        .unit(&dondoc::domain::UnitCode::parse("HG-MINHKHAI").expect("code"))
+        .await
+        .expect("unit")
+        .expect("exists")
+        .id;
+    let number = store
+        .create_cases(
+            &[dondoc::store::NewCase {
+                channel: dondoc::domain::case::Channel::Zalo,
+                content: "Rác thải chưa được thu gom".into(),
+                place_unit_id: minhkhai,
+                category: "Khác".into(),
+                citizen_name: None,
+                citizen_phone: None,
+                contact_consent: false,
+                operator_id: None,
+                received_at: received,
+                source: "test".into(),
+                files: Vec::new(),
+                route_to: vec![minhkhai],
+            }],
+            &time,
+            None,
+            &support::actor(),
+        )
+        .await
+        .expect("created")
+        .expect("new")[0];
+    store.case(number).await.expect("read").expect("exists")
+}
+
+fn at_minute(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
+    at_hour(y, m, d, h) + chrono::Duration::minutes(i64::from(min))
+}
+
+/// A case received on Saturday 9/5/2026 at 07:01 counts from Monday's opening (07:30): its
+/// acknowledgement is due Tuesday 07:30, and the reminder before it goes on Monday afternoon,
+/// in working hours, instead of a "late" notice at Monday's opening. With
+/// `ack_from = "received"` the clock runs from Saturday 07:01.
+#[tokio::test]
+async fn the_acknowledgement_clock_of_a_weekend_case_starts_at_the_next_opening() {
+    use dondoc::domain::case::{AckFrom, CaseClocks};
+    use dondoc::outbox::Doorbell;
+    use dondoc::scheduler::{Rules, Scheduler};
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let received = at_minute(2026, 5, 9, 7, 1);
+        clock.set(received);
+        let store = db.store(clock.clone()).await;
+        support::seed004(&store, "HG-2026", 2026).await;
+        support::linked_member(
+            &store,
+            "HG-MINHKHAI",
+            PersonRole::Head,
+            "Chủ tịch",
+            CHAIRMAN,
+        )
+        .await;
+        let clocks = CaseClocks::default();
+        let case = case_received_at(&store, received, &clocks).await;
+        assert_eq!(
+            case.ack_due_at,
+            at_minute(2026, 5, 12, 7, 30),
+            "{}",
+            db.name
+        );
+        assert_eq!(case.hops[0].ack_due_at, at_minute(2026, 5, 12, 7, 30));
+
+        let scheduler = Scheduler::new(
+            store.clone(),
+            Rules::from_config(&db.config),
+            Doorbell::default(),
+        );
+        let ack_keys = |report: &dondoc::scheduler::PassReport| -> Vec<String> {
+            report
+                .messages
+                .iter()
+                .filter(|m| m.key.starts_with("case:ack"))
+                .map(|m| m.key.clone())
+                .collect()
+        };
+        // Monday morning: not yet (the deadline is a day away).
+        let monday = at_minute(2026, 5, 11, 7, 30);
+        clock.set(monday);
+        let report = scheduler.pass(monday, false).await.expect("pass");
+        assert!(ack_keys(&report).is_empty(), "{:?}", ack_keys(&report));
+        // Monday 13:00, four working hours before Monday's close: the reminder, not late.
+        let afternoon = at_minute(2026, 5, 11, 13, 0);
+        clock.set(afternoon);
+        let report = scheduler.pass(afternoon, false).await.expect("pass");
+        let hop = case.hops[0].id;
+        assert_eq!(
+            ack_keys(&report),
+            vec![format!("case:ackremind:{hop}:{CHAIRMAN}")],
+            "{}",
+            db.name
+        );
+        let reminder = report
+            .messages
+            .iter()
+            .find(|m| m.key.starts_with("case:ackremind"))
+            .expect("the reminder");
+        assert!(
+            reminder.body.contains("07:30 12/05/2026"),
+            "{}",
+            reminder.body
+        );
+        // Tuesday's opening: the deadline has come; late.
+        let tuesday = at_minute(2026, 5, 12, 7, 30);
+        clock.set(tuesday);
+        let report = scheduler.pass(tuesday, false).await.expect("pass");
+        assert_eq!(
+            ack_keys(&report),
+            vec![format!("case:acklate:{hop}:{CHAIRMAN}")]
+        );
+
+        // From the moment received: due Sunday 07:01.
+        let clocks = CaseClocks {
+            ack_from: AckFrom::Received,
+            ..CaseClocks::default()
+        };
+        let case = case_received_at(&store, received, &clocks).await;
+        assert_eq!(case.ack_due_at, at_minute(2026, 5, 10, 7, 1));
+        // In working hours both start at once: Monday 09:00 → Tuesday 09:00.
+        let case = case_received_at(&store, nine(2026, 5, 11), &CaseClocks::default()).await;
+        assert_eq!(case.ack_due_at, nine(2026, 5, 12));
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// A case logged with neither the citizen's name nor phone is never asked about consent, and
+/// the unit reads "không có thông tin liên hệ". Routed to a commune where nobody is linked (Trần
+/// Phú), the operator is warned at once, with the buttons to send it elsewhere; moved to Minh
+/// Khai from that warning, it reaches the chairman. While a case sits with such a unit, the
+/// coordinator's digest names it.
+#[tokio::test]
+async fn a_case_for_a_unit_no_one_can_be_told_in_warns_the_operator() {
+    for db in test_dbs().await {
+        let fake = FakeTelegram::start().await;
+        let clock = support::clock();
+        clock.set(nine(2026, 4, 28));
+        let (store, service, config) = hotline_service(&db, &fake, &clock).await;
+        fake.text_from(OPERATOR, OPERATOR, "/phananh");
+        said(&fake, OPERATOR, "Tiếp nhận qua kênh nào").await;
+        let question = message_id(&fake, OPERATOR, "Tiếp nhận qua kênh nào");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ch:phone");
+        said(&fake, OPERATOR, "Nội dung phản ánh").await;
+        fake.text_from(OPERATOR, OPERATOR, "Cống thoát nước tổ 3 bị tắc");
+        said(&fake, OPERATOR, "Ở xã/phường nào").await;
+        fake.text_from(OPERATOR, OPERATOR, "trần phú");
+        said(&fake, OPERATOR, "Lĩnh vực?").await;
+        let question = message_id(&fake, OPERATOR, "Lĩnh vực?");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ca:5");
+        said(&fake, OPERATOR, "Họ tên người phản ánh").await;
+        let question = message_id(&fake, OPERATOR, "Họ tên người phản ánh");
+        fake.callback(OPERATOR, OPERATOR, question, "k:sk");
+        said(&fake, OPERATOR, "Số điện thoại").await;
+        let question = message_id(&fake, OPERATOR, "Số điện thoại");
+        fake.callback(OPERATOR, OPERATOR, question, "k:sk");
+        // No name, no phone: straight to the files, no consent question.
+        said(&fake, OPERATOR, "rồi bấm Xong").await;
+        assert!(
+            !fake
+                .sent_to(OPERATOR)
+                .iter()
+                .any(|m| text(m).contains("có đồng ý")),
+            "{}: consent asked with nothing to share",
+            db.name
+        );
+        let question = message_id(&fake, OPERATOR, "rồi bấm Xong");
+        fake.callback(OPERATOR, OPERATOR, question, "k:done");
+        said(&fake, OPERATOR, "Đề xuất chuyển xử lý: Phường Trần Phú").await;
+        let question = message_id(&fake, OPERATOR, "Đề xuất chuyển xử lý");
+        fake.callback(OPERATOR, OPERATOR, question, "k:ok");
+        said(&fake, OPERATOR, "Đã tiếp nhận phản ánh số PA-2026-000001").await;
+        // At once: nobody in Trần Phú can be told.
+        let warning = fake
+            .wait_for_ok(
+                "sendMessage",
+                |p| p["chat_id"] == OPERATOR && text(p).contains("chưa có ai nhận tin"),
+                WAIT,
+            )
+            .await;
+        assert!(
+            text(&warning).contains("PA-2026-000001: Phường Trần Phú chưa có ai nhận tin"),
+            "{}",
+            text(&warning)
+        );
+        let case = store
+            .case(CaseNumber::parse("PA-2026-000001").expect("number"))
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(
+            warning["reply_markup"]
+                .to_string()
+                .contains(&format!("v:mv:{}", case.id)),
+            "{warning}"
+        );
+
+        // The coordinator's digest the next morning names it.
+        let scheduler = dondoc::scheduler::Scheduler::new(
+            store.clone(),
+            dondoc::scheduler::Rules::from_config(&config),
+            dondoc::outbox::Doorbell::default(),
+        );
+        let morning = at_hour(2026, 4, 29, 8);
+        clock.set(morning);
+        let report = scheduler.pass(morning, true).await.expect("pass");
+        let digest = report
+            .messages
+            .iter()
+            .find(|m| m.chat_id == COORDINATOR && m.key.starts_with("digest:"))
+            .expect("the coordinator's digest");
+        assert!(
+            digest.body.contains("– PA-2026-000001 · Phường Trần Phú"),
+            "{}",
+            digest.body
+        );
+        clock.set(nine(2026, 4, 28));
+
+        // Moved from the warning's button to Minh Khai: the chairman gets it.
+        let warning_id = message_id(&fake, OPERATOR, "chưa có ai nhận tin");
+        fake.callback(OPERATOR, OPERATOR, warning_id, &format!("v:mv:{}", case.id));
+        said(&fake, OPERATOR, "Gõ một phần tên đơn vị").await;
+        fake.text_from(OPERATOR, OPERATOR, "minh khai");
+        said(&fake, OPERATOR, "Phường Minh Khai: chờ tiếp nhận").await;
+        let card = said(&fake, CHAIRMAN, "Phản ánh chuyển Phường Minh Khai").await;
+        assert!(
+            card.contains("Người phản ánh: không có thông tin liên hệ"),
+            "{card}"
+        );
+        assert!(!card.contains("không đồng ý"), "{card}");
+        // Minh Khai has a member: no second warning.
+        drained(&store).await;
+        let warnings = fake
+            .sent_to(OPERATOR)
+            .iter()
+            .filter(|m| text(m).contains("chưa có ai nhận tin"))
+            .count();
+        assert_eq!(warnings, 1);
 
         service.stop().await;
         store.close().await;

@@ -487,6 +487,11 @@ async fn check_config_passes_a_good_file_and_names_each_problem() {
             "log.filter",
         ),
         ("lease", "[outbox]\nlease_secs = 1\n", "outbox.lease_secs"),
+        (
+            "ack_from",
+            "[hotline.clocks]\nack_from = \"monday\"\n",
+            "hotline.clocks.ack_from",
+        ),
         ("unknown", "[databse]\nurl = \"sqlite://x.db\"\n", "databse"),
     ];
     for (name, body, key) in cases {

@@ -841,6 +841,11 @@ async fn units_and_members(store: &Store) {
 
 /// A 2026 plan `code` of dated tasks only (no reporting periods). Returns its id.
 async fn dated_plan(store: &Store, code: &str, tasks: &[DatedTask<'_>]) -> i64 {
+    dated_plan_of(store, code, 2026, tasks).await
+}
+
+/// A plan `code` of `year` of dated tasks only. Returns its id.
+async fn dated_plan_of(store: &Store, code: &str, year: i32, tasks: &[DatedTask<'_>]) -> i64 {
     use dondoc::domain::plan::{NewPlan, NewTask, UnitRef};
     use dondoc::domain::{PlanCode, PlanYear};
     let unit_ref = |code: &str| {
@@ -875,7 +880,7 @@ async fn dated_plan(store: &Store, code: &str, tasks: &[DatedTask<'_>]) -> i64 {
     let plan = NewPlan {
         code: PlanCode::parse(code).expect("code"),
         title: format!("Kế hoạch {code}"),
-        year: PlanYear::new(2026).expect("year"),
+        year: PlanYear::new(year).expect("year"),
         scope: UnitCode::parse("HAGIANG").expect("scope"),
         source: "test".into(),
         tasks: new_tasks,
@@ -1423,6 +1428,204 @@ async fn the_digest_comes_on_working_saturdays_and_never_after_working_hours() {
                 .to_string(),
             "07:30"
         );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Passes at 08:00 on every day from `from` to `to` with `scheduler`.
+async fn mornings(scheduler: &Scheduler, clock: &FixedClock, from: NaiveDate, to: NaiveDate) {
+    let mut day = from;
+    while day <= to {
+        pass_at(scheduler, clock, local(day, 8, 0)).await;
+        day += Duration::days(1);
+    }
+}
+
+/// A window that opens on the day of the first reminder comes in that reminder, one message
+/// (`window_days = 7`, as many as the first reminder); a window that would open after the
+/// first reminder (`window_days = 5`) is never sent on its own after it.
+#[tokio::test]
+async fn a_window_and_a_reminder_on_one_day_are_one_message() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let q1 = period_id(&store, plan, "q1").await;
+        let h1 = period_id(&store, plan, "h1").await;
+        let with_window = |days: u32| {
+            let mut config = Config::default();
+            config.schedule.window_days = days;
+            Scheduler::new(
+                store.clone(),
+                Rules::from_config(&config),
+                Doorbell::default(),
+            )
+        };
+        // Q1 is due Tuesday 10/3: the window (7 days) and the first reminder both on 3/3.
+        let seven = with_window(7);
+        let at = local(date(2026, 3, 3), 8, 0);
+        clock.set(at);
+        let dry = seven.pass(at, true).await.expect("dry pass");
+        let about_q1: Vec<&dondoc::store::NewMessage> = dry
+            .messages
+            .iter()
+            .filter(|m| m.chat_id == MINHKHAI_HEAD && m.subject.period_id == Some(q1))
+            .collect();
+        assert_eq!(about_q1.len(), 1, "{}: {about_q1:?}", db.name);
+        assert!(about_q1[0].key.starts_with(&format!("remind:report:{q1}:")));
+        assert!(
+            about_q1[0]
+                .body
+                .starts_with("🗓 Kỳ báo cáo đã mở.\n⏰ Nhắc hạn báo cáo: Báo cáo quý I"),
+            "{}",
+            about_q1[0].body
+        );
+        // The same dry run twice says the same; the real pass queues exactly that.
+        let again = seven.pass(at, true).await.expect("dry pass");
+        let keys = |r: &dondoc::scheduler::PassReport| -> Vec<String> {
+            r.messages.iter().map(|m| m.key.clone()).collect()
+        };
+        assert_eq!(keys(&dry), keys(&again));
+        mornings(&seven, &clock, date(2026, 2, 20), date(2026, 3, 10)).await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{q1}:")).is_empty(),
+            "no window notice of its own"
+        );
+        let reminders: Vec<&OutboxMessage> = messages
+            .iter()
+            .filter(|m| {
+                m.chat_id == MINHKHAI_HEAD && m.key.starts_with(&format!("remind:report:{q1}:"))
+            })
+            .collect();
+        assert_eq!(reminders.len(), 4);
+        let announcing: Vec<NaiveDate> = reminders
+            .iter()
+            .filter(|m| m.body.contains("Kỳ báo cáo đã mở"))
+            .map(|m| queued_on(m))
+            .collect();
+        assert_eq!(
+            announcing,
+            vec![date(2026, 3, 3)],
+            "only the first announces it"
+        );
+
+        // The 6-month report, due Wednesday 10/6: a 5-day window would open on Friday 5/6,
+        // after the reminder of 3/6. No window notice comes after that reminder.
+        let five = with_window(5);
+        mornings(&five, &clock, date(2026, 5, 25), date(2026, 6, 10)).await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        assert!(
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{h1}:")).is_empty(),
+            "{:?}",
+            keys_to(&messages, MINHKHAI_HEAD, &format!("window:{h1}:"))
+        );
+        assert_eq!(
+            reminder_days(&messages, h1, MINHKHAI_HEAD),
+            vec![
+                date(2026, 6, 3),
+                date(2026, 6, 5),
+                date(2026, 6, 9),
+                date(2026, 6, 10)
+            ]
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// One morning message per person: the coordinator of the Phòng Nội vụ, whose office both
+/// implements and leads a late task, gets her digest only — not the unit's nudge, nor its second
+/// step, nor the lead unit's list of late units — and the digest says her own unit is late.
+/// Minh Khai, late on the same task, still gets its own nudge. A task of a 2025 plan still open
+/// is one summary line, not a ‼ line every day. Phường Ngọc Hà, which implements the task with
+/// no one linked, is named as never reminded.
+#[tokio::test]
+async fn a_coordinator_gets_one_morning_message() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        units_and_members(&store).await;
+        dated_plan(
+            &store,
+            "PNV-2026",
+            &[(
+                "1",
+                "Rà soát thủ tục hành chính",
+                date(2026, 3, 3),
+                "HG-PNV",
+                &["HG-PNV", "HG-MINHKHAI", "HG-NGOCHA"],
+            )],
+        )
+        .await;
+        dated_plan_of(
+            &store,
+            "PNV-2025",
+            2025,
+            &[(
+                "7",
+                "Tổng kết năm 2025",
+                date(2025, 12, 15),
+                "HG-PNV",
+                &["HG-TRANPHU"],
+            )],
+        )
+        .await;
+        let scheduler = scheduler(&store);
+        mornings(&scheduler, &clock, date(2026, 3, 4), date(2026, 3, 12)).await;
+        let messages = store.outbox_messages().await.expect("outbox");
+        // Minh Khai is nudged (its focal point) and its head told the day after.
+        let steps_to = |chat| -> Vec<String> {
+            escalations_to(&messages, chat)
+                .into_iter()
+                .map(|(_, step)| step)
+                .collect()
+        };
+        assert!(steps_to(MINHKHAI_STAFF).contains(&"1".to_string()));
+        assert!(steps_to(MINHKHAI_HEAD).contains(&"2".to_string()));
+        // The coordinator: digests only, one a working morning.
+        let to_coordinator: Vec<(NaiveDate, &str)> = messages
+            .iter()
+            .filter(|m| m.chat_id == COORDINATOR)
+            .map(|m| (queued_on(m), m.key.as_str()))
+            .collect();
+        assert!(
+            to_coordinator
+                .iter()
+                .all(|(_, key)| key.starts_with("digest:")),
+            "{}: {to_coordinator:?}",
+            db.name
+        );
+        let digest = digest_body(&messages, date(2026, 3, 5));
+        assert!(
+            digest.contains("🔔 Đơn vị của bạn — Phòng Nội vụ: 1 việc quá hạn"),
+            "{digest}"
+        );
+        assert!(digest.contains("Phòng Nội vụ (1):"), "{digest}");
+        assert!(digest.contains("Phường Minh Khai (1):"), "{digest}");
+        // Past years: one line, not the item.
+        assert!(
+            digest.contains("📦 Kế hoạch các năm trước: 1 việc chưa xong ở 1 đơn vị"),
+            "{digest}"
+        );
+        assert!(!digest.contains("Tổng kết năm 2025"), "{digest}");
+        // A unit no one is linked in.
+        assert!(
+            digest.contains(
+                "👤 Đơn vị chưa có ai nhận tin qua Telegram (1) — không được nhắc việc:\n– Phường Ngọc Hà: chưa ai liên kết"
+            ),
+            "{digest}"
+        );
+        // The steps were recorded for the coordinator's unit all the same.
+        let pnv = unit_id(&store, "HG-PNV").await;
+        let assignment = assignment_of(&store, "HG-PNV", "PNV-2026", "1").await;
+        let steps: Vec<i64> = steps_taken(&store, assignment, pnv)
+            .await
+            .into_iter()
+            .map(|(_, step)| step)
+            .collect();
+        assert_eq!(steps, vec![1, 2, 3]);
         store.close().await;
         db.finish().await;
     }

@@ -935,6 +935,15 @@ async fn send_overview(
             .render(app.lang),
         );
     }
+    // Units of theirs no one can be told in (never reminded), and unreachable members.
+    let watched: std::collections::HashSet<i64> =
+        watched_units(members, &units).into_iter().collect();
+    let gaps = app.store.reach_gaps().await?.within(&watched);
+    let gap_lines = crate::scheduler::digest::reach_gap_lines(&gaps, 10, app.time_zone, app.lang);
+    if !gap_lines.is_empty() {
+        lines.push(String::new());
+        lines.extend(gap_lines);
+    }
     say(app, bot, chat, lines.join("\n"), None, None).await?;
     Ok(())
 }

@@ -413,7 +413,15 @@ pub async fn on_draft_button(
             draft.step = Step::Name;
         }
         ("sk", _) if draft.step == Step::Name => draft.step = Step::Phone,
-        ("sk", _) if draft.step == Step::Phone => draft.step = Step::Consent,
+        // Consent is asked only about details given: with neither a name nor a phone there
+        // is nothing to share, and the unit reads "no contact details", not "did not agree".
+        ("sk", _) if draft.step == Step::Phone => {
+            draft.step = if draft.name.is_some() {
+                Step::Consent
+            } else {
+                Step::Files
+            };
+        }
         ("co", Some(yes)) if draft.step == Step::Consent => {
             draft.consent = Some(yes == "1");
             draft.step = Step::Files;
@@ -484,6 +492,7 @@ async fn finish(
         clocks: &clocks,
         calendar: &calendar,
         time_zone: tz,
+        hours: app.rules.hours,
     };
     let delivery = Delivery {
         update_id,
@@ -505,7 +514,7 @@ async fn finish(
     let Some(case) = app.store.case(number).await? else {
         return Ok(());
     };
-    notify_units(
+    let unreached = notify_units(
         app,
         &case,
         &case.hops.iter().map(|h| h.id).collect::<Vec<_>>(),
@@ -526,12 +535,33 @@ async fn finish(
         answer_by: &case.answer_due_date.format("%d/%m/%Y").to_string(),
     };
     say(app, bot, chat, receipt.render(app.lang), None, None).await?;
+    warn_unreached(bot, chat, app, &case, &unreached).await?;
     Ok(())
 }
 
-/// Queues the case for the members of the units of `hop_ids`.
-pub async fn notify_units(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result<(), StoreError> {
+/// Queues the case for the members of the units of `hop_ids`; returns the units no one could
+/// be told in.
+pub async fn notify_units(
+    app: &App,
+    case: &CaseView,
+    hop_ids: &[i64],
+) -> Result<Vec<crate::store::UnitBrief>, StoreError> {
     hotline::queue_for_units(&app.store, case, hop_ids, app.lang, app.time_zone).await
+}
+
+/// Tells the operator at once that the case reached no one in `units`, with the buttons to
+/// send it elsewhere.
+async fn warn_unreached(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    case: &CaseView,
+    units: &[crate::store::UnitBrief],
+) -> HandlerResult {
+    if let Some((text, markup)) = hotline::unreached_warning(case, units, app.lang) {
+        say(app, bot, chat, text, markup, None).await?;
+    }
+    Ok(())
 }
 
 /// Tells the members of the units whose forwards `hop_ids` were withdrawn that they need not
@@ -709,6 +739,7 @@ pub async fn on_hop_message(
             clocks: &clocks,
             calendar: &calendar,
             time_zone: tz,
+            hours: app.rules.hours,
         };
         let files: Vec<NewAttachment> = file.into_iter().collect();
         app.store
@@ -880,6 +911,7 @@ pub async fn on_route_message(
         clocks: &clocks,
         calendar: &calendar,
         time_zone: tz,
+        hours: app.rules.hours,
     };
     let delivery = Delivery {
         update_id,
@@ -920,10 +952,11 @@ pub async fn on_route_message(
         return Ok(());
     };
     if let Some(case) = app.store.case(number).await? {
-        notify_units(app, &case, &hops).await?;
+        let unreached = notify_units(app, &case, &hops).await?;
         notify_withdrawn(app, &case, &relieved).await?;
         let text = hotline::case_card(&case, Reader::Hotline, tz, app.lang);
         say(app, bot, chat, text, None, None).await?;
+        warn_unreached(bot, chat, app, &case, &unreached).await?;
     }
     Ok(())
 }

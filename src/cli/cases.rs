@@ -168,6 +168,7 @@ async fn import_cases(
         clocks: &config.hotline.clocks,
         calendar: &calendar,
         time_zone: config.province.time_zone,
+        hours: config.schedule.working_hours,
     };
     // Without a Telegram update there is no redelivery to refuse: the result is always Ok.
     let numbers = store
@@ -175,10 +176,11 @@ async fn import_cases(
         .await?
         .map_err(|refusal| anyhow::anyhow!("cases not created: {refusal:?}"))?;
     // The units hear of their cases through the outbox, as when the hotline logs one by chat.
+    let mut unreached: Vec<(String, String)> = Vec::new();
     for number in &numbers {
         if let Some(case) = store.case(*number).await? {
             let hops: Vec<i64> = case.live_hops().map(|h| h.id).collect();
-            crate::hotline::queue_for_units(
+            let nobody = crate::hotline::queue_for_units(
                 store,
                 &case,
                 &hops,
@@ -186,7 +188,18 @@ async fn import_cases(
                 config.province.time_zone,
             )
             .await?;
+            if !nobody.is_empty() {
+                let names: Vec<&str> = nobody.iter().map(|u| u.name.as_str()).collect();
+                unreached.push((number.to_string(), names.join(", ")));
+            }
         }
+    }
+    // Routed to a unit no one can be told in: the operator must send it elsewhere.
+    for (number, units) in &unreached {
+        eprintln!(
+            "{}",
+            case_text(out, CaseText::NoOneToTell { number, units })
+        );
     }
     for (number, case) in numbers.iter().zip(&cases) {
         let to: Vec<String> = case.route_to.iter().map(|id| name(*id)).collect();

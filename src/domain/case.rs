@@ -5,11 +5,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::text::match_key;
-use super::workdays::WorkingCalendar;
+use super::workdays::{WorkingCalendar, WorkingHours};
 use super::ParseError;
 
 /// How the citizen reached the hotline.
@@ -250,6 +251,21 @@ pub struct CaseClocks {
     pub ack_reminder_hours: u32,
     /// Working days before the answer's due date that the unit is reminded (0 = that day).
     pub answer_reminder_days: Vec<u32>,
+    /// When the acknowledgement clock of a case (or forward) starts.
+    pub ack_from: AckFrom,
+}
+
+/// When the acknowledgement clock starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckFrom {
+    /// At the next opening of working hours (the moment itself when they are open): a case
+    /// received on Saturday counts from Monday morning, as a paper received after hours counts
+    /// from the next working day.
+    #[default]
+    NextOpening,
+    /// At the moment the case is received (or forwarded), whatever the hour.
+    Received,
 }
 
 impl Default for CaseClocks {
@@ -259,13 +275,78 @@ impl Default for CaseClocks {
             answer_working_days: 6,
             ack_reminder_hours: 4,
             answer_reminder_days: vec![2, 0],
+            ack_from: AckFrom::NextOpening,
         }
     }
 }
 
 impl CaseClocks {
+    /// `ack_hours` after `from`, whatever the hour (the clock as `ack_from = "received"`).
     pub fn ack_due(&self, from: DateTime<Utc>) -> DateTime<Utc> {
         from + Duration::hours(i64::from(self.ack_hours))
+    }
+
+    /// When the acknowledgement clock of something received at `at` starts: the next opening
+    /// of `hours` on a working day (`at` itself in working hours), or `at` (`ack_from`).
+    pub fn ack_start(
+        &self,
+        at: DateTime<Utc>,
+        hours: &WorkingHours,
+        calendar: &WorkingCalendar,
+        tz: Tz,
+    ) -> DateTime<Utc> {
+        match self.ack_from {
+            AckFrom::Received => at,
+            AckFrom::NextOpening => {
+                let local = at.with_timezone(&tz).naive_local();
+                to_utc(hours.next_opening(calendar, local), tz).unwrap_or(at)
+            }
+        }
+    }
+
+    /// The acknowledgement deadline of something received (or forwarded) at `at`: Saturday
+    /// 07:01 → Tuesday 07:30 when Monday opens at 07:30 (24 hours from the opening).
+    pub fn ack_due_from(
+        &self,
+        at: DateTime<Utc>,
+        hours: &WorkingHours,
+        calendar: &WorkingCalendar,
+        tz: Tz,
+    ) -> DateTime<Utc> {
+        self.ack_due(self.ack_start(at, hours, calendar, tz))
+    }
+
+    /// When the reminder before the acknowledgement deadline `due` may go: `ack_reminder_hours`
+    /// before it when that is in working hours; else the next opening when that is still before
+    /// the deadline; else the same number of hours before the close of the last working day
+    /// before (never before that day's opening). A reminder is only sent in working hours, so
+    /// a deadline at 07:30 is reminded the afternoon before, not when it has already passed.
+    pub fn ack_reminder_at(
+        &self,
+        due: DateTime<Utc>,
+        hours: &WorkingHours,
+        calendar: &WorkingCalendar,
+        tz: Tz,
+    ) -> DateTime<Utc> {
+        let window = Duration::hours(i64::from(self.ack_reminder_hours));
+        let natural = due - window;
+        let local = natural.with_timezone(&tz).naive_local();
+        if hours.open_at(calendar, local) {
+            return natural;
+        }
+        let due_local = due.with_timezone(&tz).naive_local();
+        let opening = hours.next_opening(calendar, local);
+        if opening < due_local {
+            return to_utc(opening, tz).unwrap_or(natural);
+        }
+        let closed_day = if calendar.is_working_day(local.date()) && local.time() >= hours.end {
+            local.date()
+        } else {
+            calendar.on_or_before(local.date() - Duration::days(1))
+        };
+        let before_close =
+            (closed_day.and_time(hours.end) - window).max(closed_day.and_time(hours.start));
+        to_utc(before_close, tz).unwrap_or(natural)
     }
 
     /// The answer is due by the end of the `answer_working_days`-th working day after the
@@ -287,6 +368,12 @@ impl CaseClocks {
         }
         day
     }
+}
+
+fn to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// A routing rule: cases of `category` (any when None) from `place` (anywhere when None) go to
@@ -347,6 +434,57 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_acknowledgement_clock_starts_at_the_next_opening() {
+        use chrono_tz::Asia::Ho_Chi_Minh;
+        let calendar = WorkingCalendar::default();
+        let hours = WorkingHours::default();
+        let at = |d: u32, h: u32, m: u32| {
+            Ho_Chi_Minh
+                .with_ymd_and_hms(2026, 5, d, h, m, 0)
+                .single()
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let clocks = CaseClocks::default();
+        // Saturday 9/5 07:01 → Monday 11/5 07:30 → Tuesday 12/5 07:30.
+        let due = clocks.ack_due_from(at(9, 7, 1), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(due, at(12, 7, 30));
+        // Its reminder: 03:30 is closed and the next opening is the deadline itself, so 4
+        // hours before Monday's close.
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(11, 13, 0)
+        );
+        // Monday 18:00, after hours → Tuesday 07:30 → Wednesday 07:30.
+        assert_eq!(
+            clocks.ack_due_from(at(11, 18, 0), &hours, &calendar, Ho_Chi_Minh),
+            at(13, 7, 30)
+        );
+        // In working hours: 24 hours from the moment; the reminder at 05:00 moves to the
+        // opening, still before the 09:00 deadline.
+        let due = clocks.ack_due_from(at(11, 9, 0), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(due, at(12, 9, 0));
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(12, 7, 30)
+        );
+        // In hours, the reminder is simply 4 hours before.
+        let due = clocks.ack_due_from(at(11, 14, 0), &hours, &calendar, Ho_Chi_Minh);
+        assert_eq!(
+            clocks.ack_reminder_at(due, &hours, &calendar, Ho_Chi_Minh),
+            at(12, 10, 0)
+        );
+        let received = CaseClocks {
+            ack_from: AckFrom::Received,
+            ..CaseClocks::default()
+        };
+        assert_eq!(
+            received.ack_due_from(at(9, 7, 1), &hours, &calendar, Ho_Chi_Minh),
+            at(10, 7, 1)
+        );
+    }
 
     #[test]
     fn numbers_print_and_parse() {

@@ -132,6 +132,7 @@ pub fn sheets(report: &Report, lang: Lang) -> Vec<Sheet> {
         sheets.push(dimension_sheet(dimension, i, report.time_zone, lang));
     }
     sheets.push(units_sheet(report, lang));
+    sheets.push(reach_sheet(report, lang));
     sheets.push(cases_sheet(report, lang));
     unique_names(&mut sheets);
     sheets
@@ -370,6 +371,69 @@ fn units_sheet(report: &Report, lang: Lang) -> Sheet {
                 Cell::Text(ReportText::State(unit.state).render(lang)),
                 Cell::date(unit.submitted_on),
                 days_late,
+            ],
+        );
+    }
+    sheet
+}
+
+/// The plan's units no one can be told in (never reminded), then the members whose chat
+/// cannot be reached.
+fn reach_sheet(report: &Report, lang: Lang) -> Sheet {
+    let name = ReportText::SheetNoOneToTell.render(lang);
+    let mut sheet = Sheet::new(
+        name.clone(),
+        "chua-nhan-tin".into(),
+        &[6.0, 18.0, 45.0, 60.0],
+    );
+    sheet.list_heading(name, &ReportText::reach_headers(lang));
+    let reach = &report.reach;
+    if reach.units.is_empty() && reach.members.is_empty() {
+        sheet.push(
+            RowStyle::Body,
+            vec![
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Text(ReportText::EveryoneReachable.render(lang)),
+            ],
+        );
+        return sheet;
+    }
+    let mut n = 0;
+    for gap in &reach.units {
+        n += 1;
+        sheet.push(
+            RowStyle::Body,
+            vec![
+                Cell::count(n),
+                Cell::text(gap.unit.code.as_str()),
+                Cell::text(gap.unit.name.clone()),
+                Cell::Text(
+                    ReportText::NoOneLinked {
+                        unreachable: gap.unreachable,
+                    }
+                    .render(lang),
+                ),
+            ],
+        );
+    }
+    for member in &reach.members {
+        n += 1;
+        let since = day(local_day(member.since, report.time_zone));
+        sheet.push(
+            RowStyle::Body,
+            vec![
+                Cell::count(n),
+                Cell::text(member.unit.code.as_str()),
+                Cell::text(member.unit.name.clone()),
+                Cell::Text(
+                    ReportText::MemberUnreachable {
+                        name: &member.full_name,
+                        since: &since,
+                    }
+                    .render(lang),
+                ),
             ],
         );
     }

@@ -19,7 +19,9 @@ use chrono_tz::Tz;
 use crate::domain::{AssignmentStatus, PlanCode};
 use crate::hotline::stats::{case_stats, Figures};
 use crate::messages::{Lang, EXPORT_COLUMNS};
-use crate::store::{LatestUpdate, Plan, Store, StoreError, StoredPeriod, TaskView, UnitBrief};
+use crate::store::{
+    LatestUpdate, Plan, ReachGaps, Store, StoreError, StoredPeriod, TaskView, UnitBrief,
+};
 
 /// What a report is built for.
 #[derive(Debug, Clone)]
@@ -170,6 +172,9 @@ pub struct Report {
     pub tasks: TaskFigures,
     pub dimensions: Vec<DimensionReport>,
     pub cases: CasesReport,
+    /// The plan's implementing units no one can be told in, and their unreachable members,
+    /// as they stand now (linking has no history).
+    pub reach: ReachGaps,
 }
 
 /// A task's status from its units': done when every unit is done; blocked when any unit is
@@ -206,6 +211,11 @@ pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Repo
         all_tasks.sum(&dimension.figures);
     }
     let cases = cases_report(store, request, &period, as_of_day).await?;
+    let implementing: std::collections::HashSet<i64> = tasks
+        .iter()
+        .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
+        .collect();
+    let reach = store.reach_gaps().await?.within(&implementing);
     Ok(Report {
         plan,
         period,
@@ -217,6 +227,7 @@ pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Repo
         tasks: all_tasks,
         dimensions,
         cases,
+        reach,
     })
 }
 

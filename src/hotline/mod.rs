@@ -30,7 +30,10 @@ fn citizen_line(case: &CaseView, reader: Reader, lang: Lang) -> String {
     let visible = reader == Reader::Hotline || case.contact_consent;
     let name = case.citizen_name.clone().unwrap_or_default();
     let phone = case.citizen_phone.clone().unwrap_or_default();
-    if visible {
+    if name.trim().is_empty() && phone.trim().is_empty() {
+        // Nothing was given: there was nothing to agree or refuse to share.
+        HotlineText::CitizenNoContact.render(lang)
+    } else if visible {
         HotlineText::Citizen {
             name: &name,
             phone: &phone,
@@ -206,14 +209,16 @@ pub fn withdrawn(case: &CaseView, hop: &HopView, to: &[Addressee]) -> Vec<NewMes
 
 /// Queues case `case` for the linked members of the units of `hop_ids` (in their language,
 /// else `lang`), the citizen's photos and documents following it: what the bot does after
-/// intake or a forward, and `dondoc cases import` after a batch.
+/// intake or a forward, and `dondoc cases import` after a batch. Returns the units among them
+/// that no one can be told in (nobody linked to Telegram, or every member unreachable): the
+/// case reached no one there, and the operator must hear of it at once.
 pub async fn queue_for_units(
     store: &Store,
     case: &CaseView,
     hop_ids: &[i64],
     lang: Lang,
     tz: Tz,
-) -> Result<(), StoreError> {
+) -> Result<Vec<crate::store::UnitBrief>, StoreError> {
     let hops: Vec<&HopView> = case
         .hops
         .iter()
@@ -221,12 +226,16 @@ pub async fn queue_for_units(
         .collect();
     let mut messages = Vec::new();
     let mut files = Vec::new();
+    let mut unreached = Vec::new();
     for hop in hops {
         let members = store.linked_members_of_unit(hop.unit.id).await?;
         let to: Vec<Addressee> = members
             .iter()
             .filter_map(|m| Addressee::of(m, lang))
             .collect();
+        if to.is_empty() {
+            unreached.push(hop.unit.clone());
+        }
         messages.extend(to_unit(case, hop, &to, tz));
         for a in &to {
             files.extend(citizen_files(case, hop, a.chat_id));
@@ -245,7 +254,26 @@ pub async fn queue_for_units(
             )
             .await?;
     }
-    Ok(())
+    Ok(unreached)
+}
+
+/// To the operator when a case went to units no one can be told in: who, and the buttons to
+/// send it elsewhere (or to one more unit).
+pub fn unreached_warning(
+    case: &CaseView,
+    units: &[crate::store::UnitBrief],
+    lang: Lang,
+) -> Option<(String, Option<InlineKeyboardMarkup>)> {
+    if units.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    let text = HotlineText::NoOneToTell {
+        number: &case.number.to_string(),
+        units: &names.join(", "),
+    }
+    .render(lang);
+    Some((text, operator_keyboard(case, lang)))
 }
 
 /// One of the citizen's files for one member of a unit.

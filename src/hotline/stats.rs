@@ -75,7 +75,7 @@ struct Rules {
 impl Rules {
     fn clock(
         &self,
-        from: DateTime<Utc>,
+        (from, ack_due): (DateTime<Utc>, DateTime<Utc>),
         acknowledged: Option<DateTime<Utc>>,
         answered: Option<DateTime<Utc>>,
         due: NaiveDate,
@@ -85,7 +85,10 @@ impl Rules {
             answered.map(|at| at.with_timezone(&self.time_zone).date_naive() <= due);
         let open = open && answered.is_none();
         Clock {
-            acknowledged_in_time: acknowledged.is_some_and(|at| at - from <= self.ack),
+            // Within `ack_hours`, or by the deadline recorded (a case received after hours
+            // counts from the next opening, `hotline.clocks.ack_from`).
+            acknowledged_in_time: acknowledged
+                .is_some_and(|at| at - from <= self.ack || at <= ack_due),
             answered_in_time,
             open,
             overdue: open && self.today > due,
@@ -120,7 +123,7 @@ pub fn case_stats(
     let mut categories: Vec<(String, String, Figures)> = Vec::new();
     for case in cases {
         let clock = rules.clock(
-            case.received_at,
+            (case.received_at, case.ack_due_at),
             case.acknowledged_at,
             case.answered_at,
             case.answer_due_date,
@@ -138,7 +141,7 @@ pub fn case_stats(
         }
         for hop in case.hops.iter().filter(|h| counts_for_unit(h)) {
             let clock = rules.clock(
-                hop.forwarded_at,
+                (hop.forwarded_at, hop.ack_due_at),
                 hop.accepted_at,
                 hop.answered_at,
                 hop.answer_due_date,

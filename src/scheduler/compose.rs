@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::domain::case::HopState;
@@ -26,6 +26,9 @@ pub(super) const LISTED_TASKS: usize = 15;
 pub struct Outgoing {
     pub messages: Vec<NewMessage>,
     pub escalations: Vec<EscalationRecord>,
+    /// Escalation message key → the units whose items it names (for folding it into the
+    /// reader's digest, see [`fold_into_digests`]).
+    pub escalation_units: HashMap<String, Vec<i64>>,
 }
 
 /// A report reminder or window announcement still waiting for its task list.
@@ -35,6 +38,9 @@ pub struct ReportNotice<'s> {
     pub unit_id: i64,
     /// The reminder day (None: the window-opening message).
     pub reminder_day: Option<NaiveDate>,
+    /// A reminder that also announces the window (it opens the same day, with no day of its
+    /// own before the first reminder).
+    pub window_too: bool,
 }
 
 /// One overdue item that climbed the ladder today.
@@ -82,15 +88,30 @@ pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
         if reminder_day.is_none() && !window {
             continue;
         }
+        // A window notice and a reminder are never two messages, and the window notice never
+        // comes after a reminder: it goes alone only on the days before the first reminder.
+        // When the window has no such day (it opens on the first reminder's day, or a day off
+        // moved them together), that first reminder announces it.
+        let window_alone = window && reminder_day.is_none();
+        let window_too = reminder_day.is_some_and(|on| {
+            let opens = day.rules.policy.window_opens(period.due_date, day.calendar);
+            let reminders = day
+                .rules
+                .policy
+                .reminder_days(period.due_date, day.calendar);
+            reminders.first().is_some_and(|first| *first <= opens)
+                && reminders.iter().find(|d| **d >= opens) == Some(&on)
+        });
         for unit_id in owing_units(day, period) {
             if day.reported(period.id, unit_id) {
                 continue;
             }
-            if window {
+            if window_alone {
                 notices.push(ReportNotice {
                     period,
                     unit_id,
                     reminder_day: None,
+                    window_too: false,
                 });
             }
             if reminder_day.is_some() {
@@ -98,6 +119,7 @@ pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
                     period,
                     unit_id,
                     reminder_day,
+                    window_too,
                 });
             }
         }
@@ -129,7 +151,11 @@ pub fn report_messages(
         for recipient in day.members(notice.unit_id) {
             let lang = day.lang_of(recipient);
             let due = due_with_weekday(period.due_date, lang);
-            let mut lines = vec![match notice.reminder_day {
+            let mut lines = Vec::new();
+            if notice.window_too {
+                lines.push(ChaseText::WindowOpenToo.render(lang));
+            }
+            lines.push(match notice.reminder_day {
                 Some(_) => ChaseText::ReportReminder {
                     label: &period.label,
                     plan: &period.plan_code,
@@ -145,7 +171,7 @@ pub fn report_messages(
                     due: &due,
                 }
                 .render(lang),
-            }];
+            });
             if !tasks.is_empty() {
                 lines.push(ChaseText::ReportCovers.render(lang));
                 lines.extend(task_lines(tasks.iter().copied(), lang));
@@ -372,9 +398,15 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
     let clocks = &day.rules.case_clocks;
     for (hop, number) in &day.snapshot.case_hops {
         let number = number.to_string();
-        let ack_window = Duration::hours(i64::from(clocks.ack_reminder_hours));
-        let (what, key) = if hop.state == HopState::Forwarded && now >= hop.ack_due_at - ack_window
-        {
+        // The reminder before the deadline goes in working hours (the afternoon before a
+        // deadline at the morning's opening), not once the deadline has passed.
+        let remind_from = clocks.ack_reminder_at(
+            hop.ack_due_at,
+            &day.rules.hours,
+            day.calendar,
+            day.rules.time_zone,
+        );
+        let (what, key) = if hop.state == HopState::Forwarded && now >= remind_from {
             let late = now >= hop.ack_due_at;
             let tag = if late { "acklate" } else { "ackremind" };
             (Some((true, late)), format!("case:{tag}:{}", hop.id))
@@ -536,6 +568,7 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
                     _ => ChaseText::EscalationHowToBoth,
                 };
                 lines.push(how.render(lang));
+                out.escalation_units.insert(key.clone(), vec![*unit_id]);
                 out.messages
                     .push(escalation_message(r, key, lines, Some(*unit_id)));
             }
@@ -556,6 +589,8 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
             continue;
         }
         let lang = day.lang_of(r);
+        out.escalation_units
+            .insert(key.clone(), items.iter().map(|c| c.unit_id).collect());
         let mut by_unit: BTreeMap<&str, Vec<&Climb>> = BTreeMap::new();
         for c in items {
             by_unit.entry(day.unit_name(c.unit_id)).or_default().push(c);
@@ -716,4 +751,24 @@ pub fn digest_audiences<'a>(
         }
     }
     chosen
+}
+
+/// One morning message per person: a coordinator whose office's digest goes out in this pass
+/// is not also sent her own unit's nudge or a lead unit's list of late units, when every unit
+/// they name is one her digest covers (the digest lists those items, and says which are her
+/// own unit's). `digests` maps each such chat to the units its digest covers; a chat whose
+/// digest was queued by an earlier pass today is left out by the caller, so an item reaching a
+/// step later in the day still gets its message. The steps are recorded all the same.
+pub fn fold_into_digests(out: &mut Outgoing, digests: &HashMap<i64, HashSet<i64>>) {
+    let units = &out.escalation_units;
+    out.messages.retain(|m| {
+        if m.kind != MessageKind::Escalation {
+            return true;
+        }
+        let Some(covered) = digests.get(&m.chat_id) else {
+            return true;
+        };
+        let named = units.get(&m.key).map(Vec::as_slice).unwrap_or_default();
+        named.is_empty() || !named.iter().all(|u| covered.contains(u))
+    });
 }

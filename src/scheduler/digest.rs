@@ -73,6 +73,8 @@ pub struct OverdueItem {
     pub days: i64,
     /// It reached the coordinating office's digest step.
     pub escalated: bool,
+    /// It belongs to a plan of a past year: the daily digest sums these up in one line.
+    pub past_year: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -114,6 +116,12 @@ pub struct Digest {
     case_stats: Option<crate::hotline::stats::CaseStats>,
     /// Wrong invitation codes in the last day (coordinators only).
     bad_codes: crate::store::BadCodes,
+    /// A coordinating office's digest (the one morning message of its coordinators).
+    office: bool,
+    /// Units with live work no one can be told in: (unit, linked members unreachable).
+    no_one: Vec<(i64, i64)>,
+    /// Citizen cases with such a unit: number, unit.
+    unreached_cases: Vec<(String, i64)>,
 }
 
 /// This month's case figures: the total, then per unit (the first [`LISTED_UNITS`]) and per
@@ -189,6 +197,14 @@ impl Digest {
         }
         let reports = !matches!(audience, Audience::Lead(_));
         let today = day.today;
+        let past_year = |plan_id: i64| {
+            use chrono::Datelike;
+            day.snapshot
+                .plans
+                .iter()
+                .find(|p| p.id == plan_id)
+                .is_some_and(|p| p.year < i64::from(today.year()))
+        };
         let upcoming_end = today + Duration::days(UPCOMING_DAYS);
         if reports {
             for period in &day.snapshot.periods {
@@ -208,6 +224,7 @@ impl Digest {
                                 period.id,
                                 *unit,
                             )) == Some(&EscalationStep::Office),
+                            past_year: past_year(period.plan_id),
                         });
                     }
                     if (today - period.due_date).num_days() <= LATE_WINDOW_DAYS {
@@ -254,6 +271,8 @@ impl Digest {
         }
         if matches!(audience, Audience::Office(_)) {
             digest.bad_codes = counts.bad_codes;
+            digest.office = true;
+            digest.reach_gaps(day, &in_units);
         }
         if matches!(audience, Audience::Office(_)) && !counts.month_cases.is_empty() {
             let stats = crate::hotline::stats::case_stats(
@@ -293,6 +312,7 @@ impl Digest {
                         a.assignment_id,
                         a.unit_id,
                     )) == Some(&EscalationStep::Office),
+                    past_year: past_year(a.plan_id),
                 });
             } else if a.due_date <= upcoming_end {
                 upcoming
@@ -308,10 +328,49 @@ impl Digest {
         digest
     }
 
+    /// Units with live work and no one the bot can tell in them (nobody linked, or every
+    /// linked member unreachable), and the citizen cases sitting with such units: a
+    /// coordinating office's digest names both, as nothing else tells anyone.
+    fn reach_gaps(&mut self, day: &Day<'_>, in_units: &impl Fn(i64) -> bool) {
+        let mut working: Vec<i64> = day
+            .snapshot
+            .plan_units
+            .iter()
+            .map(|(_, unit)| *unit)
+            .filter(|unit| in_units(*unit))
+            .collect();
+        working.sort_unstable();
+        working.dedup();
+        for unit in working {
+            if day.members(unit).next().is_none() {
+                let unreachable = day
+                    .snapshot
+                    .unreachable
+                    .iter()
+                    .filter(|p| p.unit_id == unit)
+                    .count();
+                self.no_one
+                    .push((unit, i64::try_from(unreachable).unwrap_or(i64::MAX)));
+            }
+        }
+        self.no_one
+            .sort_by(|(a, _), (b, _)| day.unit_name(*a).cmp(day.unit_name(*b)));
+        for (hop, number) in &day.snapshot.case_hops {
+            if in_units(hop.unit.id) && day.members(hop.unit.id).next().is_none() {
+                self.unreached_cases.push((number.to_string(), hop.unit.id));
+            }
+        }
+    }
+
     /// Overdue items grouped by unit, the unit with the oldest item first.
     pub fn overdue_by_unit(&self) -> Vec<(i64, Vec<&OverdueItem>)> {
+        self.overdue_grouped(true)
+    }
+
+    /// As [`Self::overdue_by_unit`], with or without the items of past years' plans.
+    fn overdue_grouped(&self, past_years: bool) -> Vec<(i64, Vec<&OverdueItem>)> {
         let mut by_unit: HashMap<i64, Vec<&OverdueItem>> = HashMap::new();
-        for item in &self.overdue {
+        for item in self.overdue.iter().filter(|i| past_years || !i.past_year) {
             by_unit.entry(item.unit_id).or_default().push(item);
         }
         let mut units: Vec<(i64, Vec<&OverdueItem>)> = by_unit.into_iter().collect();
@@ -328,14 +387,40 @@ impl Digest {
         units
     }
 
-    /// The overdue section alone (`/quahan`).
+    /// The overdue section alone (`/quahan`): every item, past years' plans included.
     pub fn overdue_lines(&self, day: &Day<'_>, lang: Lang, unit_limit: usize) -> Vec<String> {
-        let units = self.overdue_by_unit();
+        self.overdue_section(day, lang, unit_limit, true)
+    }
+
+    /// The overdue section; without `past_years`, the items of past years' plans are one
+    /// summary line at the end instead of a line each every day.
+    fn overdue_section(
+        &self,
+        day: &Day<'_>,
+        lang: Lang,
+        unit_limit: usize,
+        past_years: bool,
+    ) -> Vec<String> {
+        let units = self.overdue_grouped(past_years);
+        let past: Vec<&OverdueItem> = self.overdue.iter().filter(|i| i.past_year).collect();
+        let past_line = (!past_years && !past.is_empty()).then(|| {
+            let mut past_units: Vec<i64> = past.iter().map(|i| i.unit_id).collect();
+            past_units.sort_unstable();
+            past_units.dedup();
+            ChaseText::DigestPastYears {
+                items: past.len(),
+                units: past_units.len(),
+            }
+            .render(lang)
+        });
         if units.is_empty() {
-            return vec![ChaseText::DigestNothingOverdue.render(lang)];
+            let mut lines = vec![ChaseText::DigestNothingOverdue.render(lang)];
+            lines.extend(past_line);
+            return lines;
         }
+        let items: usize = units.iter().map(|(_, items)| items.len()).sum();
         let mut lines = vec![ChaseText::DigestOverdue {
-            items: self.overdue.len(),
+            items,
             units: units.len(),
         }
         .render(lang)];
@@ -364,13 +449,81 @@ impl Digest {
         if units.len() > unit_limit {
             lines.push(ChaseText::DigestMoreUnits(units.len() - unit_limit).render(lang));
         }
+        lines.extend(past_line);
+        lines
+    }
+
+    /// Lines for the units of `own` (the recipient's own units) with overdue items: the nudge
+    /// a coordinator is not sent on her own, since her digest lists those items.
+    fn own_lines(&self, day: &Day<'_>, own: &[i64], lang: Lang) -> Vec<String> {
+        let mut lines = Vec::new();
+        for unit in own {
+            let items = self
+                .overdue
+                .iter()
+                .filter(|i| i.unit_id == *unit && !i.past_year)
+                .count();
+            if items > 0 {
+                lines.push(
+                    ChaseText::DigestOwnOverdue {
+                        unit: day.unit_name(*unit),
+                        items,
+                    }
+                    .render(lang),
+                );
+            }
+        }
+        lines
+    }
+
+    fn reach_lines(&self, day: &Day<'_>, lang: Lang) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.no_one.is_empty() {
+            lines.push(String::new());
+            lines.push(ChaseText::NoOneToTellUnits(self.no_one.len()).render(lang));
+            for (unit, unreachable) in self.no_one.iter().take(LISTED_UNITS) {
+                lines.push(
+                    ChaseText::NoOneToTellUnit {
+                        unit: day.unit_name(*unit),
+                        unreachable: *unreachable,
+                    }
+                    .render(lang),
+                );
+            }
+            if self.no_one.len() > LISTED_UNITS {
+                lines.push(
+                    ChaseText::MoreNoOneToTell(self.no_one.len() - LISTED_UNITS).render(lang),
+                );
+            }
+        }
+        if !self.unreached_cases.is_empty() {
+            lines.push(String::new());
+            lines.push(ChaseText::DigestUnreachedCases(self.unreached_cases.len()).render(lang));
+            for (number, unit) in &self.unreached_cases {
+                lines.push(
+                    ChaseText::DigestUnreachedCase {
+                        number,
+                        unit: day.unit_name(*unit),
+                    }
+                    .render(lang),
+                );
+            }
+        }
         lines
     }
 
     /// The whole digest as lines.
     pub fn lines(&self, day: &Day<'_>, lang: Lang) -> Vec<String> {
+        self.lines_for(day, &[], lang)
+    }
+
+    /// The whole digest as lines, for a reader whose own units are `own`.
+    pub fn lines_for(&self, day: &Day<'_>, own: &[i64], lang: Lang) -> Vec<String> {
         let date = day.today.format("%d/%m/%Y").to_string();
         let mut lines = vec![ChaseText::DigestHeader { date: &date }.render(lang)];
+        if self.office {
+            lines.extend(self.own_lines(day, own, lang));
+        }
         for (plan_id, (tally, dims)) in &self.plans {
             lines.push(
                 ChaseText::DigestPlan {
@@ -396,7 +549,7 @@ impl Digest {
             }
         }
         lines.push(String::new());
-        lines.extend(self.overdue_lines(day, lang, LISTED_UNITS));
+        lines.extend(self.overdue_section(day, lang, LISTED_UNITS, false));
         if let Some(stats) = &self.case_stats {
             lines.push(String::new());
             lines.extend(case_figure_lines(stats, day, lang));
@@ -445,6 +598,7 @@ impl Digest {
                 );
             }
         }
+        lines.extend(self.reach_lines(day, lang));
         if self.bad_codes.attempts > 0 {
             lines.push(String::new());
             lines.push(
@@ -487,14 +641,73 @@ impl Digest {
 
     /// The digest as one outbox message (split into parts at line ends when long).
     pub fn message(&self, day: &Day<'_>, recipient: &Recipient, lang: Lang) -> NewMessage {
+        // Every unit the reader belongs to (one person row per unit, one chat).
+        let mut own: Vec<i64> = day
+            .snapshot
+            .recipients
+            .iter()
+            .filter(|r| r.chat_id == recipient.chat_id)
+            .map(|r| r.unit_id)
+            .collect();
+        own.sort_unstable();
+        own.dedup();
         NewMessage {
             key: format!("digest:{}:{}", day.today, recipient.chat_id),
             kind: MessageKind::Digest,
             chat_id: recipient.chat_id,
             person_id: Some(recipient.person_id),
-            body: self.lines(day, lang).join("\n"),
+            body: self.lines_for(day, &own, lang).join("\n"),
             reply_markup: None,
             subject: MessageSubject::default(),
         }
     }
+}
+
+/// Units with live work no one can be told in, then the members whose chat cannot be reached
+/// (`/tinhhinh`, `dondoc members list --missing`), at most `limit` of each; nothing when both
+/// are empty.
+pub fn reach_gap_lines(
+    gaps: &crate::store::ReachGaps,
+    limit: usize,
+    time_zone: chrono_tz::Tz,
+    lang: Lang,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !gaps.units.is_empty() {
+        lines.push(ChaseText::NoOneToTellUnits(gaps.units.len()).render(lang));
+        for gap in gaps.units.iter().take(limit) {
+            lines.push(
+                ChaseText::NoOneToTellUnit {
+                    unit: &gap.unit.name,
+                    unreachable: gap.unreachable,
+                }
+                .render(lang),
+            );
+        }
+        if gaps.units.len() > limit {
+            lines.push(ChaseText::MoreNoOneToTell(gaps.units.len() - limit).render(lang));
+        }
+    }
+    if !gaps.members.is_empty() {
+        lines.push(ChaseText::DigestUnreachable.render(lang));
+        for member in gaps.members.iter().take(limit) {
+            let since = member
+                .since
+                .with_timezone(&time_zone)
+                .format("%d/%m/%Y")
+                .to_string();
+            lines.push(
+                ChaseText::DigestUnreachableItem {
+                    name: &member.full_name,
+                    unit: &member.unit.name,
+                    since: &since,
+                }
+                .render(lang),
+            );
+        }
+        if gaps.members.len() > limit {
+            lines.push(ChaseText::MoreUnreachable(gaps.members.len() - limit).render(lang));
+        }
+    }
+    lines
 }

@@ -382,6 +382,8 @@ impl Scheduler {
         let horizon = self.horizon(today, &calendar);
         let mut snapshot = self.store.schedule_snapshot(horizon).await?;
         let mut out = Outgoing::default();
+        // Digest key → (chat, units covered) of each coordinating office's digest.
+        let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
         if report.working_time {
             let day = Day::new(today, &calendar, &self.rules, &snapshot);
             let notices = compose::report_notices(&day);
@@ -416,11 +418,23 @@ impl Scheduler {
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
                 let lang = day.lang_of(recipient);
                 let digest = digest::Digest::compose(&day, &audience, &counts);
-                out.messages.push(digest.message(&day, recipient, lang));
+                let message = digest.message(&day, recipient, lang);
+                if let Audience::Office(units) = audience {
+                    office_digests.insert(message.key.clone(), (recipient.chat_id, units));
+                }
+                out.messages.push(message);
             }
         }
         let keys: Vec<String> = out.messages.iter().map(|m| m.key.clone()).collect();
         let already: HashSet<String> = self.store.queued_keys(&keys).await?.into_iter().collect();
+        // A coordinator's escalations fold into the digest this pass queues for her (not into
+        // one an earlier pass queued: that one is sent or on its way).
+        let folding: HashMap<i64, HashSet<i64>> = office_digests
+            .into_iter()
+            .filter(|(key, _)| !already.contains(key))
+            .map(|(_, chat_units)| chat_units)
+            .collect();
+        compose::fold_into_digests(&mut out, &folding);
         if dry_run {
             out.messages.retain(|m| !already.contains(&m.key));
             report.messages = out.messages;

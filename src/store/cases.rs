@@ -11,7 +11,7 @@ use super::{audit, brief, with_pool, BeginWrite, NewAttachment, Store, StoreErro
 use crate::domain::case::{
     derive_state, CaseClocks, CaseNumber, CaseState, Channel, HopState, RoutingRule,
 };
-use crate::domain::{Actor, WorkingCalendar};
+use crate::domain::{Actor, WorkingCalendar, WorkingHours};
 
 /// A case as the hotline logs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +38,18 @@ pub struct CaseTime<'a> {
     pub clocks: &'a CaseClocks,
     pub calendar: &'a WorkingCalendar,
     pub time_zone: Tz,
+    /// Working hours: the acknowledgement clock of a case received outside them starts at
+    /// their next opening (`hotline.clocks.ack_from`).
+    pub hours: WorkingHours,
 }
 
 impl CaseTime<'_> {
+    /// The acknowledgement deadline of a case received (or forwarded) at `at`.
+    pub fn ack_due(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        self.clocks
+            .ack_due_from(at, &self.hours, self.calendar, self.time_zone)
+    }
+
     fn answer_due(&self, from: DateTime<Utc>) -> NaiveDate {
         let day = from.with_timezone(&self.time_zone).date_naive();
         self.clocks.answer_due(day, self.calendar)
@@ -269,7 +278,7 @@ macro_rules! insert_hops {
             .bind(*unit)
             .bind($at)
             .bind($by)
-            .bind($time.clocks.ack_due($at))
+            .bind($time.ack_due($at))
             .bind($time.answer_due($at))
             .execute($conn)
             .await?;
@@ -355,7 +364,7 @@ impl Store {
                 .bind(state.as_str())
                 .bind(case.operator_id)
                 .bind(case.received_at)
-                .bind(time.clocks.ack_due(case.received_at))
+                .bind(time.ack_due(case.received_at))
                 .bind(time.answer_due(case.received_at))
                 .bind(&case.source)
                 .fetch_one(&mut *tx)

@@ -44,7 +44,7 @@ pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
     ScheduleSnapshot, StatusCount, UnitInfo, Unreachable,
 };
-pub use units::UnitsSaved;
+pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 
 mod holidays;
 mod inbox;

@@ -71,6 +71,8 @@ pub struct PlanBrief {
     pub title: String,
     pub scope_unit_id: i64,
     pub ladder: Option<Ladder>,
+    /// The plan's year: items of plans of past years are summed up in the digest.
+    pub year: i64,
 }
 
 /// An open assignment of a task that has a due date of its own.
@@ -221,6 +223,7 @@ struct PlanRow {
     title: String,
     scope_unit_id: i64,
     escalation_ladder: Option<String>,
+    year: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -252,7 +255,7 @@ impl Store {
         horizon: NaiveDate,
     ) -> Result<ScheduleSnapshot, StoreError> {
         let plans: Vec<PlanRow> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT id, code, title, scope_unit_id, escalation_ladder FROM plans ORDER BY code")
+            sqlx::query_as("SELECT id, code, title, scope_unit_id, escalation_ladder, year FROM plans ORDER BY code")
                 .fetch_all(pool).await?
         });
         let periods: Vec<PeriodRow> = with_pool!(self, pool => {
@@ -332,6 +335,7 @@ impl Store {
                 title: plan.title,
                 scope_unit_id: plan.scope_unit_id,
                 ladder,
+                year: plan.year,
             });
         }
         for p in periods {

@@ -345,3 +345,120 @@ impl Store {
             .collect()
     }
 }
+
+/// A unit with work to do and no one the bot can tell: nobody linked to Telegram, or every
+/// linked member unreachable. It is never reminded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitWithoutReach {
+    pub unit: UnitBrief,
+    /// Members linked to Telegram but unreachable (0: nobody linked at all).
+    pub unreachable: i64,
+}
+
+/// A linked member whose chat cannot be reached (blocked the bot, account gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreachableMember {
+    pub unit: UnitBrief,
+    pub full_name: String,
+    pub role: crate::domain::PersonRole,
+    pub since: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who the bot cannot reach, among units with live assignments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReachGaps {
+    /// By unit code.
+    pub units: Vec<UnitWithoutReach>,
+    /// By unit code, then name.
+    pub members: Vec<UnreachableMember>,
+}
+
+impl ReachGaps {
+    /// Only what concerns `unit_ids`.
+    pub fn within(mut self, unit_ids: &HashSet<i64>) -> ReachGaps {
+        self.units.retain(|u| unit_ids.contains(&u.unit.id));
+        self.members.retain(|m| unit_ids.contains(&m.unit.id));
+        self
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GapRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    unreachable: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnreachableRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    full_name: String,
+    role: String,
+    unreachable_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Units implementing at least one live assignment.
+const WORKING_UNIT: &str = "EXISTS (SELECT 1 FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                            WHERE a.unit_id = u.id AND a.retired_at IS NULL AND t.retired_at IS NULL)";
+
+impl Store {
+    /// Units with live assignments that no one can be told in, and the unreachable members of
+    /// units with live assignments: what the digest, `/tinhhinh`, the export and `dondoc
+    /// members list --missing` show.
+    pub async fn reach_gaps(&self) -> Result<ReachGaps, StoreError> {
+        let units_sql = format!(
+            "SELECT u.id, u.code, u.name, u.kind, \
+             (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id AND p.telegram_user_id IS NOT NULL) AS unreachable \
+             FROM units u WHERE {WORKING_UNIT} AND NOT EXISTS (SELECT 1 FROM people p WHERE p.unit_id = u.id \
+             AND p.telegram_user_id IS NOT NULL AND p.unreachable_at IS NULL) ORDER BY u.code"
+        );
+        let members_sql = format!(
+            "SELECT u.id, u.code, u.name, u.kind, p.full_name, p.role, p.unreachable_at \
+             FROM people p JOIN units u ON u.id = p.unit_id WHERE p.telegram_user_id IS NOT NULL \
+             AND p.unreachable_at IS NOT NULL AND {WORKING_UNIT} ORDER BY u.code, p.full_name, p.id"
+        );
+        let (units, members): (Vec<GapRow>, Vec<UnreachableRow>) = with_pool!(self, pool => {
+            (
+                sqlx::query_as(&units_sql).fetch_all(pool).await?,
+                sqlx::query_as(&members_sql).fetch_all(pool).await?,
+            )
+        });
+        let brief = |id, code, name, kind: &str| -> Result<UnitBrief, StoreError> {
+            Ok(UnitBrief {
+                id,
+                code: parse_code(code)?,
+                name,
+                kind: parse_kind(kind)?,
+            })
+        };
+        Ok(ReachGaps {
+            units: units
+                .into_iter()
+                .map(|r| {
+                    Ok(UnitWithoutReach {
+                        unit: brief(r.id, r.code, r.name, &r.kind)?,
+                        unreachable: r.unreachable,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            members: members
+                .into_iter()
+                .map(|r| {
+                    Ok(UnreachableMember {
+                        unit: brief(r.id, r.code, r.name, &r.kind)?,
+                        full_name: r.full_name,
+                        role: r.role.parse().map_err(|e: crate::domain::ParseError| {
+                            StoreError::Corrupt(e.to_string())
+                        })?,
+                        since: r.unreachable_at,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+        })
+    }
+}
