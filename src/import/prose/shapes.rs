@@ -270,19 +270,7 @@ pub fn analyse(directory: &UnitDirectory, text: &str) -> Sentence {
         return sentence;
     }
     let trimmed = rest.trim_start();
-    // The list of units goes on past what resolved: "Các cơ quan, đơn vị, địa phương thực hiện".
-    if let Some(more) = trimmed
-        .strip_prefix(',')
-        .or_else(|| trimmed.strip_prefix(';'))
-        .or_else(|| trimmed.strip_prefix("và "))
-    {
-        let unread = words_before(more, 3);
-        if !unread.is_empty() && !more.trim_start().starts_with(|c: char| c.is_lowercase()) {
-            sentence.unclear.push(unread);
-        } else if !unread.is_empty() && match_key(&unread).starts_with("dia phuong") {
-            sentence.unclear.push(unread);
-        }
-    }
+    list_goes_on(trimmed, &mut sentence.unclear);
     if let Some(body) = trimmed.strip_prefix(':') {
         sentence.body = Some(body.trim().to_string()).filter(|b| !b.is_empty());
     }
@@ -291,6 +279,24 @@ pub fn analyse(directory: &UnitDirectory, text: &str) -> Sentence {
     sentence.subject_leads = opening.windows(2).any(|w| w == ["chu", "tri"]);
     sentence.partners = partners(directory, trimmed, &mut sentence.unclear);
     sentence
+}
+
+/// A list of units going on past what resolved ("Các cơ quan, đơn vị, địa phương thực hiện"):
+/// the words after the last unit that resolved are noted, never dropped in silence.
+fn list_goes_on(rest: &str, unclear: &mut Vec<String>) {
+    let trimmed = rest.trim_start();
+    let Some(more) = trimmed
+        .strip_prefix(',')
+        .or_else(|| trimmed.strip_prefix(';'))
+        .or_else(|| trimmed.strip_prefix("và "))
+    else {
+        return;
+    };
+    let unread = words_before(more, 2);
+    let capital = more.trim_start().starts_with(char::is_uppercase);
+    if !unread.is_empty() && (capital || match_key(&unread).starts_with("dia phuong")) {
+        unclear.push(unread);
+    }
 }
 
 /// The units after "phối hợp (với)" near the start of `rest`.
@@ -306,7 +312,10 @@ fn partners(directory: &UnitDirectory, rest: &str, unclear: &mut Vec<String>) ->
         after = &trimmed["với ".len()..];
     }
     match unit_prefix(directory, after) {
-        Some((phrase, _)) => Some(phrase),
+        Some((phrase, end)) => {
+            list_goes_on(&after[end..], unclear);
+            Some(phrase)
+        }
         None => {
             unclear.push(words_before(after, 5));
             None
@@ -407,7 +416,10 @@ impl Reader<'_> {
             task.implementers.push(partners);
         }
         let own = sentence.body.as_deref().unwrap_or(text);
-        if !text.trim_end().ends_with(':') || sentence.body.is_some() {
+        // "- Sở Tư pháp chủ trì, phối hợp với …:" only introduces its "+" lines; a lettered
+        // "a) Nâng cao chất lượng … y tế công lập:" is the task's own first line.
+        if !text.trim_end().ends_with(':') || sentence.body.is_some() || sentence.subject.is_none()
+        {
             task.lines.push(own.to_string());
         }
         task
@@ -710,6 +722,9 @@ fn finish(
     }
     if lead_units.is_empty() && leads.problems.is_empty() {
         review.push(Review::NoLead);
+    }
+    if lead_units.is_empty() && implementers.units.is_empty() && implementers.problems.is_empty() {
+        review.push(Review::Unit(ProblemKind::NoUnits));
     }
     let text = if open.lines.is_empty() {
         open.criterion.clone().unwrap_or_default()
