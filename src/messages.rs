@@ -392,6 +392,7 @@ fn mib(bytes: u64) -> String {
 fn review_vi(review: &Review) -> String {
     match review {
         Review::NoLead => "chưa rõ đơn vị chủ trì theo dõi".into(),
+        Review::NoImplementer => "chưa rõ đơn vị thực hiện".into(),
         Review::Unit(kind) => problem_vi(kind),
         Review::Timeframe(text) => format!("không đọc được thời hạn \"{text}\""),
         Review::NoText => "không có nội dung nhiệm vụ".into(),
@@ -401,6 +402,7 @@ fn review_vi(review: &Review) -> String {
 fn review_en(review: &Review) -> String {
     match review {
         Review::NoLead => "no lead (monitoring) unit named".into(),
+        Review::NoImplementer => "no implementing unit named".into(),
         Review::Unit(kind) => problem_en(kind),
         Review::Timeframe(text) => format!("cannot read the timeframe \"{text}\""),
         Review::NoText => "no task text".into(),

@@ -25,6 +25,8 @@ pub use xlsx::write_xlsx;
 pub enum Review {
     /// No unit is named as leading the task, here or for its dimension.
     NoLead,
+    /// No unit is named as implementing the task (neither its own words nor the plan's).
+    NoImplementer,
     /// A unit phrase that does not resolve (or a group with nothing under the scope).
     Unit(ProblemKind),
     /// A timeframe naming a date that could not be read.

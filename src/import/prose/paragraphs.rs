@@ -41,22 +41,38 @@ pub fn from_text(text: &str) -> Vec<Paragraph> {
         .unwrap_or(0);
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut last_len = usize::MAX;
+    let mut last_lines = 0usize;
     for (number, line) in lines {
         let capital = line.chars().next().is_some_and(char::is_uppercase);
         let after_short = last_len.saturating_mul(10) < width.saturating_mul(6);
         // A short line ends its paragraph when it ends a sentence, or when it is a heading
         // ("1.2.1. Công tác chỉ đạo điều hành CCHC"); "+ Tham mưu Chủ tịch" / "UBND tỉnh …"
         // is one bullet wrapped before a name.
-        let ended = paragraphs.last().is_some_and(|p: &Paragraph| {
-            p.text.ends_with(['.', ':', ';', '!', '?'])
-                || matches!(
-                    super::shapes::Label::of(&p.text).0,
-                    super::shapes::Label::Numbered(_)
-                        | super::shapes::Label::Roman(_)
-                        | super::shapes::Label::Paren(_)
-                )
+        let sentence_ended = paragraphs
+            .last()
+            .is_some_and(|p: &Paragraph| p.text.ends_with(['.', ':', ';', '!', '?']));
+        let heading = paragraphs.last().is_some_and(|p: &Paragraph| {
+            matches!(
+                super::shapes::Label::of(&p.text).0,
+                super::shapes::Label::Numbered(_)
+                    | super::shapes::Label::Roman(_)
+                    | super::shapes::Label::Paren(_)
+            )
         });
-        let new = paragraphs.is_empty() || starts_item(line) || (after_short && capital && ended);
+        // A one-line heading without a full stop ("1. Các sở, ban, ngành tỉnh; UBND cấp
+        // huyện; UBND cấp xã") ends where a wrapped line would have gone on.
+        let heading_line = heading
+            && !sentence_ended
+            && last_lines == 1
+            && last_len.saturating_mul(100) < width.saturating_mul(85);
+        // "(Thời gian, kết quả … theo Phụ lục đính kèm)" after a sentence: a note of its own.
+        let note = line.starts_with('(') && sentence_ended;
+        let new = paragraphs.is_empty()
+            || starts_item(line)
+            || note
+            || (capital && heading_line)
+            || (after_short && capital && (sentence_ended || heading));
+        last_lines = if new { 1 } else { last_lines + 1 };
         last_len = line.chars().count();
         match paragraphs.last_mut() {
             Some(p) if !new => {
@@ -102,7 +118,25 @@ pub fn from_docx(bytes: &[u8]) -> Result<Vec<Paragraph>, Problem> {
         Some(xml) => Numbering::parse(&xml).map_err(|e| unreadable(&e))?,
         None => Numbering::default(),
     };
-    read_document(&document, numbering).map_err(|e| unreadable(&e))
+    let paragraphs = read_document(&document, numbering).map_err(|e| unreadable(&e))?;
+    Ok(join_broken(paragraphs))
+}
+
+/// A paragraph that starts in the middle of a sentence (a lowercase word, where a page break
+/// of the original cut a paragraph in two) continues the one before.
+fn join_broken(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::with_capacity(paragraphs.len());
+    for paragraph in paragraphs {
+        let lowercase = paragraph.text.starts_with(char::is_lowercase);
+        match out.last_mut() {
+            Some(last) if lowercase && !starts_item(&paragraph.text) => {
+                last.text.push(' ');
+                last.text.push_str(&paragraph.text);
+            }
+            _ => out.push(paragraph),
+        }
+    }
+    out
 }
 
 /// One level of a numbering definition.

@@ -604,8 +604,10 @@ fn read_organisation(directory: &UnitDirectory, paragraphs: &[Paragraph]) -> Org
                 .trim_start_matches("Đề nghị ")
                 .trim_end_matches([':', '.']);
             item_subject = unit_prefix(directory, heading).map(|(phrase, end)| {
+                // The heading alone, or joined to its first sentence by line wrapping.
+                let after = heading[end..].trim_start();
                 if numbers.as_slice() == [1]
-                    && heading[end..].trim().is_empty()
+                    && (after.is_empty() || after.starts_with(char::is_uppercase))
                     && organisation.everyone.is_none()
                 {
                     organisation.everyone = Some(phrase.clone());
@@ -725,6 +727,9 @@ fn finish(
     }
     if lead_units.is_empty() && implementers.units.is_empty() && implementers.problems.is_empty() {
         review.push(Review::Unit(ProblemKind::NoUnits));
+    } else if open.implementers.is_empty() && !open.named {
+        // Nobody named to implement it: the lead alone would be a guess.
+        review.push(Review::NoImplementer);
     }
     let text = if open.lines.is_empty() {
         open.criterion.clone().unwrap_or_default()
