@@ -393,6 +393,10 @@ fn review_vi(review: &Review) -> String {
     match review {
         Review::NoLead => "chưa rõ đơn vị chủ trì theo dõi".into(),
         Review::NoImplementer => "chưa rõ đơn vị thực hiện".into(),
+        Review::Ambiguous { column, text } => format!(
+            "cột \"{}\": \"{text}\" là tên của nhiều đơn vị trong danh mục; chọn một",
+            column_vi(*column)
+        ),
         Review::Unit(kind) => problem_vi(kind),
         Review::Timeframe(text) => format!("không đọc được thời hạn \"{text}\""),
         Review::NoText => "không có nội dung nhiệm vụ".into(),
@@ -403,6 +407,10 @@ fn review_en(review: &Review) -> String {
     match review {
         Review::NoLead => "no lead (monitoring) unit named".into(),
         Review::NoImplementer => "no implementing unit named".into(),
+        Review::Ambiguous { column, text } => format!(
+            "{}: \"{text}\" is the name of several units in the registry; pick one",
+            column_en(*column)
+        ),
         Review::Unit(kind) => problem_en(kind),
         Review::Timeframe(text) => format!("cannot read the timeframe \"{text}\""),
         Review::NoText => "no task text".into(),

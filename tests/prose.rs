@@ -394,6 +394,27 @@ async fn the_drafted_table_is_refused_until_its_review_column_is_cleared() {
             stderr(&drafted)
         );
 
+        // --dry-run prints the draft and writes nothing.
+        let dry = dir.path().join("dry.xlsx");
+        let printed = db.dondoc(&[
+            "plan",
+            "draft",
+            source_arg,
+            "--scope",
+            "LS",
+            "--year",
+            "2021",
+            "--out",
+            dry.to_str().expect("utf-8 path"),
+            "--dry-run",
+        ]);
+        assert!(printed.status.success(), "{}", stderr(&printed));
+        let said = stdout(&printed);
+        assert!(said.contains("8.4 Quản trị điện tử"), "{said}");
+        assert!(said.contains("Thanh tra tỉnh"), "{said}");
+        assert!(said.contains("! chưa rõ đơn vị chủ trì theo dõi"), "{said}");
+        assert!(!dry.exists());
+
         let import_args = |file: &str| {
             vec![
                 "plan".to_string(),

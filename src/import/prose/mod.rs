@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{Problem, ProblemKind, UnitDirectory};
+use super::{Column, Problem, ProblemKind, UnitDirectory};
 use crate::domain::plan::{Dimension, NewTask, UnitRef};
 use crate::domain::PlanYear;
 
@@ -29,6 +29,8 @@ pub enum Review {
     NoImplementer,
     /// A unit phrase that does not resolve (or a group with nothing under the scope).
     Unit(ProblemKind),
+    /// A unit phrase naming two units or more by the same name.
+    Ambiguous { column: Column, text: String },
     /// A timeframe naming a date that could not be read.
     Timeframe(String),
     /// A task with no text of its own.

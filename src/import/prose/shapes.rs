@@ -674,6 +674,30 @@ pub fn find_tasks(directory: &UnitDirectory, paragraphs: &[Paragraph], year: i32
     Found { tasks }
 }
 
+/// Pieces of a unit cell that name two units or more by the same name (two "Văn phòng" in
+/// the registry): they resolve two ways, so a person picks. An alias shared on purpose
+/// ("UBND 3 xã") and a group phrase ("UBND cấp xã") are not names and are not reported.
+fn ambiguous_pieces(directory: &UnitDirectory, cell: &str, column: Column) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in cell
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let key = match_key(piece);
+        let resolution = directory.resolve(piece, column);
+        let same_name = resolution
+            .units
+            .iter()
+            .filter(|u| match_key(&u.name) == key)
+            .count();
+        if same_name >= 2 {
+            out.push(piece.to_string());
+        }
+    }
+    out
+}
+
 fn finish(
     directory: &UnitDirectory,
     mut open: Open,
@@ -708,6 +732,14 @@ fn finish(
     let implementers = directory.resolve(&implementing, Column::Implementing);
     for problem in leads.problems.iter().chain(&implementers.problems) {
         review.push(Review::Unit(problem.clone()));
+    }
+    for (cell, column) in [(&lead, Column::Lead), (&implementing, Column::Implementing)] {
+        for piece in ambiguous_pieces(directory, cell, column) {
+            review.push(Review::Ambiguous {
+                column,
+                text: piece,
+            });
+        }
     }
     for (column, text) in &open.unclear {
         review.push(Review::Unit(ProblemKind::UnknownUnit {
@@ -800,6 +832,95 @@ mod tests {
             clean_title("Nội dung “Quản trị điện tử”"),
             "Quản trị điện tử"
         );
+    }
+
+    fn directory() -> UnitDirectory {
+        use crate::domain::unit::Unit;
+        use crate::domain::{UnitCode, UnitKind};
+        let unit = |id: i64, code: &str, name: &str, kind: UnitKind, parent: Option<&str>| Unit {
+            id,
+            code: UnitCode::parse(code).unwrap(),
+            name: name.into(),
+            kind,
+            parent: parent.map(|p| UnitCode::parse(p).unwrap()),
+            aliases: Vec::new(),
+        };
+        let units = vec![
+            unit(1, "T", "Tỉnh X", UnitKind::Province, None),
+            unit(
+                2,
+                "SNV",
+                "Sở Nội vụ",
+                UnitKind::CoordinatingOffice,
+                Some("T"),
+            ),
+            unit(3, "STP", "Sở Tư pháp", UnitKind::Department, Some("T")),
+            unit(4, "VP1", "Văn phòng", UnitKind::Department, Some("T")),
+            unit(5, "VP2", "Văn phòng", UnitKind::Other, Some("T")),
+            unit(6, "H1", "UBND huyện A", UnitKind::District, Some("T")),
+            unit(7, "X1", "UBND xã B", UnitKind::Commune, Some("H1")),
+        ];
+        UnitDirectory::new(units, &UnitCode::parse("T").unwrap()).unwrap()
+    }
+
+    fn paragraphs(text: &str) -> Vec<Paragraph> {
+        super::super::paragraphs::from_text(text)
+    }
+
+    #[test]
+    fn a_bullet_subject_leads_with_chu_tri_and_partners_implement() {
+        let d = directory();
+        let s = analyse(
+            &d,
+            "Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ và UBND cấp huyện:",
+        );
+        assert_eq!(s.subject.as_deref(), Some("Sở Tư pháp"));
+        assert!(s.subject_leads);
+        assert_eq!(s.partners.as_deref(), Some("Sở Nội vụ và UBND cấp huyện"));
+        let s = analyse(&d, "UBND cấp xã: Tổ chức thực hiện việc điều tra");
+        assert_eq!(s.subject.as_deref(), Some("UBND cấp xã"));
+        assert!(!s.subject_leads);
+        assert_eq!(s.body.as_deref(), Some("Tổ chức thực hiện việc điều tra"));
+        let s = analyse(&d, "Các cơ quan, đơn vị, địa phương thực hiện");
+        assert_eq!(s.unclear, ["địa phương"]);
+    }
+
+    #[test]
+    fn a_name_two_units_share_is_left_for_review() {
+        let d = directory();
+        let text = "II. NHIỆM VỤ, GIẢI PHÁP\n1. Nội dung “Quản trị điện tử”\n\
+                    - Văn phòng chủ trì, phối hợp với Sở Tư pháp:\n+ Cập nhật Cổng thông tin.\n\
+                    - Sở Nội vụ tham mưu UBND tỉnh ban hành kế hoạch.\n";
+        let found = find_tasks(&d, &paragraphs(text), 2023).tasks;
+        assert_eq!(found.len(), 2);
+        assert!(found[0].review.iter().any(
+            |r| matches!(r, Review::Ambiguous { column: Column::Lead, text } if text == "Văn phòng")
+        ));
+        assert!(found[1].review.is_empty(), "{:?}", found[1].review);
+        assert_eq!(found[1].lead_units[0].code.as_str(), "SNV");
+    }
+
+    #[test]
+    fn a_dimension_lead_named_in_to_chuc_thuc_hien_is_carried_back() {
+        let d = directory();
+        let text =
+            "II. NHIỆM VỤ, GIẢI PHÁP\n1. Nội dung “Kiểm soát tham nhũng trong khu vực công”\n\
+                    a) Tuyên truyền, phổ biến các văn bản.\n2. Nội dung “Quản trị môi trường”\n\
+                    a) Tăng cường công tác tuyên truyền.\nIII. TỔ CHỨC THỰC HIỆN\n\
+                    1. Các Sở, ban, ngành; UBND cấp huyện; UBND cấp xã\n\
+                    Triển khai thực hiện Kế hoạch.\n2. Sở Tư pháp\n\
+                    Chủ trì, phối hợp với các cơ quan liên quan cải thiện chỉ số nội dung \
+                    *Kiểm soát tham nhũng trong khu vực công*.\n";
+        let found = find_tasks(&d, &paragraphs(text), 2023).tasks;
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].lead, "Sở Tư pháp");
+        assert_eq!(
+            found[0].implementing,
+            "Các Sở, ban, ngành; UBND cấp huyện; UBND cấp xã"
+        );
+        assert!(found[0].review.is_empty(), "{:?}", found[0].review);
+        assert_eq!(found[1].review, [Review::NoLead]);
+        assert_eq!(found[1].implementing_units.len(), 5);
     }
 
     #[test]
