@@ -67,8 +67,11 @@ pub fn from_text(text: &str) -> Vec<Paragraph> {
             && last_len.saturating_mul(100) < width.saturating_mul(85);
         // "(Thời gian, kết quả … theo Phụ lục đính kèm)" after a sentence: a note of its own.
         let note = line.starts_with('(') && sentence_ended;
+        // "Nơi nhận:" (the distribution list) always starts a paragraph of its own.
+        let distribution = crate::domain::text::match_key(line).starts_with("noi nhan");
         let new = paragraphs.is_empty()
             || starts_item(line)
+            || distribution
             || note
             || (capital && heading_line)
             || (after_short && capital && (sentence_ended || heading));

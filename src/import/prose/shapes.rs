@@ -646,8 +646,14 @@ pub fn find_tasks(directory: &UnitDirectory, paragraphs: &[Paragraph], year: i32
     let mut organisation_paragraphs = Vec::new();
     for (i, paragraph) in paragraphs.iter().enumerate() {
         let key = match_key(&paragraph.text);
+        // The distribution list closes what comes before it: a decision's list precedes the
+        // plan it issues (seed 002), the plan's own list ends it.
         if key.starts_with("noi nhan") {
-            break;
+            reader.close();
+            reader.headings.clear();
+            reader.context = None;
+            part = Part::Skipped;
+            continue;
         }
         if let (Label::Roman(_), rest) = Label::of(&paragraph.text) {
             reader.close();
@@ -714,7 +720,13 @@ fn finish(
         let title = match_key(&dimension.title);
         if title.len() >= 12 {
             for (paragraph, lead) in &organisation.leads {
-                if paragraph.contains(&title) && !open.leads.contains(lead) {
+                // "… chủ trì … cải thiện chỉ số nội dung *Kiểm soát tham nhũng …*": the
+                // dimension named after "chủ trì", as what is led.
+                let named = match (paragraph.find("chu tri"), paragraph.rfind(&title)) {
+                    (Some(lead_at), Some(title_at)) => title_at > lead_at,
+                    _ => false,
+                };
+                if named && !open.leads.contains(lead) {
                     open.leads.push(lead.clone());
                 }
             }
@@ -921,6 +933,18 @@ mod tests {
         assert!(found[0].review.is_empty(), "{:?}", found[0].review);
         assert_eq!(found[1].review, [Review::NoLead]);
         assert_eq!(found[1].implementing_units.len(), 5);
+    }
+
+    #[test]
+    fn a_distribution_list_before_the_plan_does_not_end_it() {
+        let d = directory();
+        let text = "QUYẾT ĐỊNH\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch.\nNơi nhận:\n\
+                    - Như Điều 3;\nKẾ HOẠCH\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n\
+                    II. NHIỆM VỤ, GIẢI PHÁP\n1. Nhiệm vụ chung\n\
+                    - Sở Nội vụ tham mưu UBND tỉnh ban hành kế hoạch.\nNơi nhận:\n- Như trên;\n";
+        let found = find_tasks(&d, &paragraphs(text), 2023).tasks;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lead, "Sở Nội vụ");
     }
 
     #[test]
