@@ -1,5 +1,5 @@
-//! Plans written as prose (seeds 000, 002, 003): drafted from Word documents and from text
-//! wrapped at 80 columns, compared with the task lists written down by hand in
+//! Plans written as prose (seeds 000, 002, 003): drafted from Word documents, from text
+//! wrapped at 80 columns and from the seeds' text as published, compared with the task lists written down by hand in
 //! tests/fixtures/prose/*.expected.txt; the drafted table refused by `plan import` while its
 //! review column has entries, and imported once it is cleared, on every backend.
 
@@ -276,7 +276,12 @@ async fn drafts_agree_with_the_hand_written_task_lists() {
             )
             .expect("docx written");
             let wrapped: PathBuf = fixture(&format!("prose/{}.wrapped.txt", seed.name));
-            for (form, path) in [("docx", &docx), ("wrapped text", &wrapped)] {
+            let published: PathBuf = fixture(&format!("prose/{}.published.txt", seed.name));
+            for (form, path) in [
+                ("docx", &docx),
+                ("wrapped text", &wrapped),
+                ("text as published", &published),
+            ] {
                 let draft = draft_of(path, &directory, seed.year);
                 let a = compare(&draft, &expected);
                 eprintln!(
