@@ -38,6 +38,8 @@ pub enum Text<'a> {
         review: &'a Review,
         excerpt: &'a str,
     },
+    /// The implementing cell of a drafted task that names no unit (the importer refuses it).
+    ProseNoUnit,
     /// `plan draft` read a prose plan.
     DraftRead {
         tasks: usize,
@@ -141,6 +143,7 @@ impl Text<'_> {
             ),
             Text::DryRunNothingWritten => "Chạy thử: không ghi gì vào cơ sở dữ liệu.".into(),
             Text::ProseReview(review) => review_vi(review),
+            Text::ProseNoUnit => "(chưa rõ)".into(),
             Text::ProseProblem { paragraph, review, excerpt } => {
                 format!("Đoạn {paragraph}: {} — “{excerpt}”", review_vi(review))
             }
@@ -232,6 +235,7 @@ impl Text<'_> {
             ),
             Text::DryRunNothingWritten => "Dry run: nothing was written to the database.".into(),
             Text::ProseReview(review) => review_en(review),
+            Text::ProseNoUnit => "(unknown)".into(),
             Text::ProseProblem { paragraph, review, excerpt } => {
                 format!("Paragraph {paragraph}: {} — “{excerpt}”", review_en(review))
             }

@@ -525,6 +525,42 @@ async fn the_drafted_table_is_refused_until_its_review_column_is_cleared() {
     }
 }
 
+/// Clearing the review column is not enough when a task names no unit at all (seed 003's
+/// "Ủy ban nhân các xã, phường, thị trấn", a typo): its implementing cell says "(chưa rõ)", so the
+/// importer refuses that row instead of reading it as a heading and losing the task.
+#[tokio::test]
+async fn a_task_naming_no_unit_is_refused_even_with_its_review_cleared() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "prose/langson_units.csv").await;
+        let directory = directory(&store, "LS").await;
+        let mut draft = draft_of(&fixture("prose/seed003.wrapped.txt"), &directory, 2023);
+        for task in &mut draft.tasks {
+            task.review.clear();
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("cleared.xlsx");
+        std::fs::write(&file, prose::write_xlsx(&draft).expect("xlsx")).expect("written");
+        let reading = import::read_plan(&file, &directory, PlanYear::new(2023).expect("year"), MAX);
+        let unknown: Vec<&str> = reading
+            .problems
+            .iter()
+            .filter_map(|p| match &p.kind {
+                import::ProblemKind::UnknownUnit { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            unknown.contains(&"chưa rõ"),
+            "{backend}: {:?}",
+            reading.problems
+        );
+        // And no task was read as a heading: each of the 51 task rows is a task or a problem.
+        let rows: BTreeSet<usize> = reading.problems.iter().filter_map(|p| p.row).collect();
+        assert_eq!(reading.tasks.len() + rows.len(), 51, "{backend}");
+    })
+    .await;
+}
+
 /// A prose plan with nothing to review imports directly with `--from-prose`.
 #[tokio::test]
 async fn a_clean_prose_plan_imports_directly() {

@@ -56,12 +56,21 @@ pub fn write_xlsx(draft: &ProseDraft) -> Result<Vec<u8>, XlsxError> {
             row += 1;
             last_dimension = Some(dimension.code.clone());
         }
+        // A task naming no unit at all would read back as a heading row (nothing in its work
+        // cells) once its review cell is cleared: "(chưa rõ)", which names no unit, keeps it a
+        // task the importer refuses until someone names its units.
+        let unknown = Text::ProseNoUnit.render(Lang::Vi);
+        let implementing = if task.lead.is_empty() && task.implementing.is_empty() {
+            unknown.as_str()
+        } else {
+            task.implementing.as_str()
+        };
         let cells = [
             code.as_str(),
             task.criterion.as_str(),
             task.text.as_str(),
             task.lead.as_str(),
-            task.implementing.as_str(),
+            implementing,
             task.timeframe.as_str(),
             task.source.as_str(),
         ];
