@@ -578,36 +578,50 @@ async fn a_clean_prose_plan_imports_directly() {
         let store = db.store(support::clock()).await;
         registry(&store, "prose/quangngai_units.csv").await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let file = dir.path().join("plan.txt");
-        std::fs::write(&file, plan).expect("written");
-        let out = db.dondoc(&[
-            "plan",
-            "import",
-            file.to_str().expect("utf-8"),
-            "--code",
-            "CCHC-2022",
-            "--title",
-            "CCHC",
-            "--year",
-            "2022",
-            "--scope",
-            "QN",
-            "--from-prose",
-        ]);
-        assert!(out.status.success(), "{}: {}", db.name, stderr(&out));
-        let code = PlanCode::parse("CCHC-2022").expect("code");
-        let saved = store.plan(&code).await.expect("plan").expect("saved");
-        let tasks = store.plan_tasks(saved.id).await.expect("tasks");
-        assert_eq!(tasks.len(), 2);
-        assert_eq!(tasks[0].leads[0].code.as_str(), "QN-STP");
-        assert!(tasks[0].text.contains("pháp luật; kế hoạch kiểm tra"));
-        assert_eq!(tasks[1].leads[0].code.as_str(), "QN-SNV");
-        let units: Vec<&str> = tasks[1]
-            .assignments
-            .iter()
-            .map(|a| a.unit.code.as_str())
-            .collect();
-        assert_eq!(units, ["QN-SNV"]);
+        let text = dir.path().join("plan.txt");
+        std::fs::write(&text, plan).expect("written");
+        // The same plan as a Word document, one paragraph per heading or bullet.
+        let paragraphs = dir.path().join("paragraphs.txt");
+        let mut joined = String::new();
+        for line in plan.lines() {
+            let label = line.split_whitespace().next().unwrap_or("");
+            let opens = ["-", "+"].contains(&label) || label.ends_with('.');
+            joined.push_str(if opens { "\n\n" } else { " " });
+            joined.push_str(line);
+        }
+        std::fs::write(&paragraphs, joined).expect("written");
+        let docx = dir.path().join("plan.docx");
+        std::fs::write(&docx, docx_from_paragraphs(&paragraphs)).expect("written");
+        for (code, file) in [("CCHC-2022", &text), ("CCHC-DOCX", &docx)] {
+            let out = db.dondoc(&[
+                "plan",
+                "import",
+                file.to_str().expect("utf-8"),
+                "--code",
+                code,
+                "--title",
+                "CCHC",
+                "--year",
+                "2022",
+                "--scope",
+                "QN",
+                "--from-prose",
+            ]);
+            assert!(out.status.success(), "{}: {}", db.name, stderr(&out));
+            let code = PlanCode::parse(code).expect("code");
+            let saved = store.plan(&code).await.expect("plan").expect("saved");
+            let tasks = store.plan_tasks(saved.id).await.expect("tasks");
+            assert_eq!(tasks.len(), 2);
+            assert_eq!(tasks[0].leads[0].code.as_str(), "QN-STP");
+            assert!(tasks[0].text.contains("pháp luật; kế hoạch kiểm tra"));
+            assert_eq!(tasks[1].leads[0].code.as_str(), "QN-SNV");
+            let units: Vec<&str> = tasks[1]
+                .assignments
+                .iter()
+                .map(|a| a.unit.code.as_str())
+                .collect();
+            assert_eq!(units, ["QN-SNV"]);
+        }
         store.close().await;
         db.finish().await;
     }
