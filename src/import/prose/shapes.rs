@@ -759,10 +759,15 @@ fn finish(
             text: text.clone(),
         }));
     }
-    // A single unit doing a task on its own answers for it.
+    // A single unit the plan names as doing a task on its own answers for it (not one that
+    // only the plan-wide implementers supplied).
     let mut lead_cell = lead;
     let mut lead_units = leads.units;
-    if lead_units.is_empty() && implementers.units.len() == 1 && open.implementers.len() == 1 {
+    if lead_units.is_empty()
+        && open.named
+        && implementers.units.len() == 1
+        && open.implementers.len() == 1
+    {
         lead_cell = implementing.clone();
         lead_units = implementers.units.clone();
     }
