@@ -142,7 +142,7 @@ pub fn paragraphs_from_bytes(bytes: &[u8]) -> Result<Vec<Paragraph>, Problem> {
         return Err(Problem::file(ProblemKind::EmptyFile));
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return paragraphs::from_docx(bytes);
+        return paragraphs::from_docx(bytes).map(nfc);
     }
     if bytes.starts_with(b"%PDF") {
         return Err(Problem::file(ProblemKind::Unsupported("PDF".into())));
@@ -154,7 +154,7 @@ pub fn paragraphs_from_bytes(bytes: &[u8]) -> Result<Vec<Paragraph>, Problem> {
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(paragraphs::from_text(text)),
+        Ok(text) => Ok(nfc(paragraphs::from_text(text))),
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()
@@ -164,6 +164,18 @@ pub fn paragraphs_from_bytes(bytes: &[u8]) -> Result<Vec<Paragraph>, Problem> {
             Err(Problem::at(line, ProblemKind::NotUtf8 { line }))
         }
     }
+}
+
+/// Composed Unicode (NFC), so "phối hợp" typed with combining marks reads as the same words.
+fn nfc(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
+    use unicode_normalization::UnicodeNormalization;
+    paragraphs
+        .into_iter()
+        .map(|p| Paragraph {
+            number: p.number,
+            text: p.text.nfc().collect(),
+        })
+        .collect()
 }
 
 /// Finds the tasks in paragraphs already read.

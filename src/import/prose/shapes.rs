@@ -171,12 +171,11 @@ pub struct Sentence {
 /// "các Sở: Tư pháp, Tài chính, …" → "Sở Tư pháp, Sở Tài chính, …": the head noun given once
 /// for a list. A thin local step before the shared resolver.
 pub fn distribute_heads(text: &str) -> String {
-    let lower = text.to_lowercase();
     for head in ["các sở:", "các sở "] {
-        let Some(at) = lower.find(head) else {
+        let Some((at, end)) = find_ci(text, head) else {
             continue;
         };
-        if head == "các sở " && !text[at + head.len()..].trim_start().starts_with(':') {
+        if head == "các sở " && !text[end..].trim_start().starts_with(':') {
             continue;
         }
         let after_start = text[at..].find(':').map(|i| at + i + 1).unwrap_or(at);
@@ -208,6 +207,27 @@ pub fn distribute_heads(text: &str) -> String {
         return out.trim_end_matches([',', ' ']).to_string();
     }
     text.to_string()
+}
+
+/// Where `needle` (lowercase) first occurs in `haystack` ignoring case: its start and end as
+/// byte offsets of `haystack` (always on character boundaries, whatever lowercasing does to
+/// the length of a character).
+fn find_ci(haystack: &str, needle: &str) -> Option<(usize, usize)> {
+    let lower: Vec<(usize, char)> = haystack
+        .char_indices()
+        .flat_map(|(i, c)| c.to_lowercase().map(move |l| (i, l)))
+        .collect();
+    let needle: Vec<char> = needle.chars().collect();
+    if needle.is_empty() || lower.len() < needle.len() {
+        return None;
+    }
+    let start = lower
+        .windows(needle.len())
+        .position(|w| w.iter().map(|(_, c)| *c).eq(needle.iter().copied()))?;
+    let end = lower
+        .get(start + needle.len())
+        .map_or(haystack.len(), |(i, _)| *i);
+    Some((lower[start].0, end))
 }
 
 /// The longest opening of `text` that names units and nothing else, and where it ends.
@@ -301,15 +321,13 @@ fn list_goes_on(rest: &str, unclear: &mut Vec<String>) {
 
 /// The units after "phối hợp (với)" near the start of `rest`.
 fn partners(directory: &UnitDirectory, rest: &str, unclear: &mut Vec<String>) -> Option<String> {
-    let lower = rest.to_lowercase();
-    let at = lower.find("phối hợp")?;
+    let (at, end) = find_ci(rest, "phối hợp")?;
     if rest[..at].split_whitespace().count() > 12 {
         return None;
     }
-    let mut after = &rest[at + "phối hợp".len()..];
-    let trimmed = after.trim_start();
-    if trimmed.to_lowercase().starts_with("với ") {
-        after = &trimmed["với ".len()..];
+    let mut after = &rest[end..];
+    if let Some((0, with_end)) = find_ci(after.trim_start(), "với ") {
+        after = &after.trim_start()[with_end..];
     }
     match unit_prefix(directory, after) {
         Some((phrase, end)) => {
@@ -950,6 +968,30 @@ mod tests {
         let found = find_tasks(&d, &paragraphs(text), 2023).tasks;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].lead, "Sở Nội vụ");
+    }
+
+    #[test]
+    fn odd_text_reads_without_panicking() {
+        let d = directory();
+        let inputs = [
+            "II.",
+            "II. NHIỆM VỤ\n(\n(1)\na)\n1.\n-\n+\n- :\n- Cơ quan chủ trì tham mưu:\n- Nhiệm vụ, giải pháp:",
+            "II. NHIỆM VỤ\n- İİ các Sở: , , Y\n+ phối hợp\n+ Phối hợp với\na) các sở:\nIII. TỔ CHỨC THỰC HIỆN\n1.\nchủ trì",
+            "II. NHIỆM VỤ\n1. Nội dung “”\n- Sở Tư pháp chủ trì, phối hợp với",
+            "II. NHIỆM VỤ\n99.99.99. x\n(99999999999999999999) y\nđ) z\n4. Thời gian hoàn thành: ,",
+        ];
+        for input in inputs {
+            let _ = find_tasks(&d, &paragraphs(input), 2023);
+        }
+    }
+
+    #[test]
+    fn case_blind_search_keeps_to_character_boundaries() {
+        assert_eq!(find_ci("İİ Các Sở: Y tế", "các sở:"), Some((5, 15)));
+        assert_eq!(find_ci("Phối Hợp với", "phối hợp"), Some((0, 12)));
+        assert_eq!(find_ci("abc", "phối hợp"), None);
+        // "İ" lowercases to two characters; nothing may be cut inside it.
+        assert_eq!(distribute_heads("İ các Sở: Tư pháp"), "İ Sở Tư pháp");
     }
 
     #[test]
