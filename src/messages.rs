@@ -474,6 +474,7 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::NeedsReview(text) => format!(
             "ô \"Cần xem lại\" còn ghi: {text} — kiểm tra, sửa dòng này rồi xoá nội dung ô đó trước khi nhập"
         ),
+        ProblemKind::NoProseTasks => "không tìm thấy nhiệm vụ nào: văn bản cần có phần đánh số La Mã về \"NHIỆM VỤ, GIẢI PHÁP\" (một bảng nhiệm vụ thì nhập bằng \"dondoc plan import\")".into(),
         ProblemKind::DraftNeedsReview { tasks } => format!(
             "bản nháp có {tasks} nhiệm vụ cần xem lại; dùng \"dondoc plan draft\" để xuất bảng, sửa rồi nhập bảng đó"
         ),
@@ -533,6 +534,7 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::NeedsReview(text) => format!(
             "the \"Cần xem lại\" (to review) cell still says: {text} — check and fix the row, then empty that cell before importing"
         ),
+        ProblemKind::NoProseTasks => "no task found: the text needs a Roman-numbered part on \"NHIỆM VỤ, GIẢI PHÁP\" (import a task table with \"dondoc plan import\")".into(),
         ProblemKind::DraftNeedsReview { tasks } => format!(
             "the draft has {tasks} task(s) to review; write the table with \"dondoc plan draft\", fix it, then import that table"
         ),

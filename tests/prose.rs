@@ -627,6 +627,24 @@ async fn a_clean_prose_plan_imports_directly() {
     }
 }
 
+/// A task table given to `plan draft` is refused with a message saying what was looked for.
+#[tokio::test]
+async fn a_task_table_is_not_a_prose_plan() {
+    on_each_backend(|store, _clock, _backend| async move {
+        registry(&store, "prose/langson_units.csv").await;
+        let directory = directory(&store, "LS").await;
+        let problem = prose::read_prose(
+            &fixture("seed004_plan.docx"),
+            &directory,
+            PlanYear::new(2023).expect("year"),
+            MAX,
+        )
+        .expect_err("no prose tasks");
+        assert_eq!(problem.kind, import::ProblemKind::NoProseTasks);
+    })
+    .await;
+}
+
 /// Purpose and requirement sections give no task, even when written as lettered items.
 #[tokio::test]
 async fn purpose_sections_give_no_tasks() {

@@ -109,6 +109,8 @@ pub enum ProblemKind {
     Case(CaseProblem),
     /// A drafted row whose `Cần xem lại` cell still says what to check (the text).
     NeedsReview(String),
+    /// A prose plan in which no task was found (no "NHIỆM VỤ, GIẢI PHÁP" part, or nothing in it).
+    NoProseTasks,
     /// A prose plan's draft still has things to check (how many tasks).
     DraftNeedsReview {
         tasks: usize,

@@ -199,7 +199,7 @@ pub fn read_prose(
     let paragraphs = read_paragraphs(path, max_bytes)?;
     let draft = draft_from_paragraphs(&paragraphs, directory, year);
     if draft.tasks.is_empty() {
-        return Err(Problem::file(ProblemKind::NoTasks));
+        return Err(Problem::file(ProblemKind::NoProseTasks));
     }
     Ok(draft)
 }
