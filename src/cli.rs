@@ -31,6 +31,8 @@ macro_rules! say {
     }};
 }
 
+mod draft;
+
 mod cases;
 mod report;
 pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
@@ -170,6 +172,8 @@ pub enum HolidaysCommand {
 pub enum PlanCommand {
     /// Import a plan's task table from CSV/TSV, XLSX or DOCX.
     Import(PlanImportArgs),
+    /// Draft a task table from a plan written as prose (DOCX or text), to check then import.
+    Draft(draft::PlanDraftArgs),
     /// List plans.
     List,
     /// Show a plan's tasks, units, timeframes and deadlines.
@@ -221,6 +225,9 @@ pub struct PlanImportArgs {
     /// Replace an existing plan with the same code, keeping the history of remaining tasks.
     #[arg(long)]
     pub replace: bool,
+    /// The file is a plan written as prose: import its draft when nothing needs review.
+    #[arg(long)]
+    pub from_prose: bool,
 }
 
 /// Parses the command line and runs it; errors are printed once, here.
@@ -396,6 +403,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         }
         Command::Plan(PlanCommand::Import(args)) => {
             import_plan(&store, config, &out, &args, &actor).await
+        }
+        Command::Plan(PlanCommand::Draft(args)) => {
+            draft::draft_plan(&store, config, &out, &args).await
         }
         Command::Plan(PlanCommand::List) => list_plans(&store).await,
         Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
@@ -656,7 +666,11 @@ async fn import_plan(
             return Ok(ExitCode::FAILURE);
         }
     };
-    let reading = import::read_plan(&args.file, &directory, year, config.import.max_file_bytes);
+    let reading = if args.from_prose {
+        draft::prose_reading(out, &args.file, &directory, year, config)
+    } else {
+        import::read_plan(&args.file, &directory, year, config.import.max_file_bytes)
+    };
     let assignments: usize = reading
         .tasks
         .iter()

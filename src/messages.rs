@@ -2,6 +2,7 @@
 //! [`Text`] and renders it in the configured [`Lang`].
 
 use crate::domain::{AssignmentStatus, DayKind, ReportOwers};
+use crate::import::prose::Review;
 use crate::import::{Column, Problem, ProblemKind, UnitColumn};
 
 pub use crate::domain::Lang;
@@ -29,6 +30,25 @@ pub enum Text<'a> {
         header_row: usize,
     },
     DryRunNothingWritten,
+    /// One thing to check about a drafted task (the `Cần xem lại` cell's line).
+    ProseReview(&'a Review),
+    /// A drafted task's thing to check, printed with where it came from.
+    ProseProblem {
+        paragraph: usize,
+        review: &'a Review,
+        excerpt: &'a str,
+    },
+    /// The implementing cell of a drafted task that names no unit (the importer refuses it).
+    ProseNoUnit,
+    /// `plan draft` read a prose plan.
+    DraftRead {
+        tasks: usize,
+        to_review: usize,
+    },
+    /// `plan draft` wrote its table.
+    DraftWritten {
+        path: &'a str,
+    },
     PlanExists {
         code: &'a str,
     },
@@ -122,6 +142,17 @@ impl Text<'_> {
                 "Đọc được {tasks} nhiệm vụ, {assignments} lượt giao cho đơn vị thực hiện (bảng {table}, dòng tiêu đề {header_row})."
             ),
             Text::DryRunNothingWritten => "Chạy thử: không ghi gì vào cơ sở dữ liệu.".into(),
+            Text::ProseReview(review) => review_vi(review),
+            Text::ProseNoUnit => "(chưa rõ)".into(),
+            Text::ProseProblem { paragraph, review, excerpt } => {
+                format!("Đoạn {paragraph}: {} — “{excerpt}”", review_vi(review))
+            }
+            Text::DraftRead { tasks, to_review } => format!(
+                "Đọc được {tasks} nhiệm vụ; {to_review} nhiệm vụ cần xem lại (cột \"Cần xem lại\")."
+            ),
+            Text::DraftWritten { path } => format!(
+                "Đã ghi bảng nháp vào {path}. Kiểm tra trong Excel, sửa các ô cần xem lại và xoá nội dung cột \"Cần xem lại\", rồi nhập bằng \"dondoc plan import\"."
+            ),
             Text::PlanExists { code } => format!(
                 "Kế hoạch {code} đã có. Thêm --replace để thay thế (giữ lịch sử báo cáo của các nhiệm vụ còn lại)."
             ),
@@ -203,6 +234,17 @@ impl Text<'_> {
                 "Read {tasks} tasks, {assignments} assignments to implementing units (table {table}, header row {header_row})."
             ),
             Text::DryRunNothingWritten => "Dry run: nothing was written to the database.".into(),
+            Text::ProseReview(review) => review_en(review),
+            Text::ProseNoUnit => "(unknown)".into(),
+            Text::ProseProblem { paragraph, review, excerpt } => {
+                format!("Paragraph {paragraph}: {} — “{excerpt}”", review_en(review))
+            }
+            Text::DraftRead { tasks, to_review } => format!(
+                "Read {tasks} tasks; {to_review} to review (column \"Cần xem lại\")."
+            ),
+            Text::DraftWritten { path } => format!(
+                "Draft table written to {path}. Check it in Excel, fix the cells to review and empty the \"Cần xem lại\" column, then import it with \"dondoc plan import\"."
+            ),
             Text::PlanExists { code } => format!(
                 "Plan {code} already exists. Add --replace to replace it (the history of tasks that remain is kept)."
             ),
@@ -275,6 +317,7 @@ fn column_vi(c: Column) -> &'static str {
         Column::Implementing => "Đơn vị thực hiện",
         Column::Timeframe => "Thời gian thực hiện",
         Column::Output => "Kết quả thực hiện",
+        Column::Review => "Cần xem lại",
     }
 }
 
@@ -288,6 +331,7 @@ fn column_en(c: Column) -> &'static str {
         Column::Implementing => "implementing units",
         Column::Timeframe => "timeframe",
         Column::Output => "expected output",
+        Column::Review => "to review",
     }
 }
 
@@ -349,6 +393,34 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+fn review_vi(review: &Review) -> String {
+    match review {
+        Review::NoLead => "chưa rõ đơn vị chủ trì theo dõi".into(),
+        Review::NoImplementer => "chưa rõ đơn vị thực hiện".into(),
+        Review::Ambiguous { column, text } => format!(
+            "cột \"{}\": \"{text}\" là tên của nhiều đơn vị trong danh mục; chọn một",
+            column_vi(*column)
+        ),
+        Review::Unit(kind) => problem_vi(kind),
+        Review::Timeframe(text) => format!("không đọc được thời hạn \"{text}\""),
+        Review::NoText => "không có nội dung nhiệm vụ".into(),
+    }
+}
+
+fn review_en(review: &Review) -> String {
+    match review {
+        Review::NoLead => "no lead (monitoring) unit named".into(),
+        Review::NoImplementer => "no implementing unit named".into(),
+        Review::Ambiguous { column, text } => format!(
+            "{}: \"{text}\" is the name of several units in the registry; pick one",
+            column_en(*column)
+        ),
+        Review::Unit(kind) => problem_en(kind),
+        Review::Timeframe(text) => format!("cannot read the timeframe \"{text}\""),
+        Review::NoText => "no task text".into(),
+    }
+}
+
 fn problem_vi(kind: &ProblemKind) -> String {
     match kind {
         ProblemKind::Unreadable(reason) => format!("không đọc được tệp ({reason})"),
@@ -399,6 +471,13 @@ fn problem_vi(kind: &ProblemKind) -> String {
             format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y"))
         }
         ProblemKind::Case(p) => case_problem_vi(p),
+        ProblemKind::NeedsReview(text) => format!(
+            "ô \"Cần xem lại\" còn ghi: {text} — kiểm tra, sửa dòng này rồi xoá nội dung ô đó trước khi nhập"
+        ),
+        ProblemKind::NoProseTasks => "không tìm thấy nhiệm vụ nào: văn bản cần có phần đánh số La Mã về \"NHIỆM VỤ, GIẢI PHÁP\" (một bảng nhiệm vụ thì nhập bằng \"dondoc plan import\")".into(),
+        ProblemKind::DraftNeedsReview { tasks } => format!(
+            "bản nháp có {tasks} nhiệm vụ cần xem lại; dùng \"dondoc plan draft\" để xuất bảng, sửa rồi nhập bảng đó"
+        ),
     }
 }
 
@@ -452,6 +531,13 @@ fn problem_en(kind: &ProblemKind) -> String {
             format!("date {} repeats row {first_row}", date.format("%d/%m/%Y"))
         }
         ProblemKind::Case(p) => case_problem_en(p),
+        ProblemKind::NeedsReview(text) => format!(
+            "the \"Cần xem lại\" (to review) cell still says: {text} — check and fix the row, then empty that cell before importing"
+        ),
+        ProblemKind::NoProseTasks => "no task found: the text needs a Roman-numbered part on \"NHIỆM VỤ, GIẢI PHÁP\" (import a task table with \"dondoc plan import\")".into(),
+        ProblemKind::DraftNeedsReview { tasks } => format!(
+            "the draft has {tasks} task(s) to review; write the table with \"dondoc plan draft\", fix it, then import that table"
+        ),
     }
 }
 

@@ -23,6 +23,7 @@ fn import_args(file: &Path, code: &str, scope: &str, year: i32) -> PlanImportArg
         scope: scope.into(),
         dry_run: false,
         replace: false,
+        from_prose: false,
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Column {
     Timeframe,
     /// Kết quả thực hiện
     Output,
+    /// Cần xem lại: what a drafted row still needs checked (`plan draft`); must be empty.
+    Review,
 }
 
 impl Column {
@@ -37,6 +39,8 @@ pub fn classify(cell: &str) -> Option<Column> {
     let has = |s: &str| key.contains(s);
     let column = if matches!(key.as_str(), "tt" | "stt" | "so tt" | "so thu tu") {
         Column::Number
+    } else if key == "can xem lai" {
+        Column::Review
     } else if has("chi so noi dung")
         || has("tieu chi")
         || has("noi dung thanh phan")

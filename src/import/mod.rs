@@ -8,6 +8,7 @@ mod header;
 mod holidays;
 mod people;
 mod plan;
+pub mod prose;
 mod resolve;
 pub mod table;
 mod units;
@@ -106,4 +107,12 @@ pub enum ProblemKind {
     },
     /// A hotline case or routing file's own problems.
     Case(CaseProblem),
+    /// A drafted row whose `Cần xem lại` cell still says what to check (the text).
+    NeedsReview(String),
+    /// A prose plan in which no task was found (no "NHIỆM VỤ, GIẢI PHÁP" part, or nothing in it).
+    NoProseTasks,
+    /// A prose plan's draft still has things to check (how many tasks).
+    DraftNeedsReview {
+        tasks: usize,
+    },
 }

@@ -76,6 +76,17 @@ pub fn read_plan_tables(
                     header_row: header.row,
                     ..PlanReading::default()
                 };
+                // A drafted table (`plan draft`) is imported only once its review column is
+                // empty: each cell still holding a note is a problem at its row.
+                for row in &table.rows[index + 1..] {
+                    let note = header.cell(row, Column::Review);
+                    if !note.is_empty() && !header.is_repeat(row) {
+                        reading.problems.push(Problem::at(
+                            row.number,
+                            ProblemKind::NeedsReview(note.replace('\n', "; ")),
+                        ));
+                    }
+                }
                 let drafts = group_rows(&table.rows[index + 1..], &header);
                 for draft in drafts {
                     if let Some(task) = resolve(draft, directory, year, &mut reading.problems) {
