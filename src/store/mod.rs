@@ -27,7 +27,7 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use bot::{
-    AssignmentCard, BadCodes, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
+    Applied, BotAction, HeldFile, AssignmentCard, BadCodes, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
     ServiceCounts, StatusReply, Subject, Submission, UnitProgress,
 };
 pub use cases::{
