@@ -152,18 +152,70 @@ impl World {
             .count()
     }
 
-    /// The message id of the task card sent to `chat` whose first line contains `needle`.
-    fn card_of(&self, chat: i64, needle: &str) -> i32 {
+    /// `/viec` from `user` in `chat`: the one list message (its id).
+    async fn task_list(&self, chat: i64, user: i64) -> i32 {
+        let before = self.messages_to(chat, "Việc đang mở");
+        if chat == user {
+            self.fake.text_from(chat, user, "/viec");
+        } else {
+            self.fake.text_in_group(chat, user, "/viec");
+        }
+        self.said_times(chat, "Việc đang mở", before + 1).await;
         self.fake
             .sent_to(chat)
             .iter()
-            .find(|m| {
-                m["text"].as_str().is_some_and(|t| {
-                    t.starts_with("📌") && t.lines().next().is_some_and(|l| l.contains(needle))
-                })
-            })
+            .rev()
+            .find(|m| text(m).starts_with("Việc đang mở"))
             .and_then(|m| m["message_id"].as_i64())
-            .unwrap_or_else(|| panic!("no card with {needle:?}")) as i32
+            .expect("the list") as i32
+    }
+
+    /// Opens the card of `unit`'s task `code` from the `/viec` list (its number button); the
+    /// card's message id.
+    async fn open_card(&self, chat: i64, user: i64, unit: &str, code: &str) -> i32 {
+        let list = self.task_list(chat, user).await;
+        let id = self.assignment(unit, code).await;
+        let before = self
+            .fake
+            .sent_to(chat)
+            .iter()
+            .filter(|m| text(m).starts_with("📌"))
+            .count();
+        self.fake.callback(chat, user, list, &format!("o:{id}"));
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let cards: Vec<Value> = self
+                .fake
+                .sent_to(chat)
+                .into_iter()
+                .filter(|m| text(m).starts_with("📌"))
+                .collect();
+            if cards.len() > before {
+                let card = cards.last().expect("a card");
+                assert!(
+                    text(card)
+                        .lines()
+                        .next()
+                        .is_some_and(|l| l.contains(&format!("· {code} "))),
+                    "{card}"
+                );
+                return card["message_id"].as_i64().expect("id") as i32;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no card for {code}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The id of the newest message to `chat` containing `needle`, once there is one.
+    async fn message_id(&self, chat: i64, needle: &str) -> i32 {
+        self.said(chat, needle).await;
+        self.fake
+            .sent_to(chat)
+            .iter()
+            .rev()
+            .find(|m| text(m).contains(needle))
+            .and_then(|m| m["message_id"].as_i64())
+            .expect("the message") as i32
     }
 
     /// The id of the assignment of `unit` on the task numbered `code`.
@@ -329,70 +381,102 @@ async fn tasks_buttons_and_notes() {
     each_world(|w| async move {
         let fake = &w.fake;
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
-        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let cards: Vec<Value> = fake
-            .calls_to("sendMessage")
-            .into_iter()
-            .filter(|p| p["chat_id"] == CHAIRMAN && text(p).starts_with("📌"))
-            .collect();
-        assert_eq!(cards.len(), 5, "five cards a page");
+        // Issue 12: /viec is one message, a numbered list with a button per item and pages.
+        let list_id = w.task_list(CHAIRMAN, CHAIRMAN).await;
+        let list = fake.message(CHAIRMAN, list_id).expect("list");
+        assert!(text(&list).contains("\n1. HG-2023 · 1.1 "), "{list}");
+        assert!(!text(&list).contains("\n9. "), "eight a page: {list}");
+        let keyboard = &list["reply_markup"]["inline_keyboard"];
+        assert_eq!(keyboard[0][0]["text"], "1");
+        let next = keyboard
+            .as_array()
+            .and_then(|rows| rows.last())
+            .and_then(|row| row.as_array())
+            .and_then(|row| row.last())
+            .expect("a page button");
+        assert_eq!(next["text"], "Sau ›");
         assert_eq!(
-            cards[0]["reply_markup"]["inline_keyboard"][0][0]["text"],
-            "Đã hoàn thành"
+            fake.sent_to(CHAIRMAN)
+                .iter()
+                .filter(|m| text(m).starts_with("📌"))
+                .count(),
+            0,
+            "no card per task"
         );
+        // «Sau ›» writes the next page over the same message.
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            list_id,
+            next["callback_data"].as_str().expect("data"),
+        );
+        fake.wait_for("editMessageText", |p| text(p).contains("\n9. "), WAIT)
+            .await;
 
         let budget = w.assignment("HG-TRANPHU", "2.3").await;
-        let card_id = fake.sent_to(CHAIRMAN).last().expect("a message")["message_id"]
-            .as_i64()
-            .expect("id") as i32;
-        // "Đang thực hiện", then a note.
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "2.3").await;
+        let card = fake.message(CHAIRMAN, card_id).expect("card");
+        assert_eq!(
+            card["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "Đã hoàn thành"
+        );
+        // "Đang thực hiện" is recorded at the press; «Thêm ghi chú» adds a note to it.
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{budget}:p"));
-        fake.wait_for("answerCallbackQuery", |_| true, WAIT).await;
-        w.said(CHAIRMAN, "Gửi ghi chú").await;
+        let update = w.history(budget, 1).await;
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::InProgress, "")
+        );
+        let confirmation = w.said(CHAIRMAN, "Đã ghi nhận").await;
+        assert_eq!(
+            confirmation["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "Thêm ghi chú"
+        );
+        let confirmation_id = w.message_id(CHAIRMAN, "Đã ghi nhận").await;
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            confirmation_id,
+            &format!("nt:{}", update.id),
+        );
+        w.said(CHAIRMAN, "Gửi ghi chú cho").await;
         fake.text_from(CHAIRMAN, CHAIRMAN, "Đã niêm yết tại trụ sở");
+        w.said(CHAIRMAN, "Đã thêm ghi chú").await;
         let update = w.history(budget, 1).await;
         assert_eq!(
             (update.status, update.note.as_str()),
             (AssignmentStatus::InProgress, "Đã niêm yết tại trụ sở")
         );
-        w.said(CHAIRMAN, "Đã ghi nhận").await;
 
-        // "Đã hoàn thành", then "Bỏ qua".
+        // "Đã hoàn thành": recorded at once, no note needed.
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{budget}:d"));
-        let prompt = w.said(CHAIRMAN, "→ đã hoàn thành").await;
-        assert_eq!(
-            prompt["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
-            "skip"
-        );
-        fake.callback(CHAIRMAN, CHAIRMAN, card_id, "skip");
         let update = w.history(budget, 2).await;
         assert_eq!(
             (update.status, update.note.as_str()),
             (AssignmentStatus::Done, "")
         );
 
-        // "Gặp vướng mắc" needs a note: "Bỏ qua" is refused.
+        // "Gặp vướng mắc": blocked at once, the reason asked and attached when it comes.
         let legal = w.assignment("HG-TRANPHU", "2.1").await;
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{legal}:b"));
-        w.said(CHAIRMAN, "Nêu vướng mắc").await;
-        fake.callback(CHAIRMAN, CHAIRMAN, card_id, "skip");
-        w.said(CHAIRMAN, "Cần nêu vướng mắc").await;
-        fake.text_from(CHAIRMAN, CHAIRMAN, "Thiếu kinh phí in ấn");
+        w.said(CHAIRMAN, "Nêu lý do vướng mắc").await;
         let update = w.history(legal, 1).await;
-        assert_eq!(update.status, AssignmentStatus::Blocked);
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::Blocked, "")
+        );
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Thiếu kinh phí in ấn");
+        w.said_times(CHAIRMAN, "Đã thêm ghi chú", 2).await;
+        let update = w.history(legal, 1).await;
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::Blocked, "Thiếu kinh phí in ấn")
+        );
 
         // "Gửi tài liệu", then a document.
         let prompt_id = {
             fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("f:{legal}"));
-            let p = w.said(CHAIRMAN, "Gửi tài liệu hoặc ảnh").await;
-            let sent = fake.sent_to(CHAIRMAN);
-            let found = sent
-                .iter()
-                .rev()
-                .find(|m| m["text"] == p["text"])
-                .expect("prompt");
-            found["message_id"].as_i64().expect("id") as i32
+            w.message_id(CHAIRMAN, "Gửi tài liệu hoặc ảnh").await
         };
         let pdf = b"%PDF-1.4 bao cao quy".to_vec();
         fake.put_file("DOC-1", pdf.clone());
@@ -430,7 +514,7 @@ async fn tasks_buttons_and_notes() {
 
         // Every callback was answered.
         let answered = fake.calls_to("answerCallbackQuery").len();
-        assert_eq!(answered, 6);
+        assert_eq!(answered, 7);
         w
     })
     .await;
@@ -441,14 +525,7 @@ async fn replies_to_cards_with_text_document_and_photo() {
     each_world(|w| async move {
         let fake = &w.fake;
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
-        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let card = fake
-            .sent_to(CHAIRMAN)
-            .into_iter()
-            .find(|m| m["text"].as_str().is_some_and(|t| t.starts_with("📌")))
-            .expect("a card");
-        let card_id = card["message_id"].as_i64().expect("id") as i32;
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
         let first = w.assignment("HG-TRANPHU", "1.1").await;
 
         fake.reply_to(
@@ -510,11 +587,7 @@ async fn nobody_touches_another_units_task() {
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
         w.onboard(OTHER, "HG-MINHKHAI").await;
         let theirs = w.assignment("HG-MINHKHAI", "1.1").await;
-        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let card_id = fake.sent_to(CHAIRMAN).last().expect("msg")["message_id"]
-            .as_i64()
-            .expect("id") as i32;
+        let card_id = w.task_list(CHAIRMAN, CHAIRMAN).await;
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{theirs}:d"));
         w.said(CHAIRMAN, "không thuộc đơn vị của bạn").await;
         assert!(w
@@ -536,12 +609,18 @@ async fn a_restart_mid_dialogue_and_a_redelivered_update_lose_and_double_nothing
     each_world(|mut w| async move {
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
         let task = w.assignment("HG-TRANPHU", "1.4").await;
-        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let card_id = w.card_of(CHAIRMAN, "· 1.4 ");
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.4").await;
         w.fake
             .callback(CHAIRMAN, CHAIRMAN, card_id, &format!("s:{task}:p"));
-        w.said(CHAIRMAN, "Gửi ghi chú").await;
+        let pressed = w.history(task, 1).await;
+        let confirmation = w.message_id(CHAIRMAN, "Đã ghi nhận").await;
+        w.fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            confirmation,
+            &format!("nt:{}", pressed.id),
+        );
+        w.said(CHAIRMAN, "Gửi ghi chú cho").await;
 
         w.stop_bot().await;
         w.start_bot().await;
@@ -550,12 +629,12 @@ async fn a_restart_mid_dialogue_and_a_redelivered_update_lose_and_double_nothing
             .fake
             .text_from(CHAIRMAN, CHAIRMAN, "Đang rà soát các khoản đóng góp");
         let _ = &note;
+        w.said(CHAIRMAN, "Đã thêm ghi chú").await;
         let update = w.history(task, 1).await;
         assert_eq!(
             update.note, "Đang rà soát các khoản đóng góp",
             "the dialogue survived the restart"
         );
-        w.said(CHAIRMAN, "Đã ghi nhận").await;
 
         // A reply to the card, delivered twice (as after a crash before the offset moved).
         let reply = w
@@ -573,6 +652,7 @@ async fn a_restart_mid_dialogue_and_a_redelivered_update_lose_and_double_nothing
             2
         );
         assert_eq!(w.messages_to(CHAIRMAN, "Đã ghi nhận"), 2);
+        assert_eq!(w.messages_to(CHAIRMAN, "Đã thêm ghi chú"), 1);
         w
     })
     .await;
@@ -591,15 +671,13 @@ async fn a_group_chat_belongs_to_one_unit() {
         w.said(group, "chưa gắn với đơn vị").await;
         w.fake.text_in_group(group, CHAIRMAN, "/nhom");
         w.said(group, "đã gắn với Phường Trần Phú").await;
-        w.fake
-            .text_in_group(group, CHAIRMAN, "/viec@dondoc_test_bot");
-        let card = w.said(group, "📌").await;
+        let card_id = w.open_card(group, CHAIRMAN, "HG-TRANPHU", "1.1").await;
+        let card = w.fake.message(group, card_id).expect("card");
         assert!(text(&card).contains("Phường Trần Phú"), "{card}");
         // Another unit's chairman in this group sees nothing and changes nothing.
         w.fake.text_in_group(group, OTHER, "/viec");
         w.fake.text_in_group(group, OTHER, "/nhom");
         w.said(group, "đã gắn với một đơn vị khác").await;
-        let card_id = w.card_of(group, "·");
         w.fake.reply_to(group, OTHER, card_id, "Xong rồi");
         // Strangers are ignored; the chairman's reply counts.
         w.fake.text_in_group(group, STRANGER, "chào cả nhà");
@@ -621,9 +699,7 @@ async fn a_group_chat_belongs_to_one_unit() {
 async fn a_reply_that_cannot_be_saved_is_not_confirmed() {
     each_world(|w| async move {
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
-        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let card_id = w.card_of(CHAIRMAN, "· 1.1 ");
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
         // The database goes away (the bot shares this pool): the reply cannot even be kept, so
         // it is held (Telegram is not told it arrived) and its sender told it will be recorded.
         w.store.close().await;
@@ -646,27 +722,31 @@ async fn reports_owed_and_submitted() {
         let fake = &w.fake;
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
         fake.text_from(CHAIRMAN, CHAIRMAN, "/baocao");
-        w.said(CHAIRMAN, "Báo cáo năm").await;
-        let reports: Vec<Value> = fake
-            .sent_to(CHAIRMAN)
-            .into_iter()
-            .filter(|m| m["text"].as_str().is_some_and(|t| t.starts_with("🗓")))
-            .collect();
-        // A commune owes the commune plan and the four periodic reports.
-        assert_eq!(reports.len(), 5, "{reports:?}");
-        assert!(
-            text(&reports[0]).contains("quá hạn"),
-            "2023 is past: {}",
-            text(&reports[0])
+        // Issue 12: one message, a numbered line and a «Nộp báo cáo» button per report.
+        let list = w.said(CHAIRMAN, "Báo cáo năm").await;
+        assert_eq!(
+            fake.sent_to(CHAIRMAN)
+                .iter()
+                .filter(|m| text(m).contains("Báo cáo"))
+                .count(),
+            1,
+            "one message"
         );
-        let q1 = &reports[0];
-        let data = q1["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        let lines: Vec<String> = text(&list).lines().map(str::to_string).collect();
+        // A commune owes the commune plan and the four periodic reports.
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        assert!(lines[1].contains("quá hạn"), "2023 is past: {}", lines[1]);
+        let data = list["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             .as_str()
             .expect("button")
             .to_string();
-        let q1_id = q1["message_id"].as_i64().expect("id") as i32;
-        fake.callback(CHAIRMAN, CHAIRMAN, q1_id, &data);
-        w.said(CHAIRMAN, "Gửi báo cáo").await;
+        assert_eq!(
+            list["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "1. Nộp báo cáo"
+        );
+        let list_id = w.message_id(CHAIRMAN, "Báo cáo năm").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, list_id, &data);
+        let q1_id = w.message_id(CHAIRMAN, "Gửi báo cáo").await;
         let doc = IncomingDocument {
             file_id: "RPT-Q1",
             file_name: "bao-cao-quy-1.docx",
@@ -737,16 +817,9 @@ async fn overview_for_the_coordinating_office_lead_units_and_communes() {
 
         // The chairman finishes one task.
         let task = w.assignment("HG-TRANPHU", "2.3").await;
-        fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        fake.callback(
-            CHAIRMAN,
-            CHAIRMAN,
-            w.card_of(CHAIRMAN, "· 1.1 "),
-            &format!("s:{task}:d"),
-        );
-        w.said(CHAIRMAN, "→ đã hoàn thành").await;
-        fake.callback(CHAIRMAN, CHAIRMAN, w.card_of(CHAIRMAN, "· 1.1 "), "skip");
+        let card = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "2.3").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, card, &format!("s:{task}:d"));
+        w.said(CHAIRMAN, "– đã hoàn thành").await;
         w.history(task, 1).await;
 
         // The Phòng Nội vụ watches the whole city: every implementing unit is listed.
@@ -921,6 +994,13 @@ async fn a_member_may_switch_to_english() {
         w.fake.text_from(CHAIRMAN, CHAIRMAN, "/ngonngu en");
         w.said(CHAIRMAN, "Language: English.").await;
         w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        let list = w.said(CHAIRMAN, "Open tasks:").await;
+        let first = list["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("a number button")
+            .to_string();
+        let list_id = w.message_id(CHAIRMAN, "Open tasks:").await;
+        w.fake.callback(CHAIRMAN, CHAIRMAN, list_id, &first);
         let card = w.said(CHAIRMAN, "Status: not reported").await;
         assert!(text(&card).contains("Unit: Phường Trần Phú"), "{card}");
         assert_eq!(
@@ -934,7 +1014,7 @@ async fn a_member_may_switch_to_english() {
         // Someone else keeps Vietnamese.
         w.onboard(OTHER, "HG-MINHKHAI").await;
         w.fake.text_from(OTHER, OTHER, "/viec");
-        w.said(OTHER, "Trạng thái: chưa báo cáo").await;
+        w.said(OTHER, "– chưa báo cáo").await;
         w
     })
     .await;
@@ -952,8 +1032,8 @@ async fn a_card_names_the_next_reporting_deadline() {
                 .single()
                 .expect("date"),
         );
-        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        let card = w.said(CHAIRMAN, "📌").await;
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
+        let card = w.fake.message(CHAIRMAN, card_id).expect("card");
         assert!(text(&card).contains("Hạn: Thường xuyên"), "{card}");
         assert!(
             text(&card).contains("Báo cáo tiếp theo: 30/05/2023"),
@@ -971,9 +1051,7 @@ async fn updates_kept_by_a_stopped_run_are_handled_at_start() {
     each_world(|mut w| async move {
         w.onboard(CHAIRMAN, "HG-TRANPHU").await;
         let task = w.assignment("HG-TRANPHU", "1.4").await;
-        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
-        w.said(CHAIRMAN, "Trang 1/").await;
-        let card_id = w.card_of(CHAIRMAN, "· 1.4 ");
+        let card_id = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.4").await;
         // A reply is recorded and confirmed; then the process "dies" before forgetting it.
         let recorded = w.fake.reply_to(CHAIRMAN, CHAIRMAN, card_id, "Đã niêm yết");
         w.history(task, 1).await;
