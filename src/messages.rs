@@ -2321,6 +2321,8 @@ pub enum ReportText<'a> {
         on_time: usize,
         late: usize,
         missing: usize,
+        /// Not submitted and not due yet: its own count, so the four add up to `owing`.
+        not_yet_due: usize,
     },
     CommandExport,
 }
@@ -2491,8 +2493,8 @@ impl ReportText<'_> {
             ReportText::CoordinatorsOnly => "Chỉ cán bộ Nội vụ theo dõi được xuất báo cáo định kỳ.".into(),
             ReportText::ChoosePlan { codes } => format!("Bạn theo dõi nhiều kế hoạch. Gõ /xuat MÃ_KẾ_HOẠCH [kỳ], một trong: {codes}"),
             ReportText::NoPlan => "Chưa có kế hoạch nào trong phạm vi theo dõi của bạn.".into(),
-            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
-                "{label} – {code}, số liệu đến {day}: {owing} đơn vị phải báo cáo, {on_time} đúng hạn, {late} trễ hạn, {missing} chưa nộp."
+            ReportText::Caption { label, code, day, owing, on_time, late, missing, not_yet_due } => format!(
+                "{label} – {code}, số liệu đến {day}: {owing} đơn vị phải báo cáo = {on_time} đúng hạn + {late} trễ hạn + {missing} quá hạn chưa nộp + {not_yet_due} chưa đến hạn."
             ),
             ReportText::CommandExport => "Xuất báo cáo định kỳ (Nội vụ)".into(),
         }
@@ -2543,8 +2545,8 @@ impl ReportText<'_> {
             ReportText::CoordinatorsOnly => "Only coordinators can export the periodic report.".into(),
             ReportText::ChoosePlan { codes } => format!("You follow several plans. Send /xuat PLAN_CODE [period], one of: {codes}"),
             ReportText::NoPlan => "There is no plan within what you monitor.".into(),
-            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
-                "{label} – {code}, as of {day}: {owing} units owe it, {on_time} on time, {late} late, {missing} missing."
+            ReportText::Caption { label, code, day, owing, on_time, late, missing, not_yet_due } => format!(
+                "{label} – {code}, as of {day}: {owing} units owe it = {on_time} on time + {late} late + {missing} overdue, missing + {not_yet_due} not yet due."
             ),
             ReportText::CommandExport => "Export the periodic report (coordinators)".into(),
         }

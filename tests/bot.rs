@@ -1094,3 +1094,401 @@ async fn updates_kept_by_a_stopped_run_are_handled_at_start() {
     })
     .await;
 }
+
+// Issue 12: the chat dialogue made safe. Each test fails on the behaviour before it.
+
+/// The status update of `assignment` once it has exactly `n`, for reading its note.
+async fn note_of(w: &World, assignment: i64, n: usize) -> String {
+    w.history(assignment, n).await.note
+}
+
+/// Replies paced at Telegram's one a second per chat make long exchanges slow; these tests
+/// are about what is recorded, so the bot is restarted with a short chat interval.
+async fn quick(w: &mut World) {
+    w.stop_bot().await;
+    w.config.outbox.chat_interval_ms = 20;
+    w.start_bot().await;
+}
+
+/// Bug 1: «Bỏ qua», a note and a reply act on the question or confirmation they belong to,
+/// never on "the latest dialogue".
+#[tokio::test]
+async fn an_answer_binds_to_the_message_it_belongs_to() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let a = w.assignment("HG-TRANPHU", "1.1").await;
+        let b = w.assignment("HG-TRANPHU", "1.4").await;
+        let card_a = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
+        let card_b = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.4").await;
+        // «Đang thực hiện» on A, then «Đã hoàn thành» on B: both recorded, each its own.
+        fake.callback(CHAIRMAN, CHAIRMAN, card_a, &format!("s:{a}:p"));
+        let update_a = w.history(a, 1).await;
+        let confirm_a = w.message_id(CHAIRMAN, "Đã ghi nhận").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, card_b, &format!("s:{b}:d"));
+        let update_b = w.history(b, 1).await;
+        w.said_times(CHAIRMAN, "Đã ghi nhận", 2).await;
+        let confirm_b = w.message_id(CHAIRMAN, "đã hoàn thành").await;
+        assert_eq!(update_a.status, AssignmentStatus::InProgress);
+        assert_eq!(update_b.status, AssignmentStatus::Done);
+
+        // «Thêm ghi chú» under A, then under B: B's question is the open one now.
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            confirm_a,
+            &format!("nt:{}", update_a.id),
+        );
+        let question_a = w.message_id(CHAIRMAN, "Gửi ghi chú cho").await;
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            confirm_b,
+            &format!("nt:{}", update_b.id),
+        );
+        w.said_times(CHAIRMAN, "Gửi ghi chú cho", 2).await;
+        // «Bỏ qua» under A's question closes nothing else: B's question stays open.
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            question_a,
+            &format!("sk:{}", update_a.id),
+        );
+        w.said(CHAIRMAN, "Câu hỏi này đã đóng").await;
+        // A reply to A's confirmation is A's note, whatever question is open.
+        fake.reply_to(CHAIRMAN, CHAIRMAN, confirm_a, "Đã niêm yết công khai");
+        w.said(CHAIRMAN, "Đã thêm ghi chú: HG-2023 · 1.1").await;
+        assert_eq!(note_of(&w, a, 1).await, "Đã niêm yết công khai");
+        assert_eq!(note_of(&w, b, 1).await, "", "B untouched");
+        // A reply to B's question is B's.
+        let question_b = w
+            .message_id(CHAIRMAN, "Gửi ghi chú cho: HG-2023 · 1.4")
+            .await;
+        fake.reply_to(CHAIRMAN, CHAIRMAN, question_b, "Đã họp dân 3 tổ");
+        w.said(CHAIRMAN, "Đã thêm ghi chú: HG-2023 · 1.4").await;
+        assert_eq!(note_of(&w, b, 1).await, "Đã họp dân 3 tổ");
+        assert_eq!(note_of(&w, a, 1).await, "Đã niêm yết công khai");
+        w
+    })
+    .await;
+}
+
+/// Bug 2: the status is recorded at the press; «Gặp vướng mắc» is blocked at once, the
+/// coordinator sees "chưa nêu lý do" until the reason comes, and it attaches to that update.
+#[tokio::test]
+async fn a_status_is_recorded_when_pressed_and_a_reason_attaches_later() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        const COORDINATOR: i64 = 5010;
+        fake.add_user(COORDINATOR, "Hoa", None);
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.onboard(COORDINATOR, "HG-PNV").await;
+        let a = w.assignment("HG-TRANPHU", "1.1").await;
+        let b = w.assignment("HG-TRANPHU", "1.4").await;
+        let card_a = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
+        let card_b = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.4").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, card_a, &format!("s:{a}:p"));
+        // Pressing another card does not drop the first press.
+        fake.callback(CHAIRMAN, CHAIRMAN, card_b, &format!("s:{b}:b"));
+        w.said(CHAIRMAN, "Nêu lý do vướng mắc").await;
+        assert_eq!(w.history(a, 1).await.status, AssignmentStatus::InProgress);
+        let blocked = w.history(b, 1).await;
+        assert_eq!(
+            (blocked.status, blocked.note.as_str()),
+            (AssignmentStatus::Blocked, "")
+        );
+        fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-TRANPHU");
+        let overview = text(&w.said(COORDINATOR, "· 1.4").await);
+        assert!(overview.contains("vướng mắc, chưa nêu lý do"), "{overview}");
+        // The reason comes (plain text, within the question's ten minutes).
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Thiếu kinh phí in tài liệu");
+        w.said(CHAIRMAN, "Đã thêm ghi chú: HG-2023 · 1.4").await;
+        let blocked = w.history(b, 1).await;
+        assert_eq!(blocked.note, "Thiếu kinh phí in tài liệu");
+        fake.text_from(COORDINATOR, COORDINATOR, "/tinhhinh HG-TRANPHU");
+        let overview = text(&w.said(COORDINATOR, "Thiếu kinh phí in tài liệu").await);
+        assert!(!overview.contains("chưa nêu lý do"), "{overview}");
+        w
+    })
+    .await;
+}
+
+/// Bug 3: a command cancels the pending question, and so do ten minutes; a late text is never
+/// a note without the person's «Đúng».
+#[tokio::test]
+async fn a_pending_question_expires_and_a_command_cancels_it() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let a = w.assignment("HG-TRANPHU", "1.1").await;
+        let card_a = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.1").await;
+        // The issue's repro: a status, /baocao, then a chat line.
+        fake.callback(CHAIRMAN, CHAIRMAN, card_a, &format!("s:{a}:b"));
+        w.said(CHAIRMAN, "Nêu lý do vướng mắc").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "/baocao");
+        w.said(CHAIRMAN, "Báo cáo phải nộp").await;
+        fake.text_from(
+            CHAIRMAN,
+            CHAIRMAN,
+            "Anh ơi cho em hỏi lịch họp chiều nay mấy giờ ạ?",
+        );
+        w.said(CHAIRMAN, "Chưa hiểu").await;
+        let update = w.history(a, 1).await;
+        assert_eq!(
+            (update.status, update.note.as_str()),
+            (AssignmentStatus::Blocked, ""),
+            "the chat line is no progress note"
+        );
+
+        // «Thêm ghi chú», then eleven minutes of silence: the text is only proposed.
+        let confirm = w.message_id(CHAIRMAN, "Nêu lý do vướng mắc").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, confirm, &format!("nt:{}", update.id));
+        w.said(CHAIRMAN, "Gửi ghi chú cho").await;
+        w.clock.set(w.clock.now_plus(Span::minutes(11)));
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Chưa có kinh phí in ấn");
+        let proposal = w.said(CHAIRMAN, "Ghi tin nhắn này làm ghi chú cho").await;
+        assert_eq!(w.history(a, 1).await.note, "", "not taken silently");
+        assert_eq!(
+            proposal["reply_markup"]["inline_keyboard"][0][0]["text"],
+            "Đúng"
+        );
+        let data = proposal["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("data")
+            .to_string();
+        let proposal_id = w
+            .message_id(CHAIRMAN, "Ghi tin nhắn này làm ghi chú cho")
+            .await;
+        fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &data);
+        w.said(CHAIRMAN, "Đã thêm ghi chú").await;
+        assert_eq!(w.history(a, 1).await.note, "Chưa có kinh phí in ấn");
+        // The same button again records nothing more.
+        fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &data);
+        w.said(CHAIRMAN, "Câu hỏi này đã đóng").await;
+        assert_eq!(w.history(a, 1).await.note, "Chưa có kinh phí in ấn");
+        w
+    })
+    .await;
+}
+
+/// Bug 4: a file sent without replying is kept and filed with one tap on the item it belongs
+/// to (the most recently shown first); files never count toward "slow down".
+#[tokio::test]
+async fn a_file_sent_without_replying_is_kept_and_filed_with_one_tap() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let task = w.assignment("HG-TRANPHU", "1.4").await;
+        w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", "1.4").await;
+        let pdf = b"%PDF-1.4 bien ban".to_vec();
+        fake.put_file("LOOSE-1", pdf.clone());
+        let doc = IncomingDocument {
+            file_id: "LOOSE-1",
+            file_name: "bien-ban.pdf",
+            mime_type: "application/pdf",
+            size: pdf.len() as u64,
+        };
+        fake.document_from(CHAIRMAN, CHAIRMAN, doc, Some("Biên bản họp dân"));
+        let question = w.said(CHAIRMAN, "Đã giữ tệp").await;
+        let first = &question["reply_markup"]["inline_keyboard"][0][0];
+        assert!(
+            first["text"].as_str().is_some_and(|t| t.contains("1.4")),
+            "the card just shown comes first: {question}"
+        );
+        let question_id = w.message_id(CHAIRMAN, "Đã giữ tệp").await;
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            question_id,
+            first["callback_data"].as_str().expect("data"),
+        );
+        let update = w.history(task, 1).await;
+        assert_eq!(update.note, "Biên bản họp dân");
+        assert_eq!(update.status, AssignmentStatus::InProgress);
+        let files = w.store.attachments_of(update.id).await.expect("files");
+        assert_eq!(files[0].file_id, "LOOSE-1");
+        // Tapping again files nothing twice.
+        fake.callback(
+            CHAIRMAN,
+            CHAIRMAN,
+            question_id,
+            first["callback_data"].as_str().expect("data"),
+        );
+        w.said(CHAIRMAN, "Câu hỏi này đã đóng").await;
+        assert_eq!(w.store.status_history(task).await.expect("h").len(), 1);
+
+        // Four texts the bot cannot read (four hints), then photos: each photo is kept and
+        // asked about, and none counts toward the limit — the next text is still a hint.
+        for n in 0..4 {
+            fake.text_from(CHAIRMAN, CHAIRMAN, &format!("alo alo {n}"));
+        }
+        w.said_times(CHAIRMAN, "Chưa hiểu", 4).await;
+        for n in 0..3 {
+            let id = format!("PHOTO-{n}");
+            fake.put_file(&id, vec![1, 2, 3]);
+            let doc = IncomingDocument {
+                file_id: &id,
+                file_name: "anh.jpg",
+                mime_type: "image/jpeg",
+                size: 3,
+            };
+            fake.document_from(CHAIRMAN, CHAIRMAN, doc, None);
+        }
+        w.said_times(CHAIRMAN, "Đã giữ tệp", 4).await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "alo alo 5");
+        w.said_times(CHAIRMAN, "Chưa hiểu", 5).await;
+        assert_eq!(w.messages_to(CHAIRMAN, "Bạn gửi nhiều tin nhắn quá"), 0);
+        w
+    })
+    .await;
+}
+
+/// Bug 5: free Vietnamese text is read, proposed with «Đúng» / «Không phải», and recorded
+/// only on «Đúng». Numbers are the `/viec` list's.
+#[tokio::test]
+async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let unit = w
+            .store
+            .unit(&UnitCode::parse("HG-TRANPHU").expect("unit"))
+            .await
+            .expect("q")
+            .expect("unit");
+        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
+        let third = &open[2];
+        let list = w.task_list(CHAIRMAN, CHAIRMAN).await;
+        let list = text(&fake.message(CHAIRMAN, list).expect("list"));
+        let code = third.task_code.clone().expect("a code");
+        assert!(list.contains(&format!("3. HG-2023 · {code} ")), "{list}");
+
+        fake.text_from(CHAIRMAN, CHAIRMAN, "xã em đã làm xong việc 3 rồi ạ");
+        let proposal = w.said(CHAIRMAN, "Ghi nhận: HG-2023 · ").await;
+        assert!(
+            text(&proposal).contains(&format!("· {code} "))
+                && text(&proposal).contains("đã hoàn thành?"),
+            "{proposal}"
+        );
+        assert!(
+            w.store
+                .status_history(third.assignment_id)
+                .await
+                .expect("h")
+                .is_empty(),
+            "nothing recorded before «Đúng»"
+        );
+        let keyboard = &proposal["reply_markup"]["inline_keyboard"][0];
+        assert_eq!(
+            (keyboard[0]["text"].as_str(), keyboard[1]["text"].as_str()),
+            (Some("Đúng"), Some("Không phải"))
+        );
+        let yes = keyboard[0]["callback_data"]
+            .as_str()
+            .expect("data")
+            .to_string();
+        let proposal_id = w.message_id(CHAIRMAN, "Ghi nhận: HG-2023 · ").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &yes);
+        let update = w.history(third.assignment_id, 1).await;
+        assert_eq!(update.status, AssignmentStatus::Done);
+
+        // Without diacritics, with a reason; «Không phải» records nothing.
+        let blocked = w.assignment("HG-TRANPHU", "2.1").await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "vuong 2.1: thieu kinh phi");
+        let proposal = w.said(CHAIRMAN, "vướng mắc?").await;
+        assert!(text(&proposal).contains("thieu kinh phi"), "{proposal}");
+        let no = proposal["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+            .as_str()
+            .expect("data")
+            .to_string();
+        let proposal_id = w.message_id(CHAIRMAN, "vướng mắc?").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &no);
+        w.said(CHAIRMAN, "Không ghi nhận gì").await;
+        assert!(w.store.status_history(blocked).await.expect("h").is_empty());
+
+        // A report by name.
+        fake.text_from(CHAIRMAN, CHAIRMAN, "đã nộp báo cáo quý");
+        let proposal = w.said(CHAIRMAN, "đã nộp?").await;
+        assert!(text(&proposal).contains("Báo cáo quý"), "{proposal}");
+        let yes = proposal["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("data")
+            .to_string();
+        let proposal_id = w.message_id(CHAIRMAN, "đã nộp?").await;
+        fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &yes);
+        w.said(CHAIRMAN, "Đã nhận báo cáo: Báo cáo quý").await;
+
+        // A question is no report.
+        fake.text_from(CHAIRMAN, CHAIRMAN, "việc 3 là gì vậy anh?");
+        w.said(CHAIRMAN, "Chưa hiểu").await;
+        assert_eq!(
+            w.store
+                .status_history(third.assignment_id)
+                .await
+                .expect("h")
+                .len(),
+            1
+        );
+        w
+    })
+    .await;
+}
+
+/// The quieter chat: /trogiup by role, a card of an overdue task says how overdue.
+#[tokio::test]
+async fn help_by_role_and_overdue_cards() {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        const COORDINATOR: i64 = 5010;
+        w.fake.add_user(COORDINATOR, "Hoa", None);
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        w.fake.text_from(CHAIRMAN, CHAIRMAN, "/trogiup");
+        let help = text(&w.said(CHAIRMAN, "/viec").await);
+        assert!(
+            !help.contains("/xuat") && !help.contains("/phananh"),
+            "{help}"
+        );
+        let code = w
+            .invite("HG-PNV", PersonRole::Coordinator, "Hoa", Span::days(14))
+            .await;
+        w.fake
+            .text_from(COORDINATOR, COORDINATOR, &format!("/start {code}"));
+        w.said(COORDINATOR, "Xin chào").await;
+        w.fake.text_from(COORDINATOR, COORDINATOR, "/trogiup");
+        let help = text(&w.said(COORDINATOR, "/xuat").await);
+        assert!(
+            help.contains("/tonghop") && !help.contains("/phananh"),
+            "{help}"
+        );
+        // A dated task past its date: "quá hạn N ngày" on its card and in the list.
+        let unit = w
+            .store
+            .unit(&UnitCode::parse("HG-TRANPHU").expect("unit"))
+            .await
+            .expect("q")
+            .expect("unit");
+        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
+        let dated = open
+            .iter()
+            .find(|c| c.due_date.is_some())
+            .expect("a dated task");
+        let code = dated.task_code.clone().expect("code");
+        let card = w.open_card(CHAIRMAN, CHAIRMAN, "HG-TRANPHU", &code).await;
+        let card = text(&w.fake.message(CHAIRMAN, card).expect("card"));
+        use dondoc::clock::Clock;
+        let today = w
+            .clock
+            .now()
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .date_naive();
+        let days = (today - dated.due_date.expect("due")).num_days();
+        assert!(card.contains(&format!("quá hạn {days} ngày")), "{card}");
+        w
+    })
+    .await;
+}

@@ -39,7 +39,10 @@ pub enum Callback {
     /// A page of the `/baocao` list.
     ReportPage(usize),
     /// File held file `held` with assignment `assignment_id`.
-    FileTask { held: i64, assignment_id: i64 },
+    FileTask {
+        held: i64,
+        assignment_id: i64,
+    },
     /// File held file `held` with a unit's report of a period.
     FileReport {
         held: i64,
@@ -49,7 +52,10 @@ pub enum Callback {
     /// Keep held file `0` with nothing.
     FileNone(i64),
     /// «Đúng» / «Không phải» under the proposal made for update `token`.
-    Proposal { token: i64, yes: bool },
+    Proposal {
+        token: i64,
+        yes: bool,
+    },
 }
 
 impl Callback {
@@ -367,7 +373,12 @@ pub fn task_list(
     }
     .render(lang)];
     let mut numbers = Vec::new();
-    for (index, card) in cards.iter().enumerate().skip(page * PAGE_SIZE).take(PAGE_SIZE) {
+    for (index, card) in cards
+        .iter()
+        .enumerate()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
         let number = index + 1;
         let overdue = overdue_days(card, today)
             .map(|days| format!(" · ‼ {}", BotText::Overdue { days }.render(lang)))

@@ -22,8 +22,7 @@ use crate::messages::BotText;
 use crate::ops::UpdateKind;
 use crate::store::{
     Applied, AssignmentCard, BotAction, Effect, Member, MessageSubject, NewAttachment, NewMessage,
-    Redeemed,
-    StatusReply, StoreError, Subject, Submission,
+    Redeemed, StatusReply, StoreError, Subject, Submission,
 };
 
 pub(super) type HandlerResult = anyhow::Result<()>;
@@ -429,7 +428,11 @@ async fn on_command(
         let localized = app.localized(&members);
         let app = localized.as_ref().unwrap_or(app);
         // Only the commands of the person's role; the widest role they hold wins.
-        let text = match members.iter().map(|m| m.person.role).max_by_key(|r| role_rank(*r)) {
+        let text = match members
+            .iter()
+            .map(|m| m.person.role)
+            .max_by_key(|r| role_rank(*r))
+        {
             Some(role) => BotText::HelpFor(role),
             None => BotText::Help,
         };
@@ -710,18 +713,36 @@ async fn on_report(
         };
     }
     // Plain text or a file answers the pending question only while it is fresh.
-    let fresh = asked_at.is_some_and(|at| {
-        app.clock.now() - at <= Span::minutes(cards::QUESTION_TTL_MINUTES)
-    });
+    let fresh = asked_at
+        .is_some_and(|at| app.clock.now() - at <= Span::minutes(cards::QUESTION_TTL_MINUTES));
     match (&waiting, fresh) {
-        (Some(Waiting::Note { status_update_id, .. }), true) => {
-            return add_note(bot, msg, app, update_id, user_id, members, *status_update_id).await;
+        (
+            Some(Waiting::Note {
+                status_update_id, ..
+            }),
+            true,
+        ) => {
+            return add_note(
+                bot,
+                msg,
+                app,
+                update_id,
+                user_id,
+                members,
+                *status_update_id,
+            )
+            .await;
         }
         (Some(Waiting::File { assignment_id, .. }), true) => {
             let subject = Subject::Assignment(*assignment_id);
             return on_subject(bot, msg, app, update_id, user_id, members, subject).await;
         }
-        (Some(Waiting::Report { period_id, unit_id, .. }), true) => {
+        (
+            Some(Waiting::Report {
+                period_id, unit_id, ..
+            }),
+            true,
+        ) => {
             let subject = Subject::Report {
                 period_id: *period_id,
                 unit_id: *unit_id,
@@ -771,7 +792,17 @@ async fn on_subject(
 ) -> HandlerResult {
     match subject {
         Subject::Assignment(assignment_id) => {
-            on_task_reply(bot, msg, app, update_id, user_id, members, assignment_id, None).await
+            on_task_reply(
+                bot,
+                msg,
+                app,
+                update_id,
+                user_id,
+                members,
+                assignment_id,
+                None,
+            )
+            .await
         }
         Subject::CaseHop(hop_id) => {
             super::hotline::on_hop_message(
@@ -866,7 +897,14 @@ async fn hold_file(
     let caption = msg.caption().unwrap_or("").trim();
     let held = match app
         .store
-        .hold_file(update_id, chat.0, user_id, i64::from(msg.id.0), caption, &file)
+        .hold_file(
+            update_id,
+            chat.0,
+            user_id,
+            i64::from(msg.id.0),
+            caption,
+            &file,
+        )
         .await?
     {
         Effect::Done(id) => id,
@@ -890,7 +928,9 @@ async fn hold_file(
     let rank = |assignment: Option<i64>, report: Option<(i64, i64)>| {
         shown
             .iter()
-            .position(|(a, r)| (assignment.is_some() && *a == assignment) || (report.is_some() && *r == report))
+            .position(|(a, r)| {
+                (assignment.is_some() && *a == assignment) || (report.is_some() && *r == report)
+            })
             .unwrap_or(usize::MAX)
     };
     let mut items: Vec<(usize, usize, teloxide::types::InlineKeyboardButton)> = Vec::new();
@@ -985,7 +1025,9 @@ async fn file_held(
                 .apply_bot_actions(update_id, chat.0, user_id, &[BotAction::FileHeld(held_id)])
                 .await?
             {
-                Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled).await.map(|_| ())?,
+                Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled)
+                    .await
+                    .map(|_| ())?,
                 Effect::Duplicate => {}
             }
             return Ok(());
@@ -1046,7 +1088,12 @@ async fn file_held(
     };
     match app
         .store
-        .apply_bot_actions(update_id, chat.0, user_id, &[action, BotAction::FileHeld(held_id)])
+        .apply_bot_actions(
+            update_id,
+            chat.0,
+            user_id,
+            &[action, BotAction::FileHeld(held_id)],
+        )
         .await?
     {
         Effect::Done(_) => {
@@ -1537,12 +1584,25 @@ async fn send_overview(
             not_started: unit.not_started,
         }
         .render(app.lang)];
-        lines.extend(cards.iter().take(OVERVIEW_LINES).map(|c| {
-            format!(
-                "– {}: {}",
-                cards::task_title(c),
-                crate::messages::Text::Status(c.status).render(app.lang)
-            )
+        let shown: Vec<&AssignmentCard> = cards.iter().take(OVERVIEW_LINES).collect();
+        let blocked: Vec<i64> = shown
+            .iter()
+            .filter(|c| c.status == AssignmentStatus::Blocked)
+            .map(|c| c.assignment_id)
+            .collect();
+        let notes = app.store.latest_notes(&blocked).await?;
+        lines.extend(shown.iter().map(|c| {
+            let status = match (c.status, notes.get(&c.assignment_id)) {
+                // Blocked at the press, the reason not yet sent: say so.
+                (AssignmentStatus::Blocked, Some(note)) if !note.trim().is_empty() => format!(
+                    "{} – {}",
+                    crate::messages::Text::Status(c.status).render(app.lang),
+                    crate::domain::text::ellipsize(note, 80)
+                ),
+                (AssignmentStatus::Blocked, _) => BotText::BlockedNoReason.render(app.lang),
+                (status, _) => crate::messages::Text::Status(status).render(app.lang),
+            };
+            format!("– {}: {status}", cards::task_title(c))
         }));
         let steps = app.store.escalations_of(&[unit.unit.id]).await?;
         if !steps.is_empty() {
@@ -2061,7 +2121,12 @@ async fn ask_note(
     )
     .await?;
     app.store
-        .remember_update_message(chat.0, i64::from(sent.id.0), card.assignment_id, status_update_id)
+        .remember_update_message(
+            chat.0,
+            i64::from(sent.id.0),
+            card.assignment_id,
+            status_update_id,
+        )
         .await?;
     Ok(())
 }
@@ -2121,9 +2186,13 @@ async fn skip_note(
         .await?
         .and_then(|state| serde_json::from_str(&state).ok());
     match (waiting, status_update_id) {
-        (Some(Waiting::Note { status_update_id: pending, .. }), Some(pressed))
-            if pending == pressed =>
-        {
+        (
+            Some(Waiting::Note {
+                status_update_id: pending,
+                ..
+            }),
+            Some(pressed),
+        ) if pending == pressed => {
             if app
                 .store
                 .set_dialogue(update_id, chat.0, user_id, None)

@@ -290,8 +290,8 @@ pub fn parse(text: &str) -> Vec<StatusClaim> {
 
 /// Polite particles and fillers left out of a report's name.
 const PARTICLES: &[&str] = &[
-    "roi", "a", "nhe", "nha", "nhe", "anh", "chi", "em", "oi", "voi", "cua", "xa", "phuong",
-    "da", "luon", "nay", "ky",
+    "roi", "a", "nhe", "nha", "nhe", "anh", "chi", "em", "oi", "voi", "cua", "xa", "phuong", "da",
+    "luon", "nay", "ky",
 ];
 
 fn item(number: &str) -> Option<ItemRef> {
@@ -422,21 +422,41 @@ mod tests {
             ("xong việc 3", vec![(n(3), Done)], ""),
             ("đã hoàn thành nhiệm vụ 1.2", vec![(code("1.2"), Done)], ""),
             ("đang làm 2.1", vec![(code("2.1"), InProgress)], ""),
-            ("vướng 4: thiếu kinh phí", vec![(n(4), Blocked)], "thiếu kinh phí"),
+            (
+                "vướng 4: thiếu kinh phí",
+                vec![(n(4), Blocked)],
+                "thiếu kinh phí",
+            ),
             ("đã nộp báo cáo quý", vec![(report("quy"), Submitted)], ""),
             ("xã em đã làm xong việc 3 rồi ạ", vec![(n(3), Done)], ""),
             // Without diacritics.
             ("xong viec 3", vec![(n(3), Done)], ""),
             ("da hoan thanh nhiem vu 1.2", vec![(code("1.2"), Done)], ""),
             ("dang lam 2.1", vec![(code("2.1"), InProgress)], ""),
-            ("vuong 4: thieu kinh phi", vec![(n(4), Blocked)], "thieu kinh phi"),
+            (
+                "vuong 4: thieu kinh phi",
+                vec![(n(4), Blocked)],
+                "thieu kinh phi",
+            ),
             ("da nop bao cao quy", vec![(report("quy"), Submitted)], ""),
             ("xa em da lam xong viec 3 roi a", vec![(n(3), Done)], ""),
             // Polite particles and forms of address.
             ("Dạ, việc 5 em đã hoàn thành rồi ạ", vec![(n(5), Done)], ""),
-            ("Báo cáo anh: nhiệm vụ 2.3 đã xong ạ", vec![(code("2.3"), Done)], ""),
-            ("em xin báo cáo việc 2 đang thực hiện ạ", vec![(n(2), InProgress)], ""),
-            ("Phường em đang triển khai việc 4 anh nhé", vec![(n(4), InProgress)], ""),
+            (
+                "Báo cáo anh: nhiệm vụ 2.3 đã xong ạ",
+                vec![(code("2.3"), Done)],
+                "",
+            ),
+            (
+                "em xin báo cáo việc 2 đang thực hiện ạ",
+                vec![(n(2), InProgress)],
+                "",
+            ),
+            (
+                "Phường em đang triển khai việc 4 anh nhé",
+                vec![(n(4), InProgress)],
+                "",
+            ),
             ("việc 1 xong rồi nhé", vec![(n(1), Done)], ""),
             ("nhiệm vụ số 7 đã hoàn thành", vec![(n(7), Done)], ""),
             ("việc thứ 2 đang làm", vec![(n(2), InProgress)], ""),
@@ -456,25 +476,85 @@ mod tests {
             ("Xong  việc   8", vec![(n(8), Done)], ""),
             ("hoanthanh 1.3", vec![(code("1.3"), Done)], ""),
             // Blocked, with reasons.
-            ("gặp vướng mắc việc 2 do thiếu kinh phí", vec![(n(2), Blocked)], "thiếu kinh phí"),
-            ("việc 5 vướng mắc: chưa có hướng dẫn của tỉnh", vec![(n(5), Blocked)], "chưa có hướng dẫn của tỉnh"),
-            ("vuong mac 1.4 vi thieu nguoi", vec![(code("1.4"), Blocked)], "thieu nguoi"),
-            ("Nhiệm vụ 3 gặp khó khăn: máy in hỏng", vec![(n(3), Blocked)], "máy in hỏng"),
+            (
+                "gặp vướng mắc việc 2 do thiếu kinh phí",
+                vec![(n(2), Blocked)],
+                "thiếu kinh phí",
+            ),
+            (
+                "việc 5 vướng mắc: chưa có hướng dẫn của tỉnh",
+                vec![(n(5), Blocked)],
+                "chưa có hướng dẫn của tỉnh",
+            ),
+            (
+                "vuong mac 1.4 vi thieu nguoi",
+                vec![(code("1.4"), Blocked)],
+                "thieu nguoi",
+            ),
+            (
+                "Nhiệm vụ 3 gặp khó khăn: máy in hỏng",
+                vec![(n(3), Blocked)],
+                "máy in hỏng",
+            ),
             ("vướng việc 6", vec![(n(6), Blocked)], ""),
             // Several tasks in one line.
-            ("xong việc 1, 2 và 3", vec![(n(1), Done), (n(2), Done), (n(3), Done)], ""),
-            ("việc 3 xong, việc 4 đang làm", vec![(n(3), Done), (n(4), InProgress)], ""),
-            ("đã hoàn thành 1.1, 1.2; đang làm 2.1", vec![(code("1.1"), Done), (code("1.2"), Done), (code("2.1"), InProgress)], ""),
-            ("xong viec 1 va viec 2", vec![(n(1), Done), (n(2), Done)], ""),
-            ("việc 2 xong. việc 5 vướng: chưa có kinh phí", vec![(n(2), Done), (n(5), Blocked)], "chưa có kinh phí"),
-            ("đang làm việc 1 và việc 4", vec![(n(1), InProgress), (n(4), InProgress)], ""),
+            (
+                "xong việc 1, 2 và 3",
+                vec![(n(1), Done), (n(2), Done), (n(3), Done)],
+                "",
+            ),
+            (
+                "việc 3 xong, việc 4 đang làm",
+                vec![(n(3), Done), (n(4), InProgress)],
+                "",
+            ),
+            (
+                "đã hoàn thành 1.1, 1.2; đang làm 2.1",
+                vec![
+                    (code("1.1"), Done),
+                    (code("1.2"), Done),
+                    (code("2.1"), InProgress),
+                ],
+                "",
+            ),
+            (
+                "xong viec 1 va viec 2",
+                vec![(n(1), Done), (n(2), Done)],
+                "",
+            ),
+            (
+                "việc 2 xong. việc 5 vướng: chưa có kinh phí",
+                vec![(n(2), Done), (n(5), Blocked)],
+                "chưa có kinh phí",
+            ),
+            (
+                "đang làm việc 1 và việc 4",
+                vec![(n(1), InProgress), (n(4), InProgress)],
+                "",
+            ),
             // Reports.
-            ("đã nộp báo cáo quý III rồi ạ", vec![(report("quy iii"), Submitted)], ""),
-            ("em gửi báo cáo 6 tháng", vec![(report("6 thang"), Submitted)], ""),
+            (
+                "đã nộp báo cáo quý III rồi ạ",
+                vec![(report("quy iii"), Submitted)],
+                "",
+            ),
+            (
+                "em gửi báo cáo 6 tháng",
+                vec![(report("6 thang"), Submitted)],
+                "",
+            ),
             ("nộp báo cáo năm", vec![(report("nam"), Submitted)], ""),
-            ("da gui bao cao quy 3", vec![(report("quy 3"), Submitted)], ""),
+            (
+                "da gui bao cao quy 3",
+                vec![(report("quy 3"), Submitted)],
+                "",
+            ),
             // Not status reports: questions, greetings, chat, negations, quantities.
-            ("Anh ơi cho em hỏi lịch họp chiều nay mấy giờ ạ?", vec![], ""),
+            (
+                "Anh ơi cho em hỏi lịch họp chiều nay mấy giờ ạ?",
+                vec![],
+                "",
+            ),
             ("Anh ơi cho em hỏi lịch họp chiều nay mấy giờ ạ", vec![], ""),
             ("Chào anh ạ", vec![], ""),
             ("Cảm ơn anh nhiều", vec![], ""),

@@ -297,7 +297,12 @@ fn dimension_sheet(dimension: &DimensionReport, index: usize, time_zone: Tz, lan
 fn task_cells(task: &TaskLine, time_zone: Tz, lang: Lang) -> Vec<Cell> {
     let (update, updated_on) = match &task.last_update {
         Some((unit, note, at)) => {
-            let text = if note.is_empty() {
+            let text = if task.unexplained_block {
+                format!(
+                    "{unit}: {}",
+                    crate::messages::BotText::BlockedNoReason.render(lang)
+                )
+            } else if note.is_empty() {
                 unit.clone()
             } else {
                 format!("{unit}: {note}")

@@ -1464,9 +1464,30 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(a, p, u)| (a, p.zip(u)))
-            .collect())
+        Ok(rows.into_iter().map(|(a, p, u)| (a, p.zip(u))).collect())
+    }
+}
+
+impl Store {
+    /// The note of the latest status update of each of `assignment_ids` that has one.
+    pub async fn latest_notes(
+        &self,
+        assignment_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        if assignment_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT assignment_id, note FROM status_updates WHERE assignment_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in assignment_ids {
+                ids.push_bind(*id);
+            }
+            query.push(") ORDER BY reported_at, id");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().collect())
     }
 }
