@@ -414,8 +414,10 @@ mod tests {
         ItemRef::Report(w.into())
     }
 
-    /// (text, what it says: item and claim each; the note of the last claim).
-    fn corpus() -> Vec<(&'static str, Vec<(ItemRef, Claim)>, &'static str)> {
+    /// A phrasing, what it says (item and claim each), and the note of its last claim.
+    type Case = (&'static str, Vec<(ItemRef, Claim)>, &'static str);
+
+    fn corpus() -> Vec<Case> {
         use Claim::*;
         vec![
             // The phrasings.
