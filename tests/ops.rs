@@ -117,9 +117,26 @@ async fn metrics_move_with_a_conversation_and_health_follows_the_database() {
             .await;
         let (card_id, in_progress) = in_progress_button(&fake, &card);
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &in_progress);
+        let confirmation = fake
+            .wait_for_ok(
+                "sendMessage",
+                |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã ghi nhận"),
+                WAIT,
+            )
+            .await;
+        // «Thêm ghi chú», then the note.
+        let (confirmation_id, add_note) = button(&fake, &confirmation, "nt:");
+        fake.callback(CHAIRMAN, CHAIRMAN, confirmation_id, &add_note);
         fake.wait_for_ok(
             "sendMessage",
-            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã ghi nhận"),
+            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Gửi ghi chú cho"),
+            WAIT,
+        )
+        .await;
+        fake.text_from(CHAIRMAN, CHAIRMAN, "Đã họp triển khai với các tổ dân phố");
+        fake.wait_for_ok(
+            "sendMessage",
+            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã thêm ghi chú"),
             WAIT,
         )
         .await;

@@ -133,11 +133,11 @@ async fn confirm(
 /// Telegram took it), which the member may well answer.
 fn subject_from_buttons(original: &Message) -> Option<Subject> {
     let keyboard = original.reply_markup()?;
-    keyboard
+    let mut subjects = keyboard
         .inline_keyboard
         .iter()
         .flatten()
-        .find_map(|button| {
+        .filter_map(|button| {
             let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &button.kind else {
                 return None;
             };
@@ -151,7 +151,10 @@ fn subject_from_buttons(original: &Message) -> Option<Subject> {
                 ["h", _, hop] => Some(Subject::CaseHop(hop.parse().ok()?)),
                 _ => None,
             }
-        })
+        });
+    let first = subjects.next()?;
+    // A list of several items (the /baocao list) names none of them: never guess one.
+    subjects.all(|s| s == first).then_some(first)
 }
 
 /// For an update whose effect is already committed: `Some(true)` when a stopped run kept it
@@ -704,12 +707,12 @@ async fn on_report(
             .or_else(|| subject_from_buttons(original));
         return match subject {
             Some(subject) => on_subject(bot, msg, app, update_id, user_id, members, subject).await,
-            None => {
-                if msg.chat.is_private() {
-                    hint(bot, app, chat, BotText::ReplyToUnrelated).await?;
-                }
-                Ok(())
-            }
+            None if msg.chat.is_private() => match attachment_of(msg) {
+                // A file in reply to something that is about no task: kept, and asked about.
+                Some(file) => hold_file(bot, msg, app, update_id, user_id, members, file).await,
+                None => hint(bot, app, chat, BotText::ReplyToUnrelated).await,
+            },
+            None => Ok(()),
         };
     }
     // Plain text or a file answers the pending question only while it is fresh.
@@ -751,8 +754,13 @@ async fn on_report(
         }
         _ => {}
     }
+    // Files never reach the hint (nor its flood limit): in a private chat they are kept and
+    // asked about; in a group, where photos are shared all day, only a reply files one.
     if let Some(file) = attachment_of(msg) {
-        return hold_file(bot, msg, app, update_id, user_id, members, file).await;
+        if msg.chat.is_private() {
+            return hold_file(bot, msg, app, update_id, user_id, members, file).await;
+        }
+        return Ok(());
     }
     let text = msg.text().unwrap_or("").trim();
     let claims = crate::domain::status_text::parse(text);
@@ -1333,7 +1341,7 @@ async fn answer_proposal(
                 status: status.parse().unwrap_or(AssignmentStatus::InProgress),
                 note: note.clone(),
                 person_id: *person_id,
-                telegram_message_id: Some(token),
+                telegram_message_id: None,
                 attachment: None,
             })),
             Proposed::Submit {

@@ -512,6 +512,20 @@ impl Store {
         user_id: i64,
         reply: &StatusReply,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
+        self.record_status_then(update_id, chat_id, user_id, reply, None)
+            .await
+    }
+
+    /// [`Store::record_status_reply`], the dialogue then set to `next(update id)` in the same
+    /// transaction when given.
+    async fn record_status_then(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        reply: &StatusReply,
+        next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
+    ) -> Result<Effect<StatusUpdate>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
         let id: i64 = with_pool!(self, pool => {
@@ -541,6 +555,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             attach_and_close_dialogue!(&mut *tx, "status_update_id", id, &reply.attachment, chat_id, user_id);
+            if let Some(next) = next {
+                sqlx::query("INSERT INTO dialogues (chat_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4)")
+                    .bind(chat_id)
+                    .bind(user_id)
+                    .bind(next(id))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                 json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
             tx.commit().await?;
@@ -1159,9 +1182,9 @@ impl Store {
         Ok(())
     }
 
-    /// Records a status chosen with a button as the effect of `update_id`, at once. The
-    /// dialogue of the user in the chat ends, or, with `next`, becomes `next(update id)`
-    /// (a blocked task's question for its reason, bound to the update just recorded).
+    /// Records a status chosen with a button as the effect of `update_id`, at once, in one
+    /// transaction: the dialogue of the user in the chat ends, or, with `next`, becomes
+    /// `next(update id)` (a blocked task's question for its reason, bound to that update).
     pub async fn record_status_press(
         &self,
         update_id: i64,
@@ -1170,26 +1193,8 @@ impl Store {
         reply: &StatusReply,
         next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
-        let recorded = self
-            .record_status_reply(update_id, chat_id, user_id, reply)
-            .await?;
-        // The question is set right after, keyed by the same update (a redelivery is a
-        // Duplicate above and never gets here).
-        if let (Effect::Done(update), Some(next)) = (&recorded, next) {
-            let now = self.now();
-            let state = next(update.id);
-            with_pool!(self, pool => {
-                sqlx::query("INSERT INTO dialogues (chat_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT (chat_id, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at")
-                    .bind(chat_id)
-                    .bind(user_id)
-                    .bind(state)
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-            });
-        }
-        Ok(recorded)
+        self.record_status_then(update_id, chat_id, user_id, reply, next)
+            .await
     }
 
     /// Applies `actions` as the effect of `update_id`, in one transaction, and ends the
