@@ -1328,20 +1328,31 @@ async fn a_file_sent_without_replying_is_kept_and_filed_with_one_tap() {
         }
         w.said_times(CHAIRMAN, "Chưa hiểu", 4).await;
         for n in 0..3 {
-            let id = format!("PHOTO-{n}");
-            fake.put_file(&id, vec![1, 2, 3]);
-            let doc = IncomingDocument {
-                file_id: &id,
-                file_name: "anh.jpg",
-                mime_type: "image/jpeg",
-                size: 3,
-            };
-            fake.document_from(CHAIRMAN, CHAIRMAN, doc, None);
+            fake.photo_from(CHAIRMAN, CHAIRMAN, &format!("PHOTO-{n}"), 50_000, None);
         }
         w.said_times(CHAIRMAN, "Đã giữ tệp", 4).await;
         fake.text_from(CHAIRMAN, CHAIRMAN, "alo alo 5");
         w.said_times(CHAIRMAN, "Chưa hiểu", 5).await;
         assert_eq!(w.messages_to(CHAIRMAN, "Bạn gửi nhiều tin nhắn quá"), 0);
+        // A photo is filed with a report as well: the held photo's question lists the unsent
+        // reports too.
+        let last_question = fake
+            .sent_to(CHAIRMAN)
+            .into_iter()
+            .rev()
+            .find(|m| text(m).contains("Đã giữ tệp"))
+            .expect("a question");
+        let report_button = last_question["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|row| row[0]["callback_data"].as_str())
+            .find(|data| data.contains(":r"))
+            .expect("a report among the choices")
+            .to_string();
+        let question_id = last_question["message_id"].as_i64().expect("id") as i32;
+        fake.callback(CHAIRMAN, CHAIRMAN, question_id, &report_button);
+        w.said(CHAIRMAN, "Đã nhận báo cáo").await;
         w
     })
     .await;

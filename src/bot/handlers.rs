@@ -931,7 +931,8 @@ async fn hold_file(
         tell(bot, app, chat, BotText::NoItemsForFile).await?;
         return Ok(());
     }
-    // The most recently reminded (or shown) first, then in list order.
+    // The most recently reminded (or shown) first; then the unsent reports (few, and what a
+    // file most often is), earliest due first; then the tasks in list order.
     let shown = app.store.recently_shown(chat.0).await?;
     let rank = |assignment: Option<i64>, report: Option<(i64, i64)>| {
         shown
@@ -956,7 +957,7 @@ async fn hold_file(
         .encode();
         items.push((
             rank(Some(card.assignment_id), None),
-            index,
+            reports.len() + index,
             teloxide::types::InlineKeyboardButton::callback(label, data),
         ));
     }
@@ -970,7 +971,7 @@ async fn hold_file(
         .encode();
         items.push((
             rank(None, Some((report.period_id, report.unit.id))),
-            tasks.len() + index,
+            index,
             teloxide::types::InlineKeyboardButton::callback(label, data),
         ));
     }
