@@ -171,35 +171,47 @@ impl World {
     }
 
     /// Opens the card of `unit`'s task `code` from the `/viec` list (its number button); the
-    /// card's message id.
+    /// card's message id. (Before issue 12 `/viec` sent every card of a page at once: that
+    /// card is taken, so the bug tests below reach their point on the old behaviour too.)
     async fn open_card(&self, chat: i64, user: i64, unit: &str, code: &str) -> i32 {
-        let list = self.task_list(chat, user).await;
         let id = self.assignment(unit, code).await;
+        let is_card = |m: &Value| {
+            text(m).starts_with("📌")
+                && text(m)
+                    .lines()
+                    .next()
+                    .is_some_and(|l| l.contains(&format!("· {code} ")))
+        };
         let before = self
             .fake
             .sent_to(chat)
             .iter()
-            .filter(|m| text(m).starts_with("📌"))
+            .filter(|m| is_card(m))
             .count();
-        self.fake.callback(chat, user, list, &format!("o:{id}"));
+        let lists = self.messages_to(chat, "Việc đang mở");
+        if chat == user {
+            self.fake.text_from(chat, user, "/viec");
+        } else {
+            self.fake.text_in_group(chat, user, "/viec");
+        }
         let deadline = tokio::time::Instant::now() + WAIT;
+        let mut pressed = false;
         loop {
-            let cards: Vec<Value> = self
-                .fake
-                .sent_to(chat)
-                .into_iter()
-                .filter(|m| text(m).starts_with("📌"))
-                .collect();
+            let sent = self.fake.sent_to(chat);
+            let cards: Vec<&Value> = sent.iter().filter(|m| is_card(m)).collect();
             if cards.len() > before {
                 let card = cards.last().expect("a card");
-                assert!(
-                    text(card)
-                        .lines()
-                        .next()
-                        .is_some_and(|l| l.contains(&format!("· {code} "))),
-                    "{card}"
-                );
                 return card["message_id"].as_i64().expect("id") as i32;
+            }
+            if !pressed && self.messages_to(chat, "Việc đang mở") > lists {
+                let list = sent
+                    .iter()
+                    .rev()
+                    .find(|m| text(m).starts_with("Việc đang mở"))
+                    .and_then(|m| m["message_id"].as_i64())
+                    .expect("the list") as i32;
+                self.fake.callback(chat, user, list, &format!("o:{id}"));
+                pressed = true;
             }
             assert!(tokio::time::Instant::now() < deadline, "no card for {code}");
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -1229,7 +1241,7 @@ async fn a_pending_question_expires_and_a_command_cancels_it() {
         fake.callback(CHAIRMAN, CHAIRMAN, card_a, &format!("s:{a}:b"));
         w.said(CHAIRMAN, "Nêu lý do vướng mắc").await;
         fake.text_from(CHAIRMAN, CHAIRMAN, "/baocao");
-        w.said(CHAIRMAN, "Báo cáo phải nộp").await;
+        w.said(CHAIRMAN, "Báo cáo quý").await;
         fake.text_from(
             CHAIRMAN,
             CHAIRMAN,
