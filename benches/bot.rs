@@ -15,7 +15,7 @@
 //! log does not slow the next load's watcher. The fake's update ids are moved past the
 //! earlier loads' ones, which the store would otherwise take for redeliveries. dondoc: each
 //! user is invited (`Store::invite`, a member of commune `i mod 8`) and links themselves with
-//! `/start CODE`, then sends `/viec` and gets a page of 5 cards. echo: each user sends
+//! `/start CODE`, then sends `/viec` and opens the cards of its first 5 items. echo: each user sends
 //! `/viec`; the echo stands in for a card. Then, each status reply being a Telegram reply to
 //! one of the user's cards (cycling through them) with a note unique in the run:
 //! - `c=1`: one user, 200 replies, each sent once the previous one was confirmed.
@@ -704,8 +704,9 @@ async fn onboard(fake: &FakeTelegram, store: &Store, users: &[i64]) -> Vec<Chat>
             .await
             .expect("open assignments")
             .len();
-        // The welcome, a page of cards, and the page footer if there is more than a page.
-        expected.insert(user, 1 + open.min(5) + usize::from(open > 5));
+        // The welcome, the `/viec` list, and the cards of its first five items (opened with
+        // their number buttons: since issue 12 `/viec` is one message).
+        expected.insert(user, 2 + open.min(5));
     }
     wait_until(fake, users, "welcomes", |_, sent| {
         sent.iter().any(|m| text_of(m).contains("Xin chào"))
@@ -713,6 +714,30 @@ async fn onboard(fake: &FakeTelegram, store: &Store, users: &[i64]) -> Vec<Chat>
     .await;
     for user in users {
         fake.text_from(*user, *user, "/viec");
+    }
+    wait_until(fake, users, "lists", |_, sent| {
+        sent.iter().any(|m| text_of(m).starts_with("Việc đang mở"))
+    })
+    .await;
+    for user in users {
+        let sent = fake.sent_to(*user);
+        let Some(list) = sent.iter().find(|m| text_of(m).starts_with("Việc đang mở")) else {
+            continue;
+        };
+        let list_id = list["message_id"].as_i64().expect("the list's id") as i32;
+        let numbers: Vec<String> = list["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row.as_array().into_iter().flatten())
+            .filter_map(|button| button["callback_data"].as_str())
+            .filter(|data| data.starts_with("o:"))
+            .take(5)
+            .map(str::to_string)
+            .collect();
+        for data in numbers {
+            fake.callback(*user, *user, list_id, &data);
+        }
     }
     wait_until(fake, users, "cards", |user, sent| {
         sent.len() >= expected[&user]

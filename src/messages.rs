@@ -649,6 +649,61 @@ pub enum BotText<'a> {
     NextReport {
         on: &'a str,
     },
+    // The safe, quiet dialogue (issue 12).
+    /// A status recorded at the press of its button.
+    RecordedBlocked {
+        task: &'a str,
+    },
+    ButtonAddNote,
+    AskNoteFor {
+        task: &'a str,
+    },
+    NoteAdded {
+        task: &'a str,
+    },
+    NoteSkipped,
+    QuestionClosed,
+    ConfirmNote {
+        task: &'a str,
+        note: &'a str,
+    },
+    ButtonYes,
+    ButtonNo,
+    ProposeStatus {
+        task: &'a str,
+        status: AssignmentStatus,
+    },
+    ProposeReport {
+        report: &'a str,
+        unit: &'a str,
+    },
+    ProposeNote {
+        note: &'a str,
+    },
+    ProposeUnknown {
+        item: &'a str,
+    },
+    ProposeFooter,
+    ProposalDeclined,
+    WhichItemForFile,
+    ButtonNoItem,
+    FileKeptUnfiled,
+    NoItemsForFile,
+    TaskList {
+        count: usize,
+        page: usize,
+        pages: usize,
+    },
+    ButtonPrev,
+    ButtonNext,
+    Overdue {
+        days: i64,
+    },
+    ReportList {
+        count: usize,
+    },
+    BlockedNoReason,
+    HelpFor(crate::domain::PersonRole),
 }
 
 impl BotText<'_> {
@@ -719,6 +774,32 @@ impl BotText<'_> {
             BotText::GroupOnly => "Lệnh /nhom dùng trong nhóm chat của đơn vị.".into(),
             BotText::LanguageSet => "Đã chuyển sang tiếng Việt.".into(),
             BotText::NextReport { on } => format!("Báo cáo tiếp theo: {on}"),
+            BotText::RecordedBlocked { task } => format!("Đã ghi nhận: {task} – vướng mắc.\nNêu lý do vướng mắc (trả lời tin này)."),
+            BotText::ButtonAddNote => "Thêm ghi chú".into(),
+            BotText::AskNoteFor { task } => format!("Gửi ghi chú cho: {task} (trả lời tin này)."),
+            BotText::NoteAdded { task } => format!("Đã thêm ghi chú: {task}."),
+            BotText::NoteSkipped => "Không thêm ghi chú.".into(),
+            BotText::QuestionClosed => "Câu hỏi này đã đóng. Gõ /viec để báo tình hình.".into(),
+            BotText::ConfirmNote { task, note } => format!("Ghi tin nhắn này làm ghi chú cho: {task}?\n«{note}»"),
+            BotText::ButtonYes => "Đúng".into(),
+            BotText::ButtonNo => "Không phải".into(),
+            BotText::ProposeStatus { task, status } => format!("Ghi nhận: {task} – {}?", Text::Status(*status).render(Lang::Vi)),
+            BotText::ProposeReport { report, unit } => format!("Ghi nhận: {report} – {unit} – đã nộp?"),
+            BotText::ProposeNote { note } => format!("Ghi chú: {note}"),
+            BotText::ProposeUnknown { item } => format!("Không thấy việc số {item} trong /viec của bạn."),
+            BotText::ProposeFooter => "Bấm «Đúng» để ghi nhận, «Không phải» để bỏ.".into(),
+            BotText::ProposalDeclined => "Không ghi nhận gì. Gõ /viec để chọn việc và bấm nút.".into(),
+            BotText::WhichItemForFile => "Đã giữ tệp. Tệp này cho việc hoặc báo cáo nào? Bấm một mục để gửi vào đó.".into(),
+            BotText::ButtonNoItem => "Không thuộc mục nào".into(),
+            BotText::FileKeptUnfiled => "Tệp được giữ lại, chưa gắn với việc nào.".into(),
+            BotText::NoItemsForFile => "Đã giữ tệp, nhưng bạn không có việc hay báo cáo nào đang mở để gắn vào.".into(),
+            BotText::TaskList { count, page, pages } => format!("Việc đang mở: {count} · trang {page}/{pages}\nBấm số để xem và báo tình hình."),
+            BotText::ButtonPrev => "‹ Trước".into(),
+            BotText::ButtonNext => "Sau ›".into(),
+            BotText::Overdue { days } => format!("quá hạn {days} ngày"),
+            BotText::ReportList { count } => format!("Báo cáo phải nộp: {count}. Bấm để nộp."),
+            BotText::BlockedNoReason => "vướng mắc, chưa nêu lý do".into(),
+            BotText::HelpFor(role) => help_vi(*role),
             BotText::LanguageUsage => "Gõ /ngonngu vi (tiếng Việt) hoặc /ngonngu en (English).".into(),
             BotText::GroupNotBound => "Nhóm này chưa gắn với đơn vị nào. Thành viên đơn vị gõ /nhom để gắn.".into(),
             BotText::GroupTaken => "Nhóm này đã gắn với một đơn vị khác.".into(),
@@ -803,6 +884,32 @@ impl BotText<'_> {
             BotText::GroupOnly => "Use /nhom in your unit's group chat.".into(),
             BotText::LanguageSet => "Language: English.".into(),
             BotText::NextReport { on } => format!("Next report due: {on}"),
+            BotText::RecordedBlocked { task } => format!("Recorded: {task} – blocked.\nWhat is blocking it? (reply to this message)"),
+            BotText::ButtonAddNote => "Add a note".into(),
+            BotText::AskNoteFor { task } => format!("Send the note for: {task} (reply to this message)."),
+            BotText::NoteAdded { task } => format!("Note added: {task}."),
+            BotText::NoteSkipped => "No note added.".into(),
+            BotText::QuestionClosed => "That question is closed. Send /viec to report.".into(),
+            BotText::ConfirmNote { task, note } => format!("Add this message as a note to: {task}?\n«{note}»"),
+            BotText::ButtonYes => "Yes".into(),
+            BotText::ButtonNo => "No".into(),
+            BotText::ProposeStatus { task, status } => format!("Record: {task} – {}?", Text::Status(*status).render(Lang::En)),
+            BotText::ProposeReport { report, unit } => format!("Record: {report} – {unit} – submitted?"),
+            BotText::ProposeNote { note } => format!("Note: {note}"),
+            BotText::ProposeUnknown { item } => format!("There is no task {item} in your /viec."),
+            BotText::ProposeFooter => "Press «Yes» to record, «No» to drop it.".into(),
+            BotText::ProposalDeclined => "Nothing recorded. Send /viec to choose a task and press its button.".into(),
+            BotText::WhichItemForFile => "File kept. Which task or report is it for? Tap one to file it there.".into(),
+            BotText::ButtonNoItem => "None of these".into(),
+            BotText::FileKeptUnfiled => "The file is kept, filed with no task.".into(),
+            BotText::NoItemsForFile => "File kept, but you have no open task or report to file it with.".into(),
+            BotText::TaskList { count, page, pages } => format!("Open tasks: {count} · page {page}/{pages}\nTap a number to see it and report."),
+            BotText::ButtonPrev => "‹ Previous".into(),
+            BotText::ButtonNext => "Next ›".into(),
+            BotText::Overdue { days } => format!("{days} days overdue"),
+            BotText::ReportList { count } => format!("Reports owed: {count}. Tap to submit."),
+            BotText::BlockedNoReason => "blocked, no reason given yet".into(),
+            BotText::HelpFor(role) => help_en(*role),
             BotText::LanguageUsage => "Send /ngonngu en (English) or /ngonngu vi (tiếng Việt).".into(),
             BotText::GroupNotBound => "This group belongs to no unit yet. A member of the unit sends /nhom to bind it.".into(),
             BotText::GroupTaken => "This group belongs to another unit.".into(),
@@ -826,6 +933,69 @@ impl BotText<'_> {
             .into(),
         }
     }
+}
+
+/// `/trogiup` for one role: only the commands that role can use.
+fn help_vi(role: crate::domain::PersonRole) -> String {
+    use crate::domain::PersonRole as R;
+    let mut lines = vec![
+        "/viec – việc của tôi, bấm số rồi bấm nút để báo tình hình",
+        "/baocao – báo cáo phải nộp",
+    ];
+    match role {
+        R::Head | R::Deputy | R::FocalPoint => {
+            lines.push("/tinhhinh – tình hình đơn vị");
+            lines.push("/quahan – việc quá hạn");
+            lines.push("/vuviec [số] – phản ánh, kiến nghị gửi đơn vị");
+            lines.push("/nhom – gắn nhóm chat với đơn vị");
+        }
+        R::Coordinator => {
+            lines.push("/tinhhinh [MÃ] – tình hình các đơn vị");
+            lines.push("/tonghop – bản tổng hợp hằng ngày");
+            lines.push("/quahan – việc quá hạn");
+            lines.push("/xuat [kỳ] – xuất báo cáo định kỳ, ví dụ /xuat Q3");
+            lines.push("/vuviec [số] – phản ánh, kiến nghị");
+        }
+        R::HotlineOperator => {
+            lines.push("/phananh – ghi nhận phản ánh");
+            lines.push("/vuviec [số] – phản ánh, kiến nghị");
+        }
+    }
+    lines.push("/ngonngu en – English");
+    lines.push("/trogiup – hướng dẫn");
+    lines.push("Trả lời (reply) vào tin nhắn nhiệm vụ bằng chữ, tệp hoặc ảnh để báo cáo; hoặc viết, ví dụ: «xong việc 3», «vướng 2: thiếu kinh phí».");
+    lines.join("\n")
+}
+
+fn help_en(role: crate::domain::PersonRole) -> String {
+    use crate::domain::PersonRole as R;
+    let mut lines = vec![
+        "/viec – my tasks: tap a number, then a button to report",
+        "/baocao – reports owed",
+    ];
+    match role {
+        R::Head | R::Deputy | R::FocalPoint => {
+            lines.push("/tinhhinh – my unit's progress");
+            lines.push("/quahan – overdue items");
+            lines.push("/vuviec [number] – citizen cases sent to my unit");
+            lines.push("/nhom – bind a group chat to your unit");
+        }
+        R::Coordinator => {
+            lines.push("/tinhhinh [CODE] – status of units");
+            lines.push("/tonghop – the daily digest");
+            lines.push("/quahan – overdue items");
+            lines.push("/xuat [period] – export the periodic report, e.g. /xuat Q3");
+            lines.push("/vuviec [number] – citizen cases");
+        }
+        R::HotlineOperator => {
+            lines.push("/phananh – log a citizen report");
+            lines.push("/vuviec [number] – citizen cases");
+        }
+    }
+    lines.push("/ngonngu vi – tiếng Việt");
+    lines.push("/trogiup – help");
+    lines.push("Reply to a task message with text, a file or a photo to report on it; or write, e.g. «xong việc 3» (task 3 done), «vướng 2: thiếu kinh phí» (task 2 blocked: no budget).");
+    lines.join("\n")
 }
 
 /// Day names, for due dates shown with their weekday ("15/11/2026 (Chủ nhật)"): a due date
@@ -2348,6 +2518,8 @@ pub enum ReportText<'a> {
         on_time: usize,
         late: usize,
         missing: usize,
+        /// Not submitted and not due yet: its own count, so the four add up to `owing`.
+        not_yet_due: usize,
     },
     CommandExport,
 }
@@ -2536,8 +2708,8 @@ impl ReportText<'_> {
             ReportText::CoordinatorsOnly => "Chỉ cán bộ Nội vụ theo dõi được xuất báo cáo định kỳ.".into(),
             ReportText::ChoosePlan { codes } => format!("Bạn theo dõi nhiều kế hoạch. Gõ /xuat MÃ_KẾ_HOẠCH [kỳ], một trong: {codes}"),
             ReportText::NoPlan => "Chưa có kế hoạch nào trong phạm vi theo dõi của bạn.".into(),
-            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
-                "{label} – {code}, số liệu đến {day}: {owing} đơn vị phải báo cáo, {on_time} đúng hạn, {late} trễ hạn, {missing} chưa nộp."
+            ReportText::Caption { label, code, day, owing, on_time, late, missing, not_yet_due } => format!(
+                "{label} – {code}, số liệu đến {day}: {owing} đơn vị phải báo cáo = {on_time} đúng hạn + {late} trễ hạn + {missing} quá hạn chưa nộp + {not_yet_due} chưa đến hạn."
             ),
             ReportText::CommandExport => "Xuất báo cáo định kỳ (Nội vụ)".into(),
         }
@@ -2593,8 +2765,8 @@ impl ReportText<'_> {
             ReportText::CoordinatorsOnly => "Only coordinators can export the periodic report.".into(),
             ReportText::ChoosePlan { codes } => format!("You follow several plans. Send /xuat PLAN_CODE [period], one of: {codes}"),
             ReportText::NoPlan => "There is no plan within what you monitor.".into(),
-            ReportText::Caption { label, code, day, owing, on_time, late, missing } => format!(
-                "{label} – {code}, as of {day}: {owing} units owe it, {on_time} on time, {late} late, {missing} missing."
+            ReportText::Caption { label, code, day, owing, on_time, late, missing, not_yet_due } => format!(
+                "{label} – {code}, as of {day}: {owing} units owe it = {on_time} on time + {late} late + {missing} overdue, missing + {not_yet_due} not yet due."
             ),
             ReportText::CommandExport => "Export the periodic report (coordinators)".into(),
         }

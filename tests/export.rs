@@ -641,6 +641,25 @@ async fn a_coordinator_gets_the_report_in_chat() {
             caption.contains("Báo cáo quý III") && caption.contains("3 đúng hạn"),
             "{caption}"
         );
+        // Issue 12: the caption adds up, "chưa đến hạn" a count of its own.
+        let count_before = |words: &str| -> usize {
+            let at = caption
+                .find(words)
+                .unwrap_or_else(|| panic!("{words} in {caption}"));
+            caption[..at]
+                .split_whitespace()
+                .last()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("a count before {words}: {caption}"))
+        };
+        assert_eq!(
+            count_before("đơn vị phải báo cáo"),
+            count_before("đúng hạn")
+                + count_before("trễ hạn")
+                + count_before("quá hạn chưa nộp")
+                + count_before("chưa đến hạn"),
+            "{caption}"
+        );
         let uploads = fake.uploads();
         let upload = uploads.last().expect("an upload");
         assert_eq!(upload.field, "document");

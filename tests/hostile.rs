@@ -126,10 +126,23 @@ impl World {
             .assignment_id
     }
 
-    /// `/viec` in `chat`; the message id of the first task card.
+    /// `/viec` in `chat`, then the first item's number button; the message id of its card.
     async fn first_card(&self, chat: i64) -> i32 {
         self.fake.text_from(chat, chat, "/viec");
-        self.said(chat, "Trang 1/").await;
+        self.said(chat, "Việc đang mở").await;
+        let list = self
+            .fake
+            .sent_to(chat)
+            .into_iter()
+            .find(|m| text(m).starts_with("Việc đang mở"))
+            .expect("the list");
+        let open = list["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            .as_str()
+            .expect("a number button")
+            .to_string();
+        let list_id = list["message_id"].as_i64().expect("the list's id") as i32;
+        self.fake.callback(chat, chat, list_id, &open);
+        self.said(chat, "📌").await;
         self.fake
             .sent_to(chat)
             .iter()
@@ -385,7 +398,7 @@ async fn a_flood_from_one_chat_leaves_the_others_answered() {
         // The flood is all read (a command sent after it is answered) but earns only a few
         // hints and one "slow down", not a thousand replies.
         w.fake.text_from(TRANPHU, TRANPHU, "/viec");
-        w.said(TRANPHU, "Trang 1/").await;
+        w.said(TRANPHU, "Việc đang mở").await;
         assert_eq!(
             w.count_to(TRANPHU, "Chưa hiểu tin nhắn"),
             5,

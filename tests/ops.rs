@@ -96,8 +96,18 @@ async fn metrics_move_with_a_conversation_and_health_follows_the_database() {
             WAIT,
         )
         .await;
-        // The chairman opens the task list, presses "in progress" and writes a note.
+        // The chairman opens the task list, a task's card, and presses "in progress" (recorded
+        // at the press).
         fake.text_from(CHAIRMAN, CHAIRMAN, "/viec");
+        let list = fake
+            .wait_for_ok(
+                "sendMessage",
+                |p| p["chat_id"] == CHAIRMAN && text(p).starts_with("Việc đang mở"),
+                WAIT,
+            )
+            .await;
+        let (list_id, open) = button(&fake, &list, "o:");
+        fake.callback(CHAIRMAN, CHAIRMAN, list_id, &open);
         let card = fake
             .wait_for_ok(
                 "sendMessage",
@@ -107,16 +117,26 @@ async fn metrics_move_with_a_conversation_and_health_follows_the_database() {
             .await;
         let (card_id, in_progress) = in_progress_button(&fake, &card);
         fake.callback(CHAIRMAN, CHAIRMAN, card_id, &in_progress);
+        let confirmation = fake
+            .wait_for_ok(
+                "sendMessage",
+                |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã ghi nhận"),
+                WAIT,
+            )
+            .await;
+        // «Thêm ghi chú», then the note.
+        let (confirmation_id, add_note) = button(&fake, &confirmation, "nt:");
+        fake.callback(CHAIRMAN, CHAIRMAN, confirmation_id, &add_note);
         fake.wait_for_ok(
             "sendMessage",
-            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Gửi ghi chú"),
+            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Gửi ghi chú cho"),
             WAIT,
         )
         .await;
         fake.text_from(CHAIRMAN, CHAIRMAN, "Đã họp triển khai với các tổ dân phố");
         fake.wait_for_ok(
             "sendMessage",
-            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã ghi nhận"),
+            |p| p["chat_id"] == CHAIRMAN && text(p).contains("Đã thêm ghi chú"),
             WAIT,
         )
         .await;
@@ -240,6 +260,26 @@ async fn the_outbox_lag_and_overdue_reports_are_read_from_the_database() {
 }
 
 /// The card's message id and its "in progress" button's data (`s:ID:p`).
+/// The message as Telegram holds it, and the data of its first button starting with `prefix`.
+fn button(fake: &FakeTelegram, message: &Value, prefix: &str) -> (i32, String) {
+    let sent = fake
+        .sent_to(CHAIRMAN)
+        .into_iter()
+        .find(|m| m["text"] == message["text"])
+        .expect("the message as Telegram holds it");
+    let id = sent["message_id"].as_i64().expect("message id") as i32;
+    let data = sent["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .filter_map(|button| button["callback_data"].as_str())
+        .find(|data| data.starts_with(prefix))
+        .expect("the button")
+        .to_string();
+    (id, data)
+}
+
 fn in_progress_button(fake: &FakeTelegram, card: &Value) -> (i32, String) {
     let sent = fake
         .sent_to(CHAIRMAN)

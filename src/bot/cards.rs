@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use crate::store::{AssignmentCard, ReportDue};
 
-/// Task cards per `/viec` page: a screenful on a small phone.
-pub const PAGE_SIZE: usize = 5;
+/// Items per `/viec` or `/baocao` page: a screenful of one-line items on a small phone.
+pub const PAGE_SIZE: usize = 8;
 
 /// What a button press asks for. Encoded in at most 64 bytes: ids, never text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +23,38 @@ pub enum Callback {
     File {
         assignment_id: i64,
     },
+    /// The «Bỏ qua» of a message older than issue 12, bound to nothing: closes nothing.
     Skip,
     Page(usize),
     Report {
         period_id: i64,
         unit_id: i64,
+    },
+    /// «Thêm ghi chú» under the confirmation of status update `0`.
+    AddNote(i64),
+    /// «Bỏ qua» under the note question of status update `0`.
+    SkipNote(i64),
+    /// An item number under the `/viec` list: its card with the status buttons.
+    Open(i64),
+    /// A page of the `/baocao` list.
+    ReportPage(usize),
+    /// File held file `held` with assignment `assignment_id`.
+    FileTask {
+        held: i64,
+        assignment_id: i64,
+    },
+    /// File held file `held` with a unit's report of a period.
+    FileReport {
+        held: i64,
+        period_id: i64,
+        unit_id: i64,
+    },
+    /// Keep held file `0` with nothing.
+    FileNone(i64),
+    /// «Đúng» / «Không phải» under the proposal made for update `token`.
+    Proposal {
+        token: i64,
+        yes: bool,
     },
 }
 
@@ -50,6 +77,23 @@ impl Callback {
             Callback::Skip => "skip".into(),
             Callback::Page(page) => format!("pg:{page}"),
             Callback::Report { period_id, unit_id } => format!("r:{period_id}:{unit_id}"),
+            Callback::AddNote(id) => format!("nt:{id}"),
+            Callback::SkipNote(id) => format!("sk:{id}"),
+            Callback::Open(id) => format!("o:{id}"),
+            Callback::ReportPage(page) => format!("rpg:{page}"),
+            Callback::FileTask {
+                held,
+                assignment_id,
+            } => format!("hf:{held}:a{assignment_id}"),
+            Callback::FileReport {
+                held,
+                period_id,
+                unit_id,
+            } => format!("hf:{held}:r{period_id}-{unit_id}"),
+            Callback::FileNone(held) => format!("hf:{held}:x"),
+            Callback::Proposal { token, yes } => {
+                format!("pr:{token}:{}", if yes { "y" } else { "n" })
+            }
         }
     }
 
@@ -74,8 +118,41 @@ impl Callback {
                 period_id: period.parse().ok()?,
                 unit_id: unit.parse().ok()?,
             },
+            ("nt", Some(id), None) => Callback::AddNote(id.parse().ok()?),
+            ("sk", Some(id), None) => Callback::SkipNote(id.parse().ok()?),
+            ("o", Some(id), None) => Callback::Open(id.parse().ok()?),
+            ("rpg", Some(page), None) => Callback::ReportPage(page.parse().ok()?),
+            ("hf", Some(held), Some(target)) => {
+                let held = held.parse().ok()?;
+                if target == "x" {
+                    Callback::FileNone(held)
+                } else if let Some(id) = target.strip_prefix('a') {
+                    Callback::FileTask {
+                        held,
+                        assignment_id: id.parse().ok()?,
+                    }
+                } else {
+                    let (period, unit) = target.strip_prefix('r')?.split_once('-')?;
+                    Callback::FileReport {
+                        held,
+                        period_id: period.parse().ok()?,
+                        unit_id: unit.parse().ok()?,
+                    }
+                }
+            }
+            ("pr", Some(token), Some(answer)) => Callback::Proposal {
+                token: token.parse().ok()?,
+                yes: match answer {
+                    "y" => true,
+                    "n" => false,
+                    _ => return None,
+                },
+            },
             _ => return None,
         };
+        if parts.next().is_some() {
+            return None;
+        }
         Some(callback)
     }
 }
@@ -152,10 +229,17 @@ impl<'a> HotlineButton<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "waiting", rename_all = "snake_case")]
 pub enum Waiting {
+    /// A note for status update `status_update_id`, already recorded (its reason, for a
+    /// blocked task). Answered by a reply to its question, or plain text within
+    /// [`QUESTION_TTL_MINUTES`] with no command in between.
     Note {
-        assignment_id: i64,
-        status: String,
+        status_update_id: i64,
         person_id: i64,
+    },
+    /// «Đúng» / «Không phải» for what the bot read in a free text (`token`: its update id).
+    Proposal {
+        token: i64,
+        actions: Vec<Proposed>,
     },
     File {
         assignment_id: i64,
@@ -190,6 +274,32 @@ pub enum Waiting {
     },
 }
 
+/// How long a question waits for plain text (a reply to it is always its answer).
+pub const QUESTION_TTL_MINUTES: i64 = 10;
+
+/// One thing a confirmed proposal records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Proposed {
+    Status {
+        assignment_id: i64,
+        status: String,
+        note: String,
+        person_id: i64,
+    },
+    Submit {
+        period_id: i64,
+        unit_id: i64,
+        body: String,
+        person_id: i64,
+    },
+    Note {
+        status_update_id: i64,
+        note: String,
+        person_id: i64,
+    },
+}
+
 /// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
 pub fn task_title(card: &AssignmentCard) -> String {
     let code = card.task_code.as_deref().unwrap_or("·");
@@ -199,7 +309,12 @@ pub fn task_title(card: &AssignmentCard) -> String {
 /// A task card: plan and dimension, the task, the unit, due date and status.
 /// `next_report` is the plan's next reporting deadline, shown so a task without a date of its
 /// own ("Thường xuyên") still says when the unit must next report on it.
-pub fn card_text(card: &AssignmentCard, next_report: Option<NaiveDate>, lang: Lang) -> String {
+pub fn card_text(
+    card: &AssignmentCard,
+    next_report: Option<NaiveDate>,
+    today: NaiveDate,
+    lang: Lang,
+) -> String {
     let mut lines = vec![format!(
         "📌 {} · {} {}",
         card.plan_code,
@@ -219,8 +334,11 @@ pub fn card_text(card: &AssignmentCard, next_report: Option<NaiveDate>, lang: La
         Some(d) => d.format("%d/%m/%Y").to_string(),
         None => card.timeframe.clone(),
     };
+    let overdue = overdue_days(card, today)
+        .map(|days| format!(" · {}", BotText::Overdue { days }.render(lang)))
+        .unwrap_or_default();
     lines.push(format!(
-        "{}: {due} · {}: {}",
+        "{}: {due}{overdue} · {}: {}",
         BotText::CardDue.render(lang),
         BotText::CardStatus.render(lang),
         Text::Status(card.status).render(lang)
@@ -230,6 +348,158 @@ pub fn card_text(card: &AssignmentCard, next_report: Option<NaiveDate>, lang: La
         lines.push(BotText::NextReport { on: &next }.render(lang));
     }
     lines.join("\n")
+}
+
+/// Days past an open task's due date, if it is past.
+pub fn overdue_days(card: &AssignmentCard, today: NaiveDate) -> Option<i64> {
+    let due = card.due_date?;
+    (card.status != AssignmentStatus::Done && due < today).then(|| (today - due).num_days())
+}
+
+/// The `/viec` list: one numbered line per task of page `page` (numbers count from the first
+/// page, as free text refers to them), a number button per item, and the page buttons.
+pub fn task_list(
+    cards: &[AssignmentCard],
+    page: usize,
+    today: NaiveDate,
+    lang: Lang,
+) -> (String, InlineKeyboardMarkup) {
+    let pages = cards.len().div_ceil(PAGE_SIZE).max(1);
+    let page = page.min(pages - 1);
+    let mut lines = vec![BotText::TaskList {
+        count: cards.len(),
+        page: page + 1,
+        pages,
+    }
+    .render(lang)];
+    let mut numbers = Vec::new();
+    for (index, card) in cards
+        .iter()
+        .enumerate()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
+        let number = index + 1;
+        let overdue = overdue_days(card, today)
+            .map(|days| format!(" · ‼ {}", BotText::Overdue { days }.render(lang)))
+            .unwrap_or_default();
+        lines.push(format!(
+            "{number}. {} · {} {} – {}{overdue}",
+            card.plan_code,
+            card.task_code.as_deref().unwrap_or("·"),
+            ellipsize(&card.text, 50),
+            Text::Status(card.status).render(lang)
+        ));
+        numbers.push(InlineKeyboardButton::callback(
+            number.to_string(),
+            Callback::Open(card.assignment_id).encode(),
+        ));
+    }
+    let mut rows: Vec<Vec<InlineKeyboardButton>> =
+        numbers.chunks(4).map(|row| row.to_vec()).collect();
+    rows.extend(page_row(page, pages, lang, Callback::Page));
+    (lines.join("\n"), InlineKeyboardMarkup::new(rows))
+}
+
+/// «‹ Trước» / «Sau ›», when there is more than one page.
+fn page_row(
+    page: usize,
+    pages: usize,
+    lang: Lang,
+    to: fn(usize) -> Callback,
+) -> Option<Vec<InlineKeyboardButton>> {
+    let mut row = Vec::new();
+    if page > 0 {
+        row.push(InlineKeyboardButton::callback(
+            BotText::ButtonPrev.render(lang),
+            to(page - 1).encode(),
+        ));
+    }
+    if page + 1 < pages {
+        row.push(InlineKeyboardButton::callback(
+            BotText::ButtonNext.render(lang),
+            to(page + 1).encode(),
+        ));
+    }
+    (!row.is_empty()).then_some(row)
+}
+
+/// The `/baocao` list: one numbered line per owed report, a «Nộp báo cáo» button per item.
+pub fn report_list(
+    reports: &[ReportDue],
+    page: usize,
+    today: NaiveDate,
+    lang: Lang,
+) -> (String, InlineKeyboardMarkup) {
+    let pages = reports.len().div_ceil(PAGE_SIZE).max(1);
+    let page = page.min(pages - 1);
+    let mut lines = vec![BotText::ReportList {
+        count: reports.len(),
+    }
+    .render(lang)];
+    if pages > 1 {
+        lines[0].push_str(&format!(
+            " {}",
+            BotText::Page {
+                page: page + 1,
+                pages
+            }
+            .render(lang)
+        ));
+    }
+    let mut rows = Vec::new();
+    for (index, report) in reports
+        .iter()
+        .enumerate()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
+        let number = index + 1;
+        lines.push(format!(
+            "{number}. {}",
+            report_text(report, today, lang).replace('\n', " · ")
+        ));
+        rows.push(vec![InlineKeyboardButton::callback(
+            format!("{number}. {}", BotText::ButtonSubmit.render(lang)),
+            Callback::Report {
+                period_id: report.period_id,
+                unit_id: report.unit.id,
+            }
+            .encode(),
+        )]);
+    }
+    rows.extend(page_row(page, pages, lang, Callback::ReportPage));
+    (lines.join("\n"), InlineKeyboardMarkup::new(rows))
+}
+
+/// «Thêm ghi chú» under the confirmation of status update `status_update_id`.
+pub fn add_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        BotText::ButtonAddNote.render(lang),
+        Callback::AddNote(status_update_id).encode(),
+    )]])
+}
+
+/// «Bỏ qua» under the note question of status update `status_update_id`.
+pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+        BotText::Skip.render(lang),
+        Callback::SkipNote(status_update_id).encode(),
+    )]])
+}
+
+/// «Đúng» / «Không phải» under a proposal.
+pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        InlineKeyboardButton::callback(
+            BotText::ButtonYes.render(lang),
+            Callback::Proposal { token, yes: true }.encode(),
+        ),
+        InlineKeyboardButton::callback(
+            BotText::ButtonNo.render(lang),
+            Callback::Proposal { token, yes: false }.encode(),
+        ),
+    ]])
 }
 
 /// The four buttons under a task card.
@@ -277,29 +547,11 @@ pub fn report_text(report: &ReportDue, today: NaiveDate, lang: Lang) -> String {
     )
 }
 
-pub fn report_keyboard(report: &ReportDue, lang: Lang) -> InlineKeyboardMarkup {
-    report_button(report.period_id, report.unit.id, lang)
-}
-
 /// The "Nộp báo cáo" button for one unit's report of one period.
 pub fn report_button(period_id: i64, unit_id: i64, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
         BotText::ButtonSubmit.render(lang),
         Callback::Report { period_id, unit_id }.encode(),
-    )]])
-}
-
-pub fn skip_keyboard(lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-        BotText::Skip.render(lang),
-        Callback::Skip.encode(),
-    )]])
-}
-
-pub fn next_page_keyboard(page: usize, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-        BotText::NextPage.render(lang),
-        Callback::Page(page).encode(),
     )]])
 }
 
@@ -317,6 +569,24 @@ mod tests {
             Callback::File { assignment_id: 42 },
             Callback::Skip,
             Callback::Page(3),
+            Callback::AddNote(i64::MAX),
+            Callback::SkipNote(7),
+            Callback::Open(i64::MAX),
+            Callback::ReportPage(2),
+            Callback::FileTask {
+                held: i64::MAX,
+                assignment_id: i64::MAX,
+            },
+            Callback::FileReport {
+                held: i64::MAX,
+                period_id: i64::MAX,
+                unit_id: i64::MAX,
+            },
+            Callback::FileNone(3),
+            Callback::Proposal {
+                token: i64::MAX,
+                yes: false,
+            },
             Callback::Report {
                 period_id: i64::MAX,
                 unit_id: i64::MAX,

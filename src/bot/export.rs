@@ -88,6 +88,7 @@ pub(super) async fn send(
         on_time: r.on_time,
         late: r.late,
         missing: r.missing,
+        not_yet_due: r.not_yet_due,
     }
     .render(app.lang);
     send_document(app, bot, chat, bytes, file_name, caption).await?;

@@ -12,7 +12,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, ReplyParameters};
 use teloxide::RequestError;
 
-use super::cards::{self, Callback, HotlineButton, Waiting};
+use super::cards::{self, Callback, HotlineButton, Proposed, Waiting};
 use super::{invitation, App};
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::unit::{subtree, Unit};
@@ -21,8 +21,8 @@ use crate::domain::{AssignmentStatus, EscalationStep, UnitKind};
 use crate::messages::BotText;
 use crate::ops::UpdateKind;
 use crate::store::{
-    AssignmentCard, Effect, Member, MessageSubject, NewAttachment, NewMessage, Redeemed,
-    StatusReply, StoreError, Subject, Submission,
+    Applied, AssignmentCard, BotAction, Effect, Member, MessageSubject, NewAttachment, NewMessage,
+    Redeemed, StatusReply, StoreError, Subject, Submission,
 };
 
 pub(super) type HandlerResult = anyhow::Result<()>;
@@ -133,11 +133,11 @@ async fn confirm(
 /// Telegram took it), which the member may well answer.
 fn subject_from_buttons(original: &Message) -> Option<Subject> {
     let keyboard = original.reply_markup()?;
-    keyboard
+    let mut subjects = keyboard
         .inline_keyboard
         .iter()
         .flatten()
-        .find_map(|button| {
+        .filter_map(|button| {
             let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &button.kind else {
                 return None;
             };
@@ -151,7 +151,10 @@ fn subject_from_buttons(original: &Message) -> Option<Subject> {
                 ["h", _, hop] => Some(Subject::CaseHop(hop.parse().ok()?)),
                 _ => None,
             }
-        })
+        });
+    let first = subjects.next()?;
+    // A list of several items (the /baocao list) names none of them: never guess one.
+    subjects.all(|s| s == first).then_some(first)
 }
 
 /// For an update whose effect is already committed: `Some(true)` when a stopped run kept it
@@ -420,10 +423,23 @@ async fn on_command(
     if name == "start" {
         return on_start(bot, chat, app, update_id, user_id, args).await;
     }
+    // A command in between cancels the question the bot was waiting on (a hotline intake
+    // keeps its own dialogue).
+    cancel_question(app, chat, user_id).await?;
     if name == "trogiup" || name == "help" {
         let members = app.store.members_of_user(user_id).await?;
         let localized = app.localized(&members);
-        tell(bot, localized.as_ref().unwrap_or(app), chat, BotText::Help).await?;
+        let app = localized.as_ref().unwrap_or(app);
+        // Only the commands of the person's role; the widest role they hold wins.
+        let text = match members
+            .iter()
+            .map(|m| m.person.role)
+            .max_by_key(|r| role_rank(*r))
+        {
+            Some(role) => BotText::HelpFor(role),
+            None => BotText::Help,
+        };
+        tell(bot, app, chat, text).await?;
         return Ok(());
     }
     let members = match members_here(app, &msg.chat, user_id).await? {
@@ -449,8 +465,8 @@ async fn on_command(
     match name {
         "nhom" => bind_group(bot, msg, app, update_id, &members, args).await,
         "ngonngu" | "language" => set_language(bot, chat, app, update_id, user_id, args).await,
-        "viec" => send_task_page(bot, chat, app, &members, 0).await,
-        "baocao" => send_reports(bot, chat, app, &members).await,
+        "viec" => send_task_page(bot, chat, app, &members, 0, None).await,
+        "baocao" => send_reports(bot, chat, app, &members, 0, None).await,
         "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
         "phananh" => super::hotline::start(bot, chat, app, update_id, user_id, &members).await,
         "vuviec" => super::hotline::show(bot, chat, app, &members, args).await,
@@ -515,13 +531,47 @@ fn welcome(app: &App, member: &Member) -> String {
     .render(app.lang)
 }
 
-/// The open tasks of all the user's units, page `page` (0-based), one card per task.
+/// Which of a person's roles decides their `/trogiup`: the one with the most commands.
+fn role_rank(role: crate::domain::PersonRole) -> u8 {
+    use crate::domain::PersonRole as R;
+    match role {
+        R::Coordinator => 4,
+        R::HotlineOperator => 3,
+        R::Head => 2,
+        R::Deputy | R::FocalPoint => 1,
+    }
+}
+
+/// Forgets a pending note, file, report or proposal question of `user_id` in `chat`.
+async fn cancel_question(app: &App, chat: ChatId, user_id: i64) -> anyhow::Result<()> {
+    let waiting: Option<Waiting> = app
+        .store
+        .dialogue(chat.0, user_id)
+        .await?
+        .and_then(|state| serde_json::from_str(&state).ok());
+    if matches!(
+        waiting,
+        Some(
+            Waiting::Note { .. }
+                | Waiting::File { .. }
+                | Waiting::Report { .. }
+                | Waiting::Proposal { .. }
+        )
+    ) {
+        app.store.clear_dialogue(chat.0, user_id).await?;
+    }
+    Ok(())
+}
+
+/// The open tasks of all the user's units as one numbered list, page `page` (0-based): sent,
+/// or with `edit`, written over that message (the page buttons).
 async fn send_task_page(
     bot: &Bot,
     chat: ChatId,
     app: &App,
     members: &[Member],
     page: usize,
+    edit: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
     let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
     let cards = app.store.open_assignments(&unit_ids).await?;
@@ -529,49 +579,64 @@ async fn send_task_page(
         tell(bot, app, chat, BotText::NoOpenTasks).await?;
         return Ok(());
     }
-    let pages = cards.len().div_ceil(cards::PAGE_SIZE);
-    let page = page.min(pages - 1);
-    let shown: Vec<&AssignmentCard> = cards
-        .iter()
-        .skip(page * cards::PAGE_SIZE)
-        .take(cards::PAGE_SIZE)
-        .collect();
-    let today = app.today();
-    let mut next_reports: std::collections::HashMap<&str, Option<chrono::NaiveDate>> =
-        Default::default();
-    for card in &shown {
-        if !next_reports.contains_key(card.plan_code.as_str()) {
-            let next = app.store.next_report_due(&card.plan_code, today).await?;
-            next_reports.insert(card.plan_code.as_str(), next);
-        }
-    }
-    for card in shown {
-        let sent = say(
-            app,
-            bot,
-            chat,
-            cards::card_text(
-                card,
-                next_reports.get(card.plan_code.as_str()).copied().flatten(),
-                app.lang,
-            ),
-            Some(cards::card_keyboard(card.assignment_id, app.lang)),
-            None,
-        )
-        .await?;
-        app.store
-            .remember_bot_message(chat.0, i64::from(sent.id.0), card.assignment_id)
+    let (text, keyboard) = cards::task_list(&cards, page, app.today(), app.lang);
+    show(app, bot, chat, text, keyboard, edit).await
+}
+
+/// Sends a list, or writes it over message `edit`.
+async fn show(
+    app: &App,
+    bot: &Bot,
+    chat: ChatId,
+    text: String,
+    keyboard: InlineKeyboardMarkup,
+    edit: Option<teloxide::types::MessageId>,
+) -> HandlerResult {
+    match edit {
+        Some(id) => {
+            retrying(&app.pacer, chat, || {
+                bot.edit_message_text(chat, id, text.clone())
+                    .reply_markup(keyboard.clone())
+            })
             .await?;
-    }
-    if pages > 1 {
-        let footer = BotText::Page {
-            page: page + 1,
-            pages,
         }
-        .render(app.lang);
-        let keyboard = (page + 1 < pages).then(|| cards::next_page_keyboard(page + 1, app.lang));
-        say(app, bot, chat, footer, keyboard, None).await?;
+        None => {
+            say(app, bot, chat, text, Some(keyboard), None).await?;
+        }
     }
+    Ok(())
+}
+
+/// One task's card with its status buttons (a number under the `/viec` list).
+async fn send_card(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    assignment_id: i64,
+) -> HandlerResult {
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    if member_for(members, &card).is_none() {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    }
+    let today = app.today();
+    let next = app.store.next_report_due(&card.plan_code, today).await?;
+    let sent = say(
+        app,
+        bot,
+        chat,
+        cards::card_text(&card, next, today, app.lang),
+        Some(cards::card_keyboard(card.assignment_id, app.lang)),
+        None,
+    )
+    .await?;
+    app.store
+        .remember_bot_message(chat.0, i64::from(sent.id.0), card.assignment_id)
+        .await?;
     Ok(())
 }
 
@@ -581,7 +646,8 @@ fn member_for<'m>(members: &'m [Member], card: &AssignmentCard) -> Option<&'m Me
 }
 
 /// A text, document or photo that is not a command: a reply to a task or report message,
-/// or the answer the bot is waiting for.
+/// or the answer to the question the bot is waiting on (plain text only within
+/// [`cards::QUESTION_TTL_MINUTES`]), or a file to file, or a status report in free text.
 async fn on_report(
     bot: &Bot,
     msg: &Message,
@@ -591,11 +657,10 @@ async fn on_report(
     members: &[Member],
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let (waiting, asked_at) = match app.store.dialogue_since(chat.0, user_id).await? {
+        Some((state, at)) => (serde_json::from_str::<Waiting>(&state).ok(), Some(at)),
+        None => (None, None),
+    };
     match &waiting {
         Some(Waiting::Case { draft }) => {
             let draft = (**draft).clone();
@@ -629,43 +694,112 @@ async fn on_report(
         }
         _ => {}
     }
-    let replied_to = match msg.reply_to_message() {
-        Some(original) => app
+    // A reply names its subject, whatever the bot was waiting on.
+    if let Some(original) = msg.reply_to_message() {
+        let original_id = i64::from(original.id.0);
+        if let Some(status_update_id) = app.store.bot_message_update(chat.0, original_id).await? {
+            return add_note(bot, msg, app, update_id, user_id, members, status_update_id).await;
+        }
+        let subject = app
             .store
-            .bot_message_subject(chat.0, i64::from(original.id.0))
+            .bot_message_subject(chat.0, original_id)
             .await?
-            .or_else(|| subject_from_buttons(original)),
-        None => None,
-    };
-    // A reply names its subject; otherwise the pending question does. A reply to another
-    // subject than the pending question wins over it.
-    let subject = match (replied_to, &waiting) {
-        (Some(subject), _) => Some(subject),
-        (None, Some(Waiting::Note { assignment_id, .. } | Waiting::File { assignment_id, .. })) => {
-            Some(Subject::Assignment(*assignment_id))
+            .or_else(|| subject_from_buttons(original));
+        return match subject {
+            Some(subject) => on_subject(bot, msg, app, update_id, user_id, members, subject).await,
+            None if msg.chat.is_private() => match attachment_of(msg) {
+                // A file in reply to something that is about no task: kept, and asked about.
+                Some(file) => hold_file(bot, msg, app, update_id, user_id, members, file).await,
+                None => hint(bot, app, chat, BotText::ReplyToUnrelated).await,
+            },
+            None => Ok(()),
+        };
+    }
+    // Plain text or a file answers the pending question only while it is fresh.
+    let fresh = asked_at
+        .is_some_and(|at| app.clock.now() - at <= Span::minutes(cards::QUESTION_TTL_MINUTES));
+    match (&waiting, fresh) {
+        (
+            Some(Waiting::Note {
+                status_update_id, ..
+            }),
+            true,
+        ) => {
+            return add_note(
+                bot,
+                msg,
+                app,
+                update_id,
+                user_id,
+                members,
+                *status_update_id,
+            )
+            .await;
+        }
+        (Some(Waiting::File { assignment_id, .. }), true) => {
+            let subject = Subject::Assignment(*assignment_id);
+            return on_subject(bot, msg, app, update_id, user_id, members, subject).await;
         }
         (
-            None,
             Some(Waiting::Report {
                 period_id, unit_id, ..
             }),
-        ) => Some(Subject::Report {
-            period_id: *period_id,
-            unit_id: *unit_id,
-        }),
-        (None, _) => None,
-    };
+            true,
+        ) => {
+            let subject = Subject::Report {
+                period_id: *period_id,
+                unit_id: *unit_id,
+            };
+            return on_subject(bot, msg, app, update_id, user_id, members, subject).await;
+        }
+        _ => {}
+    }
+    // Files never reach the hint (nor its flood limit): in a private chat they are kept and
+    // asked about; in a group, where photos are shared all day, only a reply files one.
+    if let Some(file) = attachment_of(msg) {
+        if msg.chat.is_private() {
+            return hold_file(bot, msg, app, update_id, user_id, members, file).await;
+        }
+        return Ok(());
+    }
+    let text = msg.text().unwrap_or("").trim();
+    let claims = crate::domain::status_text::parse(text);
+    if !claims.is_empty() {
+        return propose_claims(bot, msg, app, update_id, user_id, members, &claims).await;
+    }
+    // A late answer to a note question: only with the person's say-so.
+    if let Some(Waiting::Note {
+        status_update_id,
+        person_id,
+    }) = &waiting
+    {
+        if !text.is_empty() {
+            let actions = vec![Proposed::Note {
+                status_update_id: *status_update_id,
+                note: text.to_string(),
+                person_id: *person_id,
+            }];
+            return propose(bot, msg, app, update_id, user_id, actions, Vec::new()).await;
+        }
+    }
+    if msg.chat.is_private() {
+        hint(bot, app, chat, BotText::Hint).await?;
+    }
+    Ok(())
+}
+
+/// A message about a known subject (a reply to its message, or the answer to its question).
+async fn on_subject(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    subject: Subject,
+) -> HandlerResult {
     match subject {
-        Some(Subject::Assignment(assignment_id)) => {
-            let pending = waiting.filter(|w| match w {
-                Waiting::Note {
-                    assignment_id: a, ..
-                }
-                | Waiting::File {
-                    assignment_id: a, ..
-                } => *a == assignment_id,
-                _ => false,
-            });
+        Subject::Assignment(assignment_id) => {
             on_task_reply(
                 bot,
                 msg,
@@ -674,37 +808,620 @@ async fn on_report(
                 user_id,
                 members,
                 assignment_id,
-                pending,
+                None,
             )
             .await
         }
-        Some(Subject::CaseHop(hop_id)) => {
+        Subject::CaseHop(hop_id) => {
             super::hotline::on_hop_message(
                 bot, msg, app, update_id, user_id, members, hop_id, false,
             )
             .await
         }
-        Some(Subject::Report { period_id, unit_id }) => {
+        Subject::Report { period_id, unit_id } => {
             on_report_reply(
                 bot, msg, app, update_id, user_id, members, period_id, unit_id,
             )
             .await
         }
-        None => {
-            let hint = if msg.reply_to_message().is_some() {
-                BotText::ReplyToUnrelated
-            } else {
-                BotText::Hint
-            };
-            if msg.chat.is_private() {
-                self::hint(bot, app, chat, hint).await?;
-            }
-            Ok(())
-        }
     }
 }
 
-/// A status update on a task: the note after a button, or a reply to the task's card.
+/// A note (text, file or both) for status update `status_update_id`: the one its question or
+/// confirmation was about.
+async fn add_note(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    status_update_id: i64,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let Some(update) = app.store.status_update(status_update_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let Some(member) = member_for(members, &card) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let note = msg
+        .text()
+        .or(msg.caption())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let attachment = attachment_of(msg);
+    if note.is_empty() && attachment.is_none() {
+        if msg.chat.is_private() {
+            hint(bot, app, chat, BotText::Hint).await?;
+        }
+        return Ok(());
+    }
+    let action = BotAction::Note {
+        status_update_id,
+        person_id: member.person.id,
+        note,
+        attachment: attachment.clone(),
+    };
+    match app
+        .store
+        .apply_bot_actions(update_id, chat.0, user_id, &[action])
+        .await?
+    {
+        Effect::Done(_) => {
+            app.metrics.status_reply_recorded();
+            let text = BotText::NoteAdded {
+                task: &cards::task_title(&card),
+            }
+            .render(app.lang);
+            confirm(bot, app, chat, update_id, text, Some(msg.id)).await?;
+            if let Some(file) = &attachment {
+                super::files::keep(bot, app, file).await;
+            }
+        }
+        Effect::Duplicate => {}
+    }
+    Ok(())
+}
+
+/// A file sent without a subject: kept at once, then the person taps what it belongs to.
+async fn hold_file(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    file: NewAttachment,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let caption = msg.caption().unwrap_or("").trim();
+    let held = match app
+        .store
+        .hold_file(
+            update_id,
+            chat.0,
+            user_id,
+            i64::from(msg.id.0),
+            caption,
+            &file,
+        )
+        .await?
+    {
+        Effect::Done(id) => id,
+        Effect::Duplicate => return Ok(()),
+    };
+    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let tasks = app.store.open_assignments(&unit_ids).await?;
+    let reports: Vec<crate::store::ReportDue> = app
+        .store
+        .reports_owed(&unit_ids)
+        .await?
+        .into_iter()
+        .filter(|r| r.submitted_at.is_none())
+        .collect();
+    if tasks.is_empty() && reports.is_empty() {
+        tell(bot, app, chat, BotText::NoItemsForFile).await?;
+        return Ok(());
+    }
+    // The most recently reminded (or shown) first; then the unsent reports (few, and what a
+    // file most often is), earliest due first; then the tasks in list order.
+    let shown = app.store.recently_shown(chat.0).await?;
+    let rank = |assignment: Option<i64>, report: Option<(i64, i64)>| {
+        shown
+            .iter()
+            .position(|(a, r)| {
+                (assignment.is_some() && *a == assignment) || (report.is_some() && *r == report)
+            })
+            .unwrap_or(usize::MAX)
+    };
+    let mut items: Vec<(usize, usize, teloxide::types::InlineKeyboardButton)> = Vec::new();
+    for (index, card) in tasks.iter().enumerate() {
+        let label = format!(
+            "{}. {} {}",
+            index + 1,
+            card.task_code.as_deref().unwrap_or("·"),
+            crate::domain::text::ellipsize(&card.text, 40)
+        );
+        let data = cards::Callback::FileTask {
+            held,
+            assignment_id: card.assignment_id,
+        }
+        .encode();
+        items.push((
+            rank(Some(card.assignment_id), None),
+            reports.len() + index,
+            teloxide::types::InlineKeyboardButton::callback(label, data),
+        ));
+    }
+    for (index, report) in reports.iter().enumerate() {
+        let label = format!("🗓 {} – {}", report.label, report.unit.name);
+        let data = cards::Callback::FileReport {
+            held,
+            period_id: report.period_id,
+            unit_id: report.unit.id,
+        }
+        .encode();
+        items.push((
+            rank(None, Some((report.period_id, report.unit.id))),
+            index,
+            teloxide::types::InlineKeyboardButton::callback(label, data),
+        ));
+    }
+    items.sort_by_key(|(rank, index, _)| (*rank, *index));
+    let mut rows: Vec<Vec<teloxide::types::InlineKeyboardButton>> = items
+        .into_iter()
+        .take(FILE_CHOICES)
+        .map(|(_, _, button)| vec![button])
+        .collect();
+    rows.push(vec![teloxide::types::InlineKeyboardButton::callback(
+        BotText::ButtonNoItem.render(app.lang),
+        cards::Callback::FileNone(held).encode(),
+    )]);
+    say(
+        app,
+        bot,
+        chat,
+        BotText::WhichItemForFile.render(app.lang),
+        Some(InlineKeyboardMarkup::new(rows)),
+        Some(msg.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Items offered for a held file: the most recently reminded first.
+const FILE_CHOICES: usize = 8;
+
+/// One tap under "which task is this file for?": files it there, with its caption as the note.
+#[allow(clippy::too_many_arguments)]
+async fn file_held(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    asked: Asked<'_>,
+    held_id: i64,
+    target: Option<Subject>,
+) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
+    let Some(held) = app.store.held_file(held_id).await? else {
+        return Ok(());
+    };
+    if held.user_id != user_id || held.chat_id != chat.0 {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    }
+    if held.filed {
+        tell(bot, app, chat, BotText::QuestionClosed).await?;
+        return Ok(());
+    }
+    let message_id = Some(held.telegram_message_id);
+    let (action, text) = match target {
+        None => {
+            match app
+                .store
+                .apply_bot_actions(update_id, chat.0, user_id, &[BotAction::FileHeld(held_id)])
+                .await?
+            {
+                Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled)
+                    .await
+                    .map(|_| ())?,
+                Effect::Duplicate => {}
+            }
+            return Ok(());
+        }
+        Some(Subject::Assignment(assignment_id)) => {
+            let Some(card) = app.store.assignment_card(assignment_id).await? else {
+                tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+                return Ok(());
+            };
+            let Some(member) = member_for(members, &card) else {
+                tell(bot, app, chat, BotText::NotYourTask).await?;
+                return Ok(());
+            };
+            let status = match card.status {
+                AssignmentStatus::NotStarted => AssignmentStatus::InProgress,
+                current => current,
+            };
+            let reply = StatusReply {
+                assignment_id,
+                status,
+                note: held.caption.clone(),
+                person_id: member.person.id,
+                telegram_message_id: message_id,
+                attachment: Some(held.file.clone()),
+            };
+            let text = BotText::Recorded {
+                task: &cards::task_title(&card),
+                status,
+            }
+            .render(app.lang);
+            (BotAction::Status(reply), text)
+        }
+        Some(Subject::Report { period_id, unit_id }) => {
+            let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+                tell(bot, app, chat, BotText::NotYourTask).await?;
+                return Ok(());
+            };
+            let Some(report) = app.store.report_due(period_id, unit_id).await? else {
+                tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+                return Ok(());
+            };
+            let submission = Submission {
+                period_id,
+                unit_id,
+                person_id: member.person.id,
+                body: held.caption.clone(),
+                telegram_message_id: message_id,
+                attachment: Some(held.file.clone()),
+            };
+            let text = BotText::ReportReceived {
+                report: &report.label,
+                unit: &report.unit.name,
+            }
+            .render(app.lang);
+            (BotAction::Submit(submission), text)
+        }
+        Some(Subject::CaseHop(_)) => return Ok(()),
+    };
+    match app
+        .store
+        .apply_bot_actions(
+            update_id,
+            chat.0,
+            user_id,
+            &[action, BotAction::FileHeld(held_id)],
+        )
+        .await?
+    {
+        Effect::Done(_) => {
+            app.metrics.status_reply_recorded();
+            confirm(bot, app, chat, update_id, text, None).await?;
+            super::files::keep(bot, app, &held.file).await;
+        }
+        Effect::Duplicate => {}
+    }
+    Ok(())
+}
+
+/// Free text that reads as status reports: what it would record, proposed with «Đúng» /
+/// «Không phải». Numbers are the `/viec` list's; a dotted number is a task's own number.
+async fn propose_claims(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    members: &[Member],
+    claims: &[crate::domain::status_text::StatusClaim],
+) -> HandlerResult {
+    use crate::domain::status_text::{Claim, ItemRef};
+    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let tasks = app.store.open_assignments(&unit_ids).await?;
+    let mut actions = Vec::new();
+    let mut unknown = Vec::new();
+    for claim in claims {
+        let found: Vec<&AssignmentCard> = match &claim.item {
+            ItemRef::Number(n) => tasks
+                .get((*n as usize).wrapping_sub(1))
+                .into_iter()
+                .collect(),
+            ItemRef::Code(code) => tasks
+                .iter()
+                .filter(|c| c.task_code.as_deref() == Some(code.as_str()))
+                .collect(),
+            ItemRef::Report(words) => {
+                let reports = app.store.reports_owed(&unit_ids).await?;
+                let matching: Vec<&crate::store::ReportDue> = reports
+                    .iter()
+                    .filter(|r| r.submitted_at.is_none())
+                    .filter(|r| crate::domain::status_text::report_matches(&r.label, words))
+                    .collect();
+                // "báo cáo quý" with two quarterly reports open: the one due nearest today,
+                // named in the proposal for the person to confirm.
+                let today = app.today();
+                match matching
+                    .iter()
+                    .min_by_key(|r| (r.due_date - today).num_days().abs())
+                {
+                    Some(report) => {
+                        if let Some(member) = members.iter().find(|m| m.unit.id == report.unit.id) {
+                            actions.push(Proposed::Submit {
+                                period_id: report.period_id,
+                                unit_id: report.unit.id,
+                                body: msg.text().unwrap_or("").trim().to_string(),
+                                person_id: member.person.id,
+                            });
+                        }
+                    }
+                    None => unknown.push(claim.item.to_string()),
+                }
+                continue;
+            }
+        };
+        let [card] = found.as_slice() else {
+            unknown.push(claim.item.to_string());
+            continue;
+        };
+        let Some(member) = member_for(members, card) else {
+            unknown.push(claim.item.to_string());
+            continue;
+        };
+        let status = match claim.claim {
+            Claim::Done | Claim::Submitted => AssignmentStatus::Done,
+            Claim::InProgress => AssignmentStatus::InProgress,
+            Claim::Blocked => AssignmentStatus::Blocked,
+        };
+        actions.push(Proposed::Status {
+            assignment_id: card.assignment_id,
+            status: status.as_str().into(),
+            note: claim.note.clone(),
+            person_id: member.person.id,
+        });
+    }
+    propose(bot, msg, app, update_id, user_id, actions, unknown).await
+}
+
+/// Asks «Đúng» / «Không phải» before recording `actions`; `unknown` items are named.
+async fn propose(
+    bot: &Bot,
+    msg: &Message,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+    actions: Vec<Proposed>,
+    unknown: Vec<String>,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let mut lines = Vec::new();
+    for action in &actions {
+        match action {
+            Proposed::Status {
+                assignment_id,
+                status,
+                note,
+                ..
+            } => {
+                let Some(card) = app.store.assignment_card(*assignment_id).await? else {
+                    continue;
+                };
+                let status = status.parse().unwrap_or(AssignmentStatus::InProgress);
+                lines.push(
+                    BotText::ProposeStatus {
+                        task: &cards::task_title(&card),
+                        status,
+                    }
+                    .render(app.lang),
+                );
+                if !note.is_empty() {
+                    lines.push(BotText::ProposeNote { note }.render(app.lang));
+                }
+            }
+            Proposed::Submit {
+                period_id, unit_id, ..
+            } => {
+                if let Some(report) = app.store.report_due(*period_id, *unit_id).await? {
+                    lines.push(
+                        BotText::ProposeReport {
+                            report: &report.label,
+                            unit: &report.unit.name,
+                        }
+                        .render(app.lang),
+                    );
+                }
+            }
+            Proposed::Note {
+                status_update_id,
+                note,
+                ..
+            } => {
+                let Some(update) = app.store.status_update(*status_update_id).await? else {
+                    continue;
+                };
+                let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+                    continue;
+                };
+                lines.push(
+                    BotText::ConfirmNote {
+                        task: &cards::task_title(&card),
+                        note: &crate::domain::text::ellipsize(note, 200),
+                    }
+                    .render(app.lang),
+                );
+            }
+        }
+    }
+    for item in &unknown {
+        lines.push(BotText::ProposeUnknown { item }.render(app.lang));
+    }
+    if actions.is_empty() {
+        lines.push(BotText::ProposalDeclined.render(app.lang));
+        say(app, bot, chat, lines.join("\n"), None, Some(msg.id)).await?;
+        return Ok(());
+    }
+    let waiting = Waiting::Proposal {
+        token: update_id,
+        actions,
+    };
+    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
+        return Ok(());
+    }
+    lines.push(BotText::ProposeFooter.render(app.lang));
+    say(
+        app,
+        bot,
+        chat,
+        lines.join("\n"),
+        Some(cards::proposal_keyboard(update_id, app.lang)),
+        Some(msg.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// «Đúng» / «Không phải» under a proposal: only the proposal still waiting, and only once.
+async fn answer_proposal(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    asked: Asked<'_>,
+    token: i64,
+    yes: bool,
+) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
+    let waiting: Option<Waiting> = app
+        .store
+        .dialogue(chat.0, user_id)
+        .await?
+        .and_then(|state| serde_json::from_str(&state).ok());
+    let Some(Waiting::Proposal { token: t, actions }) = waiting else {
+        tell(bot, app, chat, BotText::QuestionClosed).await?;
+        return Ok(());
+    };
+    if t != token {
+        tell(bot, app, chat, BotText::QuestionClosed).await?;
+        return Ok(());
+    }
+    if !yes {
+        if app
+            .store
+            .set_dialogue(update_id, chat.0, user_id, None)
+            .await?
+            == Effect::Done(())
+        {
+            tell(bot, app, chat, BotText::ProposalDeclined).await?;
+        }
+        return Ok(());
+    }
+    let own_person = |person_id: i64| members.iter().any(|m| m.person.id == person_id);
+    let mut store_actions = Vec::new();
+    for action in &actions {
+        match action {
+            Proposed::Status {
+                assignment_id,
+                status,
+                note,
+                person_id,
+            } if own_person(*person_id) => store_actions.push(BotAction::Status(StatusReply {
+                assignment_id: *assignment_id,
+                status: status.parse().unwrap_or(AssignmentStatus::InProgress),
+                note: note.clone(),
+                person_id: *person_id,
+                telegram_message_id: None,
+                attachment: None,
+            })),
+            Proposed::Submit {
+                period_id,
+                unit_id,
+                body,
+                person_id,
+            } if own_person(*person_id) => store_actions.push(BotAction::Submit(Submission {
+                period_id: *period_id,
+                unit_id: *unit_id,
+                person_id: *person_id,
+                body: body.clone(),
+                telegram_message_id: None,
+                attachment: None,
+            })),
+            Proposed::Note {
+                status_update_id,
+                note,
+                person_id,
+            } if own_person(*person_id) => store_actions.push(BotAction::Note {
+                status_update_id: *status_update_id,
+                person_id: *person_id,
+                note: note.clone(),
+                attachment: None,
+            }),
+            _ => {}
+        }
+    }
+    let applied = match app
+        .store
+        .apply_bot_actions(update_id, chat.0, user_id, &store_actions)
+        .await?
+    {
+        Effect::Done(applied) => applied,
+        Effect::Duplicate => return Ok(()),
+    };
+    let mut lines = Vec::new();
+    for done in &applied {
+        match done {
+            Applied::Status(update) | Applied::Noted(update) => {
+                app.metrics.status_reply_recorded();
+                if let Some(card) = app.store.assignment_card(update.assignment_id).await? {
+                    let task = cards::task_title(&card);
+                    lines.push(match done {
+                        Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(app.lang),
+                        _ => BotText::Recorded {
+                            task: &task,
+                            status: update.status,
+                        }
+                        .render(app.lang),
+                    });
+                }
+            }
+            Applied::Submitted(_) => {
+                app.metrics.report_recorded();
+            }
+            Applied::Filed => {}
+        }
+    }
+    for action in &store_actions {
+        if let BotAction::Submit(s) = action {
+            if let Some(report) = app.store.report_due(s.period_id, s.unit_id).await? {
+                lines.push(
+                    BotText::ReportReceived {
+                        report: &report.label,
+                        unit: &report.unit.name,
+                    }
+                    .render(app.lang),
+                );
+            }
+        }
+    }
+    if !lines.is_empty() {
+        confirm(bot, app, chat, update_id, lines.join("\n"), None).await?;
+    }
+    Ok(())
+}
+
+/// A status update on a task: a reply to the task's card, or the file after «Gửi tài liệu».
 #[allow(clippy::too_many_arguments)]
 async fn on_task_reply(
     bot: &Bot,
@@ -714,7 +1431,7 @@ async fn on_task_reply(
     user_id: i64,
     members: &[Member],
     assignment_id: i64,
-    pending: Option<Waiting>,
+    _pending: Option<Waiting>,
 ) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
@@ -725,14 +1442,10 @@ async fn on_task_reply(
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
-    // The status chosen with a button; else a plain reply starts an untouched task and keeps
-    // a finished or blocked one as it is.
-    let status = match (&pending, card.status) {
-        (Some(Waiting::Note { status, .. }), _) => {
-            status.parse().unwrap_or(AssignmentStatus::InProgress)
-        }
-        (_, AssignmentStatus::NotStarted) => AssignmentStatus::InProgress,
-        (_, current) => current,
+    // A plain reply starts an untouched task and keeps a finished or blocked one as it is.
+    let status = match card.status {
+        AssignmentStatus::NotStarted => AssignmentStatus::InProgress,
+        current => current,
     };
     let note = msg
         .text()
@@ -740,13 +1453,6 @@ async fn on_task_reply(
         .unwrap_or("")
         .trim()
         .to_string();
-    if status == AssignmentStatus::Blocked
-        && note.is_empty()
-        && matches!(pending, Some(Waiting::Note { .. }))
-    {
-        tell(bot, app, chat, BotText::NoteRequired).await?;
-        return Ok(());
-    }
     let reply = StatusReply {
         assignment_id,
         status,
@@ -887,12 +1593,25 @@ async fn send_overview(
             not_started: unit.not_started,
         }
         .render(app.lang)];
-        lines.extend(cards.iter().take(OVERVIEW_LINES).map(|c| {
-            format!(
-                "– {}: {}",
-                cards::task_title(c),
-                crate::messages::Text::Status(c.status).render(app.lang)
-            )
+        let shown: Vec<&AssignmentCard> = cards.iter().take(OVERVIEW_LINES).collect();
+        let blocked: Vec<i64> = shown
+            .iter()
+            .filter(|c| c.status == AssignmentStatus::Blocked)
+            .map(|c| c.assignment_id)
+            .collect();
+        let notes = app.store.latest_notes(&blocked).await?;
+        lines.extend(shown.iter().map(|c| {
+            let status = match (c.status, notes.get(&c.assignment_id)) {
+                // Blocked at the press, the reason not yet sent: say so.
+                (AssignmentStatus::Blocked, Some(note)) if !note.trim().is_empty() => format!(
+                    "{} – {}",
+                    crate::messages::Text::Status(c.status).render(app.lang),
+                    crate::domain::text::ellipsize(note, 80)
+                ),
+                (AssignmentStatus::Blocked, _) => BotText::BlockedNoReason.render(app.lang),
+                (status, _) => crate::messages::Text::Status(status).render(app.lang),
+            };
+            format!("– {}: {status}", cards::task_title(c))
         }));
         let steps = app.store.escalations_of(&[unit.unit.id]).await?;
         if !steps.is_empty() {
@@ -980,36 +1699,24 @@ async fn send_digest(
     Ok(())
 }
 
-/// `/baocao`: every report the member's units owe, each with a "Nộp báo cáo" button.
-async fn send_reports(bot: &Bot, chat: ChatId, app: &App, members: &[Member]) -> HandlerResult {
+/// `/baocao`: every report the member's units owe, as one numbered list with a «Nộp báo
+/// cáo» button per item.
+async fn send_reports(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    members: &[Member],
+    page: usize,
+    edit: Option<teloxide::types::MessageId>,
+) -> HandlerResult {
     let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
     let reports = app.store.reports_owed(&unit_ids).await?;
     if reports.is_empty() {
         tell(bot, app, chat, BotText::NoReportsOwed).await?;
         return Ok(());
     }
-    let today = app.today();
-    for report in &reports {
-        let text = cards::report_text(report, today, app.lang);
-        let sent = say(
-            app,
-            bot,
-            chat,
-            text,
-            Some(cards::report_keyboard(report, app.lang)),
-            None,
-        )
-        .await?;
-        app.store
-            .remember_report_message(
-                chat.0,
-                i64::from(sent.id.0),
-                report.period_id,
-                report.unit.id,
-            )
-            .await?;
-    }
-    Ok(())
+    let (text, keyboard) = cards::report_list(&reports, page, app.today(), app.lang);
+    show(app, bot, chat, text, keyboard, edit).await
 }
 
 /// After "Nộp báo cáo": remember what we wait for and ask for the report.
@@ -1176,35 +1883,56 @@ async fn handle_callback(
             return Ok(handled);
         }
     }
+    let asked = Asked {
+        update_id,
+        user_id,
+        members,
+    };
     match query.data.as_deref().and_then(Callback::decode) {
-        Some(Callback::Page(page)) => send_task_page(bot, chat, app, members, page).await,
+        Some(Callback::Page(page)) => {
+            send_task_page(bot, chat, app, members, page, Some(message.id)).await
+        }
+        Some(Callback::ReportPage(page)) => {
+            send_reports(bot, chat, app, members, page, Some(message.id)).await
+        }
+        Some(Callback::Open(assignment_id)) => {
+            send_card(bot, chat, app, members, assignment_id).await
+        }
         Some(Callback::Status {
             assignment_id,
             status,
-        }) => {
-            let asked = Asked {
-                update_id,
-                user_id,
-                members,
-            };
-            ask_for(bot, app, chat, asked, assignment_id, Some(status)).await
-        }
+        }) => press_status(bot, app, chat, asked, assignment_id, status).await,
         Some(Callback::File { assignment_id }) => {
-            let asked = Asked {
-                update_id,
-                user_id,
-                members,
-            };
-            ask_for(bot, app, chat, asked, assignment_id, None).await
+            ask_for(bot, app, chat, asked, assignment_id).await
         }
-        Some(Callback::Skip) => skip_note(bot, app, chat, update_id, user_id, members).await,
+        Some(Callback::AddNote(status_update_id)) => {
+            ask_note(bot, app, chat, asked, status_update_id).await
+        }
+        Some(Callback::SkipNote(status_update_id)) => {
+            skip_note(bot, app, chat, asked, Some(status_update_id)).await
+        }
+        Some(Callback::Skip) => skip_note(bot, app, chat, asked, None).await,
         Some(Callback::Report { period_id, unit_id }) => {
-            let asked = Asked {
-                update_id,
-                user_id,
-                members,
-            };
             ask_for_report(bot, app, chat, asked, period_id, unit_id).await
+        }
+        Some(Callback::FileTask {
+            held,
+            assignment_id,
+        }) => {
+            let target = Some(Subject::Assignment(assignment_id));
+            file_held(bot, app, chat, asked, held, target).await
+        }
+        Some(Callback::FileReport {
+            held,
+            period_id,
+            unit_id,
+        }) => {
+            let target = Some(Subject::Report { period_id, unit_id });
+            file_held(bot, app, chat, asked, held, target).await
+        }
+        Some(Callback::FileNone(held)) => file_held(bot, app, chat, asked, held, None).await,
+        Some(Callback::Proposal { token, yes }) => {
+            answer_proposal(bot, app, chat, asked, token, yes).await
         }
         None => hint(bot, app, chat, BotText::Hint).await,
     }
@@ -1290,14 +2018,15 @@ struct Asked<'m> {
     members: &'m [Member],
 }
 
-/// After a button: remember what we wait for, then ask for the note (or the file).
-async fn ask_for(
+/// A status button: the status is recorded at once and confirmed, with «Thêm ghi chú»
+/// for a note on that update; «Gặp vướng mắc» asks for the reason in the confirmation.
+async fn press_status(
     bot: &Bot,
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
     assignment_id: i64,
-    status: Option<AssignmentStatus>,
+    status: AssignmentStatus,
 ) -> HandlerResult {
     let Asked {
         update_id,
@@ -1312,82 +2041,190 @@ async fn ask_for(
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
-    let waiting = match status {
-        Some(status) => Waiting::Note {
-            assignment_id,
-            status: status.as_str().into(),
-            person_id: member.person.id,
-        },
-        None => Waiting::File {
-            assignment_id,
-            person_id: member.person.id,
-        },
+    let person_id = member.person.id;
+    let reply = StatusReply {
+        assignment_id,
+        status,
+        note: String::new(),
+        person_id,
+        telegram_message_id: None,
+        attachment: None,
     };
-    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
-        return Ok(());
-    }
+    let reason = move |status_update_id: i64| {
+        serde_json::to_string(&Waiting::Note {
+            status_update_id,
+            person_id,
+        })
+        .unwrap_or_default()
+    };
+    let next: Option<&(dyn Fn(i64) -> String + Send + Sync)> =
+        (status == AssignmentStatus::Blocked).then_some(&reason);
+    let update = match app
+        .store
+        .record_status_press(update_id, chat.0, user_id, &reply, next)
+        .await?
+    {
+        Effect::Done(update) => update,
+        Effect::Duplicate => return Ok(()),
+    };
+    app.metrics.status_reply_recorded();
     let title = cards::task_title(&card);
     let (text, keyboard) = match status {
-        Some(AssignmentStatus::Blocked) => (BotText::AskBlockedNote { task: &title }, None),
-        Some(status) => (
-            BotText::AskNote {
+        AssignmentStatus::Blocked => (BotText::RecordedBlocked { task: &title }, None),
+        _ => (
+            BotText::Recorded {
                 task: &title,
                 status,
             },
-            Some(cards::skip_keyboard(app.lang)),
+            Some(cards::add_note_keyboard(update.id, app.lang)),
         ),
-        None => (BotText::AskDocument { task: &title }, None),
     };
-    let sent = say(app, bot, chat, text.render(app.lang), keyboard, None).await?;
+    let sent = match say(app, bot, chat, text.render(app.lang), keyboard, None).await {
+        Ok(sent) => sent,
+        Err(e) => {
+            // Recorded: the confirmation must still go out.
+            tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
+            confirm(bot, app, chat, update_id, text.render(app.lang), None).await?;
+            return Ok(());
+        }
+    };
     app.store
-        .remember_bot_message(chat.0, i64::from(sent.id.0), assignment_id)
+        .remember_update_message(chat.0, i64::from(sent.id.0), assignment_id, update.id)
         .await?;
     Ok(())
 }
 
-/// "Bỏ qua": record the pending status without a note (a blocked task needs one).
-async fn skip_note(
+/// «Thêm ghi chú»: the note question for that update (and no other).
+async fn ask_note(
     bot: &Bot,
     app: &App,
     chat: ChatId,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
+    asked: Asked<'_>,
+    status_update_id: i64,
 ) -> HandlerResult {
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
-    let Some(Waiting::Note {
-        assignment_id,
-        status,
-        ..
-    }) = waiting
-    else {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
+    let Some(update) = app.store.status_update(status_update_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let status: AssignmentStatus = status.parse().unwrap_or(AssignmentStatus::InProgress);
-    if status == AssignmentStatus::Blocked {
-        tell(bot, app, chat, BotText::NoteRequired).await?;
-        return Ok(());
-    }
-    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
     let Some(member) = member_for(members, &card) else {
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
-    let reply = StatusReply {
-        assignment_id,
-        status,
-        note: String::new(),
+    let waiting = Waiting::Note {
+        status_update_id,
         person_id: member.person.id,
-        telegram_message_id: None,
-        attachment: None,
     };
-    record(bot, app, chat, update_id, user_id, &card, &reply, None).await
+    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
+        return Ok(());
+    }
+    let text = BotText::AskNoteFor {
+        task: &cards::task_title(&card),
+    };
+    let sent = say(
+        app,
+        bot,
+        chat,
+        text.render(app.lang),
+        Some(cards::skip_note_keyboard(status_update_id, app.lang)),
+        None,
+    )
+    .await?;
+    app.store
+        .remember_update_message(
+            chat.0,
+            i64::from(sent.id.0),
+            card.assignment_id,
+            status_update_id,
+        )
+        .await?;
+    Ok(())
+}
+
+/// After «Gửi tài liệu»: remember what we wait for, then ask for the file.
+async fn ask_for(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    asked: Asked<'_>,
+    assignment_id: i64,
+) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+        tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
+        return Ok(());
+    };
+    let Some(member) = member_for(members, &card) else {
+        tell(bot, app, chat, BotText::NotYourTask).await?;
+        return Ok(());
+    };
+    let waiting = Waiting::File {
+        assignment_id,
+        person_id: member.person.id,
+    };
+    if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
+        return Ok(());
+    }
+    let title = cards::task_title(&card);
+    let text = BotText::AskDocument { task: &title };
+    let sent = say(app, bot, chat, text.render(app.lang), None, None).await?;
+    app.store
+        .remember_bot_message(chat.0, i64::from(sent.id.0), assignment_id)
+        .await?;
+    Ok(())
+}
+
+/// «Bỏ qua» under a note question: closes that question only (the status is recorded
+/// already). A «Bỏ qua» of an older message (`None`) or of another question closes nothing.
+async fn skip_note(
+    bot: &Bot,
+    app: &App,
+    chat: ChatId,
+    asked: Asked<'_>,
+    status_update_id: Option<i64>,
+) -> HandlerResult {
+    let Asked {
+        update_id, user_id, ..
+    } = asked;
+    let waiting: Option<Waiting> = app
+        .store
+        .dialogue(chat.0, user_id)
+        .await?
+        .and_then(|state| serde_json::from_str(&state).ok());
+    match (waiting, status_update_id) {
+        (
+            Some(Waiting::Note {
+                status_update_id: pending,
+                ..
+            }),
+            Some(pressed),
+        ) if pending == pressed => {
+            if app
+                .store
+                .set_dialogue(update_id, chat.0, user_id, None)
+                .await?
+                == Effect::Done(())
+            {
+                tell(bot, app, chat, BotText::NoteSkipped).await?;
+            }
+        }
+        _ => {
+            tell(bot, app, chat, BotText::QuestionClosed).await?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

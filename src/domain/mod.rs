@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod case;
 pub mod plan;
 pub mod schedule;
+pub mod status_text;
 pub mod text;
 pub mod timeframe;
 pub mod unit;

@@ -298,7 +298,12 @@ fn dimension_sheet(dimension: &DimensionReport, index: usize, time_zone: Tz, lan
 fn task_cells(task: &TaskLine, time_zone: Tz, lang: Lang) -> Vec<Cell> {
     let (update, updated_on) = match &task.last_update {
         Some((unit, note, at)) => {
-            let text = if note.is_empty() {
+            let text = if task.unexplained_block {
+                format!(
+                    "{unit}: {}",
+                    crate::messages::BotText::BlockedNoReason.render(lang)
+                )
+            } else if note.is_empty() {
                 unit.clone()
             } else {
                 format!("{unit}: {note}")
@@ -506,6 +511,46 @@ fn unique_names(sheets: &mut [Sheet]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: a status button records "blocked" before its reason comes; meanwhile the
+    /// note cell says so instead of showing the unit's name alone.
+    #[test]
+    fn a_block_without_its_reason_says_so() {
+        let mut task = TaskLine {
+            code: Some("2.1".into()),
+            text: "Tuyên truyền".into(),
+            target: String::new(),
+            timeframe: "Quý III".into(),
+            due_date: None,
+            leads: Vec::new(),
+            units: vec!["Phường Trần Phú".into()],
+            status: crate::domain::AssignmentStatus::Blocked,
+            by_unit: crate::export::TaskFigures::default(),
+            last_update: Some((
+                "Phường Trần Phú".into(),
+                String::new(),
+                chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+            )),
+            unexplained_block: true,
+        };
+        let note = |task: &TaskLine| {
+            task_cells(task, chrono_tz::Asia::Ho_Chi_Minh, Lang::Vi)
+                .into_iter()
+                .find_map(|c| match c {
+                    Cell::Text(t) if t.starts_with("Phường Trần Phú:") => Some(t),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(note(&task), "Phường Trần Phú: vướng mắc, chưa nêu lý do");
+        task.unexplained_block = false;
+        task.last_update = Some((
+            "Phường Trần Phú".into(),
+            "Thiếu kinh phí".into(),
+            chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        ));
+        assert_eq!(note(&task), "Phường Trần Phú: Thiếu kinh phí");
+    }
 
     #[test]
     fn sheet_names_fit_excel() {

@@ -134,6 +134,9 @@ pub struct TaskLine {
     pub by_unit: TaskFigures,
     /// The latest update about any of its units: the unit's name, the note, when.
     pub last_update: Option<(String, String, DateTime<Utc>)>,
+    /// That latest update is "blocked" and its reason has not come yet (status buttons record
+    /// at the press; the reason follows): the note cell says so.
+    pub unexplained_block: bool,
 }
 
 /// The tasks of one dimension (nội dung) with their figures.
@@ -346,6 +349,7 @@ fn dimension_reports(
 fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine {
     let mut by_unit = TaskFigures::default();
     let mut last_update: Option<(String, String, DateTime<Utc>)> = None;
+    let mut unexplained_block = false;
     for assignment in &task.assignments {
         let update = updates.get(&assignment.id);
         by_unit.add(update.map_or(AssignmentStatus::NotStarted, |u| u.status));
@@ -355,6 +359,8 @@ fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine 
                 .is_none_or(|(_, _, at)| u.reported_at > *at)
             {
                 last_update = Some((assignment.unit.name.clone(), u.note.clone(), u.reported_at));
+                unexplained_block =
+                    u.status == AssignmentStatus::Blocked && u.note.trim().is_empty();
             }
         }
     }
@@ -373,6 +379,7 @@ fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine 
         status: task_status(&by_unit),
         by_unit,
         last_update,
+        unexplained_block,
     }
 }
 

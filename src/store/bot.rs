@@ -512,6 +512,20 @@ impl Store {
         user_id: i64,
         reply: &StatusReply,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
+        self.record_status_then(update_id, chat_id, user_id, reply, None)
+            .await
+    }
+
+    /// [`Store::record_status_reply`], the dialogue then set to `next(update id)` in the same
+    /// transaction when given.
+    async fn record_status_then(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        reply: &StatusReply,
+        next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
+    ) -> Result<Effect<StatusUpdate>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
         let id: i64 = with_pool!(self, pool => {
@@ -541,6 +555,15 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             attach_and_close_dialogue!(&mut *tx, "status_update_id", id, &reply.attachment, chat_id, user_id);
+            if let Some(next) = next {
+                sqlx::query("INSERT INTO dialogues (chat_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4)")
+                    .bind(chat_id)
+                    .bind(user_id)
+                    .bind(next(id))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                 json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
             tx.commit().await?;
@@ -1032,5 +1055,444 @@ impl Store {
             .await?
         });
         Ok(next.flatten())
+    }
+}
+
+/// What one button press or confirmed proposal writes, all in one transaction with its update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BotAction {
+    /// A new status update (and its file).
+    Status(StatusReply),
+    /// A report submission (and its file).
+    Submit(Submission),
+    /// A note (and file) added to an update already recorded: the one its question was about.
+    Note {
+        status_update_id: i64,
+        person_id: i64,
+        note: String,
+        attachment: Option<NewAttachment>,
+    },
+    /// A held file is now filed (with a [`BotAction::Status`] or [`BotAction::Submit`] that
+    /// carries it).
+    FileHeld(i64),
+}
+
+/// What a [`BotAction`] recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Status(StatusUpdate),
+    Submitted(i64),
+    Noted(StatusUpdate),
+    Filed,
+}
+
+/// A file or photo kept until its owner says what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldFile {
+    pub id: i64,
+    pub chat_id: i64,
+    pub user_id: i64,
+    pub telegram_message_id: i64,
+    pub caption: String,
+    pub file: NewAttachment,
+    pub filed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    id: i64,
+    chat_id: i64,
+    user_id: i64,
+    telegram_message_id: i64,
+    caption: String,
+    file_id: String,
+    file_unique_id: String,
+    file_name: Option<String>,
+    mime_type: Option<String>,
+    file_size: Option<i64>,
+    filed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UpdateRow {
+    id: i64,
+    assignment_id: i64,
+    status: String,
+    note: String,
+    person_id: Option<i64>,
+    reported_at: DateTime<Utc>,
+}
+
+fn update_from_row(r: UpdateRow) -> Result<StatusUpdate, StoreError> {
+    Ok(StatusUpdate {
+        id: r.id,
+        assignment_id: r.assignment_id,
+        status: parse_status(&r.status)?,
+        note: r.note,
+        person_id: r.person_id,
+        reported_at: r.reported_at,
+    })
+}
+
+/// Inserts `$file` linked through `$column` to `$owner_id`.
+macro_rules! insert_attachment {
+    ($conn:expr, $column:literal, $owner_id:expr, $file:expr) => {
+        sqlx::query(concat!(
+            "INSERT INTO attachments (",
+            $column,
+            ", file_id, file_unique_id, file_name, mime_type, file_size) VALUES ($1, $2, $3, $4, $5, $6)"
+        ))
+        .bind($owner_id)
+        .bind(&$file.file_id)
+        .bind(&$file.file_unique_id)
+        .bind(&$file.file_name)
+        .bind(&$file.mime_type)
+        .bind($file.file_size)
+        .execute($conn)
+        .await?;
+    };
+}
+
+impl Store {
+    /// What the bot waits for from `user_id` in `chat_id` (JSON), and since when.
+    pub async fn dialogue_since(
+        &self,
+        chat_id: i64,
+        user_id: i64,
+    ) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT state, updated_at FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Forgets what the bot waited for from `user_id` in `chat_id` (a command cancels a
+    /// question). Deleting twice is deleting once, so no update id is needed.
+    pub async fn clear_dialogue(&self, chat_id: i64, user_id: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a status chosen with a button as the effect of `update_id`, at once, in one
+    /// transaction: the dialogue of the user in the chat ends, or, with `next`, becomes
+    /// `next(update id)` (a blocked task's question for its reason, bound to that update).
+    pub async fn record_status_press(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        reply: &StatusReply,
+        next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
+    ) -> Result<Effect<StatusUpdate>, StoreError> {
+        self.record_status_then(update_id, chat_id, user_id, reply, next)
+            .await
+    }
+
+    /// Applies `actions` as the effect of `update_id`, in one transaction, and ends the
+    /// dialogue of `user_id` in `chat_id`.
+    pub async fn apply_bot_actions(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        actions: &[BotAction],
+    ) -> Result<Effect<Vec<Applied>>, StoreError> {
+        let now = self.now();
+        let applied = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            let mut applied = Vec::with_capacity(actions.len());
+            for action in actions {
+                match action {
+                    BotAction::Status(reply) => {
+                        let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
+                        let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL")
+                            .bind(reply.status.as_str())
+                            .bind(reply.assignment_id)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                        if updated == 0 {
+                            return Err(StoreError::NotFound { what: "assignment", key: reply.assignment_id.to_string() });
+                        }
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at, telegram_message_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        )
+                        .bind(reply.assignment_id)
+                        .bind(reply.status.as_str())
+                        .bind(&reply.note)
+                        .bind(reply.person_id)
+                        .bind(now)
+                        .bind(reply.telegram_message_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if let Some(file) = &reply.attachment {
+                            insert_attachment!(&mut *tx, "status_update_id", id, file);
+                        }
+                        audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
+                            json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
+                        applied.push(Applied::Status(StatusUpdate {
+                            id,
+                            assignment_id: reply.assignment_id,
+                            status: reply.status,
+                            note: reply.note.clone(),
+                            person_id: Some(reply.person_id),
+                            reported_at: now,
+                        }));
+                    }
+                    BotAction::Submit(submission) => {
+                        let actor = Actor::new(format!("telegram:{user_id}/person:{}", submission.person_id));
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO report_submissions (period_id, unit_id, person_id, submitted_at, body, attachment_file_id, telegram_message_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(submission.period_id)
+                        .bind(submission.unit_id)
+                        .bind(submission.person_id)
+                        .bind(now)
+                        .bind(&submission.body)
+                        .bind(submission.attachment.as_ref().map(|f| f.file_id.as_str()))
+                        .bind(submission.telegram_message_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if let Some(file) = &submission.attachment {
+                            insert_attachment!(&mut *tx, "submission_id", id, file);
+                        }
+                        audit!(&mut *tx, now, actor, "report.submit", "report_submission", id.to_string(),
+                            json!({ "period_id": submission.period_id, "unit_id": submission.unit_id,
+                                    "file": submission.attachment.as_ref().map(|f| &f.file_id) }));
+                        applied.push(Applied::Submitted(id));
+                    }
+                    BotAction::Note { status_update_id, person_id, note, attachment } => {
+                        let actor = Actor::new(format!("telegram:{user_id}/person:{person_id}"));
+                        let separated = format!("\n{note}");
+                        let changed = sqlx::query(
+                            "UPDATE status_updates SET note = CASE WHEN note = '' THEN $1 ELSE note || $2 END WHERE id = $3",
+                        )
+                        .bind(note)
+                        .bind(if note.is_empty() { "" } else { separated.as_str() })
+                        .bind(status_update_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if changed == 0 {
+                            return Err(StoreError::NotFound { what: "status update", key: status_update_id.to_string() });
+                        }
+                        if let Some(file) = attachment {
+                            insert_attachment!(&mut *tx, "status_update_id", *status_update_id, file);
+                        }
+                        let row: UpdateRow = sqlx::query_as(
+                            "SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates WHERE id = $1",
+                        )
+                        .bind(status_update_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        audit!(&mut *tx, now, actor, "assignment.note", "status_update", status_update_id.to_string(),
+                            json!({ "note": note, "file": attachment.as_ref().map(|f| &f.file_id) }));
+                        applied.push(Applied::Noted(update_from_row(row)?));
+                    }
+                    BotAction::FileHeld(held_id) => {
+                        sqlx::query("UPDATE held_files SET filed_at = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(held_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        applied.push(Applied::Filed);
+                    }
+                }
+            }
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied
+        });
+        Ok(Effect::Done(applied))
+    }
+
+    /// One status update.
+    pub async fn status_update(&self, id: i64) -> Result<Option<StatusUpdate>, StoreError> {
+        let row: Option<UpdateRow> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(update_from_row).transpose()
+    }
+
+    /// Remembers that bot message `message_id` confirmed (or asks about) status update
+    /// `status_update_id` of `assignment_id`: a reply to it is a note on that update.
+    pub async fn remember_update_message(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        assignment_id: i64,
+        status_update_id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO bot_messages (chat_id, message_id, assignment_id, status_update_id, sent_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (chat_id, message_id) DO UPDATE SET assignment_id = excluded.assignment_id, status_update_id = excluded.status_update_id",
+            )
+            .bind(chat_id)
+            .bind(message_id)
+            .bind(assignment_id)
+            .bind(status_update_id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The status update a bot message confirmed or asked about, if any.
+    pub async fn bot_message_update(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let found: Option<Option<i64>> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT status_update_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
+                .bind(chat_id)
+                .bind(message_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.flatten())
+    }
+
+    /// Keeps a file sent without a subject, as the effect of `update_id`; its id.
+    pub async fn hold_file(
+        &self,
+        update_id: i64,
+        chat_id: i64,
+        user_id: i64,
+        telegram_message_id: i64,
+        caption: &str,
+        file: &NewAttachment,
+    ) -> Result<Effect<i64>, StoreError> {
+        let now = self.now();
+        let actor = Actor::new(format!("telegram:{user_id}"));
+        let id = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if !first_delivery!(&mut *tx, update_id, now) {
+                return Ok(Effect::Duplicate);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO held_files (update_id, chat_id, user_id, telegram_message_id, caption, file_id, \
+                 file_unique_id, file_name, mime_type, file_size, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(update_id)
+            .bind(chat_id)
+            .bind(user_id)
+            .bind(telegram_message_id)
+            .bind(caption)
+            .bind(&file.file_id)
+            .bind(&file.file_unique_id)
+            .bind(&file.file_name)
+            .bind(&file.mime_type)
+            .bind(file.file_size)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(&mut *tx, now, actor, "file.hold", "held_file", id.to_string(),
+                json!({ "file": file.file_id, "chat": chat_id }));
+            tx.commit().await?;
+            id
+        });
+        Ok(Effect::Done(id))
+    }
+
+    /// A held file.
+    pub async fn held_file(&self, id: i64) -> Result<Option<HeldFile>, StoreError> {
+        let row: Option<HeldRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, chat_id, user_id, telegram_message_id, caption, file_id, file_unique_id, \
+                 file_name, mime_type, file_size, filed_at FROM held_files WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|r| HeldFile {
+            id: r.id,
+            chat_id: r.chat_id,
+            user_id: r.user_id,
+            telegram_message_id: r.telegram_message_id,
+            caption: r.caption,
+            file: NewAttachment {
+                file_id: r.file_id,
+                file_unique_id: r.file_unique_id,
+                file_name: r.file_name,
+                mime_type: r.mime_type,
+                file_size: r.file_size,
+            },
+            filed: r.filed_at.is_some(),
+        }))
+    }
+
+    /// When each item was last put in front of `chat_id` (a reminder, a card, a question):
+    /// assignment ids and (period, unit) pairs, newest first.
+    pub async fn recently_shown(
+        &self,
+        chat_id: i64,
+    ) -> Result<Vec<(Option<i64>, Option<(i64, i64)>)>, StoreError> {
+        let rows: Vec<(Option<i64>, Option<i64>, Option<i64>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT assignment_id, period_id, unit_id FROM bot_messages \
+                 WHERE chat_id = $1 AND (assignment_id IS NOT NULL OR period_id IS NOT NULL) \
+                 GROUP BY assignment_id, period_id, unit_id ORDER BY MAX(sent_at) DESC, MAX(message_id) DESC",
+            )
+            .bind(chat_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(a, p, u)| (a, p.zip(u))).collect())
+    }
+}
+
+impl Store {
+    /// The note of the latest status update of each of `assignment_ids` that has one.
+    pub async fn latest_notes(
+        &self,
+        assignment_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        if assignment_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT assignment_id, note FROM status_updates WHERE assignment_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in assignment_ids {
+                ids.push_bind(*id);
+            }
+            query.push(") ORDER BY reported_at, id");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().collect())
     }
 }

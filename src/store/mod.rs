@@ -27,8 +27,9 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use bot::{
-    AssignmentCard, BadCodes, Effect, Member, MemberListing, NewAttachment, Redeemed, ReportDue,
-    ServiceCounts, StatusReply, Subject, Submission, UnitProgress,
+    Applied, AssignmentCard, BadCodes, BotAction, Effect, HeldFile, Member, MemberListing,
+    NewAttachment, Redeemed, ReportDue, ServiceCounts, StatusReply, Subject, Submission,
+    UnitProgress,
 };
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,

@@ -433,6 +433,37 @@ impl FakeTelegram {
         size: u64,
         caption: Option<&str>,
     ) -> i32 {
+        self.photo(
+            chat_id,
+            user_id,
+            Some(reply_to_message_id),
+            file_id,
+            size,
+            caption,
+        )
+    }
+
+    /// A person sends a photo, replying to nothing.
+    pub fn photo_from(
+        &self,
+        chat_id: i64,
+        user_id: i64,
+        file_id: &str,
+        size: u64,
+        caption: Option<&str>,
+    ) -> i32 {
+        self.photo(chat_id, user_id, None, file_id, size, caption)
+    }
+
+    fn photo(
+        &self,
+        chat_id: i64,
+        user_id: i64,
+        reply_to_message_id: Option<i32>,
+        file_id: &str,
+        size: u64,
+        caption: Option<&str>,
+    ) -> i32 {
         let photo = {
             let mut state = self.inner.state();
             let thumb = format!("{file_id}-thumb");
@@ -446,7 +477,7 @@ impl FakeTelegram {
         let mut content = Map::new();
         content.insert("photo".into(), photo);
         insert_caption(&mut content, caption);
-        self.message_update(chat_id, user_id, Some(reply_to_message_id), content)
+        self.message_update(chat_id, user_id, reply_to_message_id, content)
     }
 
     /// A person presses an inline button with `data` under message `message_id`; returns the
