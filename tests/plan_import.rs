@@ -276,12 +276,10 @@ async fn an_unknown_unit_is_reported_with_its_row() {
         let r = read(&store, "DAKNONG", 2020, "seed001_plan_as_published.tsv").await;
         assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
         assert_eq!(r.problems[0].row, Some(row));
-        assert_eq!(
-            r.problems[0].kind,
-            ProblemKind::UnknownUnit {
-                column: Column::Lead,
-                text: "UBND cấp".into()
-            }
+        assert!(
+            matches!(&r.problems[0].kind, ProblemKind::UnknownUnit { column: Column::Lead, text, .. } if text == "UBND cấp"),
+            "{:?}",
+            r.problems[0]
         );
     })
     .await;
