@@ -461,3 +461,404 @@ async fn an_empty_template_sheet_before_the_plan_is_passed_over() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: never silently wrong.
+
+/// Seed 001's registry without the aliases that papered over shared head nouns ("Công an cấp
+/// huyện, cấp xã" on both police units, "UBND cấp huyện, xã" on every district and commune,
+/// "Đài … tỉnh, huyện" on both stations); the districts' station gets the one alias a registry
+/// needs, "Đài PTTH huyện".
+fn seed001_units_without_workarounds() -> Vec<dondoc::domain::unit::NewUnit> {
+    let mut units =
+        import::read_units(&fixture("seed001_units.csv"), &[], MAX).expect("registry reads");
+    for unit in &mut units {
+        unit.aliases.retain(|a| !a.contains(", "));
+        if unit.code.as_str() == "DN-DTTTH-HUYEN" {
+            unit.aliases.push("Đài PTTH huyện".into());
+        }
+    }
+    units
+}
+
+fn directory_of(units: Vec<dondoc::domain::unit::Unit>, scope: &str) -> UnitDirectory {
+    UnitDirectory::new(units, &UnitCode::parse(scope).expect("scope")).expect("scope exists")
+}
+
+/// Point 1 on seed 001: every phrase with a shared head noun reads as with the workaround
+/// aliases, task by task; without "Công an cấp xã" in the registry the phrase is a problem
+/// naming both readings, not the communes' People's Committees.
+#[tokio::test]
+async fn shared_head_nouns_distribute_over_levels_in_seed_001() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "seed001_units.csv").await;
+        let with_workarounds = read(&store, "DAKNONG", 2020, "seed001_plan.tsv").await;
+        store
+            .upsert_units(&seed001_units_without_workarounds(), &actor())
+            .await
+            .expect("registry saved");
+        let units = store.list_units().await.expect("units");
+        assert!(
+            units
+                .iter()
+                .all(|u| u.aliases.iter().all(|a| !a.contains(", "))),
+            "{backend}: the workaround aliases are gone"
+        );
+        let directory = directory_of(units.clone(), "DAKNONG");
+        let year = PlanYear::new(2020).expect("year");
+        let r = import::read_plan(&fixture("seed001_plan.tsv"), &directory, year, MAX);
+        assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+        let sets = |r: &PlanReading| -> Vec<_> {
+            r.tasks
+                .iter()
+                .map(|t| (leads(t), implementing(t)))
+                .collect()
+        };
+        assert_eq!(sets(&r), sets(&with_workarounds), "{backend}");
+
+        let police = r
+            .tasks
+            .iter()
+            .find(|t| t.text.contains("phòng, chống tội phạm"))
+            .expect("the police task");
+        assert_eq!(
+            implementing(police),
+            set(&["DN-CA-HUYEN", "DN-CA-XA"]),
+            "{backend}"
+        );
+        let districts = kinds(&store, &[UnitKind::District]).await;
+        let communes = kinds(&store, &[UnitKind::Commune]).await;
+        let with_text = |needle: &str| {
+            r.tasks
+                .iter()
+                .find(|t| t.text.contains(needle))
+                .unwrap_or_else(|| panic!("a task with {needle:?}"))
+        };
+        // "Đài PT&TH tỉnh, huyện", "Đài PTTH tỉnh, huyện", "Đài Phát thanh và Truyền hình tỉnh, huyện".
+        for task in [
+            with_text("Nghị định số 90/2013"),
+            with_text("các văn bản có liên quan về phòng, chống tham nhũng"),
+            with_text("1.2 Tuyên truyền về giám sát"),
+        ] {
+            let got = implementing(task);
+            assert!(
+                got.contains("DN-DPTTH") && got.contains("DN-DTTTH-HUYEN"),
+                "{backend}: both stations for {:?}",
+                task.text
+            );
+        }
+        let insurance = r
+            .tasks
+            .iter()
+            .find(|t| t.text.contains("bảo hiểm y tế"))
+            .expect("the insurance task");
+        assert!(
+            implementing(insurance).is_superset(&union(&districts, &communes)),
+            "{backend}: 'UBND cấp huyện, xã'"
+        );
+
+        // Without "Công an cấp xã" the old reading ("cấp xã" = the communes' People's
+        // Committees) is one of two, and the import stops.
+        let without: Vec<_> = units
+            .into_iter()
+            .filter(|u| u.code.as_str() != "DN-CA-XA")
+            .collect();
+        let r = import::read_plan(
+            &fixture("seed001_plan.tsv"),
+            &directory_of(without, "DAKNONG"),
+            year,
+            MAX,
+        );
+        assert_eq!(r.problems.len(), 1, "{backend}: {:?}", r.problems);
+        assert_eq!(r.problems[0].row, Some(police.source_row));
+        match &r.problems[0].kind {
+            ProblemKind::Ambiguous {
+                column: Column::Implementing,
+                text,
+                readings,
+            } => {
+                assert_eq!(text, "Công an cấp huyện, cấp xã");
+                assert_eq!(readings[0], "«Công an cấp xã» ?");
+                assert!(readings[1].starts_with("«cấp xã» = "), "{readings:?}");
+            }
+            other => panic!("{backend}: {other:?}"),
+        }
+    })
+    .await;
+}
+
+/// Also: the department groups include the Sở Nội vụ by default, and leave it out by choice.
+#[tokio::test]
+async fn department_groups_include_the_coordinating_office_by_choice() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "seed001_units.csv").await;
+        let units = store.list_units().await.expect("units");
+        let year = PlanYear::new(2020).expect("year");
+        let file = fixture("seed001_plan.tsv");
+        let with = import::read_plan(&file, &directory_of(units.clone(), "DAKNONG"), year, MAX);
+        let without = import::read_plan(
+            &file,
+            &directory_of(units, "DAKNONG").with_departments_including_coordinating_office(false),
+            year,
+            MAX,
+        );
+        // "Các Sở, Ban, ngành; UBND cấp huyện, cấp xã; …"
+        let task = |r: &PlanReading| {
+            implementing(
+                r.tasks
+                    .iter()
+                    .find(|t| t.text.contains("Nghị định số 90/2013"))
+                    .expect("the task"),
+            )
+        };
+        assert!(task(&with).contains("SNV"), "{backend}");
+        assert!(task(&with).contains("DN-STP"), "{backend}");
+        assert!(!task(&without).contains("SNV"), "{backend}");
+        assert!(task(&without).contains("DN-STP"), "{backend}");
+    })
+    .await;
+}
+
+/// Point 3 on seed 004: read as a 2024 plan, each timeframe dated 2023 is a problem at its row
+/// unless other years are allowed.
+#[tokio::test]
+async fn timeframes_in_another_year_are_problems_at_their_rows() {
+    on_each_backend(|store, _clock, backend| async move {
+        registry(&store, "seed004_units.csv").await;
+        let units = store.list_units().await.expect("units");
+        let directory = directory_of(units, "HAGIANG");
+        let options = import::PlanOptions::new(PlanYear::new(2024).expect("year"));
+        let file = fixture("seed004_plan.tsv");
+        let r = import::read_plan_with(&file, &directory, options, MAX);
+        assert!(r.tasks.len() < 40, "{backend}: dated tasks held back");
+        let rows: Vec<usize> = r
+            .problems
+            .iter()
+            .map(|p| match &p.kind {
+                ProblemKind::OtherYear {
+                    year: 2023,
+                    plan_year: 2024,
+                    ..
+                } => p.row.expect("a row"),
+                other => panic!("{backend}: {other:?}"),
+            })
+            .collect();
+        assert!(
+            rows.contains(&7) && rows.contains(&23),
+            "{backend}: {rows:?}"
+        );
+        let allowed = import::PlanOptions {
+            allow_other_years: true,
+            ..options
+        };
+        let r = import::read_plan_with(&file, &directory, allowed, MAX);
+        assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+        assert_eq!(at_row(&r, 7).due_date, date(2023, 12, 31));
+        // The plan's own year: no problem.
+        let r = read(&store, "HAGIANG", 2023, "seed004_plan.tsv").await;
+        assert!(r.problems.is_empty(), "{backend}");
+    })
+    .await;
+}
+
+const MERGED_HEADER: [&str; 5] = [
+    "STT",
+    "Nhiệm vụ trọng tâm",
+    "Đơn vị chủ trì",
+    "Đơn vị thực hiện",
+    "Thời gian thực hiện",
+];
+
+/// A plan whose dimension rows are one cell merged across the table: (TT cell, merged text);
+/// an empty TT cell means the merge starts in the TT column.
+const MERGED_ROWS: &[(&str, &str)] = &[
+    ("", "I. Chỉ số: Tham gia của người dân ở cấp cơ sở"),
+    ("1", "Tuyên truyền pháp luật"),
+    ("2", "Bầu cử trưởng thôn"),
+    ("", "II. CÔNG KHAI, MINH BẠCH"),
+    ("1", "Công khai ngân sách"),
+    ("III", "Chỉ số: Trách nhiệm giải trình với người dân"),
+    ("1", "Tiếp công dân"),
+    ("", "Chỉ số: Kiểm soát tham nhũng"),
+    ("1", "Kê khai tài sản"),
+];
+
+fn write_merged_xlsx(path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet
+        .merge_range(0, 0, 0, 4, "KẾ HOẠCH NĂM 2026", &plain)
+        .expect("title");
+    for (c, h) in MERGED_HEADER.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).expect("header");
+    }
+    for (i, (tt, text)) in MERGED_ROWS.iter().enumerate() {
+        let r = i as u32 + 2;
+        let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
+        if is_task {
+            let cells = [
+                *tt,
+                *text,
+                "Phòng Văn hóa – Thông tin",
+                "UBND xã, Phường",
+                "Quý II/2026",
+            ];
+            for (c, v) in cells.iter().enumerate() {
+                sheet.write_string(r, c as u16, *v).expect("cell");
+            }
+        } else if tt.is_empty() {
+            sheet.merge_range(r, 0, r, 4, text, &plain).expect("merge");
+        } else {
+            sheet.write_string(r, 0, *tt).expect("cell");
+            sheet.merge_range(r, 1, r, 4, text, &plain).expect("merge");
+        }
+    }
+    book.save(path).expect("xlsx saved");
+}
+
+fn write_merged_docx(path: &std::path::Path) {
+    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+    let cell = |text: &str| {
+        TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+    };
+    let mut rows = vec![TableRow::new(
+        MERGED_HEADER.iter().map(|h| cell(h)).collect(),
+    )];
+    for (tt, text) in MERGED_ROWS {
+        let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
+        rows.push(TableRow::new(if is_task {
+            [
+                *tt,
+                *text,
+                "Phòng Văn hóa – Thông tin",
+                "UBND xã, Phường",
+                "Quý II/2026",
+            ]
+            .iter()
+            .map(|v| cell(v))
+            .collect()
+        } else if tt.is_empty() {
+            vec![cell(text).grid_span(5)]
+        } else {
+            vec![cell(tt), cell(text).grid_span(4)]
+        }));
+    }
+    let file = std::fs::File::create(path).expect("docx file");
+    Docx::new()
+        .add_table(Table::new(rows))
+        .build()
+        .pack(file)
+        .expect("docx saved");
+}
+
+/// Point 4: merged dimension rows (numeral inside the merge or in the TT column, with or
+/// without "Chỉ số:") in XLSX and DOCX, and as Excel exports them to CSV.
+#[tokio::test]
+async fn dimension_rows_merged_across_the_table_are_dimensions() {
+    let dir = tempfile::tempdir().expect("dir");
+    let xlsx = dir.path().join("ke_hoach.xlsx");
+    let docx = dir.path().join("ke_hoach.docx");
+    let csv = dir.path().join("ke_hoach.csv");
+    write_merged_xlsx(&xlsx);
+    write_merged_docx(&docx);
+    let mut text = format!("{}\n", MERGED_HEADER.join(","));
+    for (tt, task) in MERGED_ROWS {
+        let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
+        text.push_str(&if is_task {
+            format!("{tt},{task},Phòng Văn hóa – Thông tin,\"UBND xã, Phường\",Quý II/2026\n")
+        } else if tt.is_empty() {
+            format!("\"{task}\",,,,\n")
+        } else {
+            format!("{tt},\"{task}\",,,\n")
+        });
+    }
+    std::fs::write(&csv, text).expect("csv");
+    on_each_backend(|store, _clock, backend| {
+        let files = [xlsx.clone(), docx.clone(), csv.clone()];
+        async move {
+            registry(&store, "seed004_units.csv").await;
+            let directory = directory_of(store.list_units().await.expect("units"), "HAGIANG");
+            let year = PlanYear::new(2026).expect("year");
+            for file in &files {
+                let r = import::read_plan(file, &directory, year, MAX);
+                assert!(
+                    r.problems.is_empty(),
+                    "{backend} {file:?}: {:?}",
+                    r.problems
+                );
+                let got: Vec<(String, String, String)> = r
+                    .tasks
+                    .iter()
+                    .map(|t| {
+                        let d = t.dimension.clone().unwrap_or_default();
+                        (d.code, d.title, t.code.clone().unwrap_or_default())
+                    })
+                    .collect();
+                let want = [
+                    ("I", "Tham gia của người dân ở cấp cơ sở", "1"),
+                    ("I", "Tham gia của người dân ở cấp cơ sở", "2"),
+                    ("II", "CÔNG KHAI, MINH BẠCH", "1"),
+                    ("III", "Trách nhiệm giải trình với người dân", "1"),
+                    ("", "Kiểm soát tham nhũng", "1"),
+                ]
+                .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+                assert_eq!(got, want, "{backend} {file:?}");
+                assert_eq!(r.tasks[2].text, "Công khai ngân sách");
+                assert_eq!(
+                    implementing(&r.tasks[0]).len(),
+                    8,
+                    "{backend}: the communes"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+/// Point 5: a CSV saved with CRLF line ends names the same lines as with LF, the lines an
+/// editor shows: the header where "STT" is, the problem where the cut-off lead is.
+#[tokio::test]
+async fn crlf_files_name_the_lines_a_person_finds() {
+    let dir = tempfile::tempdir().expect("dir");
+    let lf = std::fs::read_to_string(fixture("seed001_plan_as_published.tsv")).expect("fixture");
+    assert!(!lf.contains('\r'));
+    let crlf_file = dir.path().join("ke_hoach_windows.tsv");
+    std::fs::write(&crlf_file, lf.replace('\n', "\r\n")).expect("crlf");
+    let header_line = lf
+        .lines()
+        .position(|l| l.starts_with("STT\t") || l.starts_with("TT\t"))
+        .expect("a header line")
+        + 1;
+    on_each_backend(|store, _clock, backend| {
+        let crlf_file = crlf_file.clone();
+        async move {
+            registry(&store, "seed001_units.csv").await;
+            let unix = read(&store, "DAKNONG", 2020, "seed001_plan_as_published.tsv").await;
+            let directory = directory_of(store.list_units().await.expect("units"), "DAKNONG");
+            let windows = import::read_plan(
+                &crlf_file,
+                &directory,
+                PlanYear::new(2020).expect("year"),
+                MAX,
+            );
+            assert_eq!(unix.header_row, header_line, "{backend}");
+            assert_eq!(windows.header_row, header_line, "{backend}");
+            assert_eq!(windows.problems, unix.problems, "{backend}");
+            let rows = |r: &PlanReading| r.tasks.iter().map(|t| t.source_row).collect::<Vec<_>>();
+            assert_eq!(rows(&windows), rows(&unix), "{backend}");
+            // The problem's line holds the cut-off lead "UBND cấp".
+            let line = windows.problems[0].row.expect("a row");
+            let text = std::fs::read_to_string(&crlf_file).expect("read");
+            let lines: Vec<&str> = text.split("\r\n").collect();
+            assert!(
+                lines[line - 1..]
+                    .iter()
+                    .take(3)
+                    .any(|l| l.contains("\tUBND cấp\t")),
+                "{backend}: line {line}"
+            );
+        }
+    })
+    .await;
+}

@@ -485,8 +485,12 @@ impl UnitDirectory {
                     continue;
                 }
                 let other_words: HashSet<&str> = other.split(' ').collect();
+                // Words in common, as a share of each side ("Ủy ban MTTQ Việt Nam thành phố"
+                // and "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Giang"), or letters in
+                // common ("UBMTTQ VN thành phố" and "UBMTTQVN thành phố").
                 let shared = words.intersection(&other_words).count() as f64;
-                let overlap = shared / words.len().max(other_words.len()) as f64;
+                let overlap =
+                    (shared / words.len() as f64 + shared / other_words.len() as f64) / 2.0;
                 let score = strsim::normalized_levenshtein(&key, &other).max(overlap);
                 if score >= 0.6 {
                     scored.push((score, i, spelling.as_str()));
