@@ -862,3 +862,289 @@ async fn crlf_files_name_the_lines_a_person_finds() {
     })
     .await;
 }
+
+/// `dondoc plan import` with `args` after the file, code, title, year and scope of seed 001.
+fn import_seed001(
+    db: &support::TestDb,
+    file: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let file = file.display().to_string();
+    let mut args = vec![
+        "plan",
+        "import",
+        &file,
+        "--code",
+        "DN-2020",
+        "--title",
+        "PAPI 2020",
+        "--year",
+        "2020",
+        "--scope",
+        "DAKNONG",
+    ];
+    args.extend_from_slice(extra);
+    db.dondoc(&args)
+}
+
+/// Seed 001's plan with the lines of `drop` (1-based, end excluded) left out, or only the
+/// lines before `keep_before`.
+fn seed001_without(
+    dir: &std::path::Path,
+    name: &str,
+    lines: impl Fn(usize) -> bool,
+) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(fixture("seed001_plan.tsv")).expect("fixture");
+    let kept: Vec<&str> = text
+        .split('\n')
+        .enumerate()
+        .filter(|(i, _)| lines(i + 1))
+        .map(|(_, l)| l)
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, kept.join("\n")).expect("written");
+    path
+}
+
+/// Point 2 on seed 001 (numbers restart in every dimension), through the command line: one
+/// task of dimension II deleted, `--replace --dry-run` shows the diff, `--replace` retires
+/// exactly that task and every other task (III.1 above all) keeps its id, status and history;
+/// a file that would retire most of the plan needs `--yes`.
+#[tokio::test]
+async fn replace_keeps_each_task_in_its_dimension() {
+    let dir = tempfile::tempdir().expect("dir");
+    for db in support::test_dbs().await {
+        let name = db.name;
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            &fixture("seed001_units.csv").display().to_string(),
+        ]);
+        assert!(
+            units.status.success(),
+            "{name}: {}",
+            support::stderr(&units)
+        );
+        let first = import_seed001(&db, &fixture("seed001_plan.tsv"), &[]);
+        assert!(
+            first.status.success(),
+            "{name}: {}",
+            support::stderr(&first)
+        );
+        assert!(
+            support::stdout(&first).contains("gồm cả Sở Nội vụ"),
+            "{name}: the departments choice is stated"
+        );
+
+        let store = db.store(support::clock()).await;
+        let plan = store
+            .require_plan(&dondoc::domain::PlanCode::parse("DN-2020").expect("code"))
+            .await
+            .expect("plan");
+        let before = store.plan_tasks(plan.id).await.expect("tasks");
+        let find = |tasks: &[dondoc::store::TaskView], d: &str, c: &str| {
+            tasks
+                .iter()
+                .find(|t| t.dimension_code.as_deref() == Some(d) && t.code.as_deref() == Some(c))
+                .cloned()
+                .unwrap_or_else(|| panic!("{name}: no task {d}.{c}"))
+        };
+        let (ii1, ii2, iii1) = (
+            find(&before, "II", "1"),
+            find(&before, "II", "2"),
+            find(&before, "III", "1"),
+        );
+        let assignment = iii1.assignments[0].id;
+        store
+            .record_status_update(
+                assignment,
+                dondoc::domain::AssignmentStatus::InProgress,
+                "Đã tuyên truyền",
+                None,
+                &actor(),
+            )
+            .await
+            .expect("status");
+
+        // II.1 deleted from the document.
+        let (from, to) = (ii1.source_row as usize, ii2.source_row as usize);
+        let edited = seed001_without(dir.path(), &format!("{name}_bo_II1.tsv"), |l| {
+            l < from || l >= to
+        });
+        let dry = import_seed001(&db, &edited, &["--replace", "--dry-run"]);
+        let printed = support::stdout(&dry);
+        assert!(dry.status.success(), "{name}: {}", support::stderr(&dry));
+        assert!(
+            printed.contains("40 giữ nguyên, 0 thay đổi, 0 theo dõi lại, 0 mới, 1 thôi theo dõi"),
+            "{name}: {printed}"
+        );
+        assert!(printed.contains("  - II.1 "), "{name}: {printed}");
+        assert!(!printed.contains("--yes"), "{name}: {printed}");
+        assert_eq!(
+            store.plan_tasks(plan.id).await.expect("tasks").len(),
+            41,
+            "{name}: dry"
+        );
+
+        let replaced = import_seed001(&db, &edited, &["--replace"]);
+        assert!(
+            replaced.status.success(),
+            "{name}: {}",
+            support::stderr(&replaced)
+        );
+        let after = store.plan_tasks(plan.id).await.expect("tasks");
+        assert_eq!(after.len(), 40, "{name}");
+        assert!(after.iter().all(|t| t.id != ii1.id), "{name}: II.1 retired");
+        for task in &before {
+            if task.id == ii1.id {
+                continue;
+            }
+            let (d, c) = (
+                task.dimension_code.as_deref().unwrap_or(""),
+                task.code.as_deref().unwrap_or(""),
+            );
+            let now = find(&after, d, c);
+            assert_eq!(
+                (now.id, &now.text),
+                (task.id, &task.text),
+                "{name}: {d}.{c}"
+            );
+        }
+        let iii1_now = find(&after, "III", "1");
+        let kept = iii1_now
+            .assignments
+            .iter()
+            .find(|a| a.id == assignment)
+            .expect("same assignment");
+        assert_eq!(
+            kept.status,
+            dondoc::domain::AssignmentStatus::InProgress,
+            "{name}"
+        );
+        let history = store.status_history(assignment).await.expect("history");
+        assert_eq!(history[0].note, "Đã tuyên truyền", "{name}");
+
+        // Only dimensions I and II (8 of 41 tasks): most of the plan would be retired.
+        let first_iii = iii1.source_row as usize;
+        let short = seed001_without(dir.path(), &format!("{name}_ngan.tsv"), |l| l < first_iii);
+        let dry = import_seed001(&db, &short, &["--replace", "--dry-run"]);
+        assert!(dry.status.success(), "{name}");
+        assert!(
+            support::stdout(&dry).contains("--yes"),
+            "{name}: {}",
+            support::stdout(&dry)
+        );
+        let refused = import_seed001(&db, &short, &["--replace"]);
+        assert!(!refused.status.success(), "{name}: refused without --yes");
+        assert!(support::stderr(&refused).contains("--yes"), "{name}");
+        assert_eq!(
+            store.plan_tasks(plan.id).await.expect("tasks").len(),
+            40,
+            "{name}: unchanged"
+        );
+        let confirmed = import_seed001(&db, &short, &["--replace", "--yes"]);
+        assert!(
+            confirmed.status.success(),
+            "{name}: {}",
+            support::stderr(&confirmed)
+        );
+        // I.1 and II.1 to II.7: II.1 comes back with its history.
+        assert_eq!(
+            store.plan_tasks(plan.id).await.expect("tasks").len(),
+            8,
+            "{name}"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Point 6 on seed 004: a unit text not found names the closest registry spelling, and
+/// `--suggest-aliases` writes a patch that `units import` takes, after which the plan reads.
+#[tokio::test]
+async fn unknown_units_suggest_names_and_a_patch_to_import() {
+    let dir = tempfile::tempdir().expect("dir");
+    for db in support::test_dbs().await {
+        let name = db.name;
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            &fixture("seed004_units.csv").display().to_string(),
+        ]);
+        assert!(units.status.success(), "{name}");
+        let plan = dir.path().join(format!("{name}_plan.csv"));
+        std::fs::write(
+            &plan,
+            "STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị thực hiện,Thời gian thực hiện\n\
+             1,Giám sát đầu tư cộng đồng,Ủy ban MTTQ Việt Nam thành phố,\"UBND xã, Phường\",Quý II/2026\n\
+             2,Lấy ý kiến người dân,UBMTTQ VN thành phố,UBND 3 xã,Quý III/2026\n\
+             3,Hỗ trợ nông dân,Hội Nông dân thành phố,UBND 3 xã,Quý III/2026\n",
+        )
+        .expect("plan");
+        let patch = dir.path().join(format!("{name}_patch.csv"));
+        let (plan_arg, patch_arg) = (plan.display().to_string(), patch.display().to_string());
+        let args = [
+            "plan",
+            "import",
+            plan_arg.as_str(),
+            "--code",
+            "HG",
+            "--title",
+            "PAPI",
+            "--year",
+            "2026",
+            "--scope",
+            "HAGIANG",
+            "--dry-run",
+        ];
+        let mut with_patch = args.to_vec();
+        with_patch.extend(["--suggest-aliases", patch_arg.as_str()]);
+        let dry = db.dondoc(&with_patch);
+        assert!(!dry.status.success(), "{name}: problems remain");
+        let errors = support::stderr(&dry);
+        assert!(
+            errors.contains("dòng 2:") || errors.contains("Dòng 2"),
+            "{name}: {errors}"
+        );
+        assert!(
+            errors.contains(
+                "có phải «Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Giang» (HG-MTTQ)"
+            ),
+            "{name}: {errors}"
+        );
+        assert!(
+            errors.contains("có phải «UBMTTQVN thành phố» (HG-MTTQ)"),
+            "{name}: {errors}"
+        );
+        assert!(
+            errors.contains("Dòng 4: không có đơn vị nào gần với \"Hội Nông dân thành phố\""),
+            "{name}: {errors}"
+        );
+        let written = std::fs::read_to_string(&patch).expect("patch written");
+        let lines: Vec<&str> = written.lines().collect();
+        assert_eq!(lines.len(), 2, "{name}: one unit, {written}");
+        assert!(lines[1].starts_with("HG-MTTQ,"), "{name}: {written}");
+        assert!(
+            lines[1].contains("Ủy ban MTTQ Việt Nam thành phố")
+                && lines[1].contains("UBMTTQ VN thành phố"),
+            "{name}: {written}"
+        );
+        let imported = db.dondoc(&["units", "import", &patch_arg]);
+        assert!(
+            imported.status.success(),
+            "{name}: {}",
+            support::stderr(&imported)
+        );
+        let again = db.dondoc(&args);
+        let errors = support::stderr(&again);
+        assert!(
+            !errors.contains("MTTQ"),
+            "{name}: the aliases work: {errors}"
+        );
+        assert!(
+            errors.contains("Hội Nông dân thành phố"),
+            "{name}: {errors}"
+        );
+        db.finish().await;
+    }
+}

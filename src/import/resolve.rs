@@ -492,7 +492,7 @@ impl UnitDirectory {
                 let overlap =
                     (shared / words.len() as f64 + shared / other_words.len() as f64) / 2.0;
                 let score = strsim::normalized_levenshtein(&key, &other).max(overlap);
-                if score >= 0.6 {
+                if score >= 0.6 && same_proper_part(&key, &other) {
                     scored.push((score, i, spelling.as_str()));
                 }
             }
@@ -559,6 +559,30 @@ impl UnitDirectory {
             }
         }
     }
+}
+
+/// Words every kind of unit name uses: levels, "UBND", "Sở", "Phòng" …
+const GENERIC_WORDS: &[&str] = &[
+    "ubnd", "uy", "ban", "nhan", "dan", "so", "phong", "cac", "va", "cap", "thanh", "pho", "tinh",
+    "huyen", "xa", "phuong", "thi", "tran", "quan",
+];
+
+/// Whether two match keys agree on what is particular to them, beyond the generic words: one
+/// such word in common, or spelt nearly alike ("ubmttq vn" and "ubmttqvn"). So "Hội Nông dân
+/// thành phố" is not offered "Công an thành phố" for their shared "thành phố".
+fn same_proper_part(a: &str, b: &str) -> bool {
+    let proper = |key: &str| -> Vec<String> {
+        key.split(' ')
+            .filter(|w| !GENERIC_WORDS.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (pa, pb) = (proper(a), proper(b));
+    if pa.is_empty() || pb.is_empty() {
+        return pa.is_empty() && pb.is_empty();
+    }
+    pa.iter().any(|w| pb.contains(w))
+        || strsim::normalized_levenshtein(&pa.join(" "), &pb.join(" ")) >= 0.6
 }
 
 /// A registry spelling close to a unit text not found.
