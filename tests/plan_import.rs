@@ -1148,3 +1148,41 @@ async fn unknown_units_suggest_names_and_a_patch_to_import() {
         db.finish().await;
     }
 }
+
+/// Also: group phrases naming a subset are registry data, declared as aliases shared by
+/// several units, as `examples/units.csv` does.
+#[tokio::test]
+async fn the_example_registry_declares_subset_groups_as_shared_aliases() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("dir");
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "STT,Nhiệm vụ,Đơn vị chủ trì,Đơn vị thực hiện,Thời gian thực hiện\n\
+         1,Tuyên truyền,Sở Tư pháp,\"UBND 2 xã; Các cơ quan truyền thông, Công an xã, phường\",Quý II/2026\n\
+         2,Phát sóng,Đài PTTH tỉnh,\"Công an tỉnh, cấp xã\",Quý II/2026\n",
+    )
+    .expect("plan");
+    on_each_backend(|store, _clock, backend| {
+        let (plan, registry) = (plan.clone(), root.join("examples/units.csv"));
+        async move {
+            let units = import::read_units(&registry, &[], MAX).expect("example registry");
+            store.upsert_units(&units, &actor()).await.expect("saved");
+            let directory = directory_of(store.list_units().await.expect("units"), "TINH");
+            let r = import::read_plan(&plan, &directory, PlanYear::new(2026).expect("year"), MAX);
+            assert!(r.problems.is_empty(), "{backend}: {:?}", r.problems);
+            assert_eq!(
+                implementing(&r.tasks[0]),
+                set(&["XA-DONGTAM", "XA-HOABINH", "BAO", "DAI", "CA-XA"]),
+                "{backend}: not the ward"
+            );
+            // "Công an tỉnh, cấp xã": the police at both levels, by the alias "Công an cấp xã".
+            assert_eq!(
+                implementing(&r.tasks[1]),
+                set(&["CA", "CA-XA"]),
+                "{backend}"
+            );
+        }
+    })
+    .await;
+}
