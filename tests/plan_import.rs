@@ -1024,6 +1024,24 @@ async fn replace_keeps_each_task_in_its_dimension() {
         let history = store.status_history(assignment).await.expect("history");
         assert_eq!(history[0].note, "Đã tuyên truyền", "{name}");
 
+        // III.1 reworded: shown as changed (old → new), still the same task.
+        let first_line = iii1.text.lines().next().expect("text").to_string();
+        let reworded_text = std::fs::read_to_string(&edited).expect("edited").replacen(
+            &first_line,
+            &format!("{first_line} (sửa đổi)"),
+            1,
+        );
+        let reworded = dir.path().join(format!("{name}_sua_III1.tsv"));
+        std::fs::write(&reworded, reworded_text).expect("written");
+        let dry = import_seed001(&db, &reworded, &["--replace", "--dry-run"]);
+        let printed = support::stdout(&dry);
+        assert!(
+            printed.contains("39 giữ nguyên, 1 thay đổi, 0 theo dõi lại, 0 mới, 0 thôi theo dõi"),
+            "{name}: {printed}"
+        );
+        assert!(printed.contains("  ~ III.1 "), "{name}: {printed}");
+        assert!(printed.contains("    → III.1 "), "{name}: {printed}");
+
         // Only dimensions I and II (8 of 41 tasks): most of the plan would be retired.
         let first_iii = iii1.source_row as usize;
         let short = seed001_without(dir.path(), &format!("{name}_ngan.tsv"), |l| l < first_iii);
