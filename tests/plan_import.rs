@@ -669,6 +669,9 @@ const MERGED_HEADER: [&str; 5] = [
     "Thời gian thực hiện",
 ];
 
+/// In [`MERGED_ROWS`]: the header row repeated at the top of a new page.
+const PAGE_BREAK: &str = "(page)";
+
 /// A plan whose dimension rows are one cell merged across the table: (TT cell, merged text);
 /// an empty TT cell means the merge starts in the TT column.
 const MERGED_ROWS: &[(&str, &str)] = &[
@@ -677,8 +680,11 @@ const MERGED_ROWS: &[(&str, &str)] = &[
     ("2", "Bầu cử trưởng thôn"),
     ("", "II. CÔNG KHAI, MINH BẠCH"),
     ("1", "Công khai ngân sách"),
+    // A page break: the header repeated, then the merged dimension row first on the page.
+    (PAGE_BREAK, ""),
     ("III", "Chỉ số: Trách nhiệm giải trình với người dân"),
     ("1", "Tiếp công dân"),
+    (PAGE_BREAK, ""),
     ("", "Chỉ số: Kiểm soát tham nhũng"),
     ("1", "Kê khai tài sản"),
 ];
@@ -696,7 +702,11 @@ fn write_merged_xlsx(path: &std::path::Path) {
     for (i, (tt, text)) in MERGED_ROWS.iter().enumerate() {
         let r = i as u32 + 2;
         let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
-        if is_task {
+        if *tt == PAGE_BREAK {
+            for (c, h) in MERGED_HEADER.iter().enumerate() {
+                sheet.write_string(r, c as u16, *h).expect("header");
+            }
+        } else if is_task {
             let cells = [
                 *tt,
                 *text,
@@ -727,7 +737,9 @@ fn write_merged_docx(path: &std::path::Path) {
     )];
     for (tt, text) in MERGED_ROWS {
         let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
-        rows.push(TableRow::new(if is_task {
+        rows.push(TableRow::new(if *tt == PAGE_BREAK {
+            MERGED_HEADER.iter().map(|h| cell(h)).collect()
+        } else if is_task {
             [
                 *tt,
                 *text,
@@ -765,10 +777,13 @@ async fn dimension_rows_merged_across_the_table_are_dimensions() {
     let mut text = format!("{}\n", MERGED_HEADER.join(","));
     for (tt, task) in MERGED_ROWS {
         let is_task = tt.chars().all(|c| c.is_ascii_digit()) && !tt.is_empty();
-        text.push_str(&if is_task {
+        text.push_str(&if *tt == PAGE_BREAK {
+            format!("{}\n", MERGED_HEADER.join(","))
+        } else if is_task {
             format!("{tt},{task},Phòng Văn hóa – Thông tin,\"UBND xã, Phường\",Quý II/2026\n")
         } else if tt.is_empty() {
-            format!("\"{task}\",,,,\n")
+            // Merged from the second column, the TT cell left empty.
+            format!(",\"{task}\",,,\n")
         } else {
             format!("{tt},\"{task}\",,,\n")
         });

@@ -347,13 +347,7 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
         let was_after_break = std::mem::replace(&mut after_break, false);
         let cells = Cells::of(row, header);
 
-        if cells.number.is_empty() && cells.criterion.is_empty() && was_after_break {
-            if let Some(task) = tasks.last_mut() {
-                append_row(task, &cells);
-                continue;
-            }
-        }
-
+        // A merged dimension row, even first on a page, is never the rest of a cut row.
         if let Some((code, title)) = merged_heading(row, header) {
             let under_roman = dimension.as_ref().is_some_and(|d| is_roman(&d.code));
             if under_roman && !code.is_empty() && !is_roman(&code) {
@@ -363,6 +357,13 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
                 sub_dimension = None;
             }
             continue;
+        }
+
+        if cells.number.is_empty() && cells.criterion.is_empty() && was_after_break {
+            if let Some(task) = tasks.last_mut() {
+                append_row(task, &cells);
+                continue;
+            }
         }
 
         let heading_text = if cells.criterion.is_empty() {
