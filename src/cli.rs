@@ -222,12 +222,23 @@ pub struct PlanImportArgs {
     /// Print what would be imported and every problem, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace an existing plan with the same code, keeping the history of remaining tasks.
+    /// Replace an existing plan with the same code, keeping the history of remaining tasks
+    /// (a task is its dimension and number, then its text). With --dry-run, prints the diff.
     #[arg(long)]
     pub replace: bool,
     /// The file is a plan written as prose: import its draft when nothing needs review.
     #[arg(long)]
     pub from_prose: bool,
+    /// Replace even when more than a third of the live tasks would be retired or rematched.
+    #[arg(long, requires = "replace")]
+    pub yes: bool,
+    /// Accept timeframes that fall in another year than --year.
+    #[arg(long)]
+    pub allow_other_years: bool,
+    /// With --dry-run: write a registry patch (the closest unit of each unit text not found,
+    /// with that text as a new alias) to this CSV, for review and `dondoc units import`.
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub suggest_aliases: Option<PathBuf>,
 }
 
 /// Parses the command line and runs it; errors are printed once, here.
@@ -659,18 +670,31 @@ async fn import_plan(
         );
         return Ok(ExitCode::FAILURE);
     }
+    let include_office = config.import.departments_include_coordinating_office;
     let directory = match UnitDirectory::new(store.list_units().await?, &scope) {
-        Ok(directory) => directory,
+        Ok(directory) => directory.with_departments_including_coordinating_office(include_office),
         Err(problem) => {
             out.problems(&[problem]);
             return Ok(ExitCode::FAILURE);
         }
     };
+    let options = import::PlanOptions {
+        allow_other_years: args.allow_other_years,
+        ..import::PlanOptions::new(year)
+    };
     let reading = if args.from_prose {
         draft::prose_reading(out, &args.file, &directory, year, config)
     } else {
-        import::read_plan(&args.file, &directory, year, config.import.max_file_bytes)
+        import::read_plan_with(
+            &args.file,
+            &directory,
+            options,
+            config.import.max_file_bytes,
+        )
     };
+    if let Some(patch) = &args.suggest_aliases {
+        write_alias_patch(out, &directory, &reading.problems, patch)?;
+    }
     let assignments: usize = reading
         .tasks
         .iter()
@@ -694,10 +718,12 @@ async fn import_plan(
             header_row: reading.header_row,
         })
     );
-    if args.dry_run {
-        say!("{}", out.text(Text::DryRunNothingWritten));
-        return Ok(ExitCode::SUCCESS);
-    }
+    say!(
+        "{}",
+        out.text(Text::PlanDepartments {
+            include_coordinating_office: include_office
+        })
+    );
     let plan = NewPlan {
         code: code.clone(),
         title: args.title.clone(),
@@ -706,6 +732,28 @@ async fn import_plan(
         source: args.file.display().to_string(),
         tasks: reading.tasks,
     };
+    if args.replace {
+        let diff = store.plan_diff(&plan).await?;
+        if args.dry_run {
+            print_plan_diff(out, &diff);
+        }
+        if diff.needs_confirmation() && !args.yes {
+            let text = out.text(Text::PlanReplaceNeedsYes {
+                affected: diff.retired.len() + diff.changed.len(),
+                live: diff.live_before,
+            });
+            if args.dry_run {
+                say!("{text}");
+            } else {
+                eprintln!("{text}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    if args.dry_run {
+        say!("{}", out.text(Text::DryRunNothingWritten));
+        return Ok(ExitCode::SUCCESS);
+    }
     let periods = periods_for_year(&config.calendar.periods, year.value());
     let mode = if args.replace {
         SaveMode::Replace
@@ -736,6 +784,127 @@ async fn import_plan(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// "II.3 Công khai …" for the diff.
+fn task_label(label: &crate::store::TaskLabel) -> String {
+    let number = match (&label.dimension, &label.code) {
+        (Some(d), Some(c)) => format!("{d}.{c}"),
+        (Some(d), None) => format!("{d}.·"),
+        (None, Some(c)) => c.clone(),
+        (None, None) => "·".into(),
+    };
+    format!("{number} {}", ellipsize(&label.text, 90))
+}
+
+fn print_plan_diff(out: &Output, diff: &crate::store::PlanDiff) {
+    say!(
+        "{}",
+        out.text(Text::PlanDiffSummary {
+            kept: diff.kept,
+            changed: diff.changed.len(),
+            revived: diff.revived.len(),
+            added: diff.added.len(),
+            retired: diff.retired.len(),
+        })
+    );
+    for (old, new) in &diff.changed {
+        let (old, new) = (task_label(old), task_label(new));
+        say!(
+            "{}",
+            out.text(Text::PlanDiffChanged {
+                old: &old,
+                new: &new
+            })
+        );
+    }
+    for task in &diff.revived {
+        say!(
+            "{}",
+            out.text(Text::PlanDiffRevived {
+                task: &task_label(task)
+            })
+        );
+    }
+    for task in &diff.added {
+        say!(
+            "{}",
+            out.text(Text::PlanDiffAdded {
+                task: &task_label(task)
+            })
+        );
+    }
+    for task in &diff.retired {
+        say!(
+            "{}",
+            out.text(Text::PlanDiffRetired {
+                task: &task_label(task)
+            })
+        );
+    }
+}
+
+/// `--suggest-aliases`: for every unit text not found that has a close registry unit, a row
+/// of that unit (code, name, kind, parent, its aliases plus the text) that `dondoc units
+/// import` reads, and a note of the row and the spelling it was close to. Texts with nothing
+/// close are listed on stderr.
+fn write_alias_patch(
+    out: &Output,
+    directory: &UnitDirectory,
+    problems: &[Problem],
+    path: &Path,
+) -> anyhow::Result<()> {
+    let mut rows: Vec<(UnitCode, Vec<String>, Vec<String>)> = Vec::new();
+    for problem in problems {
+        let import::ProblemKind::UnknownUnit {
+            text, suggestions, ..
+        } = &problem.kind
+        else {
+            continue;
+        };
+        let row = problem.row.unwrap_or(0);
+        let Some(best) = suggestions.first() else {
+            eprintln!("{}", out.text(Text::AliasNoSuggestion { row, text }));
+            continue;
+        };
+        let note = format!("{row}: «{text}» ≈ «{}»", best.spelling);
+        match rows.iter_mut().find(|(code, _, _)| *code == best.code) {
+            Some((_, texts, notes)) => {
+                if !texts.contains(text) {
+                    texts.push(text.clone());
+                }
+                notes.push(note);
+            }
+            None => rows.push((best.code.clone(), vec![text.clone()], vec![note])),
+        }
+    }
+    let mut writer =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    writer.write_record(["code", "name", "kind", "parent_code", "aliases", "note"])?;
+    for (code, texts, notes) in &rows {
+        let Some(unit) = directory.unit(code) else {
+            continue;
+        };
+        let mut aliases = unit.aliases.clone();
+        aliases.extend(texts.iter().cloned());
+        writer.write_record([
+            unit.code.as_str(),
+            unit.name.as_str(),
+            &unit.kind.to_string(),
+            unit.parent.as_ref().map(UnitCode::as_str).unwrap_or(""),
+            &aliases.join("|"),
+            &notes.join("; "),
+        ])?;
+    }
+    writer.flush()?;
+    say!(
+        "{}",
+        out.text(Text::AliasPatchWritten {
+            path: &path.display().to_string(),
+            rows: rows.len()
+        })
+    );
+    Ok(())
 }
 
 fn unit_names(names: &[&str]) -> String {

@@ -145,12 +145,16 @@ impl Default for TelegramConfig {
 pub struct ImportConfig {
     /// Larger files are refused before they are read.
     pub max_file_bytes: u64,
+    /// Whether the department groups of a plan ("Các Sở, Ban, ngành", "Các cơ quan chuyên
+    /// môn") include the coordinating office (the Sở/Phòng Nội vụ). Every import says which.
+    pub departments_include_coordinating_office: bool,
 }
 
 impl Default for ImportConfig {
     fn default() -> Self {
         Self {
             max_file_bytes: 20 * 1024 * 1024,
+            departments_include_coordinating_office: true,
         }
     }
 }

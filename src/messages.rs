@@ -49,6 +49,47 @@ pub enum Text<'a> {
     DraftWritten {
         path: &'a str,
     },
+    /// Whether the department groups ("Các Sở, Ban, ngành") include the coordinating office.
+    PlanDepartments {
+        include_coordinating_office: bool,
+    },
+    /// `--replace --dry-run`: the header of the task diff.
+    PlanDiffSummary {
+        kept: usize,
+        changed: usize,
+        revived: usize,
+        added: usize,
+        retired: usize,
+    },
+    /// One line of the task diff: `task` is "II.3 text" as rendered by the caller.
+    PlanDiffChanged {
+        old: &'a str,
+        new: &'a str,
+    },
+    PlanDiffAdded {
+        task: &'a str,
+    },
+    PlanDiffRevived {
+        task: &'a str,
+    },
+    PlanDiffRetired {
+        task: &'a str,
+    },
+    /// More than a third of the tasks would be retired or rematched.
+    PlanReplaceNeedsYes {
+        affected: usize,
+        live: usize,
+    },
+    /// `--suggest-aliases FILE`: the registry patch written.
+    AliasPatchWritten {
+        path: &'a str,
+        rows: usize,
+    },
+    /// A unit text with no registry spelling close enough to suggest.
+    AliasNoSuggestion {
+        row: usize,
+        text: &'a str,
+    },
     PlanExists {
         code: &'a str,
     },
@@ -153,6 +194,24 @@ impl Text<'_> {
             Text::DraftWritten { path } => format!(
                 "Đã ghi bảng nháp vào {path}. Kiểm tra trong Excel, sửa các ô cần xem lại và xoá nội dung cột \"Cần xem lại\", rồi nhập bằng \"dondoc plan import\"."
             ),
+            Text::PlanDepartments { include_coordinating_office: true } => "Nhóm \"Các Sở, Ban, ngành\" gồm cả Sở Nội vụ (cơ quan điều phối); đổi bằng import.departments_include_coordinating_office = false.".into(),
+            Text::PlanDepartments { include_coordinating_office: false } => "Nhóm \"Các Sở, Ban, ngành\" không gồm Sở Nội vụ (cơ quan điều phối), theo import.departments_include_coordinating_office = false.".into(),
+            Text::PlanDiffSummary { kept, changed, revived, added, retired } => format!(
+                "So với kế hoạch đang lưu: {kept} giữ nguyên, {changed} thay đổi, {revived} theo dõi lại, {added} mới, {retired} thôi theo dõi."
+            ),
+            Text::PlanDiffChanged { old, new } => format!("  ~ {old}\n    → {new}"),
+            Text::PlanDiffAdded { task } => format!("  + {task}"),
+            Text::PlanDiffRevived { task } => format!("  ↺ {task}"),
+            Text::PlanDiffRetired { task } => format!("  - {task}"),
+            Text::PlanReplaceNeedsYes { affected, live } => format!(
+                "{affected}/{live} nhiệm vụ đang theo dõi sẽ thôi theo dõi hoặc khớp với dòng đã đổi (hơn một phần ba): xem lại bằng --dry-run, rồi thêm --yes để thay thế."
+            ),
+            Text::AliasPatchWritten { path, rows } => format!(
+                "Đã ghi {rows} dòng đề xuất tên khác vào {path}: xem lại từng dòng, rồi nạp bằng dondoc units import {path}."
+            ),
+            Text::AliasNoSuggestion { row, text } => format!(
+                "Dòng {row}: không có đơn vị nào gần với \"{text}\" để đề xuất; hãy thêm vào danh mục."
+            ),
             Text::PlanExists { code } => format!(
                 "Kế hoạch {code} đã có. Thêm --replace để thay thế (giữ lịch sử báo cáo của các nhiệm vụ còn lại)."
             ),
@@ -244,6 +303,24 @@ impl Text<'_> {
             ),
             Text::DraftWritten { path } => format!(
                 "Draft table written to {path}. Check it in Excel, fix the cells to review and empty the \"Cần xem lại\" column, then import it with \"dondoc plan import\"."
+            ),
+            Text::PlanDepartments { include_coordinating_office: true } => "The group \"Các Sở, Ban, ngành\" (departments) includes the Sở Nội vụ (coordinating office); change with import.departments_include_coordinating_office = false.".into(),
+            Text::PlanDepartments { include_coordinating_office: false } => "The group \"Các Sở, Ban, ngành\" (departments) leaves out the Sở Nội vụ (coordinating office), as import.departments_include_coordinating_office = false says.".into(),
+            Text::PlanDiffSummary { kept, changed, revived, added, retired } => format!(
+                "Against the stored plan: {kept} kept, {changed} changed, {revived} revived, {added} new, {retired} retired."
+            ),
+            Text::PlanDiffChanged { old, new } => format!("  ~ {old}\n    → {new}"),
+            Text::PlanDiffAdded { task } => format!("  + {task}"),
+            Text::PlanDiffRevived { task } => format!("  ↺ {task}"),
+            Text::PlanDiffRetired { task } => format!("  - {task}"),
+            Text::PlanReplaceNeedsYes { affected, live } => format!(
+                "{affected} of {live} live tasks would be retired or matched to a changed row (more than a third): check with --dry-run, then add --yes to replace."
+            ),
+            Text::AliasPatchWritten { path, rows } => format!(
+                "Wrote {rows} suggested aliases to {path}: review each row, then load it with dondoc units import {path}."
+            ),
+            Text::AliasNoSuggestion { row, text } => format!(
+                "Row {row}: no unit close to \"{text}\" to suggest; add it to the registry."
             ),
             Text::PlanExists { code } => format!(
                 "Plan {code} already exists. Add --replace to replace it (the history of tasks that remain is kept)."
@@ -421,6 +498,19 @@ fn review_en(review: &Review) -> String {
     }
 }
 
+/// "; có phải «Ủy ban MTTQ Việt Nam thành phố» (MTTQ-TP) hay «…»?" — empty without
+/// suggestions.
+fn suggestions_text(suggestions: &[crate::import::Suggestion], question: &str, or: &str) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = suggestions
+        .iter()
+        .map(|s| format!("«{}» ({})", s.spelling, s.code))
+        .collect();
+    format!("; {question} {}?", names.join(&format!(" {or} ")))
+}
+
 fn problem_vi(kind: &ProblemKind) -> String {
     match kind {
         ProblemKind::Unreadable(reason) => format!("không đọc được tệp ({reason})"),
@@ -439,9 +529,30 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::NoHeader => "không tìm thấy dòng tiêu đề của bảng (các cột như \"Nhiệm vụ trọng tâm\", \"Đơn vị thực hiện\")".into(),
         ProblemKind::MissingPlanColumns(cols) => format!("thiếu cột bắt buộc {}", list(cols, column_vi)),
         ProblemKind::MissingUnitColumns(cols) => format!("thiếu cột bắt buộc {}", list(cols, unit_column_vi)),
-        ProblemKind::UnknownUnit { column, text } => format!(
-            "cột \"{}\": không tìm thấy đơn vị \"{text}\" trong danh mục (thêm tên khác bằng dondoc units import)",
-            column_vi(*column)
+        ProblemKind::UnknownUnit {
+            column,
+            text,
+            suggestions,
+        } => format!(
+            "cột \"{}\": không tìm thấy đơn vị \"{text}\" trong danh mục{} (thêm tên khác bằng dondoc units import)",
+            column_vi(*column),
+            suggestions_text(suggestions, "có phải", "hay")
+        ),
+        ProblemKind::Ambiguous {
+            column,
+            text,
+            readings,
+        } => format!(
+            "cột \"{}\": \"{text}\" đọc được nhiều cách: {}; hãy ghi rõ từng đơn vị, hoặc thêm tên khác vào danh mục",
+            column_vi(*column),
+            readings.join(" | ")
+        ),
+        ProblemKind::OtherYear {
+            timeframe,
+            year,
+            plan_year,
+        } => format!(
+            "thời gian \"{timeframe}\" rơi vào năm {year}, không phải năm {plan_year} của kế hoạch (nếu đúng là vậy, thêm --allow-other-years)"
         ),
         ProblemKind::EmptyGroup { column, text } => format!(
             "cột \"{}\": nhóm \"{text}\" không có đơn vị nào thuộc phạm vi kế hoạch",
@@ -499,9 +610,30 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::NoHeader => "no header row found (columns such as \"Nhiệm vụ trọng tâm\", \"Đơn vị thực hiện\")".into(),
         ProblemKind::MissingPlanColumns(cols) => format!("required column(s) missing: {}", list(cols, column_en)),
         ProblemKind::MissingUnitColumns(cols) => format!("required column(s) missing: {}", list(cols, unit_column_en)),
-        ProblemKind::UnknownUnit { column, text } => format!(
-            "{} column: unit \"{text}\" is not in the registry (add it as an alias with dondoc units import)",
-            column_en(*column)
+        ProblemKind::UnknownUnit {
+            column,
+            text,
+            suggestions,
+        } => format!(
+            "{} column: unit \"{text}\" is not in the registry{} (add it as an alias with dondoc units import)",
+            column_en(*column),
+            suggestions_text(suggestions, "did you mean", "or")
+        ),
+        ProblemKind::Ambiguous {
+            column,
+            text,
+            readings,
+        } => format!(
+            "{} column: \"{text}\" reads more than one way: {}; name each unit, or add an alias to the registry",
+            column_en(*column),
+            readings.join(" | ")
+        ),
+        ProblemKind::OtherYear {
+            timeframe,
+            year,
+            plan_year,
+        } => format!(
+            "timeframe \"{timeframe}\" falls in {year}, not the plan's year {plan_year} (if that is right, add --allow-other-years)"
         ),
         ProblemKind::EmptyGroup { column, text } => format!(
             "{} column: group \"{text}\" has no unit under the plan's scope",

@@ -53,6 +53,17 @@ pub fn import_plan(bytes: &[u8], extension: &str) {
             assert!(row >= 1, "problems are numbered from row 1");
         }
     }
+    // Accepting other years only takes those problems away.
+    let options = import::PlanOptions {
+        allow_other_years: true,
+        ..import::PlanOptions::new(year)
+    };
+    let lenient = import::read_plan_tables_with(&tables, directory(), options);
+    assert!(lenient
+        .problems
+        .iter()
+        .all(|p| !matches!(p.kind, import::ProblemKind::OtherYear { .. })));
+    assert!(lenient.problems.len() <= reading.problems.len());
 }
 
 /// A zip package of `parts` (name, content), stored uncompressed.

@@ -143,25 +143,28 @@ pub struct NewPlan {
     pub tasks: Vec<NewTask>,
 }
 
-/// Keys that let a re-import recognise the same task, so its history survives `--replace`.
-/// A numbered task is known by its number (with an ordinal when a number repeats, as unnumbered
-/// rows under "2.2" do); an unnumbered one by its criterion and text.
+/// Labels that name each task uniquely within its plan (the `identity_key` column): its
+/// dimension and number, or its dimension, criterion and text when unnumbered, with an
+/// ordinal when one repeats (unnumbered rows under "2.2"). A re-import does not match tasks by
+/// these labels but by [`match_tasks`].
 pub fn task_identity_keys(tasks: &[NewTask]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     tasks
         .iter()
         .map(|task| {
-            let base = match &task.code {
+            let what = match &task.code {
                 Some(code) => format!("code:{code}"),
                 None => {
-                    let words = match_key(&format!(
-                        "{} {}",
-                        task.criterion.as_deref().unwrap_or(""),
-                        task.text
-                    ));
-                    let short: String = words.chars().take(160).collect();
+                    let short: String = text_key(task.criterion.as_deref(), &task.text)
+                        .chars()
+                        .take(160)
+                        .collect();
                     format!("text:{short}")
                 }
+            };
+            let base = match dimension_key(task.dimension.as_ref()) {
+                Some(dimension) => format!("dim:{dimension}|{what}"),
+                None => what,
             };
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
@@ -172,6 +175,102 @@ pub fn task_identity_keys(tasks: &[NewTask]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// A dimension's identity: its numeral, or its title when it has none.
+fn dimension_key(dimension: Option<&Dimension>) -> Option<String> {
+    let d = dimension?;
+    let code = match_key(&d.code);
+    Some(if code.is_empty() {
+        format!("t {}", match_key(&d.title))
+    } else {
+        code
+    })
+}
+
+fn text_key(criterion: Option<&str>, text: &str) -> String {
+    match_key(&format!("{} {}", criterion.unwrap_or(""), text))
+}
+
+/// A stored task as a re-import sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredTaskIdentity {
+    pub id: i64,
+    pub retired: bool,
+    pub code: Option<String>,
+    pub dimension: Option<Dimension>,
+    pub criterion: Option<String>,
+    pub text: String,
+}
+
+/// Which stored task each new task is (an index into `stored`), for `--replace`. A task's
+/// identity is its dimension and its number, then its text; it never crosses dimensions:
+/// 1. same dimension, number and text;
+/// 2. same dimension and text, another number (the plan was renumbered);
+/// 3. same dimension and number, other text (the task was reworded).
+///
+/// Live stored tasks are preferred to retired ones (which come back with their history), then
+/// document order. Each stored task is matched at most once.
+pub fn match_tasks(new: &[NewTask], stored: &[StoredTaskIdentity]) -> Vec<Option<usize>> {
+    type Key = (Option<String>, Option<String>, Option<String>);
+    /// Dimension, number, text.
+    type Parts = (Option<String>, Option<String>, String);
+    let new_keys: Vec<Parts> = new
+        .iter()
+        .map(|t| {
+            (
+                dimension_key(t.dimension.as_ref()),
+                t.code.as_deref().map(match_key),
+                text_key(t.criterion.as_deref(), &t.text),
+            )
+        })
+        .collect();
+    let stored_keys: Vec<Parts> = stored
+        .iter()
+        .map(|t| {
+            (
+                dimension_key(t.dimension.as_ref()),
+                t.code.as_deref().map(match_key),
+                text_key(t.criterion.as_deref(), &t.text),
+            )
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..stored.len()).collect();
+    order.sort_by_key(|&i| (stored[i].retired, i));
+    let mut matched: Vec<Option<usize>> = vec![None; new.len()];
+    let mut used = vec![false; stored.len()];
+    // Each pass: the stored tasks by the pass's key, in preference order.
+    let passes: [fn(&Parts) -> Option<Key>; 3] = [
+        |(d, c, t)| c.as_ref().map(|_| (d.clone(), c.clone(), Some(t.clone()))),
+        |(d, _, t)| Some((d.clone(), None, Some(t.clone()))),
+        |(d, c, _)| c.as_ref().map(|_| (d.clone(), c.clone(), None)),
+    ];
+    for key_of in passes {
+        let mut queues: HashMap<Key, std::collections::VecDeque<usize>> = HashMap::new();
+        for &i in &order {
+            if !used[i] {
+                if let Some(key) = key_of(&stored_keys[i]) {
+                    queues.entry(key).or_default().push_back(i);
+                }
+            }
+        }
+        for (n, keys) in new_keys.iter().enumerate() {
+            if matched[n].is_some() {
+                continue;
+            }
+            let Some(queue) = key_of(keys).and_then(|k| queues.get_mut(&k)) else {
+                continue;
+            };
+            while let Some(i) = queue.pop_front() {
+                if !used[i] {
+                    used[i] = true;
+                    matched[n] = Some(i);
+                    break;
+                }
+            }
+        }
+    }
+    matched
 }
 
 #[cfg(test)]
@@ -191,6 +290,70 @@ mod tests {
             task(None, "Cung cấp nước sạch"),
         ]);
         assert_eq!(keys, ["code:2.2", "code:2.2#2", "text:cung cap nuoc sach"]);
+    }
+
+    fn in_dimension(dimension: &str, code: &str, text: &str) -> NewTask {
+        NewTask {
+            code: Some(code.into()),
+            dimension: Some(Dimension {
+                code: dimension.into(),
+                title: format!("Nội dung {dimension}"),
+            }),
+            text: text.into(),
+            ..NewTask::default()
+        }
+    }
+
+    fn stored(id: i64, task: &NewTask) -> StoredTaskIdentity {
+        StoredTaskIdentity {
+            id,
+            retired: false,
+            code: task.code.clone(),
+            dimension: task.dimension.clone(),
+            criterion: task.criterion.clone(),
+            text: task.text.clone(),
+        }
+    }
+
+    /// Numbering restarts in every dimension (seed 001): deleting II.1 must not shift III.1
+    /// onto it, and a renumbered or reworded task keeps its identity inside its dimension.
+    #[test]
+    fn identity_is_dimension_and_number_then_text_never_across_dimensions() {
+        let before = [
+            in_dimension("II", "1", "a"),
+            in_dimension("II", "2", "b"),
+            in_dimension("III", "1", "c"),
+            in_dimension("III", "2", "d"),
+        ];
+        let stored: Vec<_> = before
+            .iter()
+            .enumerate()
+            .map(|(i, t)| stored(i as i64, t))
+            .collect();
+        let keys = task_identity_keys(&before);
+        assert_eq!(keys[0], "dim:ii|code:1");
+        assert_eq!(keys[2], "dim:iii|code:1");
+        // II.1 deleted, numbers kept.
+        let after = [before[1].clone(), before[2].clone(), before[3].clone()];
+        assert_eq!(match_tasks(&after, &stored), [Some(1), Some(2), Some(3)]);
+        // II.1 deleted and II renumbered: "b" is now II.1, still stored task 1.
+        let after = [
+            in_dimension("II", "1", "b"),
+            before[2].clone(),
+            before[3].clone(),
+        ];
+        assert_eq!(match_tasks(&after, &stored), [Some(1), Some(2), Some(3)]);
+        // III.1 reworded: the same task; a task moved to another dimension is new.
+        let after = [
+            before[0].clone(),
+            before[1].clone(),
+            in_dimension("III", "1", "c, reworded"),
+            in_dimension("IV", "1", "d"),
+        ];
+        assert_eq!(
+            match_tasks(&after, &stored),
+            [Some(0), Some(1), Some(2), None]
+        );
     }
 
     #[test]

@@ -20,8 +20,10 @@ pub use cases::{
 pub use header::Column;
 pub use holidays::{read_holidays, read_holidays_tables};
 pub use people::read_invitations;
-pub use plan::{read_plan, read_plan_tables, PlanReading};
-pub use resolve::UnitDirectory;
+pub use plan::{
+    read_plan, read_plan_tables, read_plan_tables_with, read_plan_with, PlanOptions, PlanReading,
+};
+pub use resolve::{Resolution, Suggestion, UnitDirectory};
 pub use units::{read_units, read_units_tables, UnitColumn};
 
 /// Something wrong with an input file, at a row when there is one.
@@ -74,11 +76,27 @@ pub enum ProblemKind {
     UnknownUnit {
         column: Column,
         text: String,
+        /// The closest registry names and aliases, best first (perhaps none).
+        suggestions: Vec<Suggestion>,
     },
     /// A group ("UBND cấp huyện") with no unit of its kind under the plan's scope.
     EmptyGroup {
         column: Column,
         text: String,
+    },
+    /// A timeframe whose date falls in another year than the plan's ("Quý III/2026" in a
+    /// 2027 plan): refused unless `--allow-other-years`.
+    OtherYear {
+        timeframe: String,
+        year: i32,
+        plan_year: i32,
+    },
+    /// A unit phrase that reads two ways ("Đài PT-TH tỉnh, huyện": the province's station and
+    /// the districts' stations, or only the province's): each reading's unit names.
+    Ambiguous {
+        column: Column,
+        text: String,
+        readings: Vec<String>,
     },
     /// A task with neither a lead nor an implementing unit.
     NoUnits,

@@ -18,6 +18,8 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
+
 use super::header::{find_header, is_column_numbering, HeaderMap};
 use super::resolve::UnitDirectory;
 use super::table::{read_tables, RawRow, RawTable};
@@ -46,6 +48,24 @@ impl PlanReading {
     }
 }
 
+/// How to read a plan beyond its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanOptions {
+    pub year: PlanYear,
+    /// Accept timeframes that fall in another year than `year` ("Quý III/2026" in a 2027
+    /// plan); without it each is a problem at its row.
+    pub allow_other_years: bool,
+}
+
+impl PlanOptions {
+    pub fn new(year: PlanYear) -> Self {
+        Self {
+            year,
+            allow_other_years: false,
+        }
+    }
+}
+
 /// Reads the plan table in `path` and resolves its units with `directory`.
 pub fn read_plan(
     path: &Path,
@@ -53,8 +73,18 @@ pub fn read_plan(
     year: PlanYear,
     max_bytes: u64,
 ) -> PlanReading {
+    read_plan_with(path, directory, PlanOptions::new(year), max_bytes)
+}
+
+/// As [`read_plan`], with every option.
+pub fn read_plan_with(
+    path: &Path,
+    directory: &UnitDirectory,
+    options: PlanOptions,
+    max_bytes: u64,
+) -> PlanReading {
     match read_tables(path, max_bytes) {
-        Ok(tables) => read_plan_tables(&tables, directory, year),
+        Ok(tables) => read_plan_tables_with(&tables, directory, options),
         Err(problem) => PlanReading::failed(problem),
     }
 }
@@ -65,6 +95,15 @@ pub fn read_plan_tables(
     tables: &[RawTable],
     directory: &UnitDirectory,
     year: PlanYear,
+) -> PlanReading {
+    read_plan_tables_with(tables, directory, PlanOptions::new(year))
+}
+
+/// As [`read_plan_tables`], with every option.
+pub fn read_plan_tables_with(
+    tables: &[RawTable],
+    directory: &UnitDirectory,
+    options: PlanOptions,
 ) -> PlanReading {
     let mut first_problem = None;
     let mut header_without_tasks = None;
@@ -89,7 +128,7 @@ pub fn read_plan_tables(
                 }
                 let drafts = group_rows(&table.rows[index + 1..], &header);
                 for draft in drafts {
-                    if let Some(task) = resolve(draft, directory, year, &mut reading.problems) {
+                    if let Some(task) = resolve(draft, directory, options, &mut reading.problems) {
                         reading.tasks.push(task);
                     }
                 }
@@ -182,6 +221,17 @@ fn is_roman(number: &str) -> bool {
     !number.is_empty() && number.len() <= 6 && number.chars().all(|c| "IVXLC".contains(c))
 }
 
+/// A Roman numeral as written for 1 to 39 ("IX", not "VIIII" nor "CCVC").
+fn is_canonical_roman(text: &str) -> bool {
+    const UNITS: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    const TENS: [&str; 4] = ["", "X", "XX", "XXX"];
+    TENS.iter().any(|t| {
+        UNITS
+            .iter()
+            .any(|u| !(t.is_empty() && u.is_empty()) && format!("{t}{u}") == text)
+    })
+}
+
 /// "Chỉ số: Công khai, minh bạch" → "Công khai, minh bạch".
 fn heading_title(text: &str) -> String {
     if let Some((label, rest)) = text.split_once(':') {
@@ -209,6 +259,59 @@ fn has_heading_label(text: &str) -> bool {
             "chi so" | "chi so noi dung" | "noi dung" | "linh vuc"
         )
     })
+}
+
+/// A dimension row written as one cell merged across the table: every non-empty cell holds
+/// the same text (a merge keeps it in its first column), which starts with a Roman numeral
+/// ("II. CÔNG KHAI, MINH BẠCH", "I. Chỉ số: Tham gia …") or a label ("Chỉ số: …"); in the TT
+/// column, where no task text goes, a plain number starts it too ("3. Chỉ số: …").
+/// Returns the numeral (empty when there is none) and the title.
+fn merged_heading(row: &RawRow, header: &HeaderMap) -> Option<(String, String)> {
+    let mut filled = row.cells.iter().enumerate().filter(|(_, c)| !c.is_empty());
+    let (first_column, text) = filled.next()?;
+    if filled.any(|(_, c)| c != text) {
+        return None;
+    }
+    let in_number_column = header.index(Column::Number) == Some(first_column);
+    let (numeral, rest) = split_numeral(text);
+    match numeral {
+        Some(n) if is_roman(&n) || in_number_column => {
+            let title = heading_title(rest);
+            (!title.is_empty()).then_some((n, title))
+        }
+        Some(_) => None,
+        None if has_heading_label(text) => {
+            let title = heading_title(text);
+            (!title.is_empty()).then(|| (String::new(), title))
+        }
+        None => None,
+    }
+}
+
+/// "II. Công khai" → ("II", "Công khai"); "3) Chỉ số: …" → ("3", "Chỉ số: …"). The numeral
+/// must be followed by a dot, a bracket, a colon or a dash, so "CÔNG KHAI" or "Xã hội" never
+/// lose their first letters.
+fn split_numeral(text: &str) -> (Option<String>, &str) {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || "IVXLC".contains(c)))
+        .unwrap_or(text.len());
+    let head = text[..end].trim_end_matches('.');
+    let rest = &text[end..];
+    let marked = text[..end].ends_with('.')
+        || rest.trim_start().starts_with([')', ':', '-', '–']) && !head.is_empty();
+    let numeral_like = !head.is_empty()
+        && (is_canonical_roman(head)
+            || head
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())));
+    if !marked || !numeral_like {
+        return (None, text);
+    }
+    let rest = rest
+        .trim_start()
+        .trim_start_matches([')', ':', '-', '–'])
+        .trim_start();
+    (Some(head.to_string()), rest)
 }
 
 /// Appends a continuation piece to a cell: a page-break remainder joins with a space, a new
@@ -254,6 +357,18 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
         }
         let was_after_break = std::mem::replace(&mut after_break, false);
         let cells = Cells::of(row, header);
+
+        // A merged dimension row, even first on a page, is never the rest of a cut row.
+        if let Some((code, title)) = merged_heading(row, header) {
+            let under_roman = dimension.as_ref().is_some_and(|d| is_roman(&d.code));
+            if under_roman && !code.is_empty() && !is_roman(&code) {
+                sub_dimension = Some(title);
+            } else {
+                dimension = Some(Dimension { code, title });
+                sub_dimension = None;
+            }
+            continue;
+        }
 
         if cells.number.is_empty() && cells.criterion.is_empty() && was_after_break {
             if let Some(task) = tasks.last_mut() {
@@ -348,9 +463,10 @@ fn group_rows(rows: &[RawRow], header: &HeaderMap) -> Vec<DraftTask> {
 fn resolve(
     draft: DraftTask,
     directory: &UnitDirectory,
-    year: PlanYear,
+    options: PlanOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<NewTask> {
+    let year = options.year;
     let mut ok = true;
     let mut units_of = |cell: &str, column: Column| {
         let resolution = directory.resolve(cell, column);
@@ -374,6 +490,19 @@ fn resolve(
         ok = false;
     }
     let due_date = timeframe::due_date(&draft.timeframe, year.value());
+    if let Some(due) = due_date {
+        if due.year() != year.value() && !options.allow_other_years {
+            problems.push(Problem::at(
+                draft.row,
+                ProblemKind::OtherYear {
+                    timeframe: draft.timeframe.clone(),
+                    year: due.year(),
+                    plan_year: year.value(),
+                },
+            ));
+            ok = false;
+        }
+    }
     ok.then_some(NewTask {
         source_row: draft.row,
         code: draft.code,

@@ -186,14 +186,15 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<RawTable, Problem> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let lines = LineIndex::new(text);
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             Problem::at(line, ProblemKind::Unreadable(e.to_string()))
         })?;
         let number = record
             .position()
-            .map_or(rows.len() + 1, |p| p.line() as usize);
+            .map_or(rows.len() + 1, |p| lines.line_at(p.byte()));
         rows.push(RawRow {
             number,
             cells: record.iter().map(clean_cell).collect(),
@@ -208,6 +209,36 @@ fn parse_delimited(text: &str, delimiter: u8) -> Result<RawTable, Problem> {
         label: label.into(),
         rows,
     })
+}
+
+/// Line numbers as an editor shows them, from byte offsets. The csv crate's own line count
+/// is one short for a record after a CRLF line end (it starts the record at the `\n`).
+struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offsets of every line end (`\n`, or a `\r` alone as old Macs wrote).
+    breaks: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let breaks = (0..bytes.len())
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .collect();
+        Self { text, breaks }
+    }
+
+    /// The 1-based line of the first character at or after `byte` that is not a line end.
+    fn line_at(&self, byte: u64) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.breaks.partition_point(|&b| b < at) + 1
+    }
 }
 
 fn data_text(data: &Data) -> String {
@@ -822,6 +853,24 @@ mod tests {
         // Badly nested is refused too; whole XML still reads.
         let crossed = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr><w:tc></w:tr></w:tc></w:tbl></w:body></w:document>"#;
         assert!(tables_from_bytes(&stored_docx(crossed), "docx").is_err());
+    }
+
+    #[test]
+    fn crlf_lines_are_numbered_as_an_editor_shows_them() {
+        for text in [
+            "Kế hoạch\r\nTT,A\r\n1,\"x\r\ny\"\r\n\r\n2,z\r\n",
+            "Kế hoạch\nTT,A\n1,\"x\ny\"\n\n2,z\n",
+            "Kế hoạch\rTT,A\r1,x\r\r2,z",
+        ] {
+            let tables = tables_from_bytes(text.as_bytes(), "csv").expect("reads");
+            let numbers: Vec<usize> = tables[0].rows.iter().map(|r| r.number).collect();
+            let expected: &[usize] = if text.contains('\n') {
+                &[1, 2, 3, 6]
+            } else {
+                &[1, 2, 3, 5]
+            };
+            assert_eq!(numbers, expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use outbox::{
     MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
     SENDER_LEASE,
 };
-pub use plans::{PlanSaved, SaveMode};
+pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
 pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
     ScheduleSnapshot, StatusCount, UnitInfo, Unreachable,

@@ -11,14 +11,17 @@ use super::{
     StoreError, StoredPeriod, TaskView, UnitBrief, BATCH_PARAMETERS,
 };
 use crate::domain::calendar::DueDateEdit;
-use crate::domain::plan::{task_identity_keys, NewPlan};
+use crate::domain::plan::{
+    match_tasks, task_identity_keys, Dimension, NewPlan, NewTask, StoredTaskIdentity,
+};
 use crate::domain::{Actor, AssignmentStatus, PeriodKey, PlanCode, ReportOwers, ReportingPeriod};
 
 /// Whether saving a plan whose code exists is an error or a replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveMode {
     CreateOnly,
-    /// Tasks are matched by identity (number, else text): matched tasks keep their id, their
+    /// Tasks are matched by identity (dimension and number, then text; see
+    /// [`crate::domain::plan::match_tasks`]): matched tasks keep their id, their
     /// assignments' statuses and their status history; vanished ones are retired, not deleted.
     Replace,
 }
@@ -68,6 +71,94 @@ struct TaskRow {
     timeframe: String,
     due_date: Option<NaiveDate>,
     expected_output: String,
+}
+
+const STORED_TASKS: &str = "SELECT id, identity_key, retired_at IS NOT NULL AS retired, code, \
+                            dimension_code, dimension, criterion, text FROM tasks \
+                            WHERE plan_id = $1 ORDER BY position, id";
+
+#[derive(sqlx::FromRow)]
+struct StoredTaskRow {
+    id: i64,
+    identity_key: String,
+    retired: bool,
+    code: Option<String>,
+    dimension_code: Option<String>,
+    dimension: Option<String>,
+    criterion: Option<String>,
+    text: String,
+}
+
+impl StoredTaskRow {
+    fn identity(self) -> StoredTaskIdentity {
+        let dimension =
+            (self.dimension_code.is_some() || self.dimension.is_some()).then(|| Dimension {
+                code: self.dimension_code.unwrap_or_default(),
+                title: self.dimension.unwrap_or_default(),
+            });
+        StoredTaskIdentity {
+            id: self.id,
+            retired: self.retired,
+            code: self.code,
+            dimension,
+            criterion: self.criterion,
+            text: self.text,
+        }
+    }
+}
+
+/// `key`, or `key` with a suffix no other task of the plan has.
+fn unique_key(key: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = key.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        candidate = format!("{key}~{n}");
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// One side of a task in a [`PlanDiff`]: where it sits and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLabel {
+    pub dimension: Option<String>,
+    pub code: Option<String>,
+    pub text: String,
+}
+
+impl TaskLabel {
+    fn of(dimension: Option<&Dimension>, code: Option<&str>, text: &str) -> Self {
+        Self {
+            dimension: dimension.map(|d| d.code.clone()).filter(|c| !c.is_empty()),
+            code: code.map(str::to_string),
+            text: text.to_string(),
+        }
+    }
+}
+
+/// What `--replace` would do to a stored plan's tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanDiff {
+    /// Tasks found again with the same number and text.
+    pub kept: usize,
+    /// Tasks found again with another number or text: (old, new).
+    pub changed: Vec<(TaskLabel, TaskLabel)>,
+    /// Retired tasks that come back with their history.
+    pub revived: Vec<TaskLabel>,
+    pub added: Vec<TaskLabel>,
+    /// Live tasks no longer in the document.
+    pub retired: Vec<TaskLabel>,
+    /// Live tasks before the replacement.
+    pub live_before: usize,
+}
+
+impl PlanDiff {
+    /// More than a third of the live tasks would be retired or matched to a changed row:
+    /// likely the wrong file, or a renumbering to look at before history moves.
+    pub fn needs_confirmation(&self) -> bool {
+        (self.retired.len() + self.changed.len()) * 3 > self.live_before
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -191,6 +282,44 @@ pub(crate) fn brief(
     })
 }
 
+fn diff_tasks(tasks: &[NewTask], stored: &[StoredTaskIdentity]) -> PlanDiff {
+    let matches = match_tasks(tasks, stored);
+    let mut diff = PlanDiff {
+        live_before: stored.iter().filter(|t| !t.retired).count(),
+        ..PlanDiff::default()
+    };
+    let label_new = |t: &NewTask| TaskLabel::of(t.dimension.as_ref(), t.code.as_deref(), &t.text);
+    let label_old =
+        |t: &StoredTaskIdentity| TaskLabel::of(t.dimension.as_ref(), t.code.as_deref(), &t.text);
+    let mut used = vec![false; stored.len()];
+    for (task, matched) in tasks.iter().zip(&matches) {
+        match matched {
+            None => diff.added.push(label_new(task)),
+            Some(i) => {
+                used[*i] = true;
+                let old = &stored[*i];
+                if old.retired {
+                    diff.revived.push(label_new(task));
+                } else if old.code == task.code
+                    && old.text == task.text
+                    && old.criterion == task.criterion
+                {
+                    diff.kept += 1;
+                } else {
+                    diff.changed.push((label_old(old), label_new(task)));
+                }
+            }
+        }
+    }
+    diff.retired = stored
+        .iter()
+        .zip(&used)
+        .filter(|(t, used)| !t.retired && !**used)
+        .map(|(t, _)| label_old(t))
+        .collect();
+    diff
+}
+
 /// The same month and day in another year (29/2 becomes 28/2).
 fn move_to_year(date: NaiveDate, year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, date.month(), date.day())
@@ -236,6 +365,28 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// What replacing the stored plan `plan.code` with `plan` would change, task by task
+    /// (the matching `save_plan` does). A plan not stored yet is all new.
+    pub async fn plan_diff(&self, plan: &NewPlan) -> Result<PlanDiff, StoreError> {
+        let stored_rows: Vec<StoredTaskRow> = with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{} ",
+                STORED_TASKS.replace(
+                    "WHERE plan_id = $1",
+                    "WHERE plan_id = (SELECT id FROM plans WHERE code = $1)"
+                )
+            ))
+            .bind(plan.code.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        let identities: Vec<StoredTaskIdentity> = stored_rows
+            .into_iter()
+            .map(StoredTaskRow::identity)
+            .collect();
+        Ok(diff_tasks(&plan.tasks, &identities))
     }
 
     /// Stores `plan` in one transaction. `periods` seed the calendar of a new plan; an
@@ -337,19 +488,32 @@ impl Store {
             };
             saved.plan_id = plan_id;
 
-            // Tasks: known ones updated in place, new ones inserted in batches.
-            let stored: Vec<(i64, String, bool)> = sqlx::query_as(
-                "SELECT id, identity_key, retired_at IS NOT NULL FROM tasks WHERE plan_id = $1",
-            )
-            .bind(plan_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            let stored_ids: HashMap<&str, i64> =
-                stored.iter().map(|(id, key, _)| (key.as_str(), *id)).collect();
+            // Tasks: known ones (by dimension and number, then text) updated in place, new
+            // ones inserted in batches under a label no stored task has.
+            let stored_rows: Vec<StoredTaskRow> = sqlx::query_as(STORED_TASKS)
+                .bind(plan_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let stored: Vec<(i64, String, bool)> = stored_rows
+                .iter()
+                .map(|r| (r.id, r.identity_key.clone(), r.retired))
+                .collect();
+            let identities: Vec<StoredTaskIdentity> =
+                stored_rows.into_iter().map(StoredTaskRow::identity).collect();
+            let matches = match_tasks(&plan.tasks, &identities);
+            let mut taken: HashSet<String> = stored.iter().map(|(_, key, _)| key.clone()).collect();
+            let keys: Vec<String> = keys
+                .into_iter()
+                .zip(&matches)
+                .map(|(key, matched)| match matched {
+                    Some(_) => key,
+                    None => unique_key(key, &mut taken),
+                })
+                .collect();
             let mut task_ids: Vec<i64> = vec![0; plan.tasks.len()];
             let mut new_tasks: Vec<usize> = Vec::new();
-            for (position, (task, key)) in plan.tasks.iter().zip(&keys).enumerate() {
-                let Some(&id) = stored_ids.get(key.as_str()) else {
+            for (position, (task, matched)) in plan.tasks.iter().zip(&matches).enumerate() {
+                let Some(id) = matched.map(|i| identities[i].id) else {
                     new_tasks.push(position);
                     continue;
                 };

@@ -775,6 +775,7 @@ fn finish(
         review.push(Review::Unit(ProblemKind::UnknownUnit {
             column: *column,
             text: text.clone(),
+            suggestions: directory.suggest(text),
         }));
     }
     // A single unit the plan names as doing a task on its own answers for it (not one that
