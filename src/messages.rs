@@ -1216,6 +1216,18 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
+    TelegramBadToken,
+    /// `serve`: Telegram could not be reached (network, time-out, 5xx); the service keeps
+    /// running and asks again after `retry_secs`.
+    TelegramUnreachable {
+        detail: &'a str,
+        retry_secs: u64,
+    },
+    /// `serve`: Telegram answered after being unreachable.
+    TelegramReached {
+        bot: &'a str,
+    },
     ConfigOk {
         file: &'a str,
         database: &'a str,
@@ -1289,6 +1301,11 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramBadToken => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramUnreachable { detail, retry_secs } => format!(
+                "Chưa kết nối được Telegram ({detail}). Dịch vụ vẫn chạy: bộ lập lịch làm việc, tin nhắn nằm chờ trong hàng đợi; thử lại sau {retry_secs} giây."
+            ),
+            OpsText::TelegramReached { bot } => format!("Đã kết nối Telegram: bot @{bot} bắt đầu nhận tin nhắn và gửi hàng đợi."),
             OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
                 "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}; /healthz và /metrics: {}.",
                 match (bot, webhook) {
@@ -1355,6 +1372,11 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramBadToken => "Telegram refused the bot token (getMe answered 401 Unauthorized): check telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramUnreachable { detail, retry_secs } => format!(
+                "Telegram cannot be reached yet ({detail}). The service keeps running: the scheduler works and messages wait in the outbox; trying again in {retry_secs} s."
+            ),
+            OpsText::TelegramReached { bot } => format!("Telegram reached: bot @{bot} now takes updates and sends the outbox."),
             OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
                 "Configuration OK ({file}). Database: {database}; bot: {}; /healthz and /metrics: {}.",
                 match (bot, webhook) {
