@@ -235,8 +235,8 @@ pub async fn run() -> ExitCode {
     init_tracing(&config);
     match execute(cli.command, &config).await {
         Ok(code) => code,
+        // Said once, on stderr: not also as an ERROR log line.
         Err(e) => {
-            tracing::error!("{e:#}");
             eprintln!("{e:#}");
             ExitCode::FAILURE
         }
@@ -333,11 +333,12 @@ fn cli_actor() -> Actor {
 }
 
 pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(&config.database, Arc::new(SystemClock))
-        .await
-        .with_context(|| format!("cannot open database {}", config.database.redacted_url()))?;
     let out = Output {
         lang: config.province.language,
+    };
+    let store = match Store::connect(&config.database, Arc::new(SystemClock)).await {
+        Ok(store) => store,
+        Err(e) => anyhow::bail!(open_failure(config, e, out.lang)),
     };
     let actor = cli_actor();
     let result = match command {
@@ -397,6 +398,21 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     };
     store.close().await;
     result
+}
+
+/// Why the database did not open, in the configured language, said once.
+fn open_failure(config: &Config, error: StoreError, lang: Lang) -> String {
+    let url = config.database.redacted_url();
+    let failure = match error {
+        StoreError::Connect { failure, .. } => failure,
+        StoreError::Database(e) => crate::store::ConnectFailure::Other(e.to_string()),
+        other => crate::store::ConnectFailure::Other(other.to_string()),
+    };
+    OpsText::DatabaseCannotOpen {
+        url: &url,
+        failure: &failure,
+    }
+    .render(lang)
 }
 
 struct Output {

@@ -1216,6 +1216,11 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// Any command: the database could not be opened; `failure` is why.
+    DatabaseCannotOpen {
+        url: &'a str,
+        failure: &'a crate::store::ConnectFailure,
+    },
     /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
     TelegramBadToken,
     /// `serve`: Telegram could not be reached (network, time-out, 5xx); the service keeps
@@ -1301,6 +1306,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DatabaseCannotOpen { url, failure } => {
+                format!("Không mở được cơ sở dữ liệu {url}: {}.", connect_failure_vi(failure))
+            }
             OpsText::TelegramBadToken => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
             OpsText::TelegramUnreachable { detail, retry_secs } => format!(
                 "Chưa kết nối được Telegram ({detail}). Dịch vụ vẫn chạy: bộ lập lịch làm việc, tin nhắn nằm chờ trong hàng đợi; thử lại sau {retry_secs} giây."
@@ -1372,6 +1380,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DatabaseCannotOpen { url, failure } => {
+                format!("Cannot open the database {url}: {failure}.")
+            }
             OpsText::TelegramBadToken => "Telegram refused the bot token (getMe answered 401 Unauthorized): check telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
             OpsText::TelegramUnreachable { detail, retry_secs } => format!(
                 "Telegram cannot be reached yet ({detail}). The service keeps running: the scheduler works and messages wait in the outbox; trying again in {retry_secs} s."
@@ -2400,5 +2411,35 @@ impl ReportText<'_> {
             ),
             ReportText::CommandExport => "Export the periodic report (coordinators)".into(),
         }
+    }
+}
+
+/// Why a database could not be opened, in Vietnamese (English: the failure's `Display`).
+pub fn connect_failure_vi(failure: &crate::store::ConnectFailure) -> String {
+    use crate::store::ConnectFailure;
+    match failure {
+        ConnectFailure::Refused { address } => {
+            format!("{address} từ chối kết nối (máy chủ cơ sở dữ liệu có đang chạy ở đó không?)")
+        }
+        ConnectFailure::NoAnswer { address, secs } => {
+            format!("{address} không trả lời trong {secs} giây")
+        }
+        ConnectFailure::BadPassword { user } => {
+            format!("sai mật khẩu của người dùng {user}")
+        }
+        ConnectFailure::NoDatabase { database } => {
+            format!(
+                "cơ sở dữ liệu {database} không tồn tại (tạo nó trước, ví dụ createdb {database})"
+            )
+        }
+        ConnectFailure::Other(detail) => detail.clone(),
+    }
+}
+
+/// [`connect_failure_vi`] or the English words.
+pub fn connect_failure(failure: &crate::store::ConnectFailure, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => connect_failure_vi(failure),
+        Lang::En => failure.to_string(),
     }
 }

@@ -645,3 +645,63 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         db.finish().await;
     }
 }
+
+/// Issue 14.2: an unreachable Postgres is said at once, with its real cause, once, in
+/// Vietnamese by default (English with province.language = "en"), and nothing else.
+#[test]
+fn unreachable_postgres_says_why_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = "postgres://postgres@127.0.0.1:1/test";
+    let output = support::dondoc_in(
+        dir.path(),
+        &["units", "list"],
+        &[("DONDOC_DATABASE__URL", url)],
+    );
+    assert!(!output.status.success());
+    let err = support::stderr(&output);
+    assert!(err.contains("127.0.0.1:1 từ chối kết nối"), "{err}");
+    assert_eq!(
+        err.matches("Không mở được cơ sở dữ liệu").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "said once, nothing else: {err}");
+    assert!(!err.contains("pool timed out"), "{err}");
+
+    let output = support::dondoc_in(
+        dir.path(),
+        &["units", "list"],
+        &[
+            ("DONDOC_DATABASE__URL", url),
+            ("DONDOC_PROVINCE__LANGUAGE", "en"),
+        ],
+    );
+    let err = support::stderr(&output);
+    assert!(err.contains("connection refused at 127.0.0.1:1"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Issue 14.2: a database that does not exist on a reachable server is named.
+#[test]
+fn missing_postgres_database_is_named() {
+    let Ok(url) = std::env::var(support::POSTGRES_ENV) else {
+        return;
+    };
+    let Some((server, _)) = url.rsplit_once('/') else {
+        panic!("{url} has no database part");
+    };
+    let missing = format!("{server}/dondoc_no_such_database");
+    let dir = tempfile::tempdir().expect("dir");
+    let output = support::dondoc_in(
+        dir.path(),
+        &["plan", "list"],
+        &[("DONDOC_DATABASE__URL", missing.as_str())],
+    );
+    assert!(!output.status.success());
+    let err = support::stderr(&output);
+    assert!(
+        err.contains("cơ sở dữ liệu dondoc_no_such_database không tồn tại"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

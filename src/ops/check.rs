@@ -30,6 +30,8 @@ pub enum Finding {
     Problem(ConfigProblem),
     SqliteFolderMissing(PathBuf),
     DatabaseUnreachable(String),
+    /// Postgres could not be reached or refused: why.
+    DatabaseRefused(crate::store::ConnectFailure),
     /// Not an error: `serve` runs without a bot.
     NoToken,
 }
@@ -60,6 +62,10 @@ impl Finding {
             Finding::DatabaseUnreachable(detail) => {
                 OpsText::DatabaseUnreachable { detail }.render(lang)
             }
+            Finding::DatabaseRefused(failure) => OpsText::DatabaseUnreachable {
+                detail: &crate::messages::connect_failure(failure, lang),
+            }
+            .render(lang),
             Finding::NoToken => OpsText::ConfigNoToken.render(lang),
         }
     }
@@ -252,13 +258,10 @@ async fn postgres(url: &str) -> Option<Finding> {
         Ok(options) => options,
         Err(e) => return Some(Finding::DatabaseUnreachable(e.to_string())),
     };
-    let reached = tokio::time::timeout(CONNECT_TIMEOUT, async {
-        let mut conn = sqlx::PgConnection::connect_with(&options).await?;
-        sqlx::query("SELECT 1").execute(&mut conn).await?;
-        conn.close().await
-    })
-    .await;
-    unreachable(reached)
+    crate::store::probe_postgres(&options)
+        .await
+        .err()
+        .map(Finding::DatabaseRefused)
 }
 
 fn unreachable(
