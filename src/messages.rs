@@ -1216,6 +1216,13 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `check-config`: `schedule.digest` parses but never fires.
+    DigestNeverFires,
+    /// `check-config`: the database or its folder cannot be written.
+    DatabaseNotWritable {
+        path: &'a str,
+        detail: &'a str,
+    },
     /// Any command: the database could not be opened; `failure` is why.
     DatabaseCannotOpen {
         url: &'a str,
@@ -1306,6 +1313,10 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DigestNeverFires => "! schedule.digest: biểu thức cron không bao giờ đến lượt chạy — sẽ không có bản tổng hợp hằng ngày.".into(),
+            OpsText::DatabaseNotWritable { path, detail } => format!(
+                "✗ database.url: không ghi được vào {path} — serve sẽ không chạy được ({detail})."
+            ),
             OpsText::DatabaseCannotOpen { url, failure } => {
                 format!("Không mở được cơ sở dữ liệu {url}: {}.", connect_failure_vi(failure))
             }
@@ -1380,6 +1391,10 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DigestNeverFires => "! schedule.digest: the cron expression never fires — there will be no daily digest.".into(),
+            OpsText::DatabaseNotWritable { path, detail } => format!(
+                "✗ database.url: cannot write to {path} — serve could not run ({detail})."
+            ),
             OpsText::DatabaseCannotOpen { url, failure } => {
                 format!("Cannot open the database {url}: {failure}.")
             }
