@@ -450,6 +450,11 @@ impl Output {
 }
 
 async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<ExitCode> {
+    // Held until serve returns: a second serve on the same SQLite file stops here.
+    let _lock = match serve_lock(config, out)? {
+        Ok(lock) => lock,
+        Err(code) => return Ok(code),
+    };
     let counts = store.service_counts().await?;
     tracing::info!(
         backend = ?store.backend(),
@@ -470,6 +475,51 @@ async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<E
     service.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// On SQLite, an exclusive lock on `FILE.serve-lock` beside the database, so that two `serve`
+/// processes cannot run two schedulers on one file (Postgres is made for several). The lock
+/// goes with the process, however it ends. `Err(code)`: another serve holds it (said here).
+fn serve_lock(
+    config: &Config,
+    out: &Output,
+) -> anyhow::Result<Result<Option<std::fs::File>, ExitCode>> {
+    use secrecy::ExposeSecret;
+    use std::str::FromStr;
+    let url = config.database.url.expose_secret();
+    if !url.starts_with("sqlite:") {
+        return Ok(Ok(None));
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file.to_str() == Some(":memory:") {
+        return Ok(Ok(None));
+    }
+    let mut lock_path = file.as_os_str().to_owned();
+    lock_path.push(".serve-lock");
+    let lock_path = PathBuf::from(lock_path);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("{}", lock_path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Ok(Some(lock))),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "{}",
+                out.ops(OpsText::AlreadyServing {
+                    database: &file.display().to_string(),
+                    lock: &lock_path.display().to_string(),
+                })
+            );
+            Ok(Err(ExitCode::FAILURE))
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(lock_path.display().to_string()))
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM as service managers send it.

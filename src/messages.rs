@@ -1216,6 +1216,11 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `serve`: another serve holds the SQLite file's lock.
+    AlreadyServing {
+        database: &'a str,
+        lock: &'a str,
+    },
     /// `check-config`: `schedule.digest` parses but never fires.
     DigestNeverFires,
     /// `check-config`: the database or its folder cannot be written.
@@ -1313,6 +1318,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::AlreadyServing { database, lock } => format!(
+                "Một tiến trình dondoc serve khác đang chạy trên {database} (đang giữ khóa {lock}). Hai bộ lập lịch trên một tệp SQLite sẽ gửi trùng: dừng tiến trình kia trước, hoặc dùng Postgres để chạy nhiều tiến trình."
+            ),
             OpsText::DigestNeverFires => "! schedule.digest: biểu thức cron không bao giờ đến lượt chạy — sẽ không có bản tổng hợp hằng ngày.".into(),
             OpsText::DatabaseNotWritable { path, detail } => format!(
                 "✗ database.url: không ghi được vào {path} — serve sẽ không chạy được ({detail})."
@@ -1391,6 +1399,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::AlreadyServing { database, lock } => format!(
+                "Another dondoc serve is running on {database} (it holds {lock}). Two schedulers on one SQLite file would send twice: stop the other first, or use Postgres to run several."
+            ),
             OpsText::DigestNeverFires => "! schedule.digest: the cron expression never fires — there will be no daily digest.".into(),
             OpsText::DatabaseNotWritable { path, detail } => format!(
                 "✗ database.url: cannot write to {path} — serve could not run ({detail})."

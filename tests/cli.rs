@@ -705,3 +705,50 @@ fn missing_postgres_database_is_named() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Issue 14.4: a second `serve` on the same SQLite file says so and exits, instead of a
+/// second scheduler on one file; the lock goes with the first process, however it ends.
+#[test]
+fn a_second_serve_on_one_sqlite_file_says_so_and_exits() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    let lock_path = dir.path().join("dondoc.db.serve-lock");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env_remove("DONDOC_CONFIG")
+        .env_remove("DONDOC_TELEGRAM__BOT_TOKEN")
+        .env("DONDOC_DATABASE__URL", &url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    // Wait until the first serve holds the lock.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let held = std::fs::File::open(&lock_path)
+            .map(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+            .unwrap_or(false);
+        if held {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first serve never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = support::dondoc_in(dir.path(), &["serve"], &[("DONDOC_DATABASE__URL", &url)]);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let err = support::stderr(&second);
+    assert!(
+        err.contains("Một tiến trình dondoc serve khác đang chạy trên"),
+        "{err}"
+    );
+    // Killed, the first one holds nothing any more.
+    let file = std::fs::File::open(&lock_path).expect("lock file");
+    assert!(file.try_lock().is_ok(), "the lock went with the process");
+}
