@@ -1841,6 +1841,10 @@ pub enum CaseText<'a> {
     CasesSaved {
         cases: usize,
     },
+    /// `cases import`: cases of the file already stored by an earlier import, not written again.
+    CasesSkipped {
+        cases: usize,
+    },
     /// `cases import --dry-run`: the n-th case of the file and where it would go.
     WouldCreate {
         index: usize,
@@ -1970,6 +1974,7 @@ impl CaseText<'_> {
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
             CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
+            CaseText::CasesSkipped { cases } => format!("Bỏ qua {cases} phản ánh đã có (đã nhập từ trước, cùng số phiếu hoặc cùng thời điểm, số điện thoại và nội dung)."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Chạy thử: {cases} phản ánh hợp lệ, chưa ghi gì."),
             CaseText::RoutingSaved { rules } => format!("Đã thay toàn bộ quy tắc chuyển xử lý bằng {rules} quy tắc."),
@@ -2032,6 +2037,7 @@ impl CaseText<'_> {
         match self {
             CaseText::Created { number, place, units } => format!("{number}\t{place}\t→ {units}"),
             CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
+            CaseText::CasesSkipped { cases } => format!("Skipped {cases} citizen reports already stored (imported before: same reference, or same time, phone and content)."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Dry run: {cases} valid citizen reports, nothing saved."),
             CaseText::RoutingSaved { rules } => format!("Replaced every routing rule with {rules} rules."),
@@ -2092,6 +2098,7 @@ fn case_problem_vi(p: &crate::import::CaseProblem) -> String {
         P::UnknownUnit(raw) => format!("không có đơn vị xử lý \"{raw}\" trong danh mục"),
         P::AmbiguousUnit { text, codes } => format!("đơn vị \"{text}\" khớp nhiều đơn vị ({}): hãy ghi mã", codes.join(", ")),
         P::DuplicateRule { first_row } => format!("quy tắc trùng lĩnh vực và địa bàn với dòng {first_row}"),
+        P::DuplicateCase { first_row } => format!("cùng một vụ việc với dòng {first_row} (cùng số phiếu, hoặc cùng thời điểm, số điện thoại và nội dung): xóa một dòng, hoặc ghi số phiếu khác nhau nếu là hai vụ việc"),
     }
 }
 
@@ -2130,6 +2137,7 @@ fn case_problem_en(p: &crate::import::CaseProblem) -> String {
             codes.join(", ")
         ),
         P::DuplicateRule { first_row } => format!("same category and place as row {first_row}"),
+        P::DuplicateCase { first_row } => format!("the same case as row {first_row} (same reference, or same time, phone and content): delete one row, or give them different references if they are two cases"),
     }
 }
 

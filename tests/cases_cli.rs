@@ -617,3 +617,80 @@ async fn stats_for_a_hand_made_month() {
         db.finish().await;
     }
 }
+
+/// Issue 14.5: importing the same file again writes nothing twice and says how many were
+/// skipped; the hotline's own number tells two look-alike cases apart; two rows of one file
+/// that are one case are asked about, not guessed.
+#[tokio::test]
+async fn reimport_skips_cases_already_there() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let store = prepared(&db).await;
+        let file = path(&fixture("cases/good.csv")).to_string();
+        let first = db.dondoc(&["cases", "import", &file]);
+        assert!(first.status.success(), "{name}: {first:?}");
+        let again = db.dondoc(&["cases", "import", &file]);
+        assert!(again.status.success(), "{name}: {again:?}");
+        let out = stdout(&again);
+        assert!(out.contains("Đã ghi 0 phản ánh"), "{name}: {out}");
+        assert!(out.contains("Bỏ qua 3 phản ánh đã có"), "{name}: {out}");
+        let trial = stdout(&db.dondoc(&["cases", "import", "--dry-run", &file]));
+        assert!(trial.contains("Bỏ qua 3 phản ánh đã có"), "{name}: {trial}");
+        assert!(trial.contains("Chạy thử: 0 phản ánh"), "{name}: {trial}");
+        let all = store
+            .cases_received(at(2026, 1, 1, 0, 0), at(2027, 1, 1, 0, 0))
+            .await
+            .expect("cases");
+        assert_eq!(all.len(), 3, "{name}: no PA-2026-000004…6");
+
+        let dir = tempfile::tempdir().expect("dir");
+        // Same time, phone and content, told apart by the hotline's number: two cases; the
+        // file read again: none more. A third row added later is the only one written.
+        let header = "Số phiếu,Ngày giờ tiếp nhận,Kênh,Nội dung,Xã/phường,Lĩnh vực,Số điện thoại\n";
+        let row = |n: &str| {
+            format!("{n},05/11/2026 09:00,1022,Cống thoát nước tắc,Minh Khai,Quản trị môi trường,0911000111\n")
+        };
+        let numbered = dir.path().join("numbered.csv");
+        std::fs::write(
+            &numbered,
+            format!("{header}{}{}", row("1022-77"), row("1022-78")),
+        )
+        .expect("written");
+        let out = stdout(&db.dondoc(&["cases", "import", path(&numbered)]));
+        assert!(out.contains("Đã ghi 2 phản ánh"), "{name}: {out}");
+        std::fs::write(
+            &numbered,
+            format!(
+                "{header}{}{}{}",
+                row("1022-77"),
+                row("1022-78"),
+                row("1022-79")
+            ),
+        )
+        .expect("written");
+        let out = stdout(&db.dondoc(&["cases", "import", path(&numbered)]));
+        assert!(out.contains("Đã ghi 1 phản ánh"), "{name}: {out}");
+        assert!(out.contains("Bỏ qua 2 phản ánh đã có"), "{name}: {out}");
+
+        // Without a number, two identical rows in one file: a problem at the second row.
+        let twice = dir.path().join("twice.csv");
+        let plain = "Ngày giờ tiếp nhận,Kênh,Nội dung,Xã/phường,Lĩnh vực,Số điện thoại\n\
+                     06/11/2026 10:00,Zalo,Đèn hỏng,Minh Khai,khac,0911 000 222\n\
+                     06/11/2026 10:00,Zalo,  đèn HỎNG ,Minh Khai,khac,0911000222\n";
+        std::fs::write(&twice, plain).expect("written");
+        let refused = db.dondoc(&["cases", "import", path(&twice)]);
+        assert_eq!(refused.status.code(), Some(1), "{name}: {refused:?}");
+        let err = stderr(&refused);
+        assert!(
+            err.contains("Dòng 3: cùng một vụ việc với dòng 2"),
+            "{name}: {err}"
+        );
+        let all = store
+            .cases_received(at(2026, 1, 1, 0, 0), at(2027, 1, 1, 0, 0))
+            .await
+            .expect("cases");
+        assert_eq!(all.len(), 6, "{name}");
+        store.close().await;
+        db.finish().await;
+    }
+}

@@ -16,7 +16,7 @@ use crate::domain::{Actor, PersonRole};
 use crate::hotline::stats::{case_stats, Figures};
 use crate::import::{self, CaseContext};
 use crate::messages::{CaseText, Lang, EXPORT_COLUMNS};
-use crate::store::{CaseTime, Store};
+use crate::store::{CaseTime, NewCase, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum CasesCommand {
@@ -129,11 +129,32 @@ async fn import_cases(
         time_zone: config.province.time_zone,
         source: &source,
     };
-    let cases = match import::read_cases(file, config.import.max_file_bytes, &context) {
-        Ok(cases) => cases,
-        Err(problems) => {
-            out.problems(&problems);
-            return Ok(ExitCode::FAILURE);
+    let identified =
+        match import::read_identified_cases(file, config.import.max_file_bytes, &context) {
+            Ok(cases) => cases,
+            Err(problems) => {
+                out.problems(&problems);
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+    // A case already stored (the same file, or an overlapping export, imported before) is
+    // skipped and counted, never written twice.
+    let identities: Vec<String> = identified.iter().map(|(_, id)| id.clone()).collect();
+    let known = store.known_case_identities(&identities).await?;
+    let skipped = identified
+        .iter()
+        .filter(|(_, id)| known.contains(id))
+        .count();
+    let (cases, identities): (Vec<NewCase>, Vec<String>) = identified
+        .into_iter()
+        .filter(|(_, id)| !known.contains(id))
+        .unzip();
+    let say_skipped = || {
+        if skipped > 0 {
+            say!(
+                "{}",
+                case_text(out, CaseText::CasesSkipped { cases: skipped })
+            );
         }
     };
     let name = |id: i64| {
@@ -157,6 +178,7 @@ async fn import_cases(
                 )
             );
         }
+        say_skipped();
         say!(
             "{}",
             case_text(out, CaseText::CasesDryRun { cases: cases.len() })
@@ -170,8 +192,13 @@ async fn import_cases(
         time_zone: config.province.time_zone,
     };
     // Without a Telegram update there is no redelivery to refuse: the result is always Ok.
+    let with_identity: Vec<(&NewCase, Option<&str>)> = cases
+        .iter()
+        .zip(&identities)
+        .map(|(case, id)| (case, Some(id.as_str())))
+        .collect();
     let numbers = store
-        .create_cases(&cases, &time, None, actor)
+        .create_identified_cases(&with_identity, &time, None, actor)
         .await?
         .map_err(|refusal| anyhow::anyhow!("cases not created: {refusal:?}"))?;
     // The units hear of their cases through the outbox, as when the hotline logs one by chat.
@@ -211,6 +238,7 @@ async fn import_cases(
             }
         )
     );
+    say_skipped();
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,8 +13,8 @@ pub mod table;
 mod units;
 
 pub use cases::{
-    parse_received, read_cases, read_cases_tables, read_routing_rules, read_routing_tables,
-    CaseColumn, CaseContext, CaseProblem,
+    case_identity, parse_received, read_cases, read_cases_tables, read_identified_cases,
+    read_routing_rules, read_routing_tables, CaseColumn, CaseContext, CaseProblem,
 };
 pub use header::Column;
 pub use holidays::{read_holidays, read_holidays_tables};
