@@ -123,7 +123,9 @@ pub struct InviteArgs {
     /// head, deputy, focal_point, coordinator, hotline_operator (or chủ tịch, đầu mối …).
     #[arg(long, required_unless_present = "file")]
     pub role: Option<String>,
-    #[arg(long)]
+    /// The person's full name (required: it tells members apart; inviting the same unit, role
+    /// and name again issues a new code for the same member and revokes the old one).
+    #[arg(long, required_unless_present = "file")]
     pub name: Option<String>,
     /// Invite many at once: CSV/TSV/XLSX with columns unit, role, name.
     #[arg(long, conflicts_with_all = ["unit", "role", "name"])]
@@ -853,9 +855,10 @@ async fn invite(
     args: &InviteArgs,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
-    let people = match &args.file {
-        Some(file) => match import::read_invitations(file, config.import.max_file_bytes) {
-            Ok(people) => people,
+    // Every problem of every row first (a unit the registry lacks included), then writing.
+    let rows = match &args.file {
+        Some(file) => match import::read_invitation_rows(file, config.import.max_file_bytes) {
+            Ok(rows) => rows,
             Err(problems) => {
                 out.problems(&problems);
                 return Ok(ExitCode::FAILURE);
@@ -868,30 +871,43 @@ async fn invite(
                 .as_deref()
                 .unwrap_or_default()
                 .parse::<crate::domain::PersonRole>()?;
-            vec![crate::domain::unit::NewPerson {
-                unit,
-                full_name: args.name.clone().unwrap_or_default(),
-                role,
-                telegram_user_id: None,
-                phone: None,
-            }]
+            let full_name = args.name.as_deref().unwrap_or_default().trim().to_string();
+            if full_name.is_empty() {
+                out.problems(&[Problem::file(import::ProblemKind::MissingPersonName)]);
+                return Ok(ExitCode::FAILURE);
+            }
+            vec![(
+                0,
+                crate::domain::unit::NewPerson {
+                    unit,
+                    full_name,
+                    role,
+                    telegram_user_id: None,
+                    phone: None,
+                },
+            )]
         }
     };
-    for person in &people {
+    let mut problems = Vec::new();
+    for (row, person) in &rows {
         if store.unit(&person.unit).await?.is_none() {
-            eprintln!(
-                "{}",
-                out.text(Text::UnitNotFound {
-                    code: person.unit.as_str()
-                })
-            );
-            return Ok(ExitCode::FAILURE);
+            let kind = import::ProblemKind::NoSuchUnit(person.unit.to_string());
+            problems.push(match args.file {
+                Some(_) => Problem::at(*row, kind),
+                None => Problem::file(kind),
+            });
         }
     }
+    if !problems.is_empty() {
+        out.problems(&problems);
+        return Ok(ExitCode::FAILURE);
+    }
+    let people: Vec<crate::domain::unit::NewPerson> = rows.into_iter().map(|(_, p)| p).collect();
     let username = bot_username(config).await?;
     let expires_at =
         store.now() + chrono::Duration::days(i64::from(config.telegram.invitation_days));
     for person in &people {
+        let again = store.invited_person(person).await?.is_some();
         let code = crate::bot::invitation::new_code();
         let member = store
             .invite(
@@ -908,6 +924,15 @@ async fn invite(
             member.full_name,
             crate::bot::invitation::deep_link(&username, &code)
         );
+        if again {
+            say!(
+                "{}",
+                out.ops(OpsText::Reinvited {
+                    name: &member.full_name,
+                    id: member.id
+                })
+            );
+        }
     }
     say!(
         "{}",

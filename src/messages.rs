@@ -394,6 +394,11 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::NoTasks => "có dòng tiêu đề nhưng không có nhiệm vụ nào bên dưới".into(),
         ProblemKind::BadDate(text) => format!("ngày \"{text}\" không hợp lệ (viết dd/mm/yyyy hoặc yyyy-mm-dd)"),
         ProblemKind::BadDayKind(text) => format!("loại ngày \"{text}\" không hợp lệ (nghỉ hoặc làm việc; để trống là nghỉ)"),
+        ProblemKind::MissingPersonName => "thiếu họ tên người được mời".into(),
+        ProblemKind::NoSuchUnit(code) => format!("không có đơn vị mã \"{code}\" trong danh mục"),
+        ProblemKind::DuplicatePerson { first_row } => {
+            format!("cùng người (đơn vị, vai trò, họ tên) với dòng {first_row}")
+        }
         ProblemKind::MissingHolidayName => "thiếu tên ngày lễ".into(),
         ProblemKind::DuplicateDate { date, first_row } => {
             format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y"))
@@ -447,6 +452,11 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::NoTasks => "a header row and no task under it".into(),
         ProblemKind::BadDate(text) => format!("invalid date \"{text}\" (write dd/mm/yyyy or yyyy-mm-dd)"),
         ProblemKind::BadDayKind(text) => format!("invalid kind \"{text}\" (day_off or working_day; empty means day off)"),
+        ProblemKind::MissingPersonName => "the invited person's name is missing".into(),
+        ProblemKind::NoSuchUnit(code) => format!("no unit with code \"{code}\" in the registry"),
+        ProblemKind::DuplicatePerson { first_row } => {
+            format!("the same person (unit, role, name) as row {first_row}")
+        }
         ProblemKind::MissingHolidayName => "the holiday's name is missing".into(),
         ProblemKind::DuplicateDate { date, first_row } => {
             format!("date {} repeats row {first_row}", date.format("%d/%m/%Y"))
@@ -1216,6 +1226,11 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `invite`: the same person was invited before: a new code, the old one revoked.
+    Reinvited {
+        name: &'a str,
+        id: i64,
+    },
     /// `serve`: another serve holds the SQLite file's lock.
     AlreadyServing {
         database: &'a str,
@@ -1318,6 +1333,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::Reinvited { name, id } => format!(
+                "  ↻ {name} (thành viên #{id}) đã được mời trước đó: mã mới ở trên, mã cũ chưa dùng hết hiệu lực."
+            ),
             OpsText::AlreadyServing { database, lock } => format!(
                 "Một tiến trình dondoc serve khác đang chạy trên {database} (đang giữ khóa {lock}). Hai bộ lập lịch trên một tệp SQLite sẽ gửi trùng: dừng tiến trình kia trước, hoặc dùng Postgres để chạy nhiều tiến trình."
             ),
@@ -1399,6 +1417,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::Reinvited { name, id } => format!(
+                "  ↻ {name} (member #{id}) was invited before: the new code is above, the unused old one no longer works."
+            ),
             OpsText::AlreadyServing { database, lock } => format!(
                 "Another dondoc serve is running on {database} (it holds {lock}). Two schedulers on one SQLite file would send twice: stop the other first, or use Postgres to run several."
             ),

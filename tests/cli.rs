@@ -752,3 +752,171 @@ fn a_second_serve_on_one_sqlite_file_says_so_and_exits() {
     let file = std::fs::File::open(&lock_path).expect("lock file");
     assert!(file.try_lock().is_ok(), "the lock went with the process");
 }
+
+/// `dondoc` on `db` with extra variables (the bot's name, so no getMe is needed).
+fn dondoc_with(
+    db: &support::TestDb,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> std::process::Output {
+    use secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = db.config.database.url.expose_secret().to_string();
+    let mut env: Vec<(&str, &str)> = vec![
+        ("DONDOC_DATABASE__URL", url.as_str()),
+        ("DONDOC_PROVINCE__LANGUAGE", "vi"),
+    ];
+    if let Some(schema) = &db.config.database.postgres_schema {
+        env.push(("DONDOC_DATABASE__POSTGRES_SCHEMA", schema.as_str()));
+    }
+    env.extend_from_slice(extra);
+    support::dondoc_in(dir.path(), args, &env)
+}
+
+/// Issue 14.6: a name is required; inviting the same person again is a new code for the same
+/// member (the old code revoked); `invite --file` reports every row's problems before writing.
+#[tokio::test]
+async fn invite_again_is_a_new_code_for_the_same_member() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let bot = [("DONDOC_TELEGRAM__BOT_USERNAME", "dondoc_test_bot")];
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            fixture("seed004_units.csv").to_str().expect("utf-8"),
+        ]);
+        assert!(units.status.success(), "{name}: {units:?}");
+        let no_name = dondoc_with(
+            &db,
+            &["invite", "--unit", "HG-MINHKHAI", "--role", "head"],
+            &bot,
+        );
+        assert_eq!(
+            no_name.status.code(),
+            Some(2),
+            "{name}: clap asks for --name"
+        );
+        let blank = dondoc_with(
+            &db,
+            &[
+                "invite",
+                "--unit",
+                "HG-MINHKHAI",
+                "--role",
+                "head",
+                "--name",
+                "  ",
+            ],
+            &bot,
+        );
+        assert!(!blank.status.success());
+        assert!(support::stderr(&blank).contains("thiếu họ tên"), "{name}");
+
+        let args = [
+            "invite",
+            "--unit",
+            "HG-MINHKHAI",
+            "--role",
+            "chủ tịch",
+            "--name",
+            "Nguyễn Văn An",
+        ];
+        let code_of = |output: &std::process::Output| {
+            let out = stdout(output);
+            out.lines()
+                .next()
+                .and_then(|l| l.rsplit('\t').next())
+                .expect("a code")
+                .to_string()
+        };
+        let first = dondoc_with(&db, &args, &bot);
+        assert!(first.status.success(), "{name}: {first:?}");
+        let old_code = code_of(&first);
+        // The same person, written differently.
+        let again = dondoc_with(
+            &db,
+            &[
+                "invite",
+                "--unit",
+                "HG-MINHKHAI",
+                "--role",
+                "head",
+                "--name",
+                "nguyễn  văn an",
+            ],
+            &bot,
+        );
+        assert!(again.status.success(), "{name}: {again:?}");
+        assert!(stdout(&again).contains("đã được mời trước đó"), "{name}");
+        let new_code = code_of(&again);
+        assert_ne!(old_code, new_code);
+        let store = open(&db.config).await;
+        let people = store
+            .people_in_unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))
+            .await
+            .expect("people");
+        assert_eq!(people.len(), 1, "{name}: one member, not two");
+        let redeem = |update, code: &str| {
+            let store = store.clone();
+            let hash = dondoc::bot::invitation::hash(code);
+            async move {
+                store
+                    .redeem_invitation(update, &hash, 5001, 5001)
+                    .await
+                    .expect("redeem")
+            }
+        };
+        assert!(matches!(
+            redeem(1, &old_code).await,
+            dondoc::store::Effect::Done(dondoc::store::Redeemed::Expired)
+        ));
+        assert!(matches!(
+            redeem(2, &new_code).await,
+            dondoc::store::Effect::Done(dondoc::store::Redeemed::Linked(_))
+        ));
+
+        // Every problem of every row, then nothing written.
+        let dir = tempfile::tempdir().expect("dir");
+        let list = dir.path().join("moi.csv");
+        std::fs::write(
+            &list,
+            "unit,role,name\nHG-PNV,coordinator,\nHG-PNV,thủ quỹ,Lê Ba\nHG-NOWHERE,head,Trần Tư\n\
+             HG-PNV,coordinator,Lê Năm\nHG-PNV,coordinator,Lê Năm\n",
+        )
+        .expect("written");
+        let refused = dondoc_with(
+            &db,
+            &["invite", "--file", list.to_str().expect("utf-8")],
+            &bot,
+        );
+        assert!(!refused.status.success(), "{name}");
+        let err = support::stderr(&refused);
+        for expected in ["Dòng 2: thiếu họ tên", "Dòng 3:", "Dòng 6: cùng người"] {
+            assert!(err.contains(expected), "{name}: {expected} in {err}");
+        }
+        // The unknown unit is found once the file itself is sound.
+        std::fs::write(
+            &list,
+            "unit,role,name\nHG-PNV,coordinator,Lê Năm\nHG-NOWHERE,head,Trần Tư\n",
+        )
+        .expect("written");
+        let refused = dondoc_with(
+            &db,
+            &["invite", "--file", list.to_str().expect("utf-8")],
+            &bot,
+        );
+        assert!(!refused.status.success(), "{name}");
+        let err = support::stderr(&refused);
+        assert!(
+            err.contains("Dòng 3: không có đơn vị mã \"HG-NOWHERE\""),
+            "{name}: {err}"
+        );
+        let pnv = store
+            .people_in_unit(&UnitCode::parse("HG-PNV").expect("code"))
+            .await
+            .expect("people");
+        assert!(pnv.is_empty(), "{name}: nothing written: {pnv:?}");
+        store.close().await;
+        db.finish().await;
+    }
+}

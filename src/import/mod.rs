@@ -18,7 +18,7 @@ pub use cases::{
 };
 pub use header::Column;
 pub use holidays::{read_holidays, read_holidays_tables};
-pub use people::read_invitations;
+pub use people::{read_invitation_rows, read_invitations};
 pub use plan::{read_plan, read_plan_tables, PlanReading};
 pub use resolve::UnitDirectory;
 pub use units::{read_units, read_units_tables, UnitColumn};
@@ -93,6 +93,14 @@ pub enum ProblemKind {
     },
     ParentCycle(String),
     BadRole(String),
+    /// An invitation without the person's name (the name tells members apart).
+    MissingPersonName,
+    /// An invitation to a unit code the registry does not have.
+    NoSuchUnit(String),
+    /// The same person (unit, role, name) as an earlier row of the invitation list.
+    DuplicatePerson {
+        first_row: usize,
+    },
     /// No row carries the holiday table's columns (date and name).
     NoHolidayHeader,
     /// A header row and no dates under it.

@@ -233,10 +233,29 @@ impl Store {
         expires_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Person, StoreError> {
-        let member = self.add_person(person, actor).await?;
+        // The same person invited again (same unit, role and name): a new code for the same
+        // member, the codes not yet used revoked — not a second member.
+        let existing = self.invited_person(person).await?;
+        let reinvited = existing.is_some();
+        let member = match existing {
+            Some(member) => member,
+            None => self.add_person(person, actor).await?,
+        };
         let now = self.now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if reinvited {
+                let revoked = sqlx::query(
+                    "UPDATE invitations SET expires_at = $1 WHERE person_id = $2 AND used_at IS NULL AND expires_at > $1",
+                )
+                .bind(now)
+                .bind(member.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                audit!(&mut *tx, now, actor, "invitation.revoke", "person", member.id.to_string(),
+                    json!({ "revoked": revoked, "reason": "invited again" }));
+            }
             sqlx::query(
                 "INSERT INTO invitations (person_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             )
@@ -251,6 +270,17 @@ impl Store {
             tx.commit().await?;
         });
         Ok(member)
+    }
+
+    /// The member `person` describes, if already there: same unit and role, and the same name
+    /// up to case, accents and spacing.
+    pub async fn invited_person(&self, person: &NewPerson) -> Result<Option<Person>, StoreError> {
+        let key = crate::domain::text::match_key(&person.full_name);
+        Ok(self
+            .people_in_unit(&person.unit)
+            .await?
+            .into_iter()
+            .find(|p| p.role == person.role && crate::domain::text::match_key(&p.full_name) == key))
     }
 
     /// Links Telegram user `user_id` to the member invited with `code_hash`. A bad code is
