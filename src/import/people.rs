@@ -44,7 +44,10 @@ pub fn read_invitation_rows(
     Err(vec![Problem::file(ProblemKind::NoHeader)])
 }
 
-fn read_table(table: &RawTable) -> Option<Result<Vec<(usize, NewPerson)>, Vec<Problem>>> {
+/// People with their rows, or every problem.
+type Rows = Result<Vec<(usize, NewPerson)>, Vec<Problem>>;
+
+fn read_table(table: &RawTable) -> Option<Rows> {
     let (index, columns) = table.rows.iter().enumerate().find_map(|(i, row)| {
         let columns: Vec<Option<Field>> = row.cells.iter().map(|c| classify(c)).collect();
         let has = |f| columns.contains(&Some(f));
