@@ -180,6 +180,9 @@ pub enum PlanCommand {
         /// A file of key=date lines (# starts a comment).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+        /// Accept dates outside the plan's year ± 1 (refused otherwise, as a likely typo).
+        #[arg(long)]
+        force: bool,
     },
     /// Show or set a plan's escalation ladder (defaults from [escalation] in the config).
     Ladder {
@@ -394,9 +397,12 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         }
         Command::Plan(PlanCommand::List) => list_plans(&store).await,
         Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
-        Command::Plan(PlanCommand::Deadlines { code, set, file }) => {
-            deadlines(&store, &out, &code, &set, file.as_deref(), &actor).await
-        }
+        Command::Plan(PlanCommand::Deadlines {
+            code,
+            set,
+            file,
+            force,
+        }) => deadlines(&store, &out, &code, &set, file.as_deref(), force, &actor).await,
     };
     store.close().await;
     result
@@ -1104,12 +1110,13 @@ async fn deadlines(
     code: &str,
     set: &[String],
     file: Option<&Path>,
+    force: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     let Some(plan) = find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
-    let mut edits = Vec::new();
+    let mut edits: Vec<DueDateEdit> = Vec::new();
     if let Some(file) = file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
@@ -1120,6 +1127,31 @@ async fn deadlines(
     }
     for raw in set {
         edits.push(DueDateEdit::parse(raw)?);
+    }
+    // A 2026 plan reports between 2025 and 2027; 1999 is a typo, refused unless --force.
+    let year = plan.year;
+    let outside: Vec<&DueDateEdit> = edits
+        .iter()
+        .filter(|e| (e.due_date.year() - year).abs() > 1)
+        .collect();
+    if !outside.is_empty() && !force {
+        for edit in &outside {
+            eprintln!(
+                "{}",
+                out.ops(OpsText::DeadlineOutsideYear {
+                    key: edit.key.as_str(),
+                    date: &edit.due_date.format("%d/%m/%Y").to_string(),
+                    year,
+                })
+            );
+        }
+        eprintln!(
+            "{}",
+            out.text(Text::NothingWritten {
+                problems: outside.len()
+            })
+        );
+        return Ok(ExitCode::FAILURE);
     }
     if !edits.is_empty() {
         for change in store.set_due_dates(plan.id, &edits, actor).await? {

@@ -1226,6 +1226,12 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `plan deadlines`: a date outside the plan's year ± 1, refused without `--force`.
+    DeadlineOutsideYear {
+        key: &'a str,
+        date: &'a str,
+        year: i32,
+    },
     /// `invite`: the same person was invited before: a new code, the old one revoked.
     Reinvited {
         name: &'a str,
@@ -1333,6 +1339,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DeadlineOutsideYear { key, date, year } => format!(
+                "{key}={date}: ngày nằm ngoài năm của kế hoạch ({year}) ± 1 năm — có thể gõ nhầm. Kiểm tra lại, hoặc thêm --force nếu đúng là ngày này."
+            ),
             OpsText::Reinvited { name, id } => format!(
                 "  ↻ {name} (thành viên #{id}) đã được mời trước đó: mã mới ở trên, mã cũ chưa dùng hết hiệu lực."
             ),
@@ -1417,6 +1426,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::DeadlineOutsideYear { key, date, year } => format!(
+                "{key}={date}: the date is outside the plan's year ({year}) ± 1 — likely a typo. Check it, or add --force if it is meant."
+            ),
             OpsText::Reinvited { name, id } => format!(
                 "  ↻ {name} (member #{id}) was invited before: the new code is above, the unused old one no longer works."
             ),

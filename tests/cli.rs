@@ -129,6 +129,7 @@ async fn import_show_replace_and_deadlines() {
             code: "HG-PAPI-2023".into(),
             set: vec!["annual=2023-11-14".into()],
             file: Some(deadlines_file.path().to_path_buf()),
+            force: false,
         });
         assert_eq!(run(config, set).await, ExitCode::SUCCESS);
         let plan = store
@@ -152,10 +153,57 @@ async fn import_show_replace_and_deadlines() {
             code: "HG-PAPI-2023".into(),
             set: vec!["annual=15/13/2023".into()],
             file: None,
+            force: false,
         });
         assert!(
             execute(bad, config).await.is_err(),
             "{name}: a bad date is an error"
+        );
+
+        // Issue 14.7: a date outside the plan's year ± 1 is refused (nothing changes) unless
+        // --force.
+        let typo = |force| {
+            Command::Plan(PlanCommand::Deadlines {
+                code: "HG-PAPI-2023".into(),
+                set: vec!["q2=2023-06-10".into(), "q1=1999-03-10".into()],
+                file: None,
+                force,
+            })
+        };
+        assert_eq!(run(config, typo(false)).await, ExitCode::FAILURE, "{name}");
+        let calendar = store.reporting_periods(plan.id).await.expect("calendar");
+        let due = |key: &str| {
+            calendar
+                .iter()
+                .find(|p| p.key.as_str() == key)
+                .map(|p| p.due_date.to_string())
+        };
+        assert_eq!(
+            due("q1").as_deref(),
+            Some("2023-03-09"),
+            "{name}: unchanged"
+        );
+        assert_ne!(
+            due("q2").as_deref(),
+            Some("2023-06-10"),
+            "{name}: nothing written"
+        );
+        assert_eq!(run(config, typo(true)).await, ExitCode::SUCCESS, "{name}");
+        let calendar = store.reporting_periods(plan.id).await.expect("calendar");
+        assert!(calendar
+            .iter()
+            .any(|p| p.key.as_str() == "q1" && p.due_date.to_string() == "1999-03-10"));
+        let output = db.dondoc(&[
+            "plan",
+            "deadlines",
+            "HG-PAPI-2023",
+            "--set",
+            "q3=2030-09-10",
+        ]);
+        assert!(!output.status.success(), "{name}");
+        assert!(
+            support::stderr(&output).contains("ngoài năm của kế hoạch (2023)"),
+            "{name}"
         );
 
         for command in [
