@@ -610,6 +610,30 @@ async fn stats_for_a_hand_made_month() {
             .find(|l| l.starts_with("Tổng\t"))
             .unwrap_or_default();
         assert!(total.ends_with("\t0"), "{name}: {early}");
+        // Issue 14.8: as of 3/10 08:00 the data is what it was then: C and D not received
+        // yet, A acknowledged but not answered, B not even acknowledged.
+        let then = stdout(&db.dondoc(&[
+            "cases",
+            "stats",
+            "--month",
+            "2026-10",
+            "--at",
+            "2026-10-03T08:00",
+        ]));
+        for line in [
+            "Tổng\t2\t1\t0\t0\t2\t0",
+            "Phường Minh Khai\t1\t1\t0\t0\t1\t0",
+            "Phường Ngọc Hà\t1\t0\t0\t0\t1\t0",
+        ] {
+            assert!(
+                then.lines().any(|l| l == line),
+                "{name}: {line:?} in\n{then}"
+            );
+        }
+        assert!(
+            !then.contains("Phòng Tài nguyên và Môi trường"),
+            "{name}: C came on 5/10: {then}"
+        );
         let bad = db.dondoc(&["cases", "stats", "--month", "tháng mười"]);
         assert_eq!(bad.status.code(), Some(1), "{name}");
 
@@ -690,6 +714,61 @@ async fn reimport_skips_cases_already_there() {
             .await
             .expect("cases");
         assert_eq!(all.len(), 6, "{name}");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.8: a digest for a day in September does not count November's cases: every digest
+/// reads the cases as they stood at its instant.
+#[tokio::test]
+async fn a_digest_reads_cases_as_they_stood() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let store = prepared(&db).await;
+        let file = path(&fixture("cases/good.csv")).to_string();
+        // Received 2–4 November 2026; the store's clock is 22 November.
+        assert!(db.dondoc(&["cases", "import", &file]).status.success());
+        let rules = dondoc::scheduler::Rules::from_config(&db.config);
+        let coordinator = store
+            .members_of_user(2001)
+            .await
+            .expect("members")
+            .into_iter()
+            .next()
+            .expect("the coordinator");
+        let digest = |at| {
+            let store = store.clone();
+            let rules = rules.clone();
+            let coordinator = coordinator.clone();
+            async move {
+                dondoc::scheduler::digest_on_demand(
+                    &store,
+                    &rules,
+                    &coordinator,
+                    at,
+                    false,
+                    dondoc::messages::Lang::Vi,
+                )
+                .await
+                .expect("digest")
+            }
+        };
+        let september = digest(at(2026, 9, 15, 9, 0)).await;
+        assert!(
+            !september.contains("Theo đơn vị (tiếp nhận"),
+            "{name}: {september}"
+        );
+        // 3 November 09:00: one case received so far (2/11), not three.
+        let november = digest(at(2026, 11, 3, 9, 0)).await;
+        assert!(
+            november.contains("Theo đơn vị (tiếp nhận"),
+            "{name}: {november}"
+        );
+        assert!(
+            november.contains("Phản ánh tháng 11/2026: 1 tiếp nhận"),
+            "{name}: {november}"
+        );
         store.close().await;
         db.finish().await;
     }

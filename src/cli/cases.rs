@@ -486,9 +486,13 @@ async fn stats(
         .checked_add_months(Months::new(1))
         .ok_or_else(|| anyhow::anyhow!("--month {month}: out of range"))?;
     let time_zone = config.province.time_zone;
-    let cases = store
-        .cases_received(start_of(first, time_zone)?, start_of(next, time_zone)?)
-        .await?;
+    // As the data stood at `at`: a case received, or a step taken, after it does not count.
+    let cases = crate::hotline::stats::as_of(
+        &store
+            .cases_received(start_of(first, time_zone)?, start_of(next, time_zone)?)
+            .await?,
+        at,
+    );
     let today = at.with_timezone(&time_zone).date_naive();
     let stats = case_stats(&cases, config.hotline.clocks.ack_hours, time_zone, today);
     let heads = CaseText::stats_headers(out.lang).join("\t");

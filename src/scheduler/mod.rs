@@ -411,7 +411,7 @@ impl Scheduler {
                 }
             }
             let day = Day::new(today, &calendar, &self.rules, &snapshot);
-            let counts = digest::Counts::load(&self.store, &self.rules, today).await?;
+            let counts = digest::Counts::load(&self.store, &self.rules, at).await?;
             let lead_units = counts.lead_units();
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
                 let lang = day.lang_of(recipient);
@@ -536,7 +536,7 @@ pub async fn digest_on_demand(
     let horizon = today + chrono::Duration::days(digest::UPCOMING_DAYS + 1);
     let snapshot = store.schedule_snapshot(horizon).await?;
     let day = Day::new(today, &calendar, rules, &snapshot);
-    let counts = digest::Counts::load(store, rules, today).await?;
+    let counts = digest::Counts::load(store, rules, at).await?;
     let recipient = Recipient {
         person_id: member.person.id,
         unit_id: member.unit.id,
