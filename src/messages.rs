@@ -1226,6 +1226,10 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `--at`: not an instant dondoc reads.
+    BadInstant {
+        raw: &'a str,
+    },
     /// `plan deadlines`: a date outside the plan's year ± 1, refused without `--force`.
     DeadlineOutsideYear {
         key: &'a str,
@@ -1339,6 +1343,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::BadInstant { raw } => format!(
+                "--at: \"{raw}\" không phải thời điểm (viết yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM hoặc dd/mm/yyyy HH:MM, có thể kèm múi giờ +07:00)."
+            ),
             OpsText::DeadlineOutsideYear { key, date, year } => format!(
                 "{key}={date}: ngày nằm ngoài năm của kế hoạch ({year}) ± 1 năm — có thể gõ nhầm. Kiểm tra lại, hoặc thêm --force nếu đúng là ngày này."
             ),
@@ -1426,6 +1433,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::BadInstant { raw } => format!(
+                "--at: \"{raw}\" is not an instant (write yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM or dd/mm/yyyy HH:MM, optionally with an offset such as +07:00)."
+            ),
             OpsText::DeadlineOutsideYear { key, date, year } => format!(
                 "{key}={date}: the date is outside the plan's year ({year}) ± 1 — likely a typo. Check it, or add --force if it is meant."
             ),

@@ -610,6 +610,37 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         assert!(queued
             .iter()
             .any(|m| m.chat_id == 1011 && m.key.starts_with("remind:report:")));
+        // Issue 14.9: a real tick at the same instant lists nothing as new: it was queued.
+        let again = stdout(&db.dondoc(&["tick", "--at", "2026-03-03T08:00"]));
+        assert!(
+            !again.lines().any(|l| l.starts_with("→ [")),
+            "{}: already queued, not new: {again}",
+            db.name
+        );
+        // The forms `export --as-of` reads, with an offset too; a day alone is the start of
+        // the working hours.
+        for (form, header) in [
+            ("2026-03-03", "03/03/2026 07:30"),
+            ("03/03/2026", "03/03/2026 07:30"),
+            ("03/03/2026 09:15", "03/03/2026 09:15"),
+            ("2026-03-03T08:00+07:00", "03/03/2026 08:00"),
+            ("2026-03-03T01:00:00Z", "03/03/2026 08:00"),
+        ] {
+            let printed = db.dondoc(&["tick", "--at", form, "--dry-run"]);
+            assert!(printed.status.success(), "{form}: {printed:?}");
+            assert!(
+                stdout(&printed).starts_with(&format!("Lượt lịch lúc {header}:")),
+                "{form}: {}",
+                stdout(&printed)
+            );
+        }
+        let bad = db.dondoc(&["tick", "--at", "mai", "--dry-run"]);
+        assert!(!bad.status.success());
+        assert!(
+            support::stderr(&bad).contains("\"mai\" không phải thời điểm"),
+            "{}",
+            support::stderr(&bad)
+        );
         assert_eq!(
             run(config, Command::Outbox(OutboxCommand::Status)).await,
             ExitCode::SUCCESS

@@ -325,7 +325,7 @@ pub struct PassReport {
     /// Whether it was working time (reminders and escalations considered).
     pub working_time: bool,
     pub digest_due: bool,
-    /// Messages computed; in a dry run, only those not queued before.
+    /// Messages computed and not queued before (a real pass: those it queued).
     pub messages: Vec<NewMessage>,
     pub escalations: Vec<EscalationRecord>,
     /// Rows added to the outbox (0 in a dry run).
@@ -439,7 +439,8 @@ impl Scheduler {
         let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
         report.queued = queued;
         report.new_escalations = new_escalations;
-        report.messages = out.messages;
+        // Only what this pass queued: a message queued by an earlier pass is not new.
+        report.messages = fresh;
         report.escalations = out.escalations;
         if queued > 0 {
             self.doorbell.ring();
