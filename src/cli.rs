@@ -46,6 +46,9 @@ pub struct Cli {
     /// Configuration file [default: config/dondoc.toml when it exists]
     #[arg(long, global = true, env = "DONDOC_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Show the log (log.filter) on commands other than serve, which only say what they did.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -237,7 +240,9 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    init_tracing(&config);
+    // serve logs as configured; other commands only warnings, unless -v.
+    let logs = matches!(cli.command, Command::Serve) || cli.verbose > 0;
+    init_tracing(&config, logs);
     match execute(cli.command, &config).await {
         Ok(code) => code,
         // Said once, on stderr: not also as an ERROR log line.
@@ -248,12 +253,20 @@ pub async fn run() -> ExitCode {
     }
 }
 
-fn init_tracing(config: &Config) {
+fn init_tracing(config: &Config, logs: bool) {
+    use std::io::IsTerminal;
+    let configured = if logs {
+        config.log.filter.as_str()
+    } else {
+        "warn"
+    };
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.log.filter))
+        .or_else(|_| EnvFilter::try_new(configured))
         .unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour only for a person at a terminal, not in a file, a pipe or journald.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second initialisation (tests calling run twice) is harmless; ignore it.
     let _ = match config.log.format {
@@ -329,6 +342,38 @@ async fn backup(store: &Store, out: &Output, file: &Path) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Rows as aligned columns (two spaces apart; `right[i]`: numbers, flush right). Widths count
+/// characters, which is what a terminal shows for Vietnamese in its usual composed form.
+pub fn aligned(rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
+                    match right.get(c).copied().unwrap_or(false) {
+                        true => format!("{pad}{cell}"),
+                        false if c + 1 == row.len() => cell.clone(),
+                        false => format!("{cell}{pad}"),
+                    }
+                })
+                .collect();
+            cells.join("  ")
+        })
+        .collect()
+}
+
 /// The person at the keyboard, for the audit log.
 fn cli_actor() -> Actor {
     let user = std::env::var("USER")
@@ -349,7 +394,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     let result = match command {
         Command::Serve => serve(&store, config, &out).await,
         Command::Invite(args) => invite(&store, config, &out, &args, &actor).await,
-        Command::Members(MembersCommand::List) => list_members(&store).await,
+        Command::Members(MembersCommand::List) => list_members(&store, &out).await,
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, config, &out).await,
@@ -395,7 +440,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Plan(PlanCommand::Import(args)) => {
             import_plan(&store, config, &out, &args, &actor).await
         }
-        Command::Plan(PlanCommand::List) => list_plans(&store).await,
+        Command::Plan(PlanCommand::List) => list_plans(&store, &out).await,
         Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
         Command::Plan(PlanCommand::Deadlines {
             code,
@@ -949,42 +994,50 @@ async fn invite(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn list_members(store: &Store) -> anyhow::Result<ExitCode> {
+async fn list_members(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    use crate::messages::{BotText, MemberState, Table};
+    let mut rows = vec![Table::Members.header(out.lang)];
     for listing in store.list_members().await? {
         let member = &listing.member;
         let state = match (
             member.person.telegram_user_id,
             listing.invitation_expires_at,
         ) {
-            (Some(_), _) => "linked".to_string(),
+            (Some(_), _) => MemberState::Linked,
             (None, Some(until)) if !listing.invitation_used => {
-                format!("invited until {}", until.format("%d/%m/%Y"))
+                MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())
             }
-            (None, _) => "not linked".to_string(),
+            (None, _) => MemberState::NotLinked,
         };
-        say!(
-            "{}\t{}\t{}\t{}",
-            member.unit.code,
-            member.person.role.as_str(),
-            member.person.full_name,
-            state
-        );
+        rows.push(vec![
+            format!("#{}", member.person.id),
+            member.unit.code.to_string(),
+            BotText::Role(member.person.role).render(out.lang),
+            member.person.full_name.clone(),
+            state.render(out.lang),
+        ]);
+    }
+    for line in aligned(&rows, &[]) {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
+async fn list_plans(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    let mut rows = vec![crate::messages::Table::Plans.header(out.lang)];
     for summary in store.list_plans().await? {
         let p = &summary.plan;
-        say!(
-            "{}\t{}\t{}\t{} tasks\t{} assignments\t{}",
-            p.code,
-            p.year,
-            p.scope,
-            summary.task_count,
-            summary.assignment_count,
-            p.title
-        );
+        rows.push(vec![
+            p.code.to_string(),
+            p.year.to_string(),
+            p.scope.to_string(),
+            summary.task_count.to_string(),
+            summary.assignment_count.to_string(),
+            p.title.clone(),
+        ]);
+    }
+    for line in aligned(&rows, &[false, false, false, true, true, false]) {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2520,3 +2520,56 @@ pub fn connect_failure(failure: &crate::store::ConnectFailure, lang: Lang) -> St
         Lang::En => failure.to_string(),
     }
 }
+
+/// The header row of a command-line table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// `outbox status`: kind, then one column per delivery state.
+    Outbox,
+    /// `plan list`.
+    Plans,
+    /// `members list`.
+    Members,
+}
+
+impl Table {
+    pub fn header(self, lang: Lang) -> Vec<String> {
+        let words: &[&str] = match (self, lang) {
+            (Table::Outbox, Lang::Vi) => &["loại", "chờ", "đang gửi", "đã gửi", "tạm dừng", "lỗi"],
+            (Table::Outbox, Lang::En) => &["kind", "queued", "sending", "sent", "parked", "failed"],
+            (Table::Plans, Lang::Vi) => &[
+                "mã",
+                "năm",
+                "phạm vi",
+                "nhiệm vụ",
+                "lượt giao",
+                "tên kế hoạch",
+            ],
+            (Table::Plans, Lang::En) => &["code", "year", "scope", "tasks", "assignments", "title"],
+            (Table::Members, Lang::Vi) => &["mã số", "đơn vị", "vai trò", "họ tên", "Telegram"],
+            (Table::Members, Lang::En) => &["id", "unit", "role", "name", "Telegram"],
+        };
+        words.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+/// `members list`: where a member stands with Telegram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberState {
+    Linked,
+    InvitedUntil(String),
+    NotLinked,
+}
+
+impl MemberState {
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (MemberState::Linked, Lang::Vi) => "đã liên kết".into(),
+            (MemberState::Linked, Lang::En) => "linked".into(),
+            (MemberState::InvitedUntil(day), Lang::Vi) => format!("đã mời, mã dùng được đến {day}"),
+            (MemberState::InvitedUntil(day), Lang::En) => format!("invited until {day}"),
+            (MemberState::NotLinked, Lang::Vi) => "chưa liên kết".into(),
+            (MemberState::NotLinked, Lang::En) => "not linked".into(),
+        }
+    }
+}

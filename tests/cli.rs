@@ -999,3 +999,108 @@ async fn invite_again_is_a_new_code_for_the_same_member() {
         db.finish().await;
     }
 }
+
+/// Issue 14.10: a clean command line — no log lines on ordinary commands (only with -v), no
+/// colour codes into a pipe, errors said once in the province's language, tables with a header
+/// row and aligned columns, `plan list` and `members list` in Vietnamese with member ids.
+#[tokio::test]
+async fn a_clean_command_line() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            examples.join("units.csv").to_str().expect("utf-8"),
+        ]);
+        assert!(units.status.success(), "{name}: {units:?}");
+        assert!(
+            support::stderr(&units).is_empty(),
+            "{name}: no INFO line: {}",
+            support::stderr(&units)
+        );
+        let verbose = db.dondoc(&["-v", "units", "list"]);
+        let log = support::stderr(&verbose);
+        assert!(log.contains("INFO"), "{name}: -v shows the log: {log}");
+        assert!(
+            !log.contains('\u{1b}'),
+            "{name}: no colour codes into a pipe: {log:?}"
+        );
+
+        let plan = db.dondoc(&[
+            "plan",
+            "import",
+            examples.join("plan.csv").to_str().expect("utf-8"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch PAPI 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ]);
+        assert!(plan.status.success(), "{name}: {plan:?}");
+        let listed = stdout(&db.dondoc(&["plan", "list"]));
+        let lines: Vec<&str> = listed.lines().collect();
+        assert!(lines[0].starts_with("mã"), "{name}: {listed}");
+        assert!(
+            lines[0].contains("nhiệm vụ") && lines[0].contains("lượt giao"),
+            "{listed}"
+        );
+        assert!(
+            !listed.contains("tasks") && !listed.contains("assignments"),
+            "{listed}"
+        );
+        // Aligned: the title starts at the same column on every line.
+        let column = |line: &str, word: &str| line.find(word).map(|b| line[..b].chars().count());
+        assert_eq!(
+            column(lines[0], "tên kế hoạch"),
+            column(lines[1], "Kế hoạch PAPI 2026"),
+            "{listed}"
+        );
+
+        let store = open(&db.config).await;
+        support::linked_member(
+            &store,
+            "TINH",
+            dondoc::domain::PersonRole::Coordinator,
+            "Lê Thị Hoa",
+            9001,
+        )
+        .await;
+        let members = stdout(&db.dondoc(&["members", "list"]));
+        let lines: Vec<&str> = members.lines().collect();
+        assert!(lines[0].starts_with("mã số"), "{name}: {members}");
+        assert!(lines[1].starts_with('#'), "{name}: member ids: {members}");
+        assert!(lines[1].contains("đã liên kết"), "{members}");
+        assert!(
+            !members.contains("linked") && !members.contains("coordinator"),
+            "{members}"
+        );
+
+        let status = stdout(&db.dondoc(&["outbox", "status"]));
+        let lines: Vec<&str> = status.lines().collect();
+        assert!(
+            lines[0].contains("chờ  đang gửi  đã gửi  tạm dừng  lỗi"),
+            "{name}: {status}"
+        );
+
+        // An error: said once, in Vietnamese; in English with province.language = "en".
+        let missing = db.dondoc(&["plan", "show", "NOPE"]);
+        assert!(!missing.status.success());
+        let err = support::stderr(&missing);
+        assert_eq!(err.lines().count(), 1, "{name}: once: {err}");
+        assert!(!err.contains("ERROR"), "{err}");
+        let english = dondoc_with(
+            &db,
+            &["plan", "show", "NOPE"],
+            &[("DONDOC_PROVINCE__LANGUAGE", "en")],
+        );
+        let err_en = support::stderr(&english);
+        assert_eq!(err_en.lines().count(), 1, "{name}: {err_en}");
+        assert_ne!(err, err_en, "{name}: another language");
+        store.close().await;
+        db.finish().await;
+    }
+}

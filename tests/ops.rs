@@ -545,8 +545,9 @@ async fn check_config_passes_a_good_file_and_names_each_problem() {
 async fn logs_can_be_json_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    // Ordinary commands log only with -v (serve always does).
     let output = dondoc(
-        &["migrate"],
+        &["-v", "migrate"],
         &[
             ("DONDOC_DATABASE__URL", url.as_str()),
             ("DONDOC_LOG__FORMAT", "json"),

@@ -119,7 +119,12 @@ pub async fn outbox_status(
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let summary = store.outbox_summary().await?;
-    println!("{}", out.ops(OpsText::OutboxHeader));
+    let mut rows = vec![crate::messages::Table::Outbox.header(out.lang)];
+    let cells = |label: String, counts: &[i64]| {
+        std::iter::once(label)
+            .chain(counts.iter().map(i64::to_string))
+            .collect::<Vec<String>>()
+    };
     for kind in MessageKind::ALL {
         let count = |state| {
             summary
@@ -131,14 +136,18 @@ pub async fn outbox_status(
         };
         let row: Vec<i64> = DeliveryState::ALL.iter().map(|s| count(*s)).collect();
         if row.iter().any(|n| *n > 0) {
-            println!("{:<11} {}", kind.as_str(), format_row(&row));
+            rows.push(cells(kind.as_str().to_string(), &row));
         }
     }
     let totals: Vec<i64> = DeliveryState::ALL
         .iter()
         .map(|s| summary.total(*s))
         .collect();
-    println!("{:<11} {}", out.ops(OpsText::Total), format_row(&totals));
+    rows.push(cells(out.ops(OpsText::Total), &totals));
+    let right = [false, true, true, true, true, true];
+    for line in super::aligned(&rows, &right) {
+        println!("{line}");
+    }
     if let Some(oldest) = summary.oldest_queued {
         let age = Utc::now() - oldest;
         println!(
@@ -168,14 +177,6 @@ pub async fn outbox_status(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn format_row(counts: &[i64]) -> String {
-    counts
-        .iter()
-        .map(|n| format!("{n:>8}"))
-        .collect::<Vec<_>>()
-        .join("")
 }
 
 /// `dondoc outbox retry`: failed messages queued again.
