@@ -514,9 +514,16 @@ async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<E
         units = counts.units,
         members = counts.members,
         linked_members = counts.linked_members,
-        open_tasks = counts.open_assignments,
+        open_tasks = counts.open_tasks,
+        open_assignments = counts.open_assignments,
         "{}",
-        out.text(Text::Serving)
+        out.ops(OpsText::ServingCounts {
+            units: counts.units,
+            members: counts.members,
+            linked: counts.linked_members,
+            tasks: counts.open_tasks,
+            assignments: counts.open_assignments,
+        })
     );
     if config.telegram.bot_token.is_none() {
         tracing::warn!("{}", out.text(Text::NoBotToken));

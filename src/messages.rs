@@ -1226,6 +1226,14 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `serve`'s start line: what it chases, tasks and assignments counted apart.
+    ServingCounts {
+        units: i64,
+        members: i64,
+        linked: i64,
+        tasks: i64,
+        assignments: i64,
+    },
     /// `--at`: not an instant dondoc reads.
     BadInstant {
         raw: &'a str,
@@ -1343,6 +1351,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
+                "dondoc đang chạy: {units} đơn vị, {members} thành viên ({linked} đã liên kết Telegram), đang theo dõi {tasks} nhiệm vụ, {assignments} lượt giao. Nhấn Ctrl-C để dừng."
+            ),
             OpsText::BadInstant { raw } => format!(
                 "--at: \"{raw}\" không phải thời điểm (viết yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM hoặc dd/mm/yyyy HH:MM, có thể kèm múi giờ +07:00)."
             ),
@@ -1433,6 +1444,9 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
+                "dondoc is running: {units} units, {members} members ({linked} linked to Telegram), chasing {tasks} tasks, {assignments} assignments. Press Ctrl-C to stop."
+            ),
             OpsText::BadInstant { raw } => format!(
                 "--at: \"{raw}\" is not an instant (write yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM or dd/mm/yyyy HH:MM, optionally with an offset such as +07:00)."
             ),

@@ -1104,3 +1104,78 @@ async fn a_clean_command_line() {
         db.finish().await;
     }
 }
+
+/// Issue 14.14: serve's start line counts tasks and assignments apart.
+#[test]
+fn serve_says_tasks_and_assignments_apart() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let env = [("DONDOC_DATABASE__URL", url.as_str())];
+    let units = examples.join("units.csv");
+    let plan = examples.join("plan.csv");
+    assert!(support::dondoc_in(
+        dir.path(),
+        &["units", "import", units.to_str().expect("utf-8")],
+        &env
+    )
+    .status
+    .success());
+    let imported = support::dondoc_in(
+        dir.path(),
+        &[
+            "plan",
+            "import",
+            plan.to_str().expect("utf-8"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ],
+        &env,
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env_remove("DONDOC_TELEGRAM__BOT_TOKEN")
+        .env("DONDOC_DATABASE__URL", &url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stderr = serve.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut start_line = None;
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(line) if line.contains("dondoc đang chạy") => {
+                start_line = Some(line);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let line = start_line.expect("serve's start line");
+    assert!(line.contains("4 nhiệm vụ, 17 lượt giao"), "{line}");
+    assert!(line.contains("9 đơn vị"), "{line}");
+}

@@ -620,6 +620,8 @@ pub struct ServiceCounts {
     pub members: i64,
     pub linked_members: i64,
     pub open_assignments: i64,
+    /// Live tasks with at least one open assignment.
+    pub open_tasks: i64,
 }
 
 impl Store {
@@ -627,14 +629,22 @@ impl Store {
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), \
              (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL), \
              (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
+              WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done'), \
+             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a JOIN tasks t ON t.id = a.task_id \
               WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done')";
-        let (units, members, linked_members, open_assignments): (i64, i64, i64, i64) =
-            with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await?);
+        let (units, members, linked_members, open_assignments, open_tasks): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await?);
         Ok(ServiceCounts {
             units,
             members,
             linked_members,
             open_assignments,
+            open_tasks,
         })
     }
 }
