@@ -161,7 +161,12 @@ pub enum UnitsCommand {
 #[derive(Debug, Subcommand)]
 pub enum HolidaysCommand {
     /// Replace whole years of the holiday table from CSV/TSV/XLSX (columns date, name, kind).
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Show what would change in each year (added, removed, changed days), writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The holiday table of one year.
     List { year: i32 },
 }
@@ -431,8 +436,8 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
             import_units(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
-        Command::Holidays(HolidaysCommand::Import { file }) => {
-            import_holidays(&store, config, &out, &file, &actor).await
+        Command::Holidays(HolidaysCommand::Import { file, dry_run }) => {
+            import_holidays(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Holidays(HolidaysCommand::List { year }) => {
             list_holidays(&store, &out, year).await
@@ -617,18 +622,50 @@ async fn import_units(
         }
     };
     if dry_run {
+        // What would change: added, updated (old → new), unchanged.
+        let parent = |p: &Option<UnitCode>| p.as_ref().map_or("-".to_string(), |c| c.to_string());
+        let (mut added, mut updated, mut unchanged) = (0, 0, 0);
         for unit in &units {
-            let parent = unit.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            say!(
-                "{}\t{}\t{}\t{}\t{}",
-                unit.code,
-                unit.kind,
-                unit.name,
-                parent,
-                unit.aliases.join(" | ")
+            let Some(old) = existing.iter().find(|e| e.code == unit.code) else {
+                added += 1;
+                say!(
+                    "+ {}  {} [{}] ← {}",
+                    unit.code,
+                    unit.name,
+                    unit.kind,
+                    parent(&unit.parent)
+                );
+                continue;
+            };
+            let mut changes = Vec::new();
+            let mut field = |label: Label, before: String, after: String| {
+                if before != after {
+                    changes.push(format!("{}: {before} → {after}", out.label(label)));
+                }
+            };
+            field(Label::UnitName, old.name.clone(), unit.name.clone());
+            field(Label::UnitKind, old.kind.to_string(), unit.kind.to_string());
+            field(Label::UnitParent, parent(&old.parent), parent(&unit.parent));
+            field(
+                Label::UnitAliases,
+                old.aliases.join(" | "),
+                unit.aliases.join(" | "),
             );
+            if changes.is_empty() {
+                unchanged += 1;
+            } else {
+                updated += 1;
+                say!("~ {}  {}", unit.code, changes.join("; "));
+            }
         }
-        say!("{}", out.text(Text::DryRunUnits { units: units.len() }));
+        say!(
+            "{}",
+            out.ops(OpsText::UnitsDryRun {
+                added,
+                updated,
+                unchanged
+            })
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let saved = store.upsert_units(&units, actor).await?;
@@ -703,6 +740,7 @@ async fn import_holidays(
     config: &Config,
     out: &Output,
     file: &Path,
+    dry_run: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     let days = match import::read_holidays(file, config.import.max_file_bytes) {
@@ -712,6 +750,58 @@ async fn import_holidays(
             return Ok(ExitCode::FAILURE);
         }
     };
+    if dry_run {
+        // Whole years are replaced: per year, what would be added, removed and changed.
+        let mut years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
+        years.sort_unstable();
+        years.dedup();
+        for year in years {
+            let before = store.holidays(year).await?;
+            let after: Vec<&crate::domain::CalendarDay> =
+                days.iter().filter(|d| d.date.year() == year).collect();
+            let describe = |d: &crate::domain::CalendarDay| {
+                format!(
+                    "{} {} ({})",
+                    d.date.format("%d/%m/%Y"),
+                    d.name,
+                    out.text(Text::DayKind(d.kind))
+                )
+            };
+            let (mut added, mut removed, mut changed, mut same) = (0, 0, 0, 0);
+            for day in &after {
+                match before.iter().find(|b| b.date == day.date) {
+                    None => {
+                        added += 1;
+                        say!("+ {}", describe(day));
+                    }
+                    Some(old) if old.name != day.name || old.kind != day.kind => {
+                        changed += 1;
+                        say!("~ {} → {}", describe(old), describe(day));
+                    }
+                    Some(_) => same += 1,
+                }
+            }
+            for old in before
+                .iter()
+                .filter(|b| !after.iter().any(|d| d.date == b.date))
+            {
+                removed += 1;
+                say!("- {}", describe(old));
+            }
+            say!(
+                "{}",
+                out.ops(OpsText::HolidaysDryRun {
+                    year,
+                    added,
+                    removed,
+                    changed,
+                    unchanged: same,
+                })
+            );
+        }
+        say!("{}", out.text(Text::DryRunNothingWritten));
+        return Ok(ExitCode::SUCCESS);
+    }
     let saved = store.replace_holidays(&days, actor).await?;
     for year in saved.years {
         let in_year = |kind| {

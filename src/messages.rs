@@ -90,6 +90,10 @@ pub enum Label {
     Tasks,
     NoDimension,
     Owing,
+    UnitName,
+    UnitKind,
+    UnitParent,
+    UnitAliases,
 }
 
 impl Text<'_> {
@@ -165,6 +169,10 @@ impl Text<'_> {
                 Label::Year => "năm",
                 Label::Scope => "phạm vi",
                 Label::Calendar => "Lịch báo cáo",
+                Label::UnitName => "tên",
+                Label::UnitKind => "loại",
+                Label::UnitParent => "đơn vị cha",
+                Label::UnitAliases => "tên khác",
                 Label::Target => "Chỉ tiêu",
                 Label::Lead => "Chủ trì theo dõi",
                 Label::Implementing => "Đơn vị thực hiện",
@@ -246,6 +254,10 @@ impl Text<'_> {
                 Label::Year => "year",
                 Label::Scope => "scope",
                 Label::Calendar => "Reporting calendar",
+                Label::UnitName => "name",
+                Label::UnitKind => "kind",
+                Label::UnitParent => "parent",
+                Label::UnitAliases => "aliases",
                 Label::Target => "Target",
                 Label::Lead => "Lead",
                 Label::Implementing => "Implementing units",
@@ -1226,6 +1238,20 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// `units import --dry-run`: what would change.
+    UnitsDryRun {
+        added: usize,
+        updated: usize,
+        unchanged: usize,
+    },
+    /// `holidays import --dry-run`: what would change in one year.
+    HolidaysDryRun {
+        year: i32,
+        added: usize,
+        removed: usize,
+        changed: usize,
+        unchanged: usize,
+    },
     /// `serve`'s start line: what it chases, tasks and assignments counted apart.
     ServingCounts {
         units: i64,
@@ -1351,6 +1377,12 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::UnitsDryRun { added, updated, unchanged } => format!(
+                "Chạy thử: {added} thêm mới, {updated} cập nhật, {unchanged} không đổi; không ghi gì."
+            ),
+            OpsText::HolidaysDryRun { year, added, removed, changed, unchanged } => format!(
+                "Năm {year}: {added} ngày thêm, {removed} ngày bỏ, {changed} ngày đổi, {unchanged} ngày giữ nguyên."
+            ),
             OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
                 "dondoc đang chạy: {units} đơn vị, {members} thành viên ({linked} đã liên kết Telegram), đang theo dõi {tasks} nhiệm vụ, {assignments} lượt giao. Nhấn Ctrl-C để dừng."
             ),
@@ -1444,6 +1476,12 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::UnitsDryRun { added, updated, unchanged } => format!(
+                "Dry run: {added} added, {updated} updated, {unchanged} unchanged; nothing written."
+            ),
+            OpsText::HolidaysDryRun { year, added, removed, changed, unchanged } => format!(
+                "{year}: {added} days added, {removed} removed, {changed} changed, {unchanged} kept."
+            ),
             OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
                 "dondoc is running: {units} units, {members} members ({linked} linked to Telegram), chasing {tasks} tasks, {assignments} assignments. Press Ctrl-C to stop."
             ),

@@ -1179,3 +1179,97 @@ fn serve_says_tasks_and_assignments_apart() {
     assert!(line.contains("4 nhiệm vụ, 17 lượt giao"), "{line}");
     assert!(line.contains("9 đơn vị"), "{line}");
 }
+
+/// Issue 14.11: `units import --dry-run` shows what would change (added, updated old → new,
+/// unchanged) and `holidays import --dry-run` what would change in each year; neither writes.
+#[tokio::test]
+async fn dry_runs_show_what_would_change() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let units = std::fs::read_to_string(examples.join("units.csv")).expect("units.csv");
+        assert!(db
+            .dondoc(&[
+                "units",
+                "import",
+                examples.join("units.csv").to_str().expect("utf-8")
+            ])
+            .status
+            .success());
+        let dir = tempfile::tempdir().expect("dir");
+        let changed = dir.path().join("units.csv");
+        let first_name = units
+            .lines()
+            .nth(1)
+            .and_then(|l| l.split(',').nth(1))
+            .expect("a unit name")
+            .to_string();
+        let edited = units.replacen(&first_name, &format!("{first_name} (mới)"), 1);
+        std::fs::write(&changed, format!("{edited}XA-MOI,Xã Mới,commune,TINH,\n"))
+            .expect("written");
+        let trial = stdout(&db.dondoc(&[
+            "units",
+            "import",
+            "--dry-run",
+            changed.to_str().expect("utf-8"),
+        ]));
+        assert!(
+            trial.contains(&format!("tên: {first_name} → {first_name} (mới)")),
+            "{name}: {trial}"
+        );
+        assert!(trial.contains("+ XA-MOI  Xã Mới"), "{name}: {trial}");
+        let count = units
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        assert!(
+            trial.contains(&format!("1 thêm mới, 1 cập nhật, {} không đổi", count - 1)),
+            "{name}: {trial}"
+        );
+        let store = open(&db.config).await;
+        assert!(
+            store
+                .unit(&UnitCode::parse("XA-MOI").expect("code"))
+                .await
+                .expect("unit")
+                .is_none(),
+            "{name}: nothing written"
+        );
+
+        // 2027 is seeded; a file that moves one day and drops another.
+        let before = store.holidays(2027).await.expect("2027");
+        let holidays = dir.path().join("nghi_2027.csv");
+        let mut file = String::from("date,name,kind\n");
+        for day in before.iter().skip(1) {
+            file.push_str(&format!("{},\"{}\",day_off\n", day.date, day.name));
+        }
+        file.push_str("2027-12-31,Nghỉ cuối năm,day_off\n");
+        std::fs::write(&holidays, file).expect("written");
+        let trial = stdout(&db.dondoc(&[
+            "holidays",
+            "import",
+            "--dry-run",
+            holidays.to_str().expect("utf-8"),
+        ]));
+        assert!(
+            trial.contains("+ 31/12/2027 Nghỉ cuối năm"),
+            "{name}: {trial}"
+        );
+        assert!(
+            trial.contains(&format!("- {}", before[0].date.format("%d/%m/%Y"))),
+            "{name}: {trial}"
+        );
+        assert!(
+            trial.contains("Năm 2027: 1 ngày thêm, 1 ngày bỏ"),
+            "{name}: {trial}"
+        );
+        assert_eq!(
+            store.holidays(2027).await.expect("2027"),
+            before,
+            "{name}: nothing written"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
