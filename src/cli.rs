@@ -57,6 +57,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the service (applies migrations first).
     Serve,
+    /// Start here: write a commented config/dondoc.toml and create the database it names.
+    Init,
     /// Apply database migrations and exit.
     Migrate,
     /// The unit registry.
@@ -248,6 +250,16 @@ pub async fn run() -> ExitCode {
     // serve logs as configured; other commands only warnings, unless -v.
     let logs = matches!(cli.command, Command::Serve) || cli.verbose > 0;
     init_tracing(&config, logs);
+    if let Command::Init = cli.command {
+        return init(&config).await;
+    }
+    // A folder with no configuration and no database: say where we looked, create nothing.
+    if !matches!(cli.command, Command::Migrate) && cli.config.is_none() {
+        if let Some(text) = nothing_here(&config) {
+            eprintln!("{text}");
+            return ExitCode::FAILURE;
+        }
+    }
     match execute(cli.command, &config).await {
         Ok(code) => code,
         // Said once, on stderr: not also as an ERROR log line.
@@ -284,6 +296,88 @@ fn init_tracing(config: &Config, logs: bool) {
             .with_current_span(false)
             .try_init(),
     };
+}
+
+/// The SQLite file `config` names, when it names one.
+fn sqlite_file(config: &Config) -> Option<PathBuf> {
+    use secrecy::ExposeSecret;
+    use std::str::FromStr;
+    let url = config.database.url.expose_secret();
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    (!file.as_os_str().is_empty() && file.to_str() != Some(":memory:")).then(|| file.to_path_buf())
+}
+
+/// What to say when there is no configuration file, no `DONDOC_DATABASE__URL` and the
+/// default SQLite file does not exist: a command would otherwise leave an empty `dondoc.db`.
+fn nothing_here(config: &Config) -> Option<String> {
+    if Path::new(crate::config::DEFAULT_CONFIG_PATH).exists()
+        || std::env::var_os("DONDOC_DATABASE__URL").is_some()
+    {
+        return None;
+    }
+    let file = sqlite_file(config)?;
+    if file.exists() {
+        return None;
+    }
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Some(
+        OpsText::NothingHere {
+            folder: &here.display().to_string(),
+            config: crate::config::DEFAULT_CONFIG_PATH,
+            database: &file.display().to_string(),
+        }
+        .render(config.province.language),
+    )
+}
+
+/// The committed, commented configuration: every key with its default.
+const COMMENTED_CONFIG: &str = include_str!("../config/dondoc.toml");
+
+/// `dondoc init`: a commented `config/dondoc.toml` (unless one is there) and the database it
+/// names, migrated.
+async fn init(config: &Config) -> ExitCode {
+    let lang = config.province.language;
+    let path = Path::new(crate::config::DEFAULT_CONFIG_PATH);
+    let wrote = if path.exists() {
+        false
+    } else {
+        let written = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| std::fs::write(path, COMMENTED_CONFIG));
+        if let Err(e) = written {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        true
+    };
+    // Read back as every command will: the file just written, then the environment.
+    let config = match Config::load(None) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match Store::connect(&config.database, Arc::new(SystemClock)).await {
+        Ok(store) => store.close().await,
+        Err(e) => {
+            eprintln!("{}", open_failure(&config, e, lang));
+            return ExitCode::FAILURE;
+        }
+    }
+    say!(
+        "{}",
+        OpsText::Initialized {
+            config: &path.display().to_string(),
+            wrote,
+            database: &config.database.redacted_url(),
+        }
+        .render(lang)
+    );
+    ExitCode::SUCCESS
 }
 
 /// `dondoc check-config`: every problem, then a one-line verdict. Exit 1 on any problem.
@@ -411,6 +505,8 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Backup { out: file } => backup(&store, &out, &file).await,
         // Handled in `run` before any configuration is loaded.
         Command::CheckConfig { .. } => Ok(ExitCode::SUCCESS),
+        // Handled in `run`: it must work where there is nothing yet.
+        Command::Init => Ok(ExitCode::SUCCESS),
         Command::Export(args) => report::run(&store, config, &out, &args).await,
         Command::Plan(PlanCommand::Ladder {
             code,

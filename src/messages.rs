@@ -1238,6 +1238,18 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// A command in a folder with no configuration and no database.
+    NothingHere {
+        folder: &'a str,
+        config: &'a str,
+        database: &'a str,
+    },
+    /// `dondoc init`: what it made.
+    Initialized {
+        config: &'a str,
+        wrote: bool,
+        database: &'a str,
+    },
     /// `units import --dry-run`: what would change.
     UnitsDryRun {
         added: usize,
@@ -1377,6 +1389,13 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::NothingHere { folder, config, database } => format!(
+                "Chưa có gì ở thư mục {folder}: không có tệp cấu hình {config} (cũng không có --config, DONDOC_CONFIG hay DONDOC_DATABASE__URL) và không có cơ sở dữ liệu {database}. Chạy `dondoc init` để tạo cấu hình có chú thích và cơ sở dữ liệu tại đây, hoặc chạy lệnh trong thư mục đã cài dondoc."
+            ),
+            OpsText::Initialized { config, wrote, database } => format!(
+                "{} Cơ sở dữ liệu {database} đã sẵn sàng. Tiếp theo: dondoc units import TỆP (xem README), rồi dondoc check-config và dondoc serve.",
+                if *wrote { format!("Đã ghi {config} (mỗi khóa kèm chú thích và giá trị mặc định).") } else { format!("{config} đã có, giữ nguyên.") }
+            ),
             OpsText::UnitsDryRun { added, updated, unchanged } => format!(
                 "Chạy thử: {added} thêm mới, {updated} cập nhật, {unchanged} không đổi; không ghi gì."
             ),
@@ -1476,6 +1495,13 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::NothingHere { folder, config, database } => format!(
+                "Nothing here in {folder}: no configuration file {config} (nor --config, DONDOC_CONFIG or DONDOC_DATABASE__URL) and no database {database}. Run `dondoc init` to create a commented configuration and the database here, or run the command in the folder where dondoc is set up."
+            ),
+            OpsText::Initialized { config, wrote, database } => format!(
+                "{} The database {database} is ready. Next: dondoc units import FILE (see the README), then dondoc check-config and dondoc serve.",
+                if *wrote { format!("Wrote {config} (every key with a comment and its default).") } else { format!("{config} is already there, kept.") }
+            ),
             OpsText::UnitsDryRun { added, updated, unchanged } => format!(
                 "Dry run: {added} added, {updated} updated, {unchanged} unchanged; nothing written."
             ),

@@ -1273,3 +1273,64 @@ async fn dry_runs_show_what_would_change() {
         db.finish().await;
     }
 }
+
+/// Issue 14.12: in a folder with nothing, a command says where it looked and leaves no empty
+/// dondoc.db; `dondoc init` writes the commented configuration and the database in one step.
+#[test]
+fn an_empty_folder_is_said_and_init_sets_it_up() {
+    let dir = tempfile::tempdir().expect("dir");
+    let nothing = support::dondoc_in(dir.path(), &["units", "list"], &[]);
+    assert!(!nothing.status.success());
+    let err = support::stderr(&nothing);
+    assert!(err.contains("config/dondoc.toml"), "{err}");
+    assert!(err.contains("dondoc init"), "{err}");
+    let folder = dir.path().canonicalize().expect("path");
+    assert!(
+        err.contains(&folder.display().to_string())
+            || err.contains(&dir.path().display().to_string()),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        !dir.path().join("dondoc.db").exists(),
+        "no empty database left behind"
+    );
+
+    let init = support::dondoc_in(dir.path(), &["init"], &[]);
+    assert!(init.status.success(), "{init:?}");
+    assert!(
+        stdout(&init).contains("Đã ghi config/dondoc.toml"),
+        "{}",
+        stdout(&init)
+    );
+    let written = std::fs::read_to_string(dir.path().join("config/dondoc.toml")).expect("config");
+    assert!(
+        written
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 20,
+        "commented"
+    );
+    assert!(dir.path().join("dondoc.db").exists());
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/units.csv");
+    let imported = support::dondoc_in(
+        dir.path(),
+        &["units", "import", units.to_str().expect("utf-8")],
+        &[],
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    // Again: the configuration (perhaps edited) is kept.
+    std::fs::write(
+        dir.path().join("config/dondoc.toml"),
+        format!("{written}\n# edited\n"),
+    )
+    .expect("edit");
+    let again = support::dondoc_in(dir.path(), &["init"], &[]);
+    assert!(again.status.success());
+    assert!(
+        std::fs::read_to_string(dir.path().join("config/dondoc.toml"))
+            .expect("config")
+            .ends_with("# edited\n")
+    );
+}
