@@ -1334,3 +1334,151 @@ fn an_empty_folder_is_said_and_init_sets_it_up() {
             .ends_with("# edited\n")
     );
 }
+
+/// Issue 14.13: every file the README names under examples/ exists, and the README's
+/// walk-through runs, command after command, on a fresh folder against examples/units.csv.
+#[test]
+fn the_readme_walk_through_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let mut named = 0;
+    for (at, _) in readme.match_indices("examples/") {
+        let rest = &readme[at..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '`' || c == ')' || c == ',')
+            .unwrap_or(rest.len());
+        let path = &rest[..end];
+        if path.len() > "examples/".len() {
+            named += 1;
+            assert!(
+                root.join(path).exists(),
+                "the README names {path}, which is missing"
+            );
+        }
+    }
+    assert!(named >= 8, "{named} example files named");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let ex = |name: &str| root.join("examples").join(name).display().to_string();
+    let env = [("DONDOC_TELEGRAM__BOT_USERNAME", "dondoc_mau_son_bot")];
+    let steps: Vec<Vec<String>> = [
+        vec!["init"],
+        vec!["units", "import", "--dry-run", &ex("units.csv")],
+        vec!["units", "import", &ex("units.csv")],
+        vec!["units", "list", "--tree"],
+        vec![
+            "plan",
+            "import",
+            &ex("plan.csv"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch cải thiện Chỉ số PAPI năm 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+            "--dry-run",
+        ],
+        vec![
+            "plan",
+            "import",
+            &ex("plan.csv"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch cải thiện Chỉ số PAPI năm 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ],
+        vec!["plan", "list"],
+        vec!["plan", "show", "PAPI-2026"],
+        vec!["plan", "deadlines", "PAPI-2026"],
+        vec![
+            "plan",
+            "deadlines",
+            "PAPI-2026",
+            "--set",
+            "annual=2026-11-13",
+            "--set",
+            "q1=09/03/2026",
+        ],
+        vec![
+            "plan",
+            "deadlines",
+            "PAPI-2026",
+            "--file",
+            &ex("deadlines.txt"),
+        ],
+        vec!["holidays", "list", "2027"],
+        vec!["holidays", "import", "--dry-run", &ex("nghi_le_2027.csv")],
+        vec!["holidays", "import", &ex("nghi_le_2027.csv")],
+        vec![
+            "invite",
+            "--unit",
+            "XA-DONGTAM",
+            "--role",
+            "chủ tịch",
+            "--name",
+            "Nguyễn Văn An",
+        ],
+        vec!["invite", "--file", &ex("invitations.csv")],
+        vec!["members", "list"],
+        vec!["tick", "--at", "2026-06-08T08:00", "--dry-run"],
+        vec!["tick", "--at", "2026-06-08T08:00"],
+        vec!["outbox", "status"],
+        vec!["cases", "routing", "import", &ex("quy_tac.csv")],
+        vec!["cases", "routing", "list"],
+        vec!["cases", "import", "--dry-run", &ex("tong_dai_1022.csv")],
+        vec!["cases", "import", &ex("tong_dai_1022.csv")],
+        vec![
+            "cases",
+            "export",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--out",
+            "thang11.xlsx",
+        ],
+        vec!["cases", "stats", "--month", "2026-11"],
+        vec![
+            "export",
+            "--plan",
+            "PAPI-2026",
+            "--period",
+            "Q3",
+            "--out",
+            "bao_cao_q3.xlsx",
+        ],
+        vec!["check-config"],
+    ]
+    .iter()
+    .map(|step| step.iter().map(|s| s.to_string()).collect())
+    .collect();
+    for step in &steps {
+        let args: Vec<&str> = step.iter().map(String::as_str).collect();
+        let output = support::dondoc_in(dir.path(), &args, &env);
+        assert!(
+            output.status.success(),
+            "dondoc {}: {}\n{}",
+            args.join(" "),
+            stdout(&output),
+            support::stderr(&output)
+        );
+    }
+    let imported = support::dondoc_in(
+        dir.path(),
+        &["cases", "import", &ex("tong_dai_1022.csv")],
+        &env,
+    );
+    assert!(
+        stdout(&imported).contains("Bỏ qua 3 phản ánh đã có"),
+        "{}",
+        stdout(&imported)
+    );
+    assert!(dir.path().join("thang11.xlsx").exists());
+    assert!(dir.path().join("bao_cao_q3.xlsx").exists());
+}
