@@ -1085,10 +1085,16 @@ async fn bot_username(config: &Config) -> anyhow::Result<String> {
         return Ok(name.clone());
     }
     use teloxide::prelude::Requester;
-    let me = crate::bot::client(config)?
-        .get_me()
-        .await
-        .context("asking Telegram for the bot's username (or set telegram.bot_username)")?;
+    let lang = config.province.language;
+    if config.telegram.bot_token.is_none() {
+        anyhow::bail!(OpsText::InviteNeedsBot.render(lang));
+    }
+    let me = crate::bot::client(config)?.get_me().await.map_err(|e| {
+        anyhow::anyhow!(OpsText::InviteNoBotName {
+            detail: &e.to_string()
+        }
+        .render(lang))
+    })?;
     Ok(me.username().to_string())
 }
 

@@ -1282,6 +1282,12 @@ pub enum OpsText<'a> {
         date: &'a str,
         year: i32,
     },
+    /// `invite` with neither `telegram.bot_username` nor a token to ask Telegram with.
+    InviteNeedsBot,
+    /// `invite`: Telegram did not say the bot's username.
+    InviteNoBotName {
+        detail: &'a str,
+    },
     /// `invite`: the same person was invited before: a new code, the old one revoked.
     Reinvited {
         name: &'a str,
@@ -1411,6 +1417,10 @@ impl OpsText<'_> {
             OpsText::DeadlineOutsideYear { key, date, year } => format!(
                 "{key}={date}: ngày nằm ngoài năm của kế hoạch ({year}) ± 1 năm — có thể gõ nhầm. Kiểm tra lại, hoặc thêm --force nếu đúng là ngày này."
             ),
+            OpsText::InviteNeedsBot => "Chưa biết tên bot để tạo liên kết mời: đặt telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) hoặc telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN). Chưa ghi gì.".into(),
+            OpsText::InviteNoBotName { detail } => format!(
+                "Không hỏi được Telegram tên bot ({detail}): đặt telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) hoặc thử lại. Chưa ghi gì."
+            ),
             OpsText::Reinvited { name, id } => format!(
                 "  ↻ {name} (thành viên #{id}) đã được mời trước đó: mã mới ở trên, mã cũ chưa dùng hết hiệu lực."
             ),
@@ -1516,6 +1526,10 @@ impl OpsText<'_> {
             ),
             OpsText::DeadlineOutsideYear { key, date, year } => format!(
                 "{key}={date}: the date is outside the plan's year ({year}) ± 1 — likely a typo. Check it, or add --force if it is meant."
+            ),
+            OpsText::InviteNeedsBot => "The bot's name is needed for invitation links: set telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) or telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN). Nothing written.".into(),
+            OpsText::InviteNoBotName { detail } => format!(
+                "Telegram did not say the bot's name ({detail}): set telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) or try again. Nothing written."
             ),
             OpsText::Reinvited { name, id } => format!(
                 "  ↻ {name} (member #{id}) was invited before: the new code is above, the unused old one no longer works."

@@ -865,6 +865,20 @@ async fn invite_again_is_a_new_code_for_the_same_member() {
             fixture("seed004_units.csv").to_str().expect("utf-8"),
         ]);
         assert!(units.status.success(), "{name}: {units:?}");
+        // Without the bot's name (nor a token to ask for it): said in Vietnamese, once.
+        let no_bot = db.dondoc(&[
+            "invite",
+            "--unit",
+            "HG-MINHKHAI",
+            "--role",
+            "head",
+            "--name",
+            "Nguyễn Văn An",
+        ]);
+        assert!(!no_bot.status.success());
+        let err = support::stderr(&no_bot);
+        assert!(err.contains("Chưa biết tên bot"), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
         let no_name = dondoc_with(
             &db,
             &["invite", "--unit", "HG-MINHKHAI", "--role", "head"],
