@@ -1106,9 +1106,13 @@ async fn invite(
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     // Every problem of every row first (a unit the registry lacks included), then writing.
+    let mut problems = Vec::new();
     let rows = match &args.file {
-        Some(file) => match import::read_invitation_rows(file, config.import.max_file_bytes) {
-            Ok(rows) => rows,
+        Some(file) => match import::read_invitation_sheet(file, config.import.max_file_bytes) {
+            Ok((rows, found)) => {
+                problems = found;
+                rows
+            }
             Err(problems) => {
                 out.problems(&problems);
                 return Ok(ExitCode::FAILURE);
@@ -1138,7 +1142,6 @@ async fn invite(
             )]
         }
     };
-    let mut problems = Vec::new();
     for (row, person) in &rows {
         if store.unit(&person.unit).await?.is_none() {
             let kind = import::ProblemKind::NoSuchUnit(person.unit.to_string());
@@ -1149,6 +1152,7 @@ async fn invite(
         }
     }
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
         out.problems(&problems);
         return Ok(ExitCode::FAILURE);
     }

@@ -984,10 +984,16 @@ async fn invite_again_is_a_new_code_for_the_same_member() {
         );
         assert!(!refused.status.success(), "{name}");
         let err = support::stderr(&refused);
-        for expected in ["Dòng 2: thiếu họ tên", "Dòng 3:", "Dòng 6: cùng người"] {
+        // All of them in one go, the unit the registry lacks included.
+        for expected in [
+            "Dòng 2: thiếu họ tên",
+            "Dòng 3:",
+            "Dòng 4: không có đơn vị mã \"HG-NOWHERE\"",
+            "Dòng 6: cùng người",
+        ] {
             assert!(err.contains(expected), "{name}: {expected} in {err}");
         }
-        // The unknown unit is found once the file itself is sound.
+        // Alone, the unknown unit is refused too.
         std::fs::write(
             &list,
             "unit,role,name\nHG-PNV,coordinator,Lê Năm\nHG-NOWHERE,head,Trần Tư\n",

@@ -18,7 +18,7 @@ pub use cases::{
 };
 pub use header::Column;
 pub use holidays::{read_holidays, read_holidays_tables};
-pub use people::{read_invitation_rows, read_invitations};
+pub use people::{read_invitation_rows, read_invitation_sheet, read_invitations};
 pub use plan::{read_plan, read_plan_tables, PlanReading};
 pub use resolve::UnitDirectory;
 pub use units::{read_units, read_units_tables, UnitColumn};

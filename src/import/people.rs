@@ -35,17 +35,29 @@ pub fn read_invitation_rows(
     path: &Path,
     max_bytes: u64,
 ) -> Result<Vec<(usize, NewPerson)>, Vec<Problem>> {
+    let (rows, problems) = read_invitation_sheet(path, max_bytes)?;
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The rows that read (with their numbers) and the problems of the others, so that what the
+/// registry finds wrong in the good rows can be reported with the rest. Err: the file itself
+/// does not read.
+pub fn read_invitation_sheet(path: &Path, max_bytes: u64) -> Result<Rows, Vec<Problem>> {
     let tables = read_tables(path, max_bytes).map_err(|p| vec![p])?;
     for table in &tables {
         if let Some(result) = read_table(table) {
-            return result;
+            return Ok(result);
         }
     }
     Err(vec![Problem::file(ProblemKind::NoHeader)])
 }
 
-/// People with their rows, or every problem.
-type Rows = Result<Vec<(usize, NewPerson)>, Vec<Problem>>;
+/// People with their rows, and the problems of the rows that did not read.
+pub type Rows = (Vec<(usize, NewPerson)>, Vec<Problem>);
 
 fn read_table(table: &RawTable) -> Option<Rows> {
     let (index, columns) = table.rows.iter().enumerate().find_map(|(i, row)| {
@@ -118,9 +130,5 @@ fn read_table(table: &RawTable) -> Option<Rows> {
             },
         ));
     }
-    Some(if problems.is_empty() {
-        Ok(people)
-    } else {
-        Err(problems)
-    })
+    Some((people, problems))
 }
