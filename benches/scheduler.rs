@@ -443,9 +443,13 @@ async fn time_reads(
         snapshot.push(started.elapsed());
         if world.rules.digest_due(local_at) {
             let started = Instant::now();
-            Counts::load(&world.store, &world.rules, local_at.date_naive())
-                .await
-                .expect("digest counts");
+            Counts::load(
+                &world.store,
+                &world.rules,
+                local_at.with_timezone(&chrono::Utc),
+            )
+            .await
+            .expect("digest counts");
             counts.push(started.elapsed());
         }
     }

@@ -48,6 +48,9 @@ pub struct Cli {
     /// Configuration file [default: config/dondoc.toml when it exists]
     #[arg(long, global = true, env = "DONDOC_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Show the log (log.filter) on commands other than serve, which only say what they did.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -56,6 +59,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the service (applies migrations first).
     Serve,
+    /// Start here: write a commented config/dondoc.toml and create the database it names.
+    Init,
     /// Apply database migrations and exit.
     Migrate,
     /// The unit registry.
@@ -125,7 +130,9 @@ pub struct InviteArgs {
     /// head, deputy, focal_point, coordinator, hotline_operator (or chủ tịch, đầu mối …).
     #[arg(long, required_unless_present = "file")]
     pub role: Option<String>,
-    #[arg(long)]
+    /// The person's full name (required: it tells members apart; inviting the same unit, role
+    /// and name again issues a new code for the same member and revokes the old one).
+    #[arg(long, required_unless_present = "file")]
     pub name: Option<String>,
     /// Invite many at once: CSV/TSV/XLSX with columns unit, role, name.
     #[arg(long, conflicts_with_all = ["unit", "role", "name"])]
@@ -163,7 +170,12 @@ pub enum UnitsCommand {
 #[derive(Debug, Subcommand)]
 pub enum HolidaysCommand {
     /// Replace whole years of the holiday table from CSV/TSV/XLSX (columns date, name, kind).
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Show what would change in each year (added, removed, changed days), writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The holiday table of one year.
     List { year: i32 },
 }
@@ -187,6 +199,9 @@ pub enum PlanCommand {
         /// A file of key=date lines (# starts a comment).
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+        /// Accept dates outside the plan's year ± 1 (refused otherwise, as a likely typo).
+        #[arg(long)]
+        force: bool,
     },
     /// Show or set a plan's escalation ladder (defaults from [escalation] in the config).
     Ladder {
@@ -255,23 +270,43 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    init_tracing(&config);
+    // serve logs as configured; other commands only warnings, unless -v.
+    let logs = matches!(cli.command, Command::Serve) || cli.verbose > 0;
+    init_tracing(&config, logs);
+    if let Command::Init = cli.command {
+        return init(&config).await;
+    }
+    // A folder with no configuration and no database: say where we looked, create nothing.
+    if !matches!(cli.command, Command::Migrate) && cli.config.is_none() {
+        if let Some(text) = nothing_here(&config) {
+            eprintln!("{text}");
+            return ExitCode::FAILURE;
+        }
+    }
     match execute(cli.command, &config).await {
         Ok(code) => code,
+        // Said once, on stderr: not also as an ERROR log line.
         Err(e) => {
-            tracing::error!("{e:#}");
             eprintln!("{e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn init_tracing(config: &Config) {
+fn init_tracing(config: &Config, logs: bool) {
+    use std::io::IsTerminal;
+    let configured = if logs {
+        config.log.filter.as_str()
+    } else {
+        "warn"
+    };
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.log.filter))
+        .or_else(|_| EnvFilter::try_new(configured))
         .unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour only for a person at a terminal, not in a file, a pipe or journald.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second initialisation (tests calling run twice) is harmless; ignore it.
     let _ = match config.log.format {
@@ -284,6 +319,88 @@ fn init_tracing(config: &Config) {
             .with_current_span(false)
             .try_init(),
     };
+}
+
+/// The SQLite file `config` names, when it names one.
+fn sqlite_file(config: &Config) -> Option<PathBuf> {
+    use secrecy::ExposeSecret;
+    use std::str::FromStr;
+    let url = config.database.url.expose_secret();
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    (!file.as_os_str().is_empty() && file.to_str() != Some(":memory:")).then(|| file.to_path_buf())
+}
+
+/// What to say when there is no configuration file, no `DONDOC_DATABASE__URL` and the
+/// default SQLite file does not exist: a command would otherwise leave an empty `dondoc.db`.
+fn nothing_here(config: &Config) -> Option<String> {
+    if Path::new(crate::config::DEFAULT_CONFIG_PATH).exists()
+        || std::env::var_os("DONDOC_DATABASE__URL").is_some()
+    {
+        return None;
+    }
+    let file = sqlite_file(config)?;
+    if file.exists() {
+        return None;
+    }
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Some(
+        OpsText::NothingHere {
+            folder: &here.display().to_string(),
+            config: crate::config::DEFAULT_CONFIG_PATH,
+            database: &file.display().to_string(),
+        }
+        .render(config.province.language),
+    )
+}
+
+/// The committed, commented configuration: every key with its default.
+const COMMENTED_CONFIG: &str = include_str!("../config/dondoc.toml");
+
+/// `dondoc init`: a commented `config/dondoc.toml` (unless one is there) and the database it
+/// names, migrated.
+async fn init(config: &Config) -> ExitCode {
+    let lang = config.province.language;
+    let path = Path::new(crate::config::DEFAULT_CONFIG_PATH);
+    let wrote = if path.exists() {
+        false
+    } else {
+        let written = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| std::fs::write(path, COMMENTED_CONFIG));
+        if let Err(e) = written {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        true
+    };
+    // Read back as every command will: the file just written, then the environment.
+    let config = match Config::load(None) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match Store::connect(&config.database, Arc::new(SystemClock)).await {
+        Ok(store) => store.close().await,
+        Err(e) => {
+            eprintln!("{}", open_failure(&config, e, lang));
+            return ExitCode::FAILURE;
+        }
+    }
+    say!(
+        "{}",
+        OpsText::Initialized {
+            config: &path.display().to_string(),
+            wrote,
+            database: &config.database.redacted_url(),
+        }
+        .render(lang)
+    );
+    ExitCode::SUCCESS
 }
 
 /// `dondoc check-config`: every problem, then a one-line verdict. Exit 1 on any problem.
@@ -347,6 +464,38 @@ async fn backup(store: &Store, out: &Output, file: &Path) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Rows as aligned columns (two spaces apart; `right[i]`: numbers, flush right). Widths count
+/// characters, which is what a terminal shows for Vietnamese in its usual composed form.
+pub fn aligned(rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
+                    match right.get(c).copied().unwrap_or(false) {
+                        true => format!("{pad}{cell}"),
+                        false if c + 1 == row.len() => cell.clone(),
+                        false => format!("{cell}{pad}"),
+                    }
+                })
+                .collect();
+            cells.join("  ")
+        })
+        .collect()
+}
+
 /// The person at the keyboard, for the audit log.
 fn cli_actor() -> Actor {
     let user = std::env::var("USER")
@@ -356,17 +505,20 @@ fn cli_actor() -> Actor {
 }
 
 pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(&config.database, Arc::new(SystemClock))
-        .await
-        .with_context(|| format!("cannot open database {}", config.database.redacted_url()))?;
     let out = Output {
         lang: config.province.language,
+    };
+    let store = match Store::connect(&config.database, Arc::new(SystemClock)).await {
+        Ok(store) => store,
+        Err(e) => anyhow::bail!(open_failure(config, e, out.lang)),
     };
     let actor = cli_actor();
     let result = match command {
         Command::Serve => serve(&store, config, &out).await,
         Command::Invite(args) => invite(&store, config, &out, &args, &actor).await,
-        Command::Members(MembersCommand::List { missing: false }) => list_members(&store).await,
+        Command::Members(MembersCommand::List { missing: false }) => {
+            list_members(&store, &out).await
+        }
         Command::Members(MembersCommand::List { missing: true }) => {
             list_missing(&store, config).await
         }
@@ -381,6 +533,8 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Backup { out: file } => backup(&store, &out, &file).await,
         // Handled in `run` before any configuration is loaded.
         Command::CheckConfig { .. } => Ok(ExitCode::SUCCESS),
+        // Handled in `run`: it must work where there is nothing yet.
+        Command::Init => Ok(ExitCode::SUCCESS),
         Command::Export(args) => report::run(&store, config, &out, &args).await,
         Command::Plan(PlanCommand::Ladder {
             code,
@@ -406,8 +560,8 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
             import_units(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
-        Command::Holidays(HolidaysCommand::Import { file }) => {
-            import_holidays(&store, config, &out, &file, &actor).await
+        Command::Holidays(HolidaysCommand::Import { file, dry_run }) => {
+            import_holidays(&store, config, &out, &file, dry_run, &actor).await
         }
         Command::Holidays(HolidaysCommand::List { year }) => {
             list_holidays(&store, &out, year).await
@@ -418,14 +572,32 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Plan(PlanCommand::Draft(args)) => {
             draft::draft_plan(&store, config, &out, &args).await
         }
-        Command::Plan(PlanCommand::List) => list_plans(&store).await,
+        Command::Plan(PlanCommand::List) => list_plans(&store, &out).await,
         Command::Plan(PlanCommand::Show { code }) => show_plan(&store, &out, &code).await,
-        Command::Plan(PlanCommand::Deadlines { code, set, file }) => {
-            deadlines(&store, &out, &code, &set, file.as_deref(), &actor).await
-        }
+        Command::Plan(PlanCommand::Deadlines {
+            code,
+            set,
+            file,
+            force,
+        }) => deadlines(&store, &out, &code, &set, file.as_deref(), force, &actor).await,
     };
     store.close().await;
     result
+}
+
+/// Why the database did not open, in the configured language, said once.
+fn open_failure(config: &Config, error: StoreError, lang: Lang) -> String {
+    let url = config.database.redacted_url();
+    let failure = match error {
+        StoreError::Connect { failure, .. } => failure,
+        StoreError::Database(e) => crate::store::ConnectFailure::Other(e.to_string()),
+        other => crate::store::ConnectFailure::Other(other.to_string()),
+    };
+    OpsText::DatabaseCannotOpen {
+        url: &url,
+        failure: &failure,
+    }
+    .render(lang)
 }
 
 struct Output {
@@ -463,15 +635,27 @@ impl Output {
 }
 
 async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<ExitCode> {
+    // Held until serve returns: a second serve on the same SQLite file stops here.
+    let _lock = match serve_lock(config, out)? {
+        Ok(lock) => lock,
+        Err(code) => return Ok(code),
+    };
     let counts = store.service_counts().await?;
     tracing::info!(
         backend = ?store.backend(),
         units = counts.units,
         members = counts.members,
         linked_members = counts.linked_members,
-        open_tasks = counts.open_assignments,
+        open_tasks = counts.open_tasks,
+        open_assignments = counts.open_assignments,
         "{}",
-        out.text(Text::Serving)
+        out.ops(OpsText::ServingCounts {
+            units: counts.units,
+            members: counts.members,
+            linked: counts.linked_members,
+            tasks: counts.open_tasks,
+            assignments: counts.open_assignments,
+        })
     );
     if config.telegram.bot_token.is_none() {
         tracing::warn!("{}", out.text(Text::NoBotToken));
@@ -483,6 +667,51 @@ async fn serve(store: &Store, config: &Config, out: &Output) -> anyhow::Result<E
     service.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// On SQLite, an exclusive lock on `FILE.serve-lock` beside the database, so that two `serve`
+/// processes cannot run two schedulers on one file (Postgres is made for several). The lock
+/// goes with the process, however it ends. `Err(code)`: another serve holds it (said here).
+fn serve_lock(
+    config: &Config,
+    out: &Output,
+) -> anyhow::Result<Result<Option<std::fs::File>, ExitCode>> {
+    use secrecy::ExposeSecret;
+    use std::str::FromStr;
+    let url = config.database.url.expose_secret();
+    if !url.starts_with("sqlite:") {
+        return Ok(Ok(None));
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file.to_str() == Some(":memory:") {
+        return Ok(Ok(None));
+    }
+    let mut lock_path = file.as_os_str().to_owned();
+    lock_path.push(".serve-lock");
+    let lock_path = PathBuf::from(lock_path);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("{}", lock_path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Ok(Some(lock))),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "{}",
+                out.ops(OpsText::AlreadyServing {
+                    database: &file.display().to_string(),
+                    lock: &lock_path.display().to_string(),
+                })
+            );
+            Ok(Err(ExitCode::FAILURE))
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::Error::new(e).context(lock_path.display().to_string()))
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM as service managers send it.
@@ -520,18 +749,50 @@ async fn import_units(
         }
     };
     if dry_run {
+        // What would change: added, updated (old → new), unchanged.
+        let parent = |p: &Option<UnitCode>| p.as_ref().map_or("-".to_string(), |c| c.to_string());
+        let (mut added, mut updated, mut unchanged) = (0, 0, 0);
         for unit in &units {
-            let parent = unit.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            say!(
-                "{}\t{}\t{}\t{}\t{}",
-                unit.code,
-                unit.kind,
-                unit.name,
-                parent,
-                unit.aliases.join(" | ")
+            let Some(old) = existing.iter().find(|e| e.code == unit.code) else {
+                added += 1;
+                say!(
+                    "+ {}  {} [{}] ← {}",
+                    unit.code,
+                    unit.name,
+                    unit.kind,
+                    parent(&unit.parent)
+                );
+                continue;
+            };
+            let mut changes = Vec::new();
+            let mut field = |label: Label, before: String, after: String| {
+                if before != after {
+                    changes.push(format!("{}: {before} → {after}", out.label(label)));
+                }
+            };
+            field(Label::UnitName, old.name.clone(), unit.name.clone());
+            field(Label::UnitKind, old.kind.to_string(), unit.kind.to_string());
+            field(Label::UnitParent, parent(&old.parent), parent(&unit.parent));
+            field(
+                Label::UnitAliases,
+                old.aliases.join(" | "),
+                unit.aliases.join(" | "),
             );
+            if changes.is_empty() {
+                unchanged += 1;
+            } else {
+                updated += 1;
+                say!("~ {}  {}", unit.code, changes.join("; "));
+            }
         }
-        say!("{}", out.text(Text::DryRunUnits { units: units.len() }));
+        say!(
+            "{}",
+            out.ops(OpsText::UnitsDryRun {
+                added,
+                updated,
+                unchanged
+            })
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let saved = store.upsert_units(&units, actor).await?;
@@ -606,6 +867,7 @@ async fn import_holidays(
     config: &Config,
     out: &Output,
     file: &Path,
+    dry_run: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     let days = match import::read_holidays(file, config.import.max_file_bytes) {
@@ -615,6 +877,58 @@ async fn import_holidays(
             return Ok(ExitCode::FAILURE);
         }
     };
+    if dry_run {
+        // Whole years are replaced: per year, what would be added, removed and changed.
+        let mut years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
+        years.sort_unstable();
+        years.dedup();
+        for year in years {
+            let before = store.holidays(year).await?;
+            let after: Vec<&crate::domain::CalendarDay> =
+                days.iter().filter(|d| d.date.year() == year).collect();
+            let describe = |d: &crate::domain::CalendarDay| {
+                format!(
+                    "{} {} ({})",
+                    d.date.format("%d/%m/%Y"),
+                    d.name,
+                    out.text(Text::DayKind(d.kind))
+                )
+            };
+            let (mut added, mut removed, mut changed, mut same) = (0, 0, 0, 0);
+            for day in &after {
+                match before.iter().find(|b| b.date == day.date) {
+                    None => {
+                        added += 1;
+                        say!("+ {}", describe(day));
+                    }
+                    Some(old) if old.name != day.name || old.kind != day.kind => {
+                        changed += 1;
+                        say!("~ {} → {}", describe(old), describe(day));
+                    }
+                    Some(_) => same += 1,
+                }
+            }
+            for old in before
+                .iter()
+                .filter(|b| !after.iter().any(|d| d.date == b.date))
+            {
+                removed += 1;
+                say!("- {}", describe(old));
+            }
+            say!(
+                "{}",
+                out.ops(OpsText::HolidaysDryRun {
+                    year,
+                    added,
+                    removed,
+                    changed,
+                    unchanged: same,
+                })
+            );
+        }
+        say!("{}", out.text(Text::DryRunNothingWritten));
+        return Ok(ExitCode::SUCCESS);
+    }
     let saved = store.replace_holidays(&days, actor).await?;
     for year in saved.years {
         let in_year = |kind| {
@@ -964,10 +1278,16 @@ async fn bot_username(config: &Config) -> anyhow::Result<String> {
         return Ok(name.clone());
     }
     use teloxide::prelude::Requester;
-    let me = crate::bot::client(config)?
-        .get_me()
-        .await
-        .context("asking Telegram for the bot's username (or set telegram.bot_username)")?;
+    let lang = config.province.language;
+    if config.telegram.bot_token.is_none() {
+        anyhow::bail!(OpsText::InviteNeedsBot.render(lang));
+    }
+    let me = crate::bot::client(config)?.get_me().await.map_err(|e| {
+        anyhow::anyhow!(OpsText::InviteNoBotName {
+            detail: &e.to_string()
+        }
+        .render(lang))
+    })?;
     Ok(me.username().to_string())
 }
 
@@ -978,9 +1298,14 @@ async fn invite(
     args: &InviteArgs,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
-    let people = match &args.file {
-        Some(file) => match import::read_invitations(file, config.import.max_file_bytes) {
-            Ok(people) => people,
+    // Every problem of every row first (a unit the registry lacks included), then writing.
+    let mut problems = Vec::new();
+    let rows = match &args.file {
+        Some(file) => match import::read_invitation_sheet(file, config.import.max_file_bytes) {
+            Ok((rows, found)) => {
+                problems = found;
+                rows
+            }
             Err(problems) => {
                 out.problems(&problems);
                 return Ok(ExitCode::FAILURE);
@@ -993,30 +1318,43 @@ async fn invite(
                 .as_deref()
                 .unwrap_or_default()
                 .parse::<crate::domain::PersonRole>()?;
-            vec![crate::domain::unit::NewPerson {
-                unit,
-                full_name: args.name.clone().unwrap_or_default(),
-                role,
-                telegram_user_id: None,
-                phone: None,
-            }]
+            let full_name = args.name.as_deref().unwrap_or_default().trim().to_string();
+            if full_name.is_empty() {
+                out.problems(&[Problem::file(import::ProblemKind::MissingPersonName)]);
+                return Ok(ExitCode::FAILURE);
+            }
+            vec![(
+                0,
+                crate::domain::unit::NewPerson {
+                    unit,
+                    full_name,
+                    role,
+                    telegram_user_id: None,
+                    phone: None,
+                },
+            )]
         }
     };
-    for person in &people {
+    for (row, person) in &rows {
         if store.unit(&person.unit).await?.is_none() {
-            eprintln!(
-                "{}",
-                out.text(Text::UnitNotFound {
-                    code: person.unit.as_str()
-                })
-            );
-            return Ok(ExitCode::FAILURE);
+            let kind = import::ProblemKind::NoSuchUnit(person.unit.to_string());
+            problems.push(match args.file {
+                Some(_) => Problem::at(*row, kind),
+                None => Problem::file(kind),
+            });
         }
     }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        out.problems(&problems);
+        return Ok(ExitCode::FAILURE);
+    }
+    let people: Vec<crate::domain::unit::NewPerson> = rows.into_iter().map(|(_, p)| p).collect();
     let username = bot_username(config).await?;
     let expires_at =
         store.now() + chrono::Duration::days(i64::from(config.telegram.invitation_days));
     for person in &people {
+        let again = store.invited_person(person).await?.is_some();
         let code = crate::bot::invitation::new_code();
         let member = store
             .invite(
@@ -1033,6 +1371,15 @@ async fn invite(
             member.full_name,
             crate::bot::invitation::deep_link(&username, &code)
         );
+        if again {
+            say!(
+                "{}",
+                out.ops(OpsText::Reinvited {
+                    name: &member.full_name,
+                    id: member.id
+                })
+            );
+        }
     }
     say!(
         "{}",
@@ -1043,26 +1390,31 @@ async fn invite(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn list_members(store: &Store) -> anyhow::Result<ExitCode> {
+async fn list_members(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    use crate::messages::{BotText, MemberState, Table};
+    let mut rows = vec![Table::Members.header(out.lang)];
     for listing in store.list_members().await? {
         let member = &listing.member;
         let state = match (
             member.person.telegram_user_id,
             listing.invitation_expires_at,
         ) {
-            (Some(_), _) => "linked".to_string(),
+            (Some(_), _) => MemberState::Linked,
             (None, Some(until)) if !listing.invitation_used => {
-                format!("invited until {}", until.format("%d/%m/%Y"))
+                MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())
             }
-            (None, _) => "not linked".to_string(),
+            (None, _) => MemberState::NotLinked,
         };
-        say!(
-            "{}\t{}\t{}\t{}",
-            member.unit.code,
-            member.person.role.as_str(),
-            member.person.full_name,
-            state
-        );
+        rows.push(vec![
+            format!("#{}", member.person.id),
+            member.unit.code.to_string(),
+            BotText::Role(member.person.role).render(out.lang),
+            member.person.full_name.clone(),
+            state.render(out.lang),
+        ]);
+    }
+    for line in aligned(&rows, &[]) {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1090,18 +1442,21 @@ async fn list_missing(store: &Store, config: &Config) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-async fn list_plans(store: &Store) -> anyhow::Result<ExitCode> {
+async fn list_plans(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
+    let mut rows = vec![crate::messages::Table::Plans.header(out.lang)];
     for summary in store.list_plans().await? {
         let p = &summary.plan;
-        say!(
-            "{}\t{}\t{}\t{} tasks\t{} assignments\t{}",
-            p.code,
-            p.year,
-            p.scope,
-            summary.task_count,
-            summary.assignment_count,
-            p.title
-        );
+        rows.push(vec![
+            p.code.to_string(),
+            p.year.to_string(),
+            p.scope.to_string(),
+            summary.task_count.to_string(),
+            summary.assignment_count.to_string(),
+            p.title.clone(),
+        ]);
+    }
+    for line in aligned(&rows, &[false, false, false, true, true, false]) {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1227,12 +1582,13 @@ async fn deadlines(
     code: &str,
     set: &[String],
     file: Option<&Path>,
+    force: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
     let Some(plan) = find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
-    let mut edits = Vec::new();
+    let mut edits: Vec<DueDateEdit> = Vec::new();
     if let Some(file) = file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
@@ -1243,6 +1599,31 @@ async fn deadlines(
     }
     for raw in set {
         edits.push(DueDateEdit::parse(raw)?);
+    }
+    // A 2026 plan reports between 2025 and 2027; 1999 is a typo, refused unless --force.
+    let year = plan.year;
+    let outside: Vec<&DueDateEdit> = edits
+        .iter()
+        .filter(|e| (e.due_date.year() - year).abs() > 1)
+        .collect();
+    if !outside.is_empty() && !force {
+        for edit in &outside {
+            eprintln!(
+                "{}",
+                out.ops(OpsText::DeadlineOutsideYear {
+                    key: edit.key.as_str(),
+                    date: &edit.due_date.format("%d/%m/%Y").to_string(),
+                    year,
+                })
+            );
+        }
+        eprintln!(
+            "{}",
+            out.text(Text::NothingWritten {
+                problems: outside.len()
+            })
+        );
+        return Ok(ExitCode::FAILURE);
     }
     if !edits.is_empty() {
         for change in store.set_due_dates(plan.id, &edits, actor).await? {

@@ -151,6 +151,10 @@ pub enum Label {
     Tasks,
     NoDimension,
     Owing,
+    UnitName,
+    UnitKind,
+    UnitParent,
+    UnitAliases,
 }
 
 impl Text<'_> {
@@ -255,6 +259,10 @@ impl Text<'_> {
                 Label::Year => "năm",
                 Label::Scope => "phạm vi",
                 Label::Calendar => "Lịch báo cáo",
+                Label::UnitName => "tên",
+                Label::UnitKind => "loại",
+                Label::UnitParent => "đơn vị cha",
+                Label::UnitAliases => "tên khác",
                 Label::Target => "Chỉ tiêu",
                 Label::Lead => "Chủ trì theo dõi",
                 Label::Implementing => "Đơn vị thực hiện",
@@ -365,6 +373,10 @@ impl Text<'_> {
                 Label::Year => "year",
                 Label::Scope => "scope",
                 Label::Calendar => "Reporting calendar",
+                Label::UnitName => "name",
+                Label::UnitKind => "kind",
+                Label::UnitParent => "parent",
+                Label::UnitAliases => "aliases",
                 Label::Target => "Target",
                 Label::Lead => "Lead",
                 Label::Implementing => "Implementing units",
@@ -577,6 +589,11 @@ fn problem_vi(kind: &ProblemKind) -> String {
         ProblemKind::NoTasks => "có dòng tiêu đề nhưng không có nhiệm vụ nào bên dưới".into(),
         ProblemKind::BadDate(text) => format!("ngày \"{text}\" không hợp lệ (viết dd/mm/yyyy hoặc yyyy-mm-dd)"),
         ProblemKind::BadDayKind(text) => format!("loại ngày \"{text}\" không hợp lệ (nghỉ hoặc làm việc; để trống là nghỉ)"),
+        ProblemKind::MissingPersonName => "thiếu họ tên người được mời".into(),
+        ProblemKind::NoSuchUnit(code) => format!("không có đơn vị mã \"{code}\" trong danh mục"),
+        ProblemKind::DuplicatePerson { first_row } => {
+            format!("cùng người (đơn vị, vai trò, họ tên) với dòng {first_row}")
+        }
         ProblemKind::MissingHolidayName => "thiếu tên ngày lễ".into(),
         ProblemKind::DuplicateDate { date, first_row } => {
             format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y"))
@@ -658,6 +675,11 @@ fn problem_en(kind: &ProblemKind) -> String {
         ProblemKind::NoTasks => "a header row and no task under it".into(),
         ProblemKind::BadDate(text) => format!("invalid date \"{text}\" (write dd/mm/yyyy or yyyy-mm-dd)"),
         ProblemKind::BadDayKind(text) => format!("invalid kind \"{text}\" (day_off or working_day; empty means day off)"),
+        ProblemKind::MissingPersonName => "the invited person's name is missing".into(),
+        ProblemKind::NoSuchUnit(code) => format!("no unit with code \"{code}\" in the registry"),
+        ProblemKind::DuplicatePerson { first_row } => {
+            format!("the same person (unit, role, name) as row {first_row}")
+        }
         ProblemKind::MissingHolidayName => "the holiday's name is missing".into(),
         ProblemKind::DuplicateDate { date, first_row } => {
             format!("date {} repeats row {first_row}", date.format("%d/%m/%Y"))
@@ -1676,6 +1698,90 @@ pub enum OpsText<'a> {
     },
     /// Not an error: `serve` runs without a bot and only queues messages.
     ConfigNoToken,
+    /// A command in a folder with no configuration and no database.
+    NothingHere {
+        folder: &'a str,
+        config: &'a str,
+        database: &'a str,
+    },
+    /// `dondoc init`: what it made.
+    Initialized {
+        config: &'a str,
+        wrote: bool,
+        database: &'a str,
+    },
+    /// `units import --dry-run`: what would change.
+    UnitsDryRun {
+        added: usize,
+        updated: usize,
+        unchanged: usize,
+    },
+    /// `holidays import --dry-run`: what would change in one year.
+    HolidaysDryRun {
+        year: i32,
+        added: usize,
+        removed: usize,
+        changed: usize,
+        unchanged: usize,
+    },
+    /// `serve`'s start line: what it chases, tasks and assignments counted apart.
+    ServingCounts {
+        units: i64,
+        members: i64,
+        linked: i64,
+        tasks: i64,
+        assignments: i64,
+    },
+    /// `--at`: not an instant dondoc reads.
+    BadInstant {
+        raw: &'a str,
+    },
+    /// `plan deadlines`: a date outside the plan's year ± 1, refused without `--force`.
+    DeadlineOutsideYear {
+        key: &'a str,
+        date: &'a str,
+        year: i32,
+    },
+    /// `invite` with neither `telegram.bot_username` nor a token to ask Telegram with.
+    InviteNeedsBot,
+    /// `invite`: Telegram did not say the bot's username.
+    InviteNoBotName {
+        detail: &'a str,
+    },
+    /// `invite`: the same person was invited before: a new code, the old one revoked.
+    Reinvited {
+        name: &'a str,
+        id: i64,
+    },
+    /// `serve`: another serve holds the SQLite file's lock.
+    AlreadyServing {
+        database: &'a str,
+        lock: &'a str,
+    },
+    /// `check-config`: `schedule.digest` parses but never fires.
+    DigestNeverFires,
+    /// `check-config`: the database or its folder cannot be written.
+    DatabaseNotWritable {
+        path: &'a str,
+        detail: &'a str,
+    },
+    /// Any command: the database could not be opened; `failure` is why.
+    DatabaseCannotOpen {
+        url: &'a str,
+        failure: &'a crate::store::ConnectFailure,
+    },
+    /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
+    TelegramBadToken,
+    /// `serve`: Telegram could not be reached (network, time-out, 5xx); the service keeps
+    /// running and asks again after `retry_secs`.
+    TelegramUnreachable {
+        detail: &'a str,
+        retry_secs: u64,
+    },
+    /// `serve`: Telegram answered after being unreachable.
+    TelegramReached {
+        bot: &'a str,
+    },
     ConfigOk {
         file: &'a str,
         database: &'a str,
@@ -1749,6 +1855,50 @@ impl OpsText<'_> {
                 format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::NothingHere { folder, config, database } => format!(
+                "Chưa có gì ở thư mục {folder}: không có tệp cấu hình {config} (cũng không có --config, DONDOC_CONFIG hay DONDOC_DATABASE__URL) và không có cơ sở dữ liệu {database}. Chạy `dondoc init` để tạo cấu hình có chú thích và cơ sở dữ liệu tại đây, hoặc chạy lệnh trong thư mục đã cài dondoc."
+            ),
+            OpsText::Initialized { config, wrote, database } => format!(
+                "{} Cơ sở dữ liệu {database} đã sẵn sàng. Tiếp theo: dondoc units import TỆP (xem README), rồi dondoc check-config và dondoc serve.",
+                if *wrote { format!("Đã ghi {config} (mỗi khóa kèm chú thích và giá trị mặc định).") } else { format!("{config} đã có, giữ nguyên.") }
+            ),
+            OpsText::UnitsDryRun { added, updated, unchanged } => format!(
+                "Chạy thử: {added} thêm mới, {updated} cập nhật, {unchanged} không đổi; không ghi gì."
+            ),
+            OpsText::HolidaysDryRun { year, added, removed, changed, unchanged } => format!(
+                "Năm {year}: {added} ngày thêm, {removed} ngày bỏ, {changed} ngày đổi, {unchanged} ngày giữ nguyên."
+            ),
+            OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
+                "dondoc đang chạy: {units} đơn vị, {members} thành viên ({linked} đã liên kết Telegram), đang theo dõi {tasks} nhiệm vụ, {assignments} lượt giao. Nhấn Ctrl-C để dừng."
+            ),
+            OpsText::BadInstant { raw } => format!(
+                "--at: \"{raw}\" không phải thời điểm (viết yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM hoặc dd/mm/yyyy HH:MM, có thể kèm múi giờ +07:00)."
+            ),
+            OpsText::DeadlineOutsideYear { key, date, year } => format!(
+                "{key}={date}: ngày nằm ngoài năm của kế hoạch ({year}) ± 1 năm — có thể gõ nhầm. Kiểm tra lại, hoặc thêm --force nếu đúng là ngày này."
+            ),
+            OpsText::InviteNeedsBot => "Chưa biết tên bot để tạo liên kết mời: đặt telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) hoặc telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN). Chưa ghi gì.".into(),
+            OpsText::InviteNoBotName { detail } => format!(
+                "Không hỏi được Telegram tên bot ({detail}): đặt telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) hoặc thử lại. Chưa ghi gì."
+            ),
+            OpsText::Reinvited { name, id } => format!(
+                "  ↻ {name} (thành viên #{id}) đã được mời trước đó: mã mới ở trên, mã cũ chưa dùng hết hiệu lực."
+            ),
+            OpsText::AlreadyServing { database, lock } => format!(
+                "Một tiến trình dondoc serve khác đang chạy trên {database} (đang giữ khóa {lock}). Hai bộ lập lịch trên một tệp SQLite sẽ gửi trùng: dừng tiến trình kia trước, hoặc dùng Postgres để chạy nhiều tiến trình."
+            ),
+            OpsText::DigestNeverFires => "! schedule.digest: biểu thức cron không bao giờ đến lượt chạy — sẽ không có bản tổng hợp hằng ngày.".into(),
+            OpsText::DatabaseNotWritable { path, detail } => format!(
+                "✗ database.url: không ghi được vào {path} — serve sẽ không chạy được ({detail})."
+            ),
+            OpsText::DatabaseCannotOpen { url, failure } => {
+                format!("Không mở được cơ sở dữ liệu {url}: {}.", connect_failure_vi(failure))
+            }
+            OpsText::TelegramBadToken => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramUnreachable { detail, retry_secs } => format!(
+                "Chưa kết nối được Telegram ({detail}). Dịch vụ vẫn chạy: bộ lập lịch làm việc, tin nhắn nằm chờ trong hàng đợi; thử lại sau {retry_secs} giây."
+            ),
+            OpsText::TelegramReached { bot } => format!("Đã kết nối Telegram: bot @{bot} bắt đầu nhận tin nhắn và gửi hàng đợi."),
             OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
                 "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}; /healthz và /metrics: {}.",
                 match (bot, webhook) {
@@ -1815,6 +1965,50 @@ impl OpsText<'_> {
                 format!("✗ database.url: cannot connect to the database — {detail}")
             }
             OpsText::ConfigNoToken => "! telegram.bot_token is not set: serve only queues messages and sends nothing (set DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::NothingHere { folder, config, database } => format!(
+                "Nothing here in {folder}: no configuration file {config} (nor --config, DONDOC_CONFIG or DONDOC_DATABASE__URL) and no database {database}. Run `dondoc init` to create a commented configuration and the database here, or run the command in the folder where dondoc is set up."
+            ),
+            OpsText::Initialized { config, wrote, database } => format!(
+                "{} The database {database} is ready. Next: dondoc units import FILE (see the README), then dondoc check-config and dondoc serve.",
+                if *wrote { format!("Wrote {config} (every key with a comment and its default).") } else { format!("{config} is already there, kept.") }
+            ),
+            OpsText::UnitsDryRun { added, updated, unchanged } => format!(
+                "Dry run: {added} added, {updated} updated, {unchanged} unchanged; nothing written."
+            ),
+            OpsText::HolidaysDryRun { year, added, removed, changed, unchanged } => format!(
+                "{year}: {added} days added, {removed} removed, {changed} changed, {unchanged} kept."
+            ),
+            OpsText::ServingCounts { units, members, linked, tasks, assignments } => format!(
+                "dondoc is running: {units} units, {members} members ({linked} linked to Telegram), chasing {tasks} tasks, {assignments} assignments. Press Ctrl-C to stop."
+            ),
+            OpsText::BadInstant { raw } => format!(
+                "--at: \"{raw}\" is not an instant (write yyyy-mm-dd, dd/mm/yyyy, yyyy-mm-ddTHH:MM or dd/mm/yyyy HH:MM, optionally with an offset such as +07:00)."
+            ),
+            OpsText::DeadlineOutsideYear { key, date, year } => format!(
+                "{key}={date}: the date is outside the plan's year ({year}) ± 1 — likely a typo. Check it, or add --force if it is meant."
+            ),
+            OpsText::InviteNeedsBot => "The bot's name is needed for invitation links: set telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) or telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN). Nothing written.".into(),
+            OpsText::InviteNoBotName { detail } => format!(
+                "Telegram did not say the bot's name ({detail}): set telegram.bot_username (DONDOC_TELEGRAM__BOT_USERNAME) or try again. Nothing written."
+            ),
+            OpsText::Reinvited { name, id } => format!(
+                "  ↻ {name} (member #{id}) was invited before: the new code is above, the unused old one no longer works."
+            ),
+            OpsText::AlreadyServing { database, lock } => format!(
+                "Another dondoc serve is running on {database} (it holds {lock}). Two schedulers on one SQLite file would send twice: stop the other first, or use Postgres to run several."
+            ),
+            OpsText::DigestNeverFires => "! schedule.digest: the cron expression never fires — there will be no daily digest.".into(),
+            OpsText::DatabaseNotWritable { path, detail } => format!(
+                "✗ database.url: cannot write to {path} — serve could not run ({detail})."
+            ),
+            OpsText::DatabaseCannotOpen { url, failure } => {
+                format!("Cannot open the database {url}: {failure}.")
+            }
+            OpsText::TelegramBadToken => "Telegram refused the bot token (getMe answered 401 Unauthorized): check telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            OpsText::TelegramUnreachable { detail, retry_secs } => format!(
+                "Telegram cannot be reached yet ({detail}). The service keeps running: the scheduler works and messages wait in the outbox; trying again in {retry_secs} s."
+            ),
+            OpsText::TelegramReached { bot } => format!("Telegram reached: bot @{bot} now takes updates and sends the outbox."),
             OpsText::ConfigOk { file, database, bot, webhook, http } => format!(
                 "Configuration OK ({file}). Database: {database}; bot: {}; /healthz and /metrics: {}.",
                 match (bot, webhook) {
@@ -2262,6 +2456,10 @@ pub enum CaseText<'a> {
     CasesSaved {
         cases: usize,
     },
+    /// `cases import`: cases of the file already stored by an earlier import, not written again.
+    CasesSkipped {
+        cases: usize,
+    },
     /// `cases import --dry-run`: the n-th case of the file and where it would go.
     WouldCreate {
         index: usize,
@@ -2394,6 +2592,7 @@ impl CaseText<'_> {
                 "⚠️ {number}: {units} chưa có ai nhận tin qua Telegram — phản ánh chưa đến được đơn vị. Chuyển đơn vị khác (/vuviec {number}, «Chuyển đơn vị») hoặc báo đơn vị bằng điện thoại, văn bản."
             ),
             CaseText::CasesSaved { cases } => format!("Đã ghi {cases} phản ánh, kiến nghị."),
+            CaseText::CasesSkipped { cases } => format!("Bỏ qua {cases} phản ánh đã có (đã nhập từ trước, cùng số phiếu hoặc cùng thời điểm, số điện thoại và nội dung)."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Chạy thử: {cases} phản ánh hợp lệ, chưa ghi gì."),
             CaseText::RoutingSaved { rules } => format!("Đã thay toàn bộ quy tắc chuyển xử lý bằng {rules} quy tắc."),
@@ -2459,6 +2658,7 @@ impl CaseText<'_> {
                 "⚠️ {number}: no one in {units} can be reached on Telegram — the case has reached no one there. Route it elsewhere (/vuviec {number}, “Route to a unit”) or tell the unit by phone or in writing."
             ),
             CaseText::CasesSaved { cases } => format!("Saved {cases} citizen reports."),
+            CaseText::CasesSkipped { cases } => format!("Skipped {cases} citizen reports already stored (imported before: same reference, or same time, phone and content)."),
             CaseText::WouldCreate { index, place, units } => format!("#{index}\t{place}\t→ {units}"),
             CaseText::CasesDryRun { cases } => format!("Dry run: {cases} valid citizen reports, nothing saved."),
             CaseText::RoutingSaved { rules } => format!("Replaced every routing rule with {rules} rules."),
@@ -2519,6 +2719,7 @@ fn case_problem_vi(p: &crate::import::CaseProblem) -> String {
         P::UnknownUnit(raw) => format!("không có đơn vị xử lý \"{raw}\" trong danh mục"),
         P::AmbiguousUnit { text, codes } => format!("đơn vị \"{text}\" khớp nhiều đơn vị ({}): hãy ghi mã", codes.join(", ")),
         P::DuplicateRule { first_row } => format!("quy tắc trùng lĩnh vực và địa bàn với dòng {first_row}"),
+        P::DuplicateCase { first_row } => format!("cùng một vụ việc với dòng {first_row} (cùng số phiếu, hoặc cùng thời điểm, số điện thoại và nội dung): xóa một dòng, hoặc ghi số phiếu khác nhau nếu là hai vụ việc"),
     }
 }
 
@@ -2557,6 +2758,7 @@ fn case_problem_en(p: &crate::import::CaseProblem) -> String {
             codes.join(", ")
         ),
         P::DuplicateRule { first_row } => format!("same category and place as row {first_row}"),
+        P::DuplicateCase { first_row } => format!("the same case as row {first_row} (same reference, or same time, phone and content): delete one row, or give them different references if they are two cases"),
     }
 }
 
@@ -2901,6 +3103,89 @@ impl ReportText<'_> {
                 "{label} – {code}, as of {day}: {owing} units owe it = {on_time} on time + {late} late + {missing} overdue, missing + {not_yet_due} not yet due."
             ),
             ReportText::CommandExport => "Export the periodic report (coordinators)".into(),
+        }
+    }
+}
+
+/// Why a database could not be opened, in Vietnamese (English: the failure's `Display`).
+pub fn connect_failure_vi(failure: &crate::store::ConnectFailure) -> String {
+    use crate::store::ConnectFailure;
+    match failure {
+        ConnectFailure::Refused { address } => {
+            format!("{address} từ chối kết nối (máy chủ cơ sở dữ liệu có đang chạy ở đó không?)")
+        }
+        ConnectFailure::NoAnswer { address, secs } => {
+            format!("{address} không trả lời trong {secs} giây")
+        }
+        ConnectFailure::BadPassword { user } => {
+            format!("sai mật khẩu của người dùng {user}")
+        }
+        ConnectFailure::NoDatabase { database } => {
+            format!(
+                "cơ sở dữ liệu {database} không tồn tại (tạo nó trước, ví dụ createdb {database})"
+            )
+        }
+        ConnectFailure::Other(detail) => detail.clone(),
+    }
+}
+
+/// [`connect_failure_vi`] or the English words.
+pub fn connect_failure(failure: &crate::store::ConnectFailure, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => connect_failure_vi(failure),
+        Lang::En => failure.to_string(),
+    }
+}
+
+/// The header row of a command-line table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// `outbox status`: kind, then one column per delivery state.
+    Outbox,
+    /// `plan list`.
+    Plans,
+    /// `members list`.
+    Members,
+}
+
+impl Table {
+    pub fn header(self, lang: Lang) -> Vec<String> {
+        let words: &[&str] = match (self, lang) {
+            (Table::Outbox, Lang::Vi) => &["loại", "chờ", "đang gửi", "đã gửi", "tạm dừng", "lỗi"],
+            (Table::Outbox, Lang::En) => &["kind", "queued", "sending", "sent", "parked", "failed"],
+            (Table::Plans, Lang::Vi) => &[
+                "mã",
+                "năm",
+                "phạm vi",
+                "nhiệm vụ",
+                "lượt giao",
+                "tên kế hoạch",
+            ],
+            (Table::Plans, Lang::En) => &["code", "year", "scope", "tasks", "assignments", "title"],
+            (Table::Members, Lang::Vi) => &["mã số", "đơn vị", "vai trò", "họ tên", "Telegram"],
+            (Table::Members, Lang::En) => &["id", "unit", "role", "name", "Telegram"],
+        };
+        words.iter().map(|w| w.to_string()).collect()
+    }
+}
+
+/// `members list`: where a member stands with Telegram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberState {
+    Linked,
+    InvitedUntil(String),
+    NotLinked,
+}
+
+impl MemberState {
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (MemberState::Linked, Lang::Vi) => "đã liên kết".into(),
+            (MemberState::Linked, Lang::En) => "linked".into(),
+            (MemberState::InvitedUntil(day), Lang::Vi) => format!("đã mời, mã dùng được đến {day}"),
+            (MemberState::InvitedUntil(day), Lang::En) => format!("invited until {day}"),
+            (MemberState::NotLinked, Lang::Vi) => "chưa liên kết".into(),
+            (MemberState::NotLinked, Lang::En) => "not linked".into(),
         }
     }
 }

@@ -8,20 +8,32 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::bot::{self, RunningBot};
+use crate::bot::{self, RunningBot, StartError};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::messages::OpsText;
 use crate::ops::{Metrics, RunningHttp};
 use crate::outbox::{self, Doorbell, Sender};
 use crate::scheduler::{Rules, Scheduler};
 use crate::store::Store;
+
+/// The waits between attempts to reach Telegram when it cannot be reached at start; the
+/// last one repeats.
+const RETRY_DELAYS: [Duration; 6] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(5),
+    Duration::from_secs(10),
+    Duration::from_secs(30),
+    Duration::from_secs(60),
+];
 
 /// How long stopping waits for the scheduler and the sender to finish what they hold.
 const STOP_WAIT: Duration = Duration::from_secs(15);
 
 /// The running service; [`RunningService::stop`] ends it cleanly.
 pub struct RunningService {
-    bot: Option<RunningBot>,
+    bot: BotState,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     metrics: Metrics,
@@ -52,36 +64,29 @@ impl RunningService {
         };
         let bot = match config.telegram.bot_token {
             Some(_) => {
-                // One pacer for the bot's replies and the outbox: Telegram counts both.
-                let pacer = outbox::Pacer::new(&config.outbox);
-                let running = bot::spawn_observed(
-                    config,
-                    store.clone(),
-                    Arc::clone(&clock),
-                    metrics.clone(),
-                    pacer.clone(),
-                )
-                .await?;
-                tracing::info!(bot = %running.username, "bot polling for updates");
-                let sender = Sender::new(
-                    store.clone(),
-                    outbox::client(config)?,
-                    config.outbox.clone(),
-                    doorbell.clone(),
-                )
-                .observed_by(metrics.clone())
-                .paced_by(pacer);
-                let sender = match config.outbox.working_hours_only {
-                    true => sender.within(outbox::OfficeHours::new(
-                        config.schedule.working_hours,
-                        config.province.time_zone,
-                    )),
-                    false => sender,
+                let link = TelegramLink {
+                    config: config.clone(),
+                    store: store.clone(),
+                    clock: Arc::clone(&clock),
+                    metrics: metrics.clone(),
+                    // One pacer for the bot's replies and the outbox: Telegram counts both.
+                    pacer: outbox::Pacer::new(&config.outbox),
+                    doorbell: doorbell.clone(),
+                    stopped: stopped.clone(),
                 };
-                tasks.push(tokio::spawn(sender.run(stopped.clone())));
-                Some(running)
+                match link.attempt().await {
+                    Ok(started) => BotState::Running(started),
+                    Err(Attempt::BadToken) => {
+                        anyhow::bail!(OpsText::TelegramBadToken.render(config.province.language))
+                    }
+                    Err(Attempt::Failed(e)) => return Err(e),
+                    Err(Attempt::Unreachable(detail)) => {
+                        link.unreachable(detail, RETRY_DELAYS[0]);
+                        BotState::Retrying(tokio::spawn(link.retry()))
+                    }
+                }
             }
-            None => None,
+            None => BotState::None,
         };
         let scheduler = Scheduler::new(store, Rules::from_config(config), doorbell)
             .observed_by(metrics.clone());
@@ -108,11 +113,29 @@ impl RunningService {
     /// Stops taking updates, lets the updates in hand, the pass under way and the message in
     /// flight finish, then returns.
     pub async fn stop(self) {
-        if let Some(bot) = self.bot {
-            bot.stop().await;
-        }
+        let mut tasks = self.tasks;
+        let retrying = match self.bot {
+            BotState::Running(started) => {
+                started.bot.stop().await;
+                tasks.push(started.sender);
+                None
+            }
+            BotState::Retrying(handle) => Some(handle),
+            BotState::None => None,
+        };
         let _ = self.stop.send(true);
-        for task in self.tasks {
+        if let Some(mut handle) = retrying {
+            // The retry loop sees the stop at once, unless a getMe is under way.
+            match tokio::time::timeout(STOP_WAIT, &mut handle).await {
+                Ok(Ok(Some(started))) => {
+                    started.bot.stop().await;
+                    tasks.push(started.sender);
+                }
+                Ok(_) => {}
+                Err(_) => handle.abort(),
+            }
+        }
+        for task in tasks {
             let abort = task.abort_handle();
             if tokio::time::timeout(STOP_WAIT, task).await.is_err() {
                 tracing::warn!("a background task did not stop in time; aborting it");
@@ -142,4 +165,146 @@ async fn start_http(
     )
     .await?;
     Ok(Some(http))
+}
+
+/// The bot and the outbox sender, once Telegram answered.
+struct Started {
+    bot: RunningBot,
+    sender: JoinHandle<()>,
+}
+
+enum BotState {
+    /// No bot token: the scheduler queues, nothing is sent.
+    None,
+    Running(Started),
+    /// Telegram could not be reached at start; this task asks again with back-off and
+    /// returns what it started (nothing if the service stopped first).
+    Retrying(JoinHandle<Option<Started>>),
+}
+
+/// Why one attempt to start the bot did not.
+enum Attempt {
+    /// getMe answered 401: asking again will not help.
+    BadToken,
+    /// Network, time-out, 5xx: ask again later.
+    Unreachable(String),
+    /// Anything else (the database): `serve` stops.
+    Failed(anyhow::Error),
+}
+
+/// What starting the bot and the sender needs, kept for the retries.
+struct TelegramLink {
+    config: Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    pacer: outbox::Pacer,
+    doorbell: Doorbell,
+    stopped: watch::Receiver<bool>,
+}
+
+impl TelegramLink {
+    /// getMe, the command menu, polling (or the webhook), then the outbox sender.
+    async fn attempt(&self) -> Result<Started, Attempt> {
+        let config = &self.config;
+        let running = match bot::spawn_observed(
+            config,
+            self.store.clone(),
+            Arc::clone(&self.clock),
+            self.metrics.clone(),
+            self.pacer.clone(),
+        )
+        .await
+        {
+            Ok(running) => running,
+            Err(e) => {
+                return Err(match StartError::of(&e) {
+                    Some(StartError::BadToken) => Attempt::BadToken,
+                    Some(StartError::Unreachable(detail)) => Attempt::Unreachable(detail.clone()),
+                    None => Attempt::Failed(e),
+                })
+            }
+        };
+        tracing::info!(bot = %running.username, "bot polling for updates");
+        let client = match outbox::client(config) {
+            Ok(client) => client,
+            Err(e) => {
+                running.stop().await;
+                return Err(Attempt::Failed(e));
+            }
+        };
+        let sender = Sender::new(
+            self.store.clone(),
+            client,
+            config.outbox.clone(),
+            self.doorbell.clone(),
+        )
+        .observed_by(self.metrics.clone())
+        .paced_by(self.pacer.clone());
+        let sender = match config.outbox.working_hours_only {
+            true => sender.within(outbox::OfficeHours::new(
+                config.schedule.working_hours,
+                config.province.time_zone,
+            )),
+            false => sender,
+        };
+        let sender = tokio::spawn(sender.run(self.stopped.clone()));
+        self.metrics.telegram_connected();
+        Ok(Started {
+            bot: running,
+            sender,
+        })
+    }
+
+    fn unreachable(&self, detail: String, retry: Duration) {
+        let lang = self.config.province.language;
+        let text = OpsText::TelegramUnreachable {
+            detail: &detail,
+            retry_secs: retry.as_secs(),
+        };
+        tracing::warn!("{}", text.render(lang));
+        self.metrics.telegram_unreachable(self.clock.now(), detail);
+    }
+
+    /// Asks again after each of [`RETRY_DELAYS`] (the last repeating) until Telegram
+    /// answers or the service stops.
+    async fn retry(self) -> Option<Started> {
+        let lang = self.config.province.language;
+        let mut stopped = self.stopped.clone();
+        let mut attempt = 0usize;
+        loop {
+            let delay = RETRY_DELAYS[attempt.min(RETRY_DELAYS.len() - 1)];
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = stopped.wait_for(|stop| *stop) => return None,
+            }
+            if *stopped.borrow() {
+                return None;
+            }
+            attempt += 1;
+            match self.attempt().await {
+                Ok(started) => {
+                    let text = OpsText::TelegramReached {
+                        bot: &started.bot.username,
+                    };
+                    tracing::info!("{}", text.render(lang));
+                    return Some(started);
+                }
+                Err(Attempt::Unreachable(detail)) => {
+                    let next = RETRY_DELAYS[attempt.min(RETRY_DELAYS.len() - 1)];
+                    self.unreachable(detail, next);
+                }
+                Err(Attempt::BadToken) => {
+                    let text = OpsText::TelegramBadToken.render(lang);
+                    tracing::error!("{text}");
+                    self.metrics.telegram_unreachable(self.clock.now(), text);
+                    return None;
+                }
+                Err(Attempt::Failed(e)) => {
+                    let next = RETRY_DELAYS[attempt.min(RETRY_DELAYS.len() - 1)];
+                    self.unreachable(format!("{e:#}"), next);
+                }
+            }
+        }
+    }
 }

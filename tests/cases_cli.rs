@@ -622,9 +622,165 @@ async fn stats_for_a_hand_made_month() {
             .find(|l| l.starts_with("Tổng\t"))
             .unwrap_or_default();
         assert!(total.ends_with("\t0"), "{name}: {early}");
+        // Issue 14.8: as of 3/10 08:00 the data is what it was then: C and D not received
+        // yet, A acknowledged but not answered, B not even acknowledged.
+        let then = stdout(&db.dondoc(&[
+            "cases",
+            "stats",
+            "--month",
+            "2026-10",
+            "--at",
+            "2026-10-03T08:00",
+        ]));
+        for line in [
+            "Tổng\t2\t1\t0\t0\t2\t0",
+            "Phường Minh Khai\t1\t1\t0\t0\t1\t0",
+            "Phường Ngọc Hà\t1\t0\t0\t0\t1\t0",
+        ] {
+            assert!(
+                then.lines().any(|l| l == line),
+                "{name}: {line:?} in\n{then}"
+            );
+        }
+        assert!(
+            !then.contains("Phòng Tài nguyên và Môi trường"),
+            "{name}: C came on 5/10: {then}"
+        );
         let bad = db.dondoc(&["cases", "stats", "--month", "tháng mười"]);
         assert_eq!(bad.status.code(), Some(1), "{name}");
 
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.5: importing the same file again writes nothing twice and says how many were
+/// skipped; the hotline's own number tells two look-alike cases apart; two rows of one file
+/// that are one case are asked about, not guessed.
+#[tokio::test]
+async fn reimport_skips_cases_already_there() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let store = prepared(&db).await;
+        let file = path(&fixture("cases/good.csv")).to_string();
+        let first = db.dondoc(&["cases", "import", &file]);
+        assert!(first.status.success(), "{name}: {first:?}");
+        let again = db.dondoc(&["cases", "import", &file]);
+        assert!(again.status.success(), "{name}: {again:?}");
+        let out = stdout(&again);
+        assert!(out.contains("Đã ghi 0 phản ánh"), "{name}: {out}");
+        assert!(out.contains("Bỏ qua 3 phản ánh đã có"), "{name}: {out}");
+        let trial = stdout(&db.dondoc(&["cases", "import", "--dry-run", &file]));
+        assert!(trial.contains("Bỏ qua 3 phản ánh đã có"), "{name}: {trial}");
+        assert!(trial.contains("Chạy thử: 0 phản ánh"), "{name}: {trial}");
+        let all = store
+            .cases_received(at(2026, 1, 1, 0, 0), at(2027, 1, 1, 0, 0))
+            .await
+            .expect("cases");
+        assert_eq!(all.len(), 3, "{name}: no PA-2026-000004…6");
+
+        let dir = tempfile::tempdir().expect("dir");
+        // Same time, phone and content, told apart by the hotline's number: two cases; the
+        // file read again: none more. A third row added later is the only one written.
+        let header = "Số phiếu,Ngày giờ tiếp nhận,Kênh,Nội dung,Xã/phường,Lĩnh vực,Số điện thoại\n";
+        let row = |n: &str| {
+            format!("{n},05/11/2026 09:00,1022,Cống thoát nước tắc,Minh Khai,Quản trị môi trường,0911000111\n")
+        };
+        let numbered = dir.path().join("numbered.csv");
+        std::fs::write(
+            &numbered,
+            format!("{header}{}{}", row("1022-77"), row("1022-78")),
+        )
+        .expect("written");
+        let out = stdout(&db.dondoc(&["cases", "import", path(&numbered)]));
+        assert!(out.contains("Đã ghi 2 phản ánh"), "{name}: {out}");
+        std::fs::write(
+            &numbered,
+            format!(
+                "{header}{}{}{}",
+                row("1022-77"),
+                row("1022-78"),
+                row("1022-79")
+            ),
+        )
+        .expect("written");
+        let out = stdout(&db.dondoc(&["cases", "import", path(&numbered)]));
+        assert!(out.contains("Đã ghi 1 phản ánh"), "{name}: {out}");
+        assert!(out.contains("Bỏ qua 2 phản ánh đã có"), "{name}: {out}");
+
+        // Without a number, two identical rows in one file: a problem at the second row.
+        let twice = dir.path().join("twice.csv");
+        let plain = "Ngày giờ tiếp nhận,Kênh,Nội dung,Xã/phường,Lĩnh vực,Số điện thoại\n\
+                     06/11/2026 10:00,Zalo,Đèn hỏng,Minh Khai,khac,0911 000 222\n\
+                     06/11/2026 10:00,Zalo,  đèn HỎNG ,Minh Khai,khac,0911000222\n";
+        std::fs::write(&twice, plain).expect("written");
+        let refused = db.dondoc(&["cases", "import", path(&twice)]);
+        assert_eq!(refused.status.code(), Some(1), "{name}: {refused:?}");
+        let err = stderr(&refused);
+        assert!(
+            err.contains("Dòng 3: cùng một vụ việc với dòng 2"),
+            "{name}: {err}"
+        );
+        let all = store
+            .cases_received(at(2026, 1, 1, 0, 0), at(2027, 1, 1, 0, 0))
+            .await
+            .expect("cases");
+        assert_eq!(all.len(), 6, "{name}");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.8: a digest for a day in September does not count November's cases: every digest
+/// reads the cases as they stood at its instant.
+#[tokio::test]
+async fn a_digest_reads_cases_as_they_stood() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let store = prepared(&db).await;
+        let file = path(&fixture("cases/good.csv")).to_string();
+        // Received 2–4 November 2026; the store's clock is 22 November.
+        assert!(db.dondoc(&["cases", "import", &file]).status.success());
+        let rules = dondoc::scheduler::Rules::from_config(&db.config);
+        let coordinator = store
+            .members_of_user(2001)
+            .await
+            .expect("members")
+            .into_iter()
+            .next()
+            .expect("the coordinator");
+        let digest = |at| {
+            let store = store.clone();
+            let rules = rules.clone();
+            let coordinator = coordinator.clone();
+            async move {
+                dondoc::scheduler::digest_on_demand(
+                    &store,
+                    &rules,
+                    &coordinator,
+                    at,
+                    false,
+                    dondoc::messages::Lang::Vi,
+                )
+                .await
+                .expect("digest")
+            }
+        };
+        let september = digest(at(2026, 9, 15, 9, 0)).await;
+        assert!(
+            !september.contains("Theo đơn vị (tiếp nhận"),
+            "{name}: {september}"
+        );
+        // 3 November 09:00: one case received so far (2/11), not three.
+        let november = digest(at(2026, 11, 3, 9, 0)).await;
+        assert!(
+            november.contains("Theo đơn vị (tiếp nhận"),
+            "{name}: {november}"
+        );
+        assert!(
+            november.contains("Phản ánh tháng 11/2026: 1 tiếp nhận"),
+            "{name}: {november}"
+        );
         store.close().await;
         db.finish().await;
     }

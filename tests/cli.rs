@@ -133,6 +133,7 @@ async fn import_show_replace_and_deadlines() {
             code: "HG-PAPI-2023".into(),
             set: vec!["annual=2023-11-14".into()],
             file: Some(deadlines_file.path().to_path_buf()),
+            force: false,
         });
         assert_eq!(run(config, set).await, ExitCode::SUCCESS);
         let plan = store
@@ -156,10 +157,57 @@ async fn import_show_replace_and_deadlines() {
             code: "HG-PAPI-2023".into(),
             set: vec!["annual=15/13/2023".into()],
             file: None,
+            force: false,
         });
         assert!(
             execute(bad, config).await.is_err(),
             "{name}: a bad date is an error"
+        );
+
+        // Issue 14.7: a date outside the plan's year ± 1 is refused (nothing changes) unless
+        // --force.
+        let typo = |force| {
+            Command::Plan(PlanCommand::Deadlines {
+                code: "HG-PAPI-2023".into(),
+                set: vec!["q2=2023-06-10".into(), "q1=1999-03-10".into()],
+                file: None,
+                force,
+            })
+        };
+        assert_eq!(run(config, typo(false)).await, ExitCode::FAILURE, "{name}");
+        let calendar = store.reporting_periods(plan.id).await.expect("calendar");
+        let due = |key: &str| {
+            calendar
+                .iter()
+                .find(|p| p.key.as_str() == key)
+                .map(|p| p.due_date.to_string())
+        };
+        assert_eq!(
+            due("q1").as_deref(),
+            Some("2023-03-09"),
+            "{name}: unchanged"
+        );
+        assert_ne!(
+            due("q2").as_deref(),
+            Some("2023-06-10"),
+            "{name}: nothing written"
+        );
+        assert_eq!(run(config, typo(true)).await, ExitCode::SUCCESS, "{name}");
+        let calendar = store.reporting_periods(plan.id).await.expect("calendar");
+        assert!(calendar
+            .iter()
+            .any(|p| p.key.as_str() == "q1" && p.due_date.to_string() == "1999-03-10"));
+        let output = db.dondoc(&[
+            "plan",
+            "deadlines",
+            "HG-PAPI-2023",
+            "--set",
+            "q3=2030-09-10",
+        ]);
+        assert!(!output.status.success(), "{name}");
+        assert!(
+            support::stderr(&output).contains("ngoài năm của kế hoạch (2023)"),
+            "{name}"
         );
 
         for command in [
@@ -572,6 +620,37 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         assert!(queued
             .iter()
             .any(|m| m.chat_id == 1011 && m.key.starts_with("remind:report:")));
+        // Issue 14.9: a real tick at the same instant lists nothing as new: it was queued.
+        let again = stdout(&db.dondoc(&["tick", "--at", "2026-03-03T08:00"]));
+        assert!(
+            !again.lines().any(|l| l.starts_with("→ [")),
+            "{}: already queued, not new: {again}",
+            db.name
+        );
+        // The forms `export --as-of` reads, with an offset too; a day alone is the start of
+        // the working hours.
+        for (form, header) in [
+            ("2026-03-03", "03/03/2026 07:30"),
+            ("03/03/2026", "03/03/2026 07:30"),
+            ("03/03/2026 09:15", "03/03/2026 09:15"),
+            ("2026-03-03T08:00+07:00", "03/03/2026 08:00"),
+            ("2026-03-03T01:00:00Z", "03/03/2026 08:00"),
+        ] {
+            let printed = db.dondoc(&["tick", "--at", form, "--dry-run"]);
+            assert!(printed.status.success(), "{form}: {printed:?}");
+            assert!(
+                stdout(&printed).starts_with(&format!("Lượt lịch lúc {header}:")),
+                "{form}: {}",
+                stdout(&printed)
+            );
+        }
+        let bad = db.dondoc(&["tick", "--at", "mai", "--dry-run"]);
+        assert!(!bad.status.success());
+        assert!(
+            support::stderr(&bad).contains("\"mai\" không phải thời điểm"),
+            "{}",
+            support::stderr(&bad)
+        );
         assert_eq!(
             run(config, Command::Outbox(OutboxCommand::Status)).await,
             ExitCode::SUCCESS
@@ -654,6 +733,784 @@ async fn tick_outbox_status_and_plan_ladder_from_the_command_line() {
         store.close().await;
         db.finish().await;
     }
+}
+
+/// Issue 14.2: an unreachable Postgres is said at once, with its real cause, once, in
+/// Vietnamese by default (English with province.language = "en"), and nothing else.
+#[test]
+fn unreachable_postgres_says_why_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = "postgres://postgres@127.0.0.1:1/test";
+    let output = support::dondoc_in(
+        dir.path(),
+        &["units", "list"],
+        &[("DONDOC_DATABASE__URL", url)],
+    );
+    assert!(!output.status.success());
+    let err = support::stderr(&output);
+    assert!(err.contains("127.0.0.1:1 từ chối kết nối"), "{err}");
+    assert_eq!(
+        err.matches("Không mở được cơ sở dữ liệu").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "said once, nothing else: {err}");
+    assert!(!err.contains("pool timed out"), "{err}");
+
+    let output = support::dondoc_in(
+        dir.path(),
+        &["units", "list"],
+        &[
+            ("DONDOC_DATABASE__URL", url),
+            ("DONDOC_PROVINCE__LANGUAGE", "en"),
+        ],
+    );
+    let err = support::stderr(&output);
+    assert!(err.contains("connection refused at 127.0.0.1:1"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Issue 14.2: a database that does not exist on a reachable server is named.
+#[test]
+fn missing_postgres_database_is_named() {
+    let Ok(url) = std::env::var(support::POSTGRES_ENV) else {
+        return;
+    };
+    let Some((server, _)) = url.rsplit_once('/') else {
+        panic!("{url} has no database part");
+    };
+    let missing = format!("{server}/dondoc_no_such_database");
+    let dir = tempfile::tempdir().expect("dir");
+    let output = support::dondoc_in(
+        dir.path(),
+        &["plan", "list"],
+        &[("DONDOC_DATABASE__URL", missing.as_str())],
+    );
+    assert!(!output.status.success());
+    let err = support::stderr(&output);
+    assert!(
+        err.contains("cơ sở dữ liệu dondoc_no_such_database không tồn tại"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Issue 14.4: a second `serve` on the same SQLite file says so and exits, instead of a
+/// second scheduler on one file; the lock goes with the first process, however it ends.
+#[test]
+fn a_second_serve_on_one_sqlite_file_says_so_and_exits() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    let lock_path = dir.path().join("dondoc.db.serve-lock");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env_remove("DONDOC_CONFIG")
+        .env_remove("DONDOC_TELEGRAM__BOT_TOKEN")
+        .env("DONDOC_DATABASE__URL", &url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    // Wait until the first serve holds the lock.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let held = std::fs::File::open(&lock_path)
+            .map(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+            .unwrap_or(false);
+        if held {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first serve never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = support::dondoc_in(dir.path(), &["serve"], &[("DONDOC_DATABASE__URL", &url)]);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let err = support::stderr(&second);
+    assert!(
+        err.contains("Một tiến trình dondoc serve khác đang chạy trên"),
+        "{err}"
+    );
+    // Killed, the first one holds nothing any more.
+    let file = std::fs::File::open(&lock_path).expect("lock file");
+    assert!(file.try_lock().is_ok(), "the lock went with the process");
+}
+
+/// `dondoc` on `db` with extra variables (the bot's name, so no getMe is needed).
+fn dondoc_with(
+    db: &support::TestDb,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> std::process::Output {
+    use secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = db.config.database.url.expose_secret().to_string();
+    let mut env: Vec<(&str, &str)> = vec![
+        ("DONDOC_DATABASE__URL", url.as_str()),
+        ("DONDOC_PROVINCE__LANGUAGE", "vi"),
+    ];
+    if let Some(schema) = &db.config.database.postgres_schema {
+        env.push(("DONDOC_DATABASE__POSTGRES_SCHEMA", schema.as_str()));
+    }
+    env.extend_from_slice(extra);
+    support::dondoc_in(dir.path(), args, &env)
+}
+
+/// Issue 14.6: a name is required; inviting the same person again is a new code for the same
+/// member (the old code revoked); `invite --file` reports every row's problems before writing.
+#[tokio::test]
+async fn invite_again_is_a_new_code_for_the_same_member() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let bot = [("DONDOC_TELEGRAM__BOT_USERNAME", "dondoc_test_bot")];
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            fixture("seed004_units.csv").to_str().expect("utf-8"),
+        ]);
+        assert!(units.status.success(), "{name}: {units:?}");
+        // Without the bot's name (nor a token to ask for it): said in Vietnamese, once.
+        let no_bot = db.dondoc(&[
+            "invite",
+            "--unit",
+            "HG-MINHKHAI",
+            "--role",
+            "head",
+            "--name",
+            "Nguyễn Văn An",
+        ]);
+        assert!(!no_bot.status.success());
+        let err = support::stderr(&no_bot);
+        assert!(err.contains("Chưa biết tên bot"), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        let no_name = dondoc_with(
+            &db,
+            &["invite", "--unit", "HG-MINHKHAI", "--role", "head"],
+            &bot,
+        );
+        assert_eq!(
+            no_name.status.code(),
+            Some(2),
+            "{name}: clap asks for --name"
+        );
+        let blank = dondoc_with(
+            &db,
+            &[
+                "invite",
+                "--unit",
+                "HG-MINHKHAI",
+                "--role",
+                "head",
+                "--name",
+                "  ",
+            ],
+            &bot,
+        );
+        assert!(!blank.status.success());
+        assert!(support::stderr(&blank).contains("thiếu họ tên"), "{name}");
+
+        let args = [
+            "invite",
+            "--unit",
+            "HG-MINHKHAI",
+            "--role",
+            "chủ tịch",
+            "--name",
+            "Nguyễn Văn An",
+        ];
+        let code_of = |output: &std::process::Output| {
+            let out = stdout(output);
+            out.lines()
+                .next()
+                .and_then(|l| l.rsplit('\t').next())
+                .expect("a code")
+                .to_string()
+        };
+        let first = dondoc_with(&db, &args, &bot);
+        assert!(first.status.success(), "{name}: {first:?}");
+        let old_code = code_of(&first);
+        // The same person, written differently.
+        let again = dondoc_with(
+            &db,
+            &[
+                "invite",
+                "--unit",
+                "HG-MINHKHAI",
+                "--role",
+                "head",
+                "--name",
+                "nguyễn  văn an",
+            ],
+            &bot,
+        );
+        assert!(again.status.success(), "{name}: {again:?}");
+        assert!(stdout(&again).contains("đã được mời trước đó"), "{name}");
+        let new_code = code_of(&again);
+        assert_ne!(old_code, new_code);
+        let store = open(&db.config).await;
+        let people = store
+            .people_in_unit(&UnitCode::parse("HG-MINHKHAI").expect("code"))
+            .await
+            .expect("people");
+        assert_eq!(people.len(), 1, "{name}: one member, not two");
+        let redeem = |update, code: &str| {
+            let store = store.clone();
+            let hash = dondoc::bot::invitation::hash(code);
+            async move {
+                store
+                    .redeem_invitation(update, &hash, 5001, 5001)
+                    .await
+                    .expect("redeem")
+            }
+        };
+        assert!(matches!(
+            redeem(1, &old_code).await,
+            dondoc::store::Effect::Done(dondoc::store::Redeemed::Expired)
+        ));
+        assert!(matches!(
+            redeem(2, &new_code).await,
+            dondoc::store::Effect::Done(dondoc::store::Redeemed::Linked(_))
+        ));
+
+        // Every problem of every row, then nothing written.
+        let dir = tempfile::tempdir().expect("dir");
+        let list = dir.path().join("moi.csv");
+        std::fs::write(
+            &list,
+            "unit,role,name\nHG-PNV,coordinator,\nHG-PNV,thủ quỹ,Lê Ba\nHG-NOWHERE,head,Trần Tư\n\
+             HG-PNV,coordinator,Lê Năm\nHG-PNV,coordinator,Lê Năm\n",
+        )
+        .expect("written");
+        let refused = dondoc_with(
+            &db,
+            &["invite", "--file", list.to_str().expect("utf-8")],
+            &bot,
+        );
+        assert!(!refused.status.success(), "{name}");
+        let err = support::stderr(&refused);
+        // All of them in one go, the unit the registry lacks included.
+        for expected in [
+            "Dòng 2: thiếu họ tên",
+            "Dòng 3:",
+            "Dòng 4: không có đơn vị mã \"HG-NOWHERE\"",
+            "Dòng 6: cùng người",
+        ] {
+            assert!(err.contains(expected), "{name}: {expected} in {err}");
+        }
+        // Alone, the unknown unit is refused too.
+        std::fs::write(
+            &list,
+            "unit,role,name\nHG-PNV,coordinator,Lê Năm\nHG-NOWHERE,head,Trần Tư\n",
+        )
+        .expect("written");
+        let refused = dondoc_with(
+            &db,
+            &["invite", "--file", list.to_str().expect("utf-8")],
+            &bot,
+        );
+        assert!(!refused.status.success(), "{name}");
+        let err = support::stderr(&refused);
+        assert!(
+            err.contains("Dòng 3: không có đơn vị mã \"HG-NOWHERE\""),
+            "{name}: {err}"
+        );
+        let pnv = store
+            .people_in_unit(&UnitCode::parse("HG-PNV").expect("code"))
+            .await
+            .expect("people");
+        assert!(pnv.is_empty(), "{name}: nothing written: {pnv:?}");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.10: a clean command line — no log lines on ordinary commands (only with -v), no
+/// colour codes into a pipe, errors said once in the province's language, tables with a header
+/// row and aligned columns, `plan list` and `members list` in Vietnamese with member ids.
+#[tokio::test]
+async fn a_clean_command_line() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let units = db.dondoc(&[
+            "units",
+            "import",
+            examples.join("units.csv").to_str().expect("utf-8"),
+        ]);
+        assert!(units.status.success(), "{name}: {units:?}");
+        assert!(
+            support::stderr(&units).is_empty(),
+            "{name}: no INFO line: {}",
+            support::stderr(&units)
+        );
+        let verbose = db.dondoc(&["-v", "units", "list"]);
+        let log = support::stderr(&verbose);
+        assert!(log.contains("INFO"), "{name}: -v shows the log: {log}");
+        assert!(
+            !log.contains('\u{1b}'),
+            "{name}: no colour codes into a pipe: {log:?}"
+        );
+
+        let plan = db.dondoc(&[
+            "plan",
+            "import",
+            examples.join("plan.csv").to_str().expect("utf-8"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch PAPI 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ]);
+        assert!(plan.status.success(), "{name}: {plan:?}");
+        let listed = stdout(&db.dondoc(&["plan", "list"]));
+        let lines: Vec<&str> = listed.lines().collect();
+        assert!(lines[0].starts_with("mã"), "{name}: {listed}");
+        assert!(
+            lines[0].contains("nhiệm vụ") && lines[0].contains("lượt giao"),
+            "{listed}"
+        );
+        assert!(
+            !listed.contains("tasks") && !listed.contains("assignments"),
+            "{listed}"
+        );
+        // Aligned: the title starts at the same column on every line.
+        let column = |line: &str, word: &str| line.find(word).map(|b| line[..b].chars().count());
+        assert_eq!(
+            column(lines[0], "tên kế hoạch"),
+            column(lines[1], "Kế hoạch PAPI 2026"),
+            "{listed}"
+        );
+
+        let store = open(&db.config).await;
+        support::linked_member(
+            &store,
+            "TINH",
+            dondoc::domain::PersonRole::Coordinator,
+            "Lê Thị Hoa",
+            9001,
+        )
+        .await;
+        let members = stdout(&db.dondoc(&["members", "list"]));
+        let lines: Vec<&str> = members.lines().collect();
+        assert!(lines[0].starts_with("mã số"), "{name}: {members}");
+        assert!(lines[1].starts_with('#'), "{name}: member ids: {members}");
+        assert!(lines[1].contains("đã liên kết"), "{members}");
+        assert!(
+            !members.contains("linked") && !members.contains("coordinator"),
+            "{members}"
+        );
+
+        let status = stdout(&db.dondoc(&["outbox", "status"]));
+        let lines: Vec<&str> = status.lines().collect();
+        assert!(
+            lines[0].contains("chờ  đang gửi  đã gửi  tạm dừng  lỗi"),
+            "{name}: {status}"
+        );
+
+        // An error: said once, in Vietnamese; in English with province.language = "en".
+        let missing = db.dondoc(&["plan", "show", "NOPE"]);
+        assert!(!missing.status.success());
+        let err = support::stderr(&missing);
+        assert_eq!(err.lines().count(), 1, "{name}: once: {err}");
+        assert!(!err.contains("ERROR"), "{err}");
+        let english = dondoc_with(
+            &db,
+            &["plan", "show", "NOPE"],
+            &[("DONDOC_PROVINCE__LANGUAGE", "en")],
+        );
+        let err_en = support::stderr(&english);
+        assert_eq!(err_en.lines().count(), 1, "{name}: {err_en}");
+        assert_ne!(err, err_en, "{name}: another language");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.14: serve's start line counts tasks and assignments apart.
+#[test]
+fn serve_says_tasks_and_assignments_apart() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let env = [("DONDOC_DATABASE__URL", url.as_str())];
+    let units = examples.join("units.csv");
+    let plan = examples.join("plan.csv");
+    assert!(support::dondoc_in(
+        dir.path(),
+        &["units", "import", units.to_str().expect("utf-8")],
+        &env
+    )
+    .status
+    .success());
+    let imported = support::dondoc_in(
+        dir.path(),
+        &[
+            "plan",
+            "import",
+            plan.to_str().expect("utf-8"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ],
+        &env,
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env_remove("DONDOC_TELEGRAM__BOT_TOKEN")
+        .env("DONDOC_DATABASE__URL", &url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stderr = serve.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut start_line = None;
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(line) if line.contains("dondoc đang chạy") => {
+                start_line = Some(line);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let line = start_line.expect("serve's start line");
+    assert!(line.contains("4 nhiệm vụ, 17 lượt giao"), "{line}");
+    assert!(line.contains("9 đơn vị"), "{line}");
+}
+
+/// Issue 14.11: `units import --dry-run` shows what would change (added, updated old → new,
+/// unchanged) and `holidays import --dry-run` what would change in each year; neither writes.
+#[tokio::test]
+async fn dry_runs_show_what_would_change() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let units = std::fs::read_to_string(examples.join("units.csv")).expect("units.csv");
+        assert!(db
+            .dondoc(&[
+                "units",
+                "import",
+                examples.join("units.csv").to_str().expect("utf-8")
+            ])
+            .status
+            .success());
+        let dir = tempfile::tempdir().expect("dir");
+        let changed = dir.path().join("units.csv");
+        let first_name = units
+            .lines()
+            .nth(1)
+            .and_then(|l| l.split(',').nth(1))
+            .expect("a unit name")
+            .to_string();
+        let edited = units.replacen(&first_name, &format!("{first_name} (mới)"), 1);
+        std::fs::write(&changed, format!("{edited}XA-MOI,Xã Mới,commune,TINH,\n"))
+            .expect("written");
+        let trial = stdout(&db.dondoc(&[
+            "units",
+            "import",
+            "--dry-run",
+            changed.to_str().expect("utf-8"),
+        ]));
+        assert!(
+            trial.contains(&format!("tên: {first_name} → {first_name} (mới)")),
+            "{name}: {trial}"
+        );
+        assert!(trial.contains("+ XA-MOI  Xã Mới"), "{name}: {trial}");
+        let count = units
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        assert!(
+            trial.contains(&format!("1 thêm mới, 1 cập nhật, {} không đổi", count - 1)),
+            "{name}: {trial}"
+        );
+        let store = open(&db.config).await;
+        assert!(
+            store
+                .unit(&UnitCode::parse("XA-MOI").expect("code"))
+                .await
+                .expect("unit")
+                .is_none(),
+            "{name}: nothing written"
+        );
+
+        // 2027 is seeded; a file that moves one day and drops another.
+        let before = store.holidays(2027).await.expect("2027");
+        let holidays = dir.path().join("nghi_2027.csv");
+        let mut file = String::from("date,name,kind\n");
+        for day in before.iter().skip(1) {
+            file.push_str(&format!("{},\"{}\",day_off\n", day.date, day.name));
+        }
+        file.push_str("2027-12-31,Nghỉ cuối năm,day_off\n");
+        std::fs::write(&holidays, file).expect("written");
+        let trial = stdout(&db.dondoc(&[
+            "holidays",
+            "import",
+            "--dry-run",
+            holidays.to_str().expect("utf-8"),
+        ]));
+        assert!(
+            trial.contains("+ 31/12/2027 Nghỉ cuối năm"),
+            "{name}: {trial}"
+        );
+        assert!(
+            trial.contains(&format!("- {}", before[0].date.format("%d/%m/%Y"))),
+            "{name}: {trial}"
+        );
+        assert!(
+            trial.contains("Năm 2027: 1 ngày thêm, 1 ngày bỏ"),
+            "{name}: {trial}"
+        );
+        assert_eq!(
+            store.holidays(2027).await.expect("2027"),
+            before,
+            "{name}: nothing written"
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// Issue 14.12: in a folder with nothing, a command says where it looked and leaves no empty
+/// dondoc.db; `dondoc init` writes the commented configuration and the database in one step.
+#[test]
+fn an_empty_folder_is_said_and_init_sets_it_up() {
+    let dir = tempfile::tempdir().expect("dir");
+    let nothing = support::dondoc_in(dir.path(), &["units", "list"], &[]);
+    assert!(!nothing.status.success());
+    let err = support::stderr(&nothing);
+    assert!(err.contains("config/dondoc.toml"), "{err}");
+    assert!(err.contains("dondoc init"), "{err}");
+    let folder = dir.path().canonicalize().expect("path");
+    assert!(
+        err.contains(&folder.display().to_string())
+            || err.contains(&dir.path().display().to_string()),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        !dir.path().join("dondoc.db").exists(),
+        "no empty database left behind"
+    );
+
+    let init = support::dondoc_in(dir.path(), &["init"], &[]);
+    assert!(init.status.success(), "{init:?}");
+    assert!(
+        stdout(&init).contains("Đã ghi config/dondoc.toml"),
+        "{}",
+        stdout(&init)
+    );
+    let written = std::fs::read_to_string(dir.path().join("config/dondoc.toml")).expect("config");
+    assert!(
+        written
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 20,
+        "commented"
+    );
+    assert!(dir.path().join("dondoc.db").exists());
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/units.csv");
+    let imported = support::dondoc_in(
+        dir.path(),
+        &["units", "import", units.to_str().expect("utf-8")],
+        &[],
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    // Again: the configuration (perhaps edited) is kept.
+    std::fs::write(
+        dir.path().join("config/dondoc.toml"),
+        format!("{written}\n# edited\n"),
+    )
+    .expect("edit");
+    let again = support::dondoc_in(dir.path(), &["init"], &[]);
+    assert!(again.status.success());
+    assert!(
+        std::fs::read_to_string(dir.path().join("config/dondoc.toml"))
+            .expect("config")
+            .ends_with("# edited\n")
+    );
+}
+
+/// Issue 14.13: every file the README names under examples/ exists, and the README's
+/// walk-through runs, command after command, on a fresh folder against examples/units.csv.
+#[test]
+fn the_readme_walk_through_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let mut named = 0;
+    for (at, _) in readme.match_indices("examples/") {
+        let rest = &readme[at..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '`' || c == ')' || c == ',')
+            .unwrap_or(rest.len());
+        let path = &rest[..end];
+        if path.len() > "examples/".len() {
+            named += 1;
+            assert!(
+                root.join(path).exists(),
+                "the README names {path}, which is missing"
+            );
+        }
+    }
+    assert!(named >= 8, "{named} example files named");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let ex = |name: &str| root.join("examples").join(name).display().to_string();
+    let env = [("DONDOC_TELEGRAM__BOT_USERNAME", "dondoc_mau_son_bot")];
+    let steps: Vec<Vec<String>> = [
+        vec!["init"],
+        vec!["units", "import", "--dry-run", &ex("units.csv")],
+        vec!["units", "import", &ex("units.csv")],
+        vec!["units", "list", "--tree"],
+        vec![
+            "plan",
+            "import",
+            &ex("plan.csv"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch cải thiện Chỉ số PAPI năm 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+            "--dry-run",
+        ],
+        vec![
+            "plan",
+            "import",
+            &ex("plan.csv"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch cải thiện Chỉ số PAPI năm 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ],
+        vec!["plan", "list"],
+        vec!["plan", "show", "PAPI-2026"],
+        vec!["plan", "deadlines", "PAPI-2026"],
+        vec![
+            "plan",
+            "deadlines",
+            "PAPI-2026",
+            "--set",
+            "annual=2026-11-13",
+            "--set",
+            "q1=09/03/2026",
+        ],
+        vec![
+            "plan",
+            "deadlines",
+            "PAPI-2026",
+            "--file",
+            &ex("deadlines.txt"),
+        ],
+        vec!["holidays", "list", "2027"],
+        vec!["holidays", "import", "--dry-run", &ex("nghi_le_2027.csv")],
+        vec!["holidays", "import", &ex("nghi_le_2027.csv")],
+        vec![
+            "invite",
+            "--unit",
+            "XA-DONGTAM",
+            "--role",
+            "chủ tịch",
+            "--name",
+            "Nguyễn Văn An",
+        ],
+        vec!["invite", "--file", &ex("invitations.csv")],
+        vec!["members", "list"],
+        vec!["tick", "--at", "2026-06-08T08:00", "--dry-run"],
+        vec!["tick", "--at", "2026-06-08T08:00"],
+        vec!["outbox", "status"],
+        vec!["cases", "routing", "import", &ex("quy_tac.csv")],
+        vec!["cases", "routing", "list"],
+        vec!["cases", "import", "--dry-run", &ex("tong_dai_1022.csv")],
+        vec!["cases", "import", &ex("tong_dai_1022.csv")],
+        vec![
+            "cases",
+            "export",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--out",
+            "thang11.xlsx",
+        ],
+        vec!["cases", "stats", "--month", "2026-11"],
+        vec![
+            "export",
+            "--plan",
+            "PAPI-2026",
+            "--period",
+            "Q3",
+            "--out",
+            "bao_cao_q3.xlsx",
+        ],
+        vec!["check-config"],
+    ]
+    .iter()
+    .map(|step| step.iter().map(|s| s.to_string()).collect())
+    .collect();
+    for step in &steps {
+        let args: Vec<&str> = step.iter().map(String::as_str).collect();
+        let output = support::dondoc_in(dir.path(), &args, &env);
+        assert!(
+            output.status.success(),
+            "dondoc {}: {}\n{}",
+            args.join(" "),
+            stdout(&output),
+            support::stderr(&output)
+        );
+    }
+    let imported = support::dondoc_in(
+        dir.path(),
+        &["cases", "import", &ex("tong_dai_1022.csv")],
+        &env,
+    );
+    assert!(
+        stdout(&imported).contains("Bỏ qua 3 phản ánh đã có"),
+        "{}",
+        stdout(&imported)
+    );
+    assert!(dir.path().join("thang11.xlsx").exists());
+    assert!(dir.path().join("bao_cao_q3.xlsx").exists());
 }
 
 /// `dondoc members list --missing`: the units with tasks the bot can tell no one in (nobody

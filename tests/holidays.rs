@@ -158,6 +158,7 @@ async fn a_bad_file_reports_every_row_and_writes_nothing() {
         let code = execute(
             Command::Holidays(HolidaysCommand::Import {
                 file: fixture("holidays/bad.csv"),
+                dry_run: false,
             }),
             &db.config,
         )

@@ -590,8 +590,9 @@ async fn check_config_passes_a_good_file_and_names_each_problem() {
 async fn logs_can_be_json_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("dondoc.db").display());
+    // Ordinary commands log only with -v (serve always does).
     let output = dondoc(
-        &["migrate"],
+        &["-v", "migrate"],
         &[
             ("DONDOC_DATABASE__URL", url.as_str()),
             ("DONDOC_LOG__FORMAT", "json"),
@@ -608,4 +609,129 @@ async fn logs_can_be_json_lines() {
     assert_eq!(event["level"], "INFO");
     assert_eq!(event["message"], "database ready, migrations applied");
     assert!(event["timestamp"].is_string());
+}
+
+/// Issue 14.3: check-config tries what `serve` needs — writing the database (a SQLite file in
+/// a folder nothing can be created in, a file that is not a database), reaching Postgres —
+/// and lists every problem, several in one section included.
+#[tokio::test]
+async fn check_config_tries_what_serve_needs_and_lists_every_problem() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Five sections' worth of problems, two and three in one section: all nine named.
+    let many = write(
+        dir.path(),
+        "nine.toml",
+        "[database]\nurl = \"sqlite://no-such-folder/dondoc.db\"\nmax_connections = 0\n\
+         [schedule]\npass = \"0 0 0 30 2 *\"\nworking_hours = \"17:00-07:30\"\ndigest = \"nonsense\"\n\
+         [outbox]\nmax_in_flight = \"two\"\nmessages_per_second = 0\nlease_secs = \"abc\"\n\
+         [http]\nlisten = \"localhost\"\n",
+    );
+    let found = problems(&many).await;
+    for key in [
+        "database.url",
+        "database.max_connections",
+        "schedule.pass",
+        "schedule.working_hours",
+        "schedule.digest",
+        "outbox.max_in_flight",
+        "outbox.messages_per_second",
+        "outbox.lease_secs",
+        "http.listen",
+    ] {
+        assert!(found.iter().any(|p| p.contains(key)), "{key} in {found:?}");
+    }
+    assert_eq!(found.len(), 9, "{found:?}");
+    let output = dondoc(&["check-config", many.to_str().expect("utf-8")], &[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("9 lỗi"));
+
+    // A folder where no file can be created (even root cannot create files in /proc).
+    let readonly = write(
+        dir.path(),
+        "readonly.toml",
+        "[database]\nurl = \"sqlite:///proc/dondoc.db\"\n",
+    );
+    let found = problems(&readonly).await;
+    assert!(
+        found.iter().any(|p| p.contains("không ghi được vào /proc")),
+        "{found:?}"
+    );
+    let output = dondoc(&["check-config", readonly.to_str().expect("utf-8")], &[]);
+    assert!(!output.status.success(), "check-config must not say valid");
+
+    // A file that is not a SQLite database.
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "not a database, just notes\n").expect("written");
+    let not_db = write(
+        dir.path(),
+        "notdb.toml",
+        &format!("[database]\nurl = \"sqlite://{}\"\n", text.display()),
+    );
+    let found = problems(&not_db).await;
+    assert!(
+        found.iter().any(|p| p.contains("not a database")),
+        "{found:?}"
+    );
+
+    // A good SQLite file is opened for writing and left as it was; no probe file stays.
+    let db = dir.path().join("good.db");
+    let url = format!("sqlite://{}", db.display());
+    let migrate = dondoc(&["migrate"], &[("DONDOC_DATABASE__URL", url.as_str())]);
+    assert!(migrate.status.success());
+    let good = write(
+        dir.path(),
+        "good.toml",
+        &format!("[database]\nurl = \"{url}\"\n"),
+    );
+    assert!(problems(&good).await.is_empty());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".dondoc-check"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    // A digest that never fires is said, but it is not an error (no digest is a choice).
+    let no_digest = write(
+        dir.path(),
+        "nodigest.toml",
+        &format!("[database]\nurl = \"{url}\"\n[schedule]\ndigest = \"0 0 0 30 2 *\"\n"),
+    );
+    let checked = check(Some(&no_digest)).await;
+    assert_eq!(checked.errors(), 0, "{:?}", checked.findings);
+    assert!(checked.findings.contains(&Finding::DigestNeverFires));
+
+    // Postgres: a database that does not exist is named; a reachable one is written to
+    // (its schema created and the probe table rolled back: nothing stays).
+    if let Ok(pg) = std::env::var(support::POSTGRES_ENV) {
+        let (server, _) = pg.rsplit_once('/').expect("a database part");
+        let missing = write(
+            dir.path(),
+            "pgmissing.toml",
+            &format!("[database]\nurl = \"{server}/dondoc_no_such_db\"\n"),
+        );
+        let found = problems(&missing).await;
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("dondoc_no_such_db không tồn tại")),
+            "{found:?}"
+        );
+        let schema = format!("dondoc_check_{}", std::process::id());
+        let good = write(
+            dir.path(),
+            "pg.toml",
+            &format!("[database]\nurl = \"{pg}\"\npostgres_schema = \"{schema}\"\n"),
+        );
+        assert!(problems(&good).await.is_empty());
+        let mut conn = sqlx::PgConnection::connect(&pg).await.expect("postgres");
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = $1",
+        )
+        .bind(&schema)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+        assert_eq!(left, 0, "the check leaves no schema behind");
+    }
 }

@@ -156,6 +156,24 @@ fn commands(lang: Lang) -> Vec<BotCommand> {
     .collect()
 }
 
+/// Why the bot did not start: only Telegram's 401 (getMe) means the token is wrong; a
+/// network failure, a time-out or a 5xx means Telegram cannot be reached *now*, and `serve`
+/// keeps running and asks again. Carried inside the `anyhow::Error` of [`spawn_observed`].
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("Telegram refused the bot token (getMe answered 401 Unauthorized)")]
+    BadToken,
+    #[error("Telegram cannot be reached: {0}")]
+    Unreachable(String),
+}
+
+impl StartError {
+    /// The reason inside `error`, when it is one of these.
+    pub fn of(error: &anyhow::Error) -> Option<&StartError> {
+        error.downcast_ref::<StartError>()
+    }
+}
+
 /// Starts the bot in the background: checks the token, sets the command menu, then polls.
 pub async fn spawn(
     config: &Config,
@@ -176,10 +194,12 @@ pub async fn spawn_observed(
     pacer: crate::outbox::Pacer,
 ) -> anyhow::Result<RunningBot> {
     let bot = client(config)?;
-    let me = bot
-        .get_me()
-        .await
-        .context("Telegram refused the bot token (getMe)")?;
+    let me = bot.get_me().await.map_err(|e| match e {
+        teloxide::RequestError::Api(teloxide::ApiError::InvalidToken) => {
+            anyhow::Error::new(StartError::BadToken)
+        }
+        other => anyhow::Error::new(StartError::Unreachable(other.to_string())),
+    })?;
     let username = me.username().to_string();
     if store
         .adopt_bot(i64::try_from(me.id.0).unwrap_or(i64::MAX))
@@ -190,7 +210,7 @@ pub async fn spawn_observed(
     }
     bot.set_my_commands(commands(config.province.language))
         .await
-        .context("setMyCommands")?;
+        .map_err(|e| anyhow::Error::new(StartError::Unreachable(format!("setMyCommands: {e}"))))?;
     let store_for_listener = store.clone();
     let bot_for_notice = bot.clone();
     let store_for_others = store.clone();

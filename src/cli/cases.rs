@@ -16,7 +16,7 @@ use crate::domain::{Actor, PersonRole};
 use crate::hotline::stats::{case_stats, Figures};
 use crate::import::{self, CaseContext};
 use crate::messages::{CaseText, Lang, EXPORT_COLUMNS};
-use crate::store::{CaseTime, Store};
+use crate::store::{CaseTime, NewCase, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum CasesCommand {
@@ -129,11 +129,32 @@ async fn import_cases(
         time_zone: config.province.time_zone,
         source: &source,
     };
-    let cases = match import::read_cases(file, config.import.max_file_bytes, &context) {
-        Ok(cases) => cases,
-        Err(problems) => {
-            out.problems(&problems);
-            return Ok(ExitCode::FAILURE);
+    let identified =
+        match import::read_identified_cases(file, config.import.max_file_bytes, &context) {
+            Ok(cases) => cases,
+            Err(problems) => {
+                out.problems(&problems);
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+    // A case already stored (the same file, or an overlapping export, imported before) is
+    // skipped and counted, never written twice.
+    let identities: Vec<String> = identified.iter().map(|(_, id)| id.clone()).collect();
+    let known = store.known_case_identities(&identities).await?;
+    let skipped = identified
+        .iter()
+        .filter(|(_, id)| known.contains(id))
+        .count();
+    let (cases, identities): (Vec<NewCase>, Vec<String>) = identified
+        .into_iter()
+        .filter(|(_, id)| !known.contains(id))
+        .unzip();
+    let say_skipped = || {
+        if skipped > 0 {
+            say!(
+                "{}",
+                case_text(out, CaseText::CasesSkipped { cases: skipped })
+            );
         }
     };
     let name = |id: i64| {
@@ -157,6 +178,7 @@ async fn import_cases(
                 )
             );
         }
+        say_skipped();
         say!(
             "{}",
             case_text(out, CaseText::CasesDryRun { cases: cases.len() })
@@ -171,8 +193,13 @@ async fn import_cases(
         hours: config.schedule.working_hours,
     };
     // Without a Telegram update there is no redelivery to refuse: the result is always Ok.
+    let with_identity: Vec<(&NewCase, Option<&str>)> = cases
+        .iter()
+        .zip(&identities)
+        .map(|(case, id)| (case, Some(id.as_str())))
+        .collect();
     let numbers = store
-        .create_cases(&cases, &time, None, actor)
+        .create_identified_cases(&with_identity, &time, None, actor)
         .await?
         .map_err(|refusal| anyhow::anyhow!("cases not created: {refusal:?}"))?;
     // The units hear of their cases through the outbox, as when the hotline logs one by chat.
@@ -224,6 +251,7 @@ async fn import_cases(
             }
         )
     );
+    say_skipped();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -471,9 +499,13 @@ async fn stats(
         .checked_add_months(Months::new(1))
         .ok_or_else(|| anyhow::anyhow!("--month {month}: out of range"))?;
     let time_zone = config.province.time_zone;
-    let cases = store
-        .cases_received(start_of(first, time_zone)?, start_of(next, time_zone)?)
-        .await?;
+    // As the data stood at `at`: a case received, or a step taken, after it does not count.
+    let cases = crate::hotline::stats::as_of(
+        &store
+            .cases_received(start_of(first, time_zone)?, start_of(next, time_zone)?)
+            .await?,
+        at,
+    );
     let today = at.with_timezone(&time_zone).date_naive();
     let stats = case_stats(&cases, config.hotline.clocks.ack_hours, time_zone, today);
     let heads = CaseText::stats_headers(out.lang).join("\t");

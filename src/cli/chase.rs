@@ -14,13 +14,28 @@ use crate::store::Store;
 
 /// `2026-06-08T08:00` (province time), or with seconds or an offset.
 pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>> {
+    let raw = raw.trim();
+    // With an offset: RFC 3339, seconds optional (2026-06-08T08:00+07:00).
     if let Ok(with_offset) = DateTime::parse_from_rfc3339(raw) {
         return Ok(with_offset.with_timezone(&Utc));
     }
-    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(raw.trim(), f).ok())
-        .ok_or_else(|| anyhow::anyhow!("--at: expected YYYY-MM-DDTHH:MM, got {raw:?}"))?;
+    if let Ok(with_offset) = DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M%:z") {
+        return Ok(with_offset.with_timezone(&Utc));
+    }
+    let local = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+    .ok_or_else(|| anyhow::anyhow!(OpsText::BadInstant { raw }.render(config.province.language)))?;
+    local_instant(local, config)
+}
+
+fn local_instant(local: NaiveDateTime, config: &Config) -> anyhow::Result<DateTime<Utc>> {
     config
         .province
         .time_zone
@@ -29,10 +44,20 @@ pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "--at: {raw} does not exist in {}",
+                "--at: {local} does not exist in {}",
                 config.province.time_zone
             )
         })
+}
+
+/// `tick --at`: the forms `export --as-of` reads (2026-06-08, 08/06/2026, 2026-06-08T08:00,
+/// with an offset); a day alone means the start of its working hours, when a pass does the
+/// day's work (the header says which instant was taken).
+pub fn parse_tick_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>> {
+    match crate::domain::calendar::parse_date(raw.trim()) {
+        Some(day) => local_instant(day.and_time(config.schedule.working_hours.start), config),
+        None => parse_instant(raw, config),
+    }
 }
 
 /// `dondoc tick --at … [--dry-run]`: one scheduler pass as if it were that instant.
@@ -43,7 +68,7 @@ pub async fn tick(
     at: &str,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
-    let at = parse_instant(at, config)?;
+    let at = parse_tick_instant(at, config)?;
     let scheduler = Scheduler::new(
         store.clone(),
         Rules::from_config(config),
@@ -94,7 +119,12 @@ pub async fn outbox_status(
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
     let summary = store.outbox_summary().await?;
-    println!("{}", out.ops(OpsText::OutboxHeader));
+    let mut rows = vec![crate::messages::Table::Outbox.header(out.lang)];
+    let cells = |label: String, counts: &[i64]| {
+        std::iter::once(label)
+            .chain(counts.iter().map(i64::to_string))
+            .collect::<Vec<String>>()
+    };
     for kind in MessageKind::ALL {
         let count = |state| {
             summary
@@ -106,14 +136,18 @@ pub async fn outbox_status(
         };
         let row: Vec<i64> = DeliveryState::ALL.iter().map(|s| count(*s)).collect();
         if row.iter().any(|n| *n > 0) {
-            println!("{:<11} {}", kind.as_str(), format_row(&row));
+            rows.push(cells(kind.as_str().to_string(), &row));
         }
     }
     let totals: Vec<i64> = DeliveryState::ALL
         .iter()
         .map(|s| summary.total(*s))
         .collect();
-    println!("{:<11} {}", out.ops(OpsText::Total), format_row(&totals));
+    rows.push(cells(out.ops(OpsText::Total), &totals));
+    let right = [false, true, true, true, true, true];
+    for line in super::aligned(&rows, &right) {
+        println!("{line}");
+    }
     if let Some(oldest) = summary.oldest_queued {
         let age = Utc::now() - oldest;
         println!(
@@ -143,14 +177,6 @@ pub async fn outbox_status(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn format_row(counts: &[i64]) -> String {
-    counts
-        .iter()
-        .map(|n| format!("{n:>8}"))
-        .collect::<Vec<_>>()
-        .join("")
 }
 
 /// `dondoc outbox retry`: failed messages queued again.

@@ -105,6 +105,74 @@ pub fn case_late(case: &CaseView, time_zone: Tz, today: NaiveDate) -> bool {
     }
 }
 
+/// `cases` as they stood at `at`: those received later left out, and every step taken later
+/// (acknowledged, forwarded, accepted, returned, answered, closed) undone, so that figures
+/// "as of" an instant mean that instant, whatever happened since.
+pub fn as_of(cases: &[CaseView], at: DateTime<Utc>) -> Vec<CaseView> {
+    use crate::domain::case::CaseState;
+    let before = |t: Option<DateTime<Utc>>| t.filter(|t| *t <= at);
+    cases
+        .iter()
+        .filter(|c| c.received_at <= at)
+        .map(|case| {
+            let mut case = case.clone();
+            case.hops.retain(|h| h.forwarded_at <= at);
+            for hop in &mut case.hops {
+                let later = [hop.accepted_at, hop.returned_at, hop.answered_at]
+                    .iter()
+                    .any(|t| t.is_some_and(|t| t > at));
+                hop.accepted_at = before(hop.accepted_at);
+                hop.returned_at = before(hop.returned_at);
+                hop.answered_at = before(hop.answered_at);
+                if later {
+                    hop.state = if hop.answered_at.is_some() {
+                        HopState::Answered
+                    } else if hop.returned_at.is_some() {
+                        HopState::Returned
+                    } else if hop.accepted_at.is_some() {
+                        HopState::Accepted
+                    } else {
+                        HopState::Forwarded
+                    };
+                    if hop.answered_at.is_none() {
+                        hop.answer = None;
+                        hop.late = false;
+                    }
+                }
+            }
+            let later = [
+                case.acknowledged_at,
+                case.answered_at,
+                case.citizen_informed_at,
+                case.closed_at,
+            ]
+            .iter()
+            .any(|t| t.is_some_and(|t| t > at));
+            case.acknowledged_at = before(case.acknowledged_at);
+            case.answered_at = before(case.answered_at);
+            case.citizen_informed_at = before(case.citizen_informed_at);
+            case.closed_at = before(case.closed_at);
+            if later {
+                case.state = if case.closed_at.is_some() {
+                    CaseState::Closed
+                } else if case.answered_at.is_some() {
+                    CaseState::Answered
+                } else if case.hops.iter().any(|h| h.accepted_at.is_some()) {
+                    CaseState::Accepted
+                } else if case.hops.is_empty() {
+                    CaseState::Received
+                } else {
+                    CaseState::Forwarded
+                };
+                if case.answered_at.is_none() {
+                    case.late = false;
+                }
+            }
+            case
+        })
+        .collect()
+}
+
 /// Counts `cases` with an acknowledgement clock of `ack_hours`, days in `time_zone`, and
 /// `today` (in the province) deciding what is overdue.
 pub fn case_stats(

@@ -27,6 +27,8 @@ pub enum CaseColumn {
     Phone,
     Consent,
     Unit,
+    /// The hotline's own number for the case (số phiếu, mã phản ánh): its identity.
+    Reference,
 }
 
 /// What is wrong with a row (or the whole file) of a case or routing file.
@@ -57,6 +59,10 @@ pub enum CaseProblem {
     AmbiguousUnit {
         text: String,
         codes: Vec<String>,
+    },
+    /// The same case (same number, or same time, phone and content) as an earlier row.
+    DuplicateCase {
+        first_row: usize,
     },
     /// A routing rule for the same category and place as an earlier row.
     DuplicateRule {
@@ -99,6 +105,8 @@ fn classify(cell: &str) -> Option<CaseColumn> {
         | "contact consent" => C::Consent,
         "don vi xu ly" | "don vi" | "don vi tiep nhan" | "co quan xu ly" | "unit"
         | "handling unit" => C::Unit,
+        "so phieu" | "ma phan anh" | "ma so phan anh" | "so phan anh" | "ma ho so" | "ma phieu"
+        | "so hieu" | "reference" | "ticket" | "ticket number" | "case reference" => C::Reference,
         _ => return None,
     })
 }
@@ -152,20 +160,80 @@ pub fn read_cases(
     read_cases_tables(&tables, context)
 }
 
+/// As [`read_cases`], each case with its identity ([`case_identity`]), so that importing the
+/// same file again skips what is already there.
+pub fn read_identified_cases(
+    path: &Path,
+    max_bytes: u64,
+    context: &CaseContext<'_>,
+) -> Result<Vec<(NewCase, String)>, Vec<Problem>> {
+    let tables = read_tables(path, max_bytes).map_err(|p| vec![p])?;
+    read_identified_tables(&tables, context)
+}
+
 /// As [`read_cases`], from tables already read.
 pub fn read_cases_tables(
     tables: &[RawTable],
     context: &CaseContext<'_>,
 ) -> Result<Vec<NewCase>, Vec<Problem>> {
+    read_identified_tables(tables, context).map(|cases| cases.into_iter().map(|(c, _)| c).collect())
+}
+
+/// A case's identity: the hotline's own number when the file has one ("ref:" + it), else a
+/// hash of the received instant, the phone's digits and the content (case, accents and
+/// spacing ignored), so the same row read again is the same case.
+pub fn case_identity(reference: &str, case: &NewCase) -> String {
+    use sha2::{Digest, Sha256};
+    let reference = reference.trim();
+    if !reference.is_empty() {
+        return format!("ref:{}", match_key(reference));
+    }
+    let phone: String = case
+        .citizen_phone
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let mut hash = Sha256::new();
+    hash.update(case.received_at.timestamp().to_string());
+    hash.update([0]);
+    hash.update(phone);
+    hash.update([0]);
+    hash.update(match_key(&case.content));
+    let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{digest}")
+}
+
+fn read_identified_tables(
+    tables: &[RawTable],
+    context: &CaseContext<'_>,
+) -> Result<Vec<(NewCase, String)>, Vec<Problem>> {
     use CaseColumn as C;
     let required = [C::Received, C::Channel, C::Content, C::Place, C::Category];
     let (rows, columns) = find_header(tables, &required)
         .ok_or_else(|| vec![file_problem(CaseProblem::NoHeader { routing: false })])?;
     let mut cases = Vec::new();
     let mut problems = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for row in rows.iter().filter(|r| !r.is_blank()) {
         match read_case(row, &columns, context) {
-            Ok(case) => cases.push(case),
+            Ok(case) => {
+                let identity = case_identity(columns.cell(row, C::Reference), &case);
+                match seen.get(&identity) {
+                    // Two rows of one file that are one case: ask, do not guess.
+                    Some(first_row) => problems.push(problem(
+                        row.number,
+                        CaseProblem::DuplicateCase {
+                            first_row: *first_row,
+                        },
+                    )),
+                    None => {
+                        seen.insert(identity.clone(), row.number);
+                        cases.push((case, identity));
+                    }
+                }
+            }
             Err(mut found) => problems.append(&mut found),
         }
     }

@@ -14,12 +14,12 @@ pub mod table;
 mod units;
 
 pub use cases::{
-    parse_received, read_cases, read_cases_tables, read_routing_rules, read_routing_tables,
-    CaseColumn, CaseContext, CaseProblem,
+    case_identity, parse_received, read_cases, read_cases_tables, read_identified_cases,
+    read_routing_rules, read_routing_tables, CaseColumn, CaseContext, CaseProblem,
 };
 pub use header::Column;
 pub use holidays::{read_holidays, read_holidays_tables};
-pub use people::read_invitations;
+pub use people::{read_invitation_rows, read_invitation_sheet, read_invitations};
 pub use plan::{
     read_plan, read_plan_tables, read_plan_tables_with, read_plan_with, PlanOptions, PlanReading,
 };
@@ -112,6 +112,14 @@ pub enum ProblemKind {
     },
     ParentCycle(String),
     BadRole(String),
+    /// An invitation without the person's name (the name tells members apart).
+    MissingPersonName,
+    /// An invitation to a unit code the registry does not have.
+    NoSuchUnit(String),
+    /// The same person (unit, role, name) as an earlier row of the invitation list.
+    DuplicatePerson {
+        first_row: usize,
+    },
     /// No row carries the holiday table's columns (date and name).
     NoHolidayHeader,
     /// A header row and no dates under it.

@@ -26,16 +26,40 @@ fn classify(cell: &str) -> Option<Field> {
 
 /// People to invite, or every problem with its row.
 pub fn read_invitations(path: &Path, max_bytes: u64) -> Result<Vec<NewPerson>, Vec<Problem>> {
+    read_invitation_rows(path, max_bytes).map(|rows| rows.into_iter().map(|(_, p)| p).collect())
+}
+
+/// As [`read_invitations`], each person with their row, for the problems only the registry
+/// can find (an unknown unit code).
+pub fn read_invitation_rows(
+    path: &Path,
+    max_bytes: u64,
+) -> Result<Vec<(usize, NewPerson)>, Vec<Problem>> {
+    let (rows, problems) = read_invitation_sheet(path, max_bytes)?;
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The rows that read (with their numbers) and the problems of the others, so that what the
+/// registry finds wrong in the good rows can be reported with the rest. Err: the file itself
+/// does not read.
+pub fn read_invitation_sheet(path: &Path, max_bytes: u64) -> Result<Rows, Vec<Problem>> {
     let tables = read_tables(path, max_bytes).map_err(|p| vec![p])?;
     for table in &tables {
         if let Some(result) = read_table(table) {
-            return result;
+            return Ok(result);
         }
     }
     Err(vec![Problem::file(ProblemKind::NoHeader)])
 }
 
-fn read_table(table: &RawTable) -> Option<Result<Vec<NewPerson>, Vec<Problem>>> {
+/// People with their rows, and the problems of the rows that did not read.
+pub type Rows = (Vec<(usize, NewPerson)>, Vec<Problem>);
+
+fn read_table(table: &RawTable) -> Option<Rows> {
     let (index, columns) = table.rows.iter().enumerate().find_map(|(i, row)| {
         let columns: Vec<Option<Field>> = row.cells.iter().map(|c| classify(c)).collect();
         let has = |f| columns.contains(&Some(f));
@@ -49,38 +73,62 @@ fn read_table(table: &RawTable) -> Option<Result<Vec<NewPerson>, Vec<Problem>>> 
     );
     let mut people = Vec::new();
     let mut problems = Vec::new();
+    let mut seen: std::collections::HashMap<(String, &str, String), usize> =
+        std::collections::HashMap::new();
     for row in table.rows[index + 1..].iter().filter(|r| !r.is_blank()) {
-        let unit = match UnitCode::parse(row.cell(unit_at)) {
-            Ok(unit) => unit,
-            Err(_) => {
-                problems.push(Problem::at(
-                    row.number,
-                    ProblemKind::MissingValue(UnitColumn::Code),
-                ));
-                continue;
-            }
+        // Every problem of the row, not only the first.
+        let before = problems.len();
+        let unit = UnitCode::parse(row.cell(unit_at)).ok();
+        if unit.is_none() {
+            problems.push(Problem::at(
+                row.number,
+                ProblemKind::MissingValue(UnitColumn::Code),
+            ));
+        }
+        let role = row.cell(role_at).parse::<PersonRole>().ok();
+        if role.is_none() {
+            problems.push(Problem::at(
+                row.number,
+                ProblemKind::BadRole(row.cell(role_at).to_string()),
+            ));
+        }
+        let full_name = name_at
+            .map(|i| row.cell(i).trim().to_string())
+            .unwrap_or_default();
+        if full_name.is_empty() {
+            problems.push(Problem::at(row.number, ProblemKind::MissingPersonName));
+        }
+        let (Some(unit), Some(role)) = (unit, role) else {
+            continue;
         };
-        let role = match row.cell(role_at).parse::<PersonRole>() {
-            Ok(role) => role,
-            Err(_) => {
-                problems.push(Problem::at(
-                    row.number,
-                    ProblemKind::BadRole(row.cell(role_at).to_string()),
-                ));
-                continue;
-            }
-        };
-        people.push(NewPerson {
-            unit,
-            full_name: name_at.map(|i| row.cell(i).to_string()).unwrap_or_default(),
-            role,
-            telegram_user_id: None,
-            phone: None,
-        });
+        if problems.len() > before {
+            continue;
+        }
+        let key = (
+            unit.as_str().to_string(),
+            role.as_str(),
+            match_key(&full_name),
+        );
+        if let Some(first_row) = seen.get(&key) {
+            problems.push(Problem::at(
+                row.number,
+                ProblemKind::DuplicatePerson {
+                    first_row: *first_row,
+                },
+            ));
+            continue;
+        }
+        seen.insert(key, row.number);
+        people.push((
+            row.number,
+            NewPerson {
+                unit,
+                full_name,
+                role,
+                telegram_user_id: None,
+                phone: None,
+            },
+        ));
     }
-    Some(if problems.is_empty() {
-        Ok(people)
-    } else {
-        Err(problems)
-    })
+    Some((people, problems))
 }

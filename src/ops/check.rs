@@ -30,13 +30,22 @@ pub enum Finding {
     Problem(ConfigProblem),
     SqliteFolderMissing(PathBuf),
     DatabaseUnreachable(String),
+    /// Postgres could not be reached or refused: why.
+    DatabaseRefused(crate::store::ConnectFailure),
     /// Not an error: `serve` runs without a bot.
     NoToken,
+    /// Not an error: `schedule.digest` parses but never fires (no daily digest).
+    DigestNeverFires,
+    /// The database (or its folder) cannot be written: `serve` could not start or migrate.
+    NotWritable {
+        path: String,
+        detail: String,
+    },
 }
 
 impl Finding {
     pub fn is_error(&self) -> bool {
-        !matches!(self, Finding::NoToken)
+        !matches!(self, Finding::NoToken | Finding::DigestNeverFires)
     }
 
     pub fn render(&self, lang: Lang) -> String {
@@ -60,7 +69,15 @@ impl Finding {
             Finding::DatabaseUnreachable(detail) => {
                 OpsText::DatabaseUnreachable { detail }.render(lang)
             }
+            Finding::DatabaseRefused(failure) => OpsText::DatabaseUnreachable {
+                detail: &crate::messages::connect_failure(failure, lang),
+            }
+            .render(lang),
             Finding::NoToken => OpsText::ConfigNoToken.render(lang),
+            Finding::DigestNeverFires => OpsText::DigestNeverFires.render(lang),
+            Finding::NotWritable { path, detail } => {
+                OpsText::DatabaseNotWritable { path, detail }.render(lang)
+            }
         }
     }
 }
@@ -123,6 +140,15 @@ pub async fn check(file: Option<&Path>) -> Checked {
     if config.telegram.bot_token.is_none() && config.telegram.webhook_url.is_none() {
         findings.push(Finding::NoToken);
     }
+    let digest_fires = config
+        .schedule
+        .digest
+        .schedule
+        .as_ref()
+        .is_some_and(|s| s.upcoming(chrono::Utc).next().is_some());
+    if !digest_fires {
+        findings.push(Finding::DigestNeverFires);
+    }
     findings.extend(database(&config.database).await);
     let config = Some(config);
     Checked {
@@ -164,7 +190,12 @@ fn assemble(figment: &Figment, findings: &mut Vec<Finding>) -> (Config, bool) {
             if figment.contains(key) {
                 match figment.extract_inner(key) {
                     Ok(value) => config.$field = value,
-                    Err(e) => findings.push(unreadable(Some(key), e)),
+                    // serde stops at the first bad key: read them one by one, to name
+                    // each bad one and keep the good ones for the value checks.
+                    Err(first) => match by_key(figment, key, findings) {
+                        Some(value) => config.$field = value,
+                        None => findings.push(unreadable(Some(key), first)),
+                    },
                 }
             }
         )*};
@@ -173,6 +204,46 @@ fn assemble(figment: &Figment, findings: &mut Vec<Finding>) -> (Config, bool) {
     section!(hotline, http, log);
     let readable = findings.len() == before;
     (config, readable)
+}
+
+/// Reads section `section` key by key: each key that does not read on its own is a finding,
+/// and the section is assembled from the keys that do. None when that fails anyway (then
+/// the section's own error is reported).
+fn by_key<T: serde::de::DeserializeOwned>(
+    figment: &Figment,
+    section: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<T> {
+    use figment::providers::Serialized;
+    use figment::value::{Dict, Value};
+    let Ok(Value::Dict(_, dict)) = figment.find_value(section) else {
+        return None;
+    };
+    let before = findings.len();
+    let mut good = Dict::new();
+    for (key, value) in dict {
+        let mut one = Dict::new();
+        one.insert(key.clone(), value.clone());
+        match Figment::from(Serialized::defaults(one)).extract::<T>() {
+            Ok(_) => {
+                good.insert(key, value);
+            }
+            Err(mut e) => {
+                e.metadata = figment
+                    .find_metadata(&format!("{section}.{key}"))
+                    .cloned()
+                    .or(e.metadata);
+                findings.push(unreadable(Some(section), e));
+            }
+        }
+    }
+    match Figment::from(Serialized::defaults(good)).extract::<T>() {
+        Ok(value) if findings.len() > before => Some(value),
+        _ => {
+            findings.truncate(before);
+            None
+        }
+    }
 }
 
 /// A value that does not read, named by its full key ("outbox.max_in_flight") with the
@@ -205,13 +276,14 @@ fn unreadable(section: Option<&str>, error: figment::Error) -> Finding {
     }
 }
 
-/// Whether the database can be reached, without creating or migrating anything.
+/// Whether the database can be reached and written as `serve` needs, leaving nothing behind
+/// (SQLite's file is not created; Postgres's probe table is rolled back).
 async fn database(config: &config::DatabaseConfig) -> Option<Finding> {
     let url = config.url.expose_secret();
     if url.starts_with("sqlite:") {
         sqlite(url).await
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        postgres(url).await
+        postgres(url, config.postgres_schema.as_deref()).await
     } else {
         // Already reported as a problem of database.url.
         None
@@ -228,37 +300,136 @@ async fn sqlite(url: &str) -> Option<Finding> {
         return None;
     }
     if !file.exists() {
-        // `serve` creates the file; its folder must be there.
+        // `serve` creates the file; its folder must be there and writable.
         let folder = file
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        return (!folder.is_dir()).then(|| Finding::SqliteFolderMissing(folder.to_path_buf()));
+        if !folder.is_dir() {
+            return Some(Finding::SqliteFolderMissing(folder.to_path_buf()));
+        }
+        return writable_folder(folder);
     }
-    // Read-only: the check must not create, lock or migrate anything.
+    // Read-only first: a file that is not a database is said as such.
     let reached = tokio::time::timeout(CONNECT_TIMEOUT, async {
-        let mut conn = sqlx::SqliteConnection::connect_with(&options.read_only(true)).await?;
+        let mut conn =
+            sqlx::SqliteConnection::connect_with(&options.clone().read_only(true)).await?;
         sqlx::query("SELECT COUNT(*) FROM sqlite_master")
             .execute(&mut conn)
             .await?;
         conn.close().await
     })
     .await;
-    unreachable(reached)
+    if let Some(finding) = unreachable(reached) {
+        return Some(finding);
+    }
+    // Then the write lock `serve` takes, released at once: nothing is written. WAL also
+    // needs the folder, for its -wal and -shm files.
+    let written = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        let mut conn = sqlx::SqliteConnection::connect_with(
+            &options
+                .create_if_missing(false)
+                .busy_timeout(CONNECT_TIMEOUT),
+        )
+        .await?;
+        sqlx::raw_sql("BEGIN IMMEDIATE; ROLLBACK;")
+            .execute(&mut conn)
+            .await?;
+        conn.close().await
+    })
+    .await;
+    let path = file.display().to_string();
+    match written {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Some(Finding::NotWritable {
+                path,
+                detail: e.to_string(),
+            })
+        }
+        Err(_) => {
+            return Some(Finding::NotWritable {
+                path,
+                detail: format!("locked for more than {} s", CONNECT_TIMEOUT.as_secs()),
+            })
+        }
+    }
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    writable_folder(folder)
 }
 
-async fn postgres(url: &str) -> Option<Finding> {
+/// Whether a file can be created in `folder` (one is made and removed at once).
+fn writable_folder(folder: &Path) -> Option<Finding> {
+    let probe = folder.join(format!(".dondoc-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(e) => Some(Finding::NotWritable {
+            path: folder.display().to_string(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+async fn postgres(url: &str, schema: Option<&str>) -> Option<Finding> {
     let options = match sqlx::postgres::PgConnectOptions::from_str(url) {
         Ok(options) => options,
         Err(e) => return Some(Finding::DatabaseUnreachable(e.to_string())),
     };
-    let reached = tokio::time::timeout(CONNECT_TIMEOUT, async {
-        let mut conn = sqlx::PgConnection::connect_with(&options).await?;
-        sqlx::query("SELECT 1").execute(&mut conn).await?;
+    if let Err(failure) = crate::store::probe_postgres(&options).await {
+        return Some(Finding::DatabaseRefused(failure));
+    }
+    postgres_writable(&options, schema).await
+}
+
+/// Whether `serve` could create its schema and tables: tried in a transaction that is rolled
+/// back, so nothing stays.
+async fn postgres_writable(
+    options: &sqlx::postgres::PgConnectOptions,
+    schema: Option<&str>,
+) -> Option<Finding> {
+    let table = match schema {
+        Some(schema) if config::valid_schema_name(schema) => format!("\"{schema}\".dondoc_check"),
+        // A bad name is already a problem of database.postgres_schema.
+        Some(_) => return None,
+        None => "dondoc_check".to_string(),
+    };
+    let written = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        let mut conn = sqlx::PgConnection::connect_with(options).await?;
+        let mut tx = conn.begin().await?;
+        if let Some(schema) = schema {
+            sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::raw_sql(&format!("CREATE TABLE {table} (id INTEGER)"))
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await?;
         conn.close().await
     })
     .await;
-    unreachable(reached)
+    let path = options.get_database().unwrap_or("postgres").to_string();
+    match written {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(Finding::NotWritable {
+            path,
+            detail: e.to_string(),
+        }),
+        Err(_) => Some(Finding::NotWritable {
+            path,
+            detail: format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+        }),
+    }
 }
 
 fn unreachable(

@@ -18,7 +18,7 @@ use serde_json::json;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::metrics::{age_secs, Metrics};
+use super::metrics::{age_secs, Metrics, TelegramLink};
 use crate::store::{Store, StoreError};
 
 /// How long `/healthz` waits for the database before calling it unhealthy.
@@ -99,9 +99,22 @@ async fn healthz(State(watch): State<Arc<Watch>>) -> Response {
     let reason = match read {
         Ok(Ok(health)) => {
             let now = watch.store.now();
+            let (status, telegram) = match watch.metrics.telegram() {
+                TelegramLink::NotConfigured => ("ok", "not configured".to_string()),
+                TelegramLink::Connected => ("ok", "ok".to_string()),
+                // Still 200: the scheduler runs and messages queue; restarting would not help.
+                TelegramLink::Unreachable { since, reason } => (
+                    "degraded",
+                    format!(
+                        "unreachable since {} ({reason})",
+                        since.with_timezone(&watch.time_zone).to_rfc3339()
+                    ),
+                ),
+            };
             let body = json!({
-                "status": "ok",
+                "status": status,
                 "database": "ok",
+                "telegram": telegram,
                 "backend": format!("{:?}", watch.store.backend()).to_lowercase(),
                 "last_pass": health.last_pass.map(|at| at.to_rfc3339()),
                 "last_pass_age_secs": health.last_pass.map(|at| age_secs(Some(at), now)),

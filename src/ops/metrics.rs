@@ -103,6 +103,22 @@ struct Inner {
     /// One scrape refreshes the gauges at a time, so two scrapes cannot interleave their
     /// clearing and filling.
     scraping: Mutex<()>,
+    /// Whether `serve` reached Telegram, for `/healthz`.
+    telegram: std::sync::Mutex<TelegramLink>,
+}
+
+/// Where `serve` stands with Telegram, as `/healthz` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TelegramLink {
+    /// No bot token: messages are only queued.
+    #[default]
+    NotConfigured,
+    Connected,
+    /// getMe has failed since `since` (network, time-out, 5xx); asked again with back-off.
+    Unreachable {
+        since: DateTime<Utc>,
+        reason: String,
+    },
 }
 
 impl Default for Metrics {
@@ -225,8 +241,43 @@ impl Metrics {
                 overdue,
                 last_pass,
                 scraping: Mutex::new(()),
+                telegram: std::sync::Mutex::default(),
             }),
         }
+    }
+
+    /// Where the service stands with Telegram now.
+    pub fn telegram(&self) -> TelegramLink {
+        // A poisoned lock only means a writer panicked: the value is still whole.
+        let link = self
+            .inner
+            .telegram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        link.clone()
+    }
+
+    /// Records a failed attempt to reach Telegram; keeps the first failure's instant.
+    pub fn telegram_unreachable(&self, at: DateTime<Utc>, reason: String) {
+        let mut link = self
+            .inner
+            .telegram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let since = match &*link {
+            TelegramLink::Unreachable { since, .. } => *since,
+            _ => at,
+        };
+        *link = TelegramLink::Unreachable { since, reason };
+    }
+
+    pub fn telegram_connected(&self) {
+        let mut link = self
+            .inner
+            .telegram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        *link = TelegramLink::Connected;
     }
 
     pub fn update_handled(&self, kind: UpdateKind) {

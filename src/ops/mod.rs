@@ -10,4 +10,4 @@ pub mod http;
 pub mod metrics;
 
 pub use http::RunningHttp;
-pub use metrics::{Delivery, Metrics, UpdateKind};
+pub use metrics::{Delivery, Metrics, TelegramLink, UpdateKind};

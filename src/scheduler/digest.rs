@@ -35,11 +35,14 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The counts as they stood at `at` (the pass's instant: a `tick --at` in the past must not
+    /// count cases received since).
     pub async fn load(
         store: &Store,
         rules: &super::Rules,
-        today: NaiveDate,
+        at: chrono::DateTime<chrono::Utc>,
     ) -> Result<Counts, StoreError> {
+        let today = at.with_timezone(&rules.time_zone).date_naive();
         use chrono::{Datelike, TimeZone};
         let first = today.with_day(1).unwrap_or(today);
         let start = rules
@@ -51,7 +54,10 @@ impl Counts {
         Ok(Counts {
             by_unit: store.status_counts_by_unit().await?,
             by_lead: store.status_counts_by_lead().await?,
-            month_cases: store.cases_received(start, store.now()).await?,
+            month_cases: crate::hotline::stats::as_of(
+                &store.cases_received(start, at.max(start)).await?,
+                at,
+            ),
             bad_codes: store
                 .start_failures_since(store.now() - Duration::hours(24))
                 .await?,

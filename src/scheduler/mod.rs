@@ -325,7 +325,7 @@ pub struct PassReport {
     /// Whether it was working time (reminders and escalations considered).
     pub working_time: bool,
     pub digest_due: bool,
-    /// Messages computed; in a dry run, only those not queued before.
+    /// Messages computed and not queued before (a real pass: those it queued).
     pub messages: Vec<NewMessage>,
     pub escalations: Vec<EscalationRecord>,
     /// Rows added to the outbox (0 in a dry run).
@@ -413,7 +413,7 @@ impl Scheduler {
                 }
             }
             let day = Day::new(today, &calendar, &self.rules, &snapshot);
-            let counts = digest::Counts::load(&self.store, &self.rules, today).await?;
+            let counts = digest::Counts::load(&self.store, &self.rules, at).await?;
             let lead_units = counts.lead_units();
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
                 let lang = day.lang_of(recipient);
@@ -453,7 +453,8 @@ impl Scheduler {
         let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
         report.queued = queued;
         report.new_escalations = new_escalations;
-        report.messages = out.messages;
+        // Only what this pass queued: a message queued by an earlier pass is not new.
+        report.messages = fresh;
         report.escalations = out.escalations;
         if queued > 0 {
             self.doorbell.ring();
@@ -550,7 +551,7 @@ pub async fn digest_on_demand(
     let horizon = today + chrono::Duration::days(digest::UPCOMING_DAYS + 1);
     let snapshot = store.schedule_snapshot(horizon).await?;
     let day = Day::new(today, &calendar, rules, &snapshot);
-    let counts = digest::Counts::load(store, rules, today).await?;
+    let counts = digest::Counts::load(store, rules, at).await?;
     let recipient = Recipient {
         person_id: member.person.id,
         unit_id: member.unit.id,

@@ -233,10 +233,29 @@ impl Store {
         expires_at: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Person, StoreError> {
-        let member = self.add_person(person, actor).await?;
+        // The same person invited again (same unit, role and name): a new code for the same
+        // member, the codes not yet used revoked — not a second member.
+        let existing = self.invited_person(person).await?;
+        let reinvited = existing.is_some();
+        let member = match existing {
+            Some(member) => member,
+            None => self.add_person(person, actor).await?,
+        };
         let now = self.now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if reinvited {
+                let revoked = sqlx::query(
+                    "UPDATE invitations SET expires_at = $1 WHERE person_id = $2 AND used_at IS NULL AND expires_at > $1",
+                )
+                .bind(now)
+                .bind(member.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                audit!(&mut *tx, now, actor, "invitation.revoke", "person", member.id.to_string(),
+                    json!({ "revoked": revoked, "reason": "invited again" }));
+            }
             sqlx::query(
                 "INSERT INTO invitations (person_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             )
@@ -251,6 +270,17 @@ impl Store {
             tx.commit().await?;
         });
         Ok(member)
+    }
+
+    /// The member `person` describes, if already there: same unit and role, and the same name
+    /// up to case, accents and spacing.
+    pub async fn invited_person(&self, person: &NewPerson) -> Result<Option<Person>, StoreError> {
+        let key = crate::domain::text::match_key(&person.full_name);
+        Ok(self
+            .people_in_unit(&person.unit)
+            .await?
+            .into_iter()
+            .find(|p| p.role == person.role && crate::domain::text::match_key(&p.full_name) == key))
     }
 
     /// Links Telegram user `user_id` to the member invited with `code_hash`. A bad code is
@@ -613,6 +643,8 @@ pub struct ServiceCounts {
     pub members: i64,
     pub linked_members: i64,
     pub open_assignments: i64,
+    /// Live tasks with at least one open assignment.
+    pub open_tasks: i64,
 }
 
 impl Store {
@@ -620,14 +652,22 @@ impl Store {
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), \
              (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL), \
              (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
+              WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done'), \
+             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a JOIN tasks t ON t.id = a.task_id \
               WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done')";
-        let (units, members, linked_members, open_assignments): (i64, i64, i64, i64) =
-            with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await?);
+        let (units, members, linked_members, open_assignments, open_tasks): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = with_pool!(self, pool => sqlx::query_as(SQL).fetch_one(pool).await?);
         Ok(ServiceCounts {
             units,
             members,
             linked_members,
             open_assignments,
+            open_tasks,
         })
     }
 }

@@ -329,6 +329,41 @@ impl Store {
         delivery: Option<&Delivery>,
         actor: &Actor,
     ) -> Result<Result<Vec<CaseNumber>, CaseRefusal>, StoreError> {
+        let cases: Vec<(&NewCase, Option<&str>)> = cases.iter().map(|c| (c, None)).collect();
+        self.create_identified_cases(&cases, time, delivery, actor)
+            .await
+    }
+
+    /// Which of `identities` (see `import::case_identity`) are cases already stored.
+    pub async fn known_case_identities(
+        &self,
+        identities: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut known = std::collections::HashSet::new();
+        for chunk in identities.chunks(super::BATCH_PARAMETERS) {
+            let found: Vec<String> = with_pool!(self, pool => {
+                let mut query = sqlx::QueryBuilder::new("SELECT identity FROM cases WHERE identity IN (");
+                let mut list = query.separated(", ");
+                for identity in chunk {
+                    list.push_bind(identity);
+                }
+                query.push(")");
+                query.build_query_scalar().fetch_all(pool).await?
+            });
+            known.extend(found);
+        }
+        Ok(known)
+    }
+
+    /// As [`Store::create_cases`], each case with its identity when it has one (an imported
+    /// row); a case whose identity is already stored is refused by the database.
+    pub async fn create_identified_cases(
+        &self,
+        cases: &[(&NewCase, Option<&str>)],
+        time: &CaseTime<'_>,
+        delivery: Option<&Delivery>,
+        actor: &Actor,
+    ) -> Result<Result<Vec<CaseNumber>, CaseRefusal>, StoreError> {
         let now = self.now();
         let mut numbers = Vec::with_capacity(cases.len());
         with_pool!(self, pool => {
@@ -338,7 +373,7 @@ impl Store {
             if self.backend() == super::Backend::Postgres {
                 sqlx::query("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
             }
-            for case in cases {
+            for (case, identity) in cases {
                 let year = chrono::Datelike::year(&case.received_at.with_timezone(&time.time_zone));
                 let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = $1")
                     .bind(year)
@@ -348,8 +383,8 @@ impl Store {
                 let state = if case.route_to.is_empty() { CaseState::Received } else { CaseState::Forwarded };
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO cases (year, seq, number, channel, content, place_unit_id, category, citizen_name, \
-                     citizen_phone, contact_consent, state, operator_id, received_at, ack_due_at, answer_due_date, source) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                     citizen_phone, contact_consent, state, operator_id, received_at, ack_due_at, answer_due_date, source, identity) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
                 )
                 .bind(year)
                 .bind(seq)
@@ -367,6 +402,7 @@ impl Store {
                 .bind(time.ack_due(case.received_at))
                 .bind(time.answer_due(case.received_at))
                 .bind(&case.source)
+                .bind(*identity)
                 .fetch_one(&mut *tx)
                 .await?;
                 for file in &case.files {

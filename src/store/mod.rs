@@ -41,6 +41,7 @@ pub use outbox::{
     SENDER_LEASE,
 };
 pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
+pub use postgres::probe as probe_postgres;
 pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
     ScheduleSnapshot, StatusCount, UnitInfo, Unreachable,
@@ -59,6 +60,13 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
+    /// The database could not be opened at all: the real cause, found within
+    /// [`CONNECT_TIMEOUT`].
+    #[error("cannot open database {url}: {failure}")]
+    Connect {
+        url: String,
+        failure: ConnectFailure,
+    },
     #[error("{what} {key:?} not found")]
     NotFound { what: &'static str, key: String },
     #[error("plan {0:?} already exists")]
@@ -67,6 +75,51 @@ pub enum StoreError {
     Invalid(String),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
+}
+
+/// How long opening the database may take before it counts as not answering.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Why a database could not be opened, as the person who runs dondoc can act on it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectFailure {
+    #[error("connection refused at {address}")]
+    Refused { address: String },
+    #[error("no answer from {address} within {secs} s")]
+    NoAnswer { address: String, secs: u64 },
+    #[error("password authentication failed for user {user:?}")]
+    BadPassword { user: String },
+    #[error("database {database:?} does not exist")]
+    NoDatabase { database: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ConnectFailure {
+    /// Reads sqlx's error for `host:port` (user and database for the server's refusals).
+    pub fn classify(error: &sqlx::Error, address: &str, user: &str, database: &str) -> Self {
+        match error {
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                ConnectFailure::Refused {
+                    address: address.to_string(),
+                }
+            }
+            sqlx::Error::PoolTimedOut => ConnectFailure::NoAnswer {
+                address: address.to_string(),
+                secs: CONNECT_TIMEOUT.as_secs(),
+            },
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                Some("28P01") => ConnectFailure::BadPassword {
+                    user: user.to_string(),
+                },
+                Some("3D000") => ConnectFailure::NoDatabase {
+                    database: database.to_string(),
+                },
+                _ => ConnectFailure::Other(db.message().to_string()),
+            },
+            other => ConnectFailure::Other(other.to_string()),
+        }
+    }
 }
 
 /// Which database a [`Store`] talks to.

@@ -223,3 +223,19 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Runs the built `dondoc` binary in `dir` with only these `DONDOC_…` variables (none from
+/// the caller's environment), as a person would at a shell there.
+pub fn dondoc_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dondoc"));
+    command.args(args).current_dir(dir).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("DONDOC_") {
+            command.env_remove(key);
+        }
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the binary runs")
+}
