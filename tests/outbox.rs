@@ -600,6 +600,11 @@ async fn a_killed_sender_is_taken_over_after_its_lease() {
         }
         let first_holder = first.holder.clone();
         first.kill().await;
+        // The killed process's connections die with it, as in a real kill (which closes the
+        // file). Left open, this "dead" pool once held SQLite's write lock for the whole
+        // takeover ("database is locked" for 60 s, under a loaded full run): most likely a
+        // transaction the abort cut off between its BEGIN IMMEDIATE and its end.
+        store.close().await;
         let killed_at = Instant::now();
         let by_first = fake.accepted("sendMessage");
         assert!(by_first < MESSAGES as usize, "killed too late");
