@@ -257,14 +257,17 @@ impl<'de> Deserialize<'de> for CronSchedule {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutboxConfig {
-    /// Messages per second in all (Telegram allows 30; a little under leaves room for replies).
+    /// Messages per second in all (Telegram allows 30). 29 leaves room for a message that
+    /// reaches Telegram a little late: at 29.5, arrival jitter over 17 ms could put 31 in one
+    /// second (a 429 that pauses every send for a second).
     pub messages_per_second: f64,
     /// Least time between two messages to one chat (Telegram: about one per second).
     pub chat_interval_ms: u64,
     /// Messages per minute to one group chat (Telegram allows 20).
     pub group_messages_per_minute: u32,
-    /// Messages handed to Telegram at once. A crash may send the ones in flight twice, so 1
-    /// keeps that to one message; raise it when Telegram is far away and throughput matters.
+    /// The most messages handed to Telegram at once. The sender keeps `messages_per_second ×
+    /// round trip` in flight (measured, with some headroom), up to this; a crash may send the
+    /// ones in flight twice. 1 sends one at a time (6.5 a second at a 150 ms round trip).
     pub max_in_flight: usize,
     /// Attempts before a message that keeps failing (5xx, time-outs) is marked failed.
     pub max_attempts: u32,
@@ -284,6 +287,9 @@ pub struct OutboxConfig {
     pub keep_days: u32,
 }
 
+/// The most `outbox.max_in_flight` may be: what a crash may send twice stays bounded.
+pub const MAX_IN_FLIGHT: usize = 256;
+
 /// The fewest days `outbox.keep_days` may be.
 pub const MIN_KEEP_DAYS: u32 = 30;
 /// The most: a century, far beyond any plan, and within chrono's range.
@@ -292,10 +298,10 @@ pub const MAX_KEEP_DAYS: u32 = 36_500;
 impl Default for OutboxConfig {
     fn default() -> Self {
         Self {
-            messages_per_second: 29.5,
+            messages_per_second: 29.0,
             chat_interval_ms: 1_000,
             group_messages_per_minute: 20,
-            max_in_flight: 1,
+            max_in_flight: 32,
             max_attempts: 20,
             max_backoff_secs: 300,
             request_timeout_secs: 10,
@@ -487,6 +493,13 @@ impl Config {
         }
         if outbox.max_in_flight == 0 {
             refuse("outbox.max_in_flight", ProblemKind::AtLeastOne);
+        } else if outbox.max_in_flight > MAX_IN_FLIGHT {
+            refuse(
+                "outbox.max_in_flight",
+                ProblemKind::InFlightTooMany {
+                    most: MAX_IN_FLIGHT,
+                },
+            );
         }
         if outbox.group_messages_per_minute == 0 {
             refuse("outbox.group_messages_per_minute", ProblemKind::AtLeastOne);
@@ -579,6 +592,7 @@ pub enum ProblemKind {
     LeaseNotOverSend { lease: u64, timeout: u64 },
     KeepTooShort { least: u32 },
     KeepTooLong,
+    InFlightTooMany { most: usize },
     UnknownDatabase,
     SchemaName,
     Ladder(String),
@@ -604,6 +618,30 @@ impl std::fmt::Display for ConfigProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_in_flight_is_a_ceiling_between_one_and_the_most() {
+        let kinds = |max_in_flight| {
+            let mut config = Config::default();
+            config.outbox.max_in_flight = max_in_flight;
+            config
+                .problems()
+                .into_iter()
+                .filter(|p| p.key == "outbox.max_in_flight")
+                .map(|p| p.kind)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(0), [ProblemKind::AtLeastOne]);
+        assert!(kinds(1).is_empty());
+        assert!(kinds(Config::default().outbox.max_in_flight).is_empty());
+        assert!(kinds(MAX_IN_FLIGHT).is_empty());
+        assert_eq!(
+            kinds(MAX_IN_FLIGHT + 1),
+            [ProblemKind::InFlightTooMany {
+                most: MAX_IN_FLIGHT
+            }]
+        );
+    }
 
     #[test]
     fn keep_days_must_outlast_what_a_pass_composes_and_stay_in_range() {

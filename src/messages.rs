@@ -2046,6 +2046,9 @@ fn config_problem_vi(kind: &crate::config::ProblemKind) -> String {
             "phải từ {least} ngày trở lên (hơn schedule.window_days + closing_grace_days, để tin đã gửi không bị xếp lại)."
         ),
         P::KeepTooLong => "tối đa 36500 ngày (100 năm).".into(),
+        P::InFlightTooMany { most } => format!(
+            "tối đa {most} (khi tiến trình dừng đột ngột, các tin đang gửi có thể bị gửi lại)."
+        ),
         P::UnknownDatabase => "chỉ dùng được sqlite://TỆP hoặc postgres://…".into(),
         P::SchemaName => "chỉ gồm chữ thường không dấu, chữ số và _ (tối đa 63 ký tự).".into(),
         P::Ladder(detail) => format!(
@@ -2076,6 +2079,9 @@ fn config_problem_en(kind: &crate::config::ProblemKind) -> String {
             "must be at least {least} days (over schedule.window_days + closing_grace_days, so a message sent is never queued again)."
         ),
         P::KeepTooLong => "must be at most 36500 days (a century).".into(),
+        P::InFlightTooMany { most } => {
+            format!("must be at most {most} (a crash may send again what is in flight).")
+        }
         P::UnknownDatabase => "use sqlite://FILE or postgres://…".into(),
         P::SchemaName => "only lower-case letters, digits and _ (at most 63).".into(),
         P::Ladder(detail) => format!(

@@ -660,3 +660,43 @@ async fn limits_allow_a_group_20_messages_a_minute() {
     assert_eq!(fake.limit_hits(), 1);
     assert_eq!(fake.sent_to(GROUP).len(), 20);
 }
+
+/// A set round trip delays every answer, not the decision: the call is recorded (and counted
+/// against the limits) when it arrives. It can change while calls run; open sends are counted.
+#[tokio::test]
+async fn a_round_trip_delays_every_answer_and_can_change_at_run_time() {
+    let fake = FakeTelegram::start().await;
+    fake.add_user(PERSON, "An", None);
+    fake.add_user(PERSON + 1, "Bình", None);
+    let bot = fake.bot(TOKEN);
+    let near = Instant::now();
+    bot.send_message(ChatId(PERSON), "gần").await.expect("sent");
+    assert!(
+        near.elapsed() < Duration::from_millis(150),
+        "{:?}",
+        near.elapsed()
+    );
+
+    fake.set_round_trip(Duration::from_millis(300));
+    assert_eq!(fake.round_trip(), Duration::from_millis(300));
+    let far = Instant::now();
+    let (a, b) = tokio::join!(
+        bot.send_message(ChatId(PERSON), "xa"),
+        bot.send_message(ChatId(PERSON + 1), "xa")
+    );
+    a.expect("sent");
+    b.expect("sent");
+    let took = far.elapsed();
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+    let arrived = fake.calls().last().expect("recorded").at;
+    assert!(
+        arrived.duration_since(far) < Duration::from_millis(250),
+        "recorded on arrival, before the wait"
+    );
+    assert_eq!(fake.most_in_flight(), 2, "both were open at once");
+
+    fake.set_round_trip(Duration::ZERO);
+    let again = Instant::now();
+    bot.get_me().await.expect("getMe");
+    assert!(again.elapsed() < Duration::from_millis(150));
+}

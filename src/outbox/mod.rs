@@ -11,11 +11,15 @@
 //!   marked unreachable (the coordinator's digest lists them);
 //! - any other refusal: failed at once (it would be refused again).
 //!
+//! Several messages are in flight at once, as many as the measured round trip to Telegram
+//! needs for the rate (`Window`), at most `max_in_flight`; never two to one chat. A chat's
+//! next message waits until the one in flight is settled.
+//!
 //! With office hours set (as `serve` does), reminders, escalations and digests go out only in
 //! working hours on working days, however late they were queued or held up; replies and
 //! citizens' cases go at any time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +39,9 @@ use crate::ops::{Delivery, Metrics};
 use crate::store::{QueuedMessage, Store, SENDER_LEASE};
 
 mod pacer;
+mod window;
 pub use pacer::Pacer;
+pub use window::Window;
 
 /// How many queued messages one look at the queue takes.
 const BATCH: i64 = 200;
@@ -150,6 +156,9 @@ impl Doorbell {
     }
 }
 
+/// A send in flight: the message, Telegram's answer, and how long the call took.
+type Flight = (QueuedMessage, Outcome, Duration);
+
 /// The outbox sender of one process.
 pub struct Sender {
     store: Store,
@@ -167,6 +176,12 @@ pub struct Sender {
     /// this holder claimed `sending`: they go back to the queue before the next batch.
     orphans: bool,
     metrics: Metrics,
+    /// The sends in flight, kept from one look at the queue to the next so the pipeline
+    /// never empties between batches, and the chat of each.
+    in_flight: JoinSet<Flight>,
+    chats_in_flight: HashMap<tokio::task::Id, i64>,
+    /// How many may be in flight, from the measured round trip.
+    window: Window,
 }
 
 impl Sender {
@@ -179,6 +194,9 @@ impl Sender {
         );
         Self {
             pacer: Pacer::new(&config),
+            window: Window::new(config.messages_per_second, config.max_in_flight),
+            in_flight: JoinSet::new(),
+            chats_in_flight: HashMap::new(),
             store,
             bot,
             config,
@@ -214,6 +232,11 @@ impl Sender {
         &self.holder
     }
 
+    /// Whether a message to `chat` is in flight.
+    fn chat_in_flight(&self, chat: i64) -> bool {
+        self.chats_in_flight.values().any(|c| *c == chat)
+    }
+
     /// Sends until `shutdown` turns true; then finishes the messages in flight and gives the
     /// lease up so another process can take over at once.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
@@ -241,6 +264,12 @@ impl Sender {
                 self.prune_old().await;
                 last_prune = Some(Instant::now());
             }
+            if idle && !self.in_flight.is_empty() {
+                // The lease was lost or the queue is empty: what is in flight lands first.
+                if let Err(e) = self.land_all().await {
+                    tracing::error!(error = %e, "outbox sender: database error, retrying");
+                }
+            }
             if idle {
                 tokio::select! {
                     _ = shutdown.changed() => {}
@@ -248,6 +277,10 @@ impl Sender {
                     _ = tokio::time::sleep(poll) => {}
                 }
             }
+        }
+        // The sends in flight finish (each within the lease's reserve) and are recorded.
+        if let Err(e) = self.land_all().await {
+            tracing::error!(error = %e, "outbox sender: could not record the last sends");
         }
         if let Err(e) = self.store.release_lease(SENDER_LEASE, &self.holder).await {
             tracing::warn!(error = %e, "could not release the sender lease");
@@ -317,6 +350,8 @@ impl Sender {
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<bool, crate::store::StoreError> {
         if let Some(until) = self.pacer.paused_until() {
+            // What is in flight answers meanwhile (a 429 too, likely): record it first.
+            self.land_all().await?;
             // Telegram's wait holds for the bot, whichever process sends: keep the lease
             // through it, so no other process takes over and sends in the meantime.
             self.hold_lease().await?;
@@ -331,6 +366,9 @@ impl Sender {
             return Ok(false);
         }
         if self.orphans {
+            // Only what no send holds any more goes back: the sends in flight end first.
+            self.land_all().await?;
+            self.chats_in_flight.clear();
             let requeued = self.store.requeue_claimed(&self.holder).await?;
             if requeued > 0 {
                 tracing::warn!(requeued, "messages cut off in flight queued again");
@@ -346,7 +384,10 @@ impl Sender {
             .ready_messages(BATCH, Utc::now(), office_hours)
             .await?;
         if batch.is_empty() {
-            return Ok(false);
+            // Nothing new to start: wait for what is in flight, then look again.
+            let landed = !self.in_flight.is_empty();
+            self.land_all().await?;
+            return Ok(landed);
         }
         let tried = self.send_batch(batch, shutdown).await?;
         Ok(tried)
@@ -359,22 +400,23 @@ impl Sender {
     ) -> Result<bool, crate::store::StoreError> {
         // A chat whose earlier message waits keeps its later ones waiting too, in order.
         let mut held_back: HashSet<i64> = HashSet::new();
-        let mut in_flight: JoinSet<(QueuedMessage, Outcome)> = JoinSet::new();
-        let mut chats_in_flight: HashSet<i64> = HashSet::new();
         let mut soonest_chat_slot: Option<Duration> = None;
         let mut tried = false;
         for message in batch {
             if *shutdown.borrow() || self.pacer.paused_until().is_some() {
                 break;
             }
-            if held_back.contains(&message.chat_id) || chats_in_flight.contains(&message.chat_id) {
+            // Answers already in: recorded now, so the window and the chats are up to date.
+            while let Some(done) = self.in_flight.try_join_next_with_id() {
+                self.settle(done, &mut held_back).await?;
+            }
+            if held_back.contains(&message.chat_id) || self.chat_in_flight(message.chat_id) {
                 held_back.insert(message.chat_id);
                 continue;
             }
-            while in_flight.len() >= self.config.max_in_flight.max(1) {
-                if let Some(done) = in_flight.join_next().await {
-                    self.settle(done, &mut chats_in_flight, &mut held_back)
-                        .await?;
+            while self.in_flight.len() >= self.window.size() {
+                if let Some(done) = self.in_flight.join_next_with_id().await {
+                    self.settle(done, &mut held_back).await?;
                 }
             }
             // What was just settled may be a 429 (pause everything) or a retry of this chat's
@@ -413,18 +455,22 @@ impl Sender {
                 continue;
             }
             tried = true;
-            chats_in_flight.insert(message.chat_id);
+            let chat = message.chat_id;
             let bot = self.bot.clone();
-            in_flight.spawn(async move {
+            let flight = self.in_flight.spawn(async move {
+                let started = Instant::now();
                 let outcome = deliver(&bot, &message).await;
-                (message, outcome)
+                (message, outcome, started.elapsed())
             });
+            self.chats_in_flight.insert(flight.id(), chat);
         }
-        while let Some(done) = in_flight.join_next().await {
-            self.settle(done, &mut chats_in_flight, &mut held_back)
-                .await?;
-        }
+        // The sends in flight stay in flight: the next look at the queue starts more while
+        // they are answered. Nothing could start: wait for an answer or a chat's turn.
         if !tried {
+            if let Some(done) = self.in_flight.join_next_with_id().await {
+                self.settle(done, &mut held_back).await?;
+                return Ok(true);
+            }
             if let Some(wait) = soonest_chat_slot {
                 // Only chats that must wait are left: wait for the first, not a full poll.
                 tokio::time::sleep(wait.min(Duration::from_secs(3))).await;
@@ -434,24 +480,51 @@ impl Sender {
         Ok(tried)
     }
 
+    /// Waits for every send in flight and records Telegram's answers. On a database error the
+    /// rest are still waited for (their rows stay `sending`, queued again as orphans).
+    async fn land_all(&mut self) -> Result<(), crate::store::StoreError> {
+        let mut held_back = HashSet::new();
+        let mut first_error = None;
+        while let Some(done) = self.in_flight.join_next_with_id().await {
+            if let Err(e) = self.settle(done, &mut held_back).await {
+                self.orphans = true;
+                first_error.get_or_insert(e);
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     /// Records what Telegram said about one message. A message queued again holds its chat's
     /// later messages back (`held_back`), so they do not overtake it.
     async fn settle(
         &mut self,
-        done: Result<(QueuedMessage, Outcome), tokio::task::JoinError>,
-        chats_in_flight: &mut HashSet<i64>,
+        done: Result<(tokio::task::Id, Flight), tokio::task::JoinError>,
         held_back: &mut HashSet<i64>,
     ) -> Result<(), crate::store::StoreError> {
-        let (message, outcome) = match done {
-            Ok(done) => done,
-            // A panicked send leaves its row `sending`; it is queued again before the next batch.
+        let (message, outcome, took) = match done {
+            Ok((id, done)) => {
+                self.chats_in_flight.remove(&id);
+                done
+            }
+            // A panicked send leaves its row `sending`; it is queued again before the next
+            // batch, and its chat waits until then.
             Err(e) => {
                 self.orphans = true;
+                if let Some(chat) = self.chats_in_flight.remove(&e.id()) {
+                    held_back.insert(chat);
+                }
                 tracing::error!(error = %e, "a send task failed");
                 return Ok(());
             }
         };
-        chats_in_flight.remove(&message.chat_id);
+        // Telegram's answers measure the round trip; a time-out or a broken connection says
+        // nothing about it.
+        if !matches!(outcome, Outcome::Transient(_)) {
+            self.window.observe(took);
+        }
         self.count(&message, &outcome);
         let store = &self.store;
         match outcome {

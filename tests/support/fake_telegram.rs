@@ -29,6 +29,11 @@
 //!   default): a message sent over 30 a second in all, less than a second after the previous
 //!   one to the same chat, or over 20 a minute to one group is refused with 429 and
 //!   `retry_after` ([`Limits`]; [`FakeTelegram::limit_hits`] counts the refusals).
+//! - **Distance.** [`FakeTelegram::set_round_trip`] makes every Bot API call wait that long
+//!   before its answer goes back (changeable while calls run; 0 by default), as a server far
+//!   from Telegram sees. The call is decided, and counted against the limits, when it
+//!   arrives: its recorded time is then, the wait comes after. [`FakeTelegram::most_in_flight`]
+//!   tells how many message-sending calls were open at once.
 //!
 //! Every call is recorded ([`FakeTelegram::calls`], [`FakeTelegram::wait_for`]) with the
 //! time it was answered and the token it came with.
@@ -574,6 +579,25 @@ impl FakeTelegram {
         self.inner.state().limits.hits
     }
 
+    // ----- distance ------------------------------------------------------------------------
+
+    /// Every call from now on is answered `round_trip` after it arrives (calls already waiting
+    /// keep their wait). [`Duration::ZERO`] answers at once again.
+    pub fn set_round_trip(&self, round_trip: Duration) {
+        self.inner.state().round_trip = round_trip;
+    }
+
+    /// The round trip calls get now.
+    pub fn round_trip(&self) -> Duration {
+        self.inner.state().round_trip
+    }
+
+    /// The most message-sending calls (`sendMessage`, `sendPhoto`, …) open at once so far:
+    /// arrived and not yet answered.
+    pub fn most_in_flight(&self) -> usize {
+        self.inner.state().most_in_flight
+    }
+
     // ----- inspection ----------------------------------------------------------------------
 
     /// Every call so far, in the order they were answered.
@@ -874,6 +898,44 @@ async fn api_call(
         Ok(request) => request,
         Err(e) => return Reply::bad_request(e).into_response(),
     };
+    let sending = SENDING.contains(&method.as_str());
+    let round_trip = inner.state().round_trip;
+    // Counted open until answered, or until the client goes away (hyper then drops this).
+    let _open = sending.then(|| InFlight::open(inner));
+    let response = answer_call(inner, token, method, request).await;
+    if !round_trip.is_zero() {
+        tokio::time::sleep(round_trip).await;
+    }
+    response
+}
+
+/// One message-sending call open at the fake, from its arrival until it is answered or
+/// dropped.
+struct InFlight<'a>(&'a Inner);
+
+impl<'a> InFlight<'a> {
+    fn open(inner: &'a Inner) -> Self {
+        let mut state = inner.state();
+        state.in_flight += 1;
+        state.most_in_flight = state.most_in_flight.max(state.in_flight);
+        InFlight(inner)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.in_flight = state.in_flight.saturating_sub(1);
+    }
+}
+
+/// Decides and records one call; the round trip is waited by [`api_call`].
+async fn answer_call(
+    inner: &Inner,
+    token: String,
+    method: String,
+    request: ApiRequest,
+) -> Response {
     let fault = inner.state().take_fault(&method, &request.params);
     let reply = match fault.as_ref() {
         Some(Fault::Dropped) => Reply::error(599, "connection dropped"),
@@ -1237,6 +1299,11 @@ struct State {
     commands: HashMap<String, Value>,
     webhook: Option<String>,
     limits: LimitState,
+    /// How long every call waits before its answer goes back.
+    round_trip: Duration,
+    /// Message-sending calls arrived and not answered yet, and the most there were at once.
+    in_flight: usize,
+    most_in_flight: usize,
 }
 
 impl State {
