@@ -773,10 +773,16 @@ async fn import_units(
             field(Label::UnitName, old.name.clone(), unit.name.clone());
             field(Label::UnitKind, old.kind.to_string(), unit.kind.to_string());
             field(Label::UnitParent, parent(&old.parent), parent(&unit.parent));
+            // Aliases are a set: the store may keep them in another order than the file.
+            let sorted = |aliases: &[String]| {
+                let mut aliases = aliases.to_vec();
+                aliases.sort();
+                aliases.join(" | ")
+            };
             field(
                 Label::UnitAliases,
-                old.aliases.join(" | "),
-                unit.aliases.join(" | "),
+                sorted(&old.aliases),
+                sorted(&unit.aliases),
             );
             if changes.is_empty() {
                 unchanged += 1;
