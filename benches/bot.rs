@@ -47,6 +47,15 @@
 //! cargo bench --bench bot
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench bot
 //! ```
+//!
+//! `cargo bench --bench bot -- presses` runs only the issue-12 loads instead (see
+//! [`run_presses`]): status *button presses* (recorded at the press, since issue 12) from 50
+//! members, with the fake answering every call 150 ms after it arrives and enforcing
+//! Telegram's limits: `steady`, 600 presses at 10 a second; `burst`, 1,000 pushed at once;
+//! `unpaced`, the same burst with the bot's reply pacing lifted and the fake's limits off.
+//! Each press is checked recorded exactly once (its update processed, the status update its
+//! confirmation names stored on its task with its status, the total on the cards equal to
+//! the presses so far).
 
 #[path = "../tests/support/fake_telegram.rs"]
 mod fake_telegram;
@@ -60,14 +69,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Span;
-use dondoc::bot::{self, invitation, RunningBot};
+use dondoc::bot::{self, invitation, Callback, RunningBot};
 use dondoc::clock::SystemClock;
 use dondoc::config::Config;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::plan::NewPlan;
 use dondoc::domain::unit::NewPerson;
-use dondoc::domain::{Actor, PersonRole, PlanCode, PlanYear, UnitCode};
+use dondoc::domain::{Actor, AssignmentStatus, Lang, PersonRole, PlanCode, PlanYear, UnitCode};
 use dondoc::import::{self, UnitDirectory};
+use dondoc::messages::Text;
 use dondoc::store::{SaveMode, Store, Subject};
 use fake_telegram::{Call, FakeTelegram};
 use secrecy::SecretString;
@@ -106,7 +116,13 @@ const COMMUNES: [&str; 8] = [
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime for the bench");
-    runtime.block_on(run());
+    // `cargo bench --bench bot -- presses`: the issue-12 loads only (see "Status presses at a
+    // distance" below).
+    if std::env::args().any(|arg| arg == "presses") {
+        runtime.block_on(run_presses());
+    } else {
+        runtime.block_on(run());
+    }
 }
 
 async fn run() {
@@ -612,7 +628,7 @@ async fn bench_dondoc(db: Db) {
             text.starts_with("Đã ghi nhận")
         })
         .await;
-        stop_dondoc(running, db.name, load).await;
+        stop_dondoc(running, db.name, load.label()).await;
         let confirmations = fake
             .calls_to("sendMessage")
             .iter()
@@ -649,14 +665,13 @@ async fn bench_dondoc(db: Db) {
 /// `notify_waiters` (no permit kept): when the dispatcher finishes before that first poll, the
 /// future never resolves and `stop` waits out its own bound. Against the fake on loopback
 /// that happens to a few stops in a hundred; the load is measured and checked by then.
-async fn stop_dondoc(running: RunningBot, name: &str, load: Load) {
+async fn stop_dondoc(running: RunningBot, name: &str, label: &str) {
     let stopping = Instant::now();
     let stopped = tokio::time::timeout(STOP_LIMIT, running.stop()).await;
     let took = stopping.elapsed();
     if stopped.is_err() || took > Duration::from_secs(1) {
         println!(
-            "{name:<8} {:<6} RunningBot::stop took {:.1} s{}",
-            load.label(),
+            "{name:<8} {label:<6} RunningBot::stop took {:.1} s{}",
             took.as_secs_f64(),
             if stopped.is_err() {
                 " and was given up"
@@ -949,4 +964,413 @@ async fn seed(store: &Store) {
         )
         .await
         .expect("plan saved");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status presses at a distance (issue 12)
+
+/// The fake's round trip in the press loads: every Bot API call is answered this long after
+/// it arrives, as a server far from Telegram sees.
+const PRESS_ROUND_TRIP: Duration = Duration::from_millis(150);
+/// Members pressing in each press load.
+const PRESS_USERS: usize = 50;
+/// `steady`: this many presses, one every [`STEADY_EVERY`] (10 a second).
+const STEADY_PRESSES: usize = 600;
+const STEADY_EVERY: Duration = Duration::from_millis(100);
+/// `burst` and `unpaced`: this many presses pushed at once.
+const BURST_PRESSES: usize = 1_000;
+
+#[derive(Debug, Clone, Copy)]
+enum PressLoad {
+    /// 10 presses a second, open loop: each at its time, whatever was confirmed.
+    Steady,
+    /// Every press at once; the bot paces its confirmations as Telegram requires (the default
+    /// `outbox` limits) and the fake enforces Telegram's limits.
+    Burst,
+    /// The same burst with the bot's pacing lifted and the fake's limits off: what the bot
+    /// itself does, not what Telegram allows.
+    Unpaced,
+}
+
+impl PressLoad {
+    const ALL: [PressLoad; 3] = [PressLoad::Steady, PressLoad::Burst, PressLoad::Unpaced];
+
+    fn label(self) -> &'static str {
+        match self {
+            PressLoad::Steady => "steady",
+            PressLoad::Burst => "burst",
+            PressLoad::Unpaced => "unpaced",
+        }
+    }
+
+    fn presses(self) -> usize {
+        match self {
+            PressLoad::Steady => STEADY_PRESSES,
+            PressLoad::Burst | PressLoad::Unpaced => BURST_PRESSES,
+        }
+    }
+
+    fn paced(self) -> bool {
+        !matches!(self, PressLoad::Unpaced)
+    }
+}
+
+/// A member's chat and its cards: (message id, assignment id).
+struct Member {
+    user: i64,
+    cards: Vec<(i32, i64)>,
+}
+
+/// A press pushed and not yet confirmed.
+struct Press {
+    update_id: i32,
+    assignment_id: i64,
+    status: AssignmentStatus,
+    at: Instant,
+}
+
+/// A press and its confirmation.
+struct Confirmed {
+    update_id: i32,
+    assignment_id: i64,
+    status: AssignmentStatus,
+    /// The status update its «Thêm ghi chú» button names.
+    status_update_id: i64,
+    latency: Duration,
+}
+
+/// What one press load gave.
+struct PressRun {
+    confirmed: Vec<Confirmed>,
+    /// From the first push to the last confirmation.
+    elapsed: Duration,
+    /// `sendMessage` calls the fake refused with 429.
+    refused: usize,
+}
+
+async fn run_presses() {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "status presses: {PRESS_USERS} members; steady {STEADY_PRESSES} at 10/s, burst \
+         {BURST_PRESSES} at once; fake round trip {PRESS_ROUND_TRIP:?}; one Tokio runtime, \
+         {workers} workers"
+    );
+    let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
+    bench_presses(Db::sqlite(dir.path(), "bench-presses.db")).await;
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) => {
+            bench_presses(Db::postgres(
+                &url,
+                format!("dondoc_bench_presses_{}", std::process::id()),
+            ))
+            .await
+        }
+        Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
+    }
+}
+
+async fn bench_presses(db: Db) {
+    let store = db.open().await;
+    seed(&store).await;
+    let mut assignments = BTreeSet::new();
+    let mut recorded = 0;
+    for (index, load) in PressLoad::ALL.into_iter().enumerate() {
+        let label = load.label();
+        let fake = fake_for(index).await;
+        fake.set_round_trip(PRESS_ROUND_TRIP);
+        fake.enforce_limits(load.paced());
+        let mut config = Config {
+            database: db.config.clone(),
+            ..Config::default()
+        };
+        config.telegram.bot_token = Some(SecretString::from(TOKEN));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.poll_timeout_secs = POLL_TIMEOUT_SECS;
+        if !load.paced() {
+            config.outbox.messages_per_second = 1e6;
+            config.outbox.chat_interval_ms = 0;
+        }
+        let running: RunningBot = bot::spawn(&config, store.clone(), Arc::new(SystemClock))
+            .await
+            .expect("the bot starts");
+        let setup = Instant::now();
+        let first = FIRST_USER + 1_000 * index as i64;
+        let users: Vec<i64> = (0..PRESS_USERS as i64).map(|i| first + i).collect();
+        let members = press_members(&fake, &onboard(&fake, &store, &users).await);
+        assignments.extend(members.iter().flat_map(|m| m.cards.iter().map(|c| c.1)));
+        println!(
+            "{:<8} {label:<7} setup {} members linked, {} cards, in {:.1} s",
+            db.name,
+            members.len(),
+            members.iter().map(|m| m.cards.len()).sum::<usize>(),
+            setup.elapsed().as_secs_f64()
+        );
+        let calls_before = fake.calls().len();
+        let ticks = cpu_ticks();
+        let run = press(&fake, &members, load, calls_before).await;
+        let cpu = cpu_since(ticks);
+        stop_dondoc(running, db.name, label).await;
+        let confirmations = fake.calls_since(calls_before);
+        let confirmations = confirmations
+            .iter()
+            .filter(|c| c.method == "sendmessage" && c.is_ok())
+            .count();
+        assert_eq!(
+            confirmations,
+            load.presses(),
+            "{} {label}: one confirmation a press, none more",
+            db.name
+        );
+        recorded += run.confirmed.len();
+        check_presses(
+            &store,
+            &assignments,
+            &run.confirmed,
+            recorded,
+            db.name,
+            label,
+        )
+        .await;
+
+        let mut sorted: Vec<Duration> = run.confirmed.iter().map(|c| c.latency).collect();
+        sorted.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let n = run.confirmed.len();
+        println!(
+            "{:<8} {label:<7} presses {n:>5} in {:>6.2} s {:>6.1} /s  p50 {:>8.1} ms  \
+             p99 {:>8.1} ms  max {:>8.1} ms  429s {}{}",
+            db.name,
+            run.elapsed.as_secs_f64(),
+            n as f64 / run.elapsed.as_secs_f64(),
+            ms(percentile(&sorted, 50.0)),
+            ms(percentile(&sorted, 99.0)),
+            ms(*sorted.last().expect("at least one press")),
+            run.refused,
+            cpu.map(|c| format!("  machine {:.0} % busy", c.machine_busy * 100.0))
+                .unwrap_or_default(),
+        );
+        fake.shutdown().await;
+    }
+    store.close().await;
+    db.finish().await;
+}
+
+/// Each chat's cards with the assignment behind each, read from the card's status buttons
+/// (the bot stores a card's id only once Telegram's answer is back, a round trip after the
+/// fake saw the card).
+fn press_members(fake: &FakeTelegram, chats: &[Chat]) -> Vec<Member> {
+    chats
+        .iter()
+        .map(|chat| {
+            let cards = chat
+                .cards
+                .iter()
+                .map(|card| {
+                    let message = fake.message(chat.user, *card).unwrap_or_default();
+                    let assignment = message["reply_markup"]["inline_keyboard"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|row| row.as_array().into_iter().flatten())
+                        .filter_map(|button| button["callback_data"].as_str())
+                        .find_map(|data| match Callback::decode(data) {
+                            Some(Callback::Status { assignment_id, .. }) => Some(assignment_id),
+                            _ => None,
+                        });
+                    let Some(assignment) = assignment else {
+                        panic!("card {card} of {} has no status button", chat.user);
+                    };
+                    (*card, assignment)
+                })
+                .collect();
+            Member {
+                user: chat.user,
+                cards,
+            }
+        })
+        .collect()
+}
+
+/// The status update a confirmation's «Thêm ghi chú» button names (`nt:ID`).
+fn note_button(params: &Value) -> Option<i64> {
+    params["reply_markup"]["inline_keyboard"]
+        .as_array()?
+        .iter()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .filter_map(|button| button["callback_data"].as_str())
+        .find_map(|data| data.strip_prefix("nt:")?.parse().ok())
+}
+
+/// Presses status buttons on the members' cards and collects the confirmations.
+///
+/// Press `i` is member `i mod M`'s, on their cards in turn: «Đã hoàn thành» on the first round
+/// over the cards, «Đang thực hiện» on the next, and so on. A chat's updates are handled in
+/// order (teloxide's default distribution), so a chat's confirmations answer its presses
+/// first to last; each is checked against its press's status word here, and against the
+/// press's assignment in the database afterwards. Latency: from just before the update is
+/// put in the fake to the fake's record of the `sendMessage` (`Call::at`, taken when the call
+/// arrives, before the round trip is waited).
+async fn press(
+    fake: &FakeTelegram,
+    members: &[Member],
+    load: PressLoad,
+    calls_before: usize,
+) -> PressRun {
+    let n = load.presses();
+    let label = load.label();
+    let pending: RefCell<HashMap<i64, VecDeque<Press>>> = RefCell::new(HashMap::new());
+    let progress = Cell::new(0usize);
+    let started = Instant::now();
+
+    let pusher = async {
+        for i in 0..n {
+            let member = &members[i % members.len()];
+            let k = i / members.len();
+            let (card, assignment_id) = member.cards[k % member.cards.len()];
+            let status = if (k / member.cards.len()).is_multiple_of(2) {
+                AssignmentStatus::Done
+            } else {
+                AssignmentStatus::InProgress
+            };
+            if matches!(load, PressLoad::Steady) {
+                tokio::time::sleep_until((started + STEADY_EVERY * i as u32).into()).await;
+            } else if i.is_multiple_of(50) {
+                tokio::task::yield_now().await;
+            }
+            let data = Callback::Status {
+                assignment_id,
+                status,
+            }
+            .encode();
+            let at = Instant::now();
+            fake.callback(member.user, member.user, card, &data);
+            let update_id = fake.last_update_id();
+            pending
+                .borrow_mut()
+                .entry(member.user)
+                .or_default()
+                .push_back(Press {
+                    update_id,
+                    assignment_id,
+                    status,
+                    at,
+                });
+        }
+    };
+
+    let collector = async {
+        let mut seen = calls_before;
+        let mut confirmed = Vec::with_capacity(n);
+        let mut last = started;
+        let mut refused = 0;
+        while confirmed.len() < n {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let calls = fake.calls_since(seen);
+            seen += calls.len();
+            for call in calls.iter().filter(|c| c.method == "sendmessage") {
+                if !call.is_ok() {
+                    refused += 1;
+                    continue;
+                }
+                let chat = call.params["chat_id"].as_i64().unwrap_or_default();
+                let text = call.params["text"].as_str().unwrap_or_default();
+                let press = pending
+                    .borrow_mut()
+                    .get_mut(&chat)
+                    .and_then(VecDeque::pop_front);
+                let Some(press) = press else {
+                    panic!("{label}: a sendMessage to {chat} answers no press: {text:?}");
+                };
+                let word = Text::Status(press.status).render(Lang::Vi);
+                assert!(
+                    text.starts_with("Đã ghi nhận: ") && text.ends_with(&format!(" – {word}.")),
+                    "{label}: a {word:?} press in chat {chat} was answered {text:?}"
+                );
+                let Some(status_update_id) = note_button(&call.params) else {
+                    panic!("{label}: no «Thêm ghi chú» under {text:?}");
+                };
+                confirmed.push(Confirmed {
+                    update_id: press.update_id,
+                    assignment_id: press.assignment_id,
+                    status: press.status,
+                    status_update_id,
+                    latency: call.at.saturating_duration_since(press.at),
+                });
+                last = last.max(call.at);
+            }
+            progress.set(confirmed.len());
+        }
+        (confirmed, last, refused)
+    };
+
+    let both = async { tokio::join!(pusher, collector).1 };
+    let Ok((confirmed, last, refused)) = tokio::time::timeout(LOAD_LIMIT, both).await else {
+        panic!(
+            "{label}: only {} of {n} presses confirmed within {LOAD_LIMIT:?}",
+            progress.get()
+        );
+    };
+    PressRun {
+        confirmed,
+        elapsed: last - started,
+        refused,
+    }
+}
+
+/// Every press recorded exactly once: its update processed, the status update its
+/// confirmation names stored on the press's assignment with the press's status, no status
+/// update named twice, and exactly `total` status updates on the cards' assignments (every
+/// press so far, nothing more).
+async fn check_presses(
+    store: &Store,
+    assignments: &BTreeSet<i64>,
+    confirmed: &[Confirmed],
+    total: usize,
+    name: &str,
+    label: &str,
+) {
+    let mut ids = HashSet::new();
+    for press in confirmed {
+        assert!(
+            ids.insert(press.status_update_id),
+            "{name} {label}: status update {} confirmed twice",
+            press.status_update_id
+        );
+        let update = store
+            .status_update(press.status_update_id)
+            .await
+            .expect("status update query");
+        let Some(update) = update else {
+            panic!(
+                "{name} {label}: status update {} not stored",
+                press.status_update_id
+            );
+        };
+        assert_eq!(
+            (update.assignment_id, update.status),
+            (press.assignment_id, press.status),
+            "{name} {label}: update {} recorded on the wrong task or status",
+            press.update_id
+        );
+        assert!(
+            store
+                .was_processed(i64::from(press.update_id))
+                .await
+                .expect("processed query"),
+            "{name} {label}: update {} not marked processed",
+            press.update_id
+        );
+    }
+    let mut count = 0;
+    for id in assignments {
+        count += store.status_history(*id).await.expect("history").len();
+    }
+    assert_eq!(count, total, "{name} {label}: status updates stored");
+    println!(
+        "{name:<8} {label:<7} db    recorded once: yes ({} presses, {} status updates, {} \
+         processed updates; {count} status updates on the cards in all)",
+        confirmed.len(),
+        ids.len(),
+        confirmed.len()
+    );
 }
