@@ -386,7 +386,24 @@ impl Scheduler {
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
         if report.working_time {
             let day = Day::new(today, &calendar, &self.rules, &snapshot);
-            let notices = compose::report_notices(&day);
+            let mut notices = compose::report_notices(&day);
+            // A window stays open for days and a reminder day has many passes: the notices
+            // an earlier pass queued to every member are left out before their open tasks are
+            // read (the outbox would keep its copies anyway).
+            let notice_keys: Vec<String> = notices
+                .iter()
+                .flat_map(|n| day.members(n.unit_id).map(|r| n.key(r.person_id)))
+                .collect();
+            let queued: HashSet<String> = self
+                .store
+                .queued_keys(&notice_keys)
+                .await?
+                .into_iter()
+                .collect();
+            notices.retain(|n| {
+                !day.members(n.unit_id)
+                    .all(|r| queued.contains(&n.key(r.person_id)))
+            });
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
             units.dedup();
