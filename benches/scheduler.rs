@@ -60,6 +60,10 @@
 //! cargo bench --bench scheduler
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scheduler
 //! ```
+//!
+//! `DONDOC_BENCH_SCALES=1` (or `2`) runs one scale only; `DONDOC_BENCH_SKIP_SQLITE=1` runs
+//! only Postgres. The `counts` split is timed from outside on every case, also when the pass
+//! itself skips the counts (the digests already queued today).
 
 mod common;
 use common::Db;
