@@ -60,6 +60,10 @@
 //! cargo bench --bench scheduler
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scheduler
 //! ```
+//!
+//! `DONDOC_BENCH_SCALES=1` (or `2`) runs one scale only; `DONDOC_BENCH_SKIP_SQLITE=1` runs
+//! only Postgres. The `counts` split is timed from outside on every case, also when the pass
+//! itself skips the counts (the digests already queued today).
 
 mod common;
 use common::Db;
@@ -105,15 +109,28 @@ fn main() {
     runtime.block_on(run());
 }
 
+/// `DONDOC_BENCH_SCALES=1` (or `2`) runs one scale only: a shorter run while working.
+fn scales() -> Vec<usize> {
+    match std::env::var("DONDOC_BENCH_SCALES") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .filter(|s| SCALES.contains(s))
+            .collect(),
+        Err(_) => SCALES.to_vec(),
+    }
+}
+
 async fn run() {
     let postgres = std::env::var(POSTGRES_ENV).ok();
-    for scale in SCALES {
+    let skip_sqlite = std::env::var("DONDOC_BENCH_SKIP_SQLITE").is_ok();
+    for scale in scales().into_iter().filter(|_| !skip_sqlite) {
         let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
         bench(Db::sqlite(dir.path(), "bench.db"), scale).await;
     }
     match postgres {
         Some(url) => {
-            for scale in SCALES {
+            for scale in scales() {
                 bench(
                     Db::postgres(
                         &url,

@@ -1630,3 +1630,84 @@ async fn a_coordinator_gets_one_morning_message() {
         db.finish().await;
     }
 }
+
+/// The digest is composed once a day: a later pass leaves it alone while every chat has
+/// today's, and a coordinator linked after the morning's digest still gets hers that day (the
+/// others' are not queued twice); a real pass and a dry run agree.
+#[tokio::test]
+async fn a_coordinator_linked_after_the_morning_digest_still_gets_it() {
+    const LATE_COORDINATOR: i64 = 2003;
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        let scheduler = scheduler(&store);
+        let day = date(2026, 4, 23);
+        let digests = |messages: &[OutboxMessage]| -> Vec<(i64, String)> {
+            let mut keys: Vec<(i64, String)> = messages
+                .iter()
+                // A long digest's later parts are rows `{key}#2` …: one key per digest.
+                .filter(|m| m.key.starts_with("digest:") && !m.key.contains('#'))
+                .map(|m| (m.chat_id, m.key.clone()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        let morning = pass_at(&scheduler, &clock, local(day, 7, 30)).await;
+        assert!(morning.digest_due);
+        let first = digests(&store.outbox_messages().await.expect("outbox"));
+        assert!(first.contains(&(COORDINATOR, format!("digest:{day}:{COORDINATOR}"))));
+        // Later passes: nothing to compose, nothing queued, a dry run shows nothing.
+        let later = local(day, 10, 0);
+        clock.set(later);
+        assert!(scheduler
+            .pass(later, true)
+            .await
+            .expect("dry")
+            .messages
+            .iter()
+            .all(|m| !m.key.starts_with("digest:")));
+        assert_eq!(pass_at(&scheduler, &clock, later).await.queued, 0);
+        assert_eq!(
+            digests(&store.outbox_messages().await.expect("outbox")),
+            first
+        );
+
+        support::linked_member(
+            &store,
+            "HG-PNV",
+            PersonRole::Coordinator,
+            "Chuyên viên Nội vụ mới",
+            LATE_COORDINATOR,
+        )
+        .await;
+        let afternoon = local(day, 14, 0);
+        clock.set(afternoon);
+        let dry = scheduler.pass(afternoon, true).await.expect("dry");
+        let dry_digests: Vec<&str> = dry
+            .messages
+            .iter()
+            .filter(|m| m.key.starts_with("digest:"))
+            .map(|m| m.key.as_str())
+            .collect();
+        let late_key = format!("digest:{day}:{LATE_COORDINATOR}");
+        assert_eq!(dry_digests, vec![late_key.as_str()]);
+        let real = pass_at(&scheduler, &clock, afternoon).await;
+        let real_digests: Vec<&str> = real
+            .messages
+            .iter()
+            .filter(|m| m.key.starts_with("digest:"))
+            .map(|m| m.key.as_str())
+            .collect();
+        assert_eq!(real_digests, dry_digests);
+        let mut expected = first.clone();
+        expected.push((LATE_COORDINATOR, late_key));
+        expected.sort();
+        assert_eq!(
+            digests(&store.outbox_messages().await.expect("outbox")),
+            expected
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}

@@ -58,6 +58,19 @@ struct Climb {
     leads: Vec<i64>,
 }
 
+impl ReportNotice<'_> {
+    /// The outbox key of this notice's message to `person_id`.
+    pub fn key(&self, person_id: i64) -> String {
+        match self.reminder_day {
+            Some(on) => format!(
+                "remind:report:{}:{}:{person_id}:{on}",
+                self.period.id, self.unit_id
+            ),
+            None => format!("window:{}:{}:{person_id}", self.period.id, self.unit_id),
+        }
+    }
+}
+
 /// The units owing `period`'s report.
 pub fn owing_units<'a>(day: &'a Day<'a>, period: &'a PeriodDue) -> impl Iterator<Item = i64> + 'a {
     day.units_of_plan(period.plan_id)
@@ -177,16 +190,7 @@ pub fn report_messages(
                 lines.extend(task_lines(tasks.iter().copied(), lang));
             }
             lines.push(ChaseText::ReportHowTo.render(lang));
-            let key = match notice.reminder_day {
-                Some(on) => format!(
-                    "remind:report:{}:{}:{}:{on}",
-                    period.id, notice.unit_id, recipient.person_id
-                ),
-                None => format!(
-                    "window:{}:{}:{}",
-                    period.id, notice.unit_id, recipient.person_id
-                ),
-            };
+            let key = notice.key(recipient.person_id);
             let keyboard = cards::report_button(period.id, notice.unit_id, lang);
             out.messages.push(NewMessage {
                 key,

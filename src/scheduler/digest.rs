@@ -34,6 +34,11 @@ pub struct Counts {
     bad_codes: crate::store::BadCodes,
 }
 
+/// The outbox key of the digest a chat gets on `today`: one a day.
+pub fn digest_key(today: NaiveDate, chat_id: i64) -> String {
+    format!("digest:{today}:{chat_id}")
+}
+
 impl Counts {
     /// The counts as they stood at `at` (the pass's instant: a `tick --at` in the past must not
     /// count cases received since).
@@ -658,7 +663,7 @@ impl Digest {
         own.sort_unstable();
         own.dedup();
         NewMessage {
-            key: format!("digest:{}:{}", day.today, recipient.chat_id),
+            key: digest_key(day.today, recipient.chat_id),
             kind: MessageKind::Digest,
             chat_id: recipient.chat_id,
             person_id: Some(recipient.person_id),

@@ -386,7 +386,24 @@ impl Scheduler {
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
         if report.working_time {
             let day = Day::new(today, &calendar, &self.rules, &snapshot);
-            let notices = compose::report_notices(&day);
+            let mut notices = compose::report_notices(&day);
+            // A window stays open for days and a reminder day has many passes: the notices
+            // an earlier pass queued to every member are left out before their open tasks are
+            // read (the outbox would keep its copies anyway).
+            let notice_keys: Vec<String> = notices
+                .iter()
+                .flat_map(|n| day.members(n.unit_id).map(|r| n.key(r.person_id)))
+                .collect();
+            let queued: HashSet<String> = self
+                .store
+                .queued_keys(&notice_keys)
+                .await?
+                .into_iter()
+                .collect();
+            notices.retain(|n| {
+                !day.members(n.unit_id)
+                    .all(|r| queued.contains(&n.key(r.person_id)))
+            });
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
             units.dedup();
@@ -400,7 +417,11 @@ impl Scheduler {
             compose::escalations(&day, &mut out);
             compose::closings(&day, &mut out);
         }
-        if report.digest_due {
+        // The digest is composed once a day: when every chat that can get one already has
+        // today's in the outbox, a later pass would compose them only to leave them out, so it
+        // skips the digest counts (a read over every live assignment) and the composing.
+        let digest_pending = report.digest_due && !self.digests_queued(today, &snapshot).await?;
+        if digest_pending {
             // The steps this pass records count too: an item reaching the office's step today
             // is marked in today's digest, not from tomorrow's.
             for r in &out.escalations {
@@ -460,6 +481,34 @@ impl Scheduler {
             self.doorbell.ring();
         }
         Ok(report)
+    }
+
+    /// Whether every chat that may get a digest on `today` has it in the outbox already: every
+    /// coordinator, and every focal point of a unit leading a live task (a superset of the
+    /// lead units the digest counts find, so a `true` here never leaves out a digest that a
+    /// full composition would queue).
+    async fn digests_queued(
+        &self,
+        today: NaiveDate,
+        snapshot: &ScheduleSnapshot,
+    ) -> Result<bool, StoreError> {
+        let leads: HashSet<i64> = self.store.lead_units_of_live_tasks().await?;
+        let keys: HashSet<String> = snapshot
+            .recipients
+            .iter()
+            .filter(|r| {
+                r.role == PersonRole::Coordinator
+                    || (r.role == PersonRole::FocalPoint && leads.contains(&r.unit_id))
+            })
+            .map(|r| digest::digest_key(today, r.chat_id))
+            .collect();
+        if keys.is_empty() {
+            // No one to send a digest to: composing would make none.
+            return Ok(true);
+        }
+        let keys: Vec<String> = keys.into_iter().collect();
+        let queued: HashSet<String> = self.store.queued_keys(&keys).await?.into_iter().collect();
+        Ok(keys.iter().all(|k| queued.contains(k)))
     }
 
     /// The last due date of the dated tasks a pass on `today` reads: those whose earliest

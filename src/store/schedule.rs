@@ -1,7 +1,7 @@
 //! What a scheduler pass reads in a few bulk queries (never one query per unit or task, so a
 //! pass over 200,000 assignments stays fast), and the escalation steps it records.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -440,6 +440,19 @@ impl Store {
     }
 
     /// Live assignments counted by plan, dimension, implementing unit and status.
+    /// Units leading at least one live task (whether or not the task has live assignments):
+    /// a few hundred rows, read without touching the assignments.
+    pub async fn lead_units_of_live_tasks(&self) -> Result<HashSet<i64>, StoreError> {
+        let units: Vec<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT tl.unit_id FROM task_leads tl JOIN tasks t ON t.id = tl.task_id \
+                 WHERE t.retired_at IS NULL",
+            )
+            .fetch_all(pool).await?
+        });
+        Ok(units.into_iter().collect())
+    }
+
     pub async fn status_counts_by_unit(&self) -> Result<Vec<StatusCount>, StoreError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(&format!(
