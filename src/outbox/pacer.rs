@@ -238,7 +238,10 @@ mod tests {
     use super::*;
 
     fn pacer() -> Pacer {
-        Pacer::new(&OutboxConfig::default())
+        Pacer::new(&OutboxConfig {
+            chat_interval_ms: 1_000,
+            ..OutboxConfig::default()
+        })
     }
 
     /// How long `reply_slot` waited, on tokio's paused clock.
