@@ -29,6 +29,36 @@ macro_rules! first_delivery {
 
 pub(crate) use first_delivery;
 
+/// Sets an assignment's status and appends the status update that says so, inside the
+/// caller's transaction; evaluates to the update's id. A retired or unknown assignment is
+/// `NotFound` (the caller's transaction then rolls back).
+macro_rules! save_status_reply {
+    ($conn:expr, $reply:expr, $now:expr) => {{
+        let reply = $reply;
+        let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL")
+            .bind(reply.status.as_str())
+            .bind(reply.assignment_id)
+            .execute($conn)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::NotFound { what: "assignment", key: reply.assignment_id.to_string() });
+        }
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at, telegram_message_id) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(reply.assignment_id)
+        .bind(reply.status.as_str())
+        .bind(&reply.note)
+        .bind(reply.person_id)
+        .bind($now)
+        .bind(reply.telegram_message_id)
+        .fetch_one($conn)
+        .await?
+    }};
+}
+
 /// Inside a reply's transaction: stores its file (linked through `$column`) and ends the
 /// dialogue of the user in the chat.
 macro_rules! attach_and_close_dialogue {
@@ -563,27 +593,7 @@ impl Store {
             if !first_delivery!(&mut *tx, update_id, now) {
                 return Ok(Effect::Duplicate);
             }
-            let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL")
-                .bind(reply.status.as_str())
-                .bind(reply.assignment_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound { what: "assignment", key: reply.assignment_id.to_string() });
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at, telegram_message_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(reply.assignment_id)
-            .bind(reply.status.as_str())
-            .bind(&reply.note)
-            .bind(reply.person_id)
-            .bind(now)
-            .bind(reply.telegram_message_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let id: i64 = save_status_reply!(&mut *tx, reply, now);
             attach_and_close_dialogue!(&mut *tx, "status_update_id", id, &reply.attachment, chat_id, user_id);
             if let Some(next) = next {
                 sqlx::query("INSERT INTO dialogues (chat_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4)")
@@ -1257,27 +1267,7 @@ impl Store {
                 match action {
                     BotAction::Status(reply) => {
                         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
-                        let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL")
-                            .bind(reply.status.as_str())
-                            .bind(reply.assignment_id)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                        if updated == 0 {
-                            return Err(StoreError::NotFound { what: "assignment", key: reply.assignment_id.to_string() });
-                        }
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at, telegram_message_id) \
-                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        )
-                        .bind(reply.assignment_id)
-                        .bind(reply.status.as_str())
-                        .bind(&reply.note)
-                        .bind(reply.person_id)
-                        .bind(now)
-                        .bind(reply.telegram_message_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                        let id: i64 = save_status_reply!(&mut *tx, reply, now);
                         if let Some(file) = &reply.attachment {
                             insert_attachment!(&mut *tx, "status_update_id", id, file);
                         }
