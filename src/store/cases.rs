@@ -135,7 +135,7 @@ pub struct Delivery {
 macro_rules! delivered_once {
     ($conn:expr, $delivery:expr, $now:expr) => {
         if let Some(d) = $delivery {
-            if !super::bot::first_delivery!($conn, d.update_id, $now) {
+            if !super::assignments::first_delivery!($conn, d.update_id, $now) {
                 return Ok(Err(CaseRefusal::Duplicate));
             }
             sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
@@ -881,12 +881,12 @@ impl Store {
     ) -> Result<Option<super::Member>, StoreError> {
         let sql = format!(
             "SELECT {} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
-            super::bot::MEMBER_COLUMNS
+            super::assignments::MEMBER_COLUMNS
         );
-        let row: Option<super::bot::MemberRow> = with_pool!(self, pool => {
+        let row: Option<super::assignments::MemberRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(person_id).fetch_optional(pool).await?
         });
-        row.map(super::bot::member_from_row).transpose()
+        row.map(super::assignments::member_from_row).transpose()
     }
 
     /// Records that `person_id` exported `cases` cases received in `[from, to)` with the

@@ -5,7 +5,7 @@
 //! What differs — connecting, pragmas, schemas, migrations — lives in `sqlite.rs` and
 //! `postgres.rs`. Every write happens in a transaction together with its audit-log rows.
 
-mod bot;
+mod assignments;
 mod cases;
 mod export;
 mod ops;
@@ -26,7 +26,7 @@ use crate::clock::Clock;
 use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
-pub use bot::{
+pub use assignments::{
     Applied, AssignmentCard, BadCodes, BotAction, Effect, HeldFile, Member, MemberListing,
     NewAttachment, Redeemed, ReportDue, ServiceCounts, StatusReply, Subject, Submission,
     UnitProgress,
