@@ -1525,3 +1525,49 @@ async fn help_by_role_and_overdue_cards() {
     })
     .await;
 }
+
+/// Dialogue state is read back typed: a proposal stored by the previous version (its status a
+/// word) is still confirmed with «Đúng», and a row that cannot be read is no question — the
+/// press records nothing (it used to record «đang thực hiện» for an unknown word).
+#[tokio::test]
+async fn a_stored_proposal_of_the_previous_version_still_loads_and_an_unreadable_one_is_no_question(
+) {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let person = w.store.members_of_user(CHAIRMAN).await.expect("members")[0]
+            .person
+            .id;
+        let blocked = w.assignment("HG-TRANPHU", "2.1").await;
+        let list = w.task_list(CHAIRMAN, CHAIRMAN).await;
+        let old_row = format!(
+            r#"{{"waiting":"proposal","token":777,"actions":[{{"do":"status","assignment_id":{blocked},"status":"blocked","note":"thiếu kinh phí","person_id":{person}}}]}}"#
+        );
+        w.store
+            .set_dialogue(9_000_001, CHAIRMAN, CHAIRMAN, Some(&old_row))
+            .await
+            .expect("old row");
+        fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:777:y");
+        let update = w.history(blocked, 1).await;
+        assert_eq!(update.status, AssignmentStatus::Blocked);
+        assert_eq!(update.note, "thiếu kinh phí");
+
+        let unreadable = old_row
+            .replace(":777,", ":778,")
+            .replace(r#""blocked""#, r#""finished""#);
+        w.store
+            .set_dialogue(9_000_002, CHAIRMAN, CHAIRMAN, Some(&unreadable))
+            .await
+            .expect("unreadable row");
+        fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:778:y");
+        w.said(CHAIRMAN, "Câu hỏi này đã đóng").await;
+        assert_eq!(
+            w.store.status_history(blocked).await.expect("h").len(),
+            1,
+            "an unreadable proposal records nothing"
+        );
+        w
+    })
+    .await;
+}

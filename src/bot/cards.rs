@@ -283,7 +283,7 @@ pub const QUESTION_TTL_MINUTES: i64 = 10;
 pub enum Proposed {
     Status {
         assignment_id: i64,
-        status: String,
+        status: AssignmentStatus,
         note: String,
         person_id: i64,
     },

@@ -324,12 +324,21 @@ async fn start_waiting(
     user_id: i64,
     waiting: &Waiting,
 ) -> anyhow::Result<bool> {
-    let state = serde_json::to_string(waiting)?;
     let effect = app
         .store
-        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .save_dialogue(update_id, chat.0, user_id, Some(waiting))
         .await?;
     Ok(effect == Effect::Done(()))
+}
+
+/// What the bot waits for from `user_id` in `chat` ([`crate::store::Store::load_dialogue`]:
+/// a stored state that cannot be read is logged and taken as no question).
+async fn waiting_of(app: &App, chat: ChatId, user_id: i64) -> anyhow::Result<Option<Waiting>> {
+    Ok(app
+        .store
+        .load_dialogue::<Waiting>(chat.0, user_id)
+        .await?
+        .map(|(waiting, _)| waiting))
 }
 
 /// `/ngonngu en|vi`: the language the bot speaks to this person from now on.
@@ -544,11 +553,7 @@ fn role_rank(role: crate::domain::PersonRole) -> u8 {
 
 /// Forgets a pending note, file, report or proposal question of `user_id` in `chat`.
 async fn cancel_question(app: &App, chat: ChatId, user_id: i64) -> anyhow::Result<()> {
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     if matches!(
         waiting,
         Some(
@@ -657,8 +662,8 @@ async fn on_report(
     members: &[Member],
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    let (waiting, asked_at) = match app.store.dialogue_since(chat.0, user_id).await? {
-        Some((state, at)) => (serde_json::from_str::<Waiting>(&state).ok(), Some(at)),
+    let (waiting, asked_at) = match app.store.load_dialogue::<Waiting>(chat.0, user_id).await? {
+        Some((waiting, at)) => (Some(waiting), Some(at)),
         None => (None, None),
     };
     match &waiting {
@@ -1185,7 +1190,7 @@ async fn propose_claims(
         };
         actions.push(Proposed::Status {
             assignment_id: card.assignment_id,
-            status: status.as_str().into(),
+            status,
             note: claim.note.clone(),
             person_id: member.person.id,
         });
@@ -1216,7 +1221,7 @@ async fn propose(
                 let Some(card) = app.store.assignment_card(*assignment_id).await? else {
                     continue;
                 };
-                let status = status.parse().unwrap_or(AssignmentStatus::InProgress);
+                let status = *status;
                 lines.push(
                     BotText::ProposeStatus {
                         task: &cards::task_title(&card),
@@ -1304,11 +1309,7 @@ async fn answer_proposal(
         user_id,
         members,
     } = asked;
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     let Some(Waiting::Proposal { token: t, actions }) = waiting else {
         tell(bot, app, chat, BotText::QuestionClosed).await?;
         return Ok(());
@@ -1339,7 +1340,7 @@ async fn answer_proposal(
                 person_id,
             } if own_person(*person_id) => store_actions.push(BotAction::Status(StatusReply {
                 assignment_id: *assignment_id,
-                status: status.parse().unwrap_or(AssignmentStatus::InProgress),
+                status: *status,
                 note: note.clone(),
                 person_id: *person_id,
                 telegram_message_id: None,
@@ -1954,11 +1955,7 @@ async fn hotline_button(
     };
     match button {
         HotlineButton::Intake { action, arg } => {
-            let waiting: Option<Waiting> = app
-                .store
-                .dialogue(chat.0, user_id)
-                .await?
-                .and_then(|state| serde_json::from_str(&state).ok());
+            let waiting = waiting_of(app, chat, user_id).await?;
             match waiting {
                 Some(Waiting::Case { draft }) => {
                     super::hotline::on_draft_button(
@@ -2198,11 +2195,7 @@ async fn skip_note(
     let Asked {
         update_id, user_id, ..
     } = asked;
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     match (waiting, status_update_id) {
         (
             Some(Waiting::Note {

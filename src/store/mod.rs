@@ -7,6 +7,7 @@
 
 mod assignments;
 mod cases;
+mod conversations;
 mod export;
 mod ops;
 mod outbox;
@@ -27,13 +28,13 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use assignments::{
-    Applied, AssignmentCard, BadCodes, BotAction, Effect, HeldFile, Member, MemberListing,
-    NewAttachment, Redeemed, ReportDue, ServiceCounts, StatusReply, Subject, Submission,
+    Applied, AssignmentCard, BotAction, HeldFile, NewAttachment, ServiceCounts, StatusReply,
     UnitProgress,
 };
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use conversations::{Effect, Subject};
 pub use export::LatestUpdate;
 pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
@@ -50,7 +51,12 @@ pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 
 mod holidays;
 mod inbox;
+mod members;
+mod reports;
+mod tx;
 pub use holidays::HolidaysSaved;
+pub use members::{BadCodes, Member, MemberListing, Redeemed};
+pub use reports::{ReportDue, Submission};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
