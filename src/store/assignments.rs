@@ -10,12 +10,15 @@ use super::{
     audit, brief, parse_status, with_pool, BeginWrite, Effect, StatusUpdate, Store, StoreError,
     Submission, UnitBrief,
 };
-use crate::domain::{Actor, AssignmentStatus};
+use crate::domain::{
+    Actor, AssignmentId, AssignmentStatus, HeldFileId, PersonId, StatusUpdateId, SubmissionId,
+    UnitId, UpdateId,
+};
 
 /// An assignment as the bot shows it: the task, its plan and the unit that owes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignmentCard {
-    pub assignment_id: i64,
+    pub assignment_id: AssignmentId,
     pub status: AssignmentStatus,
     pub unit: UnitBrief,
     pub plan_code: String,
@@ -40,10 +43,10 @@ pub struct NewAttachment {
 /// A status reply about one assignment, from one member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusReply {
-    pub assignment_id: i64,
+    pub assignment_id: AssignmentId,
     pub status: AssignmentStatus,
     pub note: String,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub telegram_message_id: Option<i64>,
     pub attachment: Option<NewAttachment>,
 }
@@ -59,7 +62,7 @@ struct AttachmentRow {
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
-    assignment_id: i64,
+    assignment_id: AssignmentId,
     status: String,
     unit_id: i64,
     unit_code: String,
@@ -136,21 +139,21 @@ pub enum BotAction {
     Submit(Submission),
     /// A note (and file) added to an update already recorded: the one its question was about.
     Note {
-        status_update_id: i64,
-        person_id: i64,
+        status_update_id: StatusUpdateId,
+        person_id: PersonId,
         note: String,
         attachment: Option<NewAttachment>,
     },
     /// A held file is now filed (with a [`BotAction::Status`] or [`BotAction::Submit`] that
     /// carries it).
-    FileHeld(i64),
+    FileHeld(HeldFileId),
 }
 
 /// What a [`BotAction`] recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     Status(StatusUpdate),
-    Submitted(i64),
+    Submitted(SubmissionId),
     Noted(StatusUpdate),
     Filed,
 }
@@ -158,7 +161,7 @@ pub enum Applied {
 /// A file or photo kept until its owner says what it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldFile {
-    pub id: i64,
+    pub id: HeldFileId,
     pub chat_id: i64,
     pub user_id: i64,
     pub telegram_message_id: i64,
@@ -169,7 +172,7 @@ pub struct HeldFile {
 
 #[derive(sqlx::FromRow)]
 struct HeldRow {
-    id: i64,
+    id: HeldFileId,
     chat_id: i64,
     user_id: i64,
     telegram_message_id: i64,
@@ -207,7 +210,7 @@ impl Store {
     /// Open (not done) assignments of `unit_ids`, by plan and task order.
     pub async fn open_assignments(
         &self,
-        unit_ids: &[i64],
+        unit_ids: &[UnitId],
     ) -> Result<Vec<AssignmentCard>, StoreError> {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
@@ -227,7 +230,7 @@ impl Store {
 
     pub async fn assignment_card(
         &self,
-        assignment_id: i64,
+        assignment_id: AssignmentId,
     ) -> Result<Option<AssignmentCard>, StoreError> {
         let sql = format!("{CARD_QUERY} AND a.id = $1");
         let row: Option<CardRow> = with_pool!(self, pool => {
@@ -241,11 +244,11 @@ impl Store {
     /// `next(update id)` (a blocked task's question for its reason, bound to that update).
     pub async fn record_status_press(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         reply: &StatusReply,
-        next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
+        next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)>,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
         self.record_status_then(update_id, chat_id, user_id, reply, next)
             .await
@@ -255,7 +258,7 @@ impl Store {
     /// history row, the file if any, and the end of the dialogue in `chat_id`.
     pub async fn record_status_reply(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         reply: &StatusReply,
@@ -268,20 +271,20 @@ impl Store {
     /// transaction when given.
     async fn record_status_then(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         reply: &StatusReply,
-        next: Option<&(dyn Fn(i64) -> String + Send + Sync)>,
+        next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)>,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
-        let id: i64 = with_pool!(self, pool => {
+        let id: StatusUpdateId = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             if !tx.first_delivery(update_id, now).await? {
                 return Ok(Effect::Duplicate);
             }
-            let id: i64 = tx.save_status_reply(reply, now).await?;
+            let id: StatusUpdateId = tx.save_status_reply(reply, now).await?;
             if let Some(file) = &reply.attachment {
                 tx.insert_attachment(AttachedTo::StatusUpdate(id), file).await?;
             }
@@ -295,11 +298,11 @@ impl Store {
             id
         });
         Ok(Effect::Done(StatusUpdate {
-            id,
-            assignment_id: reply.assignment_id,
+            id: id.get(),
+            assignment_id: reply.assignment_id.get(),
             status: reply.status,
             note: reply.note.clone(),
-            person_id: Some(reply.person_id),
+            person_id: Some(reply.person_id.get()),
             reported_at: now,
         }))
     }
@@ -308,7 +311,7 @@ impl Store {
     /// dialogue of `user_id` in `chat_id`.
     pub async fn apply_bot_actions(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         actions: &[BotAction],
@@ -324,24 +327,24 @@ impl Store {
                 match action {
                     BotAction::Status(reply) => {
                         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
-                        let id: i64 = tx.save_status_reply(reply, now).await?;
+                        let id: StatusUpdateId = tx.save_status_reply(reply, now).await?;
                         if let Some(file) = &reply.attachment {
                             tx.insert_attachment(AttachedTo::StatusUpdate(id), file).await?;
                         }
                         audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                             json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
                         applied.push(Applied::Status(StatusUpdate {
-                            id,
-                            assignment_id: reply.assignment_id,
+                            id: id.get(),
+                            assignment_id: reply.assignment_id.get(),
                             status: reply.status,
                             note: reply.note.clone(),
-                            person_id: Some(reply.person_id),
+                            person_id: Some(reply.person_id.get()),
                             reported_at: now,
                         }));
                     }
                     BotAction::Submit(submission) => {
                         let actor = Actor::new(format!("telegram:{user_id}/person:{}", submission.person_id));
-                        let id: i64 = sqlx::query_scalar(
+                        let id: SubmissionId = sqlx::query_scalar(
                             "INSERT INTO report_submissions (period_id, unit_id, person_id, submitted_at, body, attachment_file_id, telegram_message_id) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                         )
@@ -408,7 +411,10 @@ impl Store {
     }
 
     /// One status update.
-    pub async fn status_update(&self, id: i64) -> Result<Option<StatusUpdate>, StoreError> {
+    pub async fn status_update(
+        &self,
+        id: StatusUpdateId,
+    ) -> Result<Option<StatusUpdate>, StoreError> {
         let row: Option<UpdateRow> = with_pool!(self, pool => {
             sqlx::query_as("SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates WHERE id = $1")
                 .bind(id)
@@ -421,7 +427,7 @@ impl Store {
     /// Files attached to a status update.
     pub async fn attachments_of(
         &self,
-        status_update_id: i64,
+        status_update_id: StatusUpdateId,
     ) -> Result<Vec<NewAttachment>, StoreError> {
         let rows: Vec<AttachmentRow> = with_pool!(self, pool => {
             sqlx::query_as(
@@ -447,12 +453,12 @@ impl Store {
     /// The note of the latest status update of each of `assignment_ids` that has one.
     pub async fn latest_notes(
         &self,
-        assignment_ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        assignment_ids: &[AssignmentId],
+    ) -> Result<std::collections::HashMap<AssignmentId, String>, StoreError> {
         if assignment_ids.is_empty() {
             return Ok(Default::default());
         }
-        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+        let rows: Vec<(AssignmentId, String)> = with_pool!(self, pool => {
             let mut query = sqlx::QueryBuilder::new(
                 "SELECT assignment_id, note FROM status_updates WHERE assignment_id IN (",
             );
@@ -469,13 +475,13 @@ impl Store {
     /// Keeps a file sent without a subject, as the effect of `update_id`; its id.
     pub async fn hold_file(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         telegram_message_id: i64,
         caption: &str,
         file: &NewAttachment,
-    ) -> Result<Effect<i64>, StoreError> {
+    ) -> Result<Effect<HeldFileId>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!("telegram:{user_id}"));
         let id = with_pool!(self, pool => {
@@ -483,7 +489,7 @@ impl Store {
             if !tx.first_delivery(update_id, now).await? {
                 return Ok(Effect::Duplicate);
             }
-            let id: i64 = sqlx::query_scalar(
+            let id: HeldFileId = sqlx::query_scalar(
                 "INSERT INTO held_files (update_id, chat_id, user_id, telegram_message_id, caption, file_id, \
                  file_unique_id, file_name, mime_type, file_size, received_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -511,7 +517,7 @@ impl Store {
     }
 
     /// A held file.
-    pub async fn held_file(&self, id: i64) -> Result<Option<HeldFile>, StoreError> {
+    pub async fn held_file(&self, id: HeldFileId) -> Result<Option<HeldFile>, StoreError> {
         let row: Option<HeldRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, chat_id, user_id, telegram_message_id, caption, file_id, file_unique_id, \
@@ -572,8 +578,8 @@ impl Store {
     /// of `lead_ids`: live assignments counted by status, units with most left to do first.
     pub async fn unit_progress(
         &self,
-        unit_ids: &[i64],
-        lead_ids: &[i64],
+        unit_ids: &[UnitId],
+        lead_ids: &[UnitId],
     ) -> Result<Vec<UnitProgress>, StoreError> {
         let rows: Vec<ProgressRow> = with_pool!(self, pool => {
             let mut query = sqlx::QueryBuilder::new(
@@ -582,13 +588,13 @@ impl Store {
                  JOIN units u ON u.id = a.unit_id WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND (a.unit_id IN (",
             );
             let mut ids = query.separated(", ");
-            ids.push_bind(-1_i64);
+            ids.push_bind(UnitId(-1));
             for id in unit_ids {
                 ids.push_bind(*id);
             }
             query.push(") OR t.id IN (SELECT task_id FROM task_leads WHERE unit_id IN (");
             let mut leads = query.separated(", ");
-            leads.push_bind(-1_i64);
+            leads.push_bind(UnitId(-1));
             for id in lead_ids {
                 leads.push_bind(*id);
             }

@@ -139,7 +139,10 @@ async fn delivered_once<C: Steps>(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     if let Some(d) = delivery {
-        if !conn.first_delivery(d.update_id, now).await? {
+        if !conn
+            .first_delivery(crate::domain::UpdateId(d.update_id), now)
+            .await?
+        {
             return Ok(false);
         }
         conn.end_dialogue(d.chat_id, d.user_id).await?;

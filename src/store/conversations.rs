@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::tx::Steps;
 use super::{with_pool, BeginWrite, Store, StoreError};
+use crate::domain::{AssignmentId, CaseHopId, PeriodId, StatusUpdateId, UnitId, UpdateId};
 
 /// The result of an effect keyed by a Telegram update.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,21 +22,21 @@ pub enum Effect<T> {
 /// What a message sent by the bot was about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
-    Assignment(i64),
+    Assignment(AssignmentId),
     Report {
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
     },
     /// A citizen's case as sent to one unit (a forward hop).
-    CaseHop(i64),
+    CaseHop(CaseHopId),
 }
 
 #[derive(sqlx::FromRow)]
 struct SubjectRow {
-    assignment_id: Option<i64>,
-    period_id: Option<i64>,
-    unit_id: Option<i64>,
-    case_hop_id: Option<i64>,
+    assignment_id: Option<AssignmentId>,
+    period_id: Option<PeriodId>,
+    unit_id: Option<UnitId>,
+    case_hop_id: Option<CaseHopId>,
 }
 
 impl Store {
@@ -76,7 +77,7 @@ impl Store {
         let now = self.now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            if !tx.first_delivery(update_id, now).await? {
+            if !tx.first_delivery(UpdateId(update_id), now).await? {
                 return Ok(Effect::Duplicate);
             }
             tx.end_dialogue(chat_id, user_id).await?;
@@ -106,7 +107,7 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i64,
-        assignment_id: i64,
+        assignment_id: AssignmentId,
     ) -> Result<(), StoreError> {
         let now = self.now();
         with_pool!(self, pool => {
@@ -129,8 +130,8 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let found: Option<Option<i64>> = with_pool!(self, pool => {
+    ) -> Result<Option<AssignmentId>, StoreError> {
+        let found: Option<Option<AssignmentId>> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT assignment_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
                 .bind(chat_id)
                 .bind(message_id)
@@ -146,8 +147,8 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i64,
-        assignment_id: i64,
-        status_update_id: i64,
+        assignment_id: AssignmentId,
+        status_update_id: StatusUpdateId,
     ) -> Result<(), StoreError> {
         let now = self.now();
         with_pool!(self, pool => {
@@ -171,8 +172,8 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let found: Option<Option<i64>> = with_pool!(self, pool => {
+    ) -> Result<Option<StatusUpdateId>, StoreError> {
+        let found: Option<Option<StatusUpdateId>> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT status_update_id FROM bot_messages WHERE chat_id = $1 AND message_id = $2")
                 .bind(chat_id)
                 .bind(message_id)
@@ -187,8 +188,8 @@ impl Store {
         &self,
         chat_id: i64,
         message_id: i64,
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
     ) -> Result<(), StoreError> {
         let now = self.now();
         with_pool!(self, pool => {
@@ -237,8 +238,8 @@ impl Store {
     pub async fn recently_shown(
         &self,
         chat_id: i64,
-    ) -> Result<Vec<(Option<i64>, Option<(i64, i64)>)>, StoreError> {
-        let rows: Vec<(Option<i64>, Option<i64>, Option<i64>)> = with_pool!(self, pool => {
+    ) -> Result<Vec<(Option<AssignmentId>, Option<(PeriodId, UnitId)>)>, StoreError> {
+        let rows: Vec<(Option<AssignmentId>, Option<PeriodId>, Option<UnitId>)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT assignment_id, period_id, unit_id FROM bot_messages \
                  WHERE chat_id = $1 AND (assignment_id IS NOT NULL OR period_id IS NOT NULL) \
@@ -286,7 +287,7 @@ impl Store {
     /// `update_id`: [`Store::set_dialogue`] with a typed state.
     pub async fn save_dialogue<T: Serialize>(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         state: Option<&T>,
@@ -295,7 +296,7 @@ impl Store {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::Invalid(format!("dialogue state cannot be written: {e}")))?;
-        self.set_dialogue(update_id, chat_id, user_id, row.as_deref())
+        self.set_dialogue(update_id.get(), chat_id, user_id, row.as_deref())
             .await
     }
 }

@@ -7,13 +7,25 @@ use serde_json::json;
 use super::tx::Steps;
 use super::{audit, brief, with_pool, BeginWrite, Effect, Store, StoreError, UnitBrief};
 use crate::domain::unit::{NewPerson, Person};
-use crate::domain::{Actor, PersonRole};
+use crate::domain::{Actor, PersonId, PersonRole, UnitId, UpdateId};
 
 /// A person's membership of a unit, with the unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub person: Person,
     pub unit: UnitBrief,
+}
+
+impl Member {
+    /// The person's id, typed for the store's calls.
+    pub fn person_id(&self) -> PersonId {
+        PersonId(self.person.id)
+    }
+
+    /// The unit's id, typed for the store's calls.
+    pub fn unit_id(&self) -> UnitId {
+        self.unit.unit_id()
+    }
 }
 
 /// A member as `dondoc members list` shows it.
@@ -148,7 +160,7 @@ impl Store {
     /// counted against `chat_id` (see [`Store::recent_start_failures`]).
     pub async fn redeem_invitation(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         code_hash: &str,
         user_id: i64,
         chat_id: i64,
@@ -280,7 +292,7 @@ impl Store {
     }
 
     /// The unit a group chat belongs to, if it was bound.
-    pub async fn group_unit(&self, chat_id: i64) -> Result<Option<i64>, StoreError> {
+    pub async fn group_unit(&self, chat_id: i64) -> Result<Option<UnitId>, StoreError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar("SELECT unit_id FROM group_chats WHERE chat_id = $1")
                 .bind(chat_id)
@@ -292,7 +304,7 @@ impl Store {
     /// Binds a group chat to the unit of `member` (again: moves it), as the effect of `update_id`.
     pub async fn bind_group(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         member: &Member,
     ) -> Result<Effect<()>, StoreError> {
@@ -324,7 +336,7 @@ impl Store {
     /// Sets the language of every membership of Telegram user `user_id`.
     pub async fn set_language(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         user_id: i64,
         lang: crate::domain::Lang,
     ) -> Result<Effect<()>, StoreError> {

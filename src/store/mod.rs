@@ -264,6 +264,13 @@ pub struct UnitBrief {
     pub kind: UnitKind,
 }
 
+impl UnitBrief {
+    /// The id, typed for the store's calls.
+    pub fn unit_id(&self) -> crate::domain::UnitId {
+        crate::domain::UnitId(self.id)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub id: i64,

@@ -7,12 +7,12 @@ use super::tx::{AttachedTo, Steps};
 use super::{
     audit, brief, with_pool, BeginWrite, Effect, NewAttachment, Store, StoreError, UnitBrief,
 };
-use crate::domain::Actor;
+use crate::domain::{Actor, PeriodId, PersonId, SubmissionId, UnitId, UpdateId};
 
 /// One report a unit owes for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportDue {
-    pub period_id: i64,
+    pub period_id: PeriodId,
     pub plan_code: String,
     pub label: String,
     pub due_date: NaiveDate,
@@ -24,9 +24,9 @@ pub struct ReportDue {
 /// A report a member sends for their unit and a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
-    pub period_id: i64,
-    pub unit_id: i64,
-    pub person_id: i64,
+    pub period_id: PeriodId,
+    pub unit_id: UnitId,
+    pub person_id: PersonId,
     pub body: String,
     pub telegram_message_id: Option<i64>,
     pub attachment: Option<NewAttachment>,
@@ -34,7 +34,7 @@ pub struct Submission {
 
 #[derive(sqlx::FromRow)]
 struct ReportDueRow {
-    period_id: i64,
+    period_id: PeriodId,
     plan_code: String,
     label: String,
     due_date: NaiveDate,
@@ -48,7 +48,7 @@ struct ReportDueRow {
 impl Store {
     /// Every report `unit_ids` owe: each period of each plan they implement (the commune
     /// plan only for communes), earliest first, with the latest submission.
-    pub async fn reports_owed(&self, unit_ids: &[i64]) -> Result<Vec<ReportDue>, StoreError> {
+    pub async fn reports_owed(&self, unit_ids: &[UnitId]) -> Result<Vec<ReportDue>, StoreError> {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -89,8 +89,8 @@ impl Store {
     /// One owed report, if `unit_id` owes `period_id`.
     pub async fn report_due(
         &self,
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
     ) -> Result<Option<ReportDue>, StoreError> {
         Ok(self
             .reports_owed(&[unit_id])
@@ -103,22 +103,22 @@ impl Store {
     /// dialogue in `chat_id`.
     pub async fn record_submission(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         submission: &Submission,
-    ) -> Result<Effect<i64>, StoreError> {
+    ) -> Result<Effect<SubmissionId>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!(
             "telegram:{user_id}/person:{}",
             submission.person_id
         ));
-        let id: i64 = with_pool!(self, pool => {
+        let id: SubmissionId = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             if !tx.first_delivery(update_id, now).await? {
                 return Ok(Effect::Duplicate);
             }
-            let id: i64 = sqlx::query_scalar(
+            let id: SubmissionId = sqlx::query_scalar(
                 "INSERT INTO report_submissions (period_id, unit_id, person_id, submitted_at, body, attachment_file_id, telegram_message_id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -147,8 +147,8 @@ impl Store {
     /// Submissions for a period by a unit, oldest first: (body, file id).
     pub async fn submissions(
         &self,
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
     ) -> Result<Vec<(String, Option<String>)>, StoreError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(

@@ -11,12 +11,13 @@
 use chrono::{DateTime, Utc};
 
 use super::{NewAttachment, StatusReply, StoreError};
+use crate::domain::{StatusUpdateId, SubmissionId, UpdateId};
 
 /// What a stored file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AttachedTo {
-    StatusUpdate(i64),
-    Submission(i64),
+    StatusUpdate(StatusUpdateId),
+    Submission(SubmissionId),
 }
 
 /// The steps; implemented for [`sqlx::SqliteConnection`] and [`sqlx::PgConnection`].
@@ -25,7 +26,7 @@ pub(crate) trait Steps {
     /// changes nothing).
     async fn first_delivery(
         &mut self,
-        update_id: i64,
+        update_id: UpdateId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 
@@ -36,7 +37,7 @@ pub(crate) trait Steps {
         &mut self,
         reply: &StatusReply,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<StatusUpdateId, StoreError>;
 
     /// Stores a received file with what it belongs to.
     async fn insert_attachment(
@@ -65,7 +66,7 @@ macro_rules! steps_for {
         impl Steps for $conn {
             async fn first_delivery(
                 &mut self,
-                update_id: i64,
+                update_id: UpdateId,
                 now: DateTime<Utc>,
             ) -> Result<bool, StoreError> {
                 let inserted = sqlx::query(
@@ -84,7 +85,7 @@ macro_rules! steps_for {
                 &mut self,
                 reply: &StatusReply,
                 now: DateTime<Utc>,
-            ) -> Result<i64, StoreError> {
+            ) -> Result<StatusUpdateId, StoreError> {
                 let updated = sqlx::query(
                     "UPDATE assignments SET status = $1 WHERE id = $2 AND retired_at IS NULL",
                 )
@@ -118,16 +119,16 @@ macro_rules! steps_for {
                 owner: AttachedTo,
                 file: &NewAttachment,
             ) -> Result<(), StoreError> {
-                let (sql, owner_id) = match owner {
+                let (sql, owner_id): (&str, i64) = match owner {
                     AttachedTo::StatusUpdate(id) => (
                         "INSERT INTO attachments (status_update_id, file_id, file_unique_id, file_name, mime_type, file_size) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
-                        id,
+                        id.get(),
                     ),
                     AttachedTo::Submission(id) => (
                         "INSERT INTO attachments (submission_id, file_id, file_unique_id, file_name, mime_type, file_size) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
-                        id,
+                        id.get(),
                     ),
                 };
                 sqlx::query(sql)
