@@ -715,7 +715,7 @@ async fn onboard(fake: &FakeTelegram, store: &Store, users: &[i64]) -> Vec<Chat>
             .expect("unit query")
             .expect("the commune exists");
         let open = store
-            .open_assignments(&[unit.id])
+            .open_assignments(&[unit.unit_id()])
             .await
             .expect("open assignments")
             .len();
@@ -802,7 +802,7 @@ async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<i64> {
                 .await
                 .expect("subject query");
             match subject {
-                Some(Subject::Assignment(id)) => ids.insert(id),
+                Some(Subject::Assignment(id)) => ids.insert(id.get()),
                 other => panic!("card {card} of {} is about {other:?}", chat.user),
             };
         }
@@ -1337,7 +1337,7 @@ async fn check_presses(
             press.status_update_id
         );
         let update = store
-            .status_update(press.status_update_id)
+            .status_update(dondoc::domain::StatusUpdateId(press.status_update_id))
             .await
             .expect("status update query");
         let Some(update) = update else {

@@ -282,9 +282,9 @@ async fn setup(store: &Store, clock: &FixedClock, writers: usize) {
             .filter(|(i, _)| pick.contains(&(i % 20)))
             .map(|(i, unit)| {
                 let submission = Submission {
-                    period_id: q3,
-                    unit_id: unit.id,
-                    person_id: heads[&unit.code],
+                    period_id: dondoc::domain::PeriodId(q3),
+                    unit_id: dondoc::domain::UnitId(unit.id),
+                    person_id: dondoc::domain::PersonId(heads[&unit.code]),
                     body: format!("Báo cáo quý III của {}", unit.name),
                     telegram_message_id: None,
                     attachment: None,
@@ -299,7 +299,7 @@ async fn setup(store: &Store, clock: &FixedClock, writers: usize) {
             submissions,
             |store, (update, s)| async move {
                 store
-                    .record_submission(update, 1, 1, &s)
+                    .record_submission(dondoc::domain::UpdateId(update), 1, 1, &s)
                     .await
                     .expect("record a submission");
             },

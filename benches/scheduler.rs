@@ -324,9 +324,9 @@ async fn submit(world: &mut World, key: &str, day: NaiveDate, pick: impl Fn(usiz
             submissions.push((
                 world.next_update_id,
                 Submission {
-                    period_id,
-                    unit_id: unit.id,
-                    person_id: world.heads[&unit.id],
+                    period_id: dondoc::domain::PeriodId(period_id),
+                    unit_id: dondoc::domain::UnitId(unit.id),
+                    person_id: dondoc::domain::PersonId(world.heads[&unit.id]),
                     body: format!("Báo cáo của {}", unit.name),
                     telegram_message_id: None,
                     attachment: None,
@@ -343,7 +343,7 @@ async fn submit(world: &mut World, key: &str, day: NaiveDate, pick: impl Fn(usiz
         submissions,
         |store, (update, s)| async move {
             store
-                .record_submission(update, 1, 1, &s)
+                .record_submission(dondoc::domain::UpdateId(update), 1, 1, &s)
                 .await
                 .expect("record a submission");
         },

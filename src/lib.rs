@@ -5,8 +5,9 @@
 //! - [`clock`]: the injected notion of "now", so deadline logic is testable on any date.
 //! - [`domain`]: plain types and rules (units, plans, tasks, the reporting calendar,
 //!   timeframes, text normalisation). No I/O.
-//! - [`store`]: SQLite and Postgres behind one [`store::Store`]; dialect differences live in
-//!   `store/sqlite.rs` and `store/postgres.rs`.
+//! - [`store`]: SQLite and Postgres behind one [`store::Store`], one file per aggregate
+//!   (units, plans, members, assignments, reports, conversations, cases, outbox …); dialect
+//!   differences live in `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
 //! - [`hotline`]: citizen cases as the hotline and the units see them.

@@ -240,13 +240,13 @@ impl World {
             .expect("unit");
         let cards = self
             .store
-            .open_assignments(&[unit.id])
+            .open_assignments(&[unit.unit_id()])
             .await
             .expect("cards");
         cards
             .iter()
             .find(|c| c.task_code.as_deref() == Some(code))
-            .map(|c| c.assignment_id)
+            .map(|c| c.assignment_id.get())
             .unwrap_or_else(|| panic!("no assignment of task {code}"))
     }
 
@@ -500,7 +500,11 @@ async fn tasks_buttons_and_notes() {
         };
         fake.document_reply(CHAIRMAN, CHAIRMAN, prompt_id, doc, Some("Báo cáo quý"));
         let update = w.history(legal, 2).await;
-        let files = w.store.attachments_of(update.id).await.expect("files");
+        let files = w
+            .store
+            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
+            .await
+            .expect("files");
         assert_eq!(files[0].file_name.as_deref(), Some("bao-cao.pdf"));
         assert_eq!(files[0].file_size, Some(pdf.len() as i64));
         assert_eq!(update.note, "Báo cáo quý");
@@ -561,7 +565,11 @@ async fn replies_to_cards_with_text_document_and_photo() {
         fake.document_reply(CHAIRMAN, CHAIRMAN, card_id, doc, None);
         let update = w.history(first, 2).await;
         assert_eq!(
-            w.store.attachments_of(update.id).await.expect("files")[0].file_id,
+            w.store
+                .attachments_of(dondoc::domain::StatusUpdateId(update.id))
+                .await
+                .expect("files")[0]
+                .file_id,
             "DOC-9"
         );
         fake.photo_reply(
@@ -573,7 +581,11 @@ async fn replies_to_cards_with_text_document_and_photo() {
             Some("Ảnh niêm yết"),
         );
         let update = w.history(first, 3).await;
-        let photo = &w.store.attachments_of(update.id).await.expect("files")[0];
+        let photo = &w
+            .store
+            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
+            .await
+            .expect("files")[0];
         assert_eq!(
             (photo.file_id.as_str(), photo.file_size),
             ("PHOTO-1", Some(90_000))
@@ -771,7 +783,7 @@ async fn reports_owed_and_submitted() {
             let mut parts = data.split(':').skip(1);
             let p: i64 = parts.next().and_then(|x| x.parse().ok()).expect("period");
             let u: i64 = parts.next().and_then(|x| x.parse().ok()).expect("unit");
-            (p, u)
+            (dondoc::domain::PeriodId(p), dondoc::domain::UnitId(u))
         };
         let submitted = w
             .store
@@ -1331,7 +1343,11 @@ async fn a_file_sent_without_replying_is_kept_and_filed_with_one_tap() {
         let update = w.history(task, 1).await;
         assert_eq!(update.note, "Biên bản họp dân");
         assert_eq!(update.status, AssignmentStatus::InProgress);
-        let files = w.store.attachments_of(update.id).await.expect("files");
+        let files = w
+            .store
+            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
+            .await
+            .expect("files");
         assert_eq!(files[0].file_id, "LOOSE-1");
         // Tapping again files nothing twice.
         fake.callback(
@@ -1394,7 +1410,11 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
             .await
             .expect("q")
             .expect("unit");
-        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
+        let open = w
+            .store
+            .open_assignments(&[unit.unit_id()])
+            .await
+            .expect("open");
         let third = &open[2];
         let list = w.task_list(CHAIRMAN, CHAIRMAN).await;
         let list = text(&fake.message(CHAIRMAN, list).expect("list"));
@@ -1410,7 +1430,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
         );
         assert!(
             w.store
-                .status_history(third.assignment_id)
+                .status_history(third.assignment_id.get())
                 .await
                 .expect("h")
                 .is_empty(),
@@ -1427,7 +1447,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
             .to_string();
         let proposal_id = w.message_id(CHAIRMAN, "Ghi nhận: HG-2023 · ").await;
         fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &yes);
-        let update = w.history(third.assignment_id, 1).await;
+        let update = w.history(third.assignment_id.get(), 1).await;
         assert_eq!(update.status, AssignmentStatus::Done);
 
         // Without diacritics, with a reason; «Không phải» records nothing.
@@ -1461,7 +1481,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
         w.said(CHAIRMAN, "Chưa hiểu").await;
         assert_eq!(
             w.store
-                .status_history(third.assignment_id)
+                .status_history(third.assignment_id.get())
                 .await
                 .expect("h")
                 .len(),
@@ -1505,7 +1525,11 @@ async fn help_by_role_and_overdue_cards() {
             .await
             .expect("q")
             .expect("unit");
-        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
+        let open = w
+            .store
+            .open_assignments(&[unit.unit_id()])
+            .await
+            .expect("open");
         let dated = open
             .iter()
             .find(|c| c.due_date.is_some())
@@ -1521,6 +1545,52 @@ async fn help_by_role_and_overdue_cards() {
             .date_naive();
         let days = (today - dated.due_date.expect("due")).num_days();
         assert!(card.contains(&format!("quá hạn {days} ngày")), "{card}");
+        w
+    })
+    .await;
+}
+
+/// Dialogue state is read back typed: a proposal stored by the previous version (its status a
+/// word) is still confirmed with «Đúng», and a row that cannot be read is no question — the
+/// press records nothing (it used to record «đang thực hiện» for an unknown word).
+#[tokio::test]
+async fn a_stored_proposal_of_the_previous_version_still_loads_and_an_unreadable_one_is_no_question(
+) {
+    each_world(|mut w| async move {
+        quick(&mut w).await;
+        let fake = &w.fake;
+        w.onboard(CHAIRMAN, "HG-TRANPHU").await;
+        let person = w.store.members_of_user(CHAIRMAN).await.expect("members")[0]
+            .person
+            .id;
+        let blocked = w.assignment("HG-TRANPHU", "2.1").await;
+        let list = w.task_list(CHAIRMAN, CHAIRMAN).await;
+        let old_row = format!(
+            r#"{{"waiting":"proposal","token":777,"actions":[{{"do":"status","assignment_id":{blocked},"status":"blocked","note":"thiếu kinh phí","person_id":{person}}}]}}"#
+        );
+        w.store
+            .set_dialogue(9_000_001, CHAIRMAN, CHAIRMAN, Some(&old_row))
+            .await
+            .expect("old row");
+        fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:777:y");
+        let update = w.history(blocked, 1).await;
+        assert_eq!(update.status, AssignmentStatus::Blocked);
+        assert_eq!(update.note, "thiếu kinh phí");
+
+        let unreadable = old_row
+            .replace(":777,", ":778,")
+            .replace(r#""blocked""#, r#""finished""#);
+        w.store
+            .set_dialogue(9_000_002, CHAIRMAN, CHAIRMAN, Some(&unreadable))
+            .await
+            .expect("unreadable row");
+        fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:778:y");
+        w.said(CHAIRMAN, "Câu hỏi này đã đóng").await;
+        assert_eq!(
+            w.store.status_history(blocked).await.expect("h").len(),
+            1,
+            "an unreadable proposal records nothing"
+        );
         w
     })
     .await;

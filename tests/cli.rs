@@ -970,11 +970,11 @@ async fn invite_again_is_a_new_code_for_the_same_member() {
             }
         };
         assert!(matches!(
-            redeem(1, &old_code).await,
+            redeem(dondoc::domain::UpdateId(1), &old_code).await,
             dondoc::store::Effect::Done(dondoc::store::Redeemed::Expired)
         ));
         assert!(matches!(
-            redeem(2, &new_code).await,
+            redeem(dondoc::domain::UpdateId(2), &new_code).await,
             dondoc::store::Effect::Done(dondoc::store::Redeemed::Linked(_))
         ));
 

@@ -75,15 +75,15 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
                 .map(|p| p.id)
                 .expect("a member");
             let submission = Submission {
-                period_id: q3_id,
-                unit_id: unit.id,
-                person_id: person,
+                period_id: dondoc::domain::PeriodId(q3_id),
+                unit_id: dondoc::domain::UnitId(unit.id),
+                person_id: dondoc::domain::PersonId(person),
                 body: format!("Báo cáo quý III của {}", unit.name),
                 telegram_message_id: None,
                 attachment: None,
             };
             store
-                .record_submission(id, 1, 1, &submission)
+                .record_submission(dondoc::domain::UpdateId(id), 1, 1, &submission)
                 .await
                 .expect("submission");
         }

@@ -119,12 +119,13 @@ impl World {
     async fn assignment(&self, unit: &str) -> i64 {
         let unit = self.unit_id(unit).await;
         self.store
-            .open_assignments(&[unit])
+            .open_assignments(&[dondoc::domain::UnitId(unit)])
             .await
             .expect("cards")
             .first()
             .expect("an open task")
             .assignment_id
+            .get()
     }
 
     /// `/viec` in `chat`, then the first item's number button; the message id of its card.
@@ -457,7 +458,12 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
     use support::fake_telegram::Fault;
     each_world(|w| async move {
         let unit = w.unit_id("HG-TRANPHU").await;
-        let report = w.store.reports_owed(&[unit]).await.expect("owed")[0].clone();
+        let report = w
+            .store
+            .reports_owed(&[dondoc::domain::UnitId(unit)])
+            .await
+            .expect("owed")[0]
+            .clone();
         let keyboard = serde_json::json!({"inline_keyboard": [[{
             "text": "Nộp báo cáo",
             "callback_data": format!("r:{}:{unit}", report.period_id),
@@ -476,7 +482,7 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
                 body: "⏰ Nhắc hạn báo cáo (thử)".into(),
                 reply_markup: Some(keyboard.to_string()),
                 subject: MessageSubject {
-                    period_id: Some(report.period_id),
+                    period_id: Some(report.period_id.get()),
                     unit_id: Some(unit),
                     ..MessageSubject::default()
                 },
@@ -500,7 +506,7 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
         w.said(TRANPHU, "Đã nhận báo cáo").await;
         let submitted = w
             .store
-            .submissions(report.period_id, unit)
+            .submissions(report.period_id, dondoc::domain::UnitId(unit))
             .await
             .expect("submissions");
         assert_eq!(submitted.len(), 1, "{}", w.db.name);

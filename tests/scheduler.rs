@@ -256,23 +256,28 @@ async fn a_year_of_reminders_escalations_and_digests() {
                     async move {
                         let submission = Submission {
                             period_id,
-                            unit_id: tranphu,
-                            person_id: tranphu_head,
+                            unit_id: dondoc::domain::UnitId(tranphu),
+                            person_id: dondoc::domain::PersonId(tranphu_head),
                             body: body.into(),
                             telegram_message_id: None,
                             attachment: None,
                         };
                         store
-                            .record_submission(update_id, TRANPHU_HEAD, TRANPHU_HEAD, &submission)
+                            .record_submission(
+                                dondoc::domain::UpdateId(update_id),
+                                TRANPHU_HEAD,
+                                TRANPHU_HEAD,
+                                &submission,
+                            )
                             .await
                             .expect("submission");
                     }
                 };
                 if day == date(2026, 3, 5) {
-                    report(q1, "Báo cáo quý I", 1).await;
+                    report(dondoc::domain::PeriodId(q1), "Báo cáo quý I", 1).await;
                 }
                 if day == date(2026, 6, 12) {
-                    report(h1, "Báo cáo 6 tháng", 2).await;
+                    report(dondoc::domain::PeriodId(h1), "Báo cáo 6 tháng", 2).await;
                 }
                 // Trần Phú's focal point blocks the bot on 1/10: Telegram answers 403.
                 if day == date(2026, 10, 1) {
@@ -896,13 +901,14 @@ async fn dated_plan_of(store: &Store, code: &str, year: i32, tasks: &[DatedTask<
 async fn assignment_of(store: &Store, unit: &str, plan_code: &str, number: &str) -> i64 {
     let unit = unit_id(store, unit).await;
     store
-        .open_assignments(&[unit])
+        .open_assignments(&[dondoc::domain::UnitId(unit)])
         .await
         .expect("assignments")
         .into_iter()
         .find(|c| c.plan_code == plan_code && c.task_code.as_deref() == Some(number))
         .unwrap_or_else(|| panic!("no assignment of {plan_code} {number}"))
         .assignment_id
+        .get()
 }
 
 /// The escalation steps recorded for `item/unit`, with the day (in Hà Giang) each was taken.

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::domain::text::ellipsize;
-use crate::domain::AssignmentStatus;
+use crate::domain::{AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId};
 use crate::messages::{BotText, Lang, Text};
 use chrono::NaiveDate;
 
@@ -233,37 +233,26 @@ pub enum Waiting {
     /// blocked task). Answered by a reply to its question, or plain text within
     /// [`QUESTION_TTL_MINUTES`] with no command in between.
     Note {
-        status_update_id: i64,
-        person_id: i64,
+        status_update_id: StatusUpdateId,
+        person_id: PersonId,
     },
     /// «Đúng» / «Không phải» for what the bot read in a free text (`token`: its update id).
-    Proposal {
-        token: i64,
-        actions: Vec<Proposed>,
-    },
+    Proposal { token: i64, actions: Vec<Proposed> },
     File {
-        assignment_id: i64,
-        person_id: i64,
+        assignment_id: AssignmentId,
+        person_id: PersonId,
     },
     Report {
-        period_id: i64,
-        unit_id: i64,
-        person_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
+        person_id: PersonId,
     },
     /// A citizen's case being logged by the hotline.
-    Case {
-        draft: Box<super::hotline::Draft>,
-    },
+    Case { draft: Box<super::hotline::Draft> },
     /// Why a case is not the unit's.
-    HopReason {
-        hop_id: i64,
-        person_id: i64,
-    },
+    HopReason { hop_id: i64, person_id: i64 },
     /// The unit's answer to a case.
-    HopAnswer {
-        hop_id: i64,
-        person_id: i64,
-    },
+    HopAnswer { hop_id: i64, person_id: i64 },
     /// The unit to send an existing case to.
     Route {
         case_id: i64,
@@ -282,21 +271,21 @@ pub const QUESTION_TTL_MINUTES: i64 = 10;
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Proposed {
     Status {
-        assignment_id: i64,
-        status: String,
+        assignment_id: AssignmentId,
+        status: AssignmentStatus,
         note: String,
-        person_id: i64,
+        person_id: PersonId,
     },
     Submit {
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
         body: String,
-        person_id: i64,
+        person_id: PersonId,
     },
     Note {
-        status_update_id: i64,
+        status_update_id: StatusUpdateId,
         note: String,
-        person_id: i64,
+        person_id: PersonId,
     },
 }
 
@@ -392,7 +381,7 @@ pub fn task_list(
         ));
         numbers.push(InlineKeyboardButton::callback(
             number.to_string(),
-            Callback::Open(card.assignment_id).encode(),
+            Callback::Open(card.assignment_id.get()).encode(),
         ));
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> =
@@ -462,7 +451,7 @@ pub fn report_list(
         rows.push(vec![InlineKeyboardButton::callback(
             format!("{number}. {}", BotText::ButtonSubmit.render(lang)),
             Callback::Report {
-                period_id: report.period_id,
+                period_id: report.period_id.get(),
                 unit_id: report.unit.id,
             }
             .encode(),

@@ -17,7 +17,10 @@ use super::{invitation, App};
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::unit::{subtree, Unit};
 use crate::domain::MessageKind;
-use crate::domain::{AssignmentStatus, EscalationStep, UnitKind};
+use crate::domain::{
+    AssignmentId, AssignmentStatus, EscalationStep, HeldFileId, PeriodId, PersonId, StatusUpdateId,
+    UnitId, UnitKind, UpdateId,
+};
 use crate::messages::BotText;
 use crate::ops::UpdateKind;
 use crate::store::{
@@ -305,7 +308,7 @@ async fn members_here(
         Some(unit_id) => {
             let own: Vec<Member> = members
                 .into_iter()
-                .filter(|m| m.unit.id == unit_id)
+                .filter(|m| m.unit_id() == unit_id)
                 .collect();
             if own.is_empty() {
                 Here::Stranger
@@ -324,12 +327,21 @@ async fn start_waiting(
     user_id: i64,
     waiting: &Waiting,
 ) -> anyhow::Result<bool> {
-    let state = serde_json::to_string(waiting)?;
     let effect = app
         .store
-        .set_dialogue(update_id, chat.0, user_id, Some(&state))
+        .save_dialogue(UpdateId(update_id), chat.0, user_id, Some(waiting))
         .await?;
     Ok(effect == Effect::Done(()))
+}
+
+/// What the bot waits for from `user_id` in `chat` ([`crate::store::Store::load_dialogue`]:
+/// a stored state that cannot be read is logged and taken as no question).
+async fn waiting_of(app: &App, chat: ChatId, user_id: i64) -> anyhow::Result<Option<Waiting>> {
+    Ok(app
+        .store
+        .load_dialogue::<Waiting>(chat.0, user_id)
+        .await?
+        .map(|(waiting, _)| waiting))
 }
 
 /// `/ngonngu en|vi`: the language the bot speaks to this person from now on.
@@ -345,7 +357,12 @@ async fn set_language(
         tell(bot, app, chat, BotText::LanguageUsage).await?;
         return Ok(());
     };
-    if app.store.set_language(update_id, user_id, lang).await? == Effect::Done(()) {
+    if app
+        .store
+        .set_language(UpdateId(update_id), user_id, lang)
+        .await?
+        == Effect::Done(())
+    {
         say(
             app,
             bot,
@@ -396,7 +413,12 @@ async fn bind_group(
         .await?;
         return Ok(());
     };
-    if app.store.bind_group(update_id, chat.0, member).await? == Effect::Done(()) {
+    if app
+        .store
+        .bind_group(UpdateId(update_id), chat.0, member)
+        .await?
+        == Effect::Done(())
+    {
         tell(
             bot,
             app,
@@ -506,7 +528,7 @@ async fn on_start(
     let hash = invitation::hash(code);
     let outcome = match app
         .store
-        .redeem_invitation(update_id, &hash, user_id, chat.0)
+        .redeem_invitation(UpdateId(update_id), &hash, user_id, chat.0)
         .await?
     {
         Effect::Done(outcome) => outcome,
@@ -544,11 +566,7 @@ fn role_rank(role: crate::domain::PersonRole) -> u8 {
 
 /// Forgets a pending note, file, report or proposal question of `user_id` in `chat`.
 async fn cancel_question(app: &App, chat: ChatId, user_id: i64) -> anyhow::Result<()> {
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     if matches!(
         waiting,
         Some(
@@ -573,7 +591,7 @@ async fn send_task_page(
     page: usize,
     edit: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let unit_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let cards = app.store.open_assignments(&unit_ids).await?;
     if cards.is_empty() {
         tell(bot, app, chat, BotText::NoOpenTasks).await?;
@@ -615,7 +633,11 @@ async fn send_card(
     members: &[Member],
     assignment_id: i64,
 ) -> HandlerResult {
-    let Some(card) = app.store.assignment_card(assignment_id).await? else {
+    let Some(card) = app
+        .store
+        .assignment_card(AssignmentId(assignment_id))
+        .await?
+    else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -630,7 +652,7 @@ async fn send_card(
         bot,
         chat,
         cards::card_text(&card, next, today, app.lang),
-        Some(cards::card_keyboard(card.assignment_id, app.lang)),
+        Some(cards::card_keyboard(card.assignment_id.get(), app.lang)),
         None,
     )
     .await?;
@@ -657,8 +679,8 @@ async fn on_report(
     members: &[Member],
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    let (waiting, asked_at) = match app.store.dialogue_since(chat.0, user_id).await? {
-        Some((state, at)) => (serde_json::from_str::<Waiting>(&state).ok(), Some(at)),
+    let (waiting, asked_at) = match app.store.load_dialogue::<Waiting>(chat.0, user_id).await? {
+        Some((waiting, at)) => (Some(waiting), Some(at)),
         None => (None, None),
     };
     match &waiting {
@@ -814,7 +836,14 @@ async fn on_subject(
         }
         Subject::CaseHop(hop_id) => {
             super::hotline::on_hop_message(
-                bot, msg, app, update_id, user_id, members, hop_id, false,
+                bot,
+                msg,
+                app,
+                update_id,
+                user_id,
+                members,
+                hop_id.get(),
+                false,
             )
             .await
         }
@@ -836,14 +865,18 @@ async fn add_note(
     update_id: i64,
     user_id: i64,
     members: &[Member],
-    status_update_id: i64,
+    status_update_id: StatusUpdateId,
 ) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(update) = app.store.status_update(status_update_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+    let Some(card) = app
+        .store
+        .assignment_card(AssignmentId(update.assignment_id))
+        .await?
+    else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -866,13 +899,13 @@ async fn add_note(
     }
     let action = BotAction::Note {
         status_update_id,
-        person_id: member.person.id,
+        person_id: member.person_id(),
         note,
         attachment: attachment.clone(),
     };
     match app
         .store
-        .apply_bot_actions(update_id, chat.0, user_id, &[action])
+        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &[action])
         .await?
     {
         Effect::Done(_) => {
@@ -906,7 +939,7 @@ async fn hold_file(
     let held = match app
         .store
         .hold_file(
-            update_id,
+            UpdateId(update_id),
             chat.0,
             user_id,
             i64::from(msg.id.0),
@@ -918,7 +951,7 @@ async fn hold_file(
         Effect::Done(id) => id,
         Effect::Duplicate => return Ok(()),
     };
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let unit_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let tasks = app.store.open_assignments(&unit_ids).await?;
     let reports: Vec<crate::store::ReportDue> = app
         .store
@@ -934,7 +967,7 @@ async fn hold_file(
     // The most recently reminded (or shown) first; then the unsent reports (few, and what a
     // file most often is), earliest due first; then the tasks in list order.
     let shown = app.store.recently_shown(chat.0).await?;
-    let rank = |assignment: Option<i64>, report: Option<(i64, i64)>| {
+    let rank = |assignment: Option<AssignmentId>, report: Option<(PeriodId, UnitId)>| {
         shown
             .iter()
             .position(|(a, r)| {
@@ -951,8 +984,8 @@ async fn hold_file(
             crate::domain::text::ellipsize(&card.text, 40)
         );
         let data = cards::Callback::FileTask {
-            held,
-            assignment_id: card.assignment_id,
+            held: held.get(),
+            assignment_id: card.assignment_id.get(),
         }
         .encode();
         items.push((
@@ -964,13 +997,13 @@ async fn hold_file(
     for (index, report) in reports.iter().enumerate() {
         let label = format!("🗓 {} – {}", report.label, report.unit.name);
         let data = cards::Callback::FileReport {
-            held,
-            period_id: report.period_id,
+            held: held.get(),
+            period_id: report.period_id.get(),
             unit_id: report.unit.id,
         }
         .encode();
         items.push((
-            rank(None, Some((report.period_id, report.unit.id))),
+            rank(None, Some((report.period_id, report.unit.unit_id()))),
             index,
             teloxide::types::InlineKeyboardButton::callback(label, data),
         ));
@@ -983,7 +1016,7 @@ async fn hold_file(
         .collect();
     rows.push(vec![teloxide::types::InlineKeyboardButton::callback(
         BotText::ButtonNoItem.render(app.lang),
-        cards::Callback::FileNone(held).encode(),
+        cards::Callback::FileNone(held.get()).encode(),
     )]);
     say(
         app,
@@ -1015,7 +1048,7 @@ async fn file_held(
         user_id,
         members,
     } = asked;
-    let Some(held) = app.store.held_file(held_id).await? else {
+    let Some(held) = app.store.held_file(HeldFileId(held_id)).await? else {
         return Ok(());
     };
     if held.user_id != user_id || held.chat_id != chat.0 {
@@ -1031,7 +1064,12 @@ async fn file_held(
         None => {
             match app
                 .store
-                .apply_bot_actions(update_id, chat.0, user_id, &[BotAction::FileHeld(held_id)])
+                .apply_bot_actions(
+                    UpdateId(update_id),
+                    chat.0,
+                    user_id,
+                    &[BotAction::FileHeld(HeldFileId(held_id))],
+                )
                 .await?
             {
                 Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled)
@@ -1058,7 +1096,7 @@ async fn file_held(
                 assignment_id,
                 status,
                 note: held.caption.clone(),
-                person_id: member.person.id,
+                person_id: member.person_id(),
                 telegram_message_id: message_id,
                 attachment: Some(held.file.clone()),
             };
@@ -1070,7 +1108,7 @@ async fn file_held(
             (BotAction::Status(reply), text)
         }
         Some(Subject::Report { period_id, unit_id }) => {
-            let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+            let Some(member) = members.iter().find(|m| m.unit_id() == unit_id) else {
                 tell(bot, app, chat, BotText::NotYourTask).await?;
                 return Ok(());
             };
@@ -1081,7 +1119,7 @@ async fn file_held(
             let submission = Submission {
                 period_id,
                 unit_id,
-                person_id: member.person.id,
+                person_id: member.person_id(),
                 body: held.caption.clone(),
                 telegram_message_id: message_id,
                 attachment: Some(held.file.clone()),
@@ -1098,10 +1136,10 @@ async fn file_held(
     match app
         .store
         .apply_bot_actions(
-            update_id,
+            UpdateId(update_id),
             chat.0,
             user_id,
-            &[action, BotAction::FileHeld(held_id)],
+            &[action, BotAction::FileHeld(HeldFileId(held_id))],
         )
         .await?
     {
@@ -1127,7 +1165,7 @@ async fn propose_claims(
     claims: &[crate::domain::status_text::StatusClaim],
 ) -> HandlerResult {
     use crate::domain::status_text::{Claim, ItemRef};
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let unit_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let tasks = app.store.open_assignments(&unit_ids).await?;
     let mut actions = Vec::new();
     let mut unknown = Vec::new();
@@ -1159,9 +1197,9 @@ async fn propose_claims(
                         if let Some(member) = members.iter().find(|m| m.unit.id == report.unit.id) {
                             actions.push(Proposed::Submit {
                                 period_id: report.period_id,
-                                unit_id: report.unit.id,
+                                unit_id: report.unit.unit_id(),
                                 body: msg.text().unwrap_or("").trim().to_string(),
-                                person_id: member.person.id,
+                                person_id: member.person_id(),
                             });
                         }
                     }
@@ -1185,9 +1223,9 @@ async fn propose_claims(
         };
         actions.push(Proposed::Status {
             assignment_id: card.assignment_id,
-            status: status.as_str().into(),
+            status,
             note: claim.note.clone(),
-            person_id: member.person.id,
+            person_id: member.person_id(),
         });
     }
     propose(bot, msg, app, update_id, user_id, actions, unknown).await
@@ -1216,7 +1254,7 @@ async fn propose(
                 let Some(card) = app.store.assignment_card(*assignment_id).await? else {
                     continue;
                 };
-                let status = status.parse().unwrap_or(AssignmentStatus::InProgress);
+                let status = *status;
                 lines.push(
                     BotText::ProposeStatus {
                         task: &cards::task_title(&card),
@@ -1249,7 +1287,11 @@ async fn propose(
                 let Some(update) = app.store.status_update(*status_update_id).await? else {
                     continue;
                 };
-                let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+                let Some(card) = app
+                    .store
+                    .assignment_card(AssignmentId(update.assignment_id))
+                    .await?
+                else {
                     continue;
                 };
                 lines.push(
@@ -1304,11 +1346,7 @@ async fn answer_proposal(
         user_id,
         members,
     } = asked;
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     let Some(Waiting::Proposal { token: t, actions }) = waiting else {
         tell(bot, app, chat, BotText::QuestionClosed).await?;
         return Ok(());
@@ -1328,7 +1366,7 @@ async fn answer_proposal(
         }
         return Ok(());
     }
-    let own_person = |person_id: i64| members.iter().any(|m| m.person.id == person_id);
+    let own_person = |person_id: PersonId| members.iter().any(|m| m.person_id() == person_id);
     let mut store_actions = Vec::new();
     for action in &actions {
         match action {
@@ -1339,7 +1377,7 @@ async fn answer_proposal(
                 person_id,
             } if own_person(*person_id) => store_actions.push(BotAction::Status(StatusReply {
                 assignment_id: *assignment_id,
-                status: status.parse().unwrap_or(AssignmentStatus::InProgress),
+                status: *status,
                 note: note.clone(),
                 person_id: *person_id,
                 telegram_message_id: None,
@@ -1373,7 +1411,7 @@ async fn answer_proposal(
     }
     let applied = match app
         .store
-        .apply_bot_actions(update_id, chat.0, user_id, &store_actions)
+        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &store_actions)
         .await?
     {
         Effect::Done(applied) => applied,
@@ -1384,7 +1422,11 @@ async fn answer_proposal(
         match done {
             Applied::Status(update) | Applied::Noted(update) => {
                 app.metrics.status_reply_recorded();
-                if let Some(card) = app.store.assignment_card(update.assignment_id).await? {
+                if let Some(card) = app
+                    .store
+                    .assignment_card(AssignmentId(update.assignment_id))
+                    .await?
+                {
                     let task = cards::task_title(&card);
                     lines.push(match done {
                         Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(app.lang),
@@ -1430,7 +1472,7 @@ async fn on_task_reply(
     update_id: i64,
     user_id: i64,
     members: &[Member],
-    assignment_id: i64,
+    assignment_id: AssignmentId,
     _pending: Option<Waiting>,
 ) -> HandlerResult {
     let chat = msg.chat.id;
@@ -1457,7 +1499,7 @@ async fn on_task_reply(
         assignment_id,
         status,
         note,
-        person_id: member.person.id,
+        person_id: member.person_id(),
         telegram_message_id: Some(i64::from(msg.id.0)),
         attachment: attachment_of(msg),
     };
@@ -1483,11 +1525,11 @@ async fn on_report_reply(
     update_id: i64,
     user_id: i64,
     members: &[Member],
-    period_id: i64,
-    unit_id: i64,
+    period_id: PeriodId,
+    unit_id: UnitId,
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+    let Some(member) = members.iter().find(|m| m.unit_id() == unit_id) else {
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
@@ -1498,7 +1540,7 @@ async fn on_report_reply(
     let submission = Submission {
         period_id,
         unit_id,
-        person_id: member.person.id,
+        person_id: member.person_id(),
         body: msg
             .text()
             .or(msg.caption())
@@ -1510,7 +1552,7 @@ async fn on_report_reply(
     };
     match app
         .store
-        .record_submission(update_id, chat.0, user_id, &submission)
+        .record_submission(UpdateId(update_id), chat.0, user_id, &submission)
         .await?
     {
         Effect::Done(_) => {
@@ -1571,10 +1613,16 @@ async fn send_overview(
     unit_code: &str,
 ) -> HandlerResult {
     let units = app.store.list_units().await?;
-    let lead_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let lead_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let progress = app
         .store
-        .unit_progress(&watched_units(members, &units), &lead_ids)
+        .unit_progress(
+            &watched_units(members, &units)
+                .into_iter()
+                .map(UnitId)
+                .collect::<Vec<_>>(),
+            &lead_ids,
+        )
         .await?;
     if !unit_code.is_empty() {
         let Some(unit) = progress
@@ -1584,7 +1632,7 @@ async fn send_overview(
             tell(bot, app, chat, BotText::UnitNotVisible).await?;
             return Ok(());
         };
-        let cards = app.store.open_assignments(&[unit.unit.id]).await?;
+        let cards = app.store.open_assignments(&[unit.unit.unit_id()]).await?;
         let mut lines = vec![BotText::OverviewLine {
             unit: &unit.unit.name,
             done: unit.done,
@@ -1594,7 +1642,7 @@ async fn send_overview(
         }
         .render(app.lang)];
         let shown: Vec<&AssignmentCard> = cards.iter().take(OVERVIEW_LINES).collect();
-        let blocked: Vec<i64> = shown
+        let blocked: Vec<AssignmentId> = shown
             .iter()
             .filter(|c| c.status == AssignmentStatus::Blocked)
             .map(|c| c.assignment_id)
@@ -1709,7 +1757,7 @@ async fn send_reports(
     page: usize,
     edit: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let unit_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let reports = app.store.reports_owed(&unit_ids).await?;
     if reports.is_empty() {
         tell(bot, app, chat, BotText::NoReportsOwed).await?;
@@ -1725,15 +1773,15 @@ async fn ask_for_report(
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
-    period_id: i64,
-    unit_id: i64,
+    period_id: PeriodId,
+    unit_id: UnitId,
 ) -> HandlerResult {
     let Asked {
         update_id,
         user_id,
         members,
     } = asked;
-    let Some(member) = members.iter().find(|m| m.unit.id == unit_id) else {
+    let Some(member) = members.iter().find(|m| m.unit_id() == unit_id) else {
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
@@ -1744,7 +1792,7 @@ async fn ask_for_report(
     let waiting = Waiting::Report {
         period_id,
         unit_id,
-        person_id: member.person.id,
+        person_id: member.person_id(),
     };
     if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
@@ -1774,7 +1822,7 @@ async fn record(
 ) -> HandlerResult {
     match app
         .store
-        .record_status_reply(update_id, chat.0, user_id, reply)
+        .record_status_reply(UpdateId(update_id), chat.0, user_id, reply)
         .await
     {
         Ok(Effect::Done(update)) => {
@@ -1901,25 +1949,32 @@ async fn handle_callback(
         Some(Callback::Status {
             assignment_id,
             status,
-        }) => press_status(bot, app, chat, asked, assignment_id, status).await,
+        }) => press_status(bot, app, chat, asked, AssignmentId(assignment_id), status).await,
         Some(Callback::File { assignment_id }) => {
-            ask_for(bot, app, chat, asked, assignment_id).await
+            ask_for(bot, app, chat, asked, AssignmentId(assignment_id)).await
         }
         Some(Callback::AddNote(status_update_id)) => {
-            ask_note(bot, app, chat, asked, status_update_id).await
+            ask_note(bot, app, chat, asked, StatusUpdateId(status_update_id)).await
         }
         Some(Callback::SkipNote(status_update_id)) => {
-            skip_note(bot, app, chat, asked, Some(status_update_id)).await
+            skip_note(
+                bot,
+                app,
+                chat,
+                asked,
+                Some(StatusUpdateId(status_update_id)),
+            )
+            .await
         }
         Some(Callback::Skip) => skip_note(bot, app, chat, asked, None).await,
         Some(Callback::Report { period_id, unit_id }) => {
-            ask_for_report(bot, app, chat, asked, period_id, unit_id).await
+            ask_for_report(bot, app, chat, asked, PeriodId(period_id), UnitId(unit_id)).await
         }
         Some(Callback::FileTask {
             held,
             assignment_id,
         }) => {
-            let target = Some(Subject::Assignment(assignment_id));
+            let target = Some(Subject::Assignment(AssignmentId(assignment_id)));
             file_held(bot, app, chat, asked, held, target).await
         }
         Some(Callback::FileReport {
@@ -1927,7 +1982,10 @@ async fn handle_callback(
             period_id,
             unit_id,
         }) => {
-            let target = Some(Subject::Report { period_id, unit_id });
+            let target = Some(Subject::Report {
+                period_id: PeriodId(period_id),
+                unit_id: UnitId(unit_id),
+            });
             file_held(bot, app, chat, asked, held, target).await
         }
         Some(Callback::FileNone(held)) => file_held(bot, app, chat, asked, held, None).await,
@@ -1954,11 +2012,7 @@ async fn hotline_button(
     };
     match button {
         HotlineButton::Intake { action, arg } => {
-            let waiting: Option<Waiting> = app
-                .store
-                .dialogue(chat.0, user_id)
-                .await?
-                .and_then(|state| serde_json::from_str(&state).ok());
+            let waiting = waiting_of(app, chat, user_id).await?;
             match waiting {
                 Some(Waiting::Case { draft }) => {
                     super::hotline::on_draft_button(
@@ -2025,7 +2079,7 @@ async fn press_status(
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
     status: AssignmentStatus,
 ) -> HandlerResult {
     let Asked {
@@ -2041,7 +2095,7 @@ async fn press_status(
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
     };
-    let person_id = member.person.id;
+    let person_id = member.person_id();
     let reply = StatusReply {
         assignment_id,
         status,
@@ -2050,18 +2104,18 @@ async fn press_status(
         telegram_message_id: None,
         attachment: None,
     };
-    let reason = move |status_update_id: i64| {
+    let reason = move |status_update_id: StatusUpdateId| {
         serde_json::to_string(&Waiting::Note {
             status_update_id,
             person_id,
         })
         .unwrap_or_default()
     };
-    let next: Option<&(dyn Fn(i64) -> String + Send + Sync)> =
+    let next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)> =
         (status == AssignmentStatus::Blocked).then_some(&reason);
     let update = match app
         .store
-        .record_status_press(update_id, chat.0, user_id, &reply, next)
+        .record_status_press(UpdateId(update_id), chat.0, user_id, &reply, next)
         .await?
     {
         Effect::Done(update) => update,
@@ -2089,7 +2143,12 @@ async fn press_status(
         }
     };
     app.store
-        .remember_update_message(chat.0, i64::from(sent.id.0), assignment_id, update.id)
+        .remember_update_message(
+            chat.0,
+            i64::from(sent.id.0),
+            assignment_id,
+            StatusUpdateId(update.id),
+        )
         .await?;
     Ok(())
 }
@@ -2100,7 +2159,7 @@ async fn ask_note(
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
-    status_update_id: i64,
+    status_update_id: StatusUpdateId,
 ) -> HandlerResult {
     let Asked {
         update_id,
@@ -2111,7 +2170,11 @@ async fn ask_note(
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
+    let Some(card) = app
+        .store
+        .assignment_card(AssignmentId(update.assignment_id))
+        .await?
+    else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -2121,7 +2184,7 @@ async fn ask_note(
     };
     let waiting = Waiting::Note {
         status_update_id,
-        person_id: member.person.id,
+        person_id: member.person_id(),
     };
     if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
@@ -2134,7 +2197,7 @@ async fn ask_note(
         bot,
         chat,
         text.render(app.lang),
-        Some(cards::skip_note_keyboard(status_update_id, app.lang)),
+        Some(cards::skip_note_keyboard(status_update_id.get(), app.lang)),
         None,
     )
     .await?;
@@ -2155,7 +2218,7 @@ async fn ask_for(
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
 ) -> HandlerResult {
     let Asked {
         update_id,
@@ -2172,7 +2235,7 @@ async fn ask_for(
     };
     let waiting = Waiting::File {
         assignment_id,
-        person_id: member.person.id,
+        person_id: member.person_id(),
     };
     if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
@@ -2193,16 +2256,12 @@ async fn skip_note(
     app: &App,
     chat: ChatId,
     asked: Asked<'_>,
-    status_update_id: Option<i64>,
+    status_update_id: Option<StatusUpdateId>,
 ) -> HandlerResult {
     let Asked {
         update_id, user_id, ..
     } = asked;
-    let waiting: Option<Waiting> = app
-        .store
-        .dialogue(chat.0, user_id)
-        .await?
-        .and_then(|state| serde_json::from_str(&state).ok());
+    let waiting = waiting_of(app, chat, user_id).await?;
     match (waiting, status_update_id) {
         (
             Some(Waiting::Note {

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod ids;
 pub mod plan;
 pub mod schedule;
 pub mod status_text;
@@ -11,6 +12,10 @@ pub mod unit;
 pub mod workdays;
 
 pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
+pub use ids::{
+    AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
+    UpdateId,
+};
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind};

@@ -58,8 +58,10 @@ impl fmt::Display for PlanYear {
     }
 }
 
-/// Where an implementing unit stands on one task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where an implementing unit stands on one task. Stored (and kept in dialogue state) as
+/// [`AssignmentStatus::as_str`]'s words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AssignmentStatus {
     NotStarted,
     InProgress,

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 
+use super::tx::Steps;
 use super::{audit, brief, with_pool, BeginWrite, NewAttachment, Store, StoreError, UnitBrief};
 use crate::domain::case::{
     derive_state, CaseClocks, CaseNumber, CaseState, Channel, HopState, RoutingRule,
@@ -130,21 +131,23 @@ pub struct Delivery {
     pub user_id: i64,
 }
 
-/// Marks `$delivery` processed and ends its dialogue on `$conn`; returns
-/// `Ok(Err(CaseRefusal::Duplicate))` from the enclosing function for a redelivery.
-macro_rules! delivered_once {
-    ($conn:expr, $delivery:expr, $now:expr) => {
-        if let Some(d) = $delivery {
-            if !super::bot::first_delivery!($conn, d.update_id, $now) {
-                return Ok(Err(CaseRefusal::Duplicate));
-            }
-            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1 AND user_id = $2")
-                .bind(d.chat_id)
-                .bind(d.user_id)
-                .execute($conn)
-                .await?;
+/// Marks `delivery` processed and ends its dialogue; false for a redelivery (the caller then
+/// refuses with [`CaseRefusal::Duplicate`] and changes nothing).
+async fn delivered_once<C: Steps>(
+    conn: &mut C,
+    delivery: Option<&Delivery>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    if let Some(d) = delivery {
+        if !conn
+            .first_delivery(crate::domain::UpdateId(d.update_id), now)
+            .await?
+        {
+            return Ok(false);
         }
-    };
+        conn.end_dialogue(d.chat_id, d.user_id).await?;
+    }
+    Ok(true)
 }
 
 /// Why a transition was refused.
@@ -368,7 +371,9 @@ impl Store {
         let mut numbers = Vec::with_capacity(cases.len());
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            delivered_once!(&mut *tx, delivery, now);
+            if !delivered_once(&mut *tx, delivery, now).await? {
+                return Ok(Err(CaseRefusal::Duplicate));
+            }
             // Numbering takes the highest number of the year; serialise writers on Postgres.
             if self.backend() == super::Backend::Postgres {
                 sqlx::query("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
@@ -580,7 +585,9 @@ impl Store {
         let now = self.now();
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            delivered_once!(&mut *tx, delivery, now);
+            if !delivered_once(&mut *tx, delivery, now).await? {
+                return Ok(Err(CaseRefusal::Duplicate));
+            }
             let found: Option<(String, String)> = sqlx::query_as("SELECT number, state FROM cases WHERE id = $1")
                 .bind(case_id)
                 .fetch_optional(&mut *tx)
@@ -676,7 +683,9 @@ impl Store {
         let now = self.now();
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            delivered_once!(&mut *tx, delivery, now);
+            if !delivered_once(&mut *tx, delivery, now).await? {
+                return Ok(Err(CaseRefusal::Duplicate));
+            }
             let found: Option<(i64, String, NaiveDate, i64)> = sqlx::query_as(
                 "SELECT case_id, state, answer_due_date, unit_id FROM case_hops WHERE id = $1",
             )
@@ -759,7 +768,9 @@ impl Store {
         let now = self.now();
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            delivered_once!(&mut *tx, delivery, now);
+            if !delivered_once(&mut *tx, delivery, now).await? {
+                return Ok(Err(CaseRefusal::Duplicate));
+            }
             let found: Option<(String, String)> = sqlx::query_as("SELECT number, state FROM cases WHERE id = $1")
                 .bind(case_id)
                 .fetch_optional(&mut *tx)
@@ -881,12 +892,12 @@ impl Store {
     ) -> Result<Option<super::Member>, StoreError> {
         let sql = format!(
             "SELECT {} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
-            super::bot::MEMBER_COLUMNS
+            super::members::MEMBER_COLUMNS
         );
-        let row: Option<super::bot::MemberRow> = with_pool!(self, pool => {
+        let row: Option<super::members::MemberRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(person_id).fetch_optional(pool).await?
         });
-        row.map(super::bot::member_from_row).transpose()
+        row.map(super::members::member_from_row).transpose()
     }
 
     /// Records that `person_id` exported `cases` cases received in `[from, to)` with the

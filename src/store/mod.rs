@@ -5,8 +5,9 @@
 //! What differs — connecting, pragmas, schemas, migrations — lives in `sqlite.rs` and
 //! `postgres.rs`. Every write happens in a transaction together with its audit-log rows.
 
-mod bot;
+mod assignments;
 mod cases;
+mod conversations;
 mod export;
 mod ops;
 mod outbox;
@@ -26,14 +27,14 @@ use crate::clock::Clock;
 use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
-pub use bot::{
-    Applied, AssignmentCard, BadCodes, BotAction, Effect, HeldFile, Member, MemberListing,
-    NewAttachment, Redeemed, ReportDue, ServiceCounts, StatusReply, Subject, Submission,
+pub use assignments::{
+    Applied, AssignmentCard, BotAction, HeldFile, NewAttachment, ServiceCounts, StatusReply,
     UnitProgress,
 };
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
 };
+pub use conversations::{Effect, Subject};
 pub use export::LatestUpdate;
 pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
@@ -50,7 +51,12 @@ pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 
 mod holidays;
 mod inbox;
+mod members;
+mod reports;
+mod tx;
 pub use holidays::HolidaysSaved;
+pub use members::{BadCodes, Member, MemberListing, Redeemed};
+pub use reports::{ReportDue, Submission};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -256,6 +262,13 @@ pub struct UnitBrief {
     pub code: UnitCode,
     pub name: String,
     pub kind: UnitKind,
+}
+
+impl UnitBrief {
+    /// The id, typed for the store's calls.
+    pub fn unit_id(&self) -> crate::domain::UnitId {
+        crate::domain::UnitId(self.id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use super::bot::{member_from_row, MemberRow, MEMBER_COLUMNS};
+use super::members::{member_from_row, MemberRow, MEMBER_COLUMNS};
 use super::{
     audit, audit_batch, for_ids, insert_batched, parse_code, parse_kind, with_pool, AuditRow,
     BeginWrite, Store, StoreError, UnitBrief,

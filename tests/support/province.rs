@@ -734,7 +734,10 @@ async fn measure_replies(store: &Store, heads: &[Head], outcome: &mut Outcome) {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default();
         let submissions = store
-            .submissions(period, head.unit_id)
+            .submissions(
+                dondoc::domain::PeriodId(period),
+                dondoc::domain::UnitId(head.unit_id),
+            )
             .await
             .map(|s| s.len())
             .unwrap_or(0);
