@@ -20,7 +20,7 @@ use crate::domain::text::ellipsize;
 use crate::domain::unit::Unit;
 use crate::domain::{Actor, DayKind, PlanCode, PlanYear, UnitCode};
 use crate::import::{self, Problem, UnitDirectory};
-use crate::messages::{Label, Lang, OpsText, Text};
+use crate::messages::{self, Label, Lang, OpsText, Text};
 use crate::store::{SaveMode, Store, StoreError, TaskView};
 
 /// `println!` that stays quiet when the reader went away (`dondoc plan show X | head`).
@@ -32,6 +32,11 @@ macro_rules! say {
 }
 
 mod draft;
+mod error;
+mod table;
+
+pub use error::{describe as describe_error, CliError};
+pub use table::aligned;
 
 mod cases;
 mod report;
@@ -256,9 +261,14 @@ pub struct PlanImportArgs {
     pub suggest_aliases: Option<PathBuf>,
 }
 
-/// Parses the command line and runs it; errors are printed once, here.
+/// Parses the command line and runs it; errors are printed once, here, in the province's
+/// language (`error::describe`).
 pub async fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_failure(&e, &args),
+    };
     // Checking a configuration must work on one that does not load.
     if let Command::CheckConfig { file } = &cli.command {
         return check_config(file.as_deref().or(cli.config.as_deref())).await;
@@ -266,7 +276,7 @@ pub async fn run() -> ExitCode {
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("{e:#}");
+            eprintln!("{}", config_failure(cli.config.as_deref(), &e));
             return ExitCode::FAILURE;
         }
     };
@@ -287,10 +297,64 @@ pub async fn run() -> ExitCode {
         Ok(code) => code,
         // Said once, on stderr: not also as an ERROR log line.
         Err(e) => {
-            eprintln!("{e:#}");
+            eprintln!("{}", error::describe(&e, config.province.language));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A command line clap refused: help and version as clap prints them; a mistake reworded in
+/// the language of the configuration the command would have read, exit status 2 as clap's.
+fn usage_failure(e: &clap::Error, args: &[std::ffi::OsString]) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `dondoc plan`: which commands there are is the useful part of clap's help.
+            let lang = error::language_of(args);
+            eprintln!(
+                "{}\n\n{}",
+                messages::CliText::MissingCommand { valid: None }.render(lang),
+                e.render().to_string().trim_end()
+            );
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!("{}", error::usage(e, error::language_of(args)));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why the configuration does not load: every problem `check-config` would find in it short
+/// of the database, under a headline naming the file (so a missing one says where dondoc
+/// looked).
+fn config_failure(path: Option<&Path>, e: &anyhow::Error) -> String {
+    let checked = crate::ops::check::read(path);
+    let lang = checked.lang;
+    let problems: Vec<String> = checked
+        .findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| f.render(lang))
+        .collect();
+    if problems.is_empty() {
+        return messages::CliText::Failed {
+            detail: &format!("{e:#}"),
+        }
+        .render(lang);
+    }
+    let file = checked.file.as_ref().map(|f| f.display().to_string());
+    let mut lines = vec![messages::CliText::ConfigCannotLoad {
+        file: file.as_deref(),
+    }
+    .render(lang)];
+    lines.extend(problems);
+    lines.push(messages::CliText::ConfigSeeCheck.render(lang));
+    lines.join("\n")
 }
 
 fn init_tracing(config: &Config, logs: bool) {
@@ -371,7 +435,10 @@ async fn init(config: &Config) -> ExitCode {
         let written = std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
             .and_then(|()| std::fs::write(path, COMMENTED_CONFIG));
         if let Err(e) = written {
-            eprintln!("{}: {e}", path.display());
+            eprintln!(
+                "{}",
+                error::describe(&CliError::write(path)(e).into(), lang)
+            );
             return ExitCode::FAILURE;
         }
         true
@@ -380,7 +447,7 @@ async fn init(config: &Config) -> ExitCode {
     let config = match Config::load(None) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("{e:#}");
+            eprintln!("{}", config_failure(None, &e));
             return ExitCode::FAILURE;
         }
     };
@@ -456,44 +523,9 @@ async fn backup(store: &Store, out: &Output, file: &Path) -> anyhow::Result<Exit
         eprintln!("{}", out.ops(OpsText::BackupExists { path: &path }));
         return Ok(ExitCode::FAILURE);
     }
-    let bytes = store
-        .backup_sqlite(file)
-        .await
-        .with_context(|| format!("backing up into {path}"))?;
+    let bytes = store.backup_sqlite(file).await?;
     say!("{}", out.ops(OpsText::BackupDone { path: &path, bytes }));
     Ok(ExitCode::SUCCESS)
-}
-
-/// Rows as aligned columns (two spaces apart; `right[i]`: numbers, flush right). Widths count
-/// characters, which is what a terminal shows for Vietnamese in its usual composed form.
-pub fn aligned(rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| cell.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(c, cell)| {
-                    let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
-                    match right.get(c).copied().unwrap_or(false) {
-                        true => format!("{pad}{cell}"),
-                        false if c + 1 == row.len() => cell.clone(),
-                        false => format!("{cell}{pad}"),
-                    }
-                })
-                .collect();
-            cells.join("  ")
-        })
-        .collect()
 }
 
 /// The person at the keyboard, for the audit log.
@@ -510,7 +542,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
     };
     let store = match Store::connect(&config.database, Arc::new(SystemClock)).await {
         Ok(store) => store,
-        Err(e) => anyhow::bail!(open_failure(config, e, out.lang)),
+        Err(e) => return Err(CliError::Said(open_failure(config, e, out.lang)).into()),
     };
     let actor = cli_actor();
     let result = match command {
@@ -559,7 +591,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Units(UnitsCommand::Import { file, dry_run }) => {
             import_units(&store, config, &out, &file, dry_run, &actor).await
         }
-        Command::Units(UnitsCommand::List { tree }) => list_units(&store, tree).await,
+        Command::Units(UnitsCommand::List { tree }) => list_units(&store, &out, tree).await,
         Command::Holidays(HolidaysCommand::Import { file, dry_run }) => {
             import_holidays(&store, config, &out, &file, dry_run, &actor).await
         }
@@ -695,7 +727,7 @@ fn serve_lock(
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .with_context(|| format!("{}", lock_path.display()))?;
+        .map_err(CliError::write(&lock_path))?;
     match lock.try_lock() {
         Ok(()) => Ok(Ok(Some(lock))),
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -708,9 +740,7 @@ fn serve_lock(
             );
             Ok(Err(ExitCode::FAILURE))
         }
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(anyhow::Error::new(e).context(lock_path.display().to_string()))
-        }
+        Err(std::fs::TryLockError::Error(e)) => Err(CliError::write(&lock_path)(e).into()),
     }
 }
 
@@ -749,46 +779,59 @@ async fn import_units(
         }
     };
     if dry_run {
-        // What would change: added, updated (old → new), unchanged.
+        // What would change, as a table: added (+) and updated (~, each changed cell
+        // "old → new") units; unchanged ones are only counted.
         let parent = |p: &Option<UnitCode>| p.as_ref().map_or("-".to_string(), |c| c.to_string());
+        // Aliases are a set: the store may keep them in another order than the file.
+        let aliases = |aliases: &[String]| {
+            let mut aliases = aliases.to_vec();
+            aliases.sort();
+            aliases.join(" | ")
+        };
+        let cell = |before: String, after: String| match before == after {
+            true => after,
+            false => format!("{before} → {after}"),
+        };
+        let mut rows = vec![crate::messages::Table::UnitChanges.header(out.lang)];
         let (mut added, mut updated, mut unchanged) = (0, 0, 0);
         for unit in &units {
+            let new = [
+                unit.name.clone(),
+                unit.kind.to_string(),
+                parent(&unit.parent),
+                aliases(&unit.aliases),
+            ];
             let Some(old) = existing.iter().find(|e| e.code == unit.code) else {
                 added += 1;
-                say!(
-                    "+ {}  {} [{}] ← {}",
-                    unit.code,
-                    unit.name,
-                    unit.kind,
-                    parent(&unit.parent)
+                rows.push(
+                    ["+".to_string(), unit.code.to_string()]
+                        .into_iter()
+                        .chain(new)
+                        .collect(),
                 );
                 continue;
             };
-            let mut changes = Vec::new();
-            let mut field = |label: Label, before: String, after: String| {
-                if before != after {
-                    changes.push(format!("{}: {before} → {after}", out.label(label)));
-                }
-            };
-            field(Label::UnitName, old.name.clone(), unit.name.clone());
-            field(Label::UnitKind, old.kind.to_string(), unit.kind.to_string());
-            field(Label::UnitParent, parent(&old.parent), parent(&unit.parent));
-            // Aliases are a set: the store may keep them in another order than the file.
-            let sorted = |aliases: &[String]| {
-                let mut aliases = aliases.to_vec();
-                aliases.sort();
-                aliases.join(" | ")
-            };
-            field(
-                Label::UnitAliases,
-                sorted(&old.aliases),
-                sorted(&unit.aliases),
-            );
-            if changes.is_empty() {
+            let old = [
+                old.name.clone(),
+                old.kind.to_string(),
+                parent(&old.parent),
+                aliases(&old.aliases),
+            ];
+            if old == new {
                 unchanged += 1;
-            } else {
-                updated += 1;
-                say!("~ {}  {}", unit.code, changes.join("; "));
+                continue;
+            }
+            updated += 1;
+            rows.push(
+                ["~".to_string(), unit.code.to_string()]
+                    .into_iter()
+                    .chain(old.into_iter().zip(new).map(|(o, n)| cell(o, n)))
+                    .collect(),
+            );
+        }
+        if rows.len() > 1 {
+            for line in aligned(&rows, &[]) {
+                say!("{line}");
             }
         }
         say!(
@@ -813,19 +856,22 @@ async fn import_units(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn list_units(store: &Store, tree: bool) -> anyhow::Result<ExitCode> {
+async fn list_units(store: &Store, out: &Output, tree: bool) -> anyhow::Result<ExitCode> {
     let units = store.list_units().await?;
     if !tree {
+        let mut rows = vec![crate::messages::Table::Units.header(out.lang)];
         for u in &units {
             let parent = u.parent.as_ref().map(UnitCode::as_str).unwrap_or("-");
-            say!(
-                "{}\t{}\t{}\t{}\t{}",
-                u.code,
-                u.kind,
-                u.name,
-                parent,
-                u.aliases.join(" | ")
-            );
+            rows.push(vec![
+                u.code.to_string(),
+                u.kind.to_string(),
+                u.name.clone(),
+                parent.to_string(),
+                u.aliases.join(" | "),
+            ]);
+        }
+        for line in aligned(&rows, &[]) {
+            say!("{line}");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -892,24 +938,30 @@ async fn import_holidays(
             let before = store.holidays(year).await?;
             let after: Vec<&crate::domain::CalendarDay> =
                 days.iter().filter(|d| d.date.year() == year).collect();
-            let describe = |d: &crate::domain::CalendarDay| {
-                format!(
-                    "{} {} ({})",
-                    d.date.format("%d/%m/%Y"),
-                    d.name,
-                    out.text(Text::DayKind(d.kind))
-                )
+            let row = |mark: &str, d: &crate::domain::CalendarDay| {
+                vec![
+                    mark.to_string(),
+                    d.date.format("%d/%m/%Y").to_string(),
+                    out.text(Text::DayKind(d.kind)),
+                    d.name.clone(),
+                ]
             };
+            let mut rows = vec![crate::messages::Table::HolidayChanges.header(out.lang)];
             let (mut added, mut removed, mut changed, mut same) = (0, 0, 0, 0);
             for day in &after {
                 match before.iter().find(|b| b.date == day.date) {
                     None => {
                         added += 1;
-                        say!("+ {}", describe(day));
+                        rows.push(row("+", day));
                     }
                     Some(old) if old.name != day.name || old.kind != day.kind => {
                         changed += 1;
-                        say!("~ {} → {}", describe(old), describe(day));
+                        let cell = |before: String, after: String| match before == after {
+                            true => after,
+                            false => format!("{before} → {after}"),
+                        };
+                        let (old, new) = (row("~", old), row("~", day));
+                        rows.push(old.into_iter().zip(new).map(|(o, n)| cell(o, n)).collect());
                     }
                     Some(_) => same += 1,
                 }
@@ -919,7 +971,16 @@ async fn import_holidays(
                 .filter(|b| !after.iter().any(|d| d.date == b.date))
             {
                 removed += 1;
-                say!("- {}", describe(old));
+                rows.push(row("-", old));
+            }
+            // By date, whatever happened to each day.
+            rows[1..].sort_by_key(|r| {
+                chrono::NaiveDate::parse_from_str(&r[1], "%d/%m/%Y").unwrap_or_default()
+            });
+            if rows.len() > 1 {
+                for line in aligned(&rows, &[]) {
+                    say!("{line}");
+                }
             }
             say!(
                 "{}",
@@ -958,15 +1019,19 @@ async fn list_holidays(store: &Store, out: &Output, year: i32) -> anyhow::Result
     let days = store.holidays(year).await?;
     if days.is_empty() {
         say!("{}", out.text(Text::NoHolidays { year }));
+        return Ok(ExitCode::SUCCESS);
     }
+    let mut rows = vec![crate::messages::Table::Holidays.header(out.lang)];
     for day in &days {
-        say!(
-            "{}\t{}\t{}\t{}",
-            day.date.format("%d/%m/%Y"),
+        rows.push(vec![
+            day.date.format("%d/%m/%Y").to_string(),
             out.text(Text::Weekday(day.date.weekday())),
             out.text(Text::DayKind(day.kind)),
-            day.name
-        );
+            day.name.clone(),
+        ]);
+    }
+    for line in aligned(&rows, &[]) {
+        say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1199,7 +1264,7 @@ fn write_alias_patch(
         }
     }
     let mut writer =
-        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+        csv::Writer::from_writer(std::fs::File::create(path).map_err(CliError::write(path))?);
     writer.write_record(["code", "name", "kind", "parent_code", "aliases", "note"])?;
     for (code, texts, notes) in &rows {
         let Some(unit) = directory.unit(code) else {
@@ -1286,13 +1351,15 @@ async fn bot_username(config: &Config) -> anyhow::Result<String> {
     use teloxide::prelude::Requester;
     let lang = config.province.language;
     if config.telegram.bot_token.is_none() {
-        anyhow::bail!(OpsText::InviteNeedsBot.render(lang));
+        return Err(CliError::Said(OpsText::InviteNeedsBot.render(lang)).into());
     }
     let me = crate::bot::client(config)?.get_me().await.map_err(|e| {
-        anyhow::anyhow!(OpsText::InviteNoBotName {
-            detail: &e.to_string()
-        }
-        .render(lang))
+        CliError::Said(
+            OpsText::InviteNoBotName {
+                detail: &e.to_string(),
+            }
+            .render(lang),
+        )
     })?;
     Ok(me.username().to_string())
 }
@@ -1596,11 +1663,13 @@ async fn deadlines(
     };
     let mut edits: Vec<DueDateEdit> = Vec::new();
     if let Some(file) = file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file).map_err(CliError::read(file))?;
         edits.extend(
-            DueDateEdit::parse_file(&text)
-                .map_err(|(line, e)| anyhow::anyhow!("{}:{line}: {e}", file.display()))?,
+            DueDateEdit::parse_file(&text).map_err(|(line, source)| CliError::Line {
+                path: file.to_path_buf(),
+                line,
+                source,
+            })?,
         );
     }
     for raw in set {
