@@ -11,6 +11,22 @@ use crate::messages::OpsText;
 use crate::outbox::Doorbell;
 use crate::scheduler::{Rules, Scheduler};
 use crate::store::Store;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Queued, sending, sent, parked and failed counts by kind.
+    Status,
+    /// Queue failed messages again.
+    Retry,
+    /// Delete sent, parked and failed messages older than `outbox.keep_days` (serve does it
+    /// hourly); queued ones stay.
+    Prune {
+        /// Days to keep instead of `outbox.keep_days` (at least its smallest allowed value).
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
+}
 
 /// `2026-06-08T08:00` (province time), or with seconds or an offset.
 pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>> {
@@ -245,7 +261,7 @@ pub async fn plan_ladder(
     default: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
-    let Some(plan) = super::find_plan(store, out, code).await? else {
+    let Some(plan) = super::plan::find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
     let current = store.plan_ladder(plan.id).await?;
