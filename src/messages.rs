@@ -3244,6 +3244,8 @@ pub enum CliText<'a> {
         option: &'a str,
         suggestion: Option<&'a str>,
     },
+    /// Usage: a value more than the command takes (`dondoc plan show A B`).
+    UnexpectedValue { value: &'a str },
     /// Usage: a command dondoc does not have.
     UnknownCommand {
         command: &'a str,
@@ -3262,6 +3264,8 @@ pub enum CliText<'a> {
     },
     /// Usage: two options that cannot go together.
     Conflict { option: &'a str, other: &'a str },
+    /// Usage: an option given twice that takes one value.
+    GivenTwice { option: &'a str },
     /// Usage: an option given a value it takes none of, twice, or without its value.
     BadUsage { detail: &'a str },
     /// The last line of a usage error.
@@ -3340,6 +3344,10 @@ impl CliText<'_> {
             CliText::Conflict { option, other } => {
                 format!("Không dùng {option} cùng với {other}.")
             }
+            CliText::GivenTwice { option } => format!("{option} chỉ được cho một lần."),
+            CliText::UnexpectedValue { value } => {
+                format!("Lệnh này không nhận thêm giá trị «{value}».")
+            }
             CliText::BadUsage { detail } => format!("Dòng lệnh chưa đúng: {detail}"),
             CliText::SeeHelp => {
                 "Xem thêm: `dondoc --help`, hoặc `dondoc LỆNH --help` cho từng lệnh.".into()
@@ -3411,6 +3419,10 @@ impl CliText<'_> {
             }
             CliText::Conflict { option, other } => {
                 format!("{option} cannot be used with {other}.")
+            }
+            CliText::GivenTwice { option } => format!("{option} can be given only once."),
+            CliText::UnexpectedValue { value } => {
+                format!("This command takes no further value «{value}».")
             }
             CliText::BadUsage { detail } => format!("The command line is not right: {detail}"),
             CliText::SeeHelp => {

@@ -1643,6 +1643,10 @@ async fn tables_line_up_as_a_terminal_shows_them() {
         let listed = stdout(&db.dondoc(&["units", "list"]));
         assert!(listed.starts_with("mã"), "{name}: a header row: {listed}");
         assert!(
+            !listed.contains('\u{1b}'),
+            "{name}: no colour codes into a pipe"
+        );
+        assert!(
             listed.lines().next().unwrap_or("").contains("tên gọi khác"),
             "{listed}"
         );
@@ -1832,6 +1836,24 @@ async fn errors_are_said_once_in_the_provinces_language() {
                 vec!["plan", "show"],
                 &["Còn thiếu: <CODE>", "Cách dùng: dondoc plan show <CODE>"],
                 &["Missing: <CODE>"],
+                2,
+            ),
+            (
+                vec!["plan", "show", "A", "B"],
+                &["Lệnh này không nhận thêm giá trị «B»."],
+                &["This command takes no further value «B»."],
+                2,
+            ),
+            (
+                vec!["units", "list", "--tree", "--tree"],
+                &["--tree chỉ được cho một lần."],
+                &["--tree can be given only once."],
+                2,
+            ),
+            (
+                vec!["invite", "--file", "x.csv", "--unit", "TINH"],
+                &["Không dùng --file <FILE> cùng với --unit <UNIT>"],
+                &["cannot be used with"],
                 2,
             ),
             (

@@ -145,6 +145,9 @@ pub fn usage(error: &clap::Error, lang: Lang) -> String {
     };
     let arg = get(ContextKind::InvalidArg).unwrap_or_default();
     let headline = match error.kind() {
+        ErrorKind::UnknownArgument if !arg.starts_with('-') => {
+            CliText::UnexpectedValue { value: &arg }.render(lang)
+        }
         ErrorKind::UnknownArgument => CliText::UnknownOption {
             option: &arg,
             suggestion: get(ContextKind::SuggestedArg).as_deref(),
@@ -170,11 +173,18 @@ pub fn usage(error: &clap::Error, lang: Lang) -> String {
             valid: get(ContextKind::ValidValue).as_deref(),
         }
         .render(lang),
-        ErrorKind::ArgumentConflict => CliText::Conflict {
-            option: &arg,
-            other: &get(ContextKind::PriorArg).unwrap_or_default(),
+        ErrorKind::ArgumentConflict => {
+            let other = get(ContextKind::PriorArg).unwrap_or_default();
+            if other == arg {
+                CliText::GivenTwice { option: &arg }.render(lang)
+            } else {
+                CliText::Conflict {
+                    option: &arg,
+                    other: &other,
+                }
+                .render(lang)
+            }
         }
-        .render(lang),
         _ => {
             // clap's own first line, without its "error: " prefix.
             let text = error.render().to_string();
