@@ -69,18 +69,31 @@ impl DatabaseConfig {
     }
 }
 
-/// Replaces the password part of `scheme://user:password@host` with `***`.
+/// Replaces the password part of `scheme://user:password@host` with `***`; a URL without
+/// a password is returned unchanged.
 pub fn redact_url(url: &str) -> String {
+    // `?password=…` (libpq's form) is as secret as `user:password@`.
+    if let Some((base, query)) = url.split_once('?') {
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        return format!("{}?{}", redact_url(base), query.join("&"));
+    }
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let authority = &rest[..authority_end];
+    // Only a password is secret: `postgres://dondoc@db/dondoc` is shown as it is.
     match authority.rfind('@') {
-        Some(at) => {
-            let user = authority[..at].split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{}", &rest[at + 1..])
-        }
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{}", &rest[at + 1..]),
+            None => url.to_string(),
+        },
         None => url.to_string(),
     }
 }
@@ -677,5 +690,22 @@ mod tests {
             "postgres://dondoc:***@db.example:5432/dondoc"
         );
         assert_eq!(redact_url("sqlite://dondoc.db"), "sqlite://dondoc.db");
+        // Nothing secret: shown unchanged, not with a `***` that hides nothing.
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1:5432/dondoc"),
+            "postgres://postgres@127.0.0.1:5432/dondoc"
+        );
+        assert_eq!(
+            redact_url("postgres://127.0.0.1/dondoc?sslmode=disable"),
+            "postgres://127.0.0.1/dondoc?sslmode=disable"
+        );
+        assert_eq!(
+            redact_url("postgres://dondoc@db/dondoc?sslmode=require&password=s3cret"),
+            "postgres://dondoc@db/dondoc?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://dondoc:s3cret@db/dondoc?application_name=x"),
+            "postgres://dondoc:***@db/dondoc?application_name=x"
+        );
     }
 }

@@ -10,16 +10,17 @@
 //!   differences live in `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
-//! - [`hotline`]: citizen cases as the hotline and the units see them.
+//! - [`hotline`]: citizen cases as the hotline and the units see them, the units' buttons,
+//!   the notices queued when a case moves, and the hotline's figures (`cases stats`, the digest).
 //! - [`export`]: the periodic report to the People's Committee (XLSX/CSV), as plain data first.
 //! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
 //! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
-//! - [`hotline`]: the citizen-feedback hotline's figures (`cases stats`, the digest).
 //! - [`service`]: `serve` = bot + scheduler + sender (+ `/healthz`, `/metrics`), started and
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
-//! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
+//! - [`cli`]: the `dondoc` command line, one file per command group (`cli/mod.rs` has the
+//!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].
 
 pub mod bot;
 pub mod cli;

@@ -127,7 +127,6 @@ pub enum Text<'a> {
     ColumnName(Column),
     UnitColumnName(UnitColumn),
     Label(Label),
-    Serving,
     NoBotToken,
     InvitationsValidUntil {
         until: String,
@@ -275,7 +274,6 @@ impl Text<'_> {
                 Label::Owing => "phải nộp",
             }
             .into(),
-            Text::Serving => "dondoc đang chạy: cơ sở dữ liệu sẵn sàng. Nhấn Ctrl-C để dừng.".into(),
             Text::NoBotToken => "Chưa đặt telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN): bot chưa chạy; lịch nhắc vẫn tính và xếp hàng tin nhắn, chờ có mã bot để gửi.".into(),
             Text::InvitationsValidUntil { until } => format!("Liên kết mời dùng một lần, hết hạn ngày {until}."),
         }
@@ -389,7 +387,6 @@ impl Text<'_> {
                 Label::Owing => "owed by",
             }
             .into(),
-            Text::Serving => "dondoc is running: the database is ready. Press Ctrl-C to stop.".into(),
             Text::NoBotToken => "telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN): the bot is not running; the scheduler still queues reminders, which wait for a token to be sent.".into(),
             Text::InvitationsValidUntil { until } => format!("Each link works once and expires on {until}."),
         }
@@ -526,6 +523,9 @@ fn suggestions_text(suggestions: &[crate::import::Suggestion], question: &str, o
 fn problem_vi(kind: &ProblemKind) -> String {
     match kind {
         ProblemKind::Unreadable(reason) => format!("không đọc được tệp ({reason})"),
+        ProblemKind::CannotOpen { kind, detail } => {
+            format!("không mở được tệp: {}", io_error_kind_vi(*kind, detail))
+        }
         ProblemKind::TooLarge { bytes, limit } => format!(
             "tệp quá lớn ({}, giới hạn {}; đổi import.max_file_bytes nếu cần)",
             mib(*bytes),
@@ -612,6 +612,9 @@ fn problem_vi(kind: &ProblemKind) -> String {
 fn problem_en(kind: &ProblemKind) -> String {
     match kind {
         ProblemKind::Unreadable(reason) => format!("cannot read the file ({reason})"),
+        ProblemKind::CannotOpen { kind, detail } => {
+            format!("cannot open the file: {}", io_error_kind_en(*kind, detail))
+        }
         ProblemKind::TooLarge { bytes, limit } => format!(
             "file too large ({}, limit {}; raise import.max_file_bytes if needed)",
             mib(*bytes),
@@ -1651,7 +1654,6 @@ pub enum OpsText<'a> {
         queued: u64,
         escalations: u64,
     },
-    OutboxHeader,
     Total,
     OldestQueued {
         minutes: i64,
@@ -1827,10 +1829,6 @@ impl OpsText<'_> {
             OpsText::TickDone { queued, escalations } => format!(
                 "Đã xếp {queued} tin nhắn vào hàng gửi, ghi {escalations} bước đôn đốc mới."
             ),
-            OpsText::OutboxHeader => format!(
-                "{:<11} {:>8}{:>8}{:>8}{:>8}{:>8}",
-                "loại", "chờ", "đang gửi", "đã gửi", "tạm dừng", "lỗi"
-            ),
             OpsText::Total => "tổng".into(),
             OpsText::OldestQueued { minutes } => format!("Tin chờ lâu nhất: {minutes} phút."),
             OpsText::HeldUntil { at } => format!(
@@ -1936,10 +1934,6 @@ impl OpsText<'_> {
             ),
             OpsText::TickDone { queued, escalations } => format!(
                 "Queued {queued} messages; recorded {escalations} new escalation steps."
-            ),
-            OpsText::OutboxHeader => format!(
-                "{:<11} {:>8}{:>8}{:>8}{:>8}{:>8}",
-                "kind", "queued", "sending", "sent", "parked", "failed"
             ),
             OpsText::Total => "total".into(),
             OpsText::OldestQueued { minutes } => format!("Oldest waiting message: {minutes} minutes."),
@@ -3152,6 +3146,14 @@ pub enum Table {
     Plans,
     /// `members list`.
     Members,
+    /// `units list`.
+    Units,
+    /// `units import --dry-run`: a change mark (+ added, ~ updated), then the unit.
+    UnitChanges,
+    /// `holidays list`.
+    Holidays,
+    /// `holidays import --dry-run`: a change mark (+ added, - removed, ~ changed), then the day.
+    HolidayChanges,
 }
 
 impl Table {
@@ -3170,6 +3172,14 @@ impl Table {
             (Table::Plans, Lang::En) => &["code", "year", "scope", "tasks", "assignments", "title"],
             (Table::Members, Lang::Vi) => &["mã số", "đơn vị", "vai trò", "họ tên", "Telegram"],
             (Table::Members, Lang::En) => &["id", "unit", "role", "name", "Telegram"],
+            (Table::Units, Lang::Vi) => &["mã", "loại", "tên", "thuộc", "tên gọi khác"],
+            (Table::Units, Lang::En) => &["code", "kind", "name", "parent", "aliases"],
+            (Table::UnitChanges, Lang::Vi) => &["", "mã", "tên", "loại", "thuộc", "tên gọi khác"],
+            (Table::UnitChanges, Lang::En) => &["", "code", "name", "kind", "parent", "aliases"],
+            (Table::Holidays, Lang::Vi) => &["ngày", "thứ", "loại", "tên"],
+            (Table::Holidays, Lang::En) => &["date", "weekday", "kind", "name"],
+            (Table::HolidayChanges, Lang::Vi) => &["", "ngày", "loại", "tên"],
+            (Table::HolidayChanges, Lang::En) => &["", "date", "kind", "name"],
         };
         words.iter().map(|w| w.to_string()).collect()
     }
@@ -3193,5 +3203,300 @@ impl MemberState {
             (MemberState::NotLinked, Lang::Vi) => "chưa liên kết".into(),
             (MemberState::NotLinked, Lang::En) => "not linked".into(),
         }
+    }
+}
+
+/// What the command line says when a command stops on an error of its own: a value that does
+/// not read, a file that cannot be read or written, a usage mistake, a configuration that
+/// does not load. Said once, on stderr, in the province's language.
+#[derive(Debug)]
+pub enum CliText<'a> {
+    /// A value typed on the command line that does not read as `what` (a `ParseError`'s
+    /// English name, see [`value_name_vi`]).
+    BadValue { what: &'a str, value: &'a str },
+    /// The same, on line `line` of the file `path`.
+    BadLine {
+        path: &'a str,
+        line: usize,
+        what: &'a str,
+        value: &'a str,
+    },
+    CannotRead {
+        path: &'a str,
+        error: &'a std::io::Error,
+    },
+    CannotWrite {
+        path: &'a str,
+        error: &'a std::io::Error,
+    },
+    /// An option's number too large to count with (`--older-than-days 99999999999`).
+    TooLarge { option: &'a str, value: &'a str },
+    /// The configuration does not load; its problems follow, one a line.
+    ConfigCannotLoad { file: Option<&'a str> },
+    /// After the problems of a configuration that does not load.
+    ConfigSeeCheck,
+    /// The database refused or failed a statement while the command ran.
+    DatabaseFailed { detail: &'a str },
+    /// Anything else, with the technical detail as it came.
+    Failed { detail: &'a str },
+    /// Usage: an option this command does not have.
+    UnknownOption {
+        option: &'a str,
+        suggestion: Option<&'a str>,
+    },
+    /// Usage: a value more than the command takes (`dondoc plan show A B`).
+    UnexpectedValue { value: &'a str },
+    /// Usage: a command dondoc does not have.
+    UnknownCommand {
+        command: &'a str,
+        suggestion: Option<&'a str>,
+    },
+    /// Usage: a command group without its command (`dondoc plan`); `valid`: the commands it
+    /// has, when not listed below in clap's help.
+    MissingCommand { valid: Option<&'a str> },
+    /// Usage: required options or arguments not given.
+    MissingArguments { arguments: &'a str },
+    /// Usage: a value an option does not take; `valid` lists those it does, when known.
+    InvalidOptionValue {
+        option: &'a str,
+        value: &'a str,
+        valid: Option<&'a str>,
+    },
+    /// Usage: two options that cannot go together.
+    Conflict { option: &'a str, other: &'a str },
+    /// Usage: an option given twice that takes one value.
+    GivenTwice { option: &'a str },
+    /// Usage: an option given a value it takes none of, twice, or without its value.
+    BadUsage { detail: &'a str },
+    /// The last line of a usage error.
+    SeeHelp,
+}
+
+impl CliText<'_> {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn vi(&self) -> String {
+        let or_else = |suggestion: &Option<&str>| {
+            suggestion.map_or(String::new(), |s| format!(" Có phải ý bạn là «{s}»?"))
+        };
+        match self {
+            CliText::BadValue { what, value } => {
+                format!("Không đọc được {} «{value}».", value_name_vi(what))
+            }
+            CliText::BadLine {
+                path,
+                line,
+                what,
+                value,
+            } => format!(
+                "{path}, dòng {line}: không đọc được {} «{value}».",
+                value_name_vi(what)
+            ),
+            CliText::CannotRead { path, error } => {
+                format!("Không đọc được {path}: {}.", io_error_vi(error))
+            }
+            CliText::CannotWrite { path, error } => {
+                format!("Không ghi được {path}: {}.", io_error_vi(error))
+            }
+            CliText::TooLarge { option, value } => {
+                format!("{option} {value}: số quá lớn.")
+            }
+            CliText::ConfigCannotLoad { file: Some(file) } => {
+                format!("Không dùng được cấu hình {file}:")
+            }
+            CliText::ConfigCannotLoad { file: None } => {
+                "Không dùng được cấu hình (giá trị mặc định và biến môi trường DONDOC_…):".into()
+            }
+            CliText::ConfigSeeCheck => {
+                "Sửa các lỗi trên rồi chạy lại; `dondoc check-config` kiểm tra cả cơ sở dữ liệu."
+                    .into()
+            }
+            CliText::DatabaseFailed { detail } => format!("Lỗi cơ sở dữ liệu: {detail}"),
+            CliText::Failed { detail } => format!("Lỗi: {detail}"),
+            CliText::UnknownOption { option, suggestion } => format!(
+                "Lệnh này không có tùy chọn «{option}».{}",
+                or_else(suggestion)
+            ),
+            CliText::UnknownCommand {
+                command,
+                suggestion,
+            } => format!("dondoc không có lệnh «{command}».{}", or_else(suggestion)),
+            CliText::MissingCommand { valid: Some(valid) } => {
+                format!("Thiếu lệnh con; chọn một trong: {valid}.")
+            }
+            CliText::MissingCommand { valid: None } => {
+                "Thiếu lệnh con; các lệnh có thể dùng ở dưới.".into()
+            }
+            CliText::MissingArguments { arguments } => format!("Còn thiếu: {arguments}."),
+            CliText::InvalidOptionValue {
+                option,
+                value,
+                valid,
+            } => {
+                let valid = valid.map_or(String::new(), |v| format!(" Chọn một trong: {v}."));
+                format!("{option} không nhận giá trị «{value}».{valid}")
+            }
+            CliText::Conflict { option, other } => {
+                format!("Không dùng {option} cùng với {other}.")
+            }
+            CliText::GivenTwice { option } => format!("{option} chỉ được cho một lần."),
+            CliText::UnexpectedValue { value } => {
+                format!("Lệnh này không nhận thêm giá trị «{value}».")
+            }
+            CliText::BadUsage { detail } => format!("Dòng lệnh chưa đúng: {detail}"),
+            CliText::SeeHelp => {
+                "Xem thêm: `dondoc --help`, hoặc `dondoc LỆNH --help` cho từng lệnh.".into()
+            }
+        }
+    }
+
+    fn en(&self) -> String {
+        let or_else = |suggestion: &Option<&str>| {
+            suggestion.map_or(String::new(), |s| format!(" Did you mean «{s}»?"))
+        };
+        match self {
+            CliText::BadValue { what, value } => format!("Not a valid {what}: «{value}»."),
+            CliText::BadLine {
+                path,
+                line,
+                what,
+                value,
+            } => {
+                format!("{path}, line {line}: not a valid {what}: «{value}».")
+            }
+            CliText::CannotRead { path, error } => {
+                format!(
+                    "Cannot read {path}: {}.",
+                    io_error_kind_en(error.kind(), &error.to_string())
+                )
+            }
+            CliText::CannotWrite { path, error } => {
+                format!(
+                    "Cannot write {path}: {}.",
+                    io_error_kind_en(error.kind(), &error.to_string())
+                )
+            }
+            CliText::TooLarge { option, value } => format!("{option} {value}: too large."),
+            CliText::ConfigCannotLoad { file: Some(file) } => {
+                format!("The configuration {file} cannot be used:")
+            }
+            CliText::ConfigCannotLoad { file: None } => {
+                "The configuration (defaults and DONDOC_… variables) cannot be used:".into()
+            }
+            CliText::ConfigSeeCheck => {
+                "Fix the above and run again; `dondoc check-config` also checks the database."
+                    .into()
+            }
+            CliText::DatabaseFailed { detail } => format!("Database error: {detail}"),
+            CliText::Failed { detail } => format!("Error: {detail}"),
+            CliText::UnknownOption { option, suggestion } => format!(
+                "This command has no option «{option}».{}",
+                or_else(suggestion)
+            ),
+            CliText::UnknownCommand {
+                command,
+                suggestion,
+            } => format!("dondoc has no command «{command}».{}", or_else(suggestion)),
+            CliText::MissingCommand { valid: Some(valid) } => {
+                format!("A subcommand is missing; choose one of: {valid}.")
+            }
+            CliText::MissingCommand { valid: None } => {
+                "A subcommand is missing; the commands are listed below.".into()
+            }
+            CliText::MissingArguments { arguments } => format!("Missing: {arguments}."),
+            CliText::InvalidOptionValue {
+                option,
+                value,
+                valid,
+            } => {
+                let valid = valid.map_or(String::new(), |v| format!(" Choose one of: {v}."));
+                format!("{option} does not take «{value}».{valid}")
+            }
+            CliText::Conflict { option, other } => {
+                format!("{option} cannot be used with {other}.")
+            }
+            CliText::GivenTwice { option } => format!("{option} can be given only once."),
+            CliText::UnexpectedValue { value } => {
+                format!("This command takes no further value «{value}».")
+            }
+            CliText::BadUsage { detail } => format!("The command line is not right: {detail}"),
+            CliText::SeeHelp => {
+                "More: `dondoc --help`, or `dondoc COMMAND --help` for one command.".into()
+            }
+        }
+    }
+}
+
+/// The Vietnamese name of a value that did not read (`ParseError::what`, written in English
+/// where the value is parsed), with the form expected where there is one. A name not listed
+/// here is shown as it is.
+pub fn value_name_vi(what: &str) -> String {
+    let name = match what {
+        "plan code" => "mã kế hoạch (không rỗng, không có dấu cách, tối đa 64 ký tự)",
+        "unit code" => "mã đơn vị (không rỗng, không có dấu cách, tối đa 64 ký tự)",
+        "plan year" => "năm kế hoạch (từ 2000 đến 2100)",
+        "person role" => {
+            "vai trò (chủ tịch/thủ trưởng, phó chủ tịch/phó giám đốc, đầu mối, điều phối, \
+             tổng đài viên; hoặc head, deputy, focal_point, coordinator, hotline_operator)"
+        }
+        "unit kind" => "loại đơn vị",
+        "deadline (key=YYYY-MM-DD)" => "hạn báo cáo (kỳ=YYYY-MM-DD hoặc kỳ=DD/MM/YYYY)",
+        "period key" => "mã kỳ báo cáo",
+        "report owers" => "đơn vị phải báo cáo",
+        "month-day (MM-DD)" => "ngày trong năm (MM-DD)",
+        "case number (PA-YYYY-NNNNNN)" => "số vụ việc (PA-YYYY-NNNNNN)",
+        "channel" => "kênh tiếp nhận",
+        "case state" => "trạng thái vụ việc",
+        "hop state" => "trạng thái chuyển xử lý",
+        "language" => "ngôn ngữ (vi hoặc en)",
+        "day kind (nghỉ / làm việc)" => "loại ngày (nghỉ / làm việc)",
+        "working hours (HH:MM-HH:MM)" => "giờ làm việc (HH:MM-HH:MM)",
+        "assignment status" => "trạng thái nhiệm vụ",
+        "message kind" => "loại tin nhắn",
+        "delivery state" => "trạng thái gửi",
+        other => other,
+    };
+    name.to_string()
+}
+
+/// Why a file could not be read or written, as the person at the keyboard can act on it.
+pub fn io_error_vi(error: &std::io::Error) -> String {
+    io_error_kind_vi(error.kind(), &error.to_string())
+}
+
+/// [`io_error_kind_vi`] in English, without the system's error number.
+pub fn io_error_kind_en(kind: std::io::ErrorKind, detail: &str) -> String {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::NotFound => "no such file or folder".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::AlreadyExists => "the file already exists".into(),
+        ErrorKind::IsADirectory => "this is a folder, not a file".into(),
+        ErrorKind::NotADirectory => "part of the path is not a folder".into(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        ErrorKind::StorageFull => "the disk is full".into(),
+        ErrorKind::InvalidData => "the content is not UTF-8 text".into(),
+        _ => format!("system error ({detail})"),
+    }
+}
+
+/// [`io_error_vi`] from the error's kind and its own words (shown for a kind not listed).
+pub fn io_error_kind_vi(kind: std::io::ErrorKind, detail: &str) -> String {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::NotFound => "không có tệp hoặc thư mục này".into(),
+        ErrorKind::PermissionDenied => "không có quyền".into(),
+        ErrorKind::AlreadyExists => "tệp đã có".into(),
+        ErrorKind::IsADirectory => "đây là một thư mục, không phải tệp".into(),
+        ErrorKind::NotADirectory => "một phần của đường dẫn không phải thư mục".into(),
+        ErrorKind::ReadOnlyFilesystem => "ổ đĩa chỉ cho đọc".into(),
+        ErrorKind::StorageFull => "ổ đĩa đã đầy".into(),
+        ErrorKind::InvalidData => "nội dung không phải văn bản UTF-8".into(),
+        _ => format!("lỗi hệ thống ({detail})"),
     }
 }

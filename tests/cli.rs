@@ -1252,11 +1252,20 @@ async fn dry_runs_show_what_would_change() {
             "--dry-run",
             changed.to_str().expect("utf-8"),
         ]));
+        // A table: a header, then + added and ~ updated units, each changed cell old → new.
         assert!(
-            trial.contains(&format!("tên: {first_name} → {first_name} (mới)")),
+            trial.lines().next().is_some_and(|l| l.contains("mã")),
             "{name}: {trial}"
         );
-        assert!(trial.contains("+ XA-MOI  Xã Mới"), "{name}: {trial}");
+        assert!(
+            trial.lines().any(|l| l.starts_with("~ ")
+                && l.contains(&format!("{first_name} → {first_name} (mới)"))),
+            "{name}: {trial}"
+        );
+        assert!(
+            trial.lines().any(|l| l.starts_with("+  XA-MOI  Xã Mới")),
+            "{name}: {trial}"
+        );
         let count = units
             .lines()
             .skip(1)
@@ -1292,11 +1301,13 @@ async fn dry_runs_show_what_would_change() {
             holidays.to_str().expect("utf-8"),
         ]));
         assert!(
-            trial.contains("+ 31/12/2027 Nghỉ cuối năm"),
+            trial
+                .lines()
+                .any(|l| l.starts_with("+  31/12/2027  nghỉ  Nghỉ cuối năm")),
             "{name}: {trial}"
         );
         assert!(
-            trial.contains(&format!("- {}", before[0].date.format("%d/%m/%Y"))),
+            trial.contains(&format!("-  {}", before[0].date.format("%d/%m/%Y"))),
             "{name}: {trial}"
         );
         assert!(
@@ -1556,5 +1567,433 @@ async fn members_list_missing_prints_units_no_one_can_be_told_in() {
         );
         store.close().await;
         db.finish().await;
+    }
+}
+
+/// Where each cell of an aligned line starts, in terminal columns (cells are two or more
+/// spaces apart; no cell here holds two spaces in a row).
+fn cell_starts(line: &str) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    let mut starts = Vec::new();
+    let mut spaces = 0;
+    for (at, ch) in line.char_indices() {
+        if ch == ' ' {
+            spaces += 1;
+            continue;
+        }
+        if starts.is_empty() || spaces >= 2 {
+            starts.push(line[..at].width());
+        }
+        spaces = 0;
+    }
+    starts
+}
+
+/// Every line of `table` (header first) starts its cells at the header's columns, as far as
+/// the line has cells; the header has `columns` of them.
+fn assert_aligned(table: &str, columns: usize, what: &str) {
+    let lines: Vec<&str> = table.lines().collect();
+    let header = cell_starts(lines[0]);
+    assert_eq!(
+        header.len(),
+        columns,
+        "{what}: header {:?}\n{table}",
+        lines[0]
+    );
+    for line in &lines[1..] {
+        let starts = cell_starts(line);
+        assert!(
+            starts.len() >= 2 && header.starts_with(&starts) || starts == header,
+            "{what}: {line:?} starts its cells at {starts:?}, the header at {header:?}\n{table}"
+        );
+        assert!(!line.ends_with(' '), "{what}: trailing spaces in {line:?}");
+    }
+}
+
+/// Issue 14.10: every table has a header row and columns aligned as a terminal shows them —
+/// `units list`, `holidays list`, the dry runs of `units import` and `holidays import` —
+/// whether the Vietnamese came composed (NFC) or decomposed (NFD, as some Mac and Word exports
+/// write it).
+#[tokio::test]
+async fn tables_line_up_as_a_terminal_shows_them() {
+    use unicode_normalization::UnicodeNormalization;
+    for db in test_dbs().await {
+        let name = db.name;
+        let dir = tempfile::tempdir().expect("dir");
+        let nfd = |s: &str| s.nfd().collect::<String>();
+        let units = dir.path().join("units.csv");
+        let registry = format!(
+            "code,name,kind,parent_code,aliases\n\
+             TINH,UBND tỉnh Mẫu Sơn,province,,UBND tỉnh\n\
+             SNV,{},coordinating_office,TINH,Nội vụ\n\
+             PNH,Phường Ngọc Hà,commune,TINH,\n\
+             XTT,{},commune,TINH,{}\n",
+            nfd("Sở Nội vụ"),
+            nfd("Xã Thượng Tân"),
+            nfd("Thượng Tân")
+        );
+        assert!(
+            registry.chars().count() > registry.nfc().count(),
+            "some NFD"
+        );
+        std::fs::write(&units, &registry).expect("written");
+        let imported = db.dondoc(&["units", "import", units.to_str().expect("utf-8")]);
+        assert!(imported.status.success(), "{name}: {imported:?}");
+
+        let listed = stdout(&db.dondoc(&["units", "list"]));
+        assert!(listed.starts_with("mã"), "{name}: a header row: {listed}");
+        assert!(
+            !listed.contains('\u{1b}'),
+            "{name}: no colour codes into a pipe"
+        );
+        assert!(
+            listed.lines().next().unwrap_or("").contains("tên gọi khác"),
+            "{listed}"
+        );
+        assert_eq!(listed.lines().count(), 5, "{name}: {listed}");
+        assert_aligned(&listed, 5, "units list");
+
+        // A dry run that renames one unit (decomposed) and adds another.
+        let changed = dir.path().join("units2.csv");
+        std::fs::write(
+            &changed,
+            format!(
+                "{}PXM,{},commune,TINH,\n",
+                registry.replace("Phường Ngọc Hà", &nfd("Phường Ngọc Hà mới")),
+                nfd("Phường Xuân Mai")
+            ),
+        )
+        .expect("written");
+        let trial = stdout(&db.dondoc(&[
+            "units",
+            "import",
+            "--dry-run",
+            changed.to_str().expect("utf-8"),
+        ]));
+        let table: Vec<&str> = trial.lines().take(3).collect();
+        assert!(table[0].trim_start().starts_with("mã"), "{name}: {trial}");
+        assert!(table[1].starts_with("~  PNH"), "{name}: {trial}");
+        assert!(
+            table[1].contains(&format!("Phường Ngọc Hà → {}", nfd("Phường Ngọc Hà mới"))),
+            "{name}: old → new: {trial}"
+        );
+        assert!(table[2].starts_with("+  PXM"), "{name}: {trial}");
+        // The mark column is empty in the header: compare from the code on.
+        let from_code: String = table.iter().map(|l| format!("{}\n", &l[3..])).collect();
+        assert_aligned(&from_code, 5, "units import --dry-run");
+        assert!(
+            trial.contains("1 thêm mới, 1 cập nhật, 3 không đổi"),
+            "{trial}"
+        );
+
+        let holidays = stdout(&db.dondoc(&["holidays", "list", "2026"]));
+        assert!(holidays.starts_with("ngày"), "{name}: {holidays}");
+        assert_aligned(&holidays, 4, "holidays list");
+        let english = dondoc_with(
+            &db,
+            &["holidays", "list", "2026"],
+            &[("DONDOC_PROVINCE__LANGUAGE", "en")],
+        );
+        let english = stdout(&english);
+        assert!(english.starts_with("date"), "{name}: {english}");
+        assert_aligned(&english, 4, "holidays list, English");
+        db.finish().await;
+    }
+}
+
+/// Issue 14.10: an error is said once, in the province's language — a value that does not
+/// read, a file that cannot be read, a mistake in the command line, a configuration that does
+/// not load (naming where dondoc looked) — with no log line and no colour codes.
+#[tokio::test]
+async fn errors_are_said_once_in_the_provinces_language() {
+    for db in test_dbs().await {
+        let name = db.name;
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let dir = tempfile::tempdir().expect("dir");
+        assert!(db
+            .dondoc(&[
+                "units",
+                "import",
+                examples.join("units.csv").to_str().expect("utf-8")
+            ])
+            .status
+            .success());
+        let plan = db.dondoc(&[
+            "plan",
+            "import",
+            examples.join("plan.csv").to_str().expect("utf-8"),
+            "--code",
+            "PAPI-2026",
+            "--title",
+            "Kế hoạch PAPI 2026",
+            "--year",
+            "2026",
+            "--scope",
+            "TINH",
+        ]);
+        assert!(plan.status.success(), "{name}: {plan:?}");
+        let bad_lines = dir.path().join("deadlines.txt");
+        std::fs::write(&bad_lines, "q1=09/03/2026\nq2=31/06/2026\n").expect("written");
+        let missing = dir.path().join("khong-co.txt");
+        let missing = missing.to_str().expect("utf-8");
+        let bad_lines = bad_lines.to_str().expect("utf-8");
+
+        // (arguments, what the Vietnamese says, what the English says, exit status)
+        type Case<'a> = (Vec<&'a str>, &'a [&'a str], &'a [&'a str], i32);
+        let cases: Vec<Case> = vec![
+            (
+                vec!["plan", "show", "A B"],
+                &["mã kế hoạch", "«A B»"],
+                &["plan code", "«A B»"],
+                1,
+            ),
+            (
+                vec![
+                    "plan", "import", missing, "--code", "X", "--title", "X", "--year", "2026",
+                    "--scope", "TINH",
+                ],
+                &["không mở được tệp", "không có tệp hoặc thư mục này"],
+                &["cannot open the file"],
+                1,
+            ),
+            (
+                vec![
+                    "plan", "import", bad_lines, "--code", "X", "--title", "X", "--year", "1999",
+                    "--scope", "TINH",
+                ],
+                &["năm kế hoạch", "«1999»"],
+                &["plan year"],
+                1,
+            ),
+            (
+                vec![
+                    "invite",
+                    "--unit",
+                    "TINH",
+                    "--role",
+                    "boss",
+                    "--name",
+                    "Lê Văn A",
+                ],
+                &["vai trò", "«boss»"],
+                &["person role"],
+                1,
+            ),
+            (
+                vec!["plan", "deadlines", "PAPI-2026", "--set", "q1=2026-13-01"],
+                &["hạn báo cáo", "«q1=2026-13-01»"],
+                &["deadline"],
+                1,
+            ),
+            (
+                vec!["plan", "deadlines", "PAPI-2026", "--file", missing],
+                &[
+                    "Không đọc được",
+                    "khong-co.txt",
+                    "không có tệp hoặc thư mục này",
+                ],
+                &["Cannot read", "khong-co.txt"],
+                1,
+            ),
+            (
+                vec!["plan", "deadlines", "PAPI-2026", "--file", bad_lines],
+                &["deadlines.txt, dòng 2", "«q2=31/06/2026»"],
+                &["line 2"],
+                1,
+            ),
+            (
+                vec!["units", "import", missing],
+                &["không mở được tệp", "không có tệp hoặc thư mục này"],
+                &["cannot open the file"],
+                1,
+            ),
+            (
+                vec!["tick", "--at", "hôm qua"],
+                &["không phải thời điểm"],
+                &["hôm qua"],
+                1,
+            ),
+            (
+                vec!["plan", "lst"],
+                &[
+                    "dondoc không có lệnh «lst». Có phải ý bạn là «list»?",
+                    "Cách dùng: dondoc plan",
+                    "dondoc LỆNH --help",
+                ],
+                &[
+                    "dondoc has no command «lst». Did you mean «list»?",
+                    "Usage: dondoc plan",
+                ],
+                2,
+            ),
+            (
+                vec!["units", "import", "--dry-rn", "x.csv"],
+                &["Lệnh này không có tùy chọn «--dry-rn». Có phải ý bạn là «--dry-run»?"],
+                &["This command has no option «--dry-rn»"],
+                2,
+            ),
+            (
+                vec!["plan", "show"],
+                &["Còn thiếu: <CODE>", "Cách dùng: dondoc plan show <CODE>"],
+                &["Missing: <CODE>"],
+                2,
+            ),
+            (
+                vec!["plan", "show", "A", "B"],
+                &["Lệnh này không nhận thêm giá trị «B»."],
+                &["This command takes no further value «B»."],
+                2,
+            ),
+            (
+                vec!["units", "list", "--tree", "--tree"],
+                &["--tree chỉ được cho một lần."],
+                &["--tree can be given only once."],
+                2,
+            ),
+            (
+                vec!["invite", "--file", "x.csv", "--unit", "TINH"],
+                &["Không dùng --file <FILE> cùng với --unit <UNIT>"],
+                &["cannot be used with"],
+                2,
+            ),
+            (
+                vec![
+                    "cases",
+                    "export",
+                    "--format",
+                    "pdf",
+                    "--from",
+                    "2026-01-01",
+                    "--to",
+                    "2026-01-31",
+                    "--out",
+                    "x",
+                ],
+                &["--format", "«pdf»", "csv, xlsx"],
+                &["does not take «pdf»"],
+                2,
+            ),
+        ];
+        for (args, vi, en, status) in &cases {
+            for (lang, words) in [("vi", vi), ("en", en)] {
+                let output = dondoc_with(&db, args, &[("DONDOC_PROVINCE__LANGUAGE", lang)]);
+                let err = support::stderr(&output);
+                assert_eq!(
+                    output.status.code(),
+                    Some(*status),
+                    "{name} {lang} {args:?}: {err}"
+                );
+                for word in words.iter() {
+                    assert!(
+                        err.contains(word),
+                        "{name} {lang} {args:?}: {word:?} in {err}"
+                    );
+                }
+                assert!(stdout(&output).is_empty() || *status == 1, "{args:?}");
+                for english in [
+                    "Error:",
+                    "error:",
+                    "ERROR",
+                    "No such file",
+                    "os error",
+                    "\u{1b}[",
+                ] {
+                    if lang == "vi" || english != "Error:" {
+                        assert!(
+                            !err.contains(english),
+                            "{name} {lang} {args:?}: {english:?} in {err}"
+                        );
+                    }
+                }
+                if *status == 1 {
+                    // Once: one line for one problem (a refused file adds its verdict line).
+                    assert!(
+                        err.lines().count() <= 2,
+                        "{name} {lang} {args:?}: said once: {err}"
+                    );
+                    let first = err.lines().next().unwrap_or_default();
+                    assert_eq!(err.matches(first).count(), 1, "{name} {args:?}: {err}");
+                }
+                if lang == "en" {
+                    for vietnamese in ["không", "Cách dùng", "Còn thiếu"] {
+                        assert!(
+                            !err.contains(vietnamese),
+                            "{name} {args:?}: {vietnamese} in {err}"
+                        );
+                    }
+                }
+            }
+        }
+        db.finish().await;
+    }
+}
+
+/// Issue 14.10: a configuration that does not load is said in the language it asks for (or
+/// Vietnamese when it cannot be read that far), naming the file and every problem in it, once;
+/// a configuration file that is not there is named with where dondoc looked.
+#[test]
+fn a_configuration_that_does_not_load_is_said_once_with_every_problem() {
+    let dir = tempfile::tempdir().expect("dir");
+    let write = |file: &str, text: &str| {
+        std::fs::write(dir.path().join(file), text).expect("written");
+    };
+    write(
+        "two.toml",
+        "[outbox]\nmax_in_flight = \"nhiều\"\n[schedule]\npass = \"mỗi phút\"\n",
+    );
+    write(
+        "en.toml",
+        "[province]\nlanguage = \"en\"\n[outbox]\nmax_in_flight = \"many\"\n",
+    );
+    write("syntax.toml", "[province\nlanguage = \"vi\"\n");
+    let run = |args: &[&str]| support::dondoc_in(dir.path(), args, &[]);
+
+    let two = run(&["--config", "two.toml", "units", "list"]);
+    let err = support::stderr(&two);
+    assert_eq!(two.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "Không dùng được cấu hình two.toml:", "{err}");
+    assert!(err.contains("outbox.max_in_flight"), "{err}");
+    assert!(err.contains("schedule.pass"), "every problem: {err}");
+    assert!(err.contains("dondoc check-config"), "{err}");
+    assert!(!err.contains("invalid configuration"), "{err}");
+    assert!(!dir.path().join("dondoc.db").exists(), "nothing created");
+
+    let en = run(&["--config", "en.toml", "units", "list"]);
+    let err = support::stderr(&en);
+    assert!(
+        err.starts_with("The configuration en.toml cannot be used:"),
+        "{err}"
+    );
+    assert!(err.contains("outbox.max_in_flight"), "{err}");
+    assert!(!err.contains("Không"), "{err}");
+
+    let syntax = run(&["--config", "syntax.toml", "units", "list"]);
+    let err = support::stderr(&syntax);
+    assert!(
+        err.starts_with("Không dùng được cấu hình syntax.toml:"),
+        "{err}"
+    );
+    assert!(err.contains("line 1"), "where it stopped: {err}");
+
+    let absent = run(&["--config", "khong-co.toml", "units", "list"]);
+    let err = support::stderr(&absent);
+    assert_eq!(absent.status.code(), Some(1), "{err}");
+    assert!(err.contains("khong-co.toml"), "where it looked: {err}");
+    assert_eq!(
+        err.matches("khong-co.toml").count(),
+        2,
+        "headline and problem: {err}"
+    );
+    // A usage mistake speaks the language of the configuration the command names.
+    let usage = run(&["--config", "en.toml", "plan", "lst"]);
+    assert!(
+        support::stderr(&usage).starts_with("dondoc has no command «lst»"),
+        "{}",
+        support::stderr(&usage)
+    );
+    for output in [two, en, syntax, absent, usage] {
+        let err = support::stderr(&output);
+        assert!(!err.contains('\u{1b}') && !err.contains("ERROR"), "{err}");
     }
 }

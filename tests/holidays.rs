@@ -215,11 +215,16 @@ async fn the_holidays_commands_through_the_binary() {
         let list = db.dondoc(&["holidays", "list", "2026"]);
         assert!(list.status.success(), "{name}: {list:?}");
         let lines: Vec<String> = stdout(&list).lines().map(String::from).collect();
-        assert_eq!(lines.len(), 17, "{name}: {lines:#?}");
-        assert_eq!(lines[0], "01/01/2026\tThứ Năm\tnghỉ\tTết Dương lịch");
-        assert!(lines.contains(&"17/02/2026\tThứ Ba\tnghỉ\tTết Nguyên đán".to_string()));
-        assert!(lines.contains(&"26/04/2026\tChủ nhật\tnghỉ\tGiỗ Tổ Hùng Vương".to_string()));
-        assert_eq!(lines[16], "24/11/2026\tThứ Ba\tnghỉ\tNgày Văn hóa Việt Nam");
+        // A header row, then one aligned row a day.
+        assert_eq!(lines.len(), 18, "{name}: {lines:#?}");
+        assert_eq!(lines[0], "ngày        thứ       loại  tên");
+        assert_eq!(lines[1], "01/01/2026  Thứ Năm   nghỉ  Tết Dương lịch");
+        assert!(lines.contains(&"17/02/2026  Thứ Ba    nghỉ  Tết Nguyên đán".to_string()));
+        assert!(lines.contains(&"26/04/2026  Chủ nhật  nghỉ  Giỗ Tổ Hùng Vương".to_string()));
+        assert_eq!(
+            lines[17],
+            "24/11/2026  Thứ Ba    nghỉ  Ngày Văn hóa Việt Nam"
+        );
 
         let path = fixture("holidays/holidays_2027.csv");
         let import = db.dondoc(&["holidays", "import", path.to_str().unwrap()]);
@@ -229,16 +234,20 @@ async fn the_holidays_commands_through_the_binary() {
             "Năm 2027: đã thay lịch nghỉ bằng 16 ngày nghỉ, 1 ngày làm bù."
         );
         let list = stdout(&db.dondoc(&["holidays", "list", "2027"]));
-        assert_eq!(list.lines().count(), 17, "{name}: {list}");
-        assert!(list.contains("20/02/2027\tThứ Bảy\tlàm việc\tLàm bù cho ngày 12/02\n"));
+        assert_eq!(
+            list.lines().count(),
+            18,
+            "{name}: header and 17 days: {list}"
+        );
+        assert!(list.contains("20/02/2027  Thứ Bảy   làm việc  Làm bù cho ngày 12/02\n"));
         assert!(list.contains(
-            "30/04/2027\tThứ Sáu\tnghỉ\tNgày Giải phóng miền Nam, thống nhất đất nước\n"
+            "30/04/2027  Thứ Sáu   nghỉ      Ngày Giải phóng miền Nam, thống nhất đất nước\n"
         ));
         assert_eq!(
             stdout(&db.dondoc(&["holidays", "list", "2026"]))
                 .lines()
                 .count(),
-            17,
+            18,
             "{name}: 2026 untouched"
         );
 

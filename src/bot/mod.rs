@@ -1,7 +1,7 @@
 //! The Telegram bot: long polling through teloxide, a handler tree over the [`Store`].
 //!
-//! `dondoc serve` calls [`run`]; tests call [`spawn`] to start and stop the same wiring
-//! against a fake Bot API server.
+//! `dondoc serve` (through [`crate::service`]) calls [`spawn`]; tests call it to start and
+//! stop the same wiring against a fake Bot API server.
 
 pub(crate) mod cards;
 mod export;
@@ -311,19 +311,4 @@ fn webhook_options(config: &Config, url: &str) -> anyhow::Result<webhooks::Optio
         options = options.secret_token(secret.expose_secret().to_string());
     }
     Ok(options)
-}
-
-/// Runs the bot until `shutdown` resolves, then lets the updates in hand finish.
-pub async fn run(
-    config: &Config,
-    store: Store,
-    clock: Arc<dyn Clock>,
-    shutdown: impl std::future::Future<Output = anyhow::Result<()>>,
-) -> anyhow::Result<()> {
-    let running = spawn(config, store, clock).await?;
-    tracing::info!(bot = %running.username, "bot polling for updates");
-    shutdown.await?;
-    tracing::info!("finishing the updates in hand");
-    running.stop().await;
-    Ok(())
 }

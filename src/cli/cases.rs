@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::{Args, Subcommand, ValueEnum};
@@ -415,8 +414,7 @@ async fn export(
                 .await?;
         }
     }
-    std::fs::write(&args.out, bytes)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::write(&args.out, bytes).map_err(super::CliError::write(&args.out))?;
     say!(
         "{}",
         case_text(
@@ -495,9 +493,13 @@ async fn stats(
         );
         return Ok(ExitCode::FAILURE);
     };
-    let next = first
-        .checked_add_months(Months::new(1))
-        .ok_or_else(|| anyhow::anyhow!("--month {month}: out of range"))?;
+    let next =
+        first
+            .checked_add_months(Months::new(1))
+            .ok_or_else(|| super::CliError::TooLarge {
+                option: "--month",
+                value: month.to_string(),
+            })?;
     let time_zone = config.province.time_zone;
     // As the data stood at `at`: a case received, or a step taken, after it does not count.
     let cases = crate::hotline::stats::as_of(

@@ -11,6 +11,22 @@ use crate::messages::OpsText;
 use crate::outbox::Doorbell;
 use crate::scheduler::{Rules, Scheduler};
 use crate::store::Store;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Queued, sending, sent, parked and failed counts by kind.
+    Status,
+    /// Queue failed messages again.
+    Retry,
+    /// Delete sent, parked and failed messages older than `outbox.keep_days` (serve does it
+    /// hourly); queued ones stay.
+    Prune {
+        /// Days to keep instead of `outbox.keep_days` (at least its smallest allowed value).
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
+}
 
 /// `2026-06-08T08:00` (province time), or with seconds or an offset.
 pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>> {
@@ -31,7 +47,9 @@ pub fn parse_instant(raw: &str, config: &Config) -> anyhow::Result<DateTime<Utc>
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
-    .ok_or_else(|| anyhow::anyhow!(OpsText::BadInstant { raw }.render(config.province.language)))?;
+    .ok_or_else(|| {
+        super::CliError::Said(OpsText::BadInstant { raw }.render(config.province.language))
+    })?;
     local_instant(local, config)
 }
 
@@ -43,10 +61,13 @@ fn local_instant(local: NaiveDateTime, config: &Config) -> anyhow::Result<DateTi
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--at: {local} does not exist in {}",
-                config.province.time_zone
+            super::CliError::Said(
+                OpsText::BadInstant {
+                    raw: &local.to_string(),
+                }
+                .render(config.province.language),
             )
+            .into()
         })
 }
 
@@ -216,12 +237,12 @@ pub async fn outbox_prune(
         return Ok(ExitCode::FAILURE);
     }
     let days = checked.outbox.keep_days;
-    let keep = chrono::Duration::try_days(i64::from(days))
-        .ok_or_else(|| anyhow::anyhow!("--older-than-days {days}: too many"))?;
-    let before = store
-        .now()
-        .checked_sub_signed(keep)
-        .ok_or_else(|| anyhow::anyhow!("--older-than-days {days}: too many"))?;
+    let too_large = || super::CliError::TooLarge {
+        option: "--older-than-days",
+        value: days.to_string(),
+    };
+    let keep = chrono::Duration::try_days(i64::from(days)).ok_or_else(too_large)?;
+    let before = store.now().checked_sub_signed(keep).ok_or_else(too_large)?;
     let messages = store.prune_outbox(before, actor).await?;
     println!("{}", out.ops(OpsText::Pruned { messages, days }));
     Ok(ExitCode::SUCCESS)
@@ -240,7 +261,7 @@ pub async fn plan_ladder(
     default: bool,
     actor: &Actor,
 ) -> anyhow::Result<ExitCode> {
-    let Some(plan) = super::find_plan(store, out, code).await? else {
+    let Some(plan) = super::plan::find_plan(store, out, code).await? else {
         return Ok(ExitCode::FAILURE);
     };
     let current = store.plan_ladder(plan.id).await?;

@@ -107,7 +107,7 @@ pub(super) async fn draft_plan(
     );
     if let Some(path) = args.out.as_ref().filter(|_| !args.dry_run) {
         let bytes = prose::write_xlsx(&draft)?;
-        std::fs::write(path, bytes)?;
+        std::fs::write(path, bytes).map_err(super::CliError::write(path))?;
         say!(
             "{}",
             out.text(Text::DraftWritten {

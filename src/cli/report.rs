@@ -102,12 +102,11 @@ fn write(report: &Report, out: &Output, args: &ReportArgs) -> anyhow::Result<Vec
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     if csv {
-        return export::csv::write_files(report, out.lang, &args.out)
-            .with_context(|| format!("cannot write beside {}", args.out.display()));
+        return Ok(export::csv::write_files(report, out.lang, &args.out)
+            .map_err(super::CliError::write(&args.out))?);
     }
     let bytes = export::xlsx::write(report, out.lang).context("composing the workbook")?;
-    std::fs::write(&args.out, bytes)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::write(&args.out, bytes).map_err(super::CliError::write(&args.out))?;
     Ok(vec![args.out.clone()])
 }
 

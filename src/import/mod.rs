@@ -50,6 +50,11 @@ impl Problem {
 pub enum ProblemKind {
     /// The file could not be opened or parsed (the reason is the library's).
     Unreadable(String),
+    /// The file could not be opened or read at all: not there, no permission, a folder.
+    CannotOpen {
+        kind: std::io::ErrorKind,
+        detail: String,
+    },
     TooLarge {
         bytes: u64,
         limit: u64,

@@ -41,20 +41,25 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
 }
 
+/// A file that cannot be opened or read, said in the words the reader can act on.
+pub fn cannot_open(e: std::io::Error) -> Problem {
+    Problem::file(ProblemKind::CannotOpen {
+        kind: e.kind(),
+        detail: e.to_string(),
+    })
+}
+
 /// Reads `path` into candidate tables, most likely first. The caller keeps the first one in
 /// which it finds its header row.
 pub fn read_tables(path: &Path, max_bytes: u64) -> Result<Vec<RawTable>, Problem> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?
-        .len();
+    let size = std::fs::metadata(path).map_err(cannot_open)?.len();
     if size > max_bytes {
         return Err(Problem::file(ProblemKind::TooLarge {
             bytes: size,
             limit: max_bytes,
         }));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
+    let bytes = std::fs::read(path).map_err(cannot_open)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

@@ -102,6 +102,16 @@ impl Checked {
 
 /// Checks `file` (or `config/dondoc.toml` when it exists, as `serve` does).
 pub async fn check(file: Option<&Path>) -> Checked {
+    let mut checked = read(file);
+    if let Some(config) = &checked.config {
+        checked.findings.extend(database(&config.database).await);
+    }
+    checked
+}
+
+/// What the configuration itself says, without trying the database: every command that
+/// cannot load its configuration lists these problems.
+pub fn read(file: Option<&Path>) -> Checked {
     let file = match file {
         Some(path) if !path.exists() => {
             return Checked {
@@ -149,7 +159,6 @@ pub async fn check(file: Option<&Path>) -> Checked {
     if !digest_fires {
         findings.push(Finding::DigestNeverFires);
     }
-    findings.extend(database(&config.database).await);
     let config = Some(config);
     Checked {
         file,

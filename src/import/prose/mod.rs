@@ -123,7 +123,7 @@ pub fn numbered(tasks: &[ProseTask]) -> Vec<(Dimension, String, &ProseTask)> {
 /// Reads a prose plan (DOCX or UTF-8 text) into paragraphs.
 pub fn read_paragraphs(path: &Path, max_bytes: u64) -> Result<Vec<Paragraph>, Problem> {
     let size = std::fs::metadata(path)
-        .map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?
+        .map_err(crate::import::table::cannot_open)?
         .len();
     if size > max_bytes {
         return Err(Problem::file(ProblemKind::TooLarge {
@@ -131,8 +131,7 @@ pub fn read_paragraphs(path: &Path, max_bytes: u64) -> Result<Vec<Paragraph>, Pr
             limit: max_bytes,
         }));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Problem::file(ProblemKind::Unreadable(e.to_string())))?;
+    let bytes = std::fs::read(path).map_err(crate::import::table::cannot_open)?;
     paragraphs_from_bytes(&bytes)
 }
 
