@@ -36,3 +36,4 @@ pub mod outbox;
 pub mod scheduler;
 pub mod service;
 pub mod store;
+pub mod zalo;

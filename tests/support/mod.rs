@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod fake_telegram;
+pub mod fake_zalo;
 pub mod province;
 
 use std::future::Future;
