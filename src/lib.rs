@@ -8,6 +8,8 @@
 //! - [`store`]: SQLite and Postgres behind one [`store::Store`]; dialect differences live in
 //!   `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
+//! - [`chat`]: the messaging layer: typed buttons and their one encoding, channel-neutral
+//!   keyboards (what outbox rows store), Telegram's client, rate limits and answers.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
 //! - [`hotline`]: citizen cases as the hotline and the units see them.
 //! - [`export`]: the periodic report to the People's Committee (XLSX/CSV), as plain data first.
@@ -21,6 +23,7 @@
 //! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
 
 pub mod bot;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -533,10 +533,13 @@ async fn a_long_text_arrives_in_two_parts_split_at_a_line_end() {
             .collect();
         let text = lines.join("\n") + "\n";
         assert_eq!(text.chars().count(), 6_000);
-        let keyboard = json!({"inline_keyboard": [[{"text": "Xong", "callback_data": "done:7"}]]});
+        let markup = dondoc::chat::Keyboard::SubmitReport { period: 7, unit: 3 }
+            .in_lang(dondoc::domain::Lang::Vi);
+        let keyboard =
+            json!({"inline_keyboard": [[{"text": "Nộp báo cáo", "callback_data": "r:7:3"}]]});
         let added = store
             .enqueue(&[NewMessage {
-                reply_markup: Some(keyboard.to_string()),
+                reply_markup: Some(markup),
                 ..message("long", CHAT, &text)
             }])
             .await
@@ -1363,7 +1366,7 @@ async fn several_in_flight_keep_order_per_chat_every_limit_and_the_replies_pacin
         queue_to_distinct_chats(&store, &fake, 70_000, 150).await;
 
         let config = OutboxConfig::default();
-        let pacer = dondoc::outbox::Pacer::new(&config);
+        let pacer = dondoc::chat::Pacer::new(&config);
         let bot = fake.bot_with_timeout(TOKEN, Duration::from_secs(config.request_timeout_secs));
         let sender = Sender::new(store.clone(), bot.clone(), config, Doorbell::default())
             .paced_by(pacer.clone());
