@@ -11,11 +11,11 @@
 //! - [`chat`]: the messaging layer: typed buttons and their one encoding, channel-neutral
 //!   keyboards (what outbox rows store), Telegram's client, rate limits and answers.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
-//! - [`hotline`]: citizen cases as the hotline and the units see them.
+//! - [`hotline`]: citizen cases as the hotline and the units see them, their keyboards
+//!   (`chat::Keyboard`s) and notices, and their figures (`cases stats`, the digest).
 //! - [`export`]: the periodic report to the People's Committee (XLSX/CSV), as plain data first.
 //! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
 //! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
-//! - [`hotline`]: the citizen-feedback hotline's figures (`cases stats`, the digest).
 //! - [`service`]: `serve` = bot + scheduler + sender (+ `/healthz`, `/metrics`), started and
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
