@@ -1,8 +1,8 @@
 //! The outbox sender's throughput against Telegram's limits at a distance: N reminders to N
 //! distinct private chats are queued (`Store::enqueue`), then the real sender
-//! (`dondoc::outbox::Sender`, the bot client from `dondoc::outbox::client`, the default
-//! `OutboxConfig`: 29.5 messages a second, in flight as many as the measured round trip needs
-//! up to `max_in_flight` = 32, 15 s lease) sends them to the fake Bot API server
+//! (`dondoc::outbox::Sender`, the bot client from `dondoc::chat::telegram::sender_client`, the
+//! default `OutboxConfig`: 29.5 messages a second, in flight as many as the measured round trip
+//! needs up to `max_in_flight` = 32, 15 s lease) sends them to the fake Bot API server
 //! (`tests/support/fake_telegram.rs`) with its limits mode on (a `sendMessage` that would be
 //! the 31st accepted in the last second, or the second to a chat within a second, is refused
 //! with 429 and `retry_after`) and a round trip: every call is answered that long after it
@@ -214,7 +214,7 @@ async fn bench(
     let mut config = Config::default();
     config.telegram.bot_token = Some(SecretString::from(TOKEN));
     config.telegram.api_url = fake.api_url();
-    let bot = dondoc::outbox::client(&config).expect("the outbox client");
+    let bot = dondoc::chat::telegram::sender_client(&config).expect("the outbox client");
     let sender = Sender::new(
         store.clone(),
         bot,

@@ -9,9 +9,11 @@
 //!   (units, plans, members, assignments, reports, conversations, cases, outbox …); dialect
 //!   differences live in `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
+//! - [`chat`]: the messaging layer: typed buttons and their one encoding, channel-neutral
+//!   keyboards (what outbox rows store), Telegram's client, rate limits and answers.
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
-//! - [`hotline`]: citizen cases as the hotline and the units see them, the units' buttons,
-//!   the notices queued when a case moves, and the hotline's figures (`cases stats`, the digest).
+//! - [`hotline`]: citizen cases as the hotline and the units see them, their keyboards
+//!   (`chat::Keyboard`s) and notices, and their figures (`cases stats`, the digest).
 //! - [`export`]: the periodic report to the People's Committee (XLSX/CSV), as plain data first.
 //! - [`outbox`]: the durable, rate-limited sender of every message the service sends itself.
 //! - [`scheduler`]: reminders, escalation steps, closing reports and digests, queued per pass.
@@ -23,6 +25,7 @@
 //!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].
 
 pub mod bot;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

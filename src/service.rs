@@ -70,7 +70,7 @@ impl RunningService {
                     clock: Arc::clone(&clock),
                     metrics: metrics.clone(),
                     // One pacer for the bot's replies and the outbox: Telegram counts both.
-                    pacer: outbox::Pacer::new(&config.outbox),
+                    pacer: crate::chat::Pacer::new(&config.outbox),
                     doorbell: doorbell.clone(),
                     stopped: stopped.clone(),
                 };
@@ -198,7 +198,7 @@ struct TelegramLink {
     store: Store,
     clock: Arc<dyn Clock>,
     metrics: Metrics,
-    pacer: outbox::Pacer,
+    pacer: crate::chat::Pacer,
     doorbell: Doorbell,
     stopped: watch::Receiver<bool>,
 }
@@ -226,7 +226,7 @@ impl TelegramLink {
             }
         };
         tracing::info!(bot = %running.username, "bot polling for updates");
-        let client = match outbox::client(config) {
+        let client = match crate::chat::telegram::sender_client(config) {
             Ok(client) => client,
             Err(e) => {
                 running.stop().await;

@@ -464,10 +464,12 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
             .await
             .expect("owed")[0]
             .clone();
-        let keyboard = serde_json::json!({"inline_keyboard": [[{
-            "text": "Nộp báo cáo",
-            "callback_data": format!("r:{}:{unit}", report.period_id),
-        }]]});
+        // «Nộp báo cáo» (`r:PERIOD:UNIT`), as a reminder carries it.
+        let keyboard = dondoc::chat::Keyboard::SubmitReport {
+            period: report.period_id.get(),
+            unit,
+        }
+        .in_lang(dondoc::domain::Lang::Vi);
         w.fake.fail_next(
             "sendMessage",
             Fault::Timeout(Duration::from_millis(1_500)),
@@ -480,7 +482,7 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
                 chat_id: TRANPHU,
                 person_id: None,
                 body: "⏰ Nhắc hạn báo cáo (thử)".into(),
-                reply_markup: Some(keyboard.to_string()),
+                reply_markup: Some(keyboard),
                 subject: MessageSubject {
                     period_id: Some(report.period_id.get()),
                     unit_id: Some(unit),

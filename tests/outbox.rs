@@ -533,10 +533,13 @@ async fn a_long_text_arrives_in_two_parts_split_at_a_line_end() {
             .collect();
         let text = lines.join("\n") + "\n";
         assert_eq!(text.chars().count(), 6_000);
-        let keyboard = json!({"inline_keyboard": [[{"text": "Xong", "callback_data": "done:7"}]]});
+        let markup = dondoc::chat::Keyboard::SubmitReport { period: 7, unit: 3 }
+            .in_lang(dondoc::domain::Lang::Vi);
+        let keyboard =
+            json!({"inline_keyboard": [[{"text": "Nộp báo cáo", "callback_data": "r:7:3"}]]});
         let added = store
             .enqueue(&[NewMessage {
-                reply_markup: Some(keyboard.to_string()),
+                reply_markup: Some(markup),
                 ..message("long", CHAT, &text)
             }])
             .await
@@ -1363,7 +1366,7 @@ async fn several_in_flight_keep_order_per_chat_every_limit_and_the_replies_pacin
         queue_to_distinct_chats(&store, &fake, 70_000, 150).await;
 
         let config = OutboxConfig::default();
-        let pacer = dondoc::outbox::Pacer::new(&config);
+        let pacer = dondoc::chat::Pacer::new(&config);
         let bot = fake.bot_with_timeout(TOKEN, Duration::from_secs(config.request_timeout_secs));
         let sender = Sender::new(store.clone(), bot.clone(), config, Doorbell::default())
             .paced_by(pacer.clone());
@@ -1469,6 +1472,197 @@ async fn a_sender_losing_its_lease_with_several_in_flight_claims_nothing_more() 
             MESSAGES - accepted as i64
         );
         assert_eq!(fake.limit_hits(), 0);
+    })
+    .await;
+}
+
+/// Runs `sql` on a connection of its own to the test database, first setting each
+/// `(reply_markup, idempotency_key)` of `markups` as an older version stored it.
+async fn on_raw_connection(db: &DatabaseConfig, markups: &[(String, String)], sql: &str) {
+    const SET: &str = "UPDATE outbox SET reply_markup = $1 WHERE idempotency_key = $2";
+    const APPLIED: &str =
+        "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = 20261206000011 AND success";
+    let url = db.url.expose_secret();
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        for (markup, key) in markups {
+            let set = sqlx::query(SET).bind(markup).bind(key);
+            set.execute(&mut conn).await.expect("old row");
+        }
+        let applied: i64 = sqlx::query_scalar(APPLIED)
+            .fetch_one(&mut conn)
+            .await
+            .expect("migrations");
+        assert_eq!(applied, 1, "the migration is applied when the store opens");
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .expect("migration");
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        let schema = db.postgres_schema.as_deref().expect("the test schema");
+        sqlx::raw_sql(&format!("SET search_path TO \"{schema}\""))
+            .execute(&mut conn)
+            .await
+            .expect("search path");
+        for (markup, key) in markups {
+            let set = sqlx::query(SET).bind(markup).bind(key);
+            set.execute(&mut conn).await.expect("old row");
+        }
+        let applied: i64 = sqlx::query_scalar(APPLIED)
+            .fetch_one(&mut conn)
+            .await
+            .expect("migrations");
+        assert_eq!(applied, 1, "the migration is applied when the store opens");
+        sqlx::raw_sql(sql)
+            .execute(&mut conn)
+            .await
+            .expect("migration");
+    }
+}
+
+/// Telegram's inline keyboard as the versions before `chat::Markup` stored it.
+fn telegram_keyboard(rows: &[&[(&str, &str)]]) -> Value {
+    let rows: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|(text, data)| json!({"text": text, "callback_data": data}))
+                .collect()
+        })
+        .collect();
+    json!({ "inline_keyboard": rows })
+}
+
+#[tokio::test]
+async fn keyboards_queued_before_the_migration_are_converted_and_sent_as_they_were() {
+    use dondoc::chat::{Keyboard, Markup, OperatorButton as B};
+    use dondoc::domain::Lang;
+    each_backend(|db, store, fake| async move {
+        let operator = |buttons: Vec<B>| Keyboard::CaseOperator { case: 9, buttons };
+        // Every keyboard the service queued, as Telegram's JSON, and what it reads as now.
+        let rows: Vec<(Value, Option<Markup>)> = vec![
+            (
+                telegram_keyboard(&[&[("Nộp báo cáo", "r:5:3")]]),
+                Some(Keyboard::SubmitReport { period: 5, unit: 3 }.in_lang(Lang::Vi)),
+            ),
+            (
+                telegram_keyboard(&[
+                    &[("Done", "s:42:d"), ("In progress", "s:42:p")],
+                    &[("Blocked", "s:42:b"), ("Send document", "f:42")],
+                ]),
+                Some(Keyboard::TaskCard { assignment: 42 }.in_lang(Lang::En)),
+            ),
+            (
+                telegram_keyboard(&[
+                    &[
+                        ("Đã hoàn thành", "s:9223372036854775807:d"),
+                        ("Đang thực hiện", "s:9223372036854775807:p"),
+                    ],
+                    &[
+                        ("Gặp vướng mắc", "s:9223372036854775807:b"),
+                        ("Gửi tài liệu", "f:9223372036854775807"),
+                    ],
+                ]),
+                Some(
+                    Keyboard::TaskCard {
+                        assignment: i64::MAX,
+                    }
+                    .in_lang(Lang::Vi),
+                ),
+            ),
+            (
+                telegram_keyboard(&[
+                    &[("✅ Tiếp nhận", "h:a:7")],
+                    &[("↩️ Không thuộc thẩm quyền", "h:r:7")],
+                    &[("✍️ Trả lời", "h:w:7")],
+                ]),
+                Some(Keyboard::CaseHop { hop: 7 }.in_lang(Lang::Vi)),
+            ),
+            (
+                telegram_keyboard(&[
+                    &[("📞 Đã báo người dân", "v:in:9")],
+                    &[("✅ Đã báo người dân, đóng", "v:cl:9")],
+                ]),
+                Some(operator(vec![B::Informed, B::InformedClose]).in_lang(Lang::Vi)),
+            ),
+            (
+                telegram_keyboard(&[&[("✅ Citizen informed, close", "v:cl:9")]]),
+                Some(operator(vec![B::InformedClose]).in_lang(Lang::En)),
+            ),
+            (
+                telegram_keyboard(&[&[("↪️ Chuyển đơn vị", "v:fw:9")]]),
+                Some(operator(vec![B::Route]).in_lang(Lang::Vi)),
+            ),
+            (
+                telegram_keyboard(&[
+                    &[("➕ Add a unit", "v:fw:9")],
+                    &[("↪️ Route to a unit", "v:mv:9")],
+                ]),
+                Some(operator(vec![B::AddUnit, B::Move]).in_lang(Lang::En)),
+            ),
+            (
+                telegram_keyboard(&[&[("Mở lại", "v:ro:9")]]),
+                Some(operator(vec![B::Reopen]).in_lang(Lang::Vi)),
+            ),
+            // None the service wrote: kept as it is, and sent as it is.
+            (telegram_keyboard(&[&[("Xong", "done:7")]]), None),
+        ];
+        let mut markups = Vec::new();
+        for (n, (old, _)) in rows.iter().enumerate() {
+            let chat = 7001 + n as i64;
+            fake.add_user(chat, "An", None);
+            let key = format!("old:{n}");
+            store
+                .enqueue(&[message(&key, chat, &format!("Tin cũ {n}"))])
+                .await
+                .expect("queued");
+            markups.push((old.to_string(), key));
+        }
+        // Not JSON at all: the migration leaves it, Telegram is never asked, the row fails.
+        fake.add_user(7000, "An", None);
+        let broken = message("old:broken", 7000, "Tin hỏng");
+        store.enqueue(&[broken]).await.expect("queued");
+        markups.push(("{not json".into(), "old:broken".into()));
+        let sql = if db.url.expose_secret().starts_with("sqlite:") {
+            include_str!("../migrations/sqlite/20261206000011_outbox_keyboard.sql")
+        } else {
+            include_str!("../migrations/postgres/20261206000011_outbox_keyboard.sql")
+        };
+        on_raw_connection(&db, &markups, sql).await;
+
+        let stored = store.outbox_messages().await.expect("outbox");
+        for (n, (old, now)) in rows.iter().enumerate() {
+            let row = stored
+                .iter()
+                .find(|m| m.key == format!("old:{n}"))
+                .expect("the row");
+            let kept = row.reply_markup.as_deref().expect("a keyboard");
+            match now {
+                Some(markup) => assert_eq!(
+                    serde_json::from_str::<Markup>(kept).ok().as_ref(),
+                    Some(markup),
+                    "{old} became {kept}"
+                ),
+                None => assert_eq!(serde_json::from_str::<Value>(kept).ok().as_ref(), Some(old)),
+            }
+        }
+        let broken = stored.iter().find(|m| m.key == "old:broken");
+        assert_eq!(
+            broken.and_then(|m| m.reply_markup.as_deref()),
+            Some("{not json")
+        );
+        // Sent, each draws as the keyboard it was queued with.
+        let summary = send_everything(&store, &fake).await;
+        assert_eq!(summary.total(DeliveryState::Sent), rows.len() as i64);
+        assert_eq!(summary.total(DeliveryState::Failed), 1, "{summary:?}");
+        assert!(fake.sent_to(7000).is_empty());
+        let received = received(&fake);
+        for (n, (old, _)) in rows.iter().enumerate() {
+            let chat = 7001 + n as i64;
+            let sent = received.iter().find(|r| r.chat == chat).expect("sent");
+            assert_eq!(&sent.markup, old, "chat {chat}");
+        }
     })
     .await;
 }

@@ -356,11 +356,12 @@ async fn a_year_of_reminders_escalations_and_digests() {
             "{}",
             annual_reminder.body
         );
+        // «Nộp báo cáo», stored channel-neutral.
         assert!(annual_reminder
             .reply_markup
             .as_deref()
             .unwrap_or("")
-            .contains("Nộp báo cáo"));
+            .contains("submit_report"));
         // Due Friday 12/2/2027, the week after Tết (5/2–11/2 off): 7, 3 and 1 days before all
         // fall in Tết → Thursday 4/2, one message; then the morning of the 12th.
         assert_eq!(

@@ -3,6 +3,10 @@
 use serde::{Deserialize, Serialize};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::chat::telegram::button;
+pub use crate::chat::Callback;
+use crate::chat::Keyboard;
+
 use crate::domain::text::ellipsize;
 use crate::domain::{AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId};
 use crate::messages::{BotText, Lang, Text};
@@ -12,218 +16,6 @@ use crate::store::{AssignmentCard, ReportDue};
 
 /// Items per `/viec` or `/baocao` page: a screenful of one-line items on a small phone.
 pub const PAGE_SIZE: usize = 8;
-
-/// What a button press asks for. Encoded in at most 64 bytes: ids, never text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Callback {
-    Status {
-        assignment_id: i64,
-        status: AssignmentStatus,
-    },
-    File {
-        assignment_id: i64,
-    },
-    /// The «Bỏ qua» of a message older than issue 12, bound to nothing: closes nothing.
-    Skip,
-    Page(usize),
-    Report {
-        period_id: i64,
-        unit_id: i64,
-    },
-    /// «Thêm ghi chú» under the confirmation of status update `0`.
-    AddNote(i64),
-    /// «Bỏ qua» under the note question of status update `0`.
-    SkipNote(i64),
-    /// An item number under the `/viec` list: its card with the status buttons.
-    Open(i64),
-    /// A page of the `/baocao` list.
-    ReportPage(usize),
-    /// File held file `held` with assignment `assignment_id`.
-    FileTask {
-        held: i64,
-        assignment_id: i64,
-    },
-    /// File held file `held` with a unit's report of a period.
-    FileReport {
-        held: i64,
-        period_id: i64,
-        unit_id: i64,
-    },
-    /// Keep held file `0` with nothing.
-    FileNone(i64),
-    /// «Đúng» / «Không phải» under the proposal made for update `token`.
-    Proposal {
-        token: i64,
-        yes: bool,
-    },
-}
-
-impl Callback {
-    pub fn encode(self) -> String {
-        match self {
-            Callback::Status {
-                assignment_id,
-                status,
-            } => {
-                let s = match status {
-                    AssignmentStatus::Done => 'd',
-                    AssignmentStatus::InProgress => 'p',
-                    AssignmentStatus::Blocked => 'b',
-                    AssignmentStatus::NotStarted => 'n',
-                };
-                format!("s:{assignment_id}:{s}")
-            }
-            Callback::File { assignment_id } => format!("f:{assignment_id}"),
-            Callback::Skip => "skip".into(),
-            Callback::Page(page) => format!("pg:{page}"),
-            Callback::Report { period_id, unit_id } => format!("r:{period_id}:{unit_id}"),
-            Callback::AddNote(id) => format!("nt:{id}"),
-            Callback::SkipNote(id) => format!("sk:{id}"),
-            Callback::Open(id) => format!("o:{id}"),
-            Callback::ReportPage(page) => format!("rpg:{page}"),
-            Callback::FileTask {
-                held,
-                assignment_id,
-            } => format!("hf:{held}:a{assignment_id}"),
-            Callback::FileReport {
-                held,
-                period_id,
-                unit_id,
-            } => format!("hf:{held}:r{period_id}-{unit_id}"),
-            Callback::FileNone(held) => format!("hf:{held}:x"),
-            Callback::Proposal { token, yes } => {
-                format!("pr:{token}:{}", if yes { "y" } else { "n" })
-            }
-        }
-    }
-
-    pub fn decode(data: &str) -> Option<Self> {
-        let mut parts = data.split(':');
-        let callback = match (parts.next()?, parts.next(), parts.next()) {
-            ("s", Some(id), Some(s)) => Callback::Status {
-                assignment_id: id.parse().ok()?,
-                status: match s {
-                    "d" => AssignmentStatus::Done,
-                    "p" => AssignmentStatus::InProgress,
-                    "b" => AssignmentStatus::Blocked,
-                    _ => return None,
-                },
-            },
-            ("f", Some(id), None) => Callback::File {
-                assignment_id: id.parse().ok()?,
-            },
-            ("skip", None, None) => Callback::Skip,
-            ("pg", Some(page), None) => Callback::Page(page.parse().ok()?),
-            ("r", Some(period), Some(unit)) => Callback::Report {
-                period_id: period.parse().ok()?,
-                unit_id: unit.parse().ok()?,
-            },
-            ("nt", Some(id), None) => Callback::AddNote(id.parse().ok()?),
-            ("sk", Some(id), None) => Callback::SkipNote(id.parse().ok()?),
-            ("o", Some(id), None) => Callback::Open(id.parse().ok()?),
-            ("rpg", Some(page), None) => Callback::ReportPage(page.parse().ok()?),
-            ("hf", Some(held), Some(target)) => {
-                let held = held.parse().ok()?;
-                if target == "x" {
-                    Callback::FileNone(held)
-                } else if let Some(id) = target.strip_prefix('a') {
-                    Callback::FileTask {
-                        held,
-                        assignment_id: id.parse().ok()?,
-                    }
-                } else {
-                    let (period, unit) = target.strip_prefix('r')?.split_once('-')?;
-                    Callback::FileReport {
-                        held,
-                        period_id: period.parse().ok()?,
-                        unit_id: unit.parse().ok()?,
-                    }
-                }
-            }
-            ("pr", Some(token), Some(answer)) => Callback::Proposal {
-                token: token.parse().ok()?,
-                yes: match answer {
-                    "y" => true,
-                    "n" => false,
-                    _ => return None,
-                },
-            },
-            _ => return None,
-        };
-        if parts.next().is_some() {
-            return None;
-        }
-        Some(callback)
-    }
-}
-
-/// A hotline button's data: `k:ACTION[:ARG]` during intake or routing, `h:ACTION:HOP` a
-/// unit's action on a case, `v:ACTION:CASE` the operator's (the action words are read in
-/// `bot::hotline`). Never the same data as a [`Callback`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HotlineButton<'a> {
-    /// `arg` is everything after the second `:`.
-    Intake {
-        action: &'a str,
-        arg: Option<&'a str>,
-    },
-    Hop {
-        action: &'a str,
-        hop_id: i64,
-    },
-    Case {
-        action: &'a str,
-        case_id: i64,
-    },
-    /// `h:` or `v:` data whose id is not a number: a hotline button, but nothing to do.
-    Stale,
-}
-
-impl<'a> HotlineButton<'a> {
-    /// None when `data` is not a hotline button.
-    pub fn decode(data: &'a str) -> Option<Self> {
-        if data == "k" {
-            return Some(HotlineButton::Intake {
-                action: "",
-                arg: None,
-            });
-        }
-        if let Some(rest) = data.strip_prefix("k:") {
-            let (action, arg) = match rest.split_once(':') {
-                Some((action, arg)) => (action, Some(arg)),
-                None => (rest, None),
-            };
-            return Some(HotlineButton::Intake { action, arg });
-        }
-        let mut parts = data.split(':');
-        let (Some(kind), Some(action), Some(id), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        let id = id.parse::<i64>();
-        Some(match (kind, id) {
-            ("h", Ok(hop_id)) => HotlineButton::Hop { action, hop_id },
-            ("v", Ok(case_id)) => HotlineButton::Case { action, case_id },
-            ("h" | "v", Err(_)) => HotlineButton::Stale,
-            _ => return None,
-        })
-    }
-
-    /// The data of a button; None for [`HotlineButton::Stale`], which no button carries.
-    pub fn encode(self) -> Option<String> {
-        Some(match self {
-            HotlineButton::Intake { action, arg: None } => format!("k:{action}"),
-            HotlineButton::Intake {
-                action,
-                arg: Some(arg),
-            } => format!("k:{action}:{arg}"),
-            HotlineButton::Hop { action, hop_id } => format!("h:{action}:{hop_id}"),
-            HotlineButton::Case { action, case_id } => format!("v:{action}:{case_id}"),
-            HotlineButton::Stale => return None,
-        })
-    }
-}
 
 /// What the bot is waiting for from someone, kept in the database between updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -379,9 +171,9 @@ pub fn task_list(
             ellipsize(&card.text, 50),
             Text::Status(card.status).render(lang)
         ));
-        numbers.push(InlineKeyboardButton::callback(
+        numbers.push(button(
             number.to_string(),
-            Callback::Open(card.assignment_id.get()).encode(),
+            Callback::Open(card.assignment_id.get()),
         ));
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> =
@@ -399,16 +191,10 @@ fn page_row(
 ) -> Option<Vec<InlineKeyboardButton>> {
     let mut row = Vec::new();
     if page > 0 {
-        row.push(InlineKeyboardButton::callback(
-            BotText::ButtonPrev.render(lang),
-            to(page - 1).encode(),
-        ));
+        row.push(button(BotText::ButtonPrev.render(lang), to(page - 1)));
     }
     if page + 1 < pages {
-        row.push(InlineKeyboardButton::callback(
-            BotText::ButtonNext.render(lang),
-            to(page + 1).encode(),
-        ));
+        row.push(button(BotText::ButtonNext.render(lang), to(page + 1)));
     }
     (!row.is_empty()).then_some(row)
 }
@@ -448,13 +234,12 @@ pub fn report_list(
             "{number}. {}",
             report_text(report, today, lang).replace('\n', " · ")
         ));
-        rows.push(vec![InlineKeyboardButton::callback(
+        rows.push(vec![button(
             format!("{number}. {}", BotText::ButtonSubmit.render(lang)),
             Callback::Report {
                 period_id: report.period_id.get(),
                 unit_id: report.unit.id,
-            }
-            .encode(),
+            },
         )]);
     }
     rows.extend(page_row(page, pages, lang, Callback::ReportPage));
@@ -463,56 +248,40 @@ pub fn report_list(
 
 /// «Thêm ghi chú» under the confirmation of status update `status_update_id`.
 pub fn add_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+    InlineKeyboardMarkup::new(vec![vec![button(
         BotText::ButtonAddNote.render(lang),
-        Callback::AddNote(status_update_id).encode(),
+        Callback::AddNote(status_update_id),
     )]])
 }
 
 /// «Bỏ qua» under the note question of status update `status_update_id`.
 pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
+    InlineKeyboardMarkup::new(vec![vec![button(
         BotText::Skip.render(lang),
-        Callback::SkipNote(status_update_id).encode(),
+        Callback::SkipNote(status_update_id),
     )]])
 }
 
 /// «Đúng» / «Không phải» under a proposal.
 pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
-        InlineKeyboardButton::callback(
+        button(
             BotText::ButtonYes.render(lang),
-            Callback::Proposal { token, yes: true }.encode(),
+            Callback::Proposal { token, yes: true },
         ),
-        InlineKeyboardButton::callback(
+        button(
             BotText::ButtonNo.render(lang),
-            Callback::Proposal { token, yes: false }.encode(),
+            Callback::Proposal { token, yes: false },
         ),
     ]])
 }
 
 /// The four buttons under a task card.
 pub fn card_keyboard(assignment_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    let button = |text: BotText, callback: Callback| {
-        InlineKeyboardButton::callback(text.render(lang), callback.encode())
+    let card = Keyboard::TaskCard {
+        assignment: assignment_id,
     };
-    let status = |status| Callback::Status {
-        assignment_id,
-        status,
-    };
-    InlineKeyboardMarkup::new(vec![
-        vec![
-            button(BotText::ButtonDone, status(AssignmentStatus::Done)),
-            button(
-                BotText::ButtonInProgress,
-                status(AssignmentStatus::InProgress),
-            ),
-        ],
-        vec![
-            button(BotText::ButtonBlocked, status(AssignmentStatus::Blocked)),
-            button(BotText::ButtonDocument, Callback::File { assignment_id }),
-        ],
-    ])
+    crate::chat::telegram::render(&card.in_lang(lang))
 }
 
 /// One owed report: what, for which unit, by when, and where it stands.
@@ -534,125 +303,4 @@ pub fn report_text(report: &ReportDue, today: NaiveDate, lang: Lang) -> String {
         report.due_date.format("%d/%m/%Y"),
         state.render(lang)
     )
-}
-
-/// The "Nộp báo cáo" button for one unit's report of one period.
-pub fn report_button(period_id: i64, unit_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::callback(
-        BotText::ButtonSubmit.render(lang),
-        Callback::Report { period_id, unit_id }.encode(),
-    )]])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn callback_data_round_trips_within_64_bytes() {
-        for callback in [
-            Callback::Status {
-                assignment_id: i64::MAX,
-                status: AssignmentStatus::Blocked,
-            },
-            Callback::File { assignment_id: 42 },
-            Callback::Skip,
-            Callback::Page(3),
-            Callback::AddNote(i64::MAX),
-            Callback::SkipNote(7),
-            Callback::Open(i64::MAX),
-            Callback::ReportPage(2),
-            Callback::FileTask {
-                held: i64::MAX,
-                assignment_id: i64::MAX,
-            },
-            Callback::FileReport {
-                held: i64::MAX,
-                period_id: i64::MAX,
-                unit_id: i64::MAX,
-            },
-            Callback::FileNone(3),
-            Callback::Proposal {
-                token: i64::MAX,
-                yes: false,
-            },
-            Callback::Report {
-                period_id: i64::MAX,
-                unit_id: i64::MAX,
-            },
-        ] {
-            let data = callback.encode();
-            assert!(data.len() <= 64, "{data}");
-            assert_eq!(Callback::decode(&data), Some(callback));
-        }
-        assert_eq!(Callback::decode("s:1:x"), None);
-        assert_eq!(Callback::decode("rm -rf"), None);
-    }
-
-    #[test]
-    fn hotline_data_decodes_as_the_hotline_writes_it() {
-        let cases = [
-            (
-                "k:x",
-                HotlineButton::Intake {
-                    action: "x",
-                    arg: None,
-                },
-            ),
-            (
-                "k:to:12",
-                HotlineButton::Intake {
-                    action: "to",
-                    arg: Some("12"),
-                },
-            ),
-            (
-                "h:a:7",
-                HotlineButton::Hop {
-                    action: "a",
-                    hop_id: 7,
-                },
-            ),
-            (
-                "v:in:9",
-                HotlineButton::Case {
-                    action: "in",
-                    case_id: 9,
-                },
-            ),
-        ];
-        for (data, button) in cases {
-            assert_eq!(HotlineButton::decode(data), Some(button));
-            assert_eq!(button.encode().as_deref(), Some(data));
-            assert_eq!(Callback::decode(data), None);
-        }
-        // A bare "k" and "k:to:1:2" are intake data; an id that is no number is ignored.
-        assert!(HotlineButton::decode("k").is_some());
-        assert_eq!(
-            HotlineButton::decode("k:to:1:2"),
-            Some(HotlineButton::Intake {
-                action: "to",
-                arg: Some("1:2")
-            })
-        );
-        assert_eq!(HotlineButton::decode("h:a:x"), Some(HotlineButton::Stale));
-        assert_eq!(HotlineButton::decode("h:a:1:2"), None);
-        assert_eq!(HotlineButton::decode("v:in"), None);
-        assert_eq!(HotlineButton::decode("s:1:d"), None);
-        // Within Telegram's 64 bytes for every action at the largest id.
-        for action in ["a", "r", "w", "in", "cl", "ro", "fw"] {
-            for button in [
-                HotlineButton::Hop {
-                    action,
-                    hop_id: i64::MIN,
-                },
-                HotlineButton::Case {
-                    action,
-                    case_id: i64::MIN,
-                },
-            ] {
-                assert!(button.encode().is_some_and(|d| d.len() <= 64));
-            }
-        }
-    }
 }

@@ -12,14 +12,15 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, ReplyParameters};
 use teloxide::RequestError;
 
-use super::cards::{self, Callback, HotlineButton, Proposed, Waiting};
+use super::cards::{self, Callback, Proposed, Waiting};
 use super::{invitation, App};
+use crate::chat::Intake;
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::unit::{subtree, Unit};
 use crate::domain::MessageKind;
 use crate::domain::{
-    AssignmentId, AssignmentStatus, EscalationStep, HeldFileId, PeriodId, PersonId, StatusUpdateId,
-    UnitId, UnitKind, UpdateId,
+    AssignmentId, AssignmentStatus, CaseHopId, EscalationStep, HeldFileId, PeriodId, PersonId,
+    StatusUpdateId, UnitId, UnitKind, UpdateId,
 };
 use crate::messages::BotText;
 use crate::ops::UpdateKind;
@@ -69,7 +70,7 @@ pub(super) async fn say(
 /// flood limit (every send of the process waits with it) and network failures up to three
 /// times before giving the error back.
 pub(super) async fn retrying<R, F>(
-    pacer: &crate::outbox::Pacer,
+    pacer: &crate::chat::Pacer,
     chat: ChatId,
     mut send: F,
 ) -> Result<Message, RequestError>
@@ -144,14 +145,15 @@ fn subject_from_buttons(original: &Message) -> Option<Subject> {
             let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &button.kind else {
                 return None;
             };
-            let parts: Vec<&str> = data.split(':').collect();
-            match parts.as_slice() {
-                ["r", period, unit] => Some(Subject::Report {
-                    period_id: period.parse().ok()?,
-                    unit_id: unit.parse().ok()?,
+            match Callback::decode(data)? {
+                Callback::Report { period_id, unit_id } => Some(Subject::Report {
+                    period_id: PeriodId(period_id),
+                    unit_id: UnitId(unit_id),
                 }),
-                ["s", assignment, _] => Some(Subject::Assignment(assignment.parse().ok()?)),
-                ["h", _, hop] => Some(Subject::CaseHop(hop.parse().ok()?)),
+                Callback::Status { assignment_id, .. } => {
+                    Some(Subject::Assignment(AssignmentId(assignment_id)))
+                }
+                Callback::Hop { hop_id, .. } => Some(Subject::CaseHop(CaseHopId(hop_id))),
                 _ => None,
             }
         });
@@ -1924,13 +1926,6 @@ async fn handle_callback(
     let localized = app.localized(&members);
     let app = localized.as_ref().unwrap_or(app);
     let (update_id, members) = (update_id, members.as_slice());
-    if let Some(data) = query.data.as_deref() {
-        if let Some(handled) =
-            hotline_button(bot, chat, app, update_id, user_id, members, data).await?
-        {
-            return Ok(handled);
-        }
-    }
     let asked = Asked {
         update_id,
         user_id,
@@ -1992,39 +1987,47 @@ async fn handle_callback(
         Some(Callback::Proposal { token, yes }) => {
             answer_proposal(bot, app, chat, asked, token, yes).await
         }
+        Some(
+            button @ (Callback::Hop { .. }
+            | Callback::Case { .. }
+            | Callback::Intake(_)
+            | Callback::Stale),
+        ) => hotline_button(bot, chat, app, asked, button).await,
         None => hint(bot, app, chat, BotText::Hint).await,
     }
 }
 
-/// The hotline's buttons: `k:` during intake or routing, `h:` a unit's action on a case,
-/// `v:` the operator's action. None when `data` is not one of them.
+/// The hotline's buttons: intake or routing, a unit's action on a case, the operator's.
 async fn hotline_button(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    data: &str,
-) -> anyhow::Result<Option<()>> {
-    let Some(button) = HotlineButton::decode(data) else {
-        return Ok(None);
-    };
+    asked: Asked<'_>,
+    button: Callback,
+) -> HandlerResult {
+    let Asked {
+        update_id,
+        user_id,
+        members,
+    } = asked;
     match button {
-        HotlineButton::Intake { action, arg } => {
+        Callback::Intake(intake) => {
             let waiting = waiting_of(app, chat, user_id).await?;
             match waiting {
                 Some(Waiting::Case { draft }) => {
                     super::hotline::on_draft_button(
-                        bot, chat, app, update_id, user_id, *draft, data,
+                        bot, chat, app, update_id, user_id, *draft, intake,
                     )
                     .await?;
                 }
                 Some(Waiting::Route {
                     case_id, withdraw, ..
                 }) => {
-                    let unit = arg.and_then(|a| a.split(':').next()?.parse::<i64>().ok());
-                    if action == "x" || unit.is_some() {
+                    let unit = match intake {
+                        Intake::Place(id) | Intake::Unit(id) => Some(id),
+                        _ => None,
+                    };
+                    if intake == Intake::Cancel || unit.is_some() {
                         super::hotline::on_route_message(
                             bot,
                             chat,
@@ -2040,28 +2043,22 @@ async fn hotline_button(
                 }
                 _ => {}
             }
-            Ok(Some(()))
         }
-        HotlineButton::Hop {
-            action,
-            hop_id: hop,
-        } => {
-            super::hotline::on_hop_button(bot, chat, app, update_id, user_id, members, action, hop)
-                .await?;
-            Ok(Some(()))
-        }
-        HotlineButton::Case {
-            action,
-            case_id: case,
-        } => {
-            super::hotline::on_case_button(
-                bot, chat, app, update_id, user_id, members, action, case,
+        Callback::Hop { hop_id, action } => {
+            super::hotline::on_hop_button(
+                bot, chat, app, update_id, user_id, members, action, hop_id,
             )
             .await?;
-            Ok(Some(()))
         }
-        HotlineButton::Stale => Ok(Some(())),
+        Callback::Case { case_id, action } => {
+            super::hotline::on_case_button(
+                bot, chat, app, update_id, user_id, members, action, case_id,
+            )
+            .await?;
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 /// Who pressed a button, in which update.

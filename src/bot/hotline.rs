@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::chat::telegram::{self, button};
+use crate::chat::{Callback, HopAction, Intake, OperatorAction};
+
 use super::cards::Waiting;
 use super::handlers::{say, HandlerResult};
 use super::App;
@@ -91,8 +94,9 @@ async fn tell(bot: &Bot, chat: ChatId, app: &App, text: HotlineText<'_>) -> Hand
     Ok(())
 }
 
-fn button(text: String, data: String) -> InlineKeyboardButton {
-    InlineKeyboardButton::callback(text, data)
+/// A button of the intake's questions.
+fn intake(text: String, pressed: Intake) -> InlineKeyboardButton {
+    button(text, Callback::Intake(pressed))
 }
 
 fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> {
@@ -157,20 +161,15 @@ async fn save_and_ask(
 
 async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult {
     let lang = app.lang;
-    let cancel = || button(HotlineText::ButtonCancel.render(lang), "k:x".into());
-    let skip = || button(HotlineText::ButtonSkip.render(lang), "k:sk".into());
+    let cancel = || intake(HotlineText::ButtonCancel.render(lang), Intake::Cancel);
+    let skip = || intake(HotlineText::ButtonSkip.render(lang), Intake::Skip);
     let (text, markup) = match draft.step {
         Step::Channel => {
             let rows = Channel::ALL
                 .chunks(2)
                 .map(|pair| {
                     pair.iter()
-                        .map(|c| {
-                            button(
-                                hotline::channel_label(*c, lang),
-                                format!("k:ch:{}", c.as_str()),
-                            )
-                        })
+                        .map(|c| intake(hotline::channel_label(*c, lang), Intake::Channel(*c)))
                         .collect()
                 })
                 .chain(std::iter::once(vec![cancel()]))
@@ -184,7 +183,7 @@ async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult
                 .categories
                 .iter()
                 .enumerate()
-                .map(|(i, c)| vec![button(c.clone(), format!("k:ca:{i}"))])
+                .map(|(i, c)| vec![intake(c.clone(), Intake::Category(i))])
                 .chain(std::iter::once(vec![cancel()]))
                 .collect();
             (HotlineText::AskCategory, keyboard(rows))
@@ -197,14 +196,14 @@ async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult
         Step::Consent => (
             HotlineText::AskConsent,
             keyboard(vec![vec![
-                button(HotlineText::ButtonYes.render(lang), "k:co:1".into()),
-                button(HotlineText::ButtonNo.render(lang), "k:co:0".into()),
+                intake(HotlineText::ButtonYes.render(lang), Intake::Consent(true)),
+                intake(HotlineText::ButtonNo.render(lang), Intake::Consent(false)),
             ]]),
         ),
         Step::Files => (
             HotlineText::AskFiles,
             keyboard(vec![vec![
-                button(HotlineText::ButtonDone.render(lang), "k:done".into()),
+                intake(HotlineText::ButtonDone.render(lang), Intake::Done),
                 cancel(),
             ]]),
         ),
@@ -215,10 +214,10 @@ async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult
             };
             let text = HotlineText::ProposeUnit { unit: &unit }.render(lang);
             let markup = InlineKeyboardMarkup::new(vec![
-                vec![button(HotlineText::ButtonAgree.render(lang), "k:ok".into())],
-                vec![button(
+                vec![intake(HotlineText::ButtonAgree.render(lang), Intake::Agree)],
+                vec![intake(
                     HotlineText::ButtonOtherUnit.render(lang),
-                    "k:other".into(),
+                    Intake::OtherUnit,
                 )],
                 vec![cancel()],
             ]);
@@ -289,11 +288,15 @@ pub async fn on_draft_message(
                     return chose_unit(bot, chat, app, update_id, user_id, draft, *id).await
                 }
                 many => {
-                    let prefix = if communes_only { "k:pl" } else { "k:to" };
+                    let pick = if communes_only {
+                        Intake::Place
+                    } else {
+                        Intake::Unit
+                    };
                     let rows = many
                         .iter()
                         .take(MAX_CHOICES)
-                        .map(|(id, name)| vec![button(name.clone(), format!("{prefix}:{id}"))])
+                        .map(|(id, name)| vec![intake(name.clone(), pick(*id))])
                         .collect();
                     let question = if communes_only {
                         HotlineText::ChoosePlace
@@ -337,7 +340,7 @@ pub async fn on_draft_message(
                     .set_dialogue(update_id, chat.0, user_id, Some(&state))
                     .await?;
                 let kept = HotlineText::FileKept(draft.files.len()).render(app.lang);
-                let done = button(HotlineText::ButtonDone.render(app.lang), "k:done".into());
+                let done = intake(HotlineText::ButtonDone.render(app.lang), Intake::Done);
                 say(app, bot, chat, kept, keyboard(vec![vec![done]]), None).await?;
                 return Ok(());
             }
@@ -382,51 +385,39 @@ pub async fn on_draft_button(
     update_id: i64,
     user_id: i64,
     mut draft: Draft,
-    data: &str,
+    pressed: Intake,
 ) -> HandlerResult {
-    let mut parts = data.splitn(3, ':');
-    let (_, action, arg) = (parts.next(), parts.next().unwrap_or(""), parts.next());
-    match (action, arg) {
-        ("x", _) => return cancel(bot, chat, app, update_id, user_id).await,
-        ("ch", Some(channel)) if draft.step == Step::Channel => {
-            let Ok(channel) = channel.parse::<Channel>() else {
-                return Ok(());
-            };
+    match pressed {
+        Intake::Cancel => return cancel(bot, chat, app, update_id, user_id).await,
+        Intake::Channel(channel) if draft.step == Step::Channel => {
             draft.channel = Some(channel);
             draft.step = Step::Content;
         }
-        ("pl", Some(id)) | ("to", Some(id)) => {
-            let Ok(id) = id.parse::<i64>() else {
-                return Ok(());
-            };
+        Intake::Place(id) | Intake::Unit(id) => {
             return chose_unit(bot, chat, app, update_id, user_id, draft, id).await;
         }
-        ("ca", Some(index)) if draft.step == Step::Category => {
-            let Some(category) = index
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| app.categories.get(i))
-            else {
+        Intake::Category(index) if draft.step == Step::Category => {
+            let Some(category) = app.categories.get(index) else {
                 return Ok(());
             };
             draft.category = Some(category.clone());
             draft.step = Step::Name;
         }
-        ("sk", _) if draft.step == Step::Name => draft.step = Step::Phone,
+        Intake::Skip if draft.step == Step::Name => draft.step = Step::Phone,
         // Consent is asked only about details given: with neither a name nor a phone there
         // is nothing to share, and the unit reads "no contact details", not "did not agree".
-        ("sk", _) if draft.step == Step::Phone => {
+        Intake::Skip if draft.step == Step::Phone => {
             draft.step = if draft.name.is_some() {
                 Step::Consent
             } else {
                 Step::Files
             };
         }
-        ("co", Some(yes)) if draft.step == Step::Consent => {
-            draft.consent = Some(yes == "1");
+        Intake::Consent(yes) if draft.step == Step::Consent => {
+            draft.consent = Some(yes);
             draft.step = Step::Files;
         }
-        ("done", _) if draft.step == Step::Files => {
+        Intake::Done if draft.step == Step::Files => {
             let rules = app.store.routing_rules().await?;
             let (Some(place), Some(category)) = (draft.place, draft.category.as_deref()) else {
                 return Ok(());
@@ -434,10 +425,10 @@ pub async fn on_draft_button(
             draft.unit = Some(route(&rules, category, place, place));
             draft.step = Step::Route;
         }
-        ("ok", _) if draft.step == Step::Route => {
+        Intake::Agree if draft.step == Step::Route => {
             return finish(bot, chat, app, update_id, user_id, draft).await;
         }
-        ("other", _) if draft.step == Step::Route => draft.step = Step::OtherUnit,
+        Intake::OtherUnit if draft.step == Step::Route => draft.step = Step::OtherUnit,
         _ => return Ok(()),
     }
     save_and_ask(bot, chat, app, update_id, user_id, draft).await
@@ -559,7 +550,15 @@ async fn warn_unreached(
     units: &[crate::store::UnitBrief],
 ) -> HandlerResult {
     if let Some((text, markup)) = hotline::unreached_warning(case, units, app.lang) {
-        say(app, bot, chat, text, markup, None).await?;
+        say(
+            app,
+            bot,
+            chat,
+            text,
+            markup.map(|m| telegram::render(&m)),
+            None,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -622,7 +621,7 @@ pub async fn on_hop_button(
     update_id: i64,
     user_id: i64,
     members: &[Member],
-    action: &str,
+    action: HopAction,
     hop_id: i64,
 ) -> HandlerResult {
     let Some((member, case)) = hop_member(app, members, hop_id).await? else {
@@ -631,7 +630,7 @@ pub async fn on_hop_button(
     };
     let number = case.number.to_string();
     match action {
-        "a" => {
+        HopAction::Accept => {
             let delivery = Delivery {
                 update_id,
                 chat_id: chat.0,
@@ -652,7 +651,7 @@ pub async fn on_hop_button(
                 }
             }
         }
-        "r" | "w" => {
+        HopAction::NotOurs | HopAction::Answer => {
             // An old button on a case already answered, returned or moved: say so now rather
             // than ask for a text that could not be recorded.
             let live = case
@@ -663,7 +662,7 @@ pub async fn on_hop_button(
                 tell(bot, chat, app, HotlineText::NotAllowed).await?;
                 return Ok(());
             }
-            let waiting = if action == "r" {
+            let waiting = if action == HopAction::NotOurs {
                 Waiting::HopReason {
                     hop_id,
                     person_id: member.person.id,
@@ -680,7 +679,7 @@ pub async fn on_hop_button(
                 .set_dialogue(update_id, chat.0, user_id, Some(&state))
                 .await?
             {
-                let text = if action == "r" {
+                let text = if action == HopAction::NotOurs {
                     HotlineText::AskReason { number: &number }
                 } else {
                     HotlineText::AskAnswer { number: &number }
@@ -688,7 +687,6 @@ pub async fn on_hop_button(
                 tell(bot, chat, app, text).await?;
             }
         }
-        _ => {}
     }
     Ok(())
 }
@@ -788,7 +786,7 @@ pub async fn on_case_button(
     update_id: i64,
     user_id: i64,
     members: &[Member],
-    action: &str,
+    action: OperatorAction,
     case_id: i64,
 ) -> HandlerResult {
     let Some(operator) = is_hotline(members) else {
@@ -802,15 +800,15 @@ pub async fn on_case_button(
     };
     let actor = actor_of(operator);
     let action = match action {
-        "in" => CaseAction::Informed,
-        "cl" => CaseAction::Close,
-        "ro" => CaseAction::Reopen,
-        "fw" | "mv" => {
+        OperatorAction::Informed => CaseAction::Informed,
+        OperatorAction::Close => CaseAction::Close,
+        OperatorAction::Reopen => CaseAction::Reopen,
+        OperatorAction::Forward | OperatorAction::Move => {
             let draft = Draft::new(operator.person.id, Step::OtherUnit);
             let state = serde_json::to_string(&Waiting::Route {
                 case_id,
                 draft: Box::new(draft),
-                withdraw: action == "mv",
+                withdraw: action == OperatorAction::Move,
             })?;
             app.store
                 .set_dialogue(update_id, chat.0, user_id, Some(&state))
@@ -818,7 +816,6 @@ pub async fn on_case_button(
             tell(bot, chat, app, HotlineText::AskOtherUnit).await?;
             return Ok(());
         }
-        _ => return Ok(()),
     };
     match app
         .store
@@ -896,7 +893,7 @@ pub async fn on_route_message(
                     let rows = many
                         .iter()
                         .take(MAX_CHOICES)
-                        .map(|(id, name)| vec![button(name.clone(), format!("k:to:{id}"))])
+                        .map(|(id, name)| vec![intake(name.clone(), Intake::Unit(*id))])
                         .collect();
                     let text = HotlineText::ChooseUnit.render(app.lang);
                     say(app, bot, chat, text, keyboard(rows), None).await?;
@@ -996,6 +993,7 @@ pub async fn show(
                 .find(|h| unit_ids.contains(&h.unit.id))
                 .map(|h| hotline::hop_keyboard(h.id, app.lang))
         };
+        let markup = markup.map(|m| telegram::render(&m));
         say(app, bot, chat, text, markup, None).await?;
         return Ok(());
     }

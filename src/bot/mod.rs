@@ -13,7 +13,7 @@ mod inbox;
 pub mod invitation;
 
 // The pure parsers of what people send, public for the fuzz targets (fuzz/).
-pub use cards::{Callback, HotlineButton};
+pub use crate::chat::Callback;
 pub use handlers::command as parse_command;
 
 use std::sync::Arc;
@@ -56,7 +56,7 @@ pub struct App {
     /// Updates handled and replies recorded, for `/metrics`.
     pub metrics: crate::ops::Metrics,
     /// Telegram's limits, shared with the outbox sender: replies count in the same budget.
-    pub pacer: crate::outbox::Pacer,
+    pub pacer: crate::chat::Pacer,
 }
 
 impl App {
@@ -111,32 +111,8 @@ impl RunningBot {
     }
 }
 
-/// The bot client for `config`, pointed at `telegram.api_url`.
-pub fn client(config: &Config) -> anyhow::Result<Bot> {
-    client_with_timeout(config, None)
-}
-
-/// As [`client`], with its own HTTP time-out (teloxide's default otherwise).
-pub fn client_with_timeout(config: &Config, timeout: Option<Duration>) -> anyhow::Result<Bot> {
-    let token = config
-        .telegram
-        .bot_token
-        .as_ref()
-        .context("telegram.bot_token is not set (DONDOC_TELEGRAM__BOT_TOKEN)")?;
-    let api_url = url::Url::parse(&config.telegram.api_url)
-        .with_context(|| format!("telegram.api_url is not a URL: {}", config.telegram.api_url))?;
-    let bot = match timeout {
-        None => Bot::new(token.expose_secret()),
-        Some(timeout) => {
-            let http = teloxide::net::default_reqwest_settings()
-                .timeout(timeout)
-                .build()
-                .context("building the HTTP client")?;
-            Bot::with_client(token.expose_secret(), http)
-        }
-    };
-    Ok(bot.set_api_url(api_url))
-}
+/// The bot client for `config` (kept in `chat::telegram` with the outbox's).
+pub use crate::chat::telegram::client;
 
 /// The Vietnamese (or English) command menu.
 fn commands(lang: Lang) -> Vec<BotCommand> {
@@ -180,7 +156,7 @@ pub async fn spawn(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningBot> {
-    let pacer = crate::outbox::Pacer::new(&config.outbox);
+    let pacer = crate::chat::Pacer::new(&config.outbox);
     spawn_observed(config, store, clock, crate::ops::Metrics::default(), pacer).await
 }
 
@@ -191,7 +167,7 @@ pub async fn spawn_observed(
     store: Store,
     clock: Arc<dyn Clock>,
     metrics: crate::ops::Metrics,
-    pacer: crate::outbox::Pacer,
+    pacer: crate::chat::Pacer,
 ) -> anyhow::Result<RunningBot> {
     let bot = client(config)?;
     let me = bot.get_me().await.map_err(|e| match e {

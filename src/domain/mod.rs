@@ -22,7 +22,9 @@ pub use unit::{PersonRole, UnitCode, UnitKind};
 pub use workdays::{CalendarDay, DayKind, WorkingCalendar, WorkingHours};
 
 /// The language people read: Vietnamese first, English for those who ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

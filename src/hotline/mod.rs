@@ -6,8 +6,8 @@ pub mod stats;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
+use crate::chat::{Keyboard, Markup, OperatorButton};
 use crate::domain::case::{mask_name, mask_phone, CaseState, Channel, HopState};
 use crate::domain::MessageKind;
 use crate::messages::{CaseText, HotlineText, Lang, EXPORT_COLUMNS};
@@ -104,41 +104,30 @@ fn hop_line(hop: &HopView, tz: Tz, lang: Lang) -> String {
 }
 
 /// The unit's three buttons under a case.
-pub fn hop_keyboard(hop_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    let button = |text: HotlineText, action: &str| {
-        InlineKeyboardButton::callback(text.render(lang), format!("h:{action}:{hop_id}"))
-    };
-    InlineKeyboardMarkup::new(vec![
-        vec![button(HotlineText::ButtonAccept, "a")],
-        vec![button(HotlineText::ButtonNotOurs, "r")],
-        vec![button(HotlineText::ButtonAnswer, "w")],
-    ])
+pub fn hop_keyboard(hop_id: i64, lang: Lang) -> Markup {
+    Keyboard::CaseHop { hop: hop_id }.in_lang(lang)
 }
 
 /// The operator's buttons under an answered or returned case.
-pub fn operator_keyboard(case: &CaseView, lang: Lang) -> Option<InlineKeyboardMarkup> {
-    let button = |text: HotlineText, action: &str| {
-        InlineKeyboardButton::callback(text.render(lang), format!("v:{action}:{}", case.id))
-    };
-    let rows = match case.state {
+pub fn operator_keyboard(case: &CaseView, lang: Lang) -> Option<Markup> {
+    use OperatorButton as B;
+    let buttons = match case.state {
         // The operator may tell the citizen first and close once they are satisfied.
-        CaseState::Answered if case.citizen_informed_at.is_none() => vec![
-            vec![button(HotlineText::ButtonInformed, "in")],
-            vec![button(HotlineText::ButtonInformedClose, "cl")],
-        ],
-        CaseState::Answered => vec![vec![button(HotlineText::ButtonInformedClose, "cl")]],
-        CaseState::Returned | CaseState::Received | CaseState::Reopened => {
-            vec![vec![button(HotlineText::ButtonRoute, "fw")]]
+        CaseState::Answered if case.citizen_informed_at.is_none() => {
+            vec![B::Informed, B::InformedClose]
         }
+        CaseState::Answered => vec![B::InformedClose],
+        CaseState::Returned | CaseState::Received | CaseState::Reopened => vec![B::Route],
         // While a unit holds it: add another unit (a case for several units), or move it.
-        CaseState::Forwarded | CaseState::Accepted => vec![
-            vec![button(HotlineText::ButtonAddUnit, "fw")],
-            vec![button(HotlineText::ButtonRoute, "mv")],
-        ],
-        CaseState::Closed => vec![vec![button(HotlineText::ButtonReopen, "ro")]],
+        CaseState::Forwarded | CaseState::Accepted => vec![B::AddUnit, B::Move],
+        CaseState::Closed => vec![B::Reopen],
         CaseState::Cancelled => return None,
     };
-    Some(InlineKeyboardMarkup::new(rows))
+    let keyboard = Keyboard::CaseOperator {
+        case: case.id,
+        buttons,
+    };
+    Some(keyboard.in_lang(lang))
 }
 
 /// Someone to tell: their chat, person and language.
@@ -176,7 +165,7 @@ pub fn to_unit(case: &CaseView, hop: &HopView, to: &[Addressee], tz: Tz) -> Vec<
                 .render(a.lang),
                 case_card(case, Reader::Unit, tz, a.lang)
             ),
-            reply_markup: serde_json::to_string(&hop_keyboard(hop.id, a.lang)).ok(),
+            reply_markup: Some(hop_keyboard(hop.id, a.lang)),
             subject: MessageSubject {
                 unit_id: Some(hop.unit.id),
                 case_hop_id: Some(hop.id),
@@ -263,7 +252,7 @@ pub fn unreached_warning(
     case: &CaseView,
     units: &[crate::store::UnitBrief],
     lang: Lang,
-) -> Option<(String, Option<InlineKeyboardMarkup>)> {
+) -> Option<(String, Option<Markup>)> {
     if units.is_empty() {
         return None;
     }
@@ -323,8 +312,7 @@ pub fn to_hotline(case: &CaseView, event: &str, to: &[Addressee], tz: Tz) -> Vec
             chat_id: a.chat_id,
             person_id: Some(a.person_id),
             body: case_card(case, Reader::Hotline, tz, a.lang),
-            reply_markup: operator_keyboard(case, a.lang)
-                .and_then(|k| serde_json::to_string(&k).ok()),
+            reply_markup: operator_keyboard(case, a.lang),
             subject: MessageSubject::default(),
         })
         .collect()

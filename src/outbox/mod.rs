@@ -25,74 +25,23 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
-use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
-use teloxide::prelude::*;
-use teloxide::types::InlineKeyboardMarkup;
-use teloxide::{ApiError, RequestError};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::chat::pacer::{self, Pacer};
+use crate::chat::telegram::{Outgoing, Telegram};
+use crate::chat::Outcome;
 use crate::config::OutboxConfig;
 use crate::domain::{WorkingCalendar, WorkingHours};
 use crate::ops::{Delivery, Metrics};
 use crate::store::{QueuedMessage, Store, SENDER_LEASE};
 
-mod pacer;
 mod window;
-pub use pacer::Pacer;
 pub use window::Window;
 
 /// How many queued messages one look at the queue takes.
 const BATCH: i64 = 200;
-
-/// What Telegram's answer means for a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Sent(i64),
-    /// Flood control: wait this long before sending anything.
-    RetryAfter(Duration),
-    /// May pass: a 5xx, a time-out, a broken connection.
-    Transient(String),
-    /// The member blocked the bot, never started it, or the chat is gone.
-    Unreachable(String),
-    /// Telegram will never take this message.
-    Refused(String),
-}
-
-/// Sorts a failed call into what to do next.
-pub fn classify(error: &RequestError) -> Outcome {
-    match error {
-        RequestError::RetryAfter(wait) => Outcome::RetryAfter(wait.duration()),
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
-            Outcome::Transient(error.to_string())
-        }
-        RequestError::Api(api) => classify_api(api, error.to_string()),
-        RequestError::MigrateToChatId(_) => Outcome::Unreachable(error.to_string()),
-    }
-}
-
-fn classify_api(api: &ApiError, text: String) -> Outcome {
-    match api {
-        ApiError::BotBlocked
-        | ApiError::BotKicked
-        | ApiError::BotKickedFromSupergroup
-        | ApiError::BotKickedFromChannel
-        | ApiError::UserDeactivated
-        | ApiError::CantInitiateConversation
-        | ApiError::CantTalkWithBots
-        | ApiError::ChatNotFound
-        | ApiError::UserNotFound
-        | ApiError::GroupDeactivated => Outcome::Unreachable(text),
-        // Telegram words some 403s differently from teloxide's list.
-        ApiError::Unknown(description) if description.starts_with("Forbidden") => {
-            Outcome::Unreachable(text)
-        }
-        // Without the status code, an unknown error may be a 5xx: retrying is the safe side.
-        ApiError::Unknown(_) => Outcome::Transient(text),
-        _ => Outcome::Refused(text),
-    }
-}
 
 /// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s … up to `max`.
 pub fn backoff(attempts: i64, max: Duration) -> Duration {
@@ -162,7 +111,8 @@ type Flight = (QueuedMessage, Outcome, Duration);
 /// The outbox sender of one process.
 pub struct Sender {
     store: Store,
-    bot: Bot,
+    /// The channel messages go out through.
+    channel: Telegram,
     config: OutboxConfig,
     /// This process's name in the lease: host, pid and a random part.
     holder: String,
@@ -185,7 +135,12 @@ pub struct Sender {
 }
 
 impl Sender {
-    pub fn new(store: Store, bot: Bot, config: OutboxConfig, doorbell: Doorbell) -> Self {
+    pub fn new(
+        store: Store,
+        channel: impl Into<Telegram>,
+        config: OutboxConfig,
+        doorbell: Doorbell,
+    ) -> Self {
         let holder = format!(
             "{}:{}:{:08x}",
             hostname(),
@@ -198,7 +153,7 @@ impl Sender {
             in_flight: JoinSet::new(),
             chats_in_flight: HashMap::new(),
             store,
-            bot,
+            channel: channel.into(),
             config,
             holder,
             doorbell,
@@ -456,10 +411,10 @@ impl Sender {
             }
             tried = true;
             let chat = message.chat_id;
-            let bot = self.bot.clone();
+            let channel = self.channel.clone();
             let flight = self.in_flight.spawn(async move {
                 let started = Instant::now();
-                let outcome = deliver(&bot, &message).await;
+                let outcome = channel.send(outgoing(&message)).await;
                 (message, outcome, started.elapsed())
             });
             self.chats_in_flight.insert(flight.id(), chat);
@@ -594,44 +549,13 @@ impl Sender {
     }
 }
 
-/// One `sendMessage` call.
-async fn deliver(bot: &Bot, message: &QueuedMessage) -> Outcome {
-    if let Some(attachment) = &message.attachment {
-        return deliver_file(bot, message, attachment).await;
-    }
-    let mut request = bot.send_message(ChatId(message.chat_id), message.body.clone());
-    if let Some(markup) = &message.reply_markup {
-        match serde_json::from_str::<InlineKeyboardMarkup>(markup) {
-            Ok(keyboard) => request = request.reply_markup(keyboard),
-            Err(e) => return Outcome::Refused(format!("stored keyboard is not valid: {e}")),
-        }
-    }
-    match request.await {
-        Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
-        Err(e) => classify(&e),
-    }
-}
-
-/// A photo or document by its Telegram file id, the body as its caption.
-async fn deliver_file(bot: &Bot, message: &QueuedMessage, attachment: &str) -> Outcome {
-    use teloxide::types::InputFile;
-    let chat = ChatId(message.chat_id);
-    let result = match attachment.split_once(':') {
-        Some(("photo", id)) => {
-            bot.send_photo(chat, InputFile::file_id(id.to_string().into()))
-                .caption(message.body.clone())
-                .await
-        }
-        Some((_, id)) => {
-            bot.send_document(chat, InputFile::file_id(id.to_string().into()))
-                .caption(message.body.clone())
-                .await
-        }
-        None => return Outcome::Refused(format!("stored attachment is not valid: {attachment}")),
-    };
-    match result {
-        Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
-        Err(e) => classify(&e),
+/// A queued message as the channel sends it.
+fn outgoing(message: &QueuedMessage) -> Outgoing<'_> {
+    Outgoing {
+        chat_id: message.chat_id,
+        body: &message.body,
+        keyboard: message.reply_markup.as_deref(),
+        attachment: message.attachment.as_deref(),
     }
 }
 
@@ -641,12 +565,6 @@ fn hostname() -> String {
         .ok()
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "host".into())
-}
-
-/// The bot client the sender uses: the configured API URL with the outbox's request time-out.
-pub fn client(config: &crate::config::Config) -> anyhow::Result<Bot> {
-    let timeout = Duration::from_secs(config.outbox.request_timeout_secs.max(1));
-    crate::bot::client_with_timeout(config, Some(timeout))
 }
 
 #[cfg(test)]
@@ -660,19 +578,5 @@ mod tests {
         assert_eq!(backoff(2, max), Duration::from_secs(2));
         assert_eq!(backoff(5, max), Duration::from_secs(16));
         assert_eq!(backoff(15, max), max);
-    }
-
-    #[test]
-    fn telegram_errors_are_sorted() {
-        let blocked = RequestError::Api(ApiError::BotBlocked);
-        assert!(matches!(classify(&blocked), Outcome::Unreachable(_)));
-        let forbidden = RequestError::Api(ApiError::Unknown(
-            "Forbidden: bot can't initiate conversation with a user".into(),
-        ));
-        assert!(matches!(classify(&forbidden), Outcome::Unreachable(_)));
-        let gateway = RequestError::Api(ApiError::Unknown("Bad Gateway".into()));
-        assert!(matches!(classify(&gateway), Outcome::Transient(_)));
-        let empty = RequestError::Api(ApiError::MessageTextIsEmpty);
-        assert!(matches!(classify(&empty), Outcome::Refused(_)));
     }
 }

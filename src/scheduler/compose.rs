@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::case::HopState;
 
 use super::{Audience, Day};
-use crate::bot::cards;
+use crate::chat::Keyboard;
 use crate::domain::text::ellipsize;
 use crate::domain::{EscalationStep, MessageKind, PersonRole, ReportOwers, UnitKind};
 use crate::messages::{due_with_weekday, ChaseText, Lang};
@@ -191,7 +191,10 @@ pub fn report_messages(
             }
             lines.push(ChaseText::ReportHowTo.render(lang));
             let key = notice.key(recipient.person_id);
-            let keyboard = cards::report_button(period.id, notice.unit_id, lang);
+            let keyboard = Keyboard::SubmitReport {
+                period: period.id,
+                unit: notice.unit_id,
+            };
             out.messages.push(NewMessage {
                 key,
                 kind: if notice.reminder_day.is_some() {
@@ -202,7 +205,7 @@ pub fn report_messages(
                 chat_id: recipient.chat_id,
                 person_id: Some(recipient.person_id),
                 body: lines.join("\n"),
-                reply_markup: serde_json::to_string(&keyboard).ok(),
+                reply_markup: Some(keyboard.in_lang(lang)),
                 subject: MessageSubject {
                     period_id: Some(period.id),
                     unit_id: Some(notice.unit_id),
@@ -299,11 +302,12 @@ pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
                 chat_id: recipient.chat_id,
                 person_id: Some(recipient.person_id),
                 body: lines.join("\n"),
-                reply_markup: single
-                    .then(|| {
-                        serde_json::to_string(&cards::card_keyboard(first.assignment_id, lang)).ok()
-                    })
-                    .flatten(),
+                reply_markup: single.then(|| {
+                    Keyboard::TaskCard {
+                        assignment: first.assignment_id,
+                    }
+                    .in_lang(lang)
+                }),
                 subject: MessageSubject {
                     assignment_id: single.then_some(first.assignment_id),
                     unit_id: Some(unit_id),
@@ -459,8 +463,7 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
                 chat_id: r.chat_id,
                 person_id: Some(r.person_id),
                 body: text.render(lang),
-                reply_markup: serde_json::to_string(&crate::hotline::hop_keyboard(hop.id, lang))
-                    .ok(),
+                reply_markup: Some(crate::hotline::hop_keyboard(hop.id, lang)),
                 subject: MessageSubject {
                     unit_id: Some(hop.unit.id),
                     case_hop_id: Some(hop.id),

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::{audit, with_pool, BeginWrite, EscalationRecord, Store, StoreError};
+use crate::chat::Markup;
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
 use crate::domain::{Actor, DeliveryState, MessageKind};
 
@@ -35,8 +36,9 @@ pub struct NewMessage {
     pub chat_id: i64,
     pub person_id: Option<i64>,
     pub body: String,
-    /// The inline keyboard as Telegram's JSON.
-    pub reply_markup: Option<String>,
+    /// The buttons under the message, channel-neutral (stored as [`Markup`]'s JSON, drawn
+    /// for the messenger when sent).
+    pub reply_markup: Option<Markup>,
     pub subject: MessageSubject,
 }
 
@@ -47,6 +49,7 @@ pub struct QueuedMessage {
     pub chat_id: i64,
     pub kind: String,
     pub body: String,
+    /// The keyboard as stored: a [`Markup`]'s JSON (the channel reads it when sending).
     pub reply_markup: Option<String>,
     pub attempts: i64,
     /// A file to send with the body as its caption: "photo:FILE_ID" or "document:FILE_ID".
@@ -165,7 +168,7 @@ impl Store {
                         .push_bind(m.chat_id)
                         .push_bind(m.person_id)
                         .push_bind(&m.body)
-                        .push_bind(&m.reply_markup)
+                        .push_bind(m.reply_markup.as_ref().map(Markup::to_json))
                         .push_bind(m.subject.assignment_id)
                         .push_bind(m.subject.period_id)
                         .push_bind(m.subject.unit_id)
