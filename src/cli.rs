@@ -35,6 +35,7 @@ mod draft;
 
 mod cases;
 mod report;
+mod web;
 pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
 pub use report::ReportArgs;
 
@@ -105,6 +106,9 @@ pub enum Command {
     },
     /// The periodic report to the People's Committee (quarter, 6 months, year) as XLSX or CSV.
     Export(ReportArgs),
+    /// The coordinators' web board (http.public_url): one-time login links.
+    #[command(subcommand)]
+    Web(web::WebCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -536,6 +540,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         // Handled in `run`: it must work where there is nothing yet.
         Command::Init => Ok(ExitCode::SUCCESS),
         Command::Export(args) => report::run(&store, config, &out, &args).await,
+        Command::Web(command) => web::run(&store, config, &out, command, &actor).await,
         Command::Plan(PlanCommand::Ladder {
             code,
             nudge_after_days,

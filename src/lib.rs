@@ -18,6 +18,7 @@
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
+//! - [`web`]: the coordinators' web board on the `http.listen` listener (`http.public_url`).
 //! - [`cli`]: the `dondoc` command line; `main.rs` only calls [`cli::run`].
 
 pub mod bot;
@@ -34,3 +35,4 @@ pub mod outbox;
 pub mod scheduler;
 pub mod service;
 pub mod store;
+pub mod web;

@@ -51,6 +51,8 @@ pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 mod holidays;
 mod inbox;
 pub use holidays::HolidaysSaved;
+mod web;
+pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
