@@ -12,6 +12,8 @@
 //!   overview, filter the grid, a unit, the export, screenshots; a commune cannot open
 //!   another unit's page.
 
+#[path = "support/browser.rs"]
+mod browser;
 mod support;
 
 use std::time::Duration;
@@ -140,7 +142,8 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
         .collect();
     let led_unit = led_units
         .iter()
-        .find(|c| *c != "HG-PTNMT")
+        .filter(|c| *c != "HG-PTNMT" && *c != "HG-MINHKHAI")
+        .min()
         .expect("a unit implementing a monitored task")
         .clone();
     let other_unit = tasks
@@ -876,4 +879,216 @@ async fn web_link_on_the_command_line_logs_in() {
         store.close().await;
         db.finish().await;
     }
+}
+
+/// A coordinator in a real browser: the link, the overview (desktop and phone), the grid
+/// filtered by state and unit, a unit's page, the export downloaded, logout. Screenshots go
+/// to `target/web-screenshots/`.
+#[tokio::test]
+async fn a_coordinator_in_a_real_browser() {
+    let Some(browser) = browser::Browser::start().await else {
+        return;
+    };
+    let fake = FakeTelegram::start().await;
+    let shots = browser::screenshot_dir();
+    on_each_backend(|store, clock, backend| {
+        let (fake, browser, shots) = (&fake, &browser, &shots);
+        async move {
+            let seeded = seed(&store, &clock).await;
+            let site = Site::start(&store, fake).await;
+            browser.resize(1280, 900).await;
+            let link = web::login_link(&store, &site.base, seeded.coordinator, &actor())
+                .await
+                .expect("link");
+            // Nobody logged in: the board sends the browser to the login page.
+            browser.go(&format!("{}/plans/{PLAN}", site.base)).await;
+            assert!(browser.url().await.ends_with("/login"), "{backend}");
+            browser.go(&link).await;
+            browser.click("#login").await;
+            let start = std::time::Instant::now();
+            while browser.url().await != format!("{}/", site.base) {
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "{backend}: not logged in"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            let cookies = browser.cookies().await;
+            let (_, session) = cookies
+                .iter()
+                .find(|(name, _)| name == "dondoc_session")
+                .expect("the session cookie");
+            assert_eq!(session["httpOnly"], true);
+            assert_eq!(session["sameSite"], "Strict");
+            browser.click(&format!("a[href='/plans/{PLAN}']")).await;
+            browser.wait_url(&format!("/plans/{PLAN}")).await;
+            let overview = browser.source().await;
+            assert!(overview.contains("id=\"report-figures\""), "{backend}");
+            assert!(
+                overview.contains("Hoàn thành đúng hạn")
+                    && overview.contains("Đang thực hiện quá hạn")
+            );
+            assert!(browser.count("svg.bar rect").await > 2, "bars are drawn");
+            browser
+                .screenshot(&shots.join(format!("{backend}-overview.png")))
+                .await;
+            browser.resize(390, 844).await;
+            browser
+                .screenshot(&shots.join(format!("{backend}-overview-phone.png")))
+                .await;
+            browser.resize(1280, 900).await;
+
+            // The grid, filtered: every unit, state "in progress, overdue", then a name.
+            browser.click("#nav-grid").await;
+            browser.wait_url("/grid").await;
+            let all_rows = browser.count("#grid tbody tr").await;
+            assert!(all_rows > 3, "{backend}: {all_rows} rows");
+            browser.click("#f-dimension option[value='all']").await;
+            browser.click("#f-state option[value='open-overdue']").await;
+            browser.click("#f-submit").await;
+            let url = browser.wait_url("state=open-overdue").await;
+            assert!(
+                url.contains("state=open-overdue") && url.contains("dimension=all"),
+                "{url}"
+            );
+            let overdue_rows = browser.count("#grid tbody tr").await;
+            assert!(overdue_rows > 0, "{backend}: the seed has overdue work");
+            assert_eq!(
+                browser.count("#grid tbody tr").await,
+                browser.count("#grid tbody tr:has(a.open-overdue)").await,
+                "every row shown has an overdue cell"
+            );
+            browser
+                .screenshot(&shots.join(format!("{backend}-grid.png")))
+                .await;
+            browser.type_into("#f-q", "Minh Khai").await;
+            browser.click("#f-submit").await;
+            browser.wait_url("q=Minh").await;
+            assert_eq!(
+                browser.count("#grid tbody tr").await,
+                1,
+                "{backend}: {} {}",
+                browser.url().await,
+                browser.text("#grid tbody").await
+            );
+            // Its cell leads to the unit's page, at the task.
+            browser.click("#grid tbody th.unit a").await;
+            browser.wait_url("/units/HG-MINHKHAI").await;
+            let unit = browser.source().await;
+            assert!(unit.contains("Chủ tịch Minh Khai") && unit.contains("Minh Khai đang làm"));
+            assert!(unit.contains("bao-cao-minhkhai.pdf"), "the report's file");
+            browser
+                .screenshot(&shots.join(format!("{backend}-unit.png")))
+                .await;
+
+            // The export, one click: the same workbook as `dondoc export`.
+            browser
+                .go(&format!("{}/plans/{PLAN}?period=q3", site.base))
+                .await;
+            browser.click("#export").await;
+            let file = browser
+                .downloaded(".xlsx", Duration::from_secs(20))
+                .await
+                .expect("the export downloaded");
+            let bytes = std::fs::read(&file).expect("the file");
+            let report = export::build_report(
+                &store,
+                &ReportRequest {
+                    plan: PlanCode::parse(PLAN).expect("code"),
+                    period: Some("q3".into()),
+                    as_of: store.now(),
+                    time_zone: Ho_Chi_Minh,
+                    ack_hours: 24,
+                    lang: Lang::Vi,
+                },
+            )
+            .await
+            .expect("report");
+            let expected = export::xlsx::write(&report, Lang::Vi).expect("xlsx");
+            assert_eq!(sheets(&bytes), sheets(&expected), "{backend}");
+            let _ = std::fs::remove_file(&file);
+
+            // Logout, then the board is closed again.
+            browser.click("#logout").await;
+            browser.wait_url("/logout").await;
+            assert!(browser.source().await.contains("id=\"logged-out\""));
+            browser.go(&format!("{}/plans/{PLAN}", site.base)).await;
+            assert!(browser.url().await.ends_with("/login"));
+            site.stop().await;
+        }
+    })
+    .await;
+    browser.quit().await;
+}
+
+/// A commune's session in a real browser sees its own page and cannot open another unit's.
+#[tokio::test]
+async fn a_commune_cannot_open_another_units_page_in_a_real_browser() {
+    let Some(browser) = browser::Browser::start().await else {
+        return;
+    };
+    let fake = FakeTelegram::start().await;
+    on_each_backend(|store, clock, backend| {
+        let (fake, browser) = (&fake, &browser);
+        async move {
+            let seeded = seed(&store, &clock).await;
+            let site = Site::start(&store, fake).await;
+            let link = web::login_link(&store, &site.base, seeded.commune, &actor())
+                .await
+                .expect("link");
+            browser.go(&link).await;
+            browser.click("#login").await;
+            let start = std::time::Instant::now();
+            while browser.url().await != format!("{}/", site.base) {
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "{backend}: not logged in"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            browser
+                .go(&format!("{}/plans/{PLAN}/units/HG-MINHKHAI", site.base))
+                .await;
+            assert!(
+                browser.source().await.contains("Chủ tịch Minh Khai"),
+                "{backend}"
+            );
+            let others = [
+                "HG-TRANPHU",
+                seeded.other_unit.as_str(),
+                seeded.led_unit.as_str(),
+            ];
+            for unit in others.into_iter().filter(|u| *u != "HG-MINHKHAI") {
+                browser
+                    .go(&format!("{}/plans/{PLAN}/units/{unit}", site.base))
+                    .await;
+                let page = browser.source().await;
+                assert!(
+                    page.contains("Bạn không có quyền xem trang này."),
+                    "{backend}: {unit}"
+                );
+                assert!(!page.contains("Chủ tịch Trần Phú"), "{backend}: {unit}");
+            }
+            browser
+                .go(&format!("{}/files/{}", site.base, seeded.other_file))
+                .await;
+            assert!(browser
+                .source()
+                .await
+                .contains("Bạn không có quyền xem trang này."));
+            browser
+                .go(&format!("{}/plans/{PLAN}/export.xlsx", site.base))
+                .await;
+            assert!(browser
+                .source()
+                .await
+                .contains("Bạn không có quyền xem trang này."));
+            browser.go(&format!("{}/plans/{PLAN}", site.base)).await;
+            browser.click("#logout").await;
+            browser.wait_url("/logout").await;
+            site.stop().await;
+        }
+    })
+    .await;
+    browser.quit().await;
 }
