@@ -756,6 +756,43 @@ async fn the_boards_figures_are_the_exports() {
                     );
                 }
             }
+            // A report arriving moves the figures at once (the board keeps its reading only
+            // while nothing is written).
+            let page = site
+                .page(&format!("/plans/{PLAN}?period=q3"), &cookie)
+                .await;
+            let before = figure(&page, "report-figures", "r-late");
+            let periods = store
+                .reporting_periods(seeded.plan_id)
+                .await
+                .expect("periods");
+            let q3 = periods.iter().find(|p| p.key.as_str() == "q3").expect("q3");
+            let tasks = store.plan_tasks(seeded.plan_id).await.expect("tasks");
+            let ptnmt = unit_id(&tasks, "HG-PTNMT");
+            store
+                .record_submission(
+                    77,
+                    9002,
+                    9002,
+                    &Submission {
+                        period_id: q3.id,
+                        unit_id: ptnmt,
+                        person_id: seeded.lead,
+                        body: "Báo cáo muộn".into(),
+                        telegram_message_id: None,
+                        attachment: None,
+                    },
+                )
+                .await
+                .expect("submission");
+            let page = site
+                .page(&format!("/plans/{PLAN}?period=q3"), &cookie)
+                .await;
+            assert_eq!(
+                figure(&page, "report-figures", "r-late"),
+                before + 1,
+                "{backend}"
+            );
             // The export link gives the same workbook as `dondoc export`.
             let response = site
                 .get(

@@ -360,6 +360,15 @@ impl Store {
         }))
     }
 
+    /// A number that changes with every write (each one appends to the audit log): the
+    /// board rebuilds its reading of a plan only when it moved.
+    pub async fn web_data_version(&self) -> Result<i64, StoreError> {
+        let max: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(pool).await?
+        });
+        Ok(max.unwrap_or(0))
+    }
+
     /// The units leading task `task_id`.
     pub async fn web_task_leads(&self, task_id: i64) -> Result<Vec<i64>, StoreError> {
         Ok(with_pool!(self, pool => {

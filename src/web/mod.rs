@@ -41,6 +41,9 @@ pub struct Board {
     pub ack_hours: u32,
     /// The bot's client, to fetch stored files by id (getFile); None without a token.
     pub bot: Option<Bot>,
+    /// The last reading of each plan (and period, language), with the data version and day
+    /// it was read at: pages reuse it until something is written or the day changes.
+    pub(crate) cache: pages::SnapshotCache,
 }
 
 impl Board {
@@ -80,6 +83,7 @@ impl Board {
             public_url,
             ack_hours,
             bot,
+            cache: pages::SnapshotCache::default(),
         }
     }
 }

@@ -290,10 +290,42 @@ pub async fn home(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageRe
 }
 
 /// What a plan page reads: the report (the export's reading) and its tasks and updates.
-struct Snapshot {
+pub(crate) struct Snapshot {
     report: Report,
     tasks: Vec<TaskView>,
     updates: HashMap<i64, LatestUpdate>,
+}
+
+/// (plan, period asked, language) → (data version, province day, the reading).
+type CacheKey = (String, Option<String>, Lang);
+
+/// Readings kept between pages. Every write appends to the audit log, so a reading made at
+/// the same audit-log length and on the same province day is what a new one would read: the
+/// figures stay the export's for that instant. Reading a national plan takes a second or
+/// more (BENCHMARKS.md); rendering from a kept one, milliseconds.
+#[derive(Default)]
+pub(crate) struct SnapshotCache(
+    std::sync::Mutex<HashMap<CacheKey, (i64, NaiveDate, Arc<Snapshot>)>>,
+);
+
+/// Readings kept at most (plans × periods × languages looked at).
+const CACHE_ENTRIES: usize = 16;
+
+impl SnapshotCache {
+    fn get(&self, key: &CacheKey, version: i64, day: NaiveDate) -> Option<Arc<Snapshot>> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key)
+            .filter(|(v, d, _)| *v == version && *d == day)
+            .map(|(_, _, s)| s.clone())
+    }
+
+    fn put(&self, key: CacheKey, version: i64, day: NaiveDate, snapshot: Arc<Snapshot>) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= CACHE_ENTRIES && !kept.contains_key(&key) {
+            kept.clear();
+        }
+        kept.insert(key, (version, day, snapshot));
+    }
 }
 
 async fn snapshot(
@@ -301,34 +333,51 @@ async fn snapshot(
     viewer: &Viewer,
     plan: &str,
     period: Option<&str>,
-) -> Result<Snapshot, Response> {
+) -> Result<Arc<Snapshot>, Response> {
     let lang = viewer.lang;
     let Ok(code) = PlanCode::parse(plan) else {
         return Err(not_found(lang));
     };
+    let now = board.store.now();
+    let day = now.with_timezone(&board.time_zone).date_naive();
+    let version = board
+        .store
+        .web_data_version()
+        .await
+        .map_err(|e| server_error(lang, &e))?;
+    let key: CacheKey = (code.to_string(), period.map(str::to_string), lang);
+    let visible = |snapshot: Arc<Snapshot>| {
+        let sees_any = snapshot.tasks.iter().any(|t| {
+            t.assignments
+                .iter()
+                .any(|a| viewer.scope.sees(a.unit.id, t))
+        });
+        if sees_any {
+            Ok(snapshot)
+        } else {
+            Err(forbidden(lang))
+        }
+    };
+    if let Some(kept) = board.cache.get(&key, version, day) {
+        return visible(kept);
+    }
     let request = ReportRequest {
         plan: code,
         period: period.map(str::to_string),
-        as_of: board.store.now(),
+        as_of: now,
         time_zone: board.time_zone,
         ack_hours: board.ack_hours,
         lang,
     };
     match export::build_detailed(&board.store, &request).await {
         Ok((report, tasks, updates)) => {
-            let sees_any = tasks.iter().any(|t| {
-                t.assignments
-                    .iter()
-                    .any(|a| viewer.scope.sees(a.unit.id, t))
-            });
-            if !sees_any {
-                return Err(forbidden(lang));
-            }
-            Ok(Snapshot {
+            let snapshot = Arc::new(Snapshot {
                 report,
                 tasks,
                 updates,
-            })
+            });
+            board.cache.put(key, version, day, snapshot.clone());
+            visible(snapshot)
         }
         Err(
             ExportError::UnknownPlan(_)
