@@ -304,9 +304,10 @@ type CacheKey = (String, Option<String>, Lang);
 /// figures stay the export's for that instant. Reading a national plan takes a second or
 /// more (BENCHMARKS.md); rendering from a kept one, milliseconds.
 #[derive(Default)]
-pub(crate) struct SnapshotCache(
-    std::sync::Mutex<HashMap<CacheKey, (i64, NaiveDate, Arc<Snapshot>)>>,
-);
+pub(crate) struct SnapshotCache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
+
+/// A kept reading: (data version, province day, the reading).
+type Kept = (i64, NaiveDate, Arc<Snapshot>);
 
 /// Readings kept at most (plans × periods × languages looked at).
 const CACHE_ENTRIES: usize = 16;
@@ -346,20 +347,20 @@ async fn snapshot(
         .await
         .map_err(|e| server_error(lang, &e))?;
     let key: CacheKey = (code.to_string(), period.map(str::to_string), lang);
-    let visible = |snapshot: Arc<Snapshot>| {
-        let sees_any = snapshot.tasks.iter().any(|t| {
+    // Whether the viewer sees anything of the plan.
+    let sees = |snapshot: &Snapshot| {
+        snapshot.tasks.iter().any(|t| {
             t.assignments
                 .iter()
                 .any(|a| viewer.scope.sees(a.unit.id, t))
-        });
-        if sees_any {
-            Ok(snapshot)
-        } else {
-            Err(forbidden(lang))
-        }
+        })
     };
     if let Some(kept) = board.cache.get(&key, version, day) {
-        return visible(kept);
+        return if sees(&kept) {
+            Ok(kept)
+        } else {
+            Err(forbidden(lang))
+        };
     }
     let request = ReportRequest {
         plan: code,
@@ -377,7 +378,11 @@ async fn snapshot(
                 updates,
             });
             board.cache.put(key, version, day, snapshot.clone());
-            visible(snapshot)
+            if sees(&snapshot) {
+                Ok(snapshot)
+            } else {
+                Err(forbidden(lang))
+            }
         }
         Err(
             ExportError::UnknownPlan(_)
