@@ -1129,3 +1129,77 @@ async fn a_commune_cannot_open_another_units_page_in_a_real_browser() {
     .await;
     browser.quit().await;
 }
+
+/// `/web` in a private chat gets a working login link; in a group, never a link.
+#[tokio::test]
+async fn slash_web_sends_a_login_link_in_a_private_chat_only() {
+    on_each_backend(|store, clock, backend| async move {
+        let fake = FakeTelegram::start().await;
+        let seeded = seed(&store, &clock).await;
+        let site = Site::start(&store, &fake).await;
+        let mut config = dondoc::config::Config::default();
+        config.telegram.bot_token = Some(secrecy::SecretString::from("123456:TEST-TOKEN"));
+        config.telegram.api_url = fake.api_url();
+        config.telegram.poll_timeout_secs = 1;
+        config.http.public_url = Some(site.base.clone());
+        let bot = dondoc::bot::spawn(&config, store.clone(), std::sync::Arc::new(clock.clone()))
+            .await
+            .expect("bot starts");
+        fake.wait_for(
+            "setMyCommands",
+            |p| {
+                p["commands"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c["command"] == "web"))
+            },
+            Duration::from_secs(10),
+        )
+        .await;
+        fake.add_user(9001, "Nội Vụ", None);
+        fake.text_from(9001, 9001, "/web");
+        let sent = fake
+            .wait_for(
+                "sendMessage",
+                |p| {
+                    p["chat_id"] == 9001
+                        && p["text"].as_str().is_some_and(|t| t.contains("/login/"))
+                },
+                Duration::from_secs(10),
+            )
+            .await;
+        let text = sent["text"].as_str().expect("text").to_string();
+        assert!(
+            text.contains("Lê Thị Nội Vụ") && text.contains("10 phút"),
+            "{text}"
+        );
+        let token = text
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(&format!("{}/login/", site.base)))
+            .expect("a link to the board");
+        assert_eq!(
+            site.post_login(token).await.status(),
+            StatusCode::SEE_OTHER,
+            "{backend}"
+        );
+        // The link was for the coordinator: the export is theirs.
+        let _ = seeded.coordinator;
+        // In a group chat: no link.
+        fake.add_group(-1001, "Nhóm Nội vụ");
+        fake.text_from(-1001, 9001, "/web");
+        let answer = fake
+            .wait_for(
+                "sendMessage",
+                |p| p["chat_id"] == -1001,
+                Duration::from_secs(10),
+            )
+            .await;
+        assert!(
+            !answer["text"].as_str().unwrap_or("").contains("/login/"),
+            "{answer}"
+        );
+        bot.stop().await;
+        site.stop().await;
+        fake.shutdown().await;
+    })
+    .await;
+}
