@@ -1203,3 +1203,36 @@ async fn slash_web_sends_a_login_link_in_a_private_chat_only() {
     })
     .await;
 }
+
+/// Vietnamese first; a person who chose English in the bot reads the board in English.
+#[tokio::test]
+async fn english_for_a_person_who_chose_it() {
+    let fake = FakeTelegram::start().await;
+    on_each_backend(|store, clock, backend| {
+        let fake = &fake;
+        async move {
+            let seeded = seed(&store, &clock).await;
+            let site = Site::start(&store, fake).await;
+            let commune = site.login(&store, seeded.commune).await;
+            let page = site.page(&format!("/plans/{PLAN}"), &commune).await;
+            assert!(
+                page.contains("Hoàn thành đúng hạn") && page.contains("lang=\"vi\""),
+                "{backend}"
+            );
+            store
+                .set_language(555, 9003, Lang::En)
+                .await
+                .expect("language");
+            let page = site.page(&format!("/plans/{PLAN}"), &commune).await;
+            assert!(
+                page.contains("Done on time") && page.contains("lang=\"en\""),
+                "{backend}"
+            );
+            assert!(!page.contains("Hoàn thành đúng hạn"), "{backend}");
+            let grid = site.page(&format!("/plans/{PLAN}/grid"), &commune).await;
+            assert!(grid.contains("In progress, overdue"), "{backend}");
+            site.stop().await;
+        }
+    })
+    .await;
+}
