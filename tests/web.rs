@@ -569,8 +569,22 @@ async fn login_links_are_single_use_expire_and_logout_needs_csrf() {
         async move {
             let seeded = seed(&store, &clock).await;
             let site = Site::start(&store, fake).await;
-            // Used twice: the second is refused.
+            // Posted from another site: refused, and the link is not used up.
             let token = site.link(&store, seeded.commune).await;
+            let response = site
+                .http
+                .post(format!("{}/login", site.base))
+                .header("origin", "https://evil.example")
+                .form(&[("token", token.as_str())])
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{backend}: cross-site"
+            );
+            // Used twice: the second is refused.
             assert_eq!(
                 site.post_login(&token).await.status(),
                 StatusCode::SEE_OTHER

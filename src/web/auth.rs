@@ -182,6 +182,9 @@ pub async fn login(
 ) -> Response {
     let lang = pages::accepted_lang(&headers, board.lang);
     let token = form.token.trim();
+    if !same_origin(&headers) {
+        return pages::forbidden(lang);
+    }
     let refused = || {
         pages::html(
             StatusCode::FORBIDDEN,
@@ -232,7 +235,9 @@ pub async fn logout(
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(e) => return pages::server_error(lang, &e),
     };
-    if !constant_time_eq(form.csrf.as_bytes(), viewer.session.csrf_token.as_bytes()) {
+    if !same_origin(&headers)
+        || !constant_time_eq(form.csrf.as_bytes(), viewer.session.csrf_token.as_bytes())
+    {
         return pages::forbidden(viewer.lang);
     }
     if let Err(e) = board
@@ -254,6 +259,26 @@ pub async fn logout(
         .headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&board, "", Some(0)));
     response
+}
+
+/// A form posted from another site is refused: when the browser says where the form came
+/// from (`Origin`), it must be this site (`Host`, as the reverse proxy passes it on).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    url::Url::parse(origin).is_ok_and(|url| {
+        let origin_host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => return false,
+        };
+        origin_host.eq_ignore_ascii_case(host)
+    })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -290,5 +315,33 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn forms_from_other_sites_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("theodoi.example.vn"));
+        assert!(
+            same_origin(&headers),
+            "no Origin: a client that does not say"
+        );
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://theodoi.example.vn"),
+        );
+        assert!(same_origin(&headers));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&headers));
+        headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!same_origin(&headers));
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(same_origin(&headers));
     }
 }

@@ -26,13 +26,17 @@ use crate::store::{ItemKind, LatestUpdate, TaskView, UnitBrief};
 const CSS: &str = include_str!("board.css");
 /// Units per page of the grid.
 const GRID_ROWS: usize = 100;
+/// Open cases `Store::open_cases` reads at most (the newest).
+const OPEN_CASES_READ: usize = 200;
 /// Units listed under the overview's report figures.
 const OVERVIEW_UNITS: usize = 20;
 
 type PageResult = Result<Response, Response>;
 
-/// An HTML response with the board's headers: no caching, no framing, no referrer (a login
-/// link's token must not leak), a policy that allows only the board's own stylesheet.
+/// An HTML response with the board's headers: no caching, no framing, no referrer to other
+/// sites (a login link's token must not leak; same-origin keeps the `Origin` of the board's
+/// own forms, which login and logout check), a policy that allows only the board's own
+/// stylesheet.
 pub fn html(status: StatusCode, markup: Markup) -> Response {
     let mut response = (status, markup.into_string()).into_response();
     let headers = response.headers_mut();
@@ -55,7 +59,7 @@ fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -1104,6 +1108,8 @@ pub async fn cases(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageR
         .open_cases(None)
         .await
         .map_err(|e| server_error(lang, &e))?;
+    // The store gives the newest 200 open cases: say so when that cut anything.
+    let cut = cases.len() >= OPEN_CASES_READ;
     cases.retain(|c| {
         c.live_hops().any(|h| scope.units.contains(&h.unit.id))
             || (scope.coordinator && scope.units.contains(&c.place.id))
@@ -1118,6 +1124,7 @@ pub async fn cases(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageR
     cases.sort_by_key(|c| (!late(c), c.received_at));
     let today = now.with_timezone(&board.time_zone).date_naive();
     let body = html! {
+        @if cut { p.note { (WebText::CasesCut { read: OPEN_CASES_READ }.render(lang)) } }
         @if cases.is_empty() { p #no-cases { (WebText::NoCases.render(lang)) } }
         @else {
             div.scroll {

@@ -105,6 +105,10 @@ pub enum WebText<'a> {
     EveryoneReachable,
     CasesTitle,
     NoCases,
+    /// Only the newest open cases were read.
+    CasesCut {
+        read: usize,
+    },
     CaseNumber,
     Received,
     Place,
@@ -243,6 +247,7 @@ impl WebText<'_> {
             W::EveryoneReachable => "Mọi đơn vị đều có người nhận được tin.".into(),
             W::CasesTitle => "Phản ánh, kiến nghị đang xử lý".into(),
             W::NoCases => "Không có phản ánh nào đang xử lý.".into(),
+            W::CasesCut { read } => format!("Chỉ xét {read} phản ánh đang xử lý mới nhất; xem đủ bằng dondoc cases export."),
             W::CaseNumber => "Số".into(),
             W::Received => "Tiếp nhận".into(),
             W::Place => "Nơi".into(),
@@ -364,6 +369,7 @@ impl WebText<'_> {
             W::EveryoneReachable => "Every unit has someone who can be told.".into(),
             W::CasesTitle => "Open citizen cases".into(),
             W::NoCases => "No open case.".into(),
+            W::CasesCut { read } => format!("Only the newest {read} open cases are looked at; dondoc cases export lists them all."),
             W::CaseNumber => "No.".into(),
             W::Received => "Received".into(),
             W::Place => "Place".into(),
