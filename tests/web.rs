@@ -1250,3 +1250,64 @@ async fn english_for_a_person_who_chose_it() {
     })
     .await;
 }
+
+/// Behind an HTTPS reverse proxy (`http.public_url` https), the session cookie is `Secure`.
+#[tokio::test]
+async fn the_cookie_is_secure_when_the_public_address_is_https() {
+    on_each_backend(|store, clock, backend| async move {
+        let seeded = seed(&store, &clock).await;
+        let (stop, stopped) = watch::channel(false);
+        let board = Board::new(
+            store.clone(),
+            "https://theodoi.example.gov.vn/",
+            Ho_Chi_Minh,
+            Lang::Vi,
+            24,
+            None,
+        );
+        let running = dondoc::ops::http::start(
+            "127.0.0.1:0".parse().expect("address"),
+            store.clone(),
+            Metrics::new(),
+            Ho_Chi_Minh,
+            Some(board),
+            stopped,
+        )
+        .await
+        .expect("listener");
+        let link = web::login_link(
+            &store,
+            "https://theodoi.example.gov.vn/",
+            seeded.commune,
+            &actor(),
+        )
+        .await
+        .expect("link");
+        let token = link
+            .strip_prefix("https://theodoi.example.gov.vn/login/")
+            .expect("a link on the public address");
+        let response = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .no_proxy()
+            .build()
+            .expect("client")
+            .post(format!("http://{}/login", running.address))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{backend}");
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+        let _ = stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(5), running.task).await;
+    })
+    .await;
+}
