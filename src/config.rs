@@ -369,6 +369,10 @@ pub fn default_case_categories() -> Vec<String> {
 pub struct HttpConfig {
     /// Where the health and metrics listener binds ("127.0.0.1:9464"); unset = no listener.
     pub listen: Option<SocketAddr>,
+    /// The address people open the web board at ("https://theodoi.example.gov.vn"), as the
+    /// reverse proxy serves it. Set = the board is served on `listen` and login links are
+    /// made with it; https = its session cookie is `Secure` (TLS ends at the proxy).
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -554,6 +558,11 @@ impl Config {
         }
         if url::Url::parse(&telegram.api_url).is_err() {
             refuse("telegram.api_url", ProblemKind::NotUrl);
+        }
+        if let Some(public) = &self.http.public_url {
+            if !url::Url::parse(public).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+                refuse("http.public_url", ProblemKind::NotUrl);
+            }
         }
         let Some(webhook) = &telegram.webhook_url else {
             return;

@@ -21,6 +21,7 @@
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
 //! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
+//! - [`web`]: the coordinators' web board on the `http.listen` listener (`http.public_url`).
 //! - [`cli`]: the `dondoc` command line, one file per command group (`cli/mod.rs` has the
 //!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].
 
@@ -39,4 +40,5 @@ pub mod outbox;
 pub mod scheduler;
 pub mod service;
 pub mod store;
+pub mod web;
 pub mod zalo;

@@ -161,6 +161,7 @@ async fn start_http(
         store.clone(),
         metrics.clone(),
         config.province.time_zone,
+        crate::web::Board::from_config(config, store.clone())?,
         stopped.clone(),
     )
     .await?;

@@ -497,6 +497,7 @@ async fn on_command(
         "tonghop" => send_digest(bot, chat, app, &members, false).await,
         "quahan" => send_digest(bot, chat, app, &members, true).await,
         "xuat" => super::export::send(bot, chat, app, &members, args).await,
+        "web" => super::web::send(bot, msg, app, &members).await,
         _ => hint(bot, app, chat, BotText::Hint).await,
     }
 }

@@ -11,6 +11,7 @@ mod handlers;
 mod hotline;
 mod inbox;
 pub mod invitation;
+mod web;
 
 // The pure parsers of what people send, public for the fuzz targets (fuzz/).
 pub use crate::chat::Callback;
@@ -57,6 +58,8 @@ pub struct App {
     pub metrics: crate::ops::Metrics,
     /// Telegram's limits, shared with the outbox sender: replies count in the same budget.
     pub pacer: crate::chat::Pacer,
+    /// `http.public_url`: `/web` sends login links to the web board there.
+    pub web_url: Option<String>,
 }
 
 impl App {
@@ -129,6 +132,10 @@ fn commands(lang: Lang) -> Vec<BotCommand> {
     ]
     .into_iter()
     .map(|(command, text)| BotCommand::new(command, text.render(lang)))
+    .chain([BotCommand::new(
+        "web",
+        crate::web::text::WebText::CommandWeb.render(lang),
+    )])
     .collect()
 }
 
@@ -205,6 +212,7 @@ pub async fn spawn_observed(
         replayed: Arc::new(std::sync::Mutex::new(replayed)),
         metrics,
         pacer,
+        web_url: config.http.public_url.clone(),
     });
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handlers::on_message))

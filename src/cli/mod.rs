@@ -47,6 +47,7 @@ mod report;
 mod serve;
 mod table;
 mod units;
+mod web;
 
 pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
 pub use chase::OutboxCommand;
@@ -125,6 +126,9 @@ pub enum Command {
     },
     /// The periodic report to the People's Committee (quarter, 6 months, year) as XLSX or CSV.
     Export(ReportArgs),
+    /// The coordinators' web board (http.public_url): one-time login links.
+    #[command(subcommand)]
+    Web(web::WebCommand),
 }
 
 /// Parses the command line and runs it; errors are printed once, here, in the province's
@@ -296,6 +300,7 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         // Handled in `run`: it must work where there is nothing yet.
         Command::Init => Ok(ExitCode::SUCCESS),
         Command::Export(args) => report::run(&store, config, &out, &args).await,
+        Command::Web(command) => web::run(&store, config, &out, command, &actor).await,
         Command::Plan(PlanCommand::Ladder {
             code,
             nudge_after_days,

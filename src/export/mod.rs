@@ -197,6 +197,16 @@ pub fn task_status(units: &TaskFigures) -> AssignmentStatus {
 
 /// Reads the store and composes the report for `request`.
 pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Report, ExportError> {
+    Ok(build_detailed(store, request).await?.0)
+}
+
+/// [`build_report`], with what it read to count the tasks: the plan's tasks and each live
+/// assignment's latest update as of the report (the web board draws its grid from them, so
+/// its figures are the report's).
+pub async fn build_detailed(
+    store: &Store,
+    request: &ReportRequest,
+) -> Result<(Report, Vec<TaskView>, HashMap<i64, LatestUpdate>), ExportError> {
     let plan = store
         .plan(&request.plan)
         .await?
@@ -219,7 +229,7 @@ pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Repo
         .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
         .collect();
     let reach = store.reach_gaps().await?.within(&implementing);
-    Ok(Report {
+    let report = Report {
         plan,
         period,
         as_of: request.as_of,
@@ -231,7 +241,8 @@ pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Repo
         dimensions,
         cases,
         reach,
-    })
+    };
+    Ok((report, tasks, updates))
 }
 
 fn choose_period(

@@ -1,6 +1,8 @@
 //! The operator's listener: `GET /healthz` (is the database answering, when did the scheduler
 //! last pass, how long has the oldest message waited) and `GET /metrics` (Prometheus). It binds
 //! only where `http.listen` says — keep it on a private address: it needs no secret to read.
+//! With `http.public_url` set, the web board (`crate::web`) is served there too, behind its
+//! own login.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,12 +41,13 @@ pub struct RunningHttp {
     pub task: JoinHandle<()>,
 }
 
-/// Binds `listen` and serves until `stopped` turns true.
+/// Binds `listen` and serves until `stopped` turns true; with `board`, the web board too.
 pub async fn start(
     listen: SocketAddr,
     store: Store,
     metrics: Metrics,
     time_zone: Tz,
+    board: Option<crate::web::Board>,
     mut stopped: watch::Receiver<bool>,
 ) -> anyhow::Result<RunningHttp> {
     let listener = tokio::net::TcpListener::bind(listen)
@@ -58,10 +61,13 @@ pub async fn start(
         metrics,
         time_zone,
     });
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .with_state(state);
+    if let Some(board) = board {
+        router = router.merge(crate::web::router(board));
+    }
     let task = tokio::spawn(async move {
         let shutdown = async move {
             while !*stopped.borrow() {

@@ -57,6 +57,8 @@ mod tx;
 pub use holidays::HolidaysSaved;
 pub use members::{BadCodes, Member, MemberListing, Redeemed};
 pub use reports::{ReportDue, Submission};
+mod web;
+pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

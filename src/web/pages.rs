@@ -1,0 +1,1274 @@
+//! The board's pages. Each reads the store once (the report's reading, plus what the page
+//! alone needs), checks the viewer's scope, and renders HTML with maud.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+
+use super::auth::{viewer, Viewer};
+use super::data::{cell, dimension_rows, visible_reports, Cell, ClassFigures, TaskClass};
+use super::text::WebText;
+use super::Board;
+use crate::domain::case::{mask_name, mask_phone};
+use crate::domain::text::{ellipsize, match_key};
+use crate::domain::unit::subtree;
+use crate::domain::{PlanCode, UnitKind};
+use crate::export::{self, ExportError, Report, ReportRequest, ReportState};
+use crate::messages::{CaseText, Lang, Text};
+use crate::store::{ItemKind, LatestUpdate, TaskView, UnitBrief};
+
+const CSS: &str = include_str!("board.css");
+/// Units per page of the grid.
+const GRID_ROWS: usize = 100;
+/// Open cases `Store::open_cases` reads at most (the newest).
+const OPEN_CASES_READ: usize = 200;
+/// Units listed under the overview's report figures.
+const OVERVIEW_UNITS: usize = 20;
+
+type PageResult = Result<Response, Response>;
+
+/// An HTML response with the board's headers: no caching, no framing, no referrer to other
+/// sites (a login link's token must not leak; same-origin keeps the `Origin` of the board's
+/// own forms, which login and logout check), a policy that allows only the board's own
+/// stylesheet.
+pub fn html(status: StatusCode, markup: Markup) -> Response {
+    let mut response = (status, markup.into_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    secure_headers(headers);
+    response
+}
+
+fn secure_headers(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+/// The language a browser asks for, for pages before login.
+pub fn accepted_lang(headers: &HeaderMap, default: Lang) -> Lang {
+    let Some(accept) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return default;
+    };
+    let first = accept.split(',').next().unwrap_or("").trim().to_lowercase();
+    if first.starts_with("vi") {
+        Lang::Vi
+    } else if first.starts_with("en") {
+        Lang::En
+    } else {
+        default
+    }
+}
+
+pub fn paragraph(text: String) -> Markup {
+    html! { p { (text) } }
+}
+
+fn head(lang: Lang, title: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · " (WebText::Board.render(lang)) }
+            link rel="stylesheet" href="/board.css";
+        }
+    }
+}
+
+/// A page for someone not logged in (login, refusals).
+pub fn message_page(lang: Lang, title: WebText<'_>, body: Markup) -> Markup {
+    let title = title.render(lang);
+    html! {
+        html lang=(lang.as_str()) {
+            (head(lang, &title))
+            body {
+                header.top { span.brand { (WebText::Board.render(lang)) } }
+                main.narrow { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+pub fn login_body(lang: Lang, token: Option<&str>) -> Markup {
+    html! {
+        @if let Some(token) = token {
+            p { (WebText::LoginPrompt.render(lang)) }
+            form method="post" action="/login" {
+                input type="hidden" name="token" value=(token);
+                button type="submit" id="login" { (WebText::LoginButton.render(lang)) }
+            }
+        } @else {
+            p { (WebText::LoginHowTo.render(lang)) }
+        }
+    }
+}
+
+pub fn login_body_after_logout(lang: Lang) -> Markup {
+    html! {
+        p #logged-out { (WebText::LoggedOut.render(lang)) }
+        p { (WebText::LoginHowTo.render(lang)) }
+    }
+}
+
+/// Which plan's pages the navigation links to.
+struct Nav<'a> {
+    plan: Option<&'a str>,
+}
+
+fn layout(viewer: &Viewer, nav: Nav<'_>, title: &str, body: Markup) -> Markup {
+    let lang = viewer.lang;
+    let (name, unit) = viewer.label();
+    html! {
+        html lang=(lang.as_str()) {
+            (head(lang, title))
+            body {
+                header.top {
+                    a.brand href="/" { (WebText::Board.render(lang)) }
+                    nav {
+                        a href="/" { (WebText::NavPlans.render(lang)) }
+                        @if let Some(plan) = nav.plan {
+                            a href={ "/plans/" (plan) } { (WebText::NavOverview.render(lang)) }
+                            a href={ "/plans/" (plan) "/grid" } id="nav-grid" { (WebText::NavGrid.render(lang)) }
+                            a href={ "/plans/" (plan) "/reach" } { (WebText::NavReach.render(lang)) }
+                        }
+                        a href="/cases" { (WebText::NavCases.render(lang)) }
+                    }
+                    div.who {
+                        span { (WebText::SignedInAs { name: &name, unit: &unit }.render(lang)) }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(viewer.session.csrf_token);
+                            button type="submit" id="logout" { (WebText::Logout.render(lang)) }
+                        }
+                    }
+                }
+                main { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+fn status_page(lang: Lang, status: StatusCode, text: WebText<'_>) -> Response {
+    html(
+        status,
+        message_page(lang, WebText::Board, paragraph(text.render(lang))),
+    )
+}
+
+pub fn forbidden(lang: Lang) -> Response {
+    status_page(lang, StatusCode::FORBIDDEN, WebText::Forbidden)
+}
+
+fn not_found(lang: Lang) -> Response {
+    status_page(lang, StatusCode::NOT_FOUND, WebText::NotFound)
+}
+
+pub fn server_error(lang: Lang, error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(error = %error, "web board: reading failed");
+    status_page(
+        lang,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        WebText::ServerError,
+    )
+}
+
+/// The viewer, or the way to the login page.
+async fn require(board: &Board, headers: &HeaderMap) -> Result<Viewer, Response> {
+    match viewer(board, headers).await {
+        Ok(Some(viewer)) => Ok(viewer),
+        Ok(None) => Err(Redirect::to("/login").into_response()),
+        Err(e) => Err(server_error(board.lang, &e)),
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    let mut response = CSS.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    response
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+fn time(board: &Board, at: DateTime<Utc>) -> String {
+    at.with_timezone(&board.time_zone)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// A stacked horizontal bar of `parts` (count, CSS class, label), drawn on the server.
+fn bar(parts: &[(usize, &str, String)]) -> Markup {
+    let total: usize = parts.iter().map(|p| p.0).sum();
+    // Each part with where it starts.
+    let placed: Vec<(usize, &(usize, &str, String))> = parts
+        .iter()
+        .scan(0usize, |x, part| {
+            let at = *x;
+            *x += part.0;
+            Some((at, part))
+        })
+        .collect();
+    html! {
+        svg.bar viewBox={ "0 0 " (total.max(1)) " 1" } preserveAspectRatio="none" role="img" {
+            @if total == 0 {
+                rect.empty x="0" y="0" width="1" height="1" {}
+            }
+            @for (x, (count, class, label)) in placed {
+                @if *count > 0 {
+                    rect class=(class) x=(x) y="0" width=(count) height="1" {
+                        title { (label) ": " (count) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- plans
+
+/// `GET /`: the plans the viewer can see something of.
+pub async fn home(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let plans = board
+        .store
+        .list_plans()
+        .await
+        .map_err(|e| server_error(lang, &e))?;
+    let body = html! {
+        @if plans.is_empty() {
+            p { (WebText::NoPlans.render(lang)) }
+        }
+        ul.plans {
+            @for summary in &plans {
+                li {
+                    a href={ "/plans/" (summary.plan.code) } { (summary.plan.title) }
+                    " (" (summary.plan.code) ", " (summary.task_count) " " (WebText::Tasks.render(lang).to_lowercase()) ")"
+                }
+            }
+        }
+    };
+    Ok(html(
+        StatusCode::OK,
+        layout(
+            &viewer,
+            Nav { plan: None },
+            &WebText::Plans.render(lang),
+            body,
+        ),
+    ))
+}
+
+/// What a plan page reads: the report (the export's reading) and its tasks and updates.
+pub(crate) struct Snapshot {
+    report: Report,
+    tasks: Vec<TaskView>,
+    updates: HashMap<i64, LatestUpdate>,
+}
+
+/// (plan, period asked, language) → (data version, province day, the reading).
+type CacheKey = (String, Option<String>, Lang);
+
+/// Readings kept between pages. Every write appends to the audit log, so a reading made at
+/// the same audit-log length and on the same province day is what a new one would read: the
+/// figures stay the export's for that instant. Reading a national plan takes a second or
+/// more (BENCHMARKS.md); rendering from a kept one, milliseconds.
+#[derive(Default)]
+pub(crate) struct SnapshotCache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
+
+/// A kept reading: (data version, province day, the reading).
+type Kept = (i64, NaiveDate, Arc<Snapshot>);
+
+/// Readings kept at most (plans × periods × languages looked at).
+const CACHE_ENTRIES: usize = 16;
+
+impl SnapshotCache {
+    fn get(&self, key: &CacheKey, version: i64, day: NaiveDate) -> Option<Arc<Snapshot>> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key)
+            .filter(|(v, d, _)| *v == version && *d == day)
+            .map(|(_, _, s)| s.clone())
+    }
+
+    fn put(&self, key: CacheKey, version: i64, day: NaiveDate, snapshot: Arc<Snapshot>) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= CACHE_ENTRIES && !kept.contains_key(&key) {
+            kept.clear();
+        }
+        kept.insert(key, (version, day, snapshot));
+    }
+}
+
+async fn snapshot(
+    board: &Board,
+    viewer: &Viewer,
+    plan: &str,
+    period: Option<&str>,
+) -> Result<Arc<Snapshot>, Response> {
+    let lang = viewer.lang;
+    let Ok(code) = PlanCode::parse(plan) else {
+        return Err(not_found(lang));
+    };
+    let now = board.store.now();
+    let day = now.with_timezone(&board.time_zone).date_naive();
+    let version = board
+        .store
+        .web_data_version()
+        .await
+        .map_err(|e| server_error(lang, &e))?;
+    let key: CacheKey = (code.to_string(), period.map(str::to_string), lang);
+    // Whether the viewer sees anything of the plan.
+    let sees = |snapshot: &Snapshot| {
+        snapshot.tasks.iter().any(|t| {
+            t.assignments
+                .iter()
+                .any(|a| viewer.scope.sees(a.unit.id, t))
+        })
+    };
+    if let Some(kept) = board.cache.get(&key, version, day) {
+        return if sees(&kept) {
+            Ok(kept)
+        } else {
+            Err(forbidden(lang))
+        };
+    }
+    let request = ReportRequest {
+        plan: code,
+        period: period.map(str::to_string),
+        as_of: now,
+        time_zone: board.time_zone,
+        ack_hours: board.ack_hours,
+        lang,
+    };
+    match export::build_detailed(&board.store, &request).await {
+        Ok((report, tasks, updates)) => {
+            let snapshot = Arc::new(Snapshot {
+                report,
+                tasks,
+                updates,
+            });
+            board.cache.put(key, version, day, snapshot.clone());
+            if sees(&snapshot) {
+                Ok(snapshot)
+            } else {
+                Err(forbidden(lang))
+            }
+        }
+        Err(
+            ExportError::UnknownPlan(_)
+            | ExportError::UnknownPeriod { .. }
+            | ExportError::NoPeriods(_),
+        ) => Err(not_found(lang)),
+        Err(ExportError::Store(e)) => Err(server_error(lang, &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    period: Option<String>,
+}
+
+fn report_parts(
+    lang: Lang,
+    figures: &crate::export::ReportFigures,
+) -> Vec<(usize, &'static str, String)> {
+    [
+        (figures.on_time, ReportState::OnTime, "r-on-time"),
+        (figures.late, ReportState::Late, "r-late"),
+        (figures.not_yet_due, ReportState::NotYetDue, "r-not-yet"),
+        (figures.missing, ReportState::Missing, "r-missing"),
+    ]
+    .into_iter()
+    .map(|(n, state, class)| (n, class, WebText::Report(state).render(lang)))
+    .collect()
+}
+
+fn class_parts(lang: Lang, figures: &ClassFigures) -> Vec<(usize, &'static str, String)> {
+    TaskClass::ALL
+        .into_iter()
+        .map(|c| (figures.get(c), c.key(), WebText::Class(c).render(lang)))
+        .collect()
+}
+
+fn report_state_key(state: ReportState) -> &'static str {
+    match state {
+        ReportState::OnTime => "r-on-time",
+        ReportState::Late => "r-late",
+        ReportState::NotYetDue => "r-not-yet",
+        ReportState::Missing => "r-missing",
+    }
+}
+
+/// `GET /plans/{plan}`: report figures for a period and tasks by dimension and class.
+pub async fn overview(
+    State(board): State<Arc<Board>>,
+    Path(plan): Path<String>,
+    Query(query): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let snap = snapshot(&board, &viewer, &plan, query.period.as_deref()).await?;
+    let periods = board
+        .store
+        .reporting_periods(snap.report.plan.id)
+        .await
+        .map_err(|e| server_error(lang, &e))?;
+    let report = &snap.report;
+    let visible = viewer.scope.visible_units(&snap.tasks);
+    let (units, figures) = visible_reports(&report.units, &visible);
+    let (dimensions, total) = dimension_rows(
+        &snap.tasks,
+        &snap.updates,
+        &viewer.scope,
+        report.as_of_day,
+        board.time_zone,
+    );
+    let code = &report.plan.code;
+    let body = html! {
+        p.meta {
+            (WebText::AsOf { day: &time(&board, report.as_of) }.render(lang))
+            @if viewer.scope.coordinator {
+                " · "
+                a.button #export href={ "/plans/" (code) "/export.xlsx?period=" (report.period.key.as_str()) } download {
+                    (WebText::Export.render(lang))
+                }
+            }
+        }
+        section {
+            h2 { (WebText::ReportsTitle.render(lang)) }
+            nav.periods {
+                (WebText::Period.render(lang)) ": "
+                @for period in &periods {
+                    @let label = WebText::PeriodDue { label: &period.label, due: &day(period.due_date) }.render(lang);
+                    @if period.id == report.period.id {
+                        strong { (label) }
+                    } @else {
+                        a href={ "/plans/" (code) "?period=" (period.key.as_str()) } { (label) }
+                    }
+                    " "
+                }
+            }
+            p { (WebText::UnitsOwing { units: figures.owing }.render(lang)) }
+            (bar(&report_parts(lang, &figures)))
+            table.figures #report-figures {
+                tr {
+                    @for (n, class, label) in report_parts(lang, &figures) {
+                        td { span class={ "key " (class) } {} (label) } td.num data-key=(class) { (n) }
+                    }
+                }
+            }
+            @if !units.is_empty() {
+                table.list {
+                    thead { tr { th { (WebText::Unit.render(lang)) } th { (WebText::State.render(lang)) } } }
+                    tbody {
+                        @for unit in units.iter().take(OVERVIEW_UNITS) {
+                            tr {
+                                td { a href={ "/plans/" (code) "/units/" (unit.unit.code.as_str()) } { (unit.unit.name) } }
+                                td { span class={ "key " (report_state_key(unit.state)) } {} (WebText::Report(unit.state).render(lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (WebText::TasksTitle.render(lang)) }
+            (bar(&class_parts(lang, &total)))
+            div.scroll {
+                table.figures #task-figures {
+                    thead {
+                        tr {
+                            th { (WebText::Dimension.render(lang)) }
+                            @for class in TaskClass::ALL { th { span class={ "key " (class.key()) } {} (WebText::Class(class).render(lang)) } }
+                            th { (WebText::Total.render(lang)) }
+                            th {}
+                        }
+                    }
+                    tbody {
+                        @for (index, row) in dimensions.iter().enumerate() {
+                            tr {
+                                td {
+                                    a href={ "/plans/" (code) "/grid?dimension=" (index) } {
+                                        @if let Some(c) = &row.code { (c) ". " }
+                                        (row.title.clone().unwrap_or_else(|| WebText::NoDimension.render(lang)))
+                                    }
+                                }
+                                @for class in TaskClass::ALL { td.num { (row.figures.get(class)) } }
+                                td.num { (row.figures.total()) }
+                                td.chart { (bar(&class_parts(lang, &row.figures))) }
+                            }
+                        }
+                    }
+                    tfoot {
+                        tr #task-total {
+                            th { (WebText::Total.render(lang)) }
+                            @for class in TaskClass::ALL { td.num data-key=(class.key()) { (total.get(class)) } }
+                            td.num data-key="total" { (total.total()) }
+                            td {}
+                        }
+                    }
+                }
+            }
+            p.note { (WebText::NotReportedNote.render(lang)) }
+        }
+    };
+    let title = format!("{} ({})", report.plan.title, report.plan.code);
+    Ok(html(
+        StatusCode::OK,
+        layout(&viewer, Nav { plan: Some(code) }, &title, body),
+    ))
+}
+
+// ---------------------------------------------------------------- grid
+
+#[derive(Deserialize, Default)]
+pub struct GridQuery {
+    dimension: Option<String>,
+    area: Option<String>,
+    q: Option<String>,
+    state: Option<String>,
+    sort: Option<String>,
+    page: Option<usize>,
+}
+
+/// One row of the grid.
+struct GridRow<'t> {
+    unit: &'t UnitBrief,
+    cells: Vec<Option<Cell>>,
+}
+
+impl GridRow<'_> {
+    fn count(&self, classes: &[TaskClass]) -> usize {
+        self.cells
+            .iter()
+            .flatten()
+            .filter(|c| classes.contains(&c.class))
+            .count()
+    }
+}
+
+fn cell_mark(class: TaskClass) -> &'static str {
+    match class {
+        TaskClass::DoneOnTime => "✓",
+        TaskClass::DoneLate => "✓!",
+        TaskClass::OpenInTime => "…",
+        TaskClass::OpenOverdue => "!",
+        TaskClass::NotReported => "–",
+    }
+}
+
+/// `GET /plans/{plan}/grid`: units × tasks of a dimension, filtered, sorted, paged.
+pub async fn grid(
+    State(board): State<Arc<Board>>,
+    Path(plan): Path<String>,
+    Query(query): Query<GridQuery>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let snap = snapshot(&board, &viewer, &plan, None).await?;
+    let today = snap.report.as_of_day;
+    let scope = &viewer.scope;
+    // Dimensions in the plan's order.
+    let mut dimensions: Vec<(Option<String>, Option<String>)> = Vec::new();
+    for task in &snap.tasks {
+        let key = (task.dimension_code.clone(), task.dimension.clone());
+        if !dimensions.contains(&key) {
+            dimensions.push(key);
+        }
+    }
+    let chosen: Option<usize> = match query.dimension.as_deref() {
+        Some("all") => None,
+        Some(raw) => raw.parse().ok().filter(|i| *i < dimensions.len()),
+        None => (!dimensions.is_empty()).then_some(0),
+    };
+    let columns: Vec<&TaskView> = snap
+        .tasks
+        .iter()
+        .filter(|t| {
+            chosen.is_none_or(|i| {
+                (&t.dimension_code, &t.dimension) == (&dimensions[i].0, &dimensions[i].1)
+            })
+        })
+        .filter(|t| t.assignments.iter().any(|a| scope.sees(a.unit.id, t)))
+        .collect();
+    // The area: a unit and everything under it.
+    let area: Option<HashSet<i64>> = query
+        .area
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .and_then(|code| viewer.units.iter().position(|u| u.code.as_str() == code))
+        .map(|root| {
+            subtree(&viewer.units, root)
+                .into_iter()
+                .map(|i| viewer.units[i].id)
+                .collect()
+        });
+    let search = query.q.as_deref().map(match_key).filter(|q| !q.is_empty());
+    let state = query.state.as_deref().and_then(TaskClass::parse);
+    let mut rows: BTreeMap<i64, GridRow<'_>> = BTreeMap::new();
+    for (column, task) in columns.iter().enumerate() {
+        for a in task
+            .assignments
+            .iter()
+            .filter(|a| scope.sees(a.unit.id, task))
+        {
+            if area.as_ref().is_some_and(|area| !area.contains(&a.unit.id)) {
+                continue;
+            }
+            let row = rows.entry(a.unit.id).or_insert_with(|| GridRow {
+                unit: &a.unit,
+                cells: vec![None; columns.len()],
+            });
+            row.cells[column] = Some(cell(a.id, task, &snap.updates, today, board.time_zone));
+        }
+    }
+    let mut rows: Vec<GridRow<'_>> = rows
+        .into_values()
+        .filter(|r| {
+            search.as_ref().is_none_or(|q| {
+                match_key(&r.unit.name).contains(q.as_str())
+                    || match_key(r.unit.code.as_str()).contains(q.as_str())
+            })
+        })
+        .filter(|r| state.is_none_or(|s| r.count(&[s]) > 0))
+        .collect();
+    let sort = query.sort.as_deref().unwrap_or("code");
+    match sort {
+        "name" => rows.sort_by(|a, b| a.unit.name.cmp(&b.unit.name)),
+        "overdue" => rows.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(r.count(&[TaskClass::OpenOverdue])),
+                r.unit.code.clone(),
+            )
+        }),
+        "done" => rows.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(r.count(&[TaskClass::DoneOnTime, TaskClass::DoneLate])),
+                r.unit.code.clone(),
+            )
+        }),
+        _ => rows.sort_by(|a, b| a.unit.code.cmp(&b.unit.code)),
+    }
+    let total = rows.len();
+    let page = query
+        .page
+        .unwrap_or(0)
+        .min(total.saturating_sub(1) / GRID_ROWS);
+    let shown = &rows[(page * GRID_ROWS).min(total)..((page + 1) * GRID_ROWS).min(total)];
+    // The districts (and other units with units under them) the viewer sees, for the area filter.
+    let visible = scope.visible_units(&snap.tasks);
+    let areas: Vec<_> = viewer
+        .units
+        .iter()
+        .filter(|u| {
+            matches!(u.kind, UnitKind::Province | UnitKind::District) && visible.contains(&u.id)
+        })
+        .collect();
+    let code = &snap.report.plan.code;
+    let link = |page: usize, sort: &str| {
+        let mut url = format!("/plans/{code}/grid?sort={sort}&page={page}");
+        let mut add = |key: &str, value: Option<&str>| {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                url.push_str(&format!("&{key}={}", url_escape(v)));
+            }
+        };
+        add("dimension", query.dimension.as_deref());
+        add("area", query.area.as_deref());
+        add("q", query.q.as_deref());
+        add("state", query.state.as_deref());
+        url
+    };
+    let body = html! {
+        form.filters method="get" action={ "/plans/" (code) "/grid" } {
+            label { (WebText::Dimension.render(lang)) " "
+                select name="dimension" id="f-dimension" {
+                    option value="all" selected[chosen.is_none()] { (WebText::All.render(lang)) }
+                    @for (i, (dcode, title)) in dimensions.iter().enumerate() {
+                        option value=(i) selected[chosen == Some(i)] {
+                            @if let Some(c) = dcode { (c) ". " }
+                            (ellipsize(&title.clone().unwrap_or_else(|| WebText::NoDimension.render(lang)), 60))
+                        }
+                    }
+                }
+            }
+            label { (WebText::Area.render(lang)) " "
+                select name="area" id="f-area" {
+                    option value="" { (WebText::All.render(lang)) }
+                    @for unit in &areas {
+                        option value=(unit.code.as_str()) selected[query.area.as_deref() == Some(unit.code.as_str())] { (unit.name) }
+                    }
+                }
+            }
+            label { (WebText::Unit.render(lang)) " "
+                input type="search" name="q" id="f-q" value=(query.q.clone().unwrap_or_default());
+            }
+            label { (WebText::State.render(lang)) " "
+                select name="state" id="f-state" {
+                    option value="" { (WebText::All.render(lang)) }
+                    @for class in TaskClass::ALL {
+                        option value=(class.key()) selected[state == Some(class)] { (WebText::Class(class).render(lang)) }
+                    }
+                }
+            }
+            input type="hidden" name="sort" value=(sort);
+            button type="submit" id="f-submit" { (WebText::Filter.render(lang)) }
+        }
+        p.legend {
+            @for class in TaskClass::ALL {
+                span.legend-item { span class={ "cell " (class.key()) } { (cell_mark(class)) } " " (WebText::Class(class).render(lang)) }
+            }
+        }
+        p.meta {
+            (WebText::SortBy.render(lang)) ": "
+            @for (key, text) in [("code", WebText::SortCode), ("name", WebText::SortName), ("overdue", WebText::SortOverdue), ("done", WebText::SortDone)] {
+                @if key == sort { strong { (text.render(lang)) } } @else { a href=(link(0, key)) { (text.render(lang)) } }
+                " "
+            }
+        }
+        @if shown.is_empty() {
+            p #no-units { (WebText::NoUnits.render(lang)) }
+        } @else {
+            p.meta #grid-count {
+                (WebText::Shown { from: page * GRID_ROWS + 1, to: page * GRID_ROWS + shown.len(), total }.render(lang))
+                @if page > 0 { " " a href=(link(page - 1, sort)) { (WebText::Previous.render(lang)) } }
+                @if (page + 1) * GRID_ROWS < total { " " a href=(link(page + 1, sort)) id="next-page" { (WebText::Next.render(lang)) } }
+            }
+            div.grid-wrap {
+                table.grid #grid {
+                    thead {
+                        tr {
+                            th.unit { a href=(link(0, "name")) { (WebText::Unit.render(lang)) } }
+                            @for (i, task) in columns.iter().enumerate() {
+                                th title=(task.text) {
+                                    (task.code.clone().unwrap_or_else(|| (i + 1).to_string()))
+                                }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for row in shown {
+                            tr data-unit=(row.unit.code.as_str()) {
+                                th.unit { a href={ "/plans/" (code) "/units/" (row.unit.code.as_str()) } { (row.unit.name) } }
+                                @for (i, c) in row.cells.iter().enumerate() {
+                                    @if let Some(c) = c {
+                                        td {
+                                            a class={ "cell " (c.class.key()) }
+                                                href={ "/plans/" (code) "/units/" (row.unit.code.as_str()) "#a" (c.assignment_id) }
+                                                title={ (ellipsize(&columns[i].text, 80)) " — " (WebText::Class(c.class).render(lang)) } {
+                                                (cell_mark(c.class))
+                                            }
+                                        }
+                                    } @else {
+                                        td {}
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(
+        StatusCode::OK,
+        layout(
+            &viewer,
+            Nav { plan: Some(code) },
+            &WebText::NavGrid.render(lang),
+            body,
+        ),
+    ))
+}
+
+fn url_escape(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+// ---------------------------------------------------------------- a unit
+
+/// `GET /plans/{plan}/units/{unit}`: members, tasks with every update, reports, steps.
+pub async fn unit(
+    State(board): State<Arc<Board>>,
+    Path((plan, unit_code)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let Some(unit) = viewer
+        .units
+        .iter()
+        .find(|u| u.code.as_str() == unit_code)
+        .cloned()
+    else {
+        return Err(not_found(lang));
+    };
+    let snap = snapshot(&board, &viewer, &plan, None).await?;
+    let scope = &viewer.scope;
+    let tasks: Vec<(&TaskView, i64)> = snap
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            t.assignments
+                .iter()
+                .find(|a| a.unit.id == unit.id)
+                .map(|a| (t, a.id))
+        })
+        .filter(|(t, _)| scope.sees(unit.id, t))
+        .collect();
+    if !scope.units.contains(&unit.id) && tasks.is_empty() {
+        return Err(forbidden(lang));
+    }
+    let store = &board.store;
+    let plan_id = snap.report.plan.id;
+    let read = async {
+        Ok::<_, crate::store::StoreError>((
+            store.web_members(unit.id).await?,
+            store.web_unit_updates(plan_id, unit.id).await?,
+            store.web_unit_submissions(plan_id, unit.id).await?,
+            store.escalations_of(&[unit.id]).await?,
+        ))
+    };
+    let (members, updates, submissions, steps) = read.await.map_err(|e| server_error(lang, &e))?;
+    let today = snap.report.as_of_day;
+    let report_state = snap.report.units.iter().find(|u| u.unit.id == unit.id);
+    let code = &snap.report.plan.code;
+    let task_of: HashMap<i64, &TaskView> = tasks.iter().map(|(t, a)| (*a, *t)).collect();
+    let shown_assignments: HashSet<i64> = tasks.iter().map(|(_, a)| *a).collect();
+    let body = html! {
+        p.meta {
+            (unit.code.as_str())
+            @if let Some(r) = report_state {
+                " · " (snap.report.period.label) ": "
+                span class={ "key " (report_state_key(r.state)) } {}
+                span #unit-report-state { (WebText::Report(r.state).render(lang)) }
+            }
+        }
+        section {
+            h2 { (WebText::Members.render(lang)) }
+            @if members.is_empty() { p { (WebText::NoMembers.render(lang)) } }
+            ul.members {
+                @for m in &members {
+                    li {
+                        (m.full_name) " — " (crate::messages::BotText::Role(m.role).render(lang)) " — "
+                        @if let Some(since) = m.unreachable_since {
+                            span.bad { (WebText::UnreachableSince { day: &time(&board, since) }.render(lang)) }
+                        } @else if m.linked {
+                            span.good { (WebText::Linked.render(lang)) }
+                        } @else {
+                            span.warn { (WebText::NotLinked.render(lang)) }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (WebText::History.render(lang)) }
+            @for (task, assignment) in &tasks {
+                @let c = cell(*assignment, task, &snap.updates, today, board.time_zone);
+                article.task id={ "a" (assignment) } {
+                    h3 {
+                        span class={ "cell " (c.class.key()) } { (cell_mark(c.class)) } " "
+                        @if let Some(tc) = &task.code { (tc) ". " }
+                        (task.text)
+                    }
+                    p.meta {
+                        (WebText::Class(c.class).render(lang))
+                        " · " (WebText::Due.render(lang)) ": "
+                        (task.due_date.map(day).unwrap_or_else(|| task.timeframe.clone()))
+                    }
+                    @let history: Vec<_> = updates.iter().filter(|u| u.assignment_id == *assignment).collect();
+                    @if history.is_empty() {
+                        p.none { (WebText::NoUpdates.render(lang)) }
+                    } @else {
+                        ol.history {
+                            @for u in history {
+                                li {
+                                    time { (time(&board, u.reported_at)) } " — "
+                                    strong { (Text::Status(u.status).render(lang)) }
+                                    @if let Some(p) = &u.person { " (" (p) ")" }
+                                    @if !u.note.trim().is_empty() { ": " (u.note) }
+                                    @for (id, name) in &u.files {
+                                        " " a.file href={ "/files/" (id) } { "📎 " (name.clone().unwrap_or_else(|| WebText::Files.render(lang))) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (WebText::Submissions.render(lang)) }
+            @if submissions.is_empty() { p.none { (WebText::NoSubmissions.render(lang)) } }
+            ol.history {
+                @for s in &submissions {
+                    li {
+                        time { (time(&board, s.submitted_at)) } " — " strong { (s.period_label) }
+                        @if let Some(p) = &s.person { " (" (p) ")" }
+                        @if !s.body.trim().is_empty() { ": " (ellipsize(&s.body, 300)) }
+                        @for (id, name) in &s.files {
+                            " " a.file href={ "/files/" (id) } { "📎 " (name.clone().unwrap_or_else(|| WebText::Files.render(lang))) }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (WebText::Escalations.render(lang)) }
+            @let steps: Vec<_> = steps.iter().filter(|(kind, item, _, _)| *kind != ItemKind::Task || shown_assignments.contains(item)).collect();
+            @if steps.is_empty() { p.none { (WebText::NoEscalations.render(lang)) } }
+            ul {
+                @for (kind, item, _, step) in steps {
+                    li {
+                        @match kind {
+                            ItemKind::Task => {
+                                (WebText::TaskItem.render(lang)) " "
+                                @if let Some(t) = task_of.get(item) { (ellipsize(&t.text, 80)) }
+                            }
+                            ItemKind::Report => { (WebText::ReportItem.render(lang)) }
+                            ItemKind::Case => { (WebText::CaseItem.render(lang)) }
+                        }
+                        ": " (WebText::Step(*step).render(lang))
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(
+        StatusCode::OK,
+        layout(&viewer, Nav { plan: Some(code) }, &unit.name, body),
+    ))
+}
+
+// ---------------------------------------------------------------- reach
+
+/// `GET /plans/{plan}/reach`: units no one can be told in, unreachable members.
+pub async fn reach(
+    State(board): State<Arc<Board>>,
+    Path(plan): Path<String>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let snap = snapshot(&board, &viewer, &plan, None).await?;
+    let visible = viewer.scope.visible_units(&snap.tasks);
+    let gaps = snap.report.reach.clone().within(&visible);
+    let code = &snap.report.plan.code;
+    let body = html! {
+        @if gaps.units.is_empty() && gaps.members.is_empty() {
+            p #everyone { (WebText::EveryoneReachable.render(lang)) }
+        }
+        @if !gaps.units.is_empty() {
+            h2 { (WebText::UnitsNoOne.render(lang)) " (" (gaps.units.len()) ")" }
+            table.list #reach-units {
+                tbody {
+                    @for u in &gaps.units {
+                        tr {
+                            td { a href={ "/plans/" (code) "/units/" (u.unit.code.as_str()) } { (u.unit.name) } }
+                            td {
+                                @if u.unreachable == 0 { (WebText::NobodyLinked.render(lang)) }
+                                @else { (WebText::AllUnreachable { members: u.unreachable }.render(lang)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !gaps.members.is_empty() {
+            h2 { (WebText::MembersUnreachable.render(lang)) " (" (gaps.members.len()) ")" }
+            table.list #reach-members {
+                tbody {
+                    @for m in &gaps.members {
+                        tr {
+                            td { (m.full_name) }
+                            td { a href={ "/plans/" (code) "/units/" (m.unit.code.as_str()) } { (m.unit.name) } }
+                            td { (WebText::UnreachableSince { day: &time(&board, m.since) }.render(lang)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(
+        StatusCode::OK,
+        layout(
+            &viewer,
+            Nav { plan: Some(code) },
+            &WebText::ReachTitle.render(lang),
+            body,
+        ),
+    ))
+}
+
+// ---------------------------------------------------------------- export
+
+/// `GET /plans/{plan}/export.xlsx`: the same workbook as `dondoc export`; coordinators of the
+/// plan's area only (as `/xuat`).
+pub async fn export(
+    State(board): State<Arc<Board>>,
+    Path(plan): Path<String>,
+    Query(query): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    if !viewer.scope.coordinator {
+        return Err(forbidden(lang));
+    }
+    let snap = snapshot(&board, &viewer, &plan, query.period.as_deref()).await?;
+    let report = &snap.report;
+    let scope_unit = viewer.units.iter().find(|u| u.code == report.plan.scope);
+    if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&u.id)) {
+        return Err(forbidden(lang));
+    }
+    let bytes = export::xlsx::write(report, lang).map_err(|e| server_error(lang, &e))?;
+    let file_name = format!(
+        "bao-cao-{}-{}-{}.xlsx",
+        report.plan.code,
+        report.period.key,
+        report.as_of_day.format("%Y%m%d")
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    secure_headers(headers);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        ascii_name(&file_name)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// A file name safe in a header: ASCII letters, digits, `.-_`; anything else `_`.
+fn ascii_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- cases
+
+/// `GET /cases`: open citizen cases in the viewer's area, late ones first, both clocks per
+/// hop; the citizen's name and phone masked, as in the exports.
+pub async fn cases(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let scope = &viewer.scope;
+    let mut cases = board
+        .store
+        .open_cases(None)
+        .await
+        .map_err(|e| server_error(lang, &e))?;
+    // The store gives the newest 200 open cases: say so when that cut anything.
+    let cut = cases.len() >= OPEN_CASES_READ;
+    cases.retain(|c| {
+        c.live_hops().any(|h| scope.units.contains(&h.unit.id))
+            || (scope.coordinator && scope.units.contains(&c.place.id))
+    });
+    let now = board.store.now();
+    let late = |c: &crate::store::CaseView| {
+        c.late
+            || c.hops.iter().any(|h| {
+                h.late || (h.state.is_live() && h.accepted_at.is_none() && now > h.ack_due_at)
+            })
+    };
+    cases.sort_by_key(|c| (!late(c), c.received_at));
+    let today = now.with_timezone(&board.time_zone).date_naive();
+    let body = html! {
+        @if cut { p.note { (WebText::CasesCut { read: OPEN_CASES_READ }.render(lang)) } }
+        @if cases.is_empty() { p #no-cases { (WebText::NoCases.render(lang)) } }
+        @else {
+            div.scroll {
+                table.list #cases {
+                    thead {
+                        tr {
+                            th { (WebText::CaseNumber.render(lang)) }
+                            th { (WebText::Received.render(lang)) }
+                            th { (WebText::Place.render(lang)) " · " (WebText::Category.render(lang)) }
+                            th { (WebText::Content.render(lang)) }
+                            th { (WebText::Citizen.render(lang)) }
+                            th { (WebText::Hops.render(lang)) }
+                        }
+                    }
+                    tbody {
+                        @for c in &cases {
+                            tr class=[late(c).then_some("late")] {
+                                td { (c.number.to_string()) }
+                                td { (time(&board, c.received_at)) }
+                                td { (c.place.name) " · " (c.category) }
+                                td { (ellipsize(&c.content, 160)) }
+                                td {
+                                    (c.citizen_name.as_deref().map(mask_name).unwrap_or_default()) " "
+                                    (c.citizen_phone.as_deref().map(mask_phone).unwrap_or_default())
+                                }
+                                td {
+                                    ul.hops {
+                                        @for h in &c.hops {
+                                            li {
+                                                strong { (h.unit.name) } " — " (CaseText::HopState(h.state).render(lang)) br;
+                                                (WebText::AckClock.render(lang)) ": " (time(&board, h.ack_due_at)) " → "
+                                                @match h.accepted_at {
+                                                    Some(at) if at > h.ack_due_at => span.bad { (time(&board, at)) " (" (WebText::Late.render(lang)) ")" },
+                                                    Some(at) => span.good { (time(&board, at)) },
+                                                    None if h.state.is_live() && now > h.ack_due_at => span.bad { (WebText::Late.render(lang)) },
+                                                    None => span { (WebText::Pending.render(lang)) },
+                                                }
+                                                br;
+                                                (WebText::AnswerClock.render(lang)) ": " (day(h.answer_due_date)) " → "
+                                                @match h.answered_at {
+                                                    Some(at) if h.late => span.bad { (time(&board, at)) " (" (WebText::Late.render(lang)) ")" },
+                                                    Some(at) => span.good { (time(&board, at)) },
+                                                    None if h.late || (h.state.is_live() && today > h.answer_due_date) => span.bad { (WebText::Late.render(lang)) },
+                                                    None => span { (WebText::Pending.render(lang)) },
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(
+        StatusCode::OK,
+        layout(
+            &viewer,
+            Nav { plan: None },
+            &WebText::CasesTitle.render(lang),
+            body,
+        ),
+    ))
+}
+
+// ---------------------------------------------------------------- files
+
+/// `GET /files/{id}`: a stored file of a status update or a report, in the viewer's scope,
+/// from the download folder or fetched by id through the bot (getFile): the browser never
+/// sees a Telegram address (which would carry the bot's token).
+pub async fn file(
+    State(board): State<Arc<Board>>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> PageResult {
+    let viewer = require(&board, &headers).await?;
+    let lang = viewer.lang;
+    let store = &board.store;
+    let Some(file) = store
+        .web_file(id)
+        .await
+        .map_err(|e| server_error(lang, &e))?
+    else {
+        return Err(not_found(lang));
+    };
+    let scope = &viewer.scope;
+    let allowed = scope.units.contains(&file.unit_id) || {
+        let leads = match file.task_id {
+            Some(task) => store.web_task_leads(task).await,
+            None => store.web_leads_over(file.unit_id).await,
+        }
+        .map_err(|e| server_error(lang, &e))?;
+        leads.iter().any(|l| scope.leads.contains(l))
+    };
+    if !allowed {
+        return Err(forbidden(lang));
+    }
+    let bytes = match read_file(&board, &file).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::warn!(error = %e, attachment = id, "web board: file not fetched");
+            return Err(status_page(
+                lang,
+                StatusCode::BAD_GATEWAY,
+                WebText::ServerError,
+            ));
+        }
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    secure_headers(headers);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    let name = ascii_name(file.file_name.as_deref().unwrap_or("file"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    use teloxide::net::Download;
+    use teloxide::prelude::Requester;
+    if let Some(path) = &file.local_path {
+        if let Ok(bytes) = tokio::fs::read(path).await {
+            return Ok(bytes);
+        }
+    }
+    let bot = board
+        .bot
+        .as_ref()
+        .context("no bot token: stored files cannot be fetched")?;
+    let remote = bot
+        .get_file(teloxide::types::FileId(file.file_id.clone()))
+        .await
+        .context("getFile")?;
+    let mut bytes: Vec<u8> = Vec::new();
+    bot.download_file(&remote.path, &mut bytes)
+        .await
+        .context("downloading")?;
+    Ok(bytes)
+}
