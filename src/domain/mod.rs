@@ -2,7 +2,9 @@
 
 pub mod calendar;
 pub mod case;
+pub mod config_problem;
 pub mod plan;
+pub mod rules;
 pub mod schedule;
 pub mod status_text;
 pub mod text;
@@ -10,8 +12,9 @@ pub mod timeframe;
 pub mod unit;
 pub mod workdays;
 
-pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
+pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportState, ReportingPeriod};
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use rules::{CronSchedule, Rules};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind};
 pub use workdays::{CalendarDay, DayKind, WorkingCalendar, WorkingHours};

@@ -48,11 +48,11 @@ pub enum OpsText<'a> {
         own: bool,
     },
     /// What is wrong with one configuration value (without its key).
-    ProblemKind(&'a crate::config::ProblemKind),
+    ProblemKind(&'a crate::domain::config_problem::ProblemKind),
     /// `check-config`: one value that cannot work.
     ConfigProblem {
         key: &'a str,
-        kind: &'a crate::config::ProblemKind,
+        kind: &'a crate::domain::config_problem::ProblemKind,
     },
     /// `check-config`: a section that does not read (syntax, type, unknown key); `detail` is
     /// the parser's own words with the key and line.
@@ -476,8 +476,8 @@ impl Render for OpsText<'_> {
     }
 }
 
-fn config_problem_text(kind: &crate::config::ProblemKind, lang: Lang) -> String {
-    use crate::config::ProblemKind as P;
+fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: Lang) -> String {
+    use crate::domain::config_problem::ProblemKind as P;
     match kind {
         P::AtLeastOne => match lang {
             Lang::Vi => "phải từ 1 trở lên.".into(),

@@ -45,7 +45,7 @@ pub enum ReportText<'a> {
     SectionTasks,
     SectionCases,
     Owing,
-    State(crate::export::ReportState),
+    State(crate::domain::ReportState),
     TaskStatus(AssignmentStatus),
     Total,
     /// How a task's units stand: "3/5 đơn vị hoàn thành; 1 đang thực hiện; 1 vướng mắc".
@@ -231,7 +231,7 @@ impl ReportText<'_> {
 
 impl Render for ReportText<'_> {
     fn render(&self, lang: Lang) -> String {
-        use crate::export::ReportState as S;
+        use crate::domain::ReportState as S;
         match self {
             ReportText::SheetSummary => match lang {
                 Lang::Vi => "Tổng hợp".into(),
