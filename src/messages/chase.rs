@@ -327,12 +327,8 @@ impl Render for ChaseText<'_> {
                 ),
             },
             C::DigestDimension { dimension, done, total, blocked } => match lang {
-                Lang::Vi => {
-                    format!("  – {dimension}: {done}/{total} xong, {blocked} vướng")
-                },
-                Lang::En => {
-                    format!("  – {dimension}: {done}/{total} done, {blocked} blocked")
-                },
+                Lang::Vi => format!("  – {dimension}: {done}/{total} xong, {blocked} vướng"),
+                Lang::En => format!("  – {dimension}: {done}/{total} done, {blocked} blocked"),
             },
             C::DigestOverdue { items, units } => match lang {
                 Lang::Vi => format!("⏰ Quá hạn: {items} việc ở {units} đơn vị"),
@@ -353,12 +349,8 @@ impl Render for ChaseText<'_> {
                 Lang::En => "🐢 Reported late:".into(),
             },
             C::DigestLateItem { unit, label, due, submitted } => match lang {
-                Lang::Vi => {
-                    format!("– {unit}: {label} (hạn {due}, nộp {submitted})")
-                },
-                Lang::En => {
-                    format!("– {unit}: {label} (due {due}, sent {submitted})")
-                },
+                Lang::Vi => format!("– {unit}: {label} (hạn {due}, nộp {submitted})"),
+                Lang::En => format!("– {unit}: {label} (due {due}, sent {submitted})"),
             },
             C::DigestUnreachable => match lang {
                 Lang::Vi => "📵 Không liên lạc được qua Telegram:".into(),
@@ -381,20 +373,12 @@ impl Render for ChaseText<'_> {
                 Lang::En => "📅 Next 7 days:".into(),
             },
             C::DigestUpcomingReport { label, plan, due, missing } => match lang {
-                Lang::Vi => {
-                    format!("– {label} ({plan}): hạn {due}, {missing} đơn vị chưa nộp")
-                },
-                Lang::En => {
-                    format!("– {label} ({plan}): due {due}, {missing} units yet to report")
-                },
+                Lang::Vi => format!("– {label} ({plan}): hạn {due}, {missing} đơn vị chưa nộp"),
+                Lang::En => format!("– {label} ({plan}): due {due}, {missing} units yet to report"),
             },
             C::DigestUpcomingTask { task, due, units } => match lang {
-                Lang::Vi => {
-                    format!("– {task}: hạn {due}, {units} đơn vị chưa xong")
-                },
-                Lang::En => {
-                    format!("– {task}: due {due}, {units} units not done")
-                },
+                Lang::Vi => format!("– {task}: hạn {due}, {units} đơn vị chưa xong"),
+                Lang::En => format!("– {task}: due {due}, {units} units not done"),
             },
             C::DigestNothingUpcoming => match lang {
                 Lang::Vi => "📅 7 ngày tới: không có hạn nào.".into(),
@@ -451,12 +435,8 @@ impl Render for ChaseText<'_> {
                 ),
             },
             C::DigestLateCase { number, unit, due, days } => match lang {
-                Lang::Vi => {
-                    format!("– {number} · {unit}: hạn {due}, quá {days} ngày")
-                },
-                Lang::En => {
-                    format!("– {number} · {unit}: due {due}, {days} days late")
-                },
+                Lang::Vi => format!("– {number} · {unit}: hạn {due}, quá {days} ngày"),
+                Lang::En => format!("– {number} · {unit}: due {due}, {days} days late"),
             },
             C::DigestCasesByUnit => match lang {
                 Lang::Vi => "Theo đơn vị (tiếp nhận · trong 24 giờ · đúng hạn · muộn · đang mở):".into(),
@@ -466,9 +446,7 @@ impl Render for ChaseText<'_> {
                 Lang::Vi => "Theo lĩnh vực:".into(),
                 Lang::En => "By category:".into(),
             },
-            C::DigestCaseRow { name, received, acknowledged, answered, late, open } => {
-                format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}")
-            },
+            C::DigestCaseRow { name, received, acknowledged, answered, late, open } => format!("– {name}: {received} · {acknowledged} · {answered} · {late} · {open}"),
             C::DigestMoreCaseUnits(n) => match lang {
                 Lang::Vi => format!("… và {n} đơn vị khác"),
                 Lang::En => format!("… and {n} more units"),

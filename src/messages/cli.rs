@@ -176,12 +176,8 @@ impl Render for Text<'_> {
                 },
             },
             Text::NothingWritten { problems } => match lang {
-                Lang::Vi => {
-                    format!("{problems} lỗi. Không ghi gì vào cơ sở dữ liệu; sửa tệp rồi nhập lại.")
-                },
-                Lang::En => {
-                    format!("{problems} problem(s). Nothing was written; fix the file and import again.")
-                },
+                Lang::Vi => format!("{problems} lỗi. Không ghi gì vào cơ sở dữ liệu; sửa tệp rồi nhập lại."),
+                Lang::En => format!("{problems} problem(s). Nothing was written; fix the file and import again."),
             },
             Text::UnitsSaved { created, updated, unchanged } => match lang {
                 Lang::Vi => format!(
@@ -192,9 +188,7 @@ impl Render for Text<'_> {
                 ),
             },
             Text::DryRunUnits { units } => match lang {
-                Lang::Vi => {
-                    format!("Chạy thử: {units} đơn vị đọc được, không ghi gì.")
-                },
+                Lang::Vi => format!("Chạy thử: {units} đơn vị đọc được, không ghi gì."),
                 Lang::En => format!("Dry run: {units} units read, nothing written."),
             },
             Text::PlanRead { tasks, assignments, table, header_row } => match lang {
@@ -218,12 +212,8 @@ impl Render for Text<'_> {
                 Lang::En => "(unknown)".into(),
             },
             Text::ProseProblem { paragraph, review, excerpt } => match lang {
-                Lang::Vi => {
-                    format!("Đoạn {paragraph}: {} — “{excerpt}”", review_text(review, Lang::Vi))
-                },
-                Lang::En => {
-                    format!("Paragraph {paragraph}: {} — “{excerpt}”", review_text(review, Lang::En))
-                },
+                Lang::Vi => format!("Đoạn {paragraph}: {} — “{excerpt}”", review_text(review, Lang::Vi)),
+                Lang::En => format!("Paragraph {paragraph}: {} — “{excerpt}”", review_text(review, Lang::En)),
             },
             Text::DraftRead { tasks, to_review } => match lang {
                 Lang::Vi => format!(
@@ -720,7 +710,7 @@ fn problem_text(kind: &ProblemKind, lang: Lang) -> String {
             Lang::Vi => format!("thiếu cột bắt buộc {}", list(cols, |c| unit_column_text(c, Lang::Vi))),
             Lang::En => format!("required column(s) missing: {}", list(cols, |c| unit_column_text(c, Lang::En))),
         },
-        ProblemKind::UnknownUnit { column, text, suggestions, } => match lang {
+        ProblemKind::UnknownUnit { column, text, suggestions } => match lang {
             Lang::Vi => format!(
                 "cột \"{}\": không tìm thấy đơn vị \"{text}\" trong danh mục{} (thêm tên khác bằng dondoc units import)",
                 column_text(*column, Lang::Vi),
@@ -732,7 +722,7 @@ fn problem_text(kind: &ProblemKind, lang: Lang) -> String {
                 suggestions_text(suggestions, "did you mean", "or")
             ),
         },
-        ProblemKind::Ambiguous { column, text, readings, } => match lang {
+        ProblemKind::Ambiguous { column, text, readings } => match lang {
             Lang::Vi => format!(
                 "cột \"{}\": \"{text}\" đọc được nhiều cách: {}; hãy ghi rõ từng đơn vị, hoặc thêm tên khác vào danh mục",
                 column_text(*column, Lang::Vi),
@@ -744,7 +734,7 @@ fn problem_text(kind: &ProblemKind, lang: Lang) -> String {
                 readings.join(" | ")
             ),
         },
-        ProblemKind::OtherYear { timeframe, year, plan_year, } => match lang {
+        ProblemKind::OtherYear { timeframe, year, plan_year } => match lang {
             Lang::Vi => format!(
                 "thời gian \"{timeframe}\" rơi vào năm {year}, không phải năm {plan_year} của kế hoạch (nếu đúng là vậy, thêm --allow-other-years)"
             ),
@@ -839,24 +829,16 @@ fn problem_text(kind: &ProblemKind, lang: Lang) -> String {
             Lang::En => format!("no unit with code \"{code}\" in the registry"),
         },
         ProblemKind::DuplicatePerson { first_row } => match lang {
-            Lang::Vi => {
-                format!("cùng người (đơn vị, vai trò, họ tên) với dòng {first_row}")
-            },
-            Lang::En => {
-                format!("the same person (unit, role, name) as row {first_row}")
-            },
+            Lang::Vi => format!("cùng người (đơn vị, vai trò, họ tên) với dòng {first_row}"),
+            Lang::En => format!("the same person (unit, role, name) as row {first_row}"),
         },
         ProblemKind::MissingHolidayName => match lang {
             Lang::Vi => "thiếu tên ngày lễ".into(),
             Lang::En => "the holiday's name is missing".into(),
         },
         ProblemKind::DuplicateDate { date, first_row } => match lang {
-            Lang::Vi => {
-                format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y"))
-            },
-            Lang::En => {
-                format!("date {} repeats row {first_row}", date.format("%d/%m/%Y"))
-            },
+            Lang::Vi => format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y")),
+            Lang::En => format!("date {} repeats row {first_row}", date.format("%d/%m/%Y")),
         },
         ProblemKind::Case(p) => match lang {
             Lang::Vi => case_problem_text(p, Lang::Vi),
@@ -890,15 +872,11 @@ fn case_problem_text(p: &crate::import::CaseProblem, lang: Lang) -> String {
     match p {
         P::NoHeader { routing: false } => match lang {
             Lang::Vi => "không tìm thấy dòng tiêu đề có các cột \"ngày giờ tiếp nhận\", \"kênh\", \"nội dung\", \"xã/phường\", \"lĩnh vực\"".into(),
-            Lang::En => {
-                "no header row with the columns received, channel, content, place and category".into()
-            },
+            Lang::En => "no header row with the columns received, channel, content, place and category".into(),
         },
         P::NoHeader { routing: true } => match lang {
             Lang::Vi => "không tìm thấy dòng tiêu đề có cột \"đơn vị xử lý\" và \"lĩnh vực\" hoặc \"xã/phường\"".into(),
-            Lang::En => {
-                "no header row with the column unit and category or place".into()
-            },
+            Lang::En => "no header row with the column unit and category or place".into(),
         },
         P::NoRows => match lang {
             Lang::Vi => "tệp không có dòng nào dưới dòng tiêu đề".into(),
@@ -906,9 +884,7 @@ fn case_problem_text(p: &crate::import::CaseProblem, lang: Lang) -> String {
         },
         P::BadReceived(raw) => match lang {
             Lang::Vi => format!("ngày giờ tiếp nhận \"{raw}\" không hợp lệ (viết dd/mm/yyyy HH:MM hoặc dd/mm/yyyy)"),
-            Lang::En => {
-                format!("invalid received time \"{raw}\" (write dd/mm/yyyy HH:MM or dd/mm/yyyy)")
-            },
+            Lang::En => format!("invalid received time \"{raw}\" (write dd/mm/yyyy HH:MM or dd/mm/yyyy)"),
         },
         P::BadChannel(raw) => match lang {
             Lang::Vi => format!("kênh \"{raw}\" không hợp lệ (1022/điện thoại, SMS, Zalo, email, cổng thông tin, trực tiếp)"),
@@ -945,9 +921,7 @@ fn case_problem_text(p: &crate::import::CaseProblem, lang: Lang) -> String {
         },
         P::BadConsent(raw) => match lang {
             Lang::Vi => format!("đồng ý chia sẻ \"{raw}\" không hợp lệ (có hoặc không; để trống là không)"),
-            Lang::En => {
-                format!("invalid consent \"{raw}\" (có/yes or không/no; empty means no)")
-            },
+            Lang::En => format!("invalid consent \"{raw}\" (có/yes or không/no; empty means no)"),
         },
         P::MissingUnit => match lang {
             Lang::Vi => "thiếu đơn vị xử lý".into(),

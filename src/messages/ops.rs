@@ -267,12 +267,8 @@ impl Render for OpsText<'_> {
                 Lang::En => format!("✗ {key}: {}", config_problem_text(kind, Lang::En)),
             },
             OpsText::ConfigUnreadable { section, detail } => match lang {
-                Lang::Vi => {
-                    format!("✗ {section}: không đọc được giá trị — {detail}")
-                },
-                Lang::En => {
-                    format!("✗ {section}: cannot read the value — {detail}")
-                },
+                Lang::Vi => format!("✗ {section}: không đọc được giá trị — {detail}"),
+                Lang::En => format!("✗ {section}: cannot read the value — {detail}"),
             },
             OpsText::ConfigFileMissing { path } => match lang {
                 Lang::Vi => format!("✗ Không có tệp cấu hình {path}."),
@@ -287,12 +283,8 @@ impl Render for OpsText<'_> {
                 ),
             },
             OpsText::DatabaseUnreachable { detail } => match lang {
-                Lang::Vi => {
-                    format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}")
-                },
-                Lang::En => {
-                    format!("✗ database.url: cannot connect to the database — {detail}")
-                },
+                Lang::Vi => format!("✗ database.url: không kết nối được cơ sở dữ liệu — {detail}"),
+                Lang::En => format!("✗ database.url: cannot connect to the database — {detail}"),
             },
             OpsText::ConfigNoToken => match lang {
                 Lang::Vi => "! telegram.bot_token chưa đặt: serve chỉ xếp tin nhắn vào hàng chờ, không gửi đi (đặt DONDOC_TELEGRAM__BOT_TOKEN).".into(),
@@ -397,12 +389,8 @@ impl Render for OpsText<'_> {
                 ),
             },
             OpsText::DatabaseCannotOpen { url, failure } => match lang {
-                Lang::Vi => {
-                    format!("Không mở được cơ sở dữ liệu {url}: {}.", connect_failure_vi(failure))
-                },
-                Lang::En => {
-                    format!("Cannot open the database {url}: {failure}.")
-                },
+                Lang::Vi => format!("Không mở được cơ sở dữ liệu {url}: {}.", connect_failure_vi(failure)),
+                Lang::En => format!("Cannot open the database {url}: {failure}."),
             },
             OpsText::TelegramBadToken => match lang {
                 Lang::Vi => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
@@ -441,32 +429,20 @@ impl Render for OpsText<'_> {
                 ),
             },
             OpsText::ConfigBad { problems } => match lang {
-                Lang::Vi => {
-                    format!("Cấu hình có {problems} lỗi; serve sẽ không chạy đúng.")
-                },
-                Lang::En => {
-                    format!("The configuration has {problems} problem(s); serve would not run right.")
-                },
+                Lang::Vi => format!("Cấu hình có {problems} lỗi; serve sẽ không chạy đúng."),
+                Lang::En => format!("The configuration has {problems} problem(s); serve would not run right."),
             },
             OpsText::ConfigDefaults => match lang {
                 Lang::Vi => "không có tệp: giá trị mặc định và biến DONDOC_*".into(),
                 Lang::En => "no file: built-in defaults and DONDOC_* variables".into(),
             },
             OpsText::BackupDone { path, bytes } => match lang {
-                Lang::Vi => {
-                    format!("Đã sao lưu cơ sở dữ liệu vào {path} ({bytes} byte).")
-                },
-                Lang::En => {
-                    format!("Database backed up to {path} ({bytes} bytes).")
-                },
+                Lang::Vi => format!("Đã sao lưu cơ sở dữ liệu vào {path} ({bytes} byte)."),
+                Lang::En => format!("Database backed up to {path} ({bytes} bytes)."),
             },
             OpsText::BackupExists { path } => match lang {
-                Lang::Vi => {
-                    format!("Tệp {path} đã có; chọn tên khác (không ghi đè bản sao lưu cũ).")
-                },
-                Lang::En => {
-                    format!("{path} already exists; choose another name (an old backup is never overwritten).")
-                },
+                Lang::Vi => format!("Tệp {path} đã có; chọn tên khác (không ghi đè bản sao lưu cũ)."),
+                Lang::En => format!("{path} already exists; choose another name (an old backup is never overwritten)."),
             },
             OpsText::BackupPostgres => match lang {
                 Lang::Vi => "Cơ sở dữ liệu là Postgres: hãy sao lưu bằng pg_dump, ví dụ\n  pg_dump --format=custom --file=dondoc.dump \"$DATABASE_URL\"\n(xem README, mục Sao lưu).".into(),
@@ -492,12 +468,8 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
             Lang::En => "must be at least 2 seconds.".into(),
         },
         P::LeaseNotOverSend { lease, timeout } => match lang {
-            Lang::Vi => {
-                format!("({lease} giây) phải dài hơn outbox.request_timeout_secs ({timeout} giây).")
-            },
-            Lang::En => {
-                format!("({lease} s) must be longer than outbox.request_timeout_secs ({timeout} s).")
-            },
+            Lang::Vi => format!("({lease} giây) phải dài hơn outbox.request_timeout_secs ({timeout} giây)."),
+            Lang::En => format!("({lease} s) must be longer than outbox.request_timeout_secs ({timeout} s)."),
         },
         P::KeepTooShort { least } => match lang {
             Lang::Vi => format!(
@@ -515,9 +487,7 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
             Lang::Vi => format!(
                 "tối đa {most} (khi tiến trình dừng đột ngột, các tin đang gửi có thể bị gửi lại)."
             ),
-            Lang::En => {
-                format!("must be at most {most} (a crash may send again what is in flight).")
-            },
+            Lang::En => format!("must be at most {most} (a crash may send again what is in flight)."),
         },
         P::UnknownDatabase => match lang {
             Lang::Vi => "chỉ dùng được sqlite://TỆP hoặc postgres://…".into(),
@@ -549,9 +519,7 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
         },
         P::NotHttps => match lang {
             Lang::Vi => "phải là địa chỉ https://… (Telegram chỉ gửi webhook qua HTTPS).".into(),
-            Lang::En => {
-                "must be an https://… URL (Telegram delivers webhooks over HTTPS only).".into()
-            },
+            Lang::En => "must be an https://… URL (Telegram delivers webhooks over HTTPS only).".into(),
         },
         P::NotAddress => match lang {
             Lang::Vi => "không phải địa chỉ IP:cổng (ví dụ 0.0.0.0:8443).".into(),
@@ -559,9 +527,7 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
         },
         P::WebhookWithoutToken => match lang {
             Lang::Vi => "chưa đặt, nhưng webhook_url đã đặt: webhook cần token.".into(),
-            Lang::En => {
-                "is not set, but webhook_url is: a webhook needs the token.".into()
-            },
+            Lang::En => "is not set, but webhook_url is: a webhook needs the token.".into(),
         },
         P::SameAsWebhook => match lang {
             Lang::Vi => "trùng địa chỉ với telegram.webhook_listen.".into(),

@@ -350,12 +350,8 @@ impl Render for ReportText<'_> {
                 Lang::En => format!("… and {more} more units"),
             },
             ReportText::Written { label, code, day, paths } => match lang {
-                Lang::Vi => {
-                    format!("Đã xuất {label} của kế hoạch {code} (số liệu đến {day}): {paths}")
-                },
-                Lang::En => {
-                    format!("Exported {label} of plan {code} (as of {day}): {paths}")
-                },
+                Lang::Vi => format!("Đã xuất {label} của kế hoạch {code} (số liệu đến {day}): {paths}"),
+                Lang::En => format!("Exported {label} of plan {code} (as of {day}): {paths}"),
             },
             ReportText::UnknownPeriod { typed, code, choices } => match lang {
                 Lang::Vi => format!(
