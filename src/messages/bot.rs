@@ -344,10 +344,7 @@ impl Render for BotText<'_> {
                 Lang::Vi => "Việc quá hạn".into(),
                 Lang::En => "Overdue items".into(),
             },
-            BotText::CommandExport => match lang {
-                Lang::Vi => ReportText::CommandExport.render(Lang::Vi),
-                Lang::En => ReportText::CommandExport.render(Lang::En),
-            },
+            BotText::CommandExport => ReportText::CommandExport.render(lang),
             BotText::OverviewHeader { units } => match lang {
                 Lang::Vi => format!("Tình hình thực hiện ({units} đơn vị):"),
                 Lang::En => format!("Progress ({units} units):"),
@@ -480,10 +477,7 @@ impl Render for BotText<'_> {
                 Lang::Vi => "vướng mắc, chưa nêu lý do".into(),
                 Lang::En => "blocked, no reason given yet".into(),
             },
-            BotText::HelpFor(role) => match lang {
-                Lang::Vi => help_text(*role, Lang::Vi),
-                Lang::En => help_text(*role, Lang::En),
-            },
+            BotText::HelpFor(role) => help_text(*role, lang),
             BotText::LanguageUsage => match lang {
                 Lang::Vi => "Gõ /ngonngu vi (tiếng Việt) hoặc /ngonngu en (English).".into(),
                 Lang::En => "Send /ngonngu en (English) or /ngonngu vi (tiếng Việt).".into(),

@@ -203,10 +203,7 @@ impl Render for Text<'_> {
                 Lang::Vi => "Chạy thử: không ghi gì vào cơ sở dữ liệu.".into(),
                 Lang::En => "Dry run: nothing was written to the database.".into(),
             },
-            Text::ProseReview(review) => match lang {
-                Lang::Vi => review_text(review, Lang::Vi),
-                Lang::En => review_text(review, Lang::En),
-            },
+            Text::ProseReview(review) => review_text(review, lang),
             Text::ProseNoUnit => match lang {
                 Lang::Vi => "(chưa rõ)".into(),
                 Lang::En => "(unknown)".into(),
@@ -325,10 +322,7 @@ impl Render for Text<'_> {
                     "No holidays for {year}: only Saturdays and Sundays are days off (import them with dondoc holidays import)."
                 ),
             },
-            Text::Weekday(day) => match lang {
-                Lang::Vi => weekday_text(*day, Lang::Vi).into(),
-                Lang::En => weekday_text(*day, Lang::En).into(),
-            },
+            Text::Weekday(day) => weekday_text(*day, lang).into(),
             Text::DayKind(kind) => match lang {
                 Lang::Vi => match kind {
                     DayKind::DayOff => "nghỉ",
@@ -369,14 +363,8 @@ impl Render for Text<'_> {
                 }
                 .into(),
             },
-            Text::ColumnName(c) => match lang {
-                Lang::Vi => column_text(*c, Lang::Vi).into(),
-                Lang::En => column_text(*c, Lang::En).into(),
-            },
-            Text::UnitColumnName(c) => match lang {
-                Lang::Vi => unit_column_text(*c, Lang::Vi).into(),
-                Lang::En => unit_column_text(*c, Lang::En).into(),
-            },
+            Text::ColumnName(c) => column_text(*c, lang).into(),
+            Text::UnitColumnName(c) => unit_column_text(*c, lang).into(),
             Text::Label(l) => match lang {
                 Lang::Vi => match l {
                     Label::Plan => "Kế hoạch",
@@ -628,10 +616,7 @@ fn review_text(review: &Review, lang: Lang) -> String {
                 column_text(*column, Lang::En)
             ),
         },
-        Review::Unit(kind) => match lang {
-            Lang::Vi => problem_text(kind, Lang::Vi),
-            Lang::En => problem_text(kind, Lang::En),
-        },
+        Review::Unit(kind) => problem_text(kind, lang),
         Review::Timeframe(text) => match lang {
             Lang::Vi => format!("không đọc được thời hạn \"{text}\""),
             Lang::En => format!("cannot read the timeframe \"{text}\""),
@@ -840,10 +825,7 @@ fn problem_text(kind: &ProblemKind, lang: Lang) -> String {
             Lang::Vi => format!("ngày {} trùng với dòng {first_row}", date.format("%d/%m/%Y")),
             Lang::En => format!("date {} repeats row {first_row}", date.format("%d/%m/%Y")),
         },
-        ProblemKind::Case(p) => match lang {
-            Lang::Vi => case_problem_text(p, Lang::Vi),
-            Lang::En => case_problem_text(p, Lang::En),
-        },
+        ProblemKind::Case(p) => case_problem_text(p, lang),
         ProblemKind::NeedsReview(text) => match lang {
             Lang::Vi => format!(
                 "ô \"Cần xem lại\" còn ghi: {text} — kiểm tra, sửa dòng này rồi xoá nội dung ô đó trước khi nhập"

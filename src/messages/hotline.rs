@@ -276,16 +276,10 @@ impl Render for HotlineText<'_> {
                 Lang::Vi => format!("📨 Phản ánh {number} — {}", T::State(*state).render(Lang::Vi)),
                 Lang::En => format!("📨 Case {number} — {}", T::State(*state).render(Lang::En)),
             },
-            T::CaseWhat { channel, received, place, category } => match lang {
-                Lang::Vi => format!(
-                    "{} · {received} · {place} · {category}",
-                    T::Channel(*channel).render(Lang::Vi)
-                ),
-                Lang::En => format!(
-                    "{} · {received} · {place} · {category}",
-                    T::Channel(*channel).render(Lang::En)
-                ),
-            },
+            T::CaseWhat { channel, received, place, category } => format!(
+                "{} · {received} · {place} · {category}",
+                T::Channel(*channel).render(lang)
+            ),
             T::Citizen { name, phone } => match lang {
                 Lang::Vi => format!("Người phản ánh: {name} · {phone}"),
                 Lang::En => format!("Citizen: {name} · {phone}"),
@@ -318,10 +312,7 @@ impl Render for HotlineText<'_> {
                 Lang::Vi => format!("📎 {n} tệp đính kèm"),
                 Lang::En => format!("📎 {n} attachment(s)"),
             },
-            T::HopLine { unit, state } => match lang {
-                Lang::Vi => format!("– {unit}: {}", T::Hop(*state).render(Lang::Vi)),
-                Lang::En => format!("– {unit}: {}", T::Hop(*state).render(Lang::En)),
-            },
+            T::HopLine { unit, state } => format!("– {unit}: {}", T::Hop(*state).render(lang)),
             T::LateApology => match lang {
                 Lang::Vi => "⚠️ Trả lời muộn: gửi văn bản xin lỗi người dân.".into(),
                 Lang::En => "⚠️ Answered late: send the citizen a letter of apology.".into(),
