@@ -4,7 +4,7 @@
 //! - [`config`]: the one typed configuration (file `config/dondoc.toml`, then `DONDOC_…` env).
 //! - [`clock`]: the injected notion of "now", so deadline logic is testable on any date.
 //! - [`domain`]: plain types and rules (units, plans, tasks, the reporting calendar,
-//!   timeframes, text normalisation, the language, the scheduler's rules). No I/O.
+//!   timeframes, text normalisation). No I/O.
 //! - [`store`]: SQLite and Postgres behind one [`store::Store`]; dialect differences live in
 //!   `store/sqlite.rs` and `store/postgres.rs`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
