@@ -194,10 +194,7 @@ impl Render for OpsText<'_> {
                     yes_no_en(*digest)
                 ),
             },
-            OpsText::TickMessage { kind, chat, key } => match lang {
-                Lang::Vi => format!("→ [{kind}] chat {chat} ({key})"),
-                Lang::En => format!("→ [{kind}] chat {chat} ({key})"),
-            },
+            OpsText::TickMessage { kind, chat, key } => format!("→ [{kind}] chat {chat} ({key})"),
             OpsText::TickDryRun { messages, escalations } => match lang {
                 Lang::Vi => format!(
                     "Chạy thử: sẽ xếp {messages} tin nhắn, ghi {escalations} bước đôn đốc. Chưa ghi gì."
@@ -258,14 +255,8 @@ impl Render for OpsText<'_> {
                     if *own { "" } else { " (default)" }
                 ),
             },
-            OpsText::ProblemKind(kind) => match lang {
-                Lang::Vi => config_problem_text(kind, Lang::Vi),
-                Lang::En => config_problem_text(kind, Lang::En),
-            },
-            OpsText::ConfigProblem { key, kind } => match lang {
-                Lang::Vi => format!("✗ {key}: {}", config_problem_text(kind, Lang::Vi)),
-                Lang::En => format!("✗ {key}: {}", config_problem_text(kind, Lang::En)),
-            },
+            OpsText::ProblemKind(kind) => config_problem_text(kind, lang),
+            OpsText::ConfigProblem { key, kind } => format!("✗ {key}: {}", config_problem_text(kind, lang)),
             OpsText::ConfigUnreadable { section, detail } => match lang {
                 Lang::Vi => format!("✗ {section}: không đọc được giá trị — {detail}"),
                 Lang::En => format!("✗ {section}: cannot read the value — {detail}"),
