@@ -13,12 +13,11 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use std::str::FromStr;
-
 use crate::domain::calendar::{default_templates, PeriodTemplate};
 use crate::domain::case::CaseClocks;
-use crate::domain::{Ladder, ReminderPolicy, WorkingHours};
-use crate::messages::Lang;
+use crate::domain::{Ladder, Lang, ReminderPolicy, Rules, WorkingHours};
+
+pub use crate::domain::CronSchedule;
 
 /// The file read when no `--config` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "config/dondoc.toml";
@@ -229,40 +228,6 @@ impl ScheduleConfig {
             window_days: self.window_days,
             closing_grace_days: self.closing_grace_days,
         }
-    }
-}
-
-/// A cron expression as configuration writes it ("0 */5 * * * *": sec min hour day month
-/// weekday), parsed once.
-#[derive(Debug, Clone)]
-pub struct CronSchedule {
-    pub expression: String,
-    pub schedule: Option<cron::Schedule>,
-}
-
-impl CronSchedule {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let schedule = cron::Schedule::from_str(raw.trim()).map_err(|e| {
-            format!("not a cron expression (sec min hour day month weekday): {raw:?}: {e}")
-        })?;
-        Ok(Self {
-            expression: raw.trim().to_string(),
-            schedule: Some(schedule),
-        })
-    }
-
-    fn never() -> Self {
-        Self {
-            expression: String::new(),
-            schedule: None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for CronSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        CronSchedule::parse(&raw).map_err(serde::de::Error::custom)
     }
 }
 
@@ -599,37 +564,23 @@ fn token_looks_right(token: &str) -> bool {
     })
 }
 
-/// One configuration value that cannot work, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigProblem {
-    /// The key as the file writes it: `outbox.lease_secs`.
-    pub key: &'static str,
-    pub kind: ProblemKind,
+impl Rules {
+    /// The scheduler's rules from this configuration.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            policy: config.schedule.reminder_policy(),
+            ladder: config.escalation,
+            hours: config.schedule.working_hours,
+            digest: config.schedule.digest.clone(),
+            pass: config.schedule.pass.clone(),
+            time_zone: config.province.time_zone,
+            lang: config.province.language,
+            case_clocks: config.hotline.clocks.clone(),
+        }
+    }
 }
 
-/// What is wrong with a value (rendered for people by `messages::OpsText::ConfigProblem`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProblemKind {
-    AtLeastOne,
-    Positive,
-    LeaseTooShort,
-    LeaseNotOverSend { lease: u64, timeout: u64 },
-    KeepTooShort { least: u32 },
-    KeepTooLong,
-    InFlightTooMany { most: usize },
-    UnknownDatabase,
-    SchemaName,
-    Ladder(String),
-    NoCategory,
-    TokenShape,
-    NotUrl,
-    NotHttps,
-    NotAddress,
-    WebhookWithoutToken,
-    SameAsWebhook,
-    NeverRuns,
-    LogFilter,
-}
+pub use crate::domain::config_problem::{ConfigProblem, ProblemKind};
 
 impl std::fmt::Display for ConfigProblem {
     /// English, for logs and `serve`'s refusal; people get `OpsText::ConfigProblem`.

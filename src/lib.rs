@@ -20,7 +20,8 @@
 //! - [`service`]: `serve` = bot + scheduler + sender (+ `/healthz`, `/metrics`), started and
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
-//! - [`messages`]: every user-facing sentence, Vietnamese first, English second.
+//! - [`messages`]: every user-facing sentence, one file per area, each with its Vietnamese and
+//!   English side by side (`messages::Render`; callers write `text.render(lang)`).
 //! - [`web`]: the coordinators' web board on the `http.listen` listener (`http.public_url`).
 //! - [`cli`]: the `dondoc` command line, one file per command group (`cli/mod.rs` has the
 //!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].

@@ -235,6 +235,19 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// Where one unit's report for the period stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReportState {
+    /// First submitted on or before the due date (province time).
+    OnTime,
+    /// First submitted after it.
+    Late,
+    /// Not submitted, and the due date has passed.
+    Missing,
+    /// Not submitted yet, and not due yet.
+    NotYetDue,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,10 @@
 
 pub mod calendar;
 pub mod case;
+pub mod config_problem;
 pub mod ids;
 pub mod plan;
+pub mod rules;
 pub mod schedule;
 pub mod status_text;
 pub mod text;
@@ -11,12 +13,13 @@ pub mod timeframe;
 pub mod unit;
 pub mod workdays;
 
-pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportingPeriod};
+pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportState, ReportingPeriod};
 pub use ids::{
     AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
     UpdateId,
 };
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use rules::{CronSchedule, Rules};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind};
 pub use workdays::{CalendarDay, DayKind, WorkingCalendar, WorkingHours};

@@ -54,18 +54,7 @@ pub enum ExportError {
     Store(#[from] StoreError),
 }
 
-/// Where one unit's report for the period stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReportState {
-    /// First submitted on or before the due date (province time).
-    OnTime,
-    /// First submitted after it.
-    Late,
-    /// Not submitted, and the due date has passed.
-    Missing,
-    /// Not submitted yet, and not due yet.
-    NotYetDue,
-}
+pub use crate::domain::ReportState;
 
 /// One unit that owes the period's report.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,14 +15,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::watch;
 
 use crate::clock::Clock;
-use crate::config::{Config, CronSchedule};
 use crate::domain::unit::PersonRole;
-use crate::domain::{Ladder, ReminderPolicy, UnitKind, WorkingCalendar, WorkingHours};
+use crate::domain::{Ladder, UnitKind, WorkingCalendar};
 use crate::messages::Lang;
 use crate::ops::Metrics;
 use crate::outbox::Doorbell;
@@ -30,56 +28,8 @@ use crate::store::{EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, St
 
 pub use compose::Outgoing;
 
-/// The rules a pass follows, from configuration.
-#[derive(Debug, Clone)]
-pub struct Rules {
-    pub policy: ReminderPolicy,
-    pub ladder: Ladder,
-    pub hours: WorkingHours,
-    pub digest: CronSchedule,
-    pub pass: CronSchedule,
-    pub time_zone: Tz,
-    pub lang: Lang,
-    /// The hotline's two clocks.
-    pub case_clocks: crate::domain::case::CaseClocks,
-}
-
-impl Rules {
-    pub fn from_config(config: &Config) -> Self {
-        Self {
-            policy: config.schedule.reminder_policy(),
-            ladder: config.escalation,
-            hours: config.schedule.working_hours,
-            digest: config.schedule.digest.clone(),
-            pass: config.schedule.pass.clone(),
-            time_zone: config.province.time_zone,
-            lang: config.province.language,
-            case_clocks: config.hotline.clocks.clone(),
-        }
-    }
-
-    /// Whether the digest is due at `local` (the caller checks it is a working day): its cron
-    /// fired earlier today and the working day is not over. A service started at 22:00 (or
-    /// down all day) does not send that day's digest in the night; the next morning's comes at
-    /// its time. A cron set at or after the end of working hours is due until midnight.
-    pub fn digest_due(&self, local: DateTime<Tz>) -> bool {
-        let Some(schedule) = &self.digest.schedule else {
-            return false;
-        };
-        let Some(midnight) = local
-            .date_naive()
-            .and_hms_opt(0, 0, 0)
-            .and_then(|m| self.time_zone.from_local_datetime(&m).earliest())
-        else {
-            return false;
-        };
-        let since = midnight - chrono::Duration::seconds(1);
-        schedule.after(&since).next().is_some_and(|fire| {
-            let day_over = fire.time() < self.hours.end && local.time() >= self.hours.end;
-            fire.date_naive() == local.date_naive() && fire <= local && !day_over
-        })
-    }
-}
+/// The rules a pass follows (moved to `domain`; named here too for existing paths).
+pub use crate::domain::Rules;
 
 /// Whom a digest is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
