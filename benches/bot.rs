@@ -8,7 +8,7 @@
 //!
 //! dondoc runs on SQLite (a file in a temp dir) and, when `DONDOC_BENCH_POSTGRES_URL` is set,
 //! on Postgres (schema `dondoc_bench_bot_<pid>`, dropped at the end), each seeded as
-//! `tests/bot.rs` seeds (seed-004 units and plan `HG-2023`), with the default
+//! `tests/it/bot.rs` seeds (seed-004 units and plan `HG-2023`), with the default
 //! `DatabaseConfig` (8 connections) and `poll_timeout_secs = 1`.
 //!
 //! Each load gets a fresh fake, a freshly started bot and its own users, so one load's call
@@ -933,7 +933,7 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Seed 004 as `tests/bot.rs` loads it: Hà Giang city, its units and its 2023 plan.
+/// Seed 004 as `tests/it/bot.rs` loads it: Hà Giang city, its units and its 2023 plan.
 async fn seed(store: &Store) {
     let actor = Actor::new("bench:coordinator");
     let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");

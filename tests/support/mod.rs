@@ -5,6 +5,7 @@
 //! unreachable server fails the test instead of skipping it.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fake_telegram;
 pub mod fake_zalo;
 pub mod province;

@@ -1,7 +1,7 @@
 //! The holiday table: seeded by the migration, replaced a year at a time, read into the
 //! working calendar, and the `holidays` commands through the real binary.
 
-mod support;
+use crate::support;
 
 use std::process::ExitCode;
 

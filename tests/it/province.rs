@@ -5,7 +5,7 @@
 //! `dondoc serve` killed (SIGKILL) and restarted at random moments. Nothing may be lost, and
 //! nothing sent twice beyond what an ambiguous send explains. On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! sends again at most what was in flight. On SQLite and Postgres (on SQLite the second process
 //! starts after the kill: two at once on one file are refused).
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -108,7 +108,7 @@ async fn two_serve_processes_send_each_message_once_through_a_kill() {
             ("DONDOC_OUTBOX__MAX_IN_FLIGHT", "1"),
         ];
         // On SQLite a second serve refuses to start while the first holds the file (see
-        // tests/cli.rs); it takes over once the first is gone.
+        // tests/it/cli.rs); it takes over once the first is gone.
         let sqlite = db.name == "sqlite";
         let mut processes = vec![serve_with(&db, &fake, &one)];
         if !sqlite {

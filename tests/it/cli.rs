@@ -1,6 +1,6 @@
 //! The command line end to end, and every broken input refused without writing anything.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

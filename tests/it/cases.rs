@@ -2,7 +2,7 @@
 //! answers from two units, a late answer across a weekend and a holiday, closing and reopening,
 //! and the audit log without the citizen's contact details. On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;

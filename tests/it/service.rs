@@ -2,7 +2,7 @@
 //! fake Bot API server: a reminder goes out on its day, the member answers it by replying to
 //! it, the coordinator asks for the digest and the overdue list. On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

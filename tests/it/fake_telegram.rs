@@ -1,8 +1,7 @@
 //! The fake Telegram server speaks the Bot API well enough for the real teloxide client:
 //! requests, answers, errors, updates, files and a whole polling dispatcher.
 
-#[path = "support/fake_telegram.rs"]
-mod fake_telegram;
+use crate::support::fake_telegram;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! turns 503 when the database goes, `dondoc backup` copies a database being written to,
 //! `dondoc check-config` names every problem, and logs can be JSON. On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{ExitCode, Output};

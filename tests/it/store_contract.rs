@@ -1,6 +1,6 @@
 //! The store's contract, run on SQLite and (with DONDOC_TEST_POSTGRES_URL) on Postgres.
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, NaiveDate};
 use dondoc::domain::calendar::{default_templates, periods_for_year, DueDateEdit};

@@ -1,7 +1,7 @@
 //! The bot end to end: the real `serve` wiring (handler tree, teloxide client, long polling)
 //! against the fake Bot API server, on SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! tests/fixtures/prose/*.expected.txt; the drafted table refused by `plan import` while its
 //! review column has entries, and imported once it is cleared, on every backend.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::Cursor;

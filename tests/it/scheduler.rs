@@ -2,7 +2,7 @@
 //! none on weekends, holidays or after a unit reported, escalation steps on the right days,
 //! digests with the right content, closing reports. On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

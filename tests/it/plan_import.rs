@@ -1,7 +1,7 @@
 //! Importing the plans rebuilt from seeds 001 (Đắk Nông 2020) and 004 (Hà Giang 2023) in
 //! all three formats, on every backend.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

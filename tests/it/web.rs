@@ -12,9 +12,8 @@
 //!   overview, filter the grid, a unit, the export, screenshots; a commune cannot open
 //!   another unit's page.
 
-#[path = "support/browser.rs"]
-mod browser;
-mod support;
+use crate::support;
+use crate::support::browser;
 
 use std::time::Duration;
 

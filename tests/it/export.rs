@@ -2,7 +2,7 @@
 //! Q3 reports on time, late and missing, status updates and hotline cases, exported and read
 //! back with calamine; the figures are checked against the database.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::io::Cursor;

@@ -3,7 +3,7 @@
 //! `cases export` (contacts masked unless a coordinator asks, and then audited) and
 //! `cases stats` for a month made by hand through the store.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! retries, parking) on SQLite and Postgres, sending through the real teloxide client to the
 //! fake Bot API server (`tests/support/fake_telegram.rs`).
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -1625,9 +1625,9 @@ async fn keyboards_queued_before_the_migration_are_converted_and_sent_as_they_we
         store.enqueue(&[broken]).await.expect("queued");
         markups.push(("{not json".into(), "old:broken".into()));
         let sql = if db.url.expose_secret().starts_with("sqlite:") {
-            include_str!("../migrations/sqlite/20261206000011_outbox_keyboard.sql")
+            include_str!("../../migrations/sqlite/20261206000011_outbox_keyboard.sql")
         } else {
-            include_str!("../migrations/postgres/20261206000011_outbox_keyboard.sql")
+            include_str!("../../migrations/postgres/20261206000011_outbox_keyboard.sql")
         };
         on_raw_connection(&db, &markups, sql).await;
 

@@ -3,7 +3,7 @@
 //! accepts and answers it by replying, the operator hears of the answer and closes the case.
 //! On SQLite and Postgres.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! bigger one, a flood of 1,000 messages from one chat, and invitation codes guessed by brute
 //! force.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,8 +1,7 @@
 //! dondoc's Zalo client against the fake Zalo Bot API: one update per poll, nothing
 //! redelivered, the 2,000-character limit, and each refusal classified as the sender needs.
 
-#[path = "support/fake_zalo.rs"]
-mod fake_zalo;
+use crate::support::fake_zalo;
 
 use std::time::Duration;
 
