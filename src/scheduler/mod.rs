@@ -26,7 +26,9 @@ use crate::domain::{Ladder, ReminderPolicy, UnitKind, WorkingCalendar, WorkingHo
 use crate::messages::Lang;
 use crate::ops::Metrics;
 use crate::outbox::Doorbell;
-use crate::store::{EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, Store, StoreError};
+use crate::store::{
+    EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, SnapshotCache, Store, StoreError,
+};
 
 pub use compose::Outgoing;
 
@@ -341,6 +343,10 @@ pub struct Scheduler {
     rules: Rules,
     doorbell: Doorbell,
     metrics: Metrics,
+    /// What the last pass read, with the database's change counters at the time: a pass
+    /// reads again only the parts whose tables changed since (`Store::refresh_snapshot`).
+    /// Passes take it in turn.
+    snapshot: Arc<tokio::sync::Mutex<SnapshotCache>>,
 }
 
 impl Scheduler {
@@ -350,6 +356,7 @@ impl Scheduler {
             rules,
             doorbell,
             metrics: Metrics::default(),
+            snapshot: Arc::default(),
         }
     }
 
@@ -380,12 +387,13 @@ impl Scheduler {
             return Ok(report);
         }
         let horizon = self.horizon(today, &calendar);
-        let mut snapshot = self.store.schedule_snapshot(horizon).await?;
+        let mut cache = self.snapshot.lock().await;
+        let snapshot = self.store.refresh_snapshot(&mut cache, horizon).await?;
         let mut out = Outgoing::default();
         // Digest key → (chat, units covered) of each coordinating office's digest.
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
         if report.working_time {
-            let day = Day::new(today, &calendar, &self.rules, &snapshot);
+            let day = Day::new(today, &calendar, &self.rules, snapshot);
             let mut notices = compose::report_notices(&day);
             // A window stays open for days and a reminder day has many passes: the notices
             // an earlier pass queued to every member are left out before their open tasks are
@@ -420,10 +428,12 @@ impl Scheduler {
         // The digest is composed once a day: when every chat that can get one already has
         // today's in the outbox, a later pass would compose them only to leave them out, so it
         // skips the digest counts (a read over every live assignment) and the composing.
-        let digest_pending = report.digest_due && !self.digests_queued(today, &snapshot).await?;
+        let digest_pending = report.digest_due && !self.digests_queued(today, snapshot).await?;
         if digest_pending {
             // The steps this pass records count too: an item reaching the office's step today
-            // is marked in today's digest, not from tomorrow's.
+            // is marked in today's digest, not from tomorrow's. (On a copy: the kept snapshot
+            // holds only what the database holds; a dry run records nothing.)
+            let mut snapshot = snapshot.clone();
             for r in &out.escalations {
                 let step = snapshot
                     .escalated
