@@ -241,12 +241,15 @@ fn task_lines<'t>(tasks: impl Iterator<Item = &'t OpenTask>, lang: Lang) -> Vec<
 /// single task comes as its card with the status buttons.
 pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
     let mut groups: BTreeMap<(i64, NaiveDate, NaiveDate), Vec<&DatedAssignment>> = BTreeMap::new();
+    // Many assignments share a due date: its reminder day is reckoned once.
+    let mut reminder_days: HashMap<NaiveDate, Option<NaiveDate>> = HashMap::new();
     for assignment in &day.snapshot.dated {
-        if let Some(on) =
+        let on = *reminder_days.entry(assignment.due_date).or_insert_with(|| {
             day.rules
                 .policy
                 .reminder_day(assignment.due_date, day.today, day.calendar)
-        {
+        });
+        if let Some(on) = on {
             groups
                 .entry((assignment.unit_id, assignment.due_date, on))
                 .or_default()

@@ -100,45 +100,29 @@ pub struct Day<'a> {
     pub calendar: &'a WorkingCalendar,
     pub rules: &'a Rules,
     pub snapshot: &'a ScheduleSnapshot,
-    members: HashMap<i64, Vec<&'a Recipient>>,
-    plan_units: HashMap<i64, Vec<i64>>,
-    children: HashMap<i64, Vec<i64>>,
 }
 
 impl<'a> Day<'a> {
+    /// The lookups come with the snapshot (`ScheduleSnapshot::index`): a pass that read nothing
+    /// new builds nothing.
     pub fn new(
         today: NaiveDate,
         calendar: &'a WorkingCalendar,
         rules: &'a Rules,
         snapshot: &'a ScheduleSnapshot,
     ) -> Self {
-        let mut members: HashMap<i64, Vec<&Recipient>> = HashMap::new();
-        for r in &snapshot.recipients {
-            members.entry(r.unit_id).or_default().push(r);
-        }
-        let mut plan_units: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (plan, unit) in &snapshot.plan_units {
-            plan_units.entry(*plan).or_default().push(*unit);
-        }
-        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-        for unit in snapshot.units.values() {
-            if let Some(parent) = unit.parent_id {
-                children.entry(parent).or_default().push(unit.id);
-            }
-        }
         Self {
             today,
             calendar,
             rules,
             snapshot,
-            members,
-            plan_units,
-            children,
         }
     }
 
     pub fn units_of_plan(&self, plan_id: i64) -> &[i64] {
-        self.plan_units
+        self.snapshot
+            .index
+            .plan_units
             .get(&plan_id)
             .map(Vec::as_slice)
             .unwrap_or_default()
@@ -185,10 +169,14 @@ impl<'a> Day<'a> {
 
     /// Linked, reachable members of a unit.
     pub fn members(&self, unit_id: i64) -> impl Iterator<Item = &'a Recipient> + '_ {
-        self.members
+        let snapshot = self.snapshot;
+        snapshot
+            .index
+            .members
             .get(&unit_id)
             .into_iter()
-            .flat_map(|m| m.iter().copied())
+            .flatten()
+            .filter_map(move |position| snapshot.recipients.get(*position))
     }
 
     /// The members who do the work (all but the head), or the head when there is no one else.
@@ -239,7 +227,14 @@ impl<'a> Day<'a> {
         let mut seen = HashSet::from([root]);
         let mut stack = vec![root];
         while let Some(unit) = stack.pop() {
-            for child in self.children.get(&unit).into_iter().flatten() {
+            for child in self
+                .snapshot
+                .index
+                .children
+                .get(&unit)
+                .into_iter()
+                .flatten()
+            {
                 if seen.insert(*child) {
                     stack.push(*child);
                 }

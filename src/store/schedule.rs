@@ -175,6 +175,20 @@ pub struct ScheduleSnapshot {
     pub escalated: HashMap<(ItemKind, i64, i64), EscalationStep>,
     /// Citizen cases still with a unit (forwarded or accepted), with their numbers.
     pub case_hops: Vec<(super::HopView, crate::domain::case::CaseNumber)>,
+    /// Lookups over the parts above, rebuilt with the part they index.
+    pub index: SnapshotIndex,
+}
+
+/// Lookups a pass makes over and over, kept with the snapshot so a pass that reads nothing
+/// new does not rebuild them.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotIndex {
+    /// unit → positions of its members in `recipients`.
+    pub members: HashMap<i64, Vec<usize>>,
+    /// plan → the units implementing its live tasks, in `plan_units` order.
+    pub plan_units: HashMap<i64, Vec<i64>>,
+    /// unit → the units directly under it.
+    pub children: HashMap<i64, Vec<i64>>,
 }
 
 /// The counters `schedule_versions` keeps (migration 20261206000014): each moves when a table
@@ -318,6 +332,11 @@ impl Store {
         }
         if changed(|v| v.plans) || changed(|v| v.assignment_set) {
             snapshot.plan_units = self.snapshot_plan_units().await?;
+            let mut by_plan: HashMap<i64, Vec<i64>> = HashMap::new();
+            for (plan, unit) in &snapshot.plan_units {
+                by_plan.entry(*plan).or_default().push(*unit);
+            }
+            snapshot.index.plan_units = by_plan;
         }
         if changed(|v| v.plans) || changed(|v| v.assignments) || cache.horizon != Some(horizon) {
             let (dated, task_leads) = self.snapshot_dated(horizon).await?;
@@ -330,11 +349,23 @@ impl Store {
         }
         if changed(|v| v.people) {
             let (recipients, unreachable) = self.snapshot_people().await?;
+            let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
+            for (position, r) in recipients.iter().enumerate() {
+                members.entry(r.unit_id).or_default().push(position);
+            }
             snapshot.recipients = recipients;
             snapshot.unreachable = unreachable;
+            snapshot.index.members = members;
         }
         if changed(|v| v.units) {
             snapshot.units = self.snapshot_units().await?;
+            let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+            for unit in snapshot.units.values() {
+                if let Some(parent) = unit.parent_id {
+                    children.entry(parent).or_default().push(unit.id);
+                }
+            }
+            snapshot.index.children = children;
         }
         if changed(|v| v.escalations) {
             snapshot.escalated = self.snapshot_escalated().await?;
