@@ -484,8 +484,6 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
     }
 }
 
-/// Records the steps an item reached beyond those recorded, and notes its message.
-#[allow(clippy::too_many_arguments)]
 /// Whether `step` is above the step recorded for the item (`climb` has something to do):
 /// checked before an item's text is made, since most overdue items have long been recorded.
 fn reaches_new_step(day: &Day<'_>, item: (ItemKind, i64, i64), step: EscalationStep) -> bool {
@@ -495,6 +493,8 @@ fn reaches_new_step(day: &Day<'_>, item: (ItemKind, i64, i64), step: EscalationS
         .is_none_or(|recorded| step > *recorded)
 }
 
+/// Records the steps an item reached beyond those recorded, and notes its message.
+#[allow(clippy::too_many_arguments)]
 fn climb(
     day: &Day<'_>,
     out: &mut Outgoing,
