@@ -1,8 +1,9 @@
 //! The outbox sender's throughput against Telegram's limits at a distance: N reminders to N
 //! distinct private chats are queued (`Store::enqueue`), then the real sender
 //! (`dondoc::outbox::Sender`, the bot client from `dondoc::chat::telegram::sender_client`, the
-//! default `OutboxConfig`: 29.5 messages a second, in flight as many as the measured round trip
-//! needs up to `max_in_flight` = 32, 15 s lease) sends them to the fake Bot API server
+//! default `OutboxConfig`: 29 messages a second, one a chat every 1,100 ms, in flight as many as
+//! the measured round trip needs up to `max_in_flight` = 32, 15 s lease) sends them to the fake
+//! Bot API server
 //! (`tests/support/fake_telegram.rs`) with its limits mode on (a `sendMessage` that would be
 //! the 31st accepted in the last second, or the second to a chat within a second, is refused
 //! with 429 and `retry_after`) and a round trip: every call is answered that long after it
@@ -14,7 +15,9 @@
 //! second. `429s` counts the fake's refusals; `dups` the messages that arrived more than once
 //! (none should: nothing crashes here); `in flight` the most `sendMessage` calls the fake had
 //! open at once; `window` the most messages the fake accepted in any one second (sliding).
-//! Every message must arrive and every row end `sent`. One table at the end.
+//! Every message must arrive and every row end `sent`. Each run prints its table row as soon as
+//! it ends (`row:`), so a long invocation stopped early keeps what it measured; the whole table
+//! is printed at the end.
 //!
 //! dondoc runs on SQLite (a file in a temp dir) and, when `DONDOC_BENCH_POSTGRES_URL` is set,
 //! on Postgres (schema `dondoc_bench_outbox_<pid>`, dropped at the end), with the default
@@ -158,21 +161,28 @@ async fn run() {
         db.finish().await;
     }
     println!();
+    println!("{n} reminders a run:");
     println!("| backend | round trip | rate | of 30/s | 429s | dups | most in flight | busiest second | first to last |");
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
-        println!(
+        println!("{}", row.line());
+    }
+}
+
+impl Row {
+    fn line(&self) -> String {
+        format!(
             "| {} | {} | {:.2}/s | {:.3} | {} | {} | {} | {} | {:.1} s |",
-            row.backend,
-            row.round_trip,
-            row.rate,
-            row.rate / TELEGRAM_PER_SECOND,
-            row.limit_hits,
-            row.duplicates,
-            row.most_in_flight,
-            row.widest,
-            row.took.as_secs_f64()
-        );
+            self.backend,
+            self.round_trip,
+            self.rate,
+            self.rate / TELEGRAM_PER_SECOND,
+            self.limit_hits,
+            self.duplicates,
+            self.most_in_flight,
+            self.widest,
+            self.took.as_secs_f64()
+        )
     }
 }
 
@@ -345,6 +355,11 @@ async fn bench(
         widest,
         took: span,
     };
+    println!("row: {}", row.line());
+    // The machine is shared: what else ran shows in the load average at the end of each run.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!("  load        {}", load.trim());
+    }
     fake.shutdown().await;
     row
 }

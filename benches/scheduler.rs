@@ -61,6 +61,14 @@
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scheduler
 //! ```
 //!
+//! The bench keeps one `Scheduler`, as a running `serve` does: a pass reads again only the
+//! parts of its snapshot whose tables changed since the previous pass (`schedule_versions`),
+//! so the measured passes (each after a dry run of the same instant) find the snapshot read.
+//! The `snapshot` split is the whole read, what a new `Scheduler` pays. After `quiet`,
+//! `quiet-cold` (a new `Scheduler` each time), `quiet-status` (one status update before the
+//! pass) and `quiet-report` (one late Q1 report before the pass), median of 5 each, measure a
+//! quiet pass that finds something changed.
+//!
 //! `DONDOC_BENCH_SCALES=1` (or `2`) runs one scale only; `DONDOC_BENCH_SKIP_SQLITE=1` runs
 //! only Postgres. The `counts` split is timed from outside on every case, also when the pass
 //! itself skips the counts (the digests already queued today).
@@ -194,6 +202,7 @@ async fn bench(db: Db, scale: usize) {
     // The quiet day.
     history(&world, date(YEAR, 4, 23)).await;
     repeated(&world, "quiet", local(date(YEAR, 4, 23), 10, 0)).await;
+    after_changes(&mut world, local(date(YEAR, 4, 23), 10, 30)).await;
 
     // The commune plan (due Sat 30/5): 80 % of the communes report on 26/5.
     submit(&mut world, "commune_plan", date(YEAR, 5, 26), |i, u| {
@@ -559,6 +568,111 @@ async fn repeated(world: &World, case: &str, first: DateTime<Utc>) {
     }
     let (report, snapshot) = last.expect("at least one run");
     print_pass(world, case, first, &splits, &report, &snapshot);
+}
+
+/// A quiet pass that finds something changed since the last one (each measured `REPEATS`
+/// times, each time after its own change, medians): `quiet-cold`, a new `Scheduler` (what
+/// `dondoc tick` or a restarted `serve` pays: the whole snapshot); `quiet-status`, after one
+/// status update (another process, a bot reply: the assignments' part of the snapshot is read
+/// again); `quiet-report`, after one late Q1 report (the submissions are read again).
+async fn after_changes(world: &mut World, first: DateTime<Utc>) {
+    let l = world.label.clone();
+    let actor = Actor::new("bench");
+    let commune = world
+        .units
+        .iter()
+        .rev()
+        .find(|u| u.kind == UnitKind::Commune)
+        .expect("a commune")
+        .id;
+    let assignments = world
+        .store
+        .open_assignments(&[dondoc::domain::UnitId(commune)])
+        .await
+        .expect("open assignments");
+    let late: Vec<(i64, i64)> = world
+        .units
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, _)| i % 10 == 0)
+        .map(|(_, u)| (u.id, world.heads[&u.id]))
+        .take(REPEATS)
+        .collect();
+    let (mut cold, mut status, mut report) = (Vec::new(), Vec::new(), Vec::new());
+    // Rows and steps the passes added (a quiet pass adds none; a late report might).
+    let mut queued = [0u64; 3];
+    for n in 0..REPEATS {
+        let at = first + chrono::Duration::minutes(5 * n as i64);
+        world.clock.set(at);
+        let fresh = Scheduler::new(
+            world.store.clone(),
+            world.rules.clone(),
+            Doorbell::default(),
+        );
+        let started = Instant::now();
+        let done = fresh.pass(at, false).await.expect("cold pass");
+        cold.push(started.elapsed());
+        queued[0] += done.queued + done.new_escalations;
+
+        let assignment = assignments[n % assignments.len()].assignment_id.get();
+        world
+            .store
+            .record_status_update(
+                assignment,
+                dondoc::domain::AssignmentStatus::InProgress,
+                "đang làm",
+                None,
+                &actor,
+            )
+            .await
+            .expect("a status update");
+        let started = Instant::now();
+        let done = world.scheduler.pass(at, false).await.expect("pass");
+        status.push(started.elapsed());
+        queued[1] += done.queued + done.new_escalations;
+
+        let (unit_id, person_id) = late[n % late.len()];
+        let submission = Submission {
+            period_id: dondoc::domain::PeriodId(world.periods["q1"]),
+            unit_id: dondoc::domain::UnitId(unit_id),
+            person_id: dondoc::domain::PersonId(person_id),
+            body: "Báo cáo quý I (muộn)".into(),
+            telegram_message_id: None,
+            attachment: None,
+        };
+        world
+            .store
+            .record_submission(
+                dondoc::domain::UpdateId(world.next_update_id),
+                1,
+                1,
+                &submission,
+            )
+            .await
+            .expect("a late report");
+        world.next_update_id += 1;
+        let started = Instant::now();
+        let done = world.scheduler.pass(at, false).await.expect("pass");
+        report.push(started.elapsed());
+        queued[2] += done.queued + done.new_escalations;
+    }
+    for (case, times, added) in [
+        ("quiet-cold", cold, queued[0]),
+        ("quiet-status", status, queued[1]),
+        ("quiet-report", report, queued[2]),
+    ] {
+        println!(
+            "{l} {case:<14} {}  pass {}  (median of {}, min {}, max {}; {added} rows or steps added)",
+            first
+                .with_timezone(&world.rules.time_zone)
+                .format("%Y-%m-%d %H:%M"),
+            ms(median(&times)),
+            times.len(),
+            ms(min(&times)),
+            ms(max(&times))
+        );
+    }
 }
 
 fn print_pass(

@@ -244,12 +244,15 @@ fn task_lines<'t>(tasks: impl Iterator<Item = &'t OpenTask>, lang: Lang) -> Vec<
 /// single task comes as its card with the status buttons.
 pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
     let mut groups: BTreeMap<(i64, NaiveDate, NaiveDate), Vec<&DatedAssignment>> = BTreeMap::new();
+    // Many assignments share a due date: its reminder day is reckoned once.
+    let mut reminder_days: HashMap<NaiveDate, Option<NaiveDate>> = HashMap::new();
     for assignment in &day.snapshot.dated {
-        if let Some(on) =
+        let on = *reminder_days.entry(assignment.due_date).or_insert_with(|| {
             day.rules
                 .policy
                 .reminder_day(assignment.due_date, day.today, day.calendar)
-        {
+        });
+        if let Some(on) = on {
             groups
                 .entry((assignment.unit_id, assignment.due_date, on))
                 .or_default()
@@ -329,7 +332,9 @@ pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
         };
         let offices = day.offices_of_plan(period.plan_id);
         for unit_id in owing_units(day, period) {
-            if day.reported(period.id, unit_id) {
+            if day.reported(period.id, unit_id)
+                || !reaches_new_step(day, (ItemKind::Report, period.id, unit_id), step)
+            {
                 continue;
             }
             let item = format!("{} ({})", period.label, period.plan_code);
@@ -345,11 +350,19 @@ pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
             );
         }
     }
+    // Many assignments share a plan and a due date: the step is reckoned once for each.
+    let mut steps: HashMap<(i64, NaiveDate), Option<EscalationStep>> = HashMap::new();
     for a in &day.snapshot.dated {
-        let ladder = day.ladder_of(a.plan_id);
-        let Some(step) = ladder.step_on(a.due_date, day.today, day.calendar) else {
+        let step = *steps.entry((a.plan_id, a.due_date)).or_insert_with(|| {
+            day.ladder_of(a.plan_id)
+                .step_on(a.due_date, day.today, day.calendar)
+        });
+        let Some(step) = step else {
             continue;
         };
+        if !reaches_new_step(day, (ItemKind::Task, a.assignment_id, a.unit_id), step) {
+            continue;
+        }
         let item = format!(
             "{} {} ({})",
             a.task_code.as_deref().unwrap_or("·"),
@@ -472,6 +485,15 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
             });
         }
     }
+}
+
+/// Whether `step` is above the step recorded for the item (`climb` has something to do):
+/// checked before an item's text is made, since most overdue items have long been recorded.
+fn reaches_new_step(day: &Day<'_>, item: (ItemKind, i64, i64), step: EscalationStep) -> bool {
+    day.snapshot
+        .escalated
+        .get(&item)
+        .is_none_or(|recorded| step > *recorded)
 }
 
 /// Records the steps an item reached beyond those recorded, and notes its message.

@@ -24,7 +24,9 @@ use crate::domain::{Ladder, UnitKind, WorkingCalendar};
 use crate::messages::Lang;
 use crate::ops::Metrics;
 use crate::outbox::Doorbell;
-use crate::store::{EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, Store, StoreError};
+use crate::store::{
+    EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, SnapshotCache, Store, StoreError,
+};
 
 pub use compose::Outgoing;
 
@@ -48,45 +50,29 @@ pub struct Day<'a> {
     pub calendar: &'a WorkingCalendar,
     pub rules: &'a Rules,
     pub snapshot: &'a ScheduleSnapshot,
-    members: HashMap<i64, Vec<&'a Recipient>>,
-    plan_units: HashMap<i64, Vec<i64>>,
-    children: HashMap<i64, Vec<i64>>,
 }
 
 impl<'a> Day<'a> {
+    /// The lookups come with the snapshot (`ScheduleSnapshot::index`): a pass that read nothing
+    /// new builds nothing.
     pub fn new(
         today: NaiveDate,
         calendar: &'a WorkingCalendar,
         rules: &'a Rules,
         snapshot: &'a ScheduleSnapshot,
     ) -> Self {
-        let mut members: HashMap<i64, Vec<&Recipient>> = HashMap::new();
-        for r in &snapshot.recipients {
-            members.entry(r.unit_id).or_default().push(r);
-        }
-        let mut plan_units: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (plan, unit) in &snapshot.plan_units {
-            plan_units.entry(*plan).or_default().push(*unit);
-        }
-        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-        for unit in snapshot.units.values() {
-            if let Some(parent) = unit.parent_id {
-                children.entry(parent).or_default().push(unit.id);
-            }
-        }
         Self {
             today,
             calendar,
             rules,
             snapshot,
-            members,
-            plan_units,
-            children,
         }
     }
 
     pub fn units_of_plan(&self, plan_id: i64) -> &[i64] {
-        self.plan_units
+        self.snapshot
+            .index
+            .plan_units
             .get(&plan_id)
             .map(Vec::as_slice)
             .unwrap_or_default()
@@ -133,10 +119,14 @@ impl<'a> Day<'a> {
 
     /// Linked, reachable members of a unit.
     pub fn members(&self, unit_id: i64) -> impl Iterator<Item = &'a Recipient> + '_ {
-        self.members
+        let snapshot = self.snapshot;
+        snapshot
+            .index
+            .members
             .get(&unit_id)
             .into_iter()
-            .flat_map(|m| m.iter().copied())
+            .flatten()
+            .filter_map(move |position| snapshot.recipients.get(*position))
     }
 
     /// The members who do the work (all but the head), or the head when there is no one else.
@@ -187,7 +177,14 @@ impl<'a> Day<'a> {
         let mut seen = HashSet::from([root]);
         let mut stack = vec![root];
         while let Some(unit) = stack.pop() {
-            for child in self.children.get(&unit).into_iter().flatten() {
+            for child in self
+                .snapshot
+                .index
+                .children
+                .get(&unit)
+                .into_iter()
+                .flatten()
+            {
                 if seen.insert(*child) {
                     stack.push(*child);
                 }
@@ -291,6 +288,10 @@ pub struct Scheduler {
     rules: Rules,
     doorbell: Doorbell,
     metrics: Metrics,
+    /// What the last pass read, with the database's change counters at the time: a pass
+    /// reads again only the parts whose tables changed since (`Store::refresh_snapshot`).
+    /// Passes take it in turn.
+    snapshot: Arc<tokio::sync::Mutex<SnapshotCache>>,
 }
 
 impl Scheduler {
@@ -300,6 +301,7 @@ impl Scheduler {
             rules,
             doorbell,
             metrics: Metrics::default(),
+            snapshot: Arc::default(),
         }
     }
 
@@ -330,12 +332,13 @@ impl Scheduler {
             return Ok(report);
         }
         let horizon = self.horizon(today, &calendar);
-        let mut snapshot = self.store.schedule_snapshot(horizon).await?;
+        let mut cache = self.snapshot.lock().await;
+        let snapshot = self.store.refresh_snapshot(&mut cache, horizon).await?;
         let mut out = Outgoing::default();
         // Digest key → (chat, units covered) of each coordinating office's digest.
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
         if report.working_time {
-            let day = Day::new(today, &calendar, &self.rules, &snapshot);
+            let day = Day::new(today, &calendar, &self.rules, snapshot);
             let mut notices = compose::report_notices(&day);
             // A window stays open for days and a reminder day has many passes: the notices
             // an earlier pass queued to every member are left out before their open tasks are
@@ -370,10 +373,12 @@ impl Scheduler {
         // The digest is composed once a day: when every chat that can get one already has
         // today's in the outbox, a later pass would compose them only to leave them out, so it
         // skips the digest counts (a read over every live assignment) and the composing.
-        let digest_pending = report.digest_due && !self.digests_queued(today, &snapshot).await?;
+        let digest_pending = report.digest_due && !self.digests_queued(today, snapshot).await?;
         if digest_pending {
             // The steps this pass records count too: an item reaching the office's step today
-            // is marked in today's digest, not from tomorrow's.
+            // is marked in today's digest, not from tomorrow's. (On a copy: the kept snapshot
+            // holds only what the database holds; a dry run records nothing.)
+            let mut snapshot = snapshot.clone();
             for r in &out.escalations {
                 let step = snapshot
                     .escalated

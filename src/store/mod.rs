@@ -45,7 +45,8 @@ pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
 pub use postgres::probe as probe_postgres;
 pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
-    ScheduleSnapshot, StatusCount, UnitInfo, Unreachable,
+    ScheduleSnapshot, ScheduleVersions, SnapshotCache, SnapshotIndex, StatusCount, UnitInfo,
+    Unreachable,
 };
 pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 

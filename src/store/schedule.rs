@@ -175,6 +175,46 @@ pub struct ScheduleSnapshot {
     pub escalated: HashMap<(ItemKind, i64, i64), EscalationStep>,
     /// Citizen cases still with a unit (forwarded or accepted), with their numbers.
     pub case_hops: Vec<(super::HopView, crate::domain::case::CaseNumber)>,
+    /// Lookups over the parts above, rebuilt with the part they index.
+    pub index: SnapshotIndex,
+}
+
+/// Lookups a pass makes over and over, kept with the snapshot so a pass that reads nothing
+/// new does not rebuild them.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotIndex {
+    /// unit → positions of its members in `recipients`.
+    pub members: HashMap<i64, Vec<usize>>,
+    /// plan → the units implementing its live tasks, in `plan_units` order.
+    pub plan_units: HashMap<i64, Vec<i64>>,
+    /// unit → the units directly under it.
+    pub children: HashMap<i64, Vec<i64>>,
+}
+
+/// The counters `schedule_versions` keeps (migration 20261206000014): each moves when a table
+/// a part of the snapshot is read from changes, in the writer's transaction, whichever process
+/// wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ScheduleVersions {
+    /// plans, reporting periods, tasks, task leads.
+    pub plans: i64,
+    /// assignments added, removed, retired or moved.
+    pub assignment_set: i64,
+    /// any change to assignments (statuses too).
+    pub assignments: i64,
+    pub submissions: i64,
+    pub people: i64,
+    pub units: i64,
+    pub escalations: i64,
+}
+
+/// A snapshot kept between passes, with the counters it was read at
+/// (`Store::refresh_snapshot`).
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotCache {
+    versions: Option<ScheduleVersions>,
+    horizon: Option<NaiveDate>,
+    snapshot: ScheduleSnapshot,
 }
 
 /// Live assignments counted by plan, dimension, unit (or lead unit) and status, for digests.
@@ -254,6 +294,88 @@ impl Store {
         &self,
         horizon: NaiveDate,
     ) -> Result<ScheduleSnapshot, StoreError> {
+        let mut cache = SnapshotCache::default();
+        self.refresh_snapshot(&mut cache, horizon).await?;
+        Ok(cache.snapshot)
+    }
+
+    /// The counters of `schedule_versions`: what changed since a cache was filled.
+    pub async fn schedule_versions(&self) -> Result<ScheduleVersions, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT plans, assignment_set, assignments, submissions, people, units, escalations \
+                 FROM schedule_versions WHERE id = 1",
+            )
+            .fetch_one(pool).await?
+        }))
+    }
+
+    /// Brings `cache` up to date for a pass whose dated tasks reach `horizon`: reads the
+    /// counters first, then again only the parts whose tables changed since the cache was
+    /// filled (all of them the first time). The live citizen cases are read every time (only
+    /// the live ones: an indexed handful). Reading the counters before the data means a change
+    /// committed in between is at worst read twice, never missed.
+    pub async fn refresh_snapshot<'c>(
+        &self,
+        cache: &'c mut SnapshotCache,
+        horizon: NaiveDate,
+    ) -> Result<&'c ScheduleSnapshot, StoreError> {
+        let now = self.schedule_versions().await?;
+        let was = cache.versions.take();
+        let changed =
+            |part: fn(&ScheduleVersions) -> i64| was.is_none_or(|w| part(&w) != part(&now));
+        let snapshot = &mut cache.snapshot;
+        if changed(|v| v.plans) {
+            let (plans, periods) = self.snapshot_plans().await?;
+            snapshot.plans = plans;
+            snapshot.periods = periods;
+        }
+        if changed(|v| v.plans) || changed(|v| v.assignment_set) {
+            snapshot.plan_units = self.snapshot_plan_units().await?;
+            let mut by_plan: HashMap<i64, Vec<i64>> = HashMap::new();
+            for (plan, unit) in &snapshot.plan_units {
+                by_plan.entry(*plan).or_default().push(*unit);
+            }
+            snapshot.index.plan_units = by_plan;
+        }
+        if changed(|v| v.plans) || changed(|v| v.assignments) || cache.horizon != Some(horizon) {
+            let (dated, task_leads) = self.snapshot_dated(horizon).await?;
+            snapshot.dated = dated;
+            snapshot.task_leads = task_leads;
+            cache.horizon = Some(horizon);
+        }
+        if changed(|v| v.submissions) {
+            snapshot.submissions = self.snapshot_submissions().await?;
+        }
+        if changed(|v| v.people) {
+            let (recipients, unreachable) = self.snapshot_people().await?;
+            let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
+            for (position, r) in recipients.iter().enumerate() {
+                members.entry(r.unit_id).or_default().push(position);
+            }
+            snapshot.recipients = recipients;
+            snapshot.unreachable = unreachable;
+            snapshot.index.members = members;
+        }
+        if changed(|v| v.units) {
+            snapshot.units = self.snapshot_units().await?;
+            let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+            for unit in snapshot.units.values() {
+                if let Some(parent) = unit.parent_id {
+                    children.entry(parent).or_default().push(unit.id);
+                }
+            }
+            snapshot.index.children = children;
+        }
+        if changed(|v| v.escalations) {
+            snapshot.escalated = self.snapshot_escalated().await?;
+        }
+        snapshot.case_hops = self.live_hops().await?;
+        cache.versions = Some(now);
+        Ok(&cache.snapshot)
+    }
+
+    async fn snapshot_plans(&self) -> Result<(Vec<PlanBrief>, Vec<PeriodDue>), StoreError> {
         let plans: Vec<PlanRow> = with_pool!(self, pool => {
             sqlx::query_as("SELECT id, code, title, scope_unit_id, escalation_ladder, year FROM plans ORDER BY code")
                 .fetch_all(pool).await?
@@ -265,18 +387,67 @@ impl Store {
             )
             .fetch_all(pool).await?
         });
-        let plan_units: Vec<(i64, i64)> = with_pool!(self, pool => {
+        let mut briefs = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let ladder =
+                match plan.escalation_ladder {
+                    Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+                        StoreError::Corrupt(format!("plan {} ladder: {e}", plan.code))
+                    })?),
+                    None => None,
+                };
+            briefs.push(PlanBrief {
+                id: plan.id,
+                code: plan.code,
+                title: plan.title,
+                scope_unit_id: plan.scope_unit_id,
+                ladder,
+                year: plan.year,
+            });
+        }
+        let mut dues = Vec::with_capacity(periods.len());
+        for p in periods {
+            dues.push(PeriodDue {
+                id: p.id,
+                plan_id: p.plan_id,
+                plan_code: p.plan_code,
+                label: p.label,
+                due_date: p.due_date,
+                owed_by: p
+                    .owed_by
+                    .parse()
+                    .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?,
+            });
+        }
+        Ok((briefs, dues))
+    }
+
+    async fn snapshot_plan_units(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(with_pool!(self, pool => {
             sqlx::query_as(&format!(
                 "SELECT DISTINCT t.plan_id, a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE}"
             ))
             .fetch_all(pool).await?
-        });
+        }))
+    }
+
+    async fn snapshot_submissions(&self) -> Result<HashMap<(i64, i64), DateTime<Utc>>, StoreError> {
         let submissions: Vec<(i64, i64, DateTime<Utc>)> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT period_id, unit_id, MIN(submitted_at) FROM report_submissions GROUP BY period_id, unit_id",
             )
             .fetch_all(pool).await?
         });
+        Ok(submissions
+            .into_iter()
+            .map(|(p, u, at)| ((p, u), at))
+            .collect())
+    }
+
+    async fn snapshot_dated(
+        &self,
+        horizon: NaiveDate,
+    ) -> Result<(Vec<DatedAssignment>, HashMap<i64, Vec<i64>>), StoreError> {
         let dated: Vec<DatedAssignment> = with_pool!(self, pool => {
             sqlx::query_as(&format!(
                 "SELECT a.id AS assignment_id, t.id AS task_id, t.plan_id, t.code AS task_code, t.text, \
@@ -295,6 +466,14 @@ impl Store {
             .bind(horizon)
             .fetch_all(pool).await?
         });
+        let mut task_leads: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (task, unit) in leads {
+            task_leads.entry(task).or_default().push(unit);
+        }
+        Ok((dated, task_leads))
+    }
+
+    async fn snapshot_people(&self) -> Result<(Vec<Recipient>, Vec<Unreachable>), StoreError> {
         let people: Vec<PersonRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, unit_id, role, telegram_user_id, language, full_name, unreachable_at \
@@ -302,70 +481,19 @@ impl Store {
             )
             .fetch_all(pool).await?
         });
-        let units: Vec<UnitRow> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT id, code, name, kind, parent_id FROM units").fetch_all(pool).await?
-        });
-        let escalated: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations GROUP BY item_kind, item_id, unit_id")
-                .fetch_all(pool).await?
-        });
-
-        let case_hops = self.live_hops().await?;
-        let mut snapshot = ScheduleSnapshot {
-            case_hops,
-            plan_units,
-            dated,
-            submissions: submissions
-                .into_iter()
-                .map(|(p, u, at)| ((p, u), at))
-                .collect(),
-            ..ScheduleSnapshot::default()
-        };
-        for plan in plans {
-            let ladder =
-                match plan.escalation_ladder {
-                    Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
-                        StoreError::Corrupt(format!("plan {} ladder: {e}", plan.code))
-                    })?),
-                    None => None,
-                };
-            snapshot.plans.push(PlanBrief {
-                id: plan.id,
-                code: plan.code,
-                title: plan.title,
-                scope_unit_id: plan.scope_unit_id,
-                ladder,
-                year: plan.year,
-            });
-        }
-        for p in periods {
-            snapshot.periods.push(PeriodDue {
-                id: p.id,
-                plan_id: p.plan_id,
-                plan_code: p.plan_code,
-                label: p.label,
-                due_date: p.due_date,
-                owed_by: p
-                    .owed_by
-                    .parse()
-                    .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?,
-            });
-        }
-        for (task, unit) in leads {
-            snapshot.task_leads.entry(task).or_default().push(unit);
-        }
+        let (mut recipients, mut unreachable) = (Vec::new(), Vec::new());
         for person in people {
             let Some(chat_id) = person.telegram_user_id else {
                 continue;
             };
             match person.unreachable_at {
-                Some(since) => snapshot.unreachable.push(Unreachable {
+                Some(since) => unreachable.push(Unreachable {
                     person_id: person.id,
                     unit_id: person.unit_id,
                     full_name: person.full_name,
                     since,
                 }),
-                None => snapshot.recipients.push(Recipient {
+                None => recipients.push(Recipient {
                     person_id: person.id,
                     unit_id: person.unit_id,
                     role: person
@@ -380,8 +508,16 @@ impl Store {
                 }),
             }
         }
+        Ok((recipients, unreachable))
+    }
+
+    async fn snapshot_units(&self) -> Result<HashMap<i64, UnitInfo>, StoreError> {
+        let units: Vec<UnitRow> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, code, name, kind, parent_id FROM units").fetch_all(pool).await?
+        });
+        let mut infos = HashMap::with_capacity(units.len());
         for unit in units {
-            snapshot.units.insert(
+            infos.insert(
                 unit.id,
                 UnitInfo {
                     id: unit.id,
@@ -392,13 +528,24 @@ impl Store {
                 },
             );
         }
+        Ok(infos)
+    }
+
+    async fn snapshot_escalated(
+        &self,
+    ) -> Result<HashMap<(ItemKind, i64, i64), EscalationStep>, StoreError> {
+        let escalated: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations GROUP BY item_kind, item_id, unit_id")
+                .fetch_all(pool).await?
+        });
+        let mut steps = HashMap::with_capacity(escalated.len());
         for (kind, item, unit, step) in escalated {
             let kind = ItemKind::parse(&kind);
             if let Some(step) = EscalationStep::from_number(step) {
-                snapshot.escalated.insert((kind, item, unit), step);
+                steps.insert((kind, item, unit), step);
             }
         }
-        Ok(snapshot)
+        Ok(steps)
     }
 
     /// Open tasks of `unit_ids` (what a report reminder lists), by unit and plan: the first

@@ -1718,3 +1718,120 @@ async fn a_coordinator_linked_after_the_morning_digest_still_gets_it() {
         db.finish().await;
     }
 }
+
+/// A scheduler keeps what its last pass read and reads again only what changed since, by the
+/// database's counters: a write by another process (another `Store` on the same database)
+/// shows in its next pass exactly as a fresh scheduler would see it — submissions, members,
+/// statuses, due dates, escalation steps recorded by another process's pass.
+#[tokio::test]
+async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
+    const LATE_STAFF: i64 = 3001;
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let other = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let q1 = period_id(&store, plan, "q1").await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let tranphu = unit_id(&store, "HG-TRANPHU").await;
+        let minhkhai_head = person_id(&store, "HG-MINHKHAI", MINHKHAI_HEAD).await;
+        let kept = scheduler(&store);
+        let name = db.name;
+        // What this scheduler's dry run shows at `at`, checked against a fresh scheduler's.
+        let dry = |at: DateTime<Utc>| {
+            let kept = kept.clone();
+            let fresh = scheduler(&other);
+            async move {
+                let seen = kept.pass(at, true).await.expect("dry pass");
+                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
+                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
+                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
+                (seen.messages, seen.escalations)
+            }
+        };
+        let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
+            messages.iter().filter(|m| m.chat_id == chat).count()
+        };
+        // Tuesday 3/3: the 7-day reminder of Q1 (due 10/3).
+        let reminder_day = local(date(2026, 3, 3), 8, 0);
+        clock.set(reminder_day);
+        let (before, _) = dry(reminder_day).await;
+        assert!(to(&before, MINHKHAI_HEAD) > 0);
+        assert_eq!(to(&before, LATE_STAFF), 0);
+
+        // Minh Khai reports through the other process: no reminder for it any more.
+        let submission = Submission {
+            period_id: dondoc::domain::PeriodId(q1),
+            unit_id: dondoc::domain::UnitId(minhkhai),
+            person_id: dondoc::domain::PersonId(minhkhai_head),
+            body: "Báo cáo quý I".into(),
+            telegram_message_id: None,
+            attachment: None,
+        };
+        other
+            .record_submission(
+                dondoc::domain::UpdateId(1),
+                MINHKHAI_HEAD,
+                MINHKHAI_HEAD,
+                &submission,
+            )
+            .await
+            .expect("submission");
+        let (reported, _) = dry(reminder_day).await;
+        assert_eq!(to(&reported, MINHKHAI_HEAD), 0);
+
+        // A member linked there: she is reminded too.
+        support::linked_member(
+            &other,
+            "HG-TRANPHU",
+            PersonRole::FocalPoint,
+            "Cán bộ mới",
+            LATE_STAFF,
+        )
+        .await;
+        let (linked, _) = dry(reminder_day).await;
+        assert!(to(&linked, LATE_STAFF) > 0);
+
+        // A status changes: whatever it changes, both schedulers see the same.
+        let assignment = other
+            .open_assignments(&[dondoc::domain::UnitId(tranphu)])
+            .await
+            .expect("assignments")
+            .first()
+            .expect("an open assignment")
+            .assignment_id
+            .get();
+        other
+            .record_status_update(
+                assignment,
+                dondoc::domain::AssignmentStatus::Done,
+                "xong",
+                None,
+                &actor(),
+            )
+            .await
+            .expect("done");
+        dry(reminder_day).await;
+
+        // Wednesday 11/3, Q1 overdue: the steps this scheduler would record, until the other
+        // process's pass records them.
+        let overdue = local(date(2026, 3, 11), 8, 0);
+        clock.set(overdue);
+        let (_, steps) = dry(overdue).await;
+        assert!(!steps.is_empty(), "{name}: Trần Phú's Q1 is overdue");
+        let recorded = scheduler(&other).pass(overdue, false).await.expect("pass");
+        assert!(recorded.new_escalations > 0);
+        let (_, after) = dry(overdue).await;
+        assert!(after.is_empty(), "{name}: {after:?}");
+
+        // Q1's due date moves to 20/3: no reminder on 3/3 at all.
+        clock.set(reminder_day);
+        add_period(&other, plan, "q1", date(2026, 3, 20)).await;
+        let (moved, _) = dry(reminder_day).await;
+        assert_eq!(to(&moved, LATE_STAFF), 0);
+
+        other.close().await;
+        store.close().await;
+        db.finish().await;
+    }
+}
