@@ -6,7 +6,7 @@ use teloxide::prelude::*;
 use teloxide::types::InputFile;
 use teloxide::RequestError;
 
-use super::handlers::{say, watched_units, HandlerResult};
+use super::tasks::{say, watched_units, HandlerResult};
 use super::App;
 use crate::domain::{PersonRole, PlanCode};
 use crate::export::{self, ExportError, ReportRequest};
@@ -145,7 +145,7 @@ async fn send_document(
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    super::handlers::retrying(&app.pacer, chat, || {
+    super::tasks::retrying(&app.pacer, chat, || {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
         bot.send_document(chat, file).caption(caption.clone())
     })

@@ -7,14 +7,14 @@ pub(crate) mod cards;
 mod export;
 mod files;
 mod flood;
-mod handlers;
+mod tasks;
 mod hotline;
 mod inbox;
 pub mod invitation;
 
 // The pure parsers of what people send, public for the fuzz targets (fuzz/).
 pub use crate::chat::Callback;
-pub use handlers::command as parse_command;
+pub use tasks::command as parse_command;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -207,8 +207,8 @@ pub async fn spawn_observed(
         pacer,
     });
     let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(handlers::on_message))
-        .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
+        .branch(Update::filter_message().endpoint(tasks::on_message))
+        .branch(Update::filter_callback_query().endpoint(tasks::on_callback));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
         // Updates the bot does not handle are forgotten at once, not replayed.
