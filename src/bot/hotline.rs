@@ -11,7 +11,7 @@ use crate::chat::telegram::{self, button};
 use crate::chat::{Callback, HopAction, Intake, OperatorAction};
 
 use super::cards::Waiting;
-use super::tasks::{say, HandlerResult};
+use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::case::{route, CaseNumber, CaseState, Channel};
 use crate::domain::text::{match_key, split_message, TELEGRAM_TEXT_LIMIT};
@@ -325,7 +325,7 @@ pub async fn on_draft_message(
             draft.step = Step::Consent;
         }
         Step::Files => {
-            if let Some(file) = super::tasks::attachment_of(msg) {
+            if let Some(file) = super::router::attachment_of(msg) {
                 draft.files.push(DraftFile {
                     file_id: file.file_id,
                     file_unique_id: file.file_unique_id,
@@ -715,7 +715,7 @@ pub async fn on_hop_message(
         .unwrap_or("")
         .trim()
         .to_string();
-    let file = super::tasks::attachment_of(msg);
+    let file = super::router::attachment_of(msg);
     if text.is_empty() && file.is_none() {
         return Ok(());
     }

@@ -7,14 +7,19 @@ pub(crate) mod cards;
 mod export;
 mod files;
 mod flood;
-mod tasks;
 mod hotline;
 mod inbox;
 pub mod invitation;
+mod onboarding;
+mod overview;
+mod reports;
+mod router;
+mod send;
+mod tasks;
 
 // The pure parsers of what people send, public for the fuzz targets (fuzz/).
 pub use crate::chat::Callback;
-pub use tasks::command as parse_command;
+pub use router::command as parse_command;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -207,8 +212,8 @@ pub async fn spawn_observed(
         pacer,
     });
     let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(tasks::on_message))
-        .branch(Update::filter_callback_query().endpoint(tasks::on_callback));
+        .branch(Update::filter_message().endpoint(router::on_message))
+        .branch(Update::filter_callback_query().endpoint(router::on_callback));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
         // Updates the bot does not handle are forgotten at once, not replayed.
