@@ -35,7 +35,7 @@ use teloxide::update_listeners::{webhooks, Polling};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::messages::{BotText, Lang};
+use crate::messages::Lang;
 use crate::store::Store;
 
 /// What every handler needs.
@@ -121,20 +121,13 @@ pub use crate::chat::telegram::client;
 
 /// The Vietnamese (or English) command menu.
 fn commands(lang: Lang) -> Vec<BotCommand> {
-    [
-        ("viec", BotText::CommandTasks),
-        ("baocao", BotText::CommandReports),
-        ("tinhhinh", BotText::CommandOverview),
-        ("tonghop", BotText::CommandDigest),
-        ("phananh", BotText::CommandCase),
-        ("vuviec", BotText::CommandCases),
-        ("quahan", BotText::CommandOverdue),
-        ("xuat", BotText::CommandExport),
-        ("trogiup", BotText::CommandHelp),
-    ]
-    .into_iter()
-    .map(|(command, text)| BotCommand::new(command, text.render(lang)))
-    .collect()
+    router::Command::MENU
+        .into_iter()
+        .filter_map(|command| {
+            let text = command.describe()?;
+            Some(BotCommand::new(command.name(), text.render(lang)))
+        })
+        .collect()
 }
 
 /// Why the bot did not start: only Telegram's 401 (getMe) means the token is wrong; a

@@ -25,6 +25,104 @@ use crate::messages::BotText;
 use crate::ops::UpdateKind;
 use crate::store::{Effect, Member, NewAttachment, Subject};
 
+/// The bot's commands: one list read by the router (what a command does) and by the menu
+/// Telegram shows (`setMyCommands`, in [`Command::MENU`]'s order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// `/start [CODE]`: welcome, or link an invitation code.
+    Start,
+    /// `/trogiup`, `/help`.
+    Help,
+    /// `/nhom [UNIT]`: bind a group to a unit.
+    Group,
+    /// `/ngonngu`, `/language`.
+    Language,
+    /// `/viec`.
+    Tasks,
+    /// `/baocao`.
+    Reports,
+    /// `/tinhhinh`.
+    Overview,
+    /// `/tonghop`.
+    Digest,
+    /// `/phananh`.
+    Case,
+    /// `/vuviec`.
+    Cases,
+    /// `/quahan`.
+    Overdue,
+    /// `/xuat`.
+    Export,
+}
+
+impl Command {
+    /// The commands in the menu, in its order.
+    pub(crate) const MENU: [Command; 9] = [
+        Command::Tasks,
+        Command::Reports,
+        Command::Overview,
+        Command::Digest,
+        Command::Case,
+        Command::Cases,
+        Command::Overdue,
+        Command::Export,
+        Command::Help,
+    ];
+
+    /// A command's name as typed (without the slash and the bot's name); `None`: no command.
+    pub(crate) fn parse(name: &str) -> Option<Command> {
+        Some(match name {
+            "start" => Command::Start,
+            "trogiup" | "help" => Command::Help,
+            "nhom" => Command::Group,
+            "ngonngu" | "language" => Command::Language,
+            "viec" => Command::Tasks,
+            "baocao" => Command::Reports,
+            "tinhhinh" => Command::Overview,
+            "tonghop" => Command::Digest,
+            "phananh" => Command::Case,
+            "vuviec" => Command::Cases,
+            "quahan" => Command::Overdue,
+            "xuat" => Command::Export,
+            _ => return None,
+        })
+    }
+
+    /// The name the menu shows.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Command::Start => "start",
+            Command::Help => "trogiup",
+            Command::Group => "nhom",
+            Command::Language => "ngonngu",
+            Command::Tasks => "viec",
+            Command::Reports => "baocao",
+            Command::Overview => "tinhhinh",
+            Command::Digest => "tonghop",
+            Command::Case => "phananh",
+            Command::Cases => "vuviec",
+            Command::Overdue => "quahan",
+            Command::Export => "xuat",
+        }
+    }
+
+    /// What the menu says about a command; `None`: not in the menu.
+    pub(crate) fn describe(self) -> Option<BotText<'static>> {
+        Some(match self {
+            Command::Tasks => BotText::CommandTasks,
+            Command::Reports => BotText::CommandReports,
+            Command::Overview => BotText::CommandOverview,
+            Command::Digest => BotText::CommandDigest,
+            Command::Case => BotText::CommandCase,
+            Command::Cases => BotText::CommandCases,
+            Command::Overdue => BotText::CommandOverdue,
+            Command::Export => BotText::CommandExport,
+            Command::Help => BotText::CommandHelp,
+            Command::Start | Command::Group | Command::Language => return None,
+        })
+    }
+}
+
 /// A command and its argument: "/viec@dondoc_bot 2" → ("viec", "2").
 pub fn command(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix('/')?;
@@ -219,13 +317,14 @@ pub(super) async fn on_command(
     args: &str,
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    if name == "start" {
+    let name = Command::parse(name);
+    if name == Some(Command::Start) {
         return on_start(bot, chat, app, update_id, user_id, args).await;
     }
     // A command in between cancels the question the bot was waiting on (a hotline intake
     // keeps its own dialogue).
     cancel_question(app, chat, user_id).await?;
-    if name == "trogiup" || name == "help" {
+    if name == Some(Command::Help) {
         let members = app.store.members_of_user(user_id).await?;
         let localized = app.localized(&members);
         let app = localized.as_ref().unwrap_or(app);
@@ -243,7 +342,7 @@ pub(super) async fn on_command(
     }
     let members = match members_here(app, &msg.chat, user_id).await? {
         Here::Members(members) => members,
-        Here::UnboundGroup(members) if name == "nhom" => members,
+        Here::UnboundGroup(members) if name == Some(Command::Group) => members,
         Here::UnboundGroup(_) => {
             tell(bot, app, chat, BotText::GroupNotBound).await?;
             return Ok(());
@@ -253,7 +352,7 @@ pub(super) async fn on_command(
             return Ok(());
         }
         Here::Stranger => {
-            if name == "nhom" {
+            if name == Some(Command::Group) {
                 tell(bot, app, chat, BotText::GroupTaken).await?;
             }
             return Ok(());
@@ -261,18 +360,22 @@ pub(super) async fn on_command(
     };
     let localized = app.localized(&members);
     let app = localized.as_ref().unwrap_or(app);
+    let Some(name) = name else {
+        return hint(bot, app, chat, BotText::Hint).await;
+    };
     match name {
-        "nhom" => bind_group(bot, msg, app, update_id, &members, args).await,
-        "ngonngu" | "language" => set_language(bot, chat, app, update_id, user_id, args).await,
-        "viec" => send_task_page(bot, chat, app, &members, 0, None).await,
-        "baocao" => send_reports(bot, chat, app, &members, 0, None).await,
-        "tinhhinh" => send_overview(bot, chat, app, &members, args).await,
-        "phananh" => super::hotline::start(bot, chat, app, update_id, user_id, &members).await,
-        "vuviec" => super::hotline::show(bot, chat, app, &members, args).await,
-        "tonghop" => send_digest(bot, chat, app, &members, false).await,
-        "quahan" => send_digest(bot, chat, app, &members, true).await,
-        "xuat" => super::export::send(bot, chat, app, &members, args).await,
-        _ => hint(bot, app, chat, BotText::Hint).await,
+        Command::Group => bind_group(bot, msg, app, update_id, &members, args).await,
+        Command::Language => set_language(bot, chat, app, update_id, user_id, args).await,
+        Command::Tasks => send_task_page(bot, chat, app, &members, 0, None).await,
+        Command::Reports => send_reports(bot, chat, app, &members, 0, None).await,
+        Command::Overview => send_overview(bot, chat, app, &members, args).await,
+        Command::Case => super::hotline::start(bot, chat, app, update_id, user_id, &members).await,
+        Command::Cases => super::hotline::show(bot, chat, app, &members, args).await,
+        Command::Digest => send_digest(bot, chat, app, &members, false).await,
+        Command::Overdue => send_digest(bot, chat, app, &members, true).await,
+        Command::Export => super::export::send(bot, chat, app, &members, args).await,
+        // Handled above, before anyone's memberships are looked at.
+        Command::Start | Command::Help => hint(bot, app, chat, BotText::Hint).await,
     }
 }
 
@@ -708,12 +811,23 @@ pub(super) struct Asked<'m> {
 
 #[cfg(test)]
 mod tests {
-    use super::command;
+    use super::{command, Command};
 
     #[test]
     fn commands_in_groups_carry_the_bot_name() {
         assert_eq!(command("/viec@dondoc_bot"), Some(("viec", "")));
         assert_eq!(command("/start  abc "), Some(("start", "abc")));
         assert_eq!(command("viec"), None);
+    }
+
+    #[test]
+    fn every_menu_command_routes_to_itself() {
+        for command in Command::MENU {
+            assert_eq!(Command::parse(command.name()), Some(command));
+            assert!(command.describe().is_some());
+        }
+        assert_eq!(Command::parse("help"), Some(Command::Help));
+        assert_eq!(Command::parse("language"), Some(Command::Language));
+        assert_eq!(Command::parse("khong"), None);
     }
 }
