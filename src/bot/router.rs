@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use tracing::Instrument;
+
 use chrono::Duration as Span;
 use teloxide::prelude::*;
 
@@ -172,7 +174,18 @@ pub(super) async fn already_handled(app: &App, update: &Update) -> Option<bool> 
     }
 }
 
+/// A message (text, file, command): handled in one span naming the update, its chat and kind.
 pub async fn on_message(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
+    let span = tracing::info_span!(
+        "update",
+        update_id = update.id.0,
+        chat = msg.chat.id.0,
+        kind = ?UpdateKind::Message,
+    );
+    message_update(bot, msg, update, app).instrument(span).await
+}
+
+async fn message_update(bot: Bot, msg: Message, update: Update, app: Arc<App>) -> HandlerResult {
     match already_handled(&app, &update).await {
         Some(true) => {
             // Kept by a run that stopped after recording it, perhaps before saying so.
@@ -617,7 +630,25 @@ pub(super) fn attachment_of(msg: &Message) -> Option<NewAttachment> {
     })
 }
 
+/// A button press: handled in one span naming the update, its chat and kind.
 pub async fn on_callback(
+    bot: Bot,
+    query: CallbackQuery,
+    update: Update,
+    app: Arc<App>,
+) -> HandlerResult {
+    let span = tracing::info_span!(
+        "update",
+        update_id = update.id.0,
+        chat = query.regular_message().map(|m| m.chat.id.0),
+        kind = ?UpdateKind::Button,
+    );
+    callback_update(bot, query, update, app)
+        .instrument(span)
+        .await
+}
+
+async fn callback_update(
     bot: Bot,
     query: CallbackQuery,
     update: Update,
