@@ -11,6 +11,7 @@ use crate::chat::telegram::{self, button};
 use crate::chat::{Callback, HopAction, Intake, OperatorAction};
 
 use super::cards::Waiting;
+use super::router::Turn;
 use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::case::{route, CaseNumber, CaseState, Channel};
@@ -613,17 +614,15 @@ async fn hop_member<'m>(
 }
 
 /// A unit's button under a case: accept, not ours (asks why), answer (asks for it).
-#[allow(clippy::too_many_arguments)]
-pub async fn on_hop_button(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    action: HopAction,
-    hop_id: i64,
-) -> HandlerResult {
+pub async fn on_hop_button(turn: Turn<'_>, action: HopAction, hop_id: i64) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        members,
+    } = turn;
     let Some((member, case)) = hop_member(app, members, hop_id).await? else {
         tell(bot, chat, app, HotlineText::NotAllowed).await?;
         return Ok(());
@@ -693,17 +692,20 @@ pub async fn on_hop_button(
 
 /// A message that answers a case (after «Trả lời», or as a reply to the case) or gives the
 /// reason it is not the unit's (after «Không thuộc thẩm quyền»).
-#[allow(clippy::too_many_arguments)]
 pub async fn on_hop_message(
-    bot: &Bot,
+    turn: Turn<'_>,
     msg: &Message,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
     hop_id: i64,
     returning: bool,
 ) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        update_id,
+        user_id,
+        members,
+        ..
+    } = turn;
     let chat = msg.chat.id;
     let Some((member, case)) = hop_member(app, members, hop_id).await? else {
         tell(bot, chat, app, HotlineText::NotAllowed).await?;
@@ -778,17 +780,15 @@ pub async fn on_hop_message(
 }
 
 /// The operator's buttons: informed and close, reopen, route to a unit.
-#[allow(clippy::too_many_arguments)]
-pub async fn on_case_button(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    action: OperatorAction,
-    case_id: i64,
-) -> HandlerResult {
+pub async fn on_case_button(turn: Turn<'_>, action: OperatorAction, case_id: i64) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        members,
+    } = turn;
     let Some(operator) = is_hotline(members) else {
         tell(bot, chat, app, HotlineText::OnlyHotline).await?;
         return Ok(());
@@ -864,17 +864,20 @@ pub struct Route {
 
 /// Routing an existing case (after a return or a reopen, or adding or moving a unit): the
 /// operator types a unit's name.
-#[allow(clippy::too_many_arguments)]
 pub async fn on_route_message(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
+    turn: Turn<'_>,
     route: Route,
     typed: &str,
     unit_id: Option<i64>,
 ) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        ..
+    } = turn;
     let case_id = route.case_id;
     if matches!(match_key(typed).as_str(), "huy" | "cancel") {
         return cancel(bot, chat, app, update_id, user_id).await;

@@ -3,25 +3,27 @@
 use teloxide::prelude::*;
 
 use super::cards::{self, Waiting};
-use super::router::{attachment_of, start_waiting, Asked};
+use super::router::{attachment_of, start_waiting, Turn};
 use super::send::{confirm, say, tell, HandlerResult};
-use super::App;
 use crate::domain::{PeriodId, UnitId, UpdateId};
 use crate::messages::BotText;
-use crate::store::{AssignmentCard, Effect, Member, StatusReply, Submission};
+use crate::store::{AssignmentCard, Effect, StatusReply, Submission};
 
 /// A report for a period: what follows "Nộp báo cáo", or a reply to a report message.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn on_report_reply(
-    bot: &Bot,
+    turn: Turn<'_>,
     msg: &Message,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
     period_id: PeriodId,
     unit_id: UnitId,
 ) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        update_id,
+        user_id,
+        members,
+        ..
+    } = turn;
     let chat = msg.chat.id;
     let Some(member) = members.iter().find(|m| m.unit_id() == unit_id) else {
         tell(bot, app, chat, BotText::NotYourTask).await?;
@@ -75,18 +77,18 @@ pub(super) async fn on_report_reply(
 
 /// After "Nộp báo cáo": remember what we wait for and ask for the report.
 pub(super) async fn ask_for_report(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
+    turn: Turn<'_>,
     period_id: PeriodId,
     unit_id: UnitId,
 ) -> HandlerResult {
-    let Asked {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let Some(member) = members.iter().find(|m| m.unit_id() == unit_id) else {
         tell(bot, app, chat, BotText::NotYourTask).await?;
         return Ok(());
@@ -115,17 +117,20 @@ pub(super) async fn ask_for_report(
 }
 
 /// Saves a status reply and says so only once it is committed; a failure asks to resend.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn record(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    update_id: i64,
-    user_id: i64,
+    turn: Turn<'_>,
     card: &AssignmentCard,
     reply: &StatusReply,
     reply_to: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        ..
+    } = turn;
     match app
         .store
         .record_status_reply(UpdateId(update_id), chat.0, user_id, reply)

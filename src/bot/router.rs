@@ -432,6 +432,14 @@ pub(super) async fn on_report(
     members: &[Member],
 ) -> HandlerResult {
     let chat = msg.chat.id;
+    let turn = Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        members,
+    };
     let (waiting, asked_at) = match app.store.load_dialogue::<Waiting>(chat.0, user_id).await? {
         Some((waiting, at)) => (Some(waiting), Some(at)),
         None => (None, None),
@@ -450,22 +458,13 @@ pub(super) async fn on_report(
                 case_id: *case_id,
                 withdraw: *withdraw,
             };
-            return super::hotline::on_route_message(
-                bot, chat, app, update_id, user_id, route, typed, None,
-            )
-            .await;
+            return super::hotline::on_route_message(turn, route, typed, None).await;
         }
         Some(Waiting::HopReason { hop_id, .. }) => {
-            return super::hotline::on_hop_message(
-                bot, msg, app, update_id, user_id, members, *hop_id, true,
-            )
-            .await;
+            return super::hotline::on_hop_message(turn, msg, *hop_id, true).await;
         }
         Some(Waiting::HopAnswer { hop_id, .. }) => {
-            return super::hotline::on_hop_message(
-                bot, msg, app, update_id, user_id, members, *hop_id, false,
-            )
-            .await;
+            return super::hotline::on_hop_message(turn, msg, *hop_id, false).await;
         }
         _ => {}
     }
@@ -573,38 +572,21 @@ pub(super) async fn on_subject(
     members: &[Member],
     subject: Subject,
 ) -> HandlerResult {
+    let turn = Turn {
+        bot,
+        app,
+        chat: msg.chat.id,
+        update_id,
+        user_id,
+        members,
+    };
     match subject {
-        Subject::Assignment(assignment_id) => {
-            on_task_reply(
-                bot,
-                msg,
-                app,
-                update_id,
-                user_id,
-                members,
-                assignment_id,
-                None,
-            )
-            .await
-        }
+        Subject::Assignment(assignment_id) => on_task_reply(turn, msg, assignment_id, None).await,
         Subject::CaseHop(hop_id) => {
-            super::hotline::on_hop_message(
-                bot,
-                msg,
-                app,
-                update_id,
-                user_id,
-                members,
-                hop_id.get(),
-                false,
-            )
-            .await
+            super::hotline::on_hop_message(turn, msg, hop_id.get(), false).await
         }
         Subject::Report { period_id, unit_id } => {
-            on_report_reply(
-                bot, msg, app, update_id, user_id, members, period_id, unit_id,
-            )
-            .await
+            on_report_reply(turn, msg, period_id, unit_id).await
         }
     }
 }
@@ -697,7 +679,10 @@ pub(super) async fn handle_callback(
     let localized = app.localized(&members);
     let app = localized.as_ref().unwrap_or(app);
     let (update_id, members) = (update_id, members.as_slice());
-    let asked = Asked {
+    let turn = Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
@@ -715,33 +700,24 @@ pub(super) async fn handle_callback(
         Some(Callback::Status {
             assignment_id,
             status,
-        }) => press_status(bot, app, chat, asked, AssignmentId(assignment_id), status).await,
-        Some(Callback::File { assignment_id }) => {
-            ask_for(bot, app, chat, asked, AssignmentId(assignment_id)).await
-        }
+        }) => press_status(turn, AssignmentId(assignment_id), status).await,
+        Some(Callback::File { assignment_id }) => ask_for(turn, AssignmentId(assignment_id)).await,
         Some(Callback::AddNote(status_update_id)) => {
-            ask_note(bot, app, chat, asked, StatusUpdateId(status_update_id)).await
+            ask_note(turn, StatusUpdateId(status_update_id)).await
         }
         Some(Callback::SkipNote(status_update_id)) => {
-            skip_note(
-                bot,
-                app,
-                chat,
-                asked,
-                Some(StatusUpdateId(status_update_id)),
-            )
-            .await
+            skip_note(turn, Some(StatusUpdateId(status_update_id))).await
         }
-        Some(Callback::Skip) => skip_note(bot, app, chat, asked, None).await,
+        Some(Callback::Skip) => skip_note(turn, None).await,
         Some(Callback::Report { period_id, unit_id }) => {
-            ask_for_report(bot, app, chat, asked, PeriodId(period_id), UnitId(unit_id)).await
+            ask_for_report(turn, PeriodId(period_id), UnitId(unit_id)).await
         }
         Some(Callback::FileTask {
             held,
             assignment_id,
         }) => {
             let target = Some(Subject::Assignment(AssignmentId(assignment_id)));
-            file_held(bot, app, chat, asked, held, target).await
+            file_held(turn, held, target).await
         }
         Some(Callback::FileReport {
             held,
@@ -752,35 +728,30 @@ pub(super) async fn handle_callback(
                 period_id: PeriodId(period_id),
                 unit_id: UnitId(unit_id),
             });
-            file_held(bot, app, chat, asked, held, target).await
+            file_held(turn, held, target).await
         }
-        Some(Callback::FileNone(held)) => file_held(bot, app, chat, asked, held, None).await,
-        Some(Callback::Proposal { token, yes }) => {
-            answer_proposal(bot, app, chat, asked, token, yes).await
-        }
+        Some(Callback::FileNone(held)) => file_held(turn, held, None).await,
+        Some(Callback::Proposal { token, yes }) => answer_proposal(turn, token, yes).await,
         Some(
             button @ (Callback::Hop { .. }
             | Callback::Case { .. }
             | Callback::Intake(_)
             | Callback::Stale),
-        ) => hotline_button(bot, chat, app, asked, button).await,
+        ) => hotline_button(turn, button).await,
         None => hint(bot, app, chat, BotText::Hint).await,
     }
 }
 
 /// The hotline's buttons: intake or routing, a unit's action on a case, the operator's.
-pub(super) async fn hotline_button(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    asked: Asked<'_>,
-    button: Callback,
-) -> HandlerResult {
-    let Asked {
+pub(super) async fn hotline_button(turn: Turn<'_>, button: Callback) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
-        members,
-    } = asked;
+        ..
+    } = turn;
     match button {
         Callback::Intake(intake) => {
             let waiting = waiting_of(app, chat, user_id).await?;
@@ -800,11 +771,7 @@ pub(super) async fn hotline_button(
                     };
                     if intake == Intake::Cancel || unit.is_some() {
                         super::hotline::on_route_message(
-                            bot,
-                            chat,
-                            app,
-                            update_id,
-                            user_id,
+                            turn,
                             super::hotline::Route { case_id, withdraw },
                             if unit.is_some() { "" } else { "huy" },
                             unit,
@@ -816,28 +783,26 @@ pub(super) async fn hotline_button(
             }
         }
         Callback::Hop { hop_id, action } => {
-            super::hotline::on_hop_button(
-                bot, chat, app, update_id, user_id, members, action, hop_id,
-            )
-            .await?;
+            super::hotline::on_hop_button(turn, action, hop_id).await?;
         }
         Callback::Case { case_id, action } => {
-            super::hotline::on_case_button(
-                bot, chat, app, update_id, user_id, members, action, case_id,
-            )
-            .await?;
+            super::hotline::on_case_button(turn, action, case_id).await?;
         }
         _ => {}
     }
     Ok(())
 }
 
-/// Who pressed a button, in which update.
+/// One update as its handlers see it: the bot and app (in the person's language), the chat,
+/// the update, who sent it and their memberships here.
 #[derive(Clone, Copy)]
-pub(super) struct Asked<'m> {
-    pub(super) update_id: i64,
-    pub(super) user_id: i64,
-    pub(super) members: &'m [Member],
+pub(crate) struct Turn<'a> {
+    pub(crate) bot: &'a Bot,
+    pub(crate) app: &'a App,
+    pub(crate) chat: ChatId,
+    pub(crate) update_id: i64,
+    pub(crate) user_id: i64,
+    pub(crate) members: &'a [Member],
 }
 
 #[cfg(test)]

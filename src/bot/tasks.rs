@@ -5,7 +5,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use super::cards::{self, Proposed, Waiting};
 use super::reports::record;
-use super::router::{attachment_of, start_waiting, waiting_of, Asked};
+use super::router::{attachment_of, start_waiting, waiting_of, Turn};
 use super::send::{confirm, hint, say, tell, HandlerResult};
 use super::App;
 use crate::domain::{
@@ -238,20 +238,19 @@ pub(super) async fn hold_file(
 pub(super) const FILE_CHOICES: usize = 8;
 
 /// One tap under "which task is this file for?": files it there, with its caption as the note.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn file_held(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
+    turn: Turn<'_>,
     held_id: i64,
     target: Option<Subject>,
 ) -> HandlerResult {
-    let Asked {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let Some(held) = app.store.held_file(HeldFileId(held_id)).await? else {
         return Ok(());
     };
@@ -537,19 +536,15 @@ pub(super) async fn propose(
 }
 
 /// «Đúng» / «Không phải» under a proposal: only the proposal still waiting, and only once.
-pub(super) async fn answer_proposal(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
-    token: i64,
-    yes: bool,
-) -> HandlerResult {
-    let Asked {
+pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let waiting = waiting_of(app, chat, user_id).await?;
     let Some(Waiting::Proposal { token: t, actions }) = waiting else {
         tell(bot, app, chat, BotText::QuestionClosed).await?;
@@ -668,17 +663,15 @@ pub(super) async fn answer_proposal(
 }
 
 /// A status update on a task: a reply to the task's card, or the file after «Gửi tài liệu».
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn on_task_reply(
-    bot: &Bot,
+    turn: Turn<'_>,
     msg: &Message,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
     assignment_id: AssignmentId,
     _pending: Option<Waiting>,
 ) -> HandlerResult {
+    let Turn {
+        bot, app, members, ..
+    } = turn;
     let chat = msg.chat.id;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
@@ -707,34 +700,24 @@ pub(super) async fn on_task_reply(
         telegram_message_id: Some(i64::from(msg.id.0)),
         attachment: attachment_of(msg),
     };
-    record(
-        bot,
-        app,
-        chat,
-        update_id,
-        user_id,
-        &card,
-        &reply,
-        Some(msg.id),
-    )
-    .await
+    record(turn, &card, &reply, Some(msg.id)).await
 }
 
 /// A status button: the status is recorded at once and confirmed, with «Thêm ghi chú»
 /// for a note on that update; «Gặp vướng mắc» asks for the reason in the confirmation.
 pub(super) async fn press_status(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
+    turn: Turn<'_>,
     assignment_id: AssignmentId,
     status: AssignmentStatus,
 ) -> HandlerResult {
-    let Asked {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
@@ -802,18 +785,15 @@ pub(super) async fn press_status(
 }
 
 /// «Thêm ghi chú»: the note question for that update (and no other).
-pub(super) async fn ask_note(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
-    status_update_id: StatusUpdateId,
-) -> HandlerResult {
-    let Asked {
+pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let Some(update) = app.store.status_update(status_update_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
@@ -861,18 +841,15 @@ pub(super) async fn ask_note(
 }
 
 /// After «Gửi tài liệu»: remember what we wait for, then ask for the file.
-pub(super) async fn ask_for(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
-    assignment_id: AssignmentId,
-) -> HandlerResult {
-    let Asked {
+pub(super) async fn ask_for(turn: Turn<'_>, assignment_id: AssignmentId) -> HandlerResult {
+    let Turn {
+        bot,
+        app,
+        chat,
         update_id,
         user_id,
         members,
-    } = asked;
+    } = turn;
     let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
@@ -900,15 +877,17 @@ pub(super) async fn ask_for(
 /// «Bỏ qua» under a note question: closes that question only (the status is recorded
 /// already). A «Bỏ qua» of an older message (`None`) or of another question closes nothing.
 pub(super) async fn skip_note(
-    bot: &Bot,
-    app: &App,
-    chat: ChatId,
-    asked: Asked<'_>,
+    turn: Turn<'_>,
     status_update_id: Option<StatusUpdateId>,
 ) -> HandlerResult {
-    let Asked {
-        update_id, user_id, ..
-    } = asked;
+    let Turn {
+        bot,
+        app,
+        chat,
+        update_id,
+        user_id,
+        ..
+    } = turn;
     let waiting = waiting_of(app, chat, user_id).await?;
     match (waiting, status_update_id) {
         (
