@@ -7,6 +7,7 @@ pub(crate) mod cards;
 mod export;
 mod files;
 mod flood;
+mod hops;
 mod hotline;
 mod inbox;
 pub mod invitation;

@@ -383,7 +383,7 @@ pub(super) async fn on_command(
         Command::Reports => send_reports(bot, chat, app, &members, 0, None).await,
         Command::Overview => send_overview(bot, chat, app, &members, args).await,
         Command::Case => super::hotline::start(bot, chat, app, update_id, user_id, &members).await,
-        Command::Cases => super::hotline::show(bot, chat, app, &members, args).await,
+        Command::Cases => super::hops::show(bot, chat, app, &members, args).await,
         Command::Digest => send_digest(bot, chat, app, &members, false).await,
         Command::Overdue => send_digest(bot, chat, app, &members, true).await,
         Command::Export => super::export::send(bot, chat, app, &members, args).await,
@@ -454,17 +454,17 @@ pub(super) async fn on_report(
             case_id, withdraw, ..
         }) => {
             let typed = msg.text().unwrap_or("").trim();
-            let route = super::hotline::Route {
+            let route = super::hops::Route {
                 case_id: *case_id,
                 withdraw: *withdraw,
             };
-            return super::hotline::on_route_message(turn, route, typed, None).await;
+            return super::hops::on_route_message(turn, route, typed, None).await;
         }
         Some(Waiting::HopReason { hop_id, .. }) => {
-            return super::hotline::on_hop_message(turn, msg, *hop_id, true).await;
+            return super::hops::on_hop_message(turn, msg, *hop_id, true).await;
         }
         Some(Waiting::HopAnswer { hop_id, .. }) => {
-            return super::hotline::on_hop_message(turn, msg, *hop_id, false).await;
+            return super::hops::on_hop_message(turn, msg, *hop_id, false).await;
         }
         _ => {}
     }
@@ -583,7 +583,7 @@ pub(super) async fn on_subject(
     match subject {
         Subject::Assignment(assignment_id) => on_task_reply(turn, msg, assignment_id, None).await,
         Subject::CaseHop(hop_id) => {
-            super::hotline::on_hop_message(turn, msg, hop_id.get(), false).await
+            super::hops::on_hop_message(turn, msg, hop_id.get(), false).await
         }
         Subject::Report { period_id, unit_id } => {
             on_report_reply(turn, msg, period_id, unit_id).await
@@ -770,9 +770,9 @@ pub(super) async fn hotline_button(turn: Turn<'_>, button: Callback) -> HandlerR
                         _ => None,
                     };
                     if intake == Intake::Cancel || unit.is_some() {
-                        super::hotline::on_route_message(
+                        super::hops::on_route_message(
                             turn,
-                            super::hotline::Route { case_id, withdraw },
+                            super::hops::Route { case_id, withdraw },
                             if unit.is_some() { "" } else { "huy" },
                             unit,
                         )
@@ -783,10 +783,10 @@ pub(super) async fn hotline_button(turn: Turn<'_>, button: Callback) -> HandlerR
             }
         }
         Callback::Hop { hop_id, action } => {
-            super::hotline::on_hop_button(turn, action, hop_id).await?;
+            super::hops::on_hop_button(turn, action, hop_id).await?;
         }
         Callback::Case { case_id, action } => {
-            super::hotline::on_case_button(turn, action, case_id).await?;
+            super::hops::on_case_button(turn, action, case_id).await?;
         }
         _ => {}
     }
