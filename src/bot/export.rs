@@ -6,7 +6,8 @@ use teloxide::prelude::*;
 use teloxide::types::InputFile;
 use teloxide::RequestError;
 
-use super::handlers::{say, watched_units, HandlerResult};
+use super::overview::watched_units;
+use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::{PersonRole, PlanCode};
 use crate::export::{self, ExportError, ReportRequest};
@@ -145,7 +146,7 @@ async fn send_document(
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    super::handlers::retrying(&app.pacer, chat, || {
+    super::send::retrying(&app.pacer, chat, || {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
         bot.send_document(chat, file).caption(caption.clone())
     })

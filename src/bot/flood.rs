@@ -2,7 +2,7 @@
 //! one "slow down", then silence until the minute is over: answering each would spend the
 //! chat's one-message-a-second Telegram budget for minutes and earn the bot 429s. Messages the
 //! bot understands (replies to cards, commands) are always handled, and documents and photos
-//! never count: they are kept and asked about (`handlers::hold_file`), never hinted at.
+//! never count: they are kept and asked about (`tasks::hold_file`), never hinted at.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

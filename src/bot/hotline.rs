@@ -1,30 +1,28 @@
-//! The hotline in chat: an operator logs a case with `/phananh` (one question a message,
-//! «Huỷ» stops), the unit's members accept it, return it with a reason or answer it, the
-//! operator closes it; `/vuviec` shows cases. The draft lives in the `dialogues` table, so a
-//! restart in mid-intake loses nothing.
+//! The hotline in chat, its intake: an operator logs a case with `/phananh` (one question a
+//! message, «Huỷ» stops), and the notices a case's moves send. The draft lives in the
+//! `dialogues` table, so a restart in mid-intake loses nothing. What follows (the units
+//! accept, return or answer a case; the operator closes, reopens or routes it; `/vuviec`)
+//! is `hops.rs`.
 
 use serde::{Deserialize, Serialize};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::chat::telegram::{self, button};
-use crate::chat::{Callback, HopAction, Intake, OperatorAction};
+use crate::chat::{Callback, Intake};
 
 use super::cards::Waiting;
-use super::handlers::{say, HandlerResult};
+use super::send::{say, HandlerResult};
 use super::App;
-use crate::domain::case::{route, CaseNumber, CaseState, Channel};
-use crate::domain::text::{match_key, split_message, TELEGRAM_TEXT_LIMIT};
+use crate::domain::case::{route, Channel};
+use crate::domain::text::match_key;
 use crate::domain::{Actor, PersonRole, UnitKind};
-use crate::hotline::{self, Addressee, Reader};
+use crate::hotline::{self, Addressee};
 use crate::messages::HotlineText;
-use crate::store::{
-    CaseAction, CaseRefusal, CaseTime, CaseView, Delivery, Member, NewAttachment, NewCase,
-    StoreError,
-};
+use crate::store::{CaseTime, CaseView, Delivery, Member, NewAttachment, NewCase, StoreError};
 
 /// Buttons offered when a typed name matches several units.
-const MAX_CHOICES: usize = 8;
+pub(super) const MAX_CHOICES: usize = 8;
 
 /// The question an intake is at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +69,7 @@ pub struct Draft {
 
 impl Draft {
     /// A draft with nothing answered yet, at `step`.
-    fn new(person_id: i64, step: Step) -> Self {
+    pub(super) fn new(person_id: i64, step: Step) -> Self {
         Self {
             person_id,
             step,
@@ -89,25 +87,30 @@ impl Draft {
 }
 
 /// Says one line of the hotline's catalogue, in the app's language, with no buttons.
-async fn tell(bot: &Bot, chat: ChatId, app: &App, text: HotlineText<'_>) -> HandlerResult {
+pub(super) async fn tell(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    text: HotlineText<'_>,
+) -> HandlerResult {
     say(app, bot, chat, text.render(app.lang), None, None).await?;
     Ok(())
 }
 
 /// A button of the intake's questions.
-fn intake(text: String, pressed: Intake) -> InlineKeyboardButton {
+pub(super) fn intake(text: String, pressed: Intake) -> InlineKeyboardButton {
     button(text, Callback::Intake(pressed))
 }
 
-fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> {
+pub(super) fn keyboard(rows: Vec<Vec<InlineKeyboardButton>>) -> Option<InlineKeyboardMarkup> {
     Some(InlineKeyboardMarkup::new(rows))
 }
 
-fn actor_of(member: &Member) -> Actor {
+pub(super) fn actor_of(member: &Member) -> Actor {
     Actor::new(format!("person:{}", member.person.id))
 }
 
-fn is_hotline(members: &[Member]) -> Option<&Member> {
+pub(super) fn is_hotline(members: &[Member]) -> Option<&Member> {
     members.iter().find(|m| {
         matches!(
             m.person.role,
@@ -116,7 +119,7 @@ fn is_hotline(members: &[Member]) -> Option<&Member> {
     })
 }
 
-fn time(app: &App) -> (crate::domain::case::CaseClocks, chrono_tz::Tz) {
+pub(super) fn time(app: &App) -> (crate::domain::case::CaseClocks, chrono_tz::Tz) {
     (app.hotline.clone(), app.time_zone)
 }
 
@@ -159,7 +162,7 @@ async fn save_and_ask(
     ask(bot, chat, app, &draft).await
 }
 
-async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult {
+pub(super) async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult {
     let lang = app.lang;
     let cancel = || intake(HotlineText::ButtonCancel.render(lang), Intake::Cancel);
     let skip = || intake(HotlineText::ButtonSkip.render(lang), Intake::Skip);
@@ -232,7 +235,7 @@ async fn ask(bot: &Bot, chat: ChatId, app: &App, draft: &Draft) -> HandlerResult
 
 /// Units whose name contains what was typed (case and diacritics ignored); communes only
 /// for the place.
-async fn find_units(
+pub(super) async fn find_units(
     app: &App,
     typed: &str,
     communes_only: bool,
@@ -325,7 +328,7 @@ pub async fn on_draft_message(
             draft.step = Step::Consent;
         }
         Step::Files => {
-            if let Some(file) = super::handlers::attachment_of(msg) {
+            if let Some(file) = super::router::attachment_of(msg) {
                 draft.files.push(DraftFile {
                     file_id: file.file_id,
                     file_unique_id: file.file_unique_id,
@@ -350,7 +353,13 @@ pub async fn on_draft_message(
     save_and_ask(bot, chat, app, update_id, user_id, draft).await
 }
 
-async fn cancel(bot: &Bot, chat: ChatId, app: &App, update_id: i64, user_id: i64) -> HandlerResult {
+pub(super) async fn cancel(
+    bot: &Bot,
+    chat: ChatId,
+    app: &App,
+    update_id: i64,
+    user_id: i64,
+) -> HandlerResult {
     app.store
         .set_dialogue(update_id, chat.0, user_id, None)
         .await?;
@@ -542,7 +551,7 @@ pub async fn notify_units(
 
 /// Tells the operator at once that the case reached no one in `units`, with the buttons to
 /// send it elsewhere.
-async fn warn_unreached(
+pub(super) async fn warn_unreached(
     bot: &Bot,
     chat: ChatId,
     app: &App,
@@ -565,7 +574,11 @@ async fn warn_unreached(
 
 /// Tells the members of the units whose forwards `hop_ids` were withdrawn that they need not
 /// answer any more.
-async fn notify_withdrawn(app: &App, case: &CaseView, hop_ids: &[i64]) -> Result<(), StoreError> {
+pub(super) async fn notify_withdrawn(
+    app: &App,
+    case: &CaseView,
+    hop_ids: &[i64],
+) -> Result<(), StoreError> {
     let mut messages = Vec::new();
     for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {
         let members = app.store.linked_members_of_unit(hop.unit.id).await?;
@@ -581,7 +594,11 @@ fn addressee(app: &App, member: &Member) -> Option<Addressee> {
 }
 
 /// Queues news of the case for the operator who logged it.
-async fn notify_hotline(app: &App, case: &CaseView, event: &str) -> Result<(), StoreError> {
+pub(super) async fn notify_hotline(
+    app: &App,
+    case: &CaseView,
+    event: &str,
+) -> Result<(), StoreError> {
     let operators = match case.operator_id {
         Some(id) => app.store.members_by_id(&[id]).await?,
         None => Vec::new(),
@@ -590,434 +607,5 @@ async fn notify_hotline(app: &App, case: &CaseView, event: &str) -> Result<(), S
     app.store
         .enqueue(&hotline::to_hotline(case, event, &to, app.time_zone))
         .await?;
-    Ok(())
-}
-
-/// The member of the hop's unit pressing or replying, if they are one.
-async fn hop_member<'m>(
-    app: &App,
-    members: &'m [Member],
-    hop_id: i64,
-) -> Result<Option<(&'m Member, CaseView)>, StoreError> {
-    let Some(case) = app.store.case_of_hop(hop_id).await? else {
-        return Ok(None);
-    };
-    let Some(hop) = case.hops.iter().find(|h| h.id == hop_id) else {
-        return Ok(None);
-    };
-    let unit = hop.unit.id;
-    Ok(members
-        .iter()
-        .find(|m| m.unit.id == unit)
-        .map(|m| (m, case)))
-}
-
-/// A unit's button under a case: accept, not ours (asks why), answer (asks for it).
-#[allow(clippy::too_many_arguments)]
-pub async fn on_hop_button(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    action: HopAction,
-    hop_id: i64,
-) -> HandlerResult {
-    let Some((member, case)) = hop_member(app, members, hop_id).await? else {
-        tell(bot, chat, app, HotlineText::NotAllowed).await?;
-        return Ok(());
-    };
-    let number = case.number.to_string();
-    match action {
-        HopAction::Accept => {
-            let delivery = Delivery {
-                update_id,
-                chat_id: chat.0,
-                user_id,
-            };
-            match app
-                .store
-                .accept_hop(hop_id, member.person.id, Some(&delivery), &actor_of(member))
-                .await?
-            {
-                Ok(_) => {
-                    let text = HotlineText::Accepted { number: &number };
-                    tell(bot, chat, app, text).await?;
-                }
-                Err(CaseRefusal::Duplicate) => {}
-                Err(_) => {
-                    tell(bot, chat, app, HotlineText::NotAllowed).await?;
-                }
-            }
-        }
-        HopAction::NotOurs | HopAction::Answer => {
-            // An old button on a case already answered, returned or moved: say so now rather
-            // than ask for a text that could not be recorded.
-            let live = case
-                .hops
-                .iter()
-                .any(|h| h.id == hop_id && h.state.is_live());
-            if !live {
-                tell(bot, chat, app, HotlineText::NotAllowed).await?;
-                return Ok(());
-            }
-            let waiting = if action == HopAction::NotOurs {
-                Waiting::HopReason {
-                    hop_id,
-                    person_id: member.person.id,
-                }
-            } else {
-                Waiting::HopAnswer {
-                    hop_id,
-                    person_id: member.person.id,
-                }
-            };
-            let state = serde_json::to_string(&waiting)?;
-            if let crate::store::Effect::Done(()) = app
-                .store
-                .set_dialogue(update_id, chat.0, user_id, Some(&state))
-                .await?
-            {
-                let text = if action == HopAction::NotOurs {
-                    HotlineText::AskReason { number: &number }
-                } else {
-                    HotlineText::AskAnswer { number: &number }
-                };
-                tell(bot, chat, app, text).await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A message that answers a case (after «Trả lời», or as a reply to the case) or gives the
-/// reason it is not the unit's (after «Không thuộc thẩm quyền»).
-#[allow(clippy::too_many_arguments)]
-pub async fn on_hop_message(
-    bot: &Bot,
-    msg: &Message,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    hop_id: i64,
-    returning: bool,
-) -> HandlerResult {
-    let chat = msg.chat.id;
-    let Some((member, case)) = hop_member(app, members, hop_id).await? else {
-        tell(bot, chat, app, HotlineText::NotAllowed).await?;
-        return Ok(());
-    };
-    let text = msg
-        .text()
-        .or(msg.caption())
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let file = super::handlers::attachment_of(msg);
-    if text.is_empty() && file.is_none() {
-        return Ok(());
-    }
-    let delivery = Delivery {
-        update_id,
-        chat_id: chat.0,
-        user_id,
-    };
-    let number = case.number.to_string();
-    let actor = actor_of(member);
-    let outcome = if returning {
-        app.store
-            .return_hop(hop_id, member.person.id, &text, Some(&delivery), &actor)
-            .await?
-    } else {
-        let calendar = app.store.working_calendar().await?;
-        let (clocks, tz) = time(app);
-        let case_time = CaseTime {
-            clocks: &clocks,
-            calendar: &calendar,
-            time_zone: tz,
-            hours: app.rules.hours,
-        };
-        let files: Vec<NewAttachment> = file.into_iter().collect();
-        app.store
-            .answer_hop(
-                hop_id,
-                member.person.id,
-                &text,
-                &files,
-                &case_time,
-                Some(&delivery),
-                &actor,
-            )
-            .await?
-    };
-    match outcome {
-        Ok(state) => {
-            let Some(updated) = app.store.case(case.number).await? else {
-                return Ok(());
-            };
-            let late = updated.hops.iter().any(|h| h.id == hop_id && h.late);
-            let text = match (returning, late) {
-                (true, _) => HotlineText::Returned { number: &number },
-                (false, true) => HotlineText::AnsweredLate { number: &number },
-                (false, false) => HotlineText::Answered { number: &number },
-            };
-            say(app, bot, chat, text.render(app.lang), None, Some(msg.id)).await?;
-            let event = format!("{}:{hop_id}:{}", state.as_str(), update_id);
-            if returning || state == CaseState::Answered || state == CaseState::Returned {
-                notify_hotline(app, &updated, &event).await?;
-            }
-        }
-        Err(CaseRefusal::Duplicate) => {}
-        Err(_) => {
-            tell(bot, chat, app, HotlineText::NotAllowed).await?;
-        }
-    }
-    Ok(())
-}
-
-/// The operator's buttons: informed and close, reopen, route to a unit.
-#[allow(clippy::too_many_arguments)]
-pub async fn on_case_button(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    members: &[Member],
-    action: OperatorAction,
-    case_id: i64,
-) -> HandlerResult {
-    let Some(operator) = is_hotline(members) else {
-        tell(bot, chat, app, HotlineText::OnlyHotline).await?;
-        return Ok(());
-    };
-    let delivery = Delivery {
-        update_id,
-        chat_id: chat.0,
-        user_id,
-    };
-    let actor = actor_of(operator);
-    let action = match action {
-        OperatorAction::Informed => CaseAction::Informed,
-        OperatorAction::Close => CaseAction::Close,
-        OperatorAction::Reopen => CaseAction::Reopen,
-        OperatorAction::Forward | OperatorAction::Move => {
-            let draft = Draft::new(operator.person.id, Step::OtherUnit);
-            let state = serde_json::to_string(&Waiting::Route {
-                case_id,
-                draft: Box::new(draft),
-                withdraw: action == OperatorAction::Move,
-            })?;
-            app.store
-                .set_dialogue(update_id, chat.0, user_id, Some(&state))
-                .await?;
-            tell(bot, chat, app, HotlineText::AskOtherUnit).await?;
-            return Ok(());
-        }
-    };
-    match app
-        .store
-        .operate_case(case_id, action, Some(&delivery), &actor)
-        .await?
-    {
-        Ok(state) => {
-            let number = app
-                .store
-                .case_number(case_id)
-                .await?
-                .unwrap_or(CaseNumber { year: 0, seq: 0 });
-            let number = number.to_string();
-            let text = match state {
-                CaseState::Closed => HotlineText::Closed { number: &number },
-                CaseState::Reopened => HotlineText::Reopened { number: &number },
-                _ => HotlineText::Informed { number: &number },
-            };
-            tell(bot, chat, app, text).await?;
-            if state == CaseState::Reopened {
-                let state = serde_json::to_string(&Waiting::Route {
-                    case_id,
-                    draft: Box::new(Draft::new(operator.person.id, Step::OtherUnit)),
-                    withdraw: false,
-                })?;
-                app.store
-                    .set_dialogue(update_id, chat.0, user_id, Some(&state))
-                    .await?;
-            }
-        }
-        Err(CaseRefusal::Duplicate) => {}
-        Err(_) => {
-            tell(bot, chat, app, HotlineText::NotAllowed).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Which case the operator is routing, and whether the units holding it are relieved (moving
-/// it) or keep it (adding a unit).
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
-    pub case_id: i64,
-    pub withdraw: bool,
-}
-
-/// Routing an existing case (after a return or a reopen, or adding or moving a unit): the
-/// operator types a unit's name.
-#[allow(clippy::too_many_arguments)]
-pub async fn on_route_message(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    update_id: i64,
-    user_id: i64,
-    route: Route,
-    typed: &str,
-    unit_id: Option<i64>,
-) -> HandlerResult {
-    let case_id = route.case_id;
-    if matches!(match_key(typed).as_str(), "huy" | "cancel") {
-        return cancel(bot, chat, app, update_id, user_id).await;
-    }
-    let unit = match unit_id {
-        Some(id) => id,
-        None => {
-            let found = find_units(app, typed, false).await?;
-            match found.as_slice() {
-                [] => {
-                    tell(bot, chat, app, HotlineText::NoUnitFound).await?;
-                    return Ok(());
-                }
-                [(id, _)] => *id,
-                many => {
-                    let rows = many
-                        .iter()
-                        .take(MAX_CHOICES)
-                        .map(|(id, name)| vec![intake(name.clone(), Intake::Unit(*id))])
-                        .collect();
-                    let text = HotlineText::ChooseUnit.render(app.lang);
-                    say(app, bot, chat, text, keyboard(rows), None).await?;
-                    return Ok(());
-                }
-            }
-        }
-    };
-    let calendar = app.store.working_calendar().await?;
-    let (clocks, tz) = time(app);
-    let case_time = CaseTime {
-        clocks: &clocks,
-        calendar: &calendar,
-        time_zone: tz,
-        hours: app.rules.hours,
-    };
-    let delivery = Delivery {
-        update_id,
-        chat_id: chat.0,
-        user_id,
-    };
-    let actor = Actor::new(format!("telegram:{user_id}"));
-    let relieved: Vec<i64> = match app.store.case_number(case_id).await? {
-        Some(number) if route.withdraw => app
-            .store
-            .case(number)
-            .await?
-            .map(|c| c.live_hops().map(|h| h.id).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let hops = match app
-        .store
-        .forward_case(
-            case_id,
-            &[unit],
-            route.withdraw,
-            None,
-            &case_time,
-            Some(&delivery),
-            &actor,
-        )
-        .await?
-    {
-        Ok(hops) => hops,
-        Err(CaseRefusal::Duplicate) => return Ok(()),
-        Err(_) => {
-            tell(bot, chat, app, HotlineText::NotAllowed).await?;
-            return Ok(());
-        }
-    };
-    let Some(number) = app.store.case_number(case_id).await? else {
-        return Ok(());
-    };
-    if let Some(case) = app.store.case(number).await? {
-        let unreached = notify_units(app, &case, &hops).await?;
-        notify_withdrawn(app, &case, &relieved).await?;
-        let text = hotline::case_card(&case, Reader::Hotline, tz, app.lang);
-        say(app, bot, chat, text, None, None).await?;
-        warn_unreached(bot, chat, app, &case, &unreached).await?;
-    }
-    Ok(())
-}
-
-/// `/vuviec [number]`: one case, or the open cases the member can see.
-pub async fn show(
-    bot: &Bot,
-    chat: ChatId,
-    app: &App,
-    members: &[Member],
-    args: &str,
-) -> HandlerResult {
-    let hotline_member = is_hotline(members).is_some();
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
-    let reader = if hotline_member {
-        Reader::Hotline
-    } else {
-        Reader::Unit
-    };
-    if !args.is_empty() {
-        let found = match CaseNumber::parse(args) {
-            Ok(number) => app.store.case(number).await?,
-            Err(_) => None,
-        };
-        let visible = found
-            .filter(|c| hotline_member || c.hops.iter().any(|h| unit_ids.contains(&h.unit.id)));
-        let Some(case) = visible else {
-            let text = HotlineText::CaseNotFound { number: args };
-            tell(bot, chat, app, text).await?;
-            return Ok(());
-        };
-        let text = hotline::case_card(&case, reader, app.time_zone, app.lang);
-        let markup = if hotline_member {
-            hotline::operator_keyboard(&case, app.lang)
-        } else {
-            case.live_hops()
-                .find(|h| unit_ids.contains(&h.unit.id))
-                .map(|h| hotline::hop_keyboard(h.id, app.lang))
-        };
-        let markup = markup.map(|m| telegram::render(&m));
-        say(app, bot, chat, text, markup, None).await?;
-        return Ok(());
-    }
-    let cases = if hotline_member {
-        app.store.open_cases(None).await?
-    } else {
-        app.store.open_cases(Some(&unit_ids)).await?
-    };
-    if cases.is_empty() {
-        tell(bot, chat, app, HotlineText::NoOpenCases).await?;
-        return Ok(());
-    }
-    let mut lines = vec![HotlineText::OpenCasesHeader(cases.len()).render(app.lang)];
-    for case in &cases {
-        lines.push(format!(
-            "{} · {} · {} · {}",
-            case.number,
-            HotlineText::State(case.state).render(app.lang),
-            case.place.name,
-            crate::domain::text::ellipsize(&case.content, 50)
-        ));
-    }
-    for part in split_message(&lines.join("\n"), TELEGRAM_TEXT_LIMIT) {
-        say(app, bot, chat, part, None, None).await?;
-    }
     Ok(())
 }

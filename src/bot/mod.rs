@@ -7,15 +7,21 @@ pub(crate) mod cards;
 mod export;
 mod files;
 mod flood;
-mod handlers;
+mod hops;
 mod hotline;
 mod inbox;
 pub mod invitation;
+mod onboarding;
+mod overview;
+mod reports;
+mod router;
+mod send;
+mod tasks;
 mod web;
 
 // The pure parsers of what people send, public for the fuzz targets (fuzz/).
 pub use crate::chat::Callback;
-pub use handlers::command as parse_command;
+pub use router::command as parse_command;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +37,7 @@ use teloxide::update_listeners::{webhooks, Polling};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::messages::{BotText, Lang};
+use crate::messages::Lang;
 use crate::store::Store;
 
 /// What every handler needs.
@@ -119,24 +125,13 @@ pub use crate::chat::telegram::client;
 
 /// The Vietnamese (or English) command menu.
 fn commands(lang: Lang) -> Vec<BotCommand> {
-    [
-        ("viec", BotText::CommandTasks),
-        ("baocao", BotText::CommandReports),
-        ("tinhhinh", BotText::CommandOverview),
-        ("tonghop", BotText::CommandDigest),
-        ("phananh", BotText::CommandCase),
-        ("vuviec", BotText::CommandCases),
-        ("quahan", BotText::CommandOverdue),
-        ("xuat", BotText::CommandExport),
-        ("trogiup", BotText::CommandHelp),
-    ]
-    .into_iter()
-    .map(|(command, text)| BotCommand::new(command, text.render(lang)))
-    .chain([BotCommand::new(
-        "web",
-        crate::web::text::WebText::CommandWeb.render(lang),
-    )])
-    .collect()
+    router::Command::MENU
+        .into_iter()
+        .filter_map(|command| {
+            let text = command.describe(lang)?;
+            Some(BotCommand::new(command.name(), text))
+        })
+        .collect()
 }
 
 /// Why the bot did not start: only Telegram's 401 (getMe) means the token is wrong; a
@@ -215,8 +210,8 @@ pub async fn spawn_observed(
         web_url: config.http.public_url.clone(),
     });
     let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(handlers::on_message))
-        .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
+        .branch(Update::filter_message().endpoint(router::on_message))
+        .branch(Update::filter_callback_query().endpoint(router::on_callback));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
         // Updates the bot does not handle are forgotten at once, not replayed.

@@ -3,7 +3,7 @@
 
 use teloxide::prelude::*;
 
-use super::handlers::{say, HandlerResult};
+use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::{Actor, PersonRole};
 use crate::store::Member;
