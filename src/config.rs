@@ -582,14 +582,6 @@ impl Rules {
 
 pub use crate::domain::config_problem::{ConfigProblem, ProblemKind};
 
-impl std::fmt::Display for ConfigProblem {
-    /// English, for logs and `serve`'s refusal; people get `OpsText::ConfigProblem`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = crate::messages::OpsText::ProblemKind(&self.kind).render(Lang::En);
-        write!(f, "{}: {what}", self.key)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

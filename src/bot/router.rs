@@ -828,7 +828,7 @@ mod tests {
     fn every_menu_command_routes_to_itself() {
         for command in Command::MENU {
             assert_eq!(Command::parse(command.name()), Some(command));
-            assert!(command.describe(Lang::Vi).is_some());
+            assert!(command.describe(crate::domain::Lang::Vi).is_some());
         }
         assert_eq!(Command::parse("help"), Some(Command::Help));
         assert_eq!(Command::parse("language"), Some(Command::Language));

@@ -106,7 +106,7 @@ pub(super) async fn draft_plan(
         })
     );
     if let Some(path) = args.out.as_ref().filter(|_| !args.dry_run) {
-        let bytes = prose::write_xlsx(&draft)?;
+        let bytes = prose::write_xlsx(&draft, &crate::messages::draft_table_words())?;
         std::fs::write(path, bytes).map_err(super::CliError::write(path))?;
         say!(
             "{}",

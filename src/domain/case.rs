@@ -431,6 +431,35 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// A file received from a messenger, kept by its file id (plain data; `store` keeps it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub file_size: Option<i64>,
+}
+
+/// A case as the hotline logs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub channel: Channel,
+    pub content: String,
+    pub place_unit_id: i64,
+    pub category: String,
+    pub citizen_name: Option<String>,
+    pub citizen_phone: Option<String>,
+    pub contact_consent: bool,
+    pub operator_id: Option<i64>,
+    pub received_at: DateTime<Utc>,
+    /// "chat", or the file a batch came from.
+    pub source: String,
+    pub files: Vec<NewAttachment>,
+    /// The units it goes to at once (empty: it waits for the operator to route it).
+    pub route_to: Vec<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

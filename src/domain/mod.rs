@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod case;
 pub mod config_problem;
+pub mod connect_failure;
 pub mod ids;
 pub mod plan;
 pub mod rules;
@@ -14,6 +15,8 @@ pub mod unit;
 pub mod workdays;
 
 pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportState, ReportingPeriod};
+pub use case::NewAttachment;
+pub use connect_failure::ConnectFailure;
 pub use ids::{
     AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
     UpdateId,

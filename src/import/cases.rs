@@ -9,11 +9,11 @@ use chrono_tz::Tz;
 
 use super::table::{read_tables, RawRow, RawTable};
 use super::{Problem, ProblemKind};
+use crate::domain::case::NewCase;
 use crate::domain::case::{route, Channel, RoutingRule};
 use crate::domain::text::match_key;
 use crate::domain::unit::Unit;
 use crate::domain::UnitKind;
-use crate::store::NewCase;
 
 /// A column of the case or routing files, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

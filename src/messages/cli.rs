@@ -1211,3 +1211,12 @@ pub fn io_error_kind_text(kind: std::io::ErrorKind, detail: &str, lang: Lang) ->
         },
     }
 }
+
+/// The sentences of a prose draft's table (`import::prose::write_xlsx`), always Vietnamese:
+/// the table is read back by the importer, whose column names are Vietnamese.
+pub fn draft_table_words() -> crate::import::prose::TableWords {
+    crate::import::prose::TableWords {
+        review: |review| Text::ProseReview(review).render(Lang::Vi),
+        no_unit: Text::ProseNoUnit.render(Lang::Vi),
+    }
+}

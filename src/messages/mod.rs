@@ -30,7 +30,8 @@ pub use bot::BotText;
 pub use cases::{CaseText, EXPORT_COLUMNS, STATS_COLUMNS};
 pub use chase::{due_with_weekday, weekday_name, ChaseText};
 pub use cli::{
-    io_error_kind_text, io_error_vi, value_name_vi, CliText, Label, MemberState, Table, Text,
+    draft_table_words, io_error_kind_text, io_error_vi, value_name_vi, CliText, Label, MemberState,
+    Table, Text,
 };
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};

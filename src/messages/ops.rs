@@ -140,7 +140,7 @@ pub enum OpsText<'a> {
     /// Any command: the database could not be opened; `failure` is why.
     DatabaseCannotOpen {
         url: &'a str,
-        failure: &'a crate::store::ConnectFailure,
+        failure: &'a crate::domain::ConnectFailure,
     },
     /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
     TelegramBadToken,
@@ -525,8 +525,8 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
 }
 
 /// Why a database could not be opened, in Vietnamese (English: the failure's `Display`).
-pub fn connect_failure_vi(failure: &crate::store::ConnectFailure) -> String {
-    use crate::store::ConnectFailure;
+pub fn connect_failure_vi(failure: &crate::domain::ConnectFailure) -> String {
+    use crate::domain::ConnectFailure;
     match failure {
         ConnectFailure::Refused { address } => {
             format!("{address} từ chối kết nối (máy chủ cơ sở dữ liệu có đang chạy ở đó không?)")
@@ -547,9 +547,18 @@ pub fn connect_failure_vi(failure: &crate::store::ConnectFailure) -> String {
 }
 
 /// [`connect_failure_vi`] or the English words.
-pub fn connect_failure(failure: &crate::store::ConnectFailure, lang: Lang) -> String {
+pub fn connect_failure(failure: &crate::domain::ConnectFailure, lang: Lang) -> String {
     match lang {
         Lang::Vi => connect_failure_vi(failure),
         Lang::En => failure.to_string(),
+    }
+}
+
+impl std::fmt::Display for crate::domain::config_problem::ConfigProblem {
+    /// English, for logs and `serve`'s refusal; people get `OpsText::ConfigProblem`. Written
+    /// here, beside the sentence it uses, so that `config` does not depend on `messages`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = OpsText::ProblemKind(&self.kind).render(Lang::En);
+        write!(f, "{}: {what}", self.key)
     }
 }

@@ -30,15 +30,7 @@ pub struct AssignmentCard {
     pub due_date: Option<NaiveDate>,
 }
 
-/// A file received from Telegram, kept by its file id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAttachment {
-    pub file_id: String,
-    pub file_unique_id: String,
-    pub file_name: Option<String>,
-    pub mime_type: Option<String>,
-    pub file_size: Option<i64>,
-}
+pub use crate::domain::NewAttachment;
 
 /// A status reply about one assignment, from one member.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,24 +14,7 @@ use crate::domain::case::{
 };
 use crate::domain::{Actor, WorkingCalendar, WorkingHours};
 
-/// A case as the hotline logs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewCase {
-    pub channel: Channel,
-    pub content: String,
-    pub place_unit_id: i64,
-    pub category: String,
-    pub citizen_name: Option<String>,
-    pub citizen_phone: Option<String>,
-    pub contact_consent: bool,
-    pub operator_id: Option<i64>,
-    pub received_at: DateTime<Utc>,
-    /// "chat", or the file a batch came from.
-    pub source: String,
-    pub files: Vec<NewAttachment>,
-    /// The units it goes to at once (empty: it waits for the operator to route it).
-    pub route_to: Vec<i64>,
-}
+pub use crate::domain::case::NewCase;
 
 /// What the clocks need: the rules, the working days, the province's day.
 #[derive(Debug, Clone)]

@@ -89,20 +89,7 @@ pub enum StoreError {
 /// How long opening the database may take before it counts as not answering.
 pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Why a database could not be opened, as the person who runs dondoc can act on it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConnectFailure {
-    #[error("connection refused at {address}")]
-    Refused { address: String },
-    #[error("no answer from {address} within {secs} s")]
-    NoAnswer { address: String, secs: u64 },
-    #[error("password authentication failed for user {user:?}")]
-    BadPassword { user: String },
-    #[error("database {database:?} does not exist")]
-    NoDatabase { database: String },
-    #[error("{0}")]
-    Other(String),
-}
+pub use crate::domain::ConnectFailure;
 
 impl ConnectFailure {
     /// Reads sqlx's error for `host:port` (user and database for the server's refusals).

@@ -53,7 +53,7 @@ impl Board {
             return Ok(None);
         };
         let bot = match config.telegram.bot_token {
-            Some(_) => Some(crate::bot::client(config)?),
+            Some(_) => Some(crate::chat::telegram::client(config)?),
             None => None,
         };
         Ok(Some(Board::new(

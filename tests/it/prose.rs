@@ -467,7 +467,11 @@ async fn the_drafted_table_is_refused_until_its_review_column_is_cleared() {
             task.review.clear();
         }
         let cleared = dir.path().join("cleared.xlsx");
-        std::fs::write(&cleared, prose::write_xlsx(&draft).expect("xlsx")).expect("written");
+        std::fs::write(
+            &cleared,
+            prose::write_xlsx(&draft, &dondoc::messages::draft_table_words()).expect("xlsx"),
+        )
+        .expect("written");
         let imported = db.dondoc(
             &import_args(cleared.to_str().expect("utf-8"))
                 .iter()
@@ -539,7 +543,11 @@ async fn a_task_naming_no_unit_is_refused_even_with_its_review_cleared() {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("cleared.xlsx");
-        std::fs::write(&file, prose::write_xlsx(&draft).expect("xlsx")).expect("written");
+        std::fs::write(
+            &file,
+            prose::write_xlsx(&draft, &dondoc::messages::draft_table_words()).expect("xlsx"),
+        )
+        .expect("written");
         let reading = import::read_plan(&file, &directory, PlanYear::new(2023).expect("year"), MAX);
         let unknown: Vec<&str> = reading
             .problems

@@ -18,7 +18,7 @@ use crate::domain::plan::{Dimension, NewTask, UnitRef};
 use crate::domain::PlanYear;
 
 pub use paragraphs::Paragraph;
-pub use xlsx::write_xlsx;
+pub use xlsx::{write_xlsx, TableWords};
 
 /// Something the reader could not settle about a task.
 #[derive(Debug, Clone, PartialEq, Eq)]

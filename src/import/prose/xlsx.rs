@@ -3,8 +3,16 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-use super::{numbered, ProseDraft};
-use crate::messages::{Lang, Text};
+use super::{numbered, ProseDraft, Review};
+
+/// The sentences a draft table holds, in its language (Vietnamese). The catalogue gives them
+/// (`messages::draft_table_words`), so that `import` never depends on `messages`.
+pub struct TableWords {
+    /// One line of the `Cần xem lại` cell.
+    pub review: fn(&Review) -> String,
+    /// What a task naming no unit at all shows as its implementing units.
+    pub no_unit: String,
+}
 
 /// The header row: the importer's column names, then the two columns of a draft.
 pub const HEADER: [&str; 8] = [
@@ -21,16 +29,16 @@ pub const HEADER: [&str; 8] = [
 const WIDTHS: [f64; 8] = [6.0, 28.0, 60.0, 26.0, 30.0, 16.0, 50.0, 36.0];
 
 /// The review cell of a task: one line per thing to check, in Vietnamese (the table's language).
-pub fn review_cell(task: &super::ProseTask) -> String {
+pub fn review_cell(task: &super::ProseTask, words: &TableWords) -> String {
     task.review
         .iter()
-        .map(|r| Text::ProseReview(r).render(Lang::Vi))
+        .map(words.review)
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// The workbook's bytes: a row per dimension (its number and title), then its tasks.
-pub fn write_xlsx(draft: &ProseDraft) -> Result<Vec<u8>, XlsxError> {
+pub fn write_xlsx(draft: &ProseDraft, words: &TableWords) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Nhiệm vụ")?;
@@ -59,9 +67,8 @@ pub fn write_xlsx(draft: &ProseDraft) -> Result<Vec<u8>, XlsxError> {
         // A task naming no unit at all would read back as a heading row (nothing in its work
         // cells) once its review cell is cleared: "(chưa rõ)", which names no unit, keeps it a
         // task the importer refuses until someone names its units.
-        let unknown = Text::ProseNoUnit.render(Lang::Vi);
         let implementing = if task.lead.is_empty() && task.implementing.is_empty() {
-            unknown.as_str()
+            words.no_unit.as_str()
         } else {
             task.implementing.as_str()
         };
@@ -77,7 +84,7 @@ pub fn write_xlsx(draft: &ProseDraft) -> Result<Vec<u8>, XlsxError> {
         for (column, value) in cells.iter().enumerate() {
             sheet.write_string_with_format(row, column as u16, *value, &cell)?;
         }
-        let to_check = review_cell(task);
+        let to_check = review_cell(task, words);
         let format = if to_check.is_empty() { &cell } else { &review };
         sheet.write_string_with_format(row, 7, &to_check, format)?;
         row += 1;
