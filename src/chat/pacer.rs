@@ -304,7 +304,10 @@ mod tests {
         pacer.reply_slot(group).await.expect("a slot");
         let then = started.elapsed();
         assert!(then >= MINUTE + GROUP_ARRIVAL_MARGIN, "{then:?}");
-        assert!(then < MINUTE + GROUP_ARRIVAL_MARGIN + Duration::from_secs(1), "{then:?}");
+        assert!(
+            then < MINUTE + GROUP_ARRIVAL_MARGIN + Duration::from_secs(1),
+            "{then:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
