@@ -321,7 +321,7 @@ impl Render for Text<'_> {
                     "No holidays for {year}: only Saturdays and Sundays are days off (import them with dondoc holidays import)."
                 ),
             },
-            Text::Weekday(day) => weekday_text(*day, lang).into(),
+            Text::Weekday(day) => super::weekday_name(*day, lang).into(),
             Text::DayKind(kind) => match lang {
                 Lang::Vi => match kind {
                     DayKind::DayOff => "nghỉ",
@@ -743,40 +743,6 @@ fn unit_column_text(c: UnitColumn, lang: Lang) -> &'static str {
         UnitColumn::Aliases => match lang {
             Lang::Vi => "tên khác (aliases)",
             Lang::En => "aliases",
-        },
-    }
-}
-
-fn weekday_text(day: chrono::Weekday, lang: Lang) -> &'static str {
-    use chrono::Weekday as W;
-    match day {
-        W::Mon => match lang {
-            Lang::Vi => "Thứ Hai",
-            Lang::En => "Monday",
-        },
-        W::Tue => match lang {
-            Lang::Vi => "Thứ Ba",
-            Lang::En => "Tuesday",
-        },
-        W::Wed => match lang {
-            Lang::Vi => "Thứ Tư",
-            Lang::En => "Wednesday",
-        },
-        W::Thu => match lang {
-            Lang::Vi => "Thứ Năm",
-            Lang::En => "Thursday",
-        },
-        W::Fri => match lang {
-            Lang::Vi => "Thứ Sáu",
-            Lang::En => "Friday",
-        },
-        W::Sat => match lang {
-            Lang::Vi => "Thứ Bảy",
-            Lang::En => "Saturday",
-        },
-        W::Sun => match lang {
-            Lang::Vi => "Chủ nhật",
-            Lang::En => "Sunday",
         },
     }
 }
