@@ -28,6 +28,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub province: ProvinceConfig,
     pub telegram: TelegramConfig,
+    pub zalo: ZaloConfig,
     pub import: ImportConfig,
     pub calendar: CalendarConfig,
     pub schedule: ScheduleConfig,
@@ -227,6 +228,57 @@ impl ScheduleConfig {
             days_before: self.reminder_days.clone(),
             window_days: self.window_days,
             closing_grace_days: self.closing_grace_days,
+        }
+    }
+}
+
+/// Zalo, the second messenger: off until `bot_token` is set. Zalo documents no rate limits,
+/// so the defaults are conservative and every rate is configurable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ZaloConfig {
+    /// `BOT_ID:SECRET`, from Zalo Bot Manager.
+    pub bot_token: Option<SecretString>,
+    /// The Bot API's base address (`…/bot<TOKEN>/<method>` is appended).
+    pub api_url: String,
+    /// Long-polling wait per getUpdates call, seconds.
+    pub poll_timeout_secs: u32,
+    /// When set, Zalo pushes updates to this public HTTPS URL instead of long polling.
+    pub webhook_url: Option<String>,
+    /// Where the webhook listener binds (behind the reverse proxy that serves `webhook_url`).
+    pub webhook_listen: String,
+    /// The secret Zalo sends in `X-Bot-Api-Secret-Token` (8–256 characters); random per start
+    /// if unset.
+    pub webhook_secret: Option<SecretString>,
+    /// A link that opens the bot in Zalo, printed by `dondoc invite --channel zalo` when set.
+    pub bot_link: Option<String>,
+    /// Messages per second in all.
+    pub messages_per_second: f64,
+    /// Least time between two messages to one chat, milliseconds.
+    pub chat_interval_ms: u64,
+    /// Messages per minute to one group chat.
+    pub group_messages_per_minute: u32,
+    /// The most messages handed to Zalo at once (see `outbox.max_in_flight`).
+    pub max_in_flight: usize,
+    /// How long a Zalo call may take before it counts as timed out, seconds.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for ZaloConfig {
+    fn default() -> Self {
+        Self {
+            bot_token: None,
+            api_url: "https://bot-api.zaloplatforms.com".into(),
+            poll_timeout_secs: 30,
+            webhook_url: None,
+            webhook_listen: "0.0.0.0:8444".into(),
+            webhook_secret: None,
+            bot_link: None,
+            messages_per_second: 10.0,
+            chat_interval_ms: 1_100,
+            group_messages_per_minute: 20,
+            max_in_flight: 8,
+            request_timeout_secs: 10,
         }
     }
 }

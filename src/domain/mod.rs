@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod channel;
 pub mod config_problem;
 pub mod connect_failure;
 pub mod ids;
@@ -16,6 +17,7 @@ pub mod workdays;
 
 pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportState, ReportingPeriod};
 pub use case::NewAttachment;
+pub use channel::{Channel, ZALO_NUMBER_BASE};
 pub use connect_failure::ConnectFailure;
 pub use ids::{
     AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
@@ -24,7 +26,7 @@ pub use ids::{
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
 pub use rules::{CronSchedule, Rules};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
-pub use unit::{PersonRole, UnitCode, UnitKind};
+pub use unit::{PersonRole, UnitCode, UnitKind, ZaloLink};
 pub use workdays::{CalendarDay, DayKind, WorkingCalendar, WorkingHours};
 
 /// The language people read: Vietnamese first, English for those who ask.

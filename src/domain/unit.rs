@@ -151,6 +151,60 @@ impl FromStr for PersonRole {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Channel, ZALO_NUMBER_BASE};
+
+    fn member(telegram: Option<i64>, zalo: bool) -> Person {
+        Person {
+            id: 1,
+            unit: UnitCode::parse("XA_A").unwrap_or_else(|_| unreachable!()),
+            full_name: "Nguyễn Văn A".into(),
+            role: PersonRole::Head,
+            telegram_user_id: telegram,
+            phone: None,
+            language: None,
+            zalo: zalo.then_some(ZaloLink {
+                user: ZALO_NUMBER_BASE + 1,
+                chat: ZALO_NUMBER_BASE + 2,
+            }),
+            channel_choice: None,
+            last_channel: None,
+        }
+    }
+
+    #[test]
+    fn one_messenger_is_written_to_chosen_then_last_used() {
+        assert_eq!(member(None, false).chat_to_write(), None);
+        assert_eq!(member(Some(42), false).chat_to_write(), Some(42));
+        assert_eq!(
+            member(None, true).chat_to_write(),
+            Some(ZALO_NUMBER_BASE + 2)
+        );
+        let mut both = member(Some(42), true);
+        assert_eq!(
+            both.chat_to_write(),
+            Some(42),
+            "Telegram when nothing says otherwise"
+        );
+        both.last_channel = Some(Channel::Zalo);
+        assert_eq!(
+            both.chat_to_write(),
+            Some(ZALO_NUMBER_BASE + 2),
+            "the one used last"
+        );
+        both.channel_choice = Some(Channel::Telegram);
+        assert_eq!(
+            both.chat_to_write(),
+            Some(42),
+            "a choice beats the last used"
+        );
+        let mut chose_unlinked = member(Some(42), false);
+        chose_unlinked.channel_choice = Some(Channel::Zalo);
+        assert_eq!(
+            chose_unlinked.chat_to_write(),
+            Some(42),
+            "a choice it cannot keep"
+        );
+    }
 
     #[test]
     fn kinds_parse_from_english_and_vietnamese() {
@@ -227,6 +281,37 @@ pub struct Person {
     pub phone: Option<String>,
     /// The language they chose (`/ngonngu`); None = the province's.
     pub language: Option<super::Lang>,
+    /// Linked on Zalo: their Zalo user's local number and the private chat to write to
+    /// (`zalo_ids`, from [`super::ZALO_NUMBER_BASE`]).
+    pub zalo: Option<ZaloLink>,
+    /// The messenger chosen for them (`dondoc members channel`); None = the one they used last.
+    pub channel_choice: Option<super::Channel>,
+    /// The messenger they wrote from last.
+    pub last_channel: Option<super::Channel>,
+}
+
+impl Person {
+    /// The chat a message to them goes to, one messenger only: the one chosen for them when
+    /// they are linked there, else the one they wrote from last, else Telegram, else Zalo.
+    /// None when they are linked on neither.
+    pub fn chat_to_write(&self) -> Option<i64> {
+        let chat_on = |channel: super::Channel| match channel {
+            super::Channel::Telegram => self.telegram_user_id,
+            super::Channel::Zalo => self.zalo.map(|link| link.chat),
+        };
+        self.channel_choice
+            .and_then(chat_on)
+            .or_else(|| self.last_channel.and_then(chat_on))
+            .or_else(|| chat_on(super::Channel::Telegram))
+            .or_else(|| chat_on(super::Channel::Zalo))
+    }
+}
+
+/// A member's link on Zalo, as local numbers (see `domain::channel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZaloLink {
+    pub user: i64,
+    pub chat: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::tx::Steps;
 use super::{audit, brief, with_pool, BeginWrite, Effect, Store, StoreError, UnitBrief};
-use crate::domain::unit::{NewPerson, Person};
-use crate::domain::{Actor, PersonId, PersonRole, UnitId, UpdateId};
+use crate::domain::unit::{NewPerson, Person, ZaloLink};
+use crate::domain::{Actor, Channel, PersonId, PersonRole, UnitId, UpdateId};
 
 /// A person's membership of a unit, with the unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +60,10 @@ pub(super) struct MemberRow {
     telegram_user_id: Option<i64>,
     phone: Option<String>,
     language: Option<String>,
+    zalo_user: Option<i64>,
+    zalo_chat: Option<i64>,
+    channel_choice: Option<String>,
+    last_channel: Option<String>,
     unit_id: i64,
     unit_code: String,
     unit_name: String,
@@ -76,6 +80,7 @@ struct MemberListingRow {
 
 pub(super) const MEMBER_COLUMNS: &str =
     "p.id AS person_id, p.full_name, p.role, p.telegram_user_id, p.phone, p.language, \
+     p.zalo_user, p.zalo_chat, p.channel_choice, p.last_channel, \
      u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind";
 
 pub(super) fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
@@ -92,6 +97,12 @@ pub(super) fn member_from_row(r: MemberRow) -> Result<Member, StoreError> {
             telegram_user_id: r.telegram_user_id,
             phone: r.phone,
             language: r.language.as_deref().and_then(|l| l.parse().ok()),
+            zalo: r
+                .zalo_user
+                .zip(r.zalo_chat)
+                .map(|(user, chat)| ZaloLink { user, chat }),
+            channel_choice: r.channel_choice.as_deref().and_then(Channel::parse),
+            last_channel: r.last_channel.as_deref().and_then(Channel::parse),
         },
         unit,
     })

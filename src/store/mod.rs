@@ -16,6 +16,7 @@ mod postgres;
 mod schedule;
 mod sqlite;
 mod units;
+mod zalo;
 
 use std::sync::Arc;
 

@@ -298,6 +298,9 @@ impl Store {
             telegram_user_id: person.telegram_user_id,
             phone: person.phone.clone(),
             language: None,
+            zalo: None,
+            channel_choice: None,
+            last_channel: None,
         })
     }
 

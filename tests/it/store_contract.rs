@@ -525,3 +525,39 @@ async fn two_imports_of_the_same_new_plan_race_and_one_wins() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn zalo_ids_get_local_numbers_apart_from_telegram() {
+    on_each_backend(|store, _clock, backend| async move {
+        let user = store
+            .zalo_number("8452011234567890123")
+            .await
+            .expect("number");
+        let group = store.zalo_number("g-5e1f0c").await.expect("number");
+        assert!(
+            user >= dondoc::domain::ZALO_NUMBER_BASE,
+            "{backend}: {user}"
+        );
+        assert_ne!(user, group, "{backend}");
+        for number in [user, group] {
+            assert_eq!(
+                dondoc::domain::Channel::of_chat(number),
+                dondoc::domain::Channel::Zalo
+            );
+        }
+        assert_eq!(
+            store
+                .zalo_number("8452011234567890123")
+                .await
+                .expect("again"),
+            user,
+            "{backend}: the same id keeps its number"
+        );
+        assert_eq!(
+            store.zalo_id_of(group).await.expect("read").as_deref(),
+            Some("g-5e1f0c")
+        );
+        assert_eq!(store.zalo_id_of(7).await.expect("read"), None);
+    })
+    .await;
+}
