@@ -28,6 +28,7 @@
 //! - [`cli`]: the `dondoc` command line, one file per command group (`cli/mod.rs` has the
 //!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].
 
+pub mod answers;
 pub mod bot;
 pub mod chat;
 pub mod cli;

@@ -32,4 +32,12 @@ pub enum ProblemKind {
     SameAsWebhook,
     NeverRuns,
     LogFilter,
+    /// A Zalo bot token not of the form `BOT_ID:SECRET`.
+    ZaloTokenShape,
+    /// A Zalo webhook address that is not https (Zalo pushes over HTTPS only).
+    ZaloNotHttps,
+    /// A webhook secret outside 8–256 characters (Zalo refuses it in `setWebhook`).
+    SecretLength,
+    /// `http.listen` on the address of `zalo.webhook_listen`.
+    SameAsZaloWebhook,
 }

@@ -521,6 +521,22 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
             Lang::Vi => "không phải bộ lọc tracing hợp lệ (ví dụ \"info,sqlx=warn\").".into(),
             Lang::En => "is not a valid tracing filter (e.g. \"info,sqlx=warn\").".into(),
         },
+        P::ZaloTokenShape => match lang {
+            Lang::Vi => "không giống token của Zalo Bot Manager (dạng BOT_ID:SECRET).".into(),
+            Lang::En => "does not look like a Zalo Bot Manager token (BOT_ID:SECRET).".into(),
+        },
+        P::ZaloNotHttps => match lang {
+            Lang::Vi => "phải là địa chỉ https://… (Zalo chỉ gửi webhook qua HTTPS).".into(),
+            Lang::En => "must be an https://… URL (Zalo delivers webhooks over HTTPS only).".into(),
+        },
+        P::SameAsZaloWebhook => match lang {
+            Lang::Vi => "trùng địa chỉ với zalo.webhook_listen.".into(),
+            Lang::En => "is the same address as zalo.webhook_listen.".into(),
+        },
+        P::SecretLength => match lang {
+            Lang::Vi => "phải dài từ 8 đến 256 ký tự (Zalo từ chối khóa khác).".into(),
+            Lang::En => "must be 8 to 256 characters long (Zalo refuses any other).".into(),
+        },
     }
 }
 
