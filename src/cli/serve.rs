@@ -198,7 +198,7 @@ pub(super) async fn serve(
             assignments: counts.open_assignments,
         })
     );
-    if config.telegram.bot_token.is_none() {
+    if config.telegram.bot_token.is_none() && config.zalo.bot_token.is_none() {
         tracing::warn!("{}", out.text(Text::NoBotToken));
     }
     let service =

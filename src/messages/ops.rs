@@ -144,6 +144,8 @@ pub enum OpsText<'a> {
     },
     /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
     TelegramBadToken,
+    /// `serve`: Zalo refused the bot token (getMe).
+    ZaloBadToken,
     /// `serve`: Telegram could not be reached (network, time-out, 5xx); the service keeps
     /// running and asks again after `retry_secs`.
     TelegramUnreachable {
@@ -375,6 +377,10 @@ impl Render for OpsText<'_> {
             OpsText::TelegramBadToken => match lang {
                 Lang::Vi => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
                 Lang::En => "Telegram refused the bot token (getMe answered 401 Unauthorized): check telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
+            },
+            OpsText::ZaloBadToken => match lang {
+                Lang::Vi => "Zalo từ chối mã bot (getMe): kiểm tra zalo.bot_token (DONDOC_ZALO__BOT_TOKEN).".into(),
+                Lang::En => "Zalo refused the bot token (getMe): check zalo.bot_token (DONDOC_ZALO__BOT_TOKEN).".into(),
             },
             OpsText::TelegramUnreachable { detail, retry_secs } => match lang {
                 Lang::Vi => format!(
