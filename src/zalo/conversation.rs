@@ -301,7 +301,7 @@ impl Turn<'_> {
             return self.confirm(members, text == "1").await;
         }
         if let Some(line) = status_text::one_line(text) {
-            return self.record_line(members, line, text, attachment).await;
+            return self.record_line(members, line, attachment).await;
         }
         let claims = status_text::parse(text);
         if !claims.is_empty() {
@@ -347,7 +347,6 @@ impl Turn<'_> {
         &self,
         members: &[Member],
         line: OneLine,
-        text: &str,
         attachment: Option<NewAttachment>,
     ) -> anyhow::Result<()> {
         let store = &self.desk.store;
@@ -383,7 +382,7 @@ impl Turn<'_> {
                     let proposed = Proposed::Submit {
                         period_id: report.period_id,
                         unit_id: report.unit.unit_id(),
-                        body: text.to_string(),
+                        body,
                         person_id: member.person_id(),
                     };
                     return self.propose(vec![proposed], Vec::new()).await;
