@@ -8,9 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::status_text::{Claim, ItemRef, StatusClaim};
-use crate::domain::{
-    AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId,
-};
+use crate::domain::{AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId};
 use crate::messages::{BotText, Lang};
 use crate::store::{
     Applied, AssignmentCard, BotAction, Member, ReportDue, StatusReply, Store, StoreError,

@@ -609,8 +609,7 @@ impl Config {
                 refuse("zalo.bot_token", ProblemKind::ZaloTokenShape);
             }
         }
-        if !url::Url::parse(&zalo.api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-        {
+        if !url::Url::parse(&zalo.api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
             refuse("zalo.api_url", ProblemKind::NotUrl);
         }
         if !(zalo.messages_per_second > 0.0 && zalo.messages_per_second.is_finite()) {

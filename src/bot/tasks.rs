@@ -9,14 +9,10 @@ use super::router::{attachment_of, start_waiting, waiting_of, Turn};
 use super::send::{confirm, hint, say, tell, HandlerResult};
 use super::App;
 use crate::domain::{
-    AssignmentId, AssignmentStatus, HeldFileId, PeriodId, StatusUpdateId, UnitId,
-    UpdateId,
+    AssignmentId, AssignmentStatus, HeldFileId, PeriodId, StatusUpdateId, UnitId, UpdateId,
 };
 use crate::messages::BotText;
-use crate::store::{
-    BotAction, Effect, Member, NewAttachment, StatusReply, Subject,
-    Submission,
-};
+use crate::store::{BotAction, Effect, Member, NewAttachment, StatusReply, Subject, Submission};
 
 /// One task's card with its status buttons (a number under the `/viec` list).
 pub(super) async fn send_card(
@@ -448,14 +444,9 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
         Effect::Done(applied) => applied,
         Effect::Duplicate => return Ok(()),
     };
-    let lines = crate::answers::applied_lines(
-        &app.store,
-        &app.metrics,
-        &store_actions,
-        &applied,
-        app.lang,
-    )
-    .await?;
+    let lines =
+        crate::answers::applied_lines(&app.store, &app.metrics, &store_actions, &applied, app.lang)
+            .await?;
     if !lines.is_empty() {
         confirm(bot, app, chat, update_id, lines.join("\n"), None).await?;
     }

@@ -16,10 +16,17 @@ pub enum ProblemKind {
     AtLeastOne,
     Positive,
     LeaseTooShort,
-    LeaseNotOverSend { lease: u64, timeout: u64 },
-    KeepTooShort { least: u32 },
+    LeaseNotOverSend {
+        lease: u64,
+        timeout: u64,
+    },
+    KeepTooShort {
+        least: u32,
+    },
     KeepTooLong,
-    InFlightTooMany { most: usize },
+    InFlightTooMany {
+        most: usize,
+    },
     UnknownDatabase,
     SchemaName,
     Ladder(String),

@@ -36,8 +36,8 @@ pub use cli::{
 };
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};
-pub use zalo::ZaloText;
 pub use report::{ReportText, REPORT_DIMENSION_COLUMNS, REPORT_TASK_COLUMNS, REPORT_UNIT_COLUMNS};
+pub use zalo::ZaloText;
 
 /// A message that can be said in every [`Lang`].
 pub trait Render {

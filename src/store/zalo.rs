@@ -88,10 +88,7 @@ impl Store {
 
     /// A Zalo update whose handling wrote nothing (a list shown, a hint) is done. Updates with
     /// an effect are marked in the effect's own transaction (`Steps::first_delivery`).
-    pub async fn zalo_update_handled(
-        &self,
-        id: crate::domain::UpdateId,
-    ) -> Result<(), StoreError> {
+    pub async fn zalo_update_handled(&self, id: crate::domain::UpdateId) -> Result<(), StoreError> {
         let now = self.now();
         with_pool!(self, pool => {
             sqlx::query("UPDATE zalo_inbox SET handled_at = $1 WHERE id = $2 AND handled_at IS NULL")

@@ -128,7 +128,10 @@ impl Desk {
             }
             return Ok(());
         }
-        if members.iter().any(|m| m.person.last_channel != Some(Channel::Zalo)) {
+        if members
+            .iter()
+            .any(|m| m.person.last_channel != Some(Channel::Zalo))
+        {
             self.store.used_channel(user, Channel::Zalo).await?;
         }
         if let Some(lang) = members.iter().find_map(|m| m.person.language) {
@@ -142,8 +145,10 @@ impl Desk {
             match self.store.group_unit(chat).await? {
                 None => return Ok(()),
                 Some(unit) => {
-                    let own: Vec<Member> =
-                        members.into_iter().filter(|m| m.unit_id() == unit).collect();
+                    let own: Vec<Member> = members
+                        .into_iter()
+                        .filter(|m| m.unit_id() == unit)
+                        .collect();
                     if own.is_empty() {
                         return Ok(());
                     }
@@ -193,7 +198,12 @@ impl Turn<'_> {
             return Ok(());
         }
         let outcome = match store
-            .redeem_invitation(self.update_id, &invitation::hash(code), self.user, self.chat)
+            .redeem_invitation(
+                self.update_id,
+                &invitation::hash(code),
+                self.user,
+                self.chat,
+            )
             .await?
         {
             Effect::Done(outcome) => outcome,
@@ -305,14 +315,9 @@ impl Turn<'_> {
         }
         let claims = status_text::parse(text);
         if !claims.is_empty() {
-            let (actions, unknown) = answers::read_claims(
-                &self.desk.store,
-                members,
-                &claims,
-                text,
-                self.desk.today(),
-            )
-            .await?;
+            let (actions, unknown) =
+                answers::read_claims(&self.desk.store, members, &claims, text, self.desk.today())
+                    .await?;
             return self.propose(actions, unknown).await;
         }
         if self.group {
@@ -369,8 +374,8 @@ impl Turn<'_> {
                 })
             }
             OneLine::Report { words, body } => {
-                let reports = answers::reports_named(store, &units, &words, self.desk.today())
-                    .await?;
+                let reports =
+                    answers::reports_named(store, &units, &words, self.desk.today()).await?;
                 let Some(report) = reports.first() else {
                     return self.no_such_item(&ItemRef::Report(words)).await;
                 };
@@ -457,9 +462,7 @@ impl Turn<'_> {
             .await?;
         let ttl = Span::minutes(crate::bot::cards::QUESTION_TTL_MINUTES);
         let actions = match waiting {
-            Some((Question::Proposal { actions, .. }, at))
-                if self.desk.clock.now() - at <= ttl =>
-            {
+            Some((Question::Proposal { actions, .. }, at)) if self.desk.clock.now() - at <= ttl => {
                 actions
             }
             Some(_) => {
@@ -510,7 +513,12 @@ impl Desk {
         }
     }
 
-    async fn send_one(&self, chat: i64, zalo_chat: &ZaloChatId, text: &str) -> Result<(), ZaloError> {
+    async fn send_one(
+        &self,
+        chat: i64,
+        zalo_chat: &ZaloChatId,
+        text: &str,
+    ) -> Result<(), ZaloError> {
         let mut attempt = 0;
         loop {
             if let Err(wait) = self.pacer.reply_slot(chat).await {

@@ -224,10 +224,12 @@ pub async fn spawn(
                 .webhook_secret
                 .clone()
                 .unwrap_or_else(|| SecretString::from(random_secret()));
-            let address: SocketAddr = zalo
-                .webhook_listen
-                .parse()
-                .with_context(|| format!("zalo.webhook_listen is not an address: {}", zalo.webhook_listen))?;
+            let address: SocketAddr = zalo.webhook_listen.parse().with_context(|| {
+                format!(
+                    "zalo.webhook_listen is not an address: {}",
+                    zalo.webhook_listen
+                )
+            })?;
             let tcp = tokio::net::TcpListener::bind(address)
                 .await
                 .with_context(|| format!("listening for the Zalo webhook on {address}"))?;
@@ -256,7 +258,12 @@ fn random_secret() -> String {
 }
 
 /// The long-polling loop: one `getUpdates` at a time, each update kept before the next call.
-async fn poll(api: ZaloApi, dispatch: Dispatch, timeout: Duration, mut stopped: watch::Receiver<bool>) {
+async fn poll(
+    api: ZaloApi,
+    dispatch: Dispatch,
+    timeout: Duration,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut backoff = Duration::from_secs(1);
     loop {
         if *stopped.borrow() {
@@ -337,7 +344,11 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 }
 
 /// One POST from Zalo: the secret checked, each update kept, then 200.
-async fn on_webhook(State(hook): State<Webhook>, headers: HeaderMap, body: String) -> impl IntoResponse {
+async fn on_webhook(
+    State(hook): State<Webhook>,
+    headers: HeaderMap,
+    body: String,
+) -> impl IntoResponse {
     let given = headers
         .get(SECRET_HEADER)
         .map(|v| v.as_bytes())
