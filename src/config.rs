@@ -704,6 +704,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn zalo_settings_are_checked() {
+        let zalo_keys = |config: &Config| -> Vec<(&'static str, ProblemKind)> {
+            config
+                .problems()
+                .into_iter()
+                .filter(|p| p.key.starts_with("zalo.") || p.key == "http.listen")
+                .map(|p| (p.key, p.kind))
+                .collect()
+        };
+        let mut config = Config::default();
+        assert!(zalo_keys(&config).is_empty(), "off by default");
+        config.zalo.bot_token = Some(SecretString::from("1234567890:abcdef-secret"));
+        config.zalo.webhook_url = Some("https://dondoc.example/zalo".into());
+        config.zalo.webhook_secret = Some(SecretString::from("a-long-enough-secret"));
+        assert!(zalo_keys(&config).is_empty(), "{:?}", zalo_keys(&config));
+
+        config.zalo.bot_token = Some(SecretString::from("no colon here"));
+        config.zalo.api_url = "not a url".into();
+        config.zalo.webhook_url = Some("http://dondoc.example/zalo".into());
+        config.zalo.webhook_secret = Some(SecretString::from("short"));
+        config.zalo.webhook_listen = "127.0.0.1:9000".into();
+        config.http.listen = Some("127.0.0.1:9000".parse().unwrap_or_else(|_| unreachable!()));
+        let found = zalo_keys(&config);
+        for expected in [
+            ("zalo.bot_token", ProblemKind::ZaloTokenShape),
+            ("zalo.api_url", ProblemKind::NotUrl),
+            ("zalo.webhook_url", ProblemKind::ZaloNotHttps),
+            ("zalo.webhook_secret", ProblemKind::SecretLength),
+            ("http.listen", ProblemKind::SameAsZaloWebhook),
+        ] {
+            assert!(found.contains(&expected), "{expected:?} in {found:?}");
+        }
+        config.zalo.webhook_secret = Some(SecretString::from("x".repeat(257)));
+        config.zalo.bot_token = None;
+        let found = zalo_keys(&config);
+        assert!(found.contains(&("zalo.webhook_secret", ProblemKind::SecretLength)));
+        assert!(found.contains(&("zalo.bot_token", ProblemKind::WebhookWithoutToken)));
+    }
+
+    #[test]
     fn max_in_flight_is_a_ceiling_between_one_and_the_most() {
         let kinds = |max_in_flight| {
             let mut config = Config::default();

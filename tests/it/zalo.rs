@@ -587,3 +587,69 @@ async fn invite_for_zalo_prints_the_code_to_send() {
         db.finish().await;
     }
 }
+
+/// `serve` with both tokens runs both messengers; a member linked on both is written to on
+/// the one they wrote from last (the Telegram bot records it too).
+#[tokio::test]
+async fn a_member_on_both_messengers_is_written_to_on_the_one_used_last() {
+    const TELEGRAM_USER: i64 = 7001;
+    for db in test_dbs().await {
+        let fake = FakeZalo::start().await;
+        let telegram = support::fake_telegram::FakeTelegram::start().await;
+        telegram.add_user(TELEGRAM_USER, "An", None);
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        support::seed004(&store, "HG-2023", 2023).await;
+        let mut config = zalo_config(&db, &fake);
+        config.telegram.bot_token = Some(SecretString::from("123456:TEST-TOKEN"));
+        config.telegram.api_url = telegram.api_url();
+        config.telegram.poll_timeout_secs = 1;
+        config.outbox.chat_interval_ms = 20;
+        let service = RunningService::start(&config, store.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("serve starts with both tokens");
+        let to_telegram = |needle: &'static str| {
+            move |p: &serde_json::Value| {
+                p["chat_id"] == TELEGRAM_USER
+                    && p["text"].as_str().is_some_and(|t| t.contains(needle))
+            }
+        };
+
+        let code = invite(&store, &clock, "HG-TRANPHU", "Nguyễn Văn An").await;
+        fake.text_from(CHAIRMAN, "An", &format!("/start {code}"));
+        said(&fake, CHAIRMAN, "Xin chào").await;
+        // The same member invited again, linked on Telegram as well.
+        let code = invite(&store, &clock, "HG-TRANPHU", "Nguyễn Văn An").await;
+        telegram.text_from(TELEGRAM_USER, TELEGRAM_USER, &format!("/start {code}"));
+        telegram
+            .wait_for("sendMessage", to_telegram("Xin chào"), WAIT)
+            .await;
+        let zalo_user = store.zalo_number(CHAIRMAN).await.expect("n");
+        let person = |members: Vec<dondoc::store::Member>| {
+            assert_eq!(members.len(), 1, "{}: one member, two messengers", db.name);
+            members[0].person.clone()
+        };
+        let both = person(store.members_of_user(TELEGRAM_USER).await.expect("m"));
+        assert_eq!(both.zalo.map(|z| z.user), Some(zalo_user));
+        assert_eq!(both.last_channel, Some(Channel::Telegram));
+        assert_eq!(both.chat_to_write(), Some(TELEGRAM_USER));
+
+        fake.text_from(CHAIRMAN, "An", "viec");
+        said(&fake, CHAIRMAN, "Việc đang mở").await;
+        let both = person(store.members_of_user(zalo_user).await.expect("m"));
+        assert_eq!(both.last_channel, Some(Channel::Zalo));
+        assert_eq!(both.chat_to_write(), both.zalo.map(|z| z.chat));
+
+        telegram.text_from(TELEGRAM_USER, TELEGRAM_USER, "/viec");
+        telegram
+            .wait_for("sendMessage", to_telegram("Việc đang mở"), WAIT)
+            .await;
+        let both = person(store.members_of_user(TELEGRAM_USER).await.expect("m"));
+        assert_eq!(both.last_channel, Some(Channel::Telegram), "{}", db.name);
+
+        service.stop().await;
+        telegram.shutdown().await;
+        store.close().await;
+        db.finish().await;
+    }
+}
