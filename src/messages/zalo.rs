@@ -15,6 +15,8 @@ pub enum ZaloText<'a> {
     ConfirmFooter,
     /// A person not linked wrote to the bot.
     NotLinked,
+    /// `/start CODE` in a group.
+    StartInPrivate,
     /// A photo whose caption says nothing to record.
     PhotoNeedsCaption,
     /// An item the one-line answer names that is not on the person's list.
@@ -48,6 +50,10 @@ impl Render for ZaloText<'_> {
             ZaloText::NotLinked => match lang {
                 Lang::Vi => "Bạn chưa được liên kết. Gửi mã mời mà Phòng Nội vụ đã gửi cho bạn (ví dụ: /start MÃ_MỜI).".into(),
                 Lang::En => "You are not linked yet. Send the invitation code you were given (e.g. /start CODE).".into(),
+            },
+            ZaloText::StartInPrivate => match lang {
+                Lang::Vi => "Hãy gửi mã mời cho bot trong trò chuyện riêng, không gửi trong nhóm.".into(),
+                Lang::En => "Send your invitation code to the bot in a private chat, not in a group.".into(),
             },
             ZaloText::PhotoNeedsCaption => match lang {
                 Lang::Vi => "Đã nhận ảnh. Để ghi vào một việc, gửi lại ảnh kèm chú thích, ví dụ «3 xong» hoặc «bc quý I: nội dung».".into(),

@@ -51,6 +51,8 @@ pub struct Desk {
     /// Zalo's limits, shared with the outbox's Zalo sender (`zalo::pacer`).
     pub pacer: Pacer,
     pub metrics: Metrics,
+    /// Hints per chat, so a flood of nonsense does not flood the chat back (as on Telegram).
+    pub hints: Arc<crate::bot::flood::HintLimiter>,
 }
 
 /// One update as its handlers see it.
@@ -116,6 +118,12 @@ impl Desk {
         };
         let command = crate::bot::parse_command(text);
         if let Some(("start", code)) = command {
+            // A code is linked in the person's own chat only: the chat linked is where their
+            // reminders go, and a code posted in a group is a code others have seen.
+            if turn.group {
+                turn.tell(ZaloText::StartInPrivate.render(turn.lang)).await;
+                return Ok(());
+            }
             return turn.start(code).await;
         }
         let members = self.store.members_of_user(user).await?;
@@ -159,8 +167,13 @@ impl Desk {
             members
         };
         let word = command.map_or_else(|| match_key(text), |(name, _)| name.to_string());
-        if word == "viec" {
-            return turn.list(&members).await;
+        match word.as_str() {
+            "viec" => return turn.list(&members).await,
+            "trogiup" | "help" | "huong dan" => {
+                turn.tell(ZaloText::Syntax.render(turn.lang)).await;
+                return Ok(());
+            }
+            _ => {}
         }
         turn.answer(&members, text, photo, &update.message_id).await
     }
@@ -336,11 +349,18 @@ impl Turn<'_> {
                 }
                 ZaloText::PhotoNeedsCaption.render(self.lang)
             }
-            None => format!(
-                "{}\n{}",
-                ZaloText::NotUnderstood.render(self.lang),
-                ZaloText::Syntax.render(self.lang)
-            ),
+            None => {
+                use crate::bot::flood::HintVerdict;
+                match self.desk.hints.verdict(self.chat, std::time::Instant::now()) {
+                    HintVerdict::Send => format!(
+                        "{}\n{}",
+                        ZaloText::NotUnderstood.render(self.lang),
+                        ZaloText::Syntax.render(self.lang)
+                    ),
+                    HintVerdict::SlowDown => BotText::SlowDown.render(self.lang),
+                    HintVerdict::Quiet => return Ok(()),
+                }
+            }
         };
         self.tell(reply).await;
         Ok(())

@@ -200,6 +200,7 @@ pub async fn spawn(
         api: api.clone(),
         pacer,
         metrics,
+        hints: Arc::default(),
     };
     let dispatch = Dispatch {
         desk: Arc::new(desk),

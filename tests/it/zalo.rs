@@ -247,10 +247,15 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
         fake.text_from(CHAIRMAN, "An", "anh ơi cho hỏi chút");
         let hint = said(&fake, CHAIRMAN, "Chưa hiểu").await;
         assert!(hint.contains("4 vướng: lý do"), "{hint}");
+        fake.text_from(CHAIRMAN, "An", "/trogiup");
+        said_times(&fake, CHAIRMAN, "Cách trả lời", 4).await;
         // An item not on the list.
         fake.text_from(CHAIRMAN, "An", "99 xong");
         said(&fake, CHAIRMAN, "Không có việc số 99").await;
 
+        // A code is not linked in a group.
+        fake.text_in_group(GROUP, STRANGER, "Lạ", "/start AAAAAAAAAAAAAAAAAAAAAB");
+        said(&fake, GROUP, "trò chuyện riêng").await;
         // /nhom in a Zalo group binds it to the sender's unit.
         fake.text_in_group(GROUP, CHAIRMAN, "An", "/nhom");
         said(&fake, GROUP, "Nhóm này đã gắn với Phường Trần Phú").await;
