@@ -351,7 +351,11 @@ impl Turn<'_> {
             }
             None => {
                 use crate::bot::flood::HintVerdict;
-                match self.desk.hints.verdict(self.chat, std::time::Instant::now()) {
+                match self
+                    .desk
+                    .hints
+                    .verdict(self.chat, std::time::Instant::now())
+                {
                     HintVerdict::Send => format!(
                         "{}\n{}",
                         ZaloText::NotUnderstood.render(self.lang),

@@ -658,3 +658,55 @@ async fn a_member_on_both_messengers_is_written_to_on_the_one_used_last() {
         db.finish().await;
     }
 }
+
+/// A reply Zalo refuses is retried (a 429 waited out), and one it keeps refusing goes to the
+/// outbox as a `reply` to the chat's number, never dropped.
+#[tokio::test]
+async fn a_refused_reply_is_retried_then_queued() {
+    for db in test_dbs().await {
+        let fake = FakeZalo::start().await;
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        support::seed004(&store, "HG-2023", 2023).await;
+        let config = zalo_config(&db, &fake);
+        let service = RunningService::start(&config, store.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("serve");
+        let code = invite(&store, &clock, "HG-TRANPHU", "Nguyễn Văn An").await;
+        fake.text_from(CHAIRMAN, "An", &format!("/start {code}"));
+        said(&fake, CHAIRMAN, "Xin chào").await;
+
+        fake.fail_next("sendMessage", Fault::Flood { retry_after: 1 }, 1);
+        fake.text_from(CHAIRMAN, "An", "viec");
+        // Both pieces of the list (the welcome ends with the syntax too).
+        said_times(&fake, CHAIRMAN, "Cách trả lời", 2).await;
+        assert!(
+            fake.calls().iter().any(|c| c.error_code == Some(429)),
+            "{}: the 429 came and was waited out",
+            db.name
+        );
+
+        fake.fail_next("sendMessage", Fault::ServerError, 50);
+        fake.text_from(CHAIRMAN, "An", "2 xong");
+        let chat = store.zalo_number(CHAIRMAN).await.expect("n");
+        let deadline = Instant::now() + WAIT;
+        let queued = loop {
+            let rows = store.outbox_messages().await.expect("outbox");
+            if let Some(row) = rows.into_iter().find(|m| m.chat_id == chat) {
+                break row;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: the reply was dropped",
+                db.name
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(queued.kind, "reply");
+        assert_eq!(queued.state, "queued");
+        assert!(queued.body.contains("Đã ghi nhận"), "{}", queued.body);
+        service.stop().await;
+        store.close().await;
+        db.finish().await;
+    }
+}
