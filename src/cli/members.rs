@@ -187,15 +187,14 @@ pub(super) async fn list_members(store: &Store, out: &Output) -> anyhow::Result<
     let mut rows = vec![Table::Members.header(out.lang)];
     for listing in store.list_members().await? {
         let member = &listing.member;
-        let state = match (
-            member.person.telegram_user_id,
-            listing.invitation_expires_at,
-        ) {
-            (Some(_), _) => MemberState::Linked,
-            (None, Some(until)) if !listing.invitation_used => {
+        // Linked on either messenger.
+        let linked = member.person.telegram_user_id.is_some() || member.person.zalo.is_some();
+        let state = match (linked, listing.invitation_expires_at) {
+            (true, _) => MemberState::Linked,
+            (false, Some(until)) if !listing.invitation_used => {
                 MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())
             }
-            (None, _) => MemberState::NotLinked,
+            (false, _) => MemberState::NotLinked,
         };
         rows.push(vec![
             format!("#{}", member.person.id),

@@ -253,6 +253,24 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
         fake.text_from(CHAIRMAN, "An", "99 xong");
         said(&fake, CHAIRMAN, "Không có việc số 99").await;
 
+        // Guessing: more than 5 wrong codes from one chat in an hour are refused unchecked.
+        for guess in 0..5 {
+            fake.text_from(
+                STRANGER,
+                "Lạ",
+                &format!("/start BBBBBBBBBBBBBBBBBBBBB{guess}"),
+            );
+        }
+        said(&fake, STRANGER, "Nhập sai mã quá nhiều lần").await;
+        let stranger = store.zalo_number(STRANGER).await.expect("n");
+        let since = clock.now() - Span::hours(1);
+        assert!(
+            store
+                .recent_start_failures(stranger, since)
+                .await
+                .expect("q")
+                >= 6
+        );
         // A code is not linked in a group.
         fake.text_in_group(GROUP, STRANGER, "Lạ", "/start AAAAAAAAAAAAAAAAAAAAAB");
         said(&fake, GROUP, "trò chuyện riêng").await;
@@ -588,6 +606,14 @@ async fn invite_for_zalo_prints_the_code_to_send() {
             linked,
             Effect::Done(dondoc::store::Redeemed::Linked(_))
         ));
+        // A member linked on Zalo only is listed as linked.
+        let listed = support::dondoc_in(dir.path(), &["members", "list"], &env);
+        let line = support::stdout(&listed)
+            .lines()
+            .find(|l| l.contains("Lê Văn Ba"))
+            .map(str::to_string)
+            .expect("listed");
+        assert!(line.contains("đã liên kết"), "{line}");
         store.close().await;
         db.finish().await;
     }
