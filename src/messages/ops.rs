@@ -162,6 +162,8 @@ pub enum OpsText<'a> {
         bot: bool,
         webhook: bool,
         http: Option<&'a str>,
+        /// With a Zalo token: whether Zalo pushes (webhook) rather than being polled.
+        zalo_webhook: Option<bool>,
     },
     ConfigBad {
         problems: usize,
@@ -394,22 +396,32 @@ impl Render for OpsText<'_> {
                 Lang::Vi => format!("Đã kết nối Telegram: bot @{bot} bắt đầu nhận tin nhắn và gửi hàng đợi."),
                 Lang::En => format!("Telegram reached: bot @{bot} now takes updates and sends the outbox."),
             },
-            OpsText::ConfigOk { file, database, bot, webhook, http } => match lang {
+            OpsText::ConfigOk { file, database, bot, webhook, http, zalo_webhook } => match lang {
                 Lang::Vi => format!(
-                    "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}; /healthz và /metrics: {}.",
+                    "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}{}; /healthz và /metrics: {}.",
                     match (bot, webhook) {
                         (false, _) => "chưa có token",
                         (true, false) => "long polling",
                         (true, true) => "webhook",
                     },
+                    match zalo_webhook {
+                        None => "",
+                        Some(false) => "; Zalo: long polling",
+                        Some(true) => "; Zalo: webhook",
+                    },
                     http.unwrap_or("tắt")
                 ),
                 Lang::En => format!(
-                    "Configuration OK ({file}). Database: {database}; bot: {}; /healthz and /metrics: {}.",
+                    "Configuration OK ({file}). Database: {database}; bot: {}{}; /healthz and /metrics: {}.",
                     match (bot, webhook) {
                         (false, _) => "no token",
                         (true, false) => "long polling",
                         (true, true) => "webhook",
+                    },
+                    match zalo_webhook {
+                        None => "",
+                        Some(false) => "; Zalo: long polling",
+                        Some(true) => "; Zalo: webhook",
                     },
                     http.unwrap_or("off")
                 ),

@@ -736,3 +736,66 @@ async fn a_refused_reply_is_retried_then_queued() {
         db.finish().await;
     }
 }
+
+/// `dondoc check-config` reads `[zalo]`: a good Zalo-only file passes and says how Zalo is
+/// reached; each bad value is named by its key.
+#[test]
+fn check_config_reads_the_zalo_section() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("dondoc.db");
+    let write = |name: &str, zalo: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "[database]\nurl = \"sqlite://{}\"\n[province]\nlanguage = \"vi\"\n[zalo]\n{zalo}",
+                db.display()
+            ),
+        )
+        .expect("write");
+        path
+    };
+    let check = |path: &std::path::Path| {
+        support::dondoc_in(
+            dir.path(),
+            &["check-config", path.to_str().expect("utf-8")],
+            &[],
+        )
+    };
+    let good = write("good.toml", "bot_token = \"1234567890:abcdef-secret\"\n");
+    let output = check(&good);
+    let stdout = support::stdout(&output);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        support::stderr(&output)
+    );
+    assert!(stdout.contains("Zalo: long polling"), "{stdout}");
+    assert!(!stdout.contains("telegram.bot_token chưa đặt"), "{stdout}");
+
+    let bad = write(
+        "bad.toml",
+        "bot_token = \"no-colon\"\napi_url = \"nowhere\"\n\
+         webhook_url = \"http://dondoc.example/zalo\"\nwebhook_secret = \"short\"\n",
+    );
+    let output = check(&bad);
+    let stderr = support::stderr(&output);
+    assert!(!output.status.success());
+    for key in [
+        "zalo.bot_token",
+        "zalo.api_url",
+        "zalo.webhook_url",
+        "zalo.webhook_secret",
+    ] {
+        assert!(stderr.contains(key), "{key} in {stderr}");
+    }
+    assert!(stderr.contains("8 đến 256 ký tự"), "{stderr}");
+    let unknown = write("unknown.toml", "bot_tokn = \"x\"\n");
+    let output = check(&unknown);
+    assert!(!output.status.success());
+    assert!(
+        support::stderr(&output).contains("bot_tokn"),
+        "{}",
+        support::stderr(&output)
+    );
+}
