@@ -471,6 +471,7 @@ impl Config {
         self.outbox_problems(&mut refuse);
         self.hotline_problems(&mut refuse);
         self.telegram_problems(&mut refuse);
+        self.zalo_problems(&mut refuse);
         // A cron expression can parse and still never fire ("0 0 0 30 2 *": 30 February); the
         // scheduler would then stop at once. (A digest that never fires is a way to have none.)
         let fires = self
@@ -600,6 +601,70 @@ impl Config {
     }
 }
 
+impl Config {
+    fn zalo_problems(&self, refuse: &mut impl FnMut(&'static str, ProblemKind)) {
+        let zalo = &self.zalo;
+        if let Some(token) = &zalo.bot_token {
+            if !zalo_token_looks_right(token.expose_secret()) {
+                refuse("zalo.bot_token", ProblemKind::ZaloTokenShape);
+            }
+        }
+        if !url::Url::parse(&zalo.api_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+            refuse("zalo.api_url", ProblemKind::NotUrl);
+        }
+        if !(zalo.messages_per_second > 0.0 && zalo.messages_per_second.is_finite()) {
+            refuse("zalo.messages_per_second", ProblemKind::Positive);
+        }
+        if zalo.group_messages_per_minute == 0 {
+            refuse("zalo.group_messages_per_minute", ProblemKind::AtLeastOne);
+        }
+        if zalo.max_in_flight == 0 {
+            refuse("zalo.max_in_flight", ProblemKind::AtLeastOne);
+        }
+        if zalo.request_timeout_secs == 0 {
+            refuse("zalo.request_timeout_secs", ProblemKind::AtLeastOne);
+        }
+        if let Some(secret) = &zalo.webhook_secret {
+            if !(8..=256).contains(&secret.expose_secret().chars().count()) {
+                refuse("zalo.webhook_secret", ProblemKind::SecretLength);
+            }
+        }
+        let Some(webhook) = &zalo.webhook_url else {
+            return;
+        };
+        if zalo.bot_token.is_none() {
+            refuse("zalo.bot_token", ProblemKind::WebhookWithoutToken);
+        }
+        if !url::Url::parse(webhook).is_ok_and(|u| u.scheme() == "https") {
+            refuse("zalo.webhook_url", ProblemKind::ZaloNotHttps);
+        }
+        match zalo.webhook_listen.parse::<SocketAddr>() {
+            Err(_) => refuse("zalo.webhook_listen", ProblemKind::NotAddress),
+            Ok(listen) if Some(listen) == self.http.listen => {
+                refuse("http.listen", ProblemKind::SameAsZaloWebhook)
+            }
+            Ok(listen)
+                if self.telegram.webhook_url.is_some()
+                    && self.telegram.webhook_listen.parse::<SocketAddr>().ok() == Some(listen) =>
+            {
+                refuse("zalo.webhook_listen", ProblemKind::SameAsWebhook)
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Zalo Bot Manager's tokens are "<bot id>:<secret>", like BotFather's; the id is not
+/// documented as digits only, so any id without spaces is taken.
+fn zalo_token_looks_right(token: &str) -> bool {
+    token.split_once(':').is_some_and(|(id, secret)| {
+        !id.is_empty()
+            && !id.chars().any(char::is_whitespace)
+            && secret.len() >= 5
+            && !secret.chars().any(char::is_whitespace)
+    })
+}
+
 /// A Postgres schema name dondoc will quote into `CREATE SCHEMA`: plain, short, lower case.
 pub fn valid_schema_name(schema: &str) -> bool {
     !schema.is_empty()
@@ -637,6 +702,46 @@ pub use crate::domain::config_problem::{ConfigProblem, ProblemKind};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zalo_settings_are_checked() {
+        let zalo_keys = |config: &Config| -> Vec<(&'static str, ProblemKind)> {
+            config
+                .problems()
+                .into_iter()
+                .filter(|p| p.key.starts_with("zalo.") || p.key == "http.listen")
+                .map(|p| (p.key, p.kind))
+                .collect()
+        };
+        let mut config = Config::default();
+        assert!(zalo_keys(&config).is_empty(), "off by default");
+        config.zalo.bot_token = Some(SecretString::from("1234567890:abcdef-secret"));
+        config.zalo.webhook_url = Some("https://dondoc.example/zalo".into());
+        config.zalo.webhook_secret = Some(SecretString::from("a-long-enough-secret"));
+        assert!(zalo_keys(&config).is_empty(), "{:?}", zalo_keys(&config));
+
+        config.zalo.bot_token = Some(SecretString::from("no colon here"));
+        config.zalo.api_url = "not a url".into();
+        config.zalo.webhook_url = Some("http://dondoc.example/zalo".into());
+        config.zalo.webhook_secret = Some(SecretString::from("short"));
+        config.zalo.webhook_listen = "127.0.0.1:9000".into();
+        config.http.listen = Some("127.0.0.1:9000".parse().unwrap_or_else(|_| unreachable!()));
+        let found = zalo_keys(&config);
+        for expected in [
+            ("zalo.bot_token", ProblemKind::ZaloTokenShape),
+            ("zalo.api_url", ProblemKind::NotUrl),
+            ("zalo.webhook_url", ProblemKind::ZaloNotHttps),
+            ("zalo.webhook_secret", ProblemKind::SecretLength),
+            ("http.listen", ProblemKind::SameAsZaloWebhook),
+        ] {
+            assert!(found.contains(&expected), "{expected:?} in {found:?}");
+        }
+        config.zalo.webhook_secret = Some(SecretString::from("x".repeat(257)));
+        config.zalo.bot_token = None;
+        let found = zalo_keys(&config);
+        assert!(found.contains(&("zalo.webhook_secret", ProblemKind::SecretLength)));
+        assert!(found.contains(&("zalo.bot_token", ProblemKind::WebhookWithoutToken)));
+    }
 
     #[test]
     fn max_in_flight_is_a_ceiling_between_one_and_the_most() {

@@ -23,11 +23,14 @@
 //! - [`messages`]: every user-facing sentence, one file per area, each with its Vietnamese and
 //!   English side by side (`messages::Render`; callers write `text.render(lang)`).
 //! - [`web`]: the coordinators' web board on the `http.listen` listener (`http.public_url`).
-//! - [`zalo`]: the second messenger's Bot API client (the Zalo listener and sender are not
-//!   wired into `serve` yet).
+//! - [`zalo`]: the second messenger: its Bot API client, the listener `serve` runs beside the
+//!   Telegram bot (polling or webhook, every update kept in `zalo_inbox` first) and the text
+//!   conversation (numbered lists, one-line answers, «1»/«2» confirmations).
+//! - [`answers`]: what typed answers mean, the same on Telegram and Zalo.
 //! - [`cli`]: the `dondoc` command line, one file per command group (`cli/mod.rs` has the
 //!   map); errors and tables go through one path each; `main.rs` only calls [`cli::run`].
 
+pub mod answers;
 pub mod bot;
 pub mod chat;
 pub mod cli;

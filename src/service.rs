@@ -34,6 +34,8 @@ const STOP_WAIT: Duration = Duration::from_secs(15);
 /// The running service; [`RunningService::stop`] ends it cleanly.
 pub struct RunningService {
     bot: BotState,
+    /// The Zalo listener, when `zalo.bot_token` is set.
+    zalo: Option<crate::zalo::listener::RunningZalo>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
     metrics: Metrics,
@@ -59,6 +61,28 @@ impl RunningService {
             Some(http) => {
                 tasks.push(http.task);
                 Some(http.address)
+            }
+            None => None,
+        };
+        let zalo = match config.zalo.bot_token {
+            Some(_) => {
+                // One pacer for Zalo replies and Zalo sends: made here, once per process.
+                let pacer = crate::zalo::pacer(&config.zalo);
+                let started = crate::zalo::listener::spawn(
+                    config,
+                    store.clone(),
+                    Arc::clone(&clock),
+                    metrics.clone(),
+                    pacer,
+                )
+                .await;
+                match started {
+                    Ok(started) => Some(started),
+                    Err(e) if e.is::<crate::zalo::listener::ZaloStartError>() => {
+                        anyhow::bail!(OpsText::ZaloBadToken.render(config.province.language))
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             None => None,
         };
@@ -93,6 +117,7 @@ impl RunningService {
         tasks.push(tokio::spawn(scheduler.run(clock, stopped)));
         Ok(RunningService {
             bot,
+            zalo,
             stop,
             tasks,
             metrics,
@@ -113,6 +138,9 @@ impl RunningService {
     /// Stops taking updates, lets the updates in hand, the pass under way and the message in
     /// flight finish, then returns.
     pub async fn stop(self) {
+        if let Some(zalo) = self.zalo {
+            zalo.stop().await;
+        }
         let mut tasks = self.tasks;
         let retrying = match self.bot {
             BotState::Running(started) => {

@@ -8,7 +8,7 @@ pub use crate::chat::Callback;
 use crate::chat::Keyboard;
 
 use crate::domain::text::ellipsize;
-use crate::domain::{AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId};
+use crate::domain::{AssignmentId, PeriodId, PersonId, StatusUpdateId, UnitId};
 use crate::messages::{BotText, Lang, Text};
 use chrono::NaiveDate;
 
@@ -58,34 +58,7 @@ pub enum Waiting {
 /// How long a question waits for plain text (a reply to it is always its answer).
 pub const QUESTION_TTL_MINUTES: i64 = 10;
 
-/// One thing a confirmed proposal records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
-pub enum Proposed {
-    Status {
-        assignment_id: AssignmentId,
-        status: AssignmentStatus,
-        note: String,
-        person_id: PersonId,
-    },
-    Submit {
-        period_id: PeriodId,
-        unit_id: UnitId,
-        body: String,
-        person_id: PersonId,
-    },
-    Note {
-        status_update_id: StatusUpdateId,
-        note: String,
-        person_id: PersonId,
-    },
-}
-
-/// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
-pub fn task_title(card: &AssignmentCard) -> String {
-    let code = card.task_code.as_deref().unwrap_or("·");
-    format!("{} · {code} {}", card.plan_code, ellipsize(&card.text, 60))
-}
+pub use crate::answers::{task_title, Proposed};
 
 /// A task card: plan and dimension, the task, the unit, due date and status.
 /// `next_report` is the plan's next reporting deadline, shown so a task without a date of its
@@ -131,11 +104,7 @@ pub fn card_text(
     lines.join("\n")
 }
 
-/// Days past an open task's due date, if it is past.
-pub fn overdue_days(card: &AssignmentCard, today: NaiveDate) -> Option<i64> {
-    let due = card.due_date?;
-    (card.status != AssignmentStatus::Done && due < today).then(|| (today - due).num_days())
-}
+pub use crate::answers::overdue_days;
 
 /// The `/viec` list: one numbered line per task of page `page` (numbers count from the first
 /// page, as free text refers to them), a number button per item, and the page buttons.
@@ -161,16 +130,7 @@ pub fn task_list(
         .take(PAGE_SIZE)
     {
         let number = index + 1;
-        let overdue = overdue_days(card, today)
-            .map(|days| format!(" · ‼ {}", BotText::Overdue { days }.render(lang)))
-            .unwrap_or_default();
-        lines.push(format!(
-            "{number}. {} · {} {} – {}{overdue}",
-            card.plan_code,
-            card.task_code.as_deref().unwrap_or("·"),
-            ellipsize(&card.text, 50),
-            Text::Status(card.status).render(lang)
-        ));
+        lines.push(crate::answers::task_line(number, card, today, lang));
         numbers.push(button(
             number.to_string(),
             Callback::Open(card.assignment_id.get()),

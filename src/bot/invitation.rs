@@ -9,6 +9,10 @@ const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// 22 characters of 6 bits each: 132 random bits, inside the 64-character payload limit.
 const CODE_LENGTH: usize = 22;
 
+/// More bad codes than this from one chat within an hour are refused unchecked (on every
+/// messenger: the chat's number counts them).
+pub const MAX_BAD_CODES_PER_HOUR: i64 = 5;
+
 /// A fresh code from the operating system's random source.
 pub fn new_code() -> String {
     let mut rng = rand::rngs::OsRng;

@@ -6,7 +6,7 @@
 pub(crate) mod cards;
 mod export;
 mod files;
-mod flood;
+pub(crate) mod flood;
 mod hops;
 mod hotline;
 mod inbox;

@@ -9,8 +9,7 @@ use crate::domain::UpdateId;
 use crate::messages::BotText;
 use crate::store::{Effect, Member, Redeemed};
 
-/// More bad codes than this from one chat within an hour are refused unchecked.
-pub(super) const MAX_BAD_CODES_PER_HOUR: i64 = 5;
+pub(super) use super::invitation::MAX_BAD_CODES_PER_HOUR;
 
 /// `/ngonngu en|vi`: the language the bot speaks to this person from now on.
 pub(super) async fn set_language(

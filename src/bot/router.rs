@@ -279,6 +279,16 @@ pub(super) async fn members_here(
     if members.is_empty() {
         return Ok(Here::Stranger);
     }
+    // A member linked on both messengers is written to on the one they used last: this one.
+    // Written only when it changes, so an ordinary message takes no write lock.
+    if members
+        .iter()
+        .any(|m| m.person.last_channel != Some(crate::domain::Channel::Telegram))
+    {
+        app.store
+            .used_channel(user_id, crate::domain::Channel::Telegram)
+            .await?;
+    }
     if chat.is_private() {
         return Ok(Here::Members(members));
     }

@@ -9,14 +9,10 @@ use super::router::{attachment_of, start_waiting, waiting_of, Turn};
 use super::send::{confirm, hint, say, tell, HandlerResult};
 use super::App;
 use crate::domain::{
-    AssignmentId, AssignmentStatus, HeldFileId, PeriodId, PersonId, StatusUpdateId, UnitId,
-    UpdateId,
+    AssignmentId, AssignmentStatus, HeldFileId, PeriodId, StatusUpdateId, UnitId, UpdateId,
 };
 use crate::messages::BotText;
-use crate::store::{
-    Applied, AssignmentCard, BotAction, Effect, Member, NewAttachment, StatusReply, Subject,
-    Submission,
-};
+use crate::store::{BotAction, Effect, Member, NewAttachment, StatusReply, Subject, Submission};
 
 /// One task's card with its status buttons (a number under the `/viec` list).
 pub(super) async fn send_card(
@@ -55,10 +51,7 @@ pub(super) async fn send_card(
     Ok(())
 }
 
-/// The member through whom `user` may act on `card`: one of their own units.
-pub(super) fn member_for<'m>(members: &'m [Member], card: &AssignmentCard) -> Option<&'m Member> {
-    members.iter().find(|m| m.unit.id == card.unit.id)
-}
+pub(super) use crate::answers::member_for;
 
 /// A note (text, file or both) for status update `status_update_id`: the one its question or
 /// confirmation was about.
@@ -357,7 +350,8 @@ pub(super) async fn file_held(
 }
 
 /// Free text that reads as status reports: what it would record, proposed with «Đúng» /
-/// «Không phải». Numbers are the `/viec` list's; a dotted number is a task's own number.
+/// «Không phải». Numbers are the `/viec` list's; a dotted number is a task's own number
+/// (`answers::read_claims`, shared with Zalo).
 pub(super) async fn propose_claims(
     bot: &Bot,
     msg: &Message,
@@ -367,70 +361,9 @@ pub(super) async fn propose_claims(
     members: &[Member],
     claims: &[crate::domain::status_text::StatusClaim],
 ) -> HandlerResult {
-    use crate::domain::status_text::{Claim, ItemRef};
-    let unit_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
-    let tasks = app.store.open_assignments(&unit_ids).await?;
-    let mut actions = Vec::new();
-    let mut unknown = Vec::new();
-    for claim in claims {
-        let found: Vec<&AssignmentCard> = match &claim.item {
-            ItemRef::Number(n) => tasks
-                .get((*n as usize).wrapping_sub(1))
-                .into_iter()
-                .collect(),
-            ItemRef::Code(code) => tasks
-                .iter()
-                .filter(|c| c.task_code.as_deref() == Some(code.as_str()))
-                .collect(),
-            ItemRef::Report(words) => {
-                let reports = app.store.reports_owed(&unit_ids).await?;
-                let matching: Vec<&crate::store::ReportDue> = reports
-                    .iter()
-                    .filter(|r| r.submitted_at.is_none())
-                    .filter(|r| crate::domain::status_text::report_matches(&r.label, words))
-                    .collect();
-                // "báo cáo quý" with two quarterly reports open: the one due nearest today,
-                // named in the proposal for the person to confirm.
-                let today = app.today();
-                match matching
-                    .iter()
-                    .min_by_key(|r| (r.due_date - today).num_days().abs())
-                {
-                    Some(report) => {
-                        if let Some(member) = members.iter().find(|m| m.unit.id == report.unit.id) {
-                            actions.push(Proposed::Submit {
-                                period_id: report.period_id,
-                                unit_id: report.unit.unit_id(),
-                                body: msg.text().unwrap_or("").trim().to_string(),
-                                person_id: member.person_id(),
-                            });
-                        }
-                    }
-                    None => unknown.push(claim.item.to_string()),
-                }
-                continue;
-            }
-        };
-        let [card] = found.as_slice() else {
-            unknown.push(claim.item.to_string());
-            continue;
-        };
-        let Some(member) = member_for(members, card) else {
-            unknown.push(claim.item.to_string());
-            continue;
-        };
-        let status = match claim.claim {
-            Claim::Done | Claim::Submitted => AssignmentStatus::Done,
-            Claim::InProgress => AssignmentStatus::InProgress,
-            Claim::Blocked => AssignmentStatus::Blocked,
-        };
-        actions.push(Proposed::Status {
-            assignment_id: card.assignment_id,
-            status,
-            note: claim.note.clone(),
-            person_id: member.person_id(),
-        });
-    }
+    let body = msg.text().unwrap_or("");
+    let (actions, unknown) =
+        crate::answers::read_claims(&app.store, members, claims, body, app.today()).await?;
     propose(bot, msg, app, update_id, user_id, actions, unknown).await
 }
 
@@ -445,71 +378,8 @@ pub(super) async fn propose(
     unknown: Vec<String>,
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    let mut lines = Vec::new();
-    for action in &actions {
-        match action {
-            Proposed::Status {
-                assignment_id,
-                status,
-                note,
-                ..
-            } => {
-                let Some(card) = app.store.assignment_card(*assignment_id).await? else {
-                    continue;
-                };
-                let status = *status;
-                lines.push(
-                    BotText::ProposeStatus {
-                        task: &cards::task_title(&card),
-                        status,
-                    }
-                    .render(app.lang),
-                );
-                if !note.is_empty() {
-                    lines.push(BotText::ProposeNote { note }.render(app.lang));
-                }
-            }
-            Proposed::Submit {
-                period_id, unit_id, ..
-            } => {
-                if let Some(report) = app.store.report_due(*period_id, *unit_id).await? {
-                    lines.push(
-                        BotText::ProposeReport {
-                            report: &report.label,
-                            unit: &report.unit.name,
-                        }
-                        .render(app.lang),
-                    );
-                }
-            }
-            Proposed::Note {
-                status_update_id,
-                note,
-                ..
-            } => {
-                let Some(update) = app.store.status_update(*status_update_id).await? else {
-                    continue;
-                };
-                let Some(card) = app
-                    .store
-                    .assignment_card(AssignmentId(update.assignment_id))
-                    .await?
-                else {
-                    continue;
-                };
-                lines.push(
-                    BotText::ConfirmNote {
-                        task: &cards::task_title(&card),
-                        note: &crate::domain::text::ellipsize(note, 200),
-                    }
-                    .render(app.lang),
-                );
-            }
-        }
-    }
-    for item in &unknown {
-        lines.push(BotText::ProposeUnknown { item }.render(app.lang));
-    }
+    let mut lines =
+        crate::answers::proposal_lines(&app.store, &actions, &unknown, app.lang).await?;
     if actions.is_empty() {
         lines.push(BotText::ProposalDeclined.render(app.lang));
         say(app, bot, chat, lines.join("\n"), None, Some(msg.id)).await?;
@@ -565,49 +435,7 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
         }
         return Ok(());
     }
-    let own_person = |person_id: PersonId| members.iter().any(|m| m.person_id() == person_id);
-    let mut store_actions = Vec::new();
-    for action in &actions {
-        match action {
-            Proposed::Status {
-                assignment_id,
-                status,
-                note,
-                person_id,
-            } if own_person(*person_id) => store_actions.push(BotAction::Status(StatusReply {
-                assignment_id: *assignment_id,
-                status: *status,
-                note: note.clone(),
-                person_id: *person_id,
-                telegram_message_id: None,
-                attachment: None,
-            })),
-            Proposed::Submit {
-                period_id,
-                unit_id,
-                body,
-                person_id,
-            } if own_person(*person_id) => store_actions.push(BotAction::Submit(Submission {
-                period_id: *period_id,
-                unit_id: *unit_id,
-                person_id: *person_id,
-                body: body.clone(),
-                telegram_message_id: None,
-                attachment: None,
-            })),
-            Proposed::Note {
-                status_update_id,
-                note,
-                person_id,
-            } if own_person(*person_id) => store_actions.push(BotAction::Note {
-                status_update_id: *status_update_id,
-                person_id: *person_id,
-                note: note.clone(),
-                attachment: None,
-            }),
-            _ => {}
-        }
-    }
+    let store_actions = crate::answers::confirmed_actions(&actions, members);
     let applied = match app
         .store
         .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &store_actions)
@@ -616,46 +444,9 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
         Effect::Done(applied) => applied,
         Effect::Duplicate => return Ok(()),
     };
-    let mut lines = Vec::new();
-    for done in &applied {
-        match done {
-            Applied::Status(update) | Applied::Noted(update) => {
-                app.metrics.status_reply_recorded();
-                if let Some(card) = app
-                    .store
-                    .assignment_card(AssignmentId(update.assignment_id))
-                    .await?
-                {
-                    let task = cards::task_title(&card);
-                    lines.push(match done {
-                        Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(app.lang),
-                        _ => BotText::Recorded {
-                            task: &task,
-                            status: update.status,
-                        }
-                        .render(app.lang),
-                    });
-                }
-            }
-            Applied::Submitted(_) => {
-                app.metrics.report_recorded();
-            }
-            Applied::Filed => {}
-        }
-    }
-    for action in &store_actions {
-        if let BotAction::Submit(s) = action {
-            if let Some(report) = app.store.report_due(s.period_id, s.unit_id).await? {
-                lines.push(
-                    BotText::ReportReceived {
-                        report: &report.label,
-                        unit: &report.unit.name,
-                    }
-                    .render(app.lang),
-                );
-            }
-        }
-    }
+    let lines =
+        crate::answers::applied_lines(&app.store, &app.metrics, &store_actions, &applied, app.lang)
+            .await?;
     if !lines.is_empty() {
         confirm(bot, app, chat, update_id, lines.join("\n"), None).await?;
     }

@@ -130,10 +130,23 @@ impl Limits {
 
 impl Pacer {
     pub fn new(config: &OutboxConfig) -> Self {
+        Self::with_rates(
+            config.messages_per_second,
+            config.chat_interval_ms,
+            config.group_messages_per_minute,
+        )
+    }
+
+    /// A pacer for any messenger's rates (Zalo's come from `[zalo]`: `zalo::pacer`).
+    pub fn with_rates(
+        messages_per_second: f64,
+        chat_interval_ms: u64,
+        group_messages_per_minute: u32,
+    ) -> Self {
         Self(Arc::new(Mutex::new(Limits {
-            global_every: Duration::from_secs_f64(1.0 / config.messages_per_second.max(0.01)),
-            chat_every: Duration::from_millis(config.chat_interval_ms),
-            group_per_minute: usize::try_from(config.group_messages_per_minute.max(1))
+            global_every: Duration::from_secs_f64(1.0 / messages_per_second.max(0.01)),
+            chat_every: Duration::from_millis(chat_interval_ms),
+            group_per_minute: usize::try_from(group_messages_per_minute.max(1))
                 .unwrap_or(usize::MAX),
             next_global: Instant::now(),
             next_chat: HashMap::new(),

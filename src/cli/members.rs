@@ -27,6 +27,17 @@ pub struct InviteArgs {
     /// Invite many at once: CSV/TSV/XLSX with columns unit, role, name.
     #[arg(long, conflicts_with_all = ["unit", "role", "name"])]
     pub file: Option<PathBuf>,
+    /// The messenger the code is for: telegram (a t.me link) or zalo (the code to send to the
+    /// Zalo bot, with `zalo.bot_link` when set). The code links the member on either.
+    #[arg(long, value_enum, default_value = "telegram")]
+    pub channel: InviteChannel,
+}
+
+/// The messenger an invitation is printed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InviteChannel {
+    Telegram,
+    Zalo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,7 +131,11 @@ pub(super) async fn invite(
         return Ok(ExitCode::FAILURE);
     }
     let people: Vec<crate::domain::unit::NewPerson> = rows.into_iter().map(|(_, p)| p).collect();
-    let username = bot_username(config).await?;
+    // Telegram's link needs the bot's name; Zalo's code is typed to the bot.
+    let username = match args.channel {
+        InviteChannel::Telegram => Some(bot_username(config).await?),
+        InviteChannel::Zalo => None,
+    };
     let expires_at =
         store.now() + chrono::Duration::days(i64::from(config.telegram.invitation_days));
     for person in &people {
@@ -134,12 +149,19 @@ pub(super) async fn invite(
                 actor,
             )
             .await?;
+        let how = match &username {
+            Some(username) => crate::bot::invitation::deep_link(username, &code),
+            None => crate::messages::ZaloText::InviteHowTo {
+                code: &code,
+                link: config.zalo.bot_link.as_deref(),
+            }
+            .render(out.lang),
+        };
         say!(
-            "{}\t{}\t{}\t{}\t{code}",
+            "{}\t{}\t{}\t{how}\t{code}",
             member.unit,
             member.role.as_str(),
             member.full_name,
-            crate::bot::invitation::deep_link(&username, &code)
         );
         if again {
             say!(
@@ -165,15 +187,14 @@ pub(super) async fn list_members(store: &Store, out: &Output) -> anyhow::Result<
     let mut rows = vec![Table::Members.header(out.lang)];
     for listing in store.list_members().await? {
         let member = &listing.member;
-        let state = match (
-            member.person.telegram_user_id,
-            listing.invitation_expires_at,
-        ) {
-            (Some(_), _) => MemberState::Linked,
-            (None, Some(until)) if !listing.invitation_used => {
+        // Linked on either messenger.
+        let linked = member.person.telegram_user_id.is_some() || member.person.zalo.is_some();
+        let state = match (linked, listing.invitation_expires_at) {
+            (true, _) => MemberState::Linked,
+            (false, Some(until)) if !listing.invitation_used => {
                 MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())
             }
-            (None, _) => MemberState::NotLinked,
+            (false, _) => MemberState::NotLinked,
         };
         rows.push(vec![
             format!("#{}", member.person.id),

@@ -53,7 +53,7 @@ pub use cases::{CasesCommand, ExportArgs, ExportFormat, RoutingCommand};
 pub use chase::OutboxCommand;
 pub use error::{describe as describe_error, CliError};
 pub use holidays::HolidaysCommand;
-pub use members::{InviteArgs, MembersCommand};
+pub use members::{InviteArgs, InviteChannel, MembersCommand};
 pub use plan::{PlanCommand, PlanImportArgs};
 pub use report::ReportArgs;
 pub use table::aligned;

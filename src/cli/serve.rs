@@ -123,6 +123,11 @@ pub(super) async fn check_config(file: Option<&Path>) -> ExitCode {
                 bot: config.telegram.bot_token.is_some(),
                 webhook: config.telegram.webhook_url.is_some(),
                 http: http.as_deref(),
+                zalo_webhook: config
+                    .zalo
+                    .bot_token
+                    .as_ref()
+                    .map(|_| config.zalo.webhook_url.is_some()),
             };
             say!("{}", ok.render(lang));
             ExitCode::SUCCESS
@@ -198,7 +203,7 @@ pub(super) async fn serve(
             assignments: counts.open_assignments,
         })
     );
-    if config.telegram.bot_token.is_none() {
+    if config.telegram.bot_token.is_none() && config.zalo.bot_token.is_none() {
         tracing::warn!("{}", out.text(Text::NoBotToken));
     }
     let service =

@@ -16,10 +16,17 @@ pub enum ProblemKind {
     AtLeastOne,
     Positive,
     LeaseTooShort,
-    LeaseNotOverSend { lease: u64, timeout: u64 },
-    KeepTooShort { least: u32 },
+    LeaseNotOverSend {
+        lease: u64,
+        timeout: u64,
+    },
+    KeepTooShort {
+        least: u32,
+    },
     KeepTooLong,
-    InFlightTooMany { most: usize },
+    InFlightTooMany {
+        most: usize,
+    },
     UnknownDatabase,
     SchemaName,
     Ladder(String),
@@ -32,4 +39,12 @@ pub enum ProblemKind {
     SameAsWebhook,
     NeverRuns,
     LogFilter,
+    /// A Zalo bot token not of the form `BOT_ID:SECRET`.
+    ZaloTokenShape,
+    /// A Zalo webhook address that is not https (Zalo pushes over HTTPS only).
+    ZaloNotHttps,
+    /// A webhook secret outside 8–256 characters (Zalo refuses it in `setWebhook`).
+    SecretLength,
+    /// `http.listen` on the address of `zalo.webhook_listen`.
+    SameAsZaloWebhook,
 }

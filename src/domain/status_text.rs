@@ -380,6 +380,73 @@ fn resolve(text: &str, events: &[Event]) -> Vec<StatusClaim> {
     unique
 }
 
+/// An answer in the one-line syntax Zalo's messages teach (Zalo has no buttons): the item's
+/// number, a status, and after ":" a note — `3 xong`, `1.2 đang làm`, `4 vướng: thiếu kinh
+/// phí` — or a report's name after "bc" and its text after ":" — `bc quý I: đã hoàn thành 5/6
+/// nhiệm vụ`. Only a text that is exactly that reads here; anything looser goes through
+/// [`parse`] and is confirmed before it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OneLine {
+    Status(StatusClaim),
+    Report {
+        /// The words naming the report, folded ("quy i"), for [`report_matches`].
+        words: String,
+        /// What was typed after the ":", as typed.
+        body: String,
+    },
+}
+
+/// Reads `text` as a [`OneLine`] answer; None when it is anything else.
+pub fn one_line(text: &str) -> Option<OneLine> {
+    let text = text.trim();
+    let toks = tokens(text);
+    let rest_after = |at: usize| text[at..].trim().to_string();
+    match toks.first()? {
+        (Token::Number(n), _) => {
+            let item = item(n)?;
+            let (phrase, claim) = PHRASES
+                .iter()
+                .find(|(p, c)| *c != Claim::Submitted && phrase_at(&toks, 1, p))?;
+            let note = match toks.get(1 + phrase.len()) {
+                None => String::new(),
+                Some((Token::Punct(':'), end)) => rest_after(*end),
+                Some(_) => return None,
+            };
+            Some(OneLine::Status(StatusClaim {
+                item,
+                claim: *claim,
+                note,
+            }))
+        }
+        (Token::Word { .. }, _) => {
+            let start = if word(&toks, 0) == Some("bc") {
+                1
+            } else if phrase_at(&toks, 0, &["bao", "cao"]) {
+                2
+            } else {
+                return None;
+            };
+            let colon = toks
+                .iter()
+                .position(|(t, _)| matches!(t, Token::Punct(':')))?;
+            let words: Vec<String> = toks[start..colon]
+                .iter()
+                .filter_map(|(t, _)| match t {
+                    Token::Word { folded } => Some(folded.clone()),
+                    Token::Number(n) => Some((*n).to_string()),
+                    Token::Punct(_) => None,
+                })
+                .collect();
+            let body = rest_after(toks[colon].1);
+            (!words.is_empty() && !body.is_empty()).then(|| OneLine::Report {
+                words: words.join(" "),
+                body,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Whether a report's label answers to the words typed after "báo cáo" ("quý" matches "Báo
 /// cáo quý III"; "quý 3" too).
 pub fn report_matches(label: &str, words: &str) -> bool {
@@ -403,6 +470,57 @@ pub fn report_matches(label: &str, words: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_one_line_syntax_reads_exactly_and_nothing_looser() {
+        let status = |text: &str| match one_line(text) {
+            Some(OneLine::Status(claim)) => Some((claim.item, claim.claim, claim.note)),
+            _ => None,
+        };
+        assert_eq!(status("3 xong"), Some((n(3), Claim::Done, String::new())));
+        assert_eq!(
+            status("1.2 đang làm"),
+            Some((code("1.2"), Claim::InProgress, String::new()))
+        );
+        assert_eq!(
+            status("4 vướng: thiếu kinh phí"),
+            Some((n(4), Claim::Blocked, "thiếu kinh phí".into()))
+        );
+        assert_eq!(
+            status("2 hoàn thành"),
+            Some((n(2), Claim::Done, String::new()))
+        );
+        assert_eq!(status(" 2 XONG "), Some((n(2), Claim::Done, String::new())));
+        for looser in [
+            "xong 3",
+            "3 xong rồi",
+            "3 và 4 xong",
+            "3 chưa xong",
+            "việc 3 xong",
+            "3 xong?",
+            "3",
+            "1",
+        ] {
+            assert_eq!(one_line(looser), None, "{looser}");
+        }
+        assert_eq!(
+            one_line("bc quý I: đã hoàn thành 5/6 nhiệm vụ"),
+            Some(OneLine::Report {
+                words: "quy i".into(),
+                body: "đã hoàn thành 5/6 nhiệm vụ".into()
+            })
+        );
+        assert_eq!(
+            one_line("Báo cáo 6 tháng: xong"),
+            Some(OneLine::Report {
+                words: "6 thang".into(),
+                body: "xong".into()
+            })
+        );
+        assert_eq!(one_line("bc quý I"), None, "a report needs its text");
+        assert_eq!(one_line("bc: nội dung"), None, "and its name");
+        assert!(report_matches("Báo cáo quý I", "quy i"));
+    }
 
     fn n(n: u32) -> ItemRef {
         ItemRef::Number(n)

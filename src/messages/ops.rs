@@ -144,6 +144,8 @@ pub enum OpsText<'a> {
     },
     /// `serve`: Telegram answered getMe with 401: the token itself is wrong.
     TelegramBadToken,
+    /// `serve`: Zalo refused the bot token (getMe).
+    ZaloBadToken,
     /// `serve`: Telegram could not be reached (network, time-out, 5xx); the service keeps
     /// running and asks again after `retry_secs`.
     TelegramUnreachable {
@@ -160,6 +162,8 @@ pub enum OpsText<'a> {
         bot: bool,
         webhook: bool,
         http: Option<&'a str>,
+        /// With a Zalo token: whether Zalo pushes (webhook) rather than being polled.
+        zalo_webhook: Option<bool>,
     },
     ConfigBad {
         problems: usize,
@@ -376,6 +380,10 @@ impl Render for OpsText<'_> {
                 Lang::Vi => "Telegram từ chối mã bot (getMe trả lời 401 Unauthorized): kiểm tra telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
                 Lang::En => "Telegram refused the bot token (getMe answered 401 Unauthorized): check telegram.bot_token (DONDOC_TELEGRAM__BOT_TOKEN).".into(),
             },
+            OpsText::ZaloBadToken => match lang {
+                Lang::Vi => "Zalo từ chối mã bot (getMe): kiểm tra zalo.bot_token (DONDOC_ZALO__BOT_TOKEN).".into(),
+                Lang::En => "Zalo refused the bot token (getMe): check zalo.bot_token (DONDOC_ZALO__BOT_TOKEN).".into(),
+            },
             OpsText::TelegramUnreachable { detail, retry_secs } => match lang {
                 Lang::Vi => format!(
                     "Chưa kết nối được Telegram ({detail}). Dịch vụ vẫn chạy: bộ lập lịch làm việc, tin nhắn nằm chờ trong hàng đợi; thử lại sau {retry_secs} giây."
@@ -388,22 +396,32 @@ impl Render for OpsText<'_> {
                 Lang::Vi => format!("Đã kết nối Telegram: bot @{bot} bắt đầu nhận tin nhắn và gửi hàng đợi."),
                 Lang::En => format!("Telegram reached: bot @{bot} now takes updates and sends the outbox."),
             },
-            OpsText::ConfigOk { file, database, bot, webhook, http } => match lang {
+            OpsText::ConfigOk { file, database, bot, webhook, http, zalo_webhook } => match lang {
                 Lang::Vi => format!(
-                    "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}; /healthz và /metrics: {}.",
+                    "Cấu hình hợp lệ ({file}). Cơ sở dữ liệu: {database}; bot: {}{}; /healthz và /metrics: {}.",
                     match (bot, webhook) {
                         (false, _) => "chưa có token",
                         (true, false) => "long polling",
                         (true, true) => "webhook",
                     },
+                    match zalo_webhook {
+                        None => "",
+                        Some(false) => "; Zalo: long polling",
+                        Some(true) => "; Zalo: webhook",
+                    },
                     http.unwrap_or("tắt")
                 ),
                 Lang::En => format!(
-                    "Configuration OK ({file}). Database: {database}; bot: {}; /healthz and /metrics: {}.",
+                    "Configuration OK ({file}). Database: {database}; bot: {}{}; /healthz and /metrics: {}.",
                     match (bot, webhook) {
                         (false, _) => "no token",
                         (true, false) => "long polling",
                         (true, true) => "webhook",
+                    },
+                    match zalo_webhook {
+                        None => "",
+                        Some(false) => "; Zalo: long polling",
+                        Some(true) => "; Zalo: webhook",
                     },
                     http.unwrap_or("off")
                 ),
@@ -520,6 +538,22 @@ fn config_problem_text(kind: &crate::domain::config_problem::ProblemKind, lang: 
         P::LogFilter => match lang {
             Lang::Vi => "không phải bộ lọc tracing hợp lệ (ví dụ \"info,sqlx=warn\").".into(),
             Lang::En => "is not a valid tracing filter (e.g. \"info,sqlx=warn\").".into(),
+        },
+        P::ZaloTokenShape => match lang {
+            Lang::Vi => "không giống token của Zalo Bot Manager (dạng BOT_ID:SECRET).".into(),
+            Lang::En => "does not look like a Zalo Bot Manager token (BOT_ID:SECRET).".into(),
+        },
+        P::ZaloNotHttps => match lang {
+            Lang::Vi => "phải là địa chỉ https://… (Zalo chỉ gửi webhook qua HTTPS).".into(),
+            Lang::En => "must be an https://… URL (Zalo delivers webhooks over HTTPS only).".into(),
+        },
+        P::SameAsZaloWebhook => match lang {
+            Lang::Vi => "trùng địa chỉ với zalo.webhook_listen.".into(),
+            Lang::En => "is the same address as zalo.webhook_listen.".into(),
+        },
+        P::SecretLength => match lang {
+            Lang::Vi => "phải dài từ 8 đến 256 ký tự (Zalo từ chối khóa khác).".into(),
+            Lang::En => "must be 8 to 256 characters long (Zalo refuses any other).".into(),
         },
     }
 }

@@ -147,7 +147,10 @@ pub fn read(file: Option<&Path>) -> Checked {
         }
     }
     findings.extend(config.problems().into_iter().map(Finding::Problem));
-    if config.telegram.bot_token.is_none() && config.telegram.webhook_url.is_none() {
+    if config.telegram.bot_token.is_none()
+        && config.telegram.webhook_url.is_none()
+        && config.zalo.bot_token.is_none()
+    {
         findings.push(Finding::NoToken);
     }
     let digest_fires = config
@@ -210,7 +213,7 @@ fn assemble(figment: &Figment, findings: &mut Vec<Finding>) -> (Config, bool) {
         )*};
     }
     section!(database, province, telegram, import, calendar, schedule, escalation, outbox);
-    section!(hotline, http, log);
+    section!(hotline, http, log, zalo);
     let readable = findings.len() == before;
     (config, readable)
 }

@@ -199,14 +199,28 @@ impl Store {
                         .bind(invitation_id)
                         .execute(&mut *tx)
                         .await?;
-                    sqlx::query("UPDATE people SET telegram_user_id = $1 WHERE id = $2")
+                    // The number says the messenger: a Zalo user's chat is written to as well
+                    // (on Telegram a private chat's id is the user's).
+                    let (sql, actor, detail) = match Channel::of_chat(user_id) {
+                        Channel::Telegram => (
+                            "UPDATE people SET telegram_user_id = $1, last_channel = 'telegram' WHERE id = $3",
+                            Actor::new(format!("telegram:{user_id}")),
+                            json!({ "telegram_user_id": user_id }),
+                        ),
+                        Channel::Zalo => (
+                            "UPDATE people SET zalo_user = $1, zalo_chat = $2, last_channel = 'zalo' WHERE id = $3",
+                            Actor::new(format!("zalo:{user_id}")),
+                            json!({ "zalo_user": user_id, "zalo_chat": chat_id }),
+                        ),
+                    };
+                    sqlx::query(sql)
                         .bind(user_id)
+                        .bind(chat_id)
                         .bind(person_id)
                         .execute(&mut *tx)
                         .await?;
-                    let actor = Actor::new(format!("telegram:{user_id}"));
                     audit!(&mut *tx, now, actor, "person.link", "person", person_id.to_string(),
-                        json!({ "telegram_user_id": user_id }));
+                        detail);
                     let sql = format!("SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1");
                     let row: MemberRow = sqlx::query_as(&sql).bind(person_id).fetch_one(&mut *tx).await?;
                     Redeemed::Linked(member_from_row(row)?)
@@ -268,16 +282,44 @@ impl Store {
         Ok(BadCodes { attempts, chats })
     }
 
-    /// Every membership linked to Telegram user `user_id`.
+    /// Every membership linked to user `user_id`: a Telegram user id, or a Zalo user's
+    /// local number (`domain::channel`).
     pub async fn members_of_user(&self, user_id: i64) -> Result<Vec<Member>, StoreError> {
+        let column = match Channel::of_chat(user_id) {
+            Channel::Telegram => "telegram_user_id",
+            Channel::Zalo => "zalo_user",
+        };
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
-             WHERE p.telegram_user_id = $1 ORDER BY p.id"
+             WHERE p.{column} = $1 ORDER BY p.id"
         );
         let rows: Vec<MemberRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await?
         });
         rows.into_iter().map(member_from_row).collect()
+    }
+
+    /// `user_id` (a Telegram user, or a Zalo user's number) wrote from `channel`: their
+    /// memberships there remember it (`people.last_channel`), so messages to them go to the
+    /// messenger they use. Callers pass only members whose `last_channel` differs, so an
+    /// ordinary message writes nothing.
+    pub async fn used_channel(&self, user_id: i64, channel: Channel) -> Result<(), StoreError> {
+        let column = match Channel::of_chat(user_id) {
+            Channel::Telegram => "telegram_user_id",
+            Channel::Zalo => "zalo_user",
+        };
+        let sql = format!(
+            "UPDATE people SET last_channel = $1 WHERE {column} = $2 \
+             AND (last_channel IS NULL OR last_channel <> $1)"
+        );
+        with_pool!(self, pool => {
+            sqlx::query(&sql)
+                .bind(channel.as_str())
+                .bind(user_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     /// Every member with their latest invitation.

@@ -61,6 +61,7 @@ pub use members::{BadCodes, Member, MemberListing, Redeemed};
 pub use reports::{ReportDue, Submission};
 mod web;
 pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate};
+pub use zalo::KeptZaloUpdate;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

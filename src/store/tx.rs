@@ -78,6 +78,18 @@ macro_rules! steps_for {
                 .execute(&mut *self)
                 .await?
                 .rows_affected();
+                // A Zalo update (its number is its `zalo_inbox` row, from 2^60) is handled in
+                // the same transaction as its effect: it is never replayed after the effect is
+                // committed, and never lost before (Zalo does not deliver it again).
+                if inserted == 1 && update_id.get() >= crate::domain::ZALO_NUMBER_BASE {
+                    sqlx::query(
+                        "UPDATE zalo_inbox SET handled_at = $1 WHERE id = $2 AND handled_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(update_id)
+                    .execute(&mut *self)
+                    .await?;
+                }
                 Ok(inserted == 1)
             }
 

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Longest text Zalo accepts in one message or caption, in characters.
 pub const MAX_TEXT_CHARS: usize = 2_000;
 
 /// A Zalo chat: a person's private chat or a group. Ids are strings on Zalo.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ZaloChatId(pub String);
 
 /// What went wrong with a call, classified the way the outbox treats Telegram's answers.
@@ -57,21 +57,21 @@ pub struct ZaloBotInfo {
     pub display_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ZaloChatType {
     Private,
     Group,
 }
 
 /// Who wrote a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZaloUser {
     pub id: String,
     pub display_name: String,
 }
 
-/// One update, reduced to what dondoc acts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One update, reduced to what dondoc acts on (kept in `zalo_inbox` as this type's JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZaloUpdate {
     /// The message's own id; Zalo gives no update id, so this (with the chat) is the key
     /// under which the update is kept and its effect recorded once.
@@ -84,7 +84,7 @@ pub struct ZaloUpdate {
     pub event: ZaloEvent,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ZaloEvent {
     Text(String),
     Photo {

@@ -475,6 +475,7 @@ async fn invitations_from_the_command_line_and_a_file() {
             role: Some("chủ tịch".into()),
             name: Some("Nguyễn Văn An".into()),
             file: None,
+            channel: dondoc::cli::InviteChannel::Telegram,
         };
         assert_eq!(run(config, Command::Invite(one)).await, ExitCode::SUCCESS);
 
@@ -490,6 +491,7 @@ async fn invitations_from_the_command_line_and_a_file() {
             role: None,
             name: None,
             file: Some(file),
+            channel: dondoc::cli::InviteChannel::Telegram,
         };
         assert_eq!(
             run(config, Command::Invite(from_file(bad))).await,

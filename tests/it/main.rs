@@ -25,4 +25,5 @@ mod serve_processes;
 mod service;
 mod store_contract;
 mod web;
+mod zalo;
 mod zalo_api;
