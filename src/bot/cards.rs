@@ -8,7 +8,10 @@ pub use crate::chat::Callback;
 use crate::chat::Keyboard;
 
 use crate::domain::text::ellipsize;
-use crate::domain::{AssignmentId, AssignmentStatus, PeriodId, PersonId, StatusUpdateId, UnitId};
+use crate::domain::{
+    AssignmentId, AssignmentStatus, CaseHopId, CaseId, PeriodId, PersonId, StatusUpdateId, UnitId,
+    UpdateId,
+};
 use crate::messages::{BotText, Lang, Text};
 use chrono::NaiveDate;
 
@@ -29,7 +32,10 @@ pub enum Waiting {
         person_id: PersonId,
     },
     /// «Đúng» / «Không phải» for what the bot read in a free text (`token`: its update id).
-    Proposal { token: i64, actions: Vec<Proposed> },
+    Proposal {
+        token: UpdateId,
+        actions: Vec<Proposed>,
+    },
     File {
         assignment_id: AssignmentId,
         person_id: PersonId,
@@ -42,12 +48,18 @@ pub enum Waiting {
     /// A citizen's case being logged by the hotline.
     Case { draft: Box<super::hotline::Draft> },
     /// Why a case is not the unit's.
-    HopReason { hop_id: i64, person_id: i64 },
+    HopReason {
+        hop_id: CaseHopId,
+        person_id: PersonId,
+    },
     /// The unit's answer to a case.
-    HopAnswer { hop_id: i64, person_id: i64 },
+    HopAnswer {
+        hop_id: CaseHopId,
+        person_id: PersonId,
+    },
     /// The unit to send an existing case to.
     Route {
-        case_id: i64,
+        case_id: CaseId,
         draft: Box<super::hotline::Draft>,
         /// Moving the case: the units holding it are relieved (absent in older states: add).
         #[serde(default)]
@@ -173,7 +185,7 @@ pub fn task_list(
         ));
         numbers.push(button(
             number.to_string(),
-            Callback::Open(card.assignment_id.get()),
+            Callback::Open(card.assignment_id),
         ));
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> =
@@ -237,7 +249,7 @@ pub fn report_list(
         rows.push(vec![button(
             format!("{number}. {}", BotText::ButtonSubmit.render(lang)),
             Callback::Report {
-                period_id: report.period_id.get(),
+                period_id: report.period_id,
                 unit_id: report.unit.id,
             },
         )]);
@@ -247,7 +259,7 @@ pub fn report_list(
 }
 
 /// «Thêm ghi chú» under the confirmation of status update `status_update_id`.
-pub fn add_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn add_note_keyboard(status_update_id: StatusUpdateId, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![button(
         BotText::ButtonAddNote.render(lang),
         Callback::AddNote(status_update_id),
@@ -255,7 +267,7 @@ pub fn add_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMar
 }
 
 /// «Bỏ qua» under the note question of status update `status_update_id`.
-pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn skip_note_keyboard(status_update_id: StatusUpdateId, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![button(
         BotText::Skip.render(lang),
         Callback::SkipNote(status_update_id),
@@ -263,7 +275,7 @@ pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMa
 }
 
 /// «Đúng» / «Không phải» under a proposal.
-pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn proposal_keyboard(token: UpdateId, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
         button(
             BotText::ButtonYes.render(lang),
@@ -277,7 +289,7 @@ pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
 }
 
 /// The four buttons under a task card.
-pub fn card_keyboard(assignment_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn card_keyboard(assignment_id: AssignmentId, lang: Lang) -> InlineKeyboardMarkup {
     let card = Keyboard::TaskCard {
         assignment: assignment_id,
     };

@@ -104,7 +104,7 @@ async fn watched_plans(app: &App, coordinators: &[Member]) -> anyhow::Result<Vec
         units
             .iter()
             .find(|u| u.code == plan.scope)
-            .is_some_and(|u| watched.contains(&u.id))
+            .is_some_and(|u| watched.contains(&crate::domain::UnitId(u.id)))
     };
     Ok(app
         .store

@@ -8,7 +8,7 @@ use teloxide::types::{InlineKeyboardMarkup, ReplyParameters};
 use teloxide::RequestError;
 
 use super::App;
-use crate::domain::MessageKind;
+use crate::domain::{MessageKind, UpdateId};
 use crate::messages::BotText;
 use crate::store::{MessageSubject, NewMessage, StoreError};
 
@@ -84,12 +84,12 @@ pub(super) async fn confirm(
     bot: &Bot,
     app: &App,
     chat: ChatId,
-    update_id: i64,
+    update_id: UpdateId,
     text: String,
     reply_to: Option<teloxide::types::MessageId>,
 ) -> HandlerResult {
     if let Err(e) = say(app, bot, chat, text.clone(), None, reply_to).await {
-        tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
+        tracing::warn!(error = %e, update_id = update_id.get(), "confirmation not sent; queued in the outbox");
         let message = NewMessage {
             key: format!("reply:{update_id}:{}", chat.0),
             kind: MessageKind::Reply,

@@ -24,13 +24,9 @@ pub(super) async fn send_card(
     chat: ChatId,
     app: &App,
     members: &[Member],
-    assignment_id: i64,
+    assignment_id: AssignmentId,
 ) -> HandlerResult {
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -45,7 +41,7 @@ pub(super) async fn send_card(
         bot,
         chat,
         cards::card_text(&card, next, today, app.lang),
-        Some(cards::card_keyboard(card.assignment_id.get(), app.lang)),
+        Some(cards::card_keyboard(card.assignment_id, app.lang)),
         None,
     )
     .await?;
@@ -66,7 +62,7 @@ pub(super) async fn add_note(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     status_update_id: StatusUpdateId,
@@ -76,11 +72,7 @@ pub(super) async fn add_note(
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(update.assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -109,7 +101,7 @@ pub(super) async fn add_note(
     };
     match app
         .store
-        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &[action])
+        .apply_bot_actions(update_id, chat.0, user_id, &[action])
         .await?
     {
         Effect::Done(_) => {
@@ -133,7 +125,7 @@ pub(super) async fn hold_file(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     file: NewAttachment,
@@ -143,7 +135,7 @@ pub(super) async fn hold_file(
     let held = match app
         .store
         .hold_file(
-            UpdateId(update_id),
+            update_id,
             chat.0,
             user_id,
             i64::from(msg.id.0),
@@ -188,8 +180,8 @@ pub(super) async fn hold_file(
             crate::domain::text::ellipsize(&card.text, 40)
         );
         let data = cards::Callback::FileTask {
-            held: held.get(),
-            assignment_id: card.assignment_id.get(),
+            held,
+            assignment_id: card.assignment_id,
         }
         .encode();
         items.push((
@@ -201,13 +193,13 @@ pub(super) async fn hold_file(
     for (index, report) in reports.iter().enumerate() {
         let label = format!("🗓 {} – {}", report.label, report.unit.name);
         let data = cards::Callback::FileReport {
-            held: held.get(),
-            period_id: report.period_id.get(),
+            held,
+            period_id: report.period_id,
             unit_id: report.unit.id,
         }
         .encode();
         items.push((
-            rank(None, Some((report.period_id, report.unit.unit_id()))),
+            rank(None, Some((report.period_id, report.unit.id))),
             index,
             teloxide::types::InlineKeyboardButton::callback(label, data),
         ));
@@ -220,7 +212,7 @@ pub(super) async fn hold_file(
         .collect();
     rows.push(vec![teloxide::types::InlineKeyboardButton::callback(
         BotText::ButtonNoItem.render(app.lang),
-        cards::Callback::FileNone(held.get()).encode(),
+        cards::Callback::FileNone(held).encode(),
     )]);
     say(
         app,
@@ -240,7 +232,7 @@ pub(super) const FILE_CHOICES: usize = 8;
 /// One tap under "which task is this file for?": files it there, with its caption as the note.
 pub(super) async fn file_held(
     turn: Turn<'_>,
-    held_id: i64,
+    held_id: HeldFileId,
     target: Option<Subject>,
 ) -> HandlerResult {
     let Turn {
@@ -251,7 +243,7 @@ pub(super) async fn file_held(
         user_id,
         members,
     } = turn;
-    let Some(held) = app.store.held_file(HeldFileId(held_id)).await? else {
+    let Some(held) = app.store.held_file(held_id).await? else {
         return Ok(());
     };
     if held.user_id != user_id || held.chat_id != chat.0 {
@@ -267,12 +259,7 @@ pub(super) async fn file_held(
         None => {
             match app
                 .store
-                .apply_bot_actions(
-                    UpdateId(update_id),
-                    chat.0,
-                    user_id,
-                    &[BotAction::FileHeld(HeldFileId(held_id))],
-                )
+                .apply_bot_actions(update_id, chat.0, user_id, &[BotAction::FileHeld(held_id)])
                 .await?
             {
                 Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled)
@@ -339,10 +326,10 @@ pub(super) async fn file_held(
     match app
         .store
         .apply_bot_actions(
-            UpdateId(update_id),
+            update_id,
             chat.0,
             user_id,
-            &[action, BotAction::FileHeld(HeldFileId(held_id))],
+            &[action, BotAction::FileHeld(held_id)],
         )
         .await?
     {
@@ -362,7 +349,7 @@ pub(super) async fn propose_claims(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     claims: &[crate::domain::status_text::StatusClaim],
@@ -400,7 +387,7 @@ pub(super) async fn propose_claims(
                         if let Some(member) = members.iter().find(|m| m.unit.id == report.unit.id) {
                             actions.push(Proposed::Submit {
                                 period_id: report.period_id,
-                                unit_id: report.unit.unit_id(),
+                                unit_id: report.unit.id,
                                 body: msg.text().unwrap_or("").trim().to_string(),
                                 person_id: member.person_id(),
                             });
@@ -439,7 +426,7 @@ pub(super) async fn propose(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     actions: Vec<Proposed>,
     unknown: Vec<String>,
@@ -490,11 +477,7 @@ pub(super) async fn propose(
                 let Some(update) = app.store.status_update(*status_update_id).await? else {
                     continue;
                 };
-                let Some(card) = app
-                    .store
-                    .assignment_card(AssignmentId(update.assignment_id))
-                    .await?
-                else {
+                let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
                     continue;
                 };
                 lines.push(
@@ -536,7 +519,7 @@ pub(super) async fn propose(
 }
 
 /// «Đúng» / «Không phải» under a proposal: only the proposal still waiting, and only once.
-pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> HandlerResult {
+pub(super) async fn answer_proposal(turn: Turn<'_>, token: UpdateId, yes: bool) -> HandlerResult {
     let Turn {
         bot,
         app,
@@ -610,7 +593,7 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
     }
     let applied = match app
         .store
-        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &store_actions)
+        .apply_bot_actions(update_id, chat.0, user_id, &store_actions)
         .await?
     {
         Effect::Done(applied) => applied,
@@ -621,11 +604,7 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
         match done {
             Applied::Status(update) | Applied::Noted(update) => {
                 app.metrics.status_reply_recorded();
-                if let Some(card) = app
-                    .store
-                    .assignment_card(AssignmentId(update.assignment_id))
-                    .await?
-                {
+                if let Some(card) = app.store.assignment_card(update.assignment_id).await? {
                     let task = cards::task_title(&card);
                     lines.push(match done {
                         Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(app.lang),
@@ -735,18 +714,15 @@ pub(super) async fn press_status(
         telegram_message_id: None,
         attachment: None,
     };
-    let reason = move |status_update_id: StatusUpdateId| {
-        serde_json::to_string(&Waiting::Note {
-            status_update_id,
-            person_id,
-        })
-        .unwrap_or_default()
+    let reason = move |status_update_id: StatusUpdateId| Waiting::Note {
+        status_update_id,
+        person_id,
     };
-    let next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)> =
+    let next: Option<&(dyn Fn(StatusUpdateId) -> Waiting + Send + Sync)> =
         (status == AssignmentStatus::Blocked).then_some(&reason);
     let update = match app
         .store
-        .record_status_press(UpdateId(update_id), chat.0, user_id, &reply, next)
+        .record_status_press(update_id, chat.0, user_id, &reply, next)
         .await?
     {
         Effect::Done(update) => update,
@@ -768,18 +744,13 @@ pub(super) async fn press_status(
         Ok(sent) => sent,
         Err(e) => {
             // Recorded: the confirmation must still go out.
-            tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
+            tracing::warn!(error = %e, update_id = update_id.get(), "confirmation not sent; queued in the outbox");
             confirm(bot, app, chat, update_id, text.render(app.lang), None).await?;
             return Ok(());
         }
     };
     app.store
-        .remember_update_message(
-            chat.0,
-            i64::from(sent.id.0),
-            assignment_id,
-            StatusUpdateId(update.id),
-        )
+        .remember_update_message(chat.0, i64::from(sent.id.0), assignment_id, update.id)
         .await?;
     Ok(())
 }
@@ -798,11 +769,7 @@ pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(update.assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -825,7 +792,7 @@ pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -
         bot,
         chat,
         text.render(app.lang),
-        Some(cards::skip_note_keyboard(status_update_id.get(), app.lang)),
+        Some(cards::skip_note_keyboard(status_update_id, app.lang)),
         None,
     )
     .await?;

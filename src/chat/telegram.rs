@@ -221,7 +221,12 @@ mod tests {
 
     #[test]
     fn a_task_card_draws_as_the_four_buttons_it_always_had() {
-        let drawn = render(&Keyboard::TaskCard { assignment: 42 }.in_lang(Lang::Vi));
+        let drawn = render(
+            &Keyboard::TaskCard {
+                assignment: crate::domain::AssignmentId(42),
+            }
+            .in_lang(Lang::Vi),
+        );
         let json = serde_json::to_value(&drawn).unwrap_or_default();
         assert_eq!(
             json,

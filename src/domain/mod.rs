@@ -18,8 +18,8 @@ pub use calendar::{PeriodKey, PeriodTemplate, ReportOwers, ReportState, Reportin
 pub use case::NewAttachment;
 pub use connect_failure::ConnectFailure;
 pub use ids::{
-    AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
-    UpdateId,
+    AssignmentId, CaseHopId, CaseId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId,
+    UnitId, UpdateId,
 };
 pub use plan::{AssignmentStatus, PlanCode, PlanYear};
 pub use rules::{CronSchedule, Rules};

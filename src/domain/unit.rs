@@ -219,7 +219,7 @@ pub struct NewUnit {
 /// A member of a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
-    pub id: i64,
+    pub id: super::PersonId,
     pub unit: UnitCode,
     pub full_name: String,
     pub role: PersonRole,

@@ -248,17 +248,10 @@ pub struct Store {
 /// A unit as listings show it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnitBrief {
-    pub id: i64,
+    pub id: crate::domain::UnitId,
     pub code: UnitCode,
     pub name: String,
     pub kind: UnitKind,
-}
-
-impl UnitBrief {
-    /// The id, typed for the store's calls.
-    pub fn unit_id(&self) -> crate::domain::UnitId {
-        crate::domain::UnitId(self.id)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,11 +318,11 @@ pub struct DueDateChange {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusUpdate {
-    pub id: i64,
-    pub assignment_id: i64,
+    pub id: crate::domain::StatusUpdateId,
+    pub assignment_id: crate::domain::AssignmentId,
     pub status: AssignmentStatus,
     pub note: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<crate::domain::PersonId>,
     pub reported_at: DateTime<Utc>,
 }
 
