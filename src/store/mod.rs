@@ -241,8 +241,16 @@ pub(crate) trait BeginWrite {
 pub struct Store {
     pool: Pool,
     clock: Arc<dyn Clock>,
-    /// Counts what is queued in the outbox, when a running service watches.
-    metrics: Option<crate::ops::Metrics>,
+    /// Told what is queued in the outbox, when a running service watches.
+    observer: Option<Arc<dyn QueueObserver>>,
+}
+
+/// Whoever counts what the store queues (a running service's `ops::Metrics`). A trait here,
+/// implemented by `ops`, so the store reports counts without importing what reads it: `ops`
+/// imports `store`, never the reverse.
+pub trait QueueObserver: std::fmt::Debug + Send + Sync {
+    /// `count` messages of `kind` were added to the outbox (counted after the commit).
+    fn queued(&self, kind: &str, count: u64);
 }
 
 /// A unit as listings show it.
@@ -366,16 +374,16 @@ impl Store {
         Ok(Store {
             pool,
             clock,
-            metrics: None,
+            observer: None,
         })
     }
 
-    /// This store, counting the messages it queues into `metrics` (`/metrics`'s
+    /// This store, telling `observer` what it queues (the service's metrics:
     /// `dondoc_outbox_queued_total`). Every path into the outbox runs through the store, so
     /// this is where the count is exact.
-    pub fn observed_by(&self, metrics: crate::ops::Metrics) -> Store {
+    pub fn observed_by(&self, observer: impl QueueObserver + 'static) -> Store {
         Store {
-            metrics: Some(metrics),
+            observer: Some(Arc::new(observer)),
             ..self.clone()
         }
     }

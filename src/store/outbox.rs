@@ -189,9 +189,9 @@ impl Store {
             stepped
         });
         // Counted after the commit: a rolled-back pass queued nothing.
-        if let Some(metrics) = &self.metrics {
+        if let Some(observer) = &self.observer {
             for (kind, count) in &queued_kinds {
-                metrics.queued(kind, *count);
+                observer.queued(kind, *count);
             }
         }
         Ok((added, stepped))
@@ -228,8 +228,8 @@ impl Store {
             .await?
             .rows_affected()
         });
-        if let (Some(metrics), 1) = (&self.metrics, added) {
-            metrics.queued(kind.as_str(), 1);
+        if let (Some(observer), 1) = (&self.observer, added) {
+            observer.queued(kind.as_str(), 1);
         }
         Ok(added == 1)
     }
