@@ -93,12 +93,6 @@ pub enum Proposed {
     },
 }
 
-/// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
-pub fn task_title(card: &AssignmentCard) -> String {
-    let code = card.task_code.as_deref().unwrap_or("·");
-    format!("{} · {code} {}", card.plan_code, ellipsize(&card.text, 60))
-}
-
 /// A task card: plan and dimension, the task, the unit, due date and status.
 /// `next_report` is the plan's next reporting deadline, shown so a task without a date of its
 /// own ("Thường xuyên") still says when the unit must next report on it.
@@ -256,14 +250,6 @@ pub fn report_list(
     }
     rows.extend(page_row(page, pages, lang, Callback::ReportPage));
     (lines.join("\n"), InlineKeyboardMarkup::new(rows))
-}
-
-/// «Thêm ghi chú» under the confirmation of status update `status_update_id`.
-pub fn add_note_keyboard(status_update_id: StatusUpdateId, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![button(
-        BotText::ButtonAddNote.render(lang),
-        Callback::AddNote(status_update_id),
-    )]])
 }
 
 /// «Bỏ qua» under the note question of status update `status_update_id`.

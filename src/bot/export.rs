@@ -146,7 +146,7 @@ async fn send_document(
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    super::send::retrying(&app.pacer, chat, || {
+    crate::chat::telegram::retrying(&app.pacer, chat, || {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
         bot.send_document(chat, file).caption(caption.clone())
     })

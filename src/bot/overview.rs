@@ -109,7 +109,7 @@ pub(super) async fn send_overview(
                 (AssignmentStatus::Blocked, _) => BotText::BlockedNoReason.render(app.lang),
                 (status, _) => crate::messages::Text::Status(status).render(app.lang),
             };
-            format!("– {}: {status}", cards::task_title(c))
+            format!("– {}: {status}", c.title())
         }));
         let steps = app.store.escalations_of(&[unit.unit.id.get()]).await?;
         if !steps.is_empty() {

@@ -2,7 +2,7 @@
 
 use teloxide::prelude::*;
 
-use super::cards::{self, Waiting};
+use super::cards::Waiting;
 use super::router::{attachment_of, start_waiting, Turn};
 use super::send::{confirm, say, tell, HandlerResult};
 use crate::domain::{PeriodId, UnitId};
@@ -139,7 +139,7 @@ pub(super) async fn record(
         Ok(Effect::Done(update)) => {
             app.metrics.status_reply_recorded();
             let text = BotText::Recorded {
-                task: &cards::task_title(card),
+                task: &card.title(),
                 status: update.status,
             }
             .render(app.lang);

@@ -8,6 +8,7 @@ use super::reports::record;
 use super::router::{attachment_of, start_waiting, waiting_of, Turn};
 use super::send::{confirm, hint, say, tell, HandlerResult};
 use super::App;
+use crate::chat::{telegram, Callback};
 use crate::domain::{
     AssignmentId, AssignmentStatus, HeldFileId, PeriodId, PersonId, StatusUpdateId, UnitId,
     UpdateId,
@@ -107,7 +108,7 @@ pub(super) async fn add_note(
         Effect::Done(_) => {
             app.metrics.status_reply_recorded();
             let text = BotText::NoteAdded {
-                task: &cards::task_title(&card),
+                task: &card.title(),
             }
             .render(app.lang);
             confirm(bot, app, chat, update_id, text, Some(msg.id)).await?;
@@ -291,7 +292,7 @@ pub(super) async fn file_held(
                 attachment: Some(held.file.clone()),
             };
             let text = BotText::Recorded {
-                task: &cards::task_title(&card),
+                task: &card.title(),
                 status,
             }
             .render(app.lang);
@@ -447,7 +448,7 @@ pub(super) async fn propose(
                 let status = *status;
                 lines.push(
                     BotText::ProposeStatus {
-                        task: &cards::task_title(&card),
+                        task: &card.title(),
                         status,
                     }
                     .render(app.lang),
@@ -482,7 +483,7 @@ pub(super) async fn propose(
                 };
                 lines.push(
                     BotText::ConfirmNote {
-                        task: &cards::task_title(&card),
+                        task: &card.title(),
                         note: &crate::domain::text::ellipsize(note, 200),
                     }
                     .render(app.lang),
@@ -605,7 +606,7 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: UpdateId, yes: bool) 
             Applied::Status(update) | Applied::Noted(update) => {
                 app.metrics.status_reply_recorded();
                 if let Some(card) = app.store.assignment_card(update.assignment_id).await? {
-                    let task = cards::task_title(&card);
+                    let task = card.title();
                     lines.push(match done {
                         Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(app.lang),
                         _ => BotText::Recorded {
@@ -729,7 +730,7 @@ pub(super) async fn press_status(
         Effect::Duplicate => return Ok(()),
     };
     app.metrics.status_reply_recorded();
-    let title = cards::task_title(&card);
+    let title = card.title();
     let (text, keyboard) = match status {
         AssignmentStatus::Blocked => (BotText::RecordedBlocked { task: &title }, None),
         _ => (
@@ -737,15 +738,20 @@ pub(super) async fn press_status(
                 task: &title,
                 status,
             },
-            Some(cards::add_note_keyboard(update.id, app.lang)),
+            // «Thêm ghi chú», bound to this update.
+            Some(InlineKeyboardMarkup::new([[telegram::button(
+                BotText::ButtonAddNote.render(app.lang),
+                Callback::AddNote(update.id),
+            )]])),
         ),
     };
-    let sent = match say(app, bot, chat, text.render(app.lang), keyboard, None).await {
+    let text = text.render(app.lang);
+    let sent = match telegram::say(bot, &app.pacer, chat, text.clone(), keyboard, None).await {
         Ok(sent) => sent,
         Err(e) => {
             // Recorded: the confirmation must still go out.
             tracing::warn!(error = %e, update_id = update_id.get(), "confirmation not sent; queued in the outbox");
-            confirm(bot, app, chat, update_id, text.render(app.lang), None).await?;
+            confirm(bot, app, chat, update_id, text, None).await?;
             return Ok(());
         }
     };
@@ -785,7 +791,7 @@ pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -
         return Ok(());
     }
     let text = BotText::AskNoteFor {
-        task: &cards::task_title(&card),
+        task: &card.title(),
     };
     let sent = say(
         app,
@@ -832,7 +838,7 @@ pub(super) async fn ask_for(turn: Turn<'_>, assignment_id: AssignmentId) -> Hand
     if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
     }
-    let title = cards::task_title(&card);
+    let title = card.title();
     let text = BotText::AskDocument { task: &title };
     let sent = say(app, bot, chat, text.render(app.lang), None, None).await?;
     app.store

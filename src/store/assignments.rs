@@ -31,6 +31,19 @@ pub struct AssignmentCard {
     pub due_date: Option<NaiveDate>,
 }
 
+impl AssignmentCard {
+    /// How messages name the task: plan, task number and the start of its text
+    /// ("HG-2023 · 1.1 Niêm yết công khai …"), the same in every language.
+    pub fn title(&self) -> String {
+        let code = self.task_code.as_deref().unwrap_or("·");
+        format!(
+            "{} · {code} {}",
+            self.plan_code,
+            crate::domain::text::ellipsize(&self.text, 60)
+        )
+    }
+}
+
 pub use crate::domain::NewAttachment;
 
 /// A status reply about one assignment, from one member.
