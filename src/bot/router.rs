@@ -125,7 +125,7 @@ impl Command {
             Command::Overdue => BotText::CommandOverdue,
             Command::Export => BotText::CommandExport,
             Command::Help => BotText::CommandHelp,
-            Command::Web => return Some(crate::web::text::WebText::CommandWeb.render(lang)),
+            Command::Web => return Some(crate::messages::WebText::CommandWeb.render(lang)),
             Command::Start | Command::Group | Command::Language => return None,
         };
         Some(text.render(lang))

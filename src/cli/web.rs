@@ -8,8 +8,8 @@ use clap::Subcommand;
 use super::Output;
 use crate::config::Config;
 use crate::domain::{Actor, PersonId};
+use crate::messages::WebText;
 use crate::store::Store;
-use crate::web::text::WebText;
 use crate::web::{login_link, LOGIN_LINK_MINUTES};
 
 #[derive(Debug, Subcommand)]

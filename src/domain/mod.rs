@@ -21,7 +21,7 @@ pub use ids::{
     AssignmentId, CaseHopId, CaseId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId,
     UnitId, UpdateId,
 };
-pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use plan::{AssignmentStatus, PlanCode, PlanYear, TaskClass};
 pub use rules::{CronSchedule, Rules};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind};

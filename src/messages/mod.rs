@@ -5,7 +5,7 @@
 //! One file per area: `cli` (the command line's imports, listings and tables), `bot` (chat),
 //! `chase` (reminders, escalations, digests), `hotline` (the hotline's chat), `cases`
 //! (`dondoc cases …`), `report` (the periodic report), `ops` (operating commands, configuration
-//! and connection problems). Each sentence gives its two languages side by side, in one arm:
+//! and connection problems), `web` (the coordinators' web board, `/web`, `dondoc web link`). Each sentence gives its two languages side by side, in one arm:
 //!
 //! ```text
 //! Text::PlanNotFound { code } => match lang {
@@ -24,6 +24,7 @@ mod cli;
 mod hotline;
 mod ops;
 mod report;
+mod web;
 
 pub use crate::domain::Lang;
 pub use bot::BotText;
@@ -36,6 +37,7 @@ pub use cli::{
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};
 pub use report::{ReportText, REPORT_DIMENSION_COLUMNS, REPORT_TASK_COLUMNS, REPORT_UNIT_COLUMNS};
+pub use web::WebText;
 
 /// A message that can be said in every [`Lang`].
 pub trait Render {
@@ -67,4 +69,5 @@ render_without_import!(
     ReportText<'_>,
     MemberState,
     CliText<'_>,
+    WebText<'_>,
 );

@@ -19,10 +19,10 @@ use sha2::{Digest, Sha256};
 
 use super::data::Scope;
 use super::pages::{self, message_page};
-use super::text::WebText;
 use super::Board;
 use crate::domain::Actor;
 use crate::messages::Lang;
+use crate::messages::WebText;
 use crate::store::{Member, Store, StoreError, WebSession};
 
 /// How long a login link works.

@@ -70,15 +70,7 @@ impl Scope {
     }
 }
 
-/// The standard classification of Vietnamese task tracking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TaskClass {
-    DoneOnTime,
-    DoneLate,
-    OpenInTime,
-    OpenOverdue,
-    NotReported,
-}
+pub use crate::domain::TaskClass;
 
 impl TaskClass {
     pub const ALL: [TaskClass; 5] = [

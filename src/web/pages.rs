@@ -13,13 +13,13 @@ use serde::Deserialize;
 
 use super::auth::{viewer, Viewer};
 use super::data::{cell, dimension_rows, visible_reports, Cell, ClassFigures, TaskClass};
-use super::text::WebText;
 use super::Board;
 use crate::domain::case::{mask_name, mask_phone};
 use crate::domain::text::{ellipsize, match_key};
 use crate::domain::unit::subtree;
 use crate::domain::{PlanCode, UnitId, UnitKind};
 use crate::export::{self, ExportError, Report, ReportRequest, ReportState};
+use crate::messages::WebText;
 use crate::messages::{CaseText, Lang, Text};
 use crate::store::{ItemKind, LatestUpdate, TaskView, UnitBrief};
 
