@@ -154,10 +154,9 @@ pub(super) fn subject_from_buttons(original: &Message) -> Option<Subject> {
                 return None;
             };
             match Callback::decode(data)? {
-                Callback::Report { period_id, unit_id } => Some(Subject::Report {
-                    period_id: period_id,
-                    unit_id: unit_id,
-                }),
+                Callback::Report { period_id, unit_id } => {
+                    Some(Subject::Report { period_id, unit_id })
+                }
                 Callback::Status { assignment_id, .. } => Some(Subject::Assignment(assignment_id)),
                 Callback::Hop { hop_id, .. } => Some(Subject::CaseHop(hop_id)),
                 _ => None,
@@ -724,10 +723,7 @@ pub(super) async fn handle_callback(
             period_id,
             unit_id,
         }) => {
-            let target = Some(Subject::Report {
-                period_id: period_id,
-                unit_id: unit_id,
-            });
+            let target = Some(Subject::Report { period_id, unit_id });
             file_held(turn, held, target).await
         }
         Some(Callback::FileNone(held)) => file_held(turn, held, None).await,
