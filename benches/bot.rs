@@ -75,7 +75,9 @@ use dondoc::config::Config;
 use dondoc::domain::calendar::{default_templates, periods_for_year};
 use dondoc::domain::plan::NewPlan;
 use dondoc::domain::unit::NewPerson;
-use dondoc::domain::{Actor, AssignmentStatus, Lang, PersonRole, PlanCode, PlanYear, UnitCode};
+use dondoc::domain::{
+    Actor, AssignmentId, AssignmentStatus, Lang, PersonRole, PlanCode, PlanYear, UnitCode,
+};
 use dondoc::import::{self, UnitDirectory};
 use dondoc::messages::Text;
 use dondoc::store::{SaveMode, Store, Subject};
@@ -715,7 +717,7 @@ async fn onboard(fake: &FakeTelegram, store: &Store, users: &[i64]) -> Vec<Chat>
             .expect("unit query")
             .expect("the commune exists");
         let open = store
-            .open_assignments(&[unit.unit_id()])
+            .open_assignments(&[unit.id])
             .await
             .expect("open assignments")
             .len();
@@ -793,7 +795,7 @@ fn text_of(message: &Value) -> &str {
 }
 
 /// The assignments behind every card.
-async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<i64> {
+async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<AssignmentId> {
     let mut ids = BTreeSet::new();
     for chat in chats {
         for card in &chat.cards {
@@ -802,7 +804,7 @@ async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<i64> {
                 .await
                 .expect("subject query");
             match subject {
-                Some(Subject::Assignment(id)) => ids.insert(id.get()),
+                Some(Subject::Assignment(id)) => ids.insert(id),
                 other => panic!("card {card} of {} is about {other:?}", chat.user),
             };
         }
@@ -814,7 +816,7 @@ async fn card_assignments(store: &Store, chats: &[Chat]) -> BTreeSet<i64> {
 /// of this load's notes exactly once.
 async fn check_database(
     store: &Store,
-    assignments: &BTreeSet<i64>,
+    assignments: &BTreeSet<AssignmentId>,
     notes: &[String],
     total: usize,
     name: &str,
@@ -1018,13 +1020,13 @@ impl PressLoad {
 /// A member's chat and its cards: (message id, assignment id).
 struct Member {
     user: i64,
-    cards: Vec<(i32, i64)>,
+    cards: Vec<(i32, AssignmentId)>,
 }
 
 /// A press pushed and not yet confirmed.
 struct Press {
     update_id: i32,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
     status: AssignmentStatus,
     at: Instant,
 }
@@ -1032,7 +1034,7 @@ struct Press {
 /// A press and its confirmation.
 struct Confirmed {
     update_id: i32,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
     status: AssignmentStatus,
     /// The status update its «Thêm ghi chú» button names.
     status_update_id: i64,
@@ -1323,7 +1325,7 @@ async fn press(
 /// press so far, nothing more).
 async fn check_presses(
     store: &Store,
-    assignments: &BTreeSet<i64>,
+    assignments: &BTreeSet<AssignmentId>,
     confirmed: &[Confirmed],
     total: usize,
     name: &str,

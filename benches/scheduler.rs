@@ -305,7 +305,7 @@ async fn setup(world: &mut World, scale: usize) {
     let id_of: HashMap<&UnitCode, i64> = world.units.iter().map(|u| (&u.code, u.id)).collect();
     for (unit, role, person) in added {
         if role == PersonRole::Head {
-            world.heads.insert(id_of[&unit], person);
+            world.heads.insert(id_of[&unit], person.get());
         }
     }
     println!(
@@ -505,7 +505,7 @@ async fn time_lookups(world: &World, report: &PassReport, samples: usize, split:
         .iter()
         .filter(|m| matches!(m.kind, MessageKind::Window | MessageKind::Reminder))
         .filter(|m| m.subject.period_id.is_some())
-        .filter_map(|m| m.subject.unit_id)
+        .filter_map(|m| m.subject.unit_id.map(|u| u.get()))
         .collect();
     units.sort_unstable();
     units.dedup();
@@ -615,7 +615,7 @@ async fn after_changes(world: &mut World, first: DateTime<Utc>) {
         cold.push(started.elapsed());
         queued[0] += done.queued + done.new_escalations;
 
-        let assignment = assignments[n % assignments.len()].assignment_id.get();
+        let assignment = assignments[n % assignments.len()].assignment_id;
         world
             .store
             .record_status_update(

@@ -179,7 +179,7 @@ async fn bench(db: Db) {
             n += 1;
             store
                 .record_status_update(
-                    assignment,
+                    dondoc::domain::AssignmentId(assignment),
                     AssignmentStatus::InProgress,
                     &format!("bench {n}"),
                     None,

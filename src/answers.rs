@@ -38,16 +38,6 @@ pub enum Proposed {
     },
 }
 
-/// "PAPI-2023 · 2.2 Thực hiện công khai…", the one-line name of a task in replies.
-pub fn task_title(card: &AssignmentCard) -> String {
-    let code = card.task_code.as_deref().unwrap_or("·");
-    format!(
-        "{} · {code} {}",
-        card.plan_code,
-        crate::domain::text::ellipsize(&card.text, 60)
-    )
-}
-
 /// Days past an open task's due date, if it is past.
 pub fn overdue_days(card: &AssignmentCard, today: NaiveDate) -> Option<i64> {
     let due = card.due_date?;
@@ -140,7 +130,7 @@ pub async fn read_claims(
                 let member = members.iter().find(|m| m.unit.id == report.unit.id)?;
                 Some(Proposed::Submit {
                     period_id: report.period_id,
-                    unit_id: report.unit.unit_id(),
+                    unit_id: report.unit.id,
                     body: body.trim().to_string(),
                     person_id: member.person_id(),
                 })
@@ -190,7 +180,7 @@ pub async fn proposal_lines(
                 };
                 lines.push(
                     BotText::ProposeStatus {
-                        task: &task_title(&card),
+                        task: &card.title(),
                         status: *status,
                     }
                     .render(lang),
@@ -221,14 +211,14 @@ pub async fn proposal_lines(
                     continue;
                 };
                 let Some(card) = store
-                    .assignment_card(AssignmentId(update.assignment_id))
+                    .assignment_card(update.assignment_id)
                     .await?
                 else {
                     continue;
                 };
                 lines.push(
                     BotText::ConfirmNote {
-                        task: &task_title(&card),
+                        task: &card.title(),
                         note: &crate::domain::text::ellipsize(note, 200),
                     }
                     .render(lang),
@@ -305,10 +295,10 @@ pub async fn applied_lines(
             Applied::Status(update) | Applied::Noted(update) => {
                 metrics.status_reply_recorded();
                 if let Some(card) = store
-                    .assignment_card(AssignmentId(update.assignment_id))
+                    .assignment_card(update.assignment_id)
                     .await?
                 {
-                    let task = task_title(&card);
+                    let task = card.title();
                     lines.push(match done {
                         Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(lang),
                         _ => BotText::Recorded {

@@ -7,10 +7,12 @@
 //!   timeframes, text normalisation). No I/O.
 //! - [`store`]: SQLite and Postgres behind one [`store::Store`], one file per aggregate
 //!   (units, plans, members, assignments, reports, conversations, cases, outbox …); dialect
-//!   differences live in `store/sqlite.rs` and `store/postgres.rs`.
+//!   differences live in `store/sqlite.rs` and `store/postgres.rs`. It tells what it queues to
+//!   a [`store::QueueObserver`] (the service's metrics) rather than importing `ops`.
 //! - [`import`]: reading tables (CSV/TSV, XLSX, DOCX) and turning them into units and plans.
 //! - [`chat`]: the messaging layer: typed buttons and their one encoding, channel-neutral
-//!   keyboards (what outbox rows store), Telegram's client, rate limits and answers.
+//!   keyboards (what outbox rows store), Telegram's client, rate limits and answers, and the
+//!   bot's paced direct reply (`chat::telegram::say`).
 //! - [`bot`]: the Telegram bot (teloxide): onboarding, tasks and status replies in chat.
 //! - [`hotline`]: citizen cases as the hotline and the units see them, their keyboards
 //!   (`chat::Keyboard`s) and notices, and their figures (`cases stats`, the digest).
@@ -20,8 +22,14 @@
 //! - [`service`]: `serve` = bot + scheduler + sender (+ `/healthz`, `/metrics`), started and
 //!   stopped together.
 //! - [`ops`]: watching the service: metrics, the health and metrics listener, config checks.
-//! - [`messages`]: every user-facing sentence, one file per area, each with its Vietnamese and
-//!   English side by side (`messages::Render`; callers write `text.render(lang)`).
+//!
+//! Imports go one way, with no circle (ARCHITECTURE.md, "Who imports whom"): `domain` at the
+//! bottom; `config`, `import`, `messages`, then `chat`, then `store`; `hotline`, `export`,
+//! `web`, `ops` over the store; `outbox`, then `scheduler`, then `bot`; `service` and `cli` on
+//! top.
+//! - [`messages`]: every user-facing sentence, one file per area (the web board's too), each
+//!   with its Vietnamese and English side by side (`messages::Render`; callers write
+//!   `text.render(lang)`).
 //! - [`web`]: the coordinators' web board on the `http.listen` listener (`http.public_url`).
 //! - [`zalo`]: the second messenger: its Bot API client, the listener `serve` runs beside the
 //!   Telegram bot (polling or webhook, every update kept in `zalo_inbox` first) and the text

@@ -88,16 +88,17 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
             phone: None,
         })
         .collect();
-    let heads: HashMap<UnitCode, i64> = in_parallel(store, writers, heads, |store, p| async move {
-        let person = store
-            .add_person(&p, &Actor::new("bench"))
-            .await
-            .expect("add a person");
-        (person.unit, person.id)
-    })
-    .await
-    .into_iter()
-    .collect();
+    let heads: HashMap<UnitCode, dondoc::domain::PersonId> =
+        in_parallel(store, writers, heads, |store, p| async move {
+            let person = store
+                .add_person(&p, &Actor::new("bench"))
+                .await
+                .expect("add a person");
+            (person.unit, person.id)
+        })
+        .await
+        .into_iter()
+        .collect();
 
     // 70 % on time (9/9), 15 % late (15/9), 15 % missing.
     for (batch, (day, pick)) in [(date(9, 9), 0..14), (date(9, 15), 14..17)]
@@ -114,7 +115,7 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
                 let submission = Submission {
                     period_id: dondoc::domain::PeriodId(q3),
                     unit_id: dondoc::domain::UnitId(unit.id),
-                    person_id: dondoc::domain::PersonId(heads[&unit.code]),
+                    person_id: heads[&unit.code],
                     body: format!("Báo cáo quý III của {}", unit.name),
                     telegram_message_id: None,
                     attachment: None,
@@ -163,7 +164,7 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
     in_parallel(store, writers, updates, |store, (id, status)| async move {
         store
             .record_status_update(
-                id,
+                dondoc::domain::AssignmentId(id),
                 status,
                 "Đã triển khai theo kế hoạch",
                 None,
@@ -185,7 +186,7 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
     let communes = &units[1 + DEPARTMENTS + DISTRICTS..];
     let cases: Vec<NewCase> = (0..CASES)
         .map(|n| {
-            let place = communes[(n * 13) % communes.len()].id;
+            let place = dondoc::domain::UnitId(communes[(n * 13) % communes.len()].id);
             let day = date(7, 1) + chrono::Duration::days((n % 90) as i64);
             NewCase {
                 channel: Channel::Phone,

@@ -8,7 +8,9 @@ pub use crate::chat::Callback;
 use crate::chat::Keyboard;
 
 use crate::domain::text::ellipsize;
-use crate::domain::{AssignmentId, PeriodId, PersonId, StatusUpdateId, UnitId};
+use crate::domain::{
+    AssignmentId, CaseHopId, CaseId, PeriodId, PersonId, StatusUpdateId, UnitId, UpdateId,
+};
 use crate::messages::{BotText, Lang, Text};
 use chrono::NaiveDate;
 
@@ -29,7 +31,10 @@ pub enum Waiting {
         person_id: PersonId,
     },
     /// «Đúng» / «Không phải» for what the bot read in a free text (`token`: its update id).
-    Proposal { token: i64, actions: Vec<Proposed> },
+    Proposal {
+        token: UpdateId,
+        actions: Vec<Proposed>,
+    },
     File {
         assignment_id: AssignmentId,
         person_id: PersonId,
@@ -42,12 +47,18 @@ pub enum Waiting {
     /// A citizen's case being logged by the hotline.
     Case { draft: Box<super::hotline::Draft> },
     /// Why a case is not the unit's.
-    HopReason { hop_id: i64, person_id: i64 },
+    HopReason {
+        hop_id: CaseHopId,
+        person_id: PersonId,
+    },
     /// The unit's answer to a case.
-    HopAnswer { hop_id: i64, person_id: i64 },
+    HopAnswer {
+        hop_id: CaseHopId,
+        person_id: PersonId,
+    },
     /// The unit to send an existing case to.
     Route {
-        case_id: i64,
+        case_id: CaseId,
         draft: Box<super::hotline::Draft>,
         /// Moving the case: the units holding it are relieved (absent in older states: add).
         #[serde(default)]
@@ -58,7 +69,7 @@ pub enum Waiting {
 /// How long a question waits for plain text (a reply to it is always its answer).
 pub const QUESTION_TTL_MINUTES: i64 = 10;
 
-pub use crate::answers::{task_title, Proposed};
+pub use crate::answers::Proposed;
 
 /// A task card: plan and dimension, the task, the unit, due date and status.
 /// `next_report` is the plan's next reporting deadline, shown so a task without a date of its
@@ -133,7 +144,7 @@ pub fn task_list(
         lines.push(crate::answers::task_line(number, card, today, lang));
         numbers.push(button(
             number.to_string(),
-            Callback::Open(card.assignment_id.get()),
+            Callback::Open(card.assignment_id),
         ));
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> =
@@ -197,7 +208,7 @@ pub fn report_list(
         rows.push(vec![button(
             format!("{number}. {}", BotText::ButtonSubmit.render(lang)),
             Callback::Report {
-                period_id: report.period_id.get(),
+                period_id: report.period_id,
                 unit_id: report.unit.id,
             },
         )]);
@@ -206,16 +217,8 @@ pub fn report_list(
     (lines.join("\n"), InlineKeyboardMarkup::new(rows))
 }
 
-/// «Thêm ghi chú» under the confirmation of status update `status_update_id`.
-pub fn add_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![button(
-        BotText::ButtonAddNote.render(lang),
-        Callback::AddNote(status_update_id),
-    )]])
-}
-
 /// «Bỏ qua» under the note question of status update `status_update_id`.
-pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn skip_note_keyboard(status_update_id: StatusUpdateId, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![button(
         BotText::Skip.render(lang),
         Callback::SkipNote(status_update_id),
@@ -223,7 +226,7 @@ pub fn skip_note_keyboard(status_update_id: i64, lang: Lang) -> InlineKeyboardMa
 }
 
 /// «Đúng» / «Không phải» under a proposal.
-pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn proposal_keyboard(token: UpdateId, lang: Lang) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
         button(
             BotText::ButtonYes.render(lang),
@@ -237,7 +240,7 @@ pub fn proposal_keyboard(token: i64, lang: Lang) -> InlineKeyboardMarkup {
 }
 
 /// The four buttons under a task card.
-pub fn card_keyboard(assignment_id: i64, lang: Lang) -> InlineKeyboardMarkup {
+pub fn card_keyboard(assignment_id: AssignmentId, lang: Lang) -> InlineKeyboardMarkup {
     let card = Keyboard::TaskCard {
         assignment: assignment_id,
     };

@@ -104,7 +104,7 @@ async fn watched_plans(app: &App, coordinators: &[Member]) -> anyhow::Result<Vec
         units
             .iter()
             .find(|u| u.code == plan.scope)
-            .is_some_and(|u| watched.contains(&u.id))
+            .is_some_and(|u| watched.contains(&crate::domain::UnitId(u.id)))
     };
     Ok(app
         .store
@@ -146,7 +146,7 @@ async fn send_document(
     file_name: String,
     caption: String,
 ) -> Result<Message, RequestError> {
-    super::send::retrying(&app.pacer, chat, || {
+    crate::chat::telegram::retrying(&app.pacer, chat, || {
         let file = InputFile::memory(bytes.clone()).file_name(file_name.clone());
         bot.send_document(chat, file).caption(caption.clone())
     })

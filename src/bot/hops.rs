@@ -17,7 +17,7 @@ use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::case::{CaseNumber, CaseState};
 use crate::domain::text::{match_key, split_message, TELEGRAM_TEXT_LIMIT};
-use crate::domain::Actor;
+use crate::domain::{Actor, CaseHopId, CaseId, UnitId};
 use crate::hotline::{self, Reader};
 use crate::messages::HotlineText;
 use crate::store::{
@@ -28,7 +28,7 @@ use crate::store::{
 async fn hop_member<'m>(
     app: &App,
     members: &'m [Member],
-    hop_id: i64,
+    hop_id: CaseHopId,
 ) -> Result<Option<(&'m Member, CaseView)>, StoreError> {
     let Some(case) = app.store.case_of_hop(hop_id).await? else {
         return Ok(None);
@@ -44,7 +44,7 @@ async fn hop_member<'m>(
 }
 
 /// A unit's button under a case: accept, not ours (asks why), answer (asks for it).
-pub async fn on_hop_button(turn: Turn<'_>, action: HopAction, hop_id: i64) -> HandlerResult {
+pub async fn on_hop_button(turn: Turn<'_>, action: HopAction, hop_id: CaseHopId) -> HandlerResult {
     let Turn {
         bot,
         app,
@@ -125,7 +125,7 @@ pub async fn on_hop_button(turn: Turn<'_>, action: HopAction, hop_id: i64) -> Ha
 pub async fn on_hop_message(
     turn: Turn<'_>,
     msg: &Message,
-    hop_id: i64,
+    hop_id: CaseHopId,
     returning: bool,
 ) -> HandlerResult {
     let Turn {
@@ -210,7 +210,11 @@ pub async fn on_hop_message(
 }
 
 /// The operator's buttons: informed and close, reopen, route to a unit.
-pub async fn on_case_button(turn: Turn<'_>, action: OperatorAction, case_id: i64) -> HandlerResult {
+pub async fn on_case_button(
+    turn: Turn<'_>,
+    action: OperatorAction,
+    case_id: CaseId,
+) -> HandlerResult {
     let Turn {
         bot,
         app,
@@ -288,7 +292,7 @@ pub async fn on_case_button(turn: Turn<'_>, action: OperatorAction, case_id: i64
 /// it) or keep it (adding a unit).
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub withdraw: bool,
 }
 
@@ -298,7 +302,7 @@ pub async fn on_route_message(
     turn: Turn<'_>,
     route: Route,
     typed: &str,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
 ) -> HandlerResult {
     let Turn {
         bot,
@@ -349,7 +353,7 @@ pub async fn on_route_message(
         user_id,
     };
     let actor = Actor::new(format!("telegram:{user_id}"));
-    let relieved: Vec<i64> = match app.store.case_number(case_id).await? {
+    let relieved: Vec<CaseHopId> = match app.store.case_number(case_id).await? {
         Some(number) if route.withdraw => app
             .store
             .case(number)
@@ -400,7 +404,7 @@ pub async fn show(
     args: &str,
 ) -> HandlerResult {
     let hotline_member = is_hotline(members).is_some();
-    let unit_ids: Vec<i64> = members.iter().map(|m| m.unit.id).collect();
+    let unit_ids: Vec<UnitId> = members.iter().map(|m| m.unit.id).collect();
     let reader = if hotline_member {
         Reader::Hotline
     } else {

@@ -16,7 +16,7 @@ use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::case::{route, Channel};
 use crate::domain::text::match_key;
-use crate::domain::{Actor, PersonRole, UnitKind};
+use crate::domain::{Actor, CaseHopId, PersonId, PersonRole, UnitId, UnitKind, UpdateId};
 use crate::hotline::{self, Addressee};
 use crate::messages::HotlineText;
 use crate::store::{CaseTime, CaseView, Delivery, Member, NewAttachment, NewCase, StoreError};
@@ -53,23 +53,23 @@ pub struct DraftFile {
 /// A case being logged, answer by answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub step: Step,
     pub channel: Option<Channel>,
     pub content: Option<String>,
-    pub place: Option<i64>,
+    pub place: Option<UnitId>,
     pub category: Option<String>,
     pub name: Option<String>,
     pub phone: Option<String>,
     pub consent: Option<bool>,
     #[serde(default)]
     pub files: Vec<DraftFile>,
-    pub unit: Option<i64>,
+    pub unit: Option<UnitId>,
 }
 
 impl Draft {
     /// A draft with nothing answered yet, at `step`.
-    pub(super) fn new(person_id: i64, step: Step) -> Self {
+    pub(super) fn new(person_id: PersonId, step: Step) -> Self {
         Self {
             person_id,
             step,
@@ -128,7 +128,7 @@ pub async fn start(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
 ) -> HandlerResult {
@@ -145,7 +145,7 @@ async fn save_and_ask(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     draft: Draft,
 ) -> HandlerResult {
@@ -239,14 +239,14 @@ pub(super) async fn find_units(
     app: &App,
     typed: &str,
     communes_only: bool,
-) -> Result<Vec<(i64, String)>, StoreError> {
+) -> Result<Vec<(UnitId, String)>, StoreError> {
     let key = match_key(typed);
     let units = app.store.list_units().await?;
     Ok(units
         .into_iter()
         .filter(|u| !communes_only || u.kind == UnitKind::Commune)
         .filter(|u| match_key(&u.name).contains(&key) || match_key(u.code.as_str()) == key)
-        .map(|u| (u.id, u.name))
+        .map(|u| (UnitId(u.id), u.name))
         .collect())
 }
 
@@ -255,7 +255,7 @@ pub async fn on_draft_message(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     mut draft: Draft,
 ) -> HandlerResult {
@@ -357,7 +357,7 @@ pub(super) async fn cancel(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
 ) -> HandlerResult {
     app.store
@@ -372,10 +372,10 @@ async fn chose_unit(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     mut draft: Draft,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> HandlerResult {
     if draft.step == Step::Place {
         draft.place = Some(unit_id);
@@ -391,7 +391,7 @@ pub async fn on_draft_button(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     mut draft: Draft,
     pressed: Intake,
@@ -448,7 +448,7 @@ async fn finish(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     draft: Draft,
 ) -> HandlerResult {
@@ -544,7 +544,7 @@ async fn finish(
 pub async fn notify_units(
     app: &App,
     case: &CaseView,
-    hop_ids: &[i64],
+    hop_ids: &[CaseHopId],
 ) -> Result<Vec<crate::store::UnitBrief>, StoreError> {
     hotline::queue_for_units(&app.store, case, hop_ids, app.lang, app.time_zone).await
 }
@@ -577,7 +577,7 @@ pub(super) async fn warn_unreached(
 pub(super) async fn notify_withdrawn(
     app: &App,
     case: &CaseView,
-    hop_ids: &[i64],
+    hop_ids: &[CaseHopId],
 ) -> Result<(), StoreError> {
     let mut messages = Vec::new();
     for hop in case.hops.iter().filter(|h| hop_ids.contains(&h.id)) {

@@ -16,7 +16,7 @@ pub(super) async fn set_language(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     choice: &str,
 ) -> HandlerResult {
@@ -24,12 +24,7 @@ pub(super) async fn set_language(
         tell(bot, app, chat, BotText::LanguageUsage).await?;
         return Ok(());
     };
-    if app
-        .store
-        .set_language(UpdateId(update_id), user_id, lang)
-        .await?
-        == Effect::Done(())
-    {
+    if app.store.set_language(update_id, user_id, lang).await? == Effect::Done(()) {
         say(
             app,
             bot,
@@ -48,7 +43,7 @@ pub(super) async fn bind_group(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     members: &[Member],
     code: &str,
 ) -> HandlerResult {
@@ -80,12 +75,7 @@ pub(super) async fn bind_group(
         .await?;
         return Ok(());
     };
-    if app
-        .store
-        .bind_group(UpdateId(update_id), chat.0, member)
-        .await?
-        == Effect::Done(())
-    {
+    if app.store.bind_group(update_id, chat.0, member).await? == Effect::Done(()) {
         tell(
             bot,
             app,
@@ -103,7 +93,7 @@ pub(super) async fn on_start(
     bot: &Bot,
     chat: ChatId,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     code: &str,
 ) -> HandlerResult {
@@ -128,7 +118,7 @@ pub(super) async fn on_start(
     let hash = invitation::hash(code);
     let outcome = match app
         .store
-        .redeem_invitation(UpdateId(update_id), &hash, user_id, chat.0)
+        .redeem_invitation(update_id, &hash, user_id, chat.0)
         .await?
     {
         Effect::Done(outcome) => outcome,

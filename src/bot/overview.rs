@@ -37,10 +37,10 @@ pub(super) const OVERVIEW_LINES: usize = 30;
 /// The units a member watches: a coordinating office everything under its parent (the city
 /// or province it serves), a province or district everything under it, anyone else their own
 /// unit. Tasks their units lead are added by the store.
-pub(super) fn watched_units(members: &[Member], units: &[Unit]) -> Vec<i64> {
+pub(super) fn watched_units(members: &[Member], units: &[Unit]) -> Vec<UnitId> {
     let mut watched = std::collections::BTreeSet::new();
     for member in members {
-        let Some(index) = units.iter().position(|u| u.id == member.unit.id) else {
+        let Some(index) = units.iter().position(|u| UnitId(u.id) == member.unit.id) else {
             continue;
         };
         let root = match member.unit.kind {
@@ -51,7 +51,11 @@ pub(super) fn watched_units(members: &[Member], units: &[Unit]) -> Vec<i64> {
                 .unwrap_or(index),
             _ => index,
         };
-        watched.extend(subtree(units, root).into_iter().map(|i| units[i].id));
+        watched.extend(
+            subtree(units, root)
+                .into_iter()
+                .map(|i| UnitId(units[i].id)),
+        );
     }
     watched.into_iter().collect()
 }
@@ -68,13 +72,7 @@ pub(super) async fn send_overview(
     let lead_ids: Vec<UnitId> = members.iter().map(Member::unit_id).collect();
     let progress = app
         .store
-        .unit_progress(
-            &watched_units(members, &units)
-                .into_iter()
-                .map(UnitId)
-                .collect::<Vec<_>>(),
-            &lead_ids,
-        )
+        .unit_progress(&watched_units(members, &units), &lead_ids)
         .await?;
     if !unit_code.is_empty() {
         let Some(unit) = progress
@@ -84,7 +82,7 @@ pub(super) async fn send_overview(
             tell(bot, app, chat, BotText::UnitNotVisible).await?;
             return Ok(());
         };
-        let cards = app.store.open_assignments(&[unit.unit.unit_id()]).await?;
+        let cards = app.store.open_assignments(&[unit.unit.id]).await?;
         let mut lines = vec![BotText::OverviewLine {
             unit: &unit.unit.name,
             done: unit.done,
@@ -111,9 +109,9 @@ pub(super) async fn send_overview(
                 (AssignmentStatus::Blocked, _) => BotText::BlockedNoReason.render(app.lang),
                 (status, _) => crate::messages::Text::Status(status).render(app.lang),
             };
-            format!("– {}: {status}", cards::task_title(c))
+            format!("– {}: {status}", c.title())
         }));
-        let steps = app.store.escalations_of(&[unit.unit.id]).await?;
+        let steps = app.store.escalations_of(&[unit.unit.id.get()]).await?;
         if !steps.is_empty() {
             let count = |step| steps.iter().filter(|(_, _, _, s)| *s == step).count();
             lines.push(
@@ -155,7 +153,7 @@ pub(super) async fn send_overview(
         );
     }
     // Units of theirs no one can be told in (never reminded), and unreachable members.
-    let watched: std::collections::HashSet<i64> =
+    let watched: std::collections::HashSet<UnitId> =
         watched_units(members, &units).into_iter().collect();
     let gaps = app.store.reach_gaps().await?.within(&watched);
     let gap_lines = crate::scheduler::digest::reach_gap_lines(&gaps, 10, app.time_zone, app.lang);

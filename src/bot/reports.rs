@@ -2,10 +2,10 @@
 
 use teloxide::prelude::*;
 
-use super::cards::{self, Waiting};
+use super::cards::Waiting;
 use super::router::{attachment_of, start_waiting, Turn};
 use super::send::{confirm, say, tell, HandlerResult};
-use crate::domain::{PeriodId, UnitId, UpdateId};
+use crate::domain::{PeriodId, UnitId};
 use crate::messages::BotText;
 use crate::store::{AssignmentCard, Effect, StatusReply, Submission};
 
@@ -48,7 +48,7 @@ pub(super) async fn on_report_reply(
     };
     match app
         .store
-        .record_submission(UpdateId(update_id), chat.0, user_id, &submission)
+        .record_submission(update_id, chat.0, user_id, &submission)
         .await?
     {
         Effect::Done(_) => {
@@ -133,13 +133,13 @@ pub(super) async fn record(
     } = turn;
     match app
         .store
-        .record_status_reply(UpdateId(update_id), chat.0, user_id, reply)
+        .record_status_reply(update_id, chat.0, user_id, reply)
         .await
     {
         Ok(Effect::Done(update)) => {
             app.metrics.status_reply_recorded();
             let text = BotText::Recorded {
-                task: &cards::task_title(card),
+                task: &card.title(),
                 status: update.status,
             }
             .render(app.lang);
@@ -150,7 +150,7 @@ pub(super) async fn record(
         }
         Ok(Effect::Duplicate) => {}
         Err(e) => {
-            tracing::error!(error = %e, update_id, "status reply not saved");
+            tracing::error!(error = %e, update_id = update_id.get(), "status reply not saved");
             say(
                 app,
                 bot,

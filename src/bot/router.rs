@@ -22,7 +22,7 @@ use super::tasks::{
 };
 use super::App;
 use crate::chat::Intake;
-use crate::domain::{AssignmentId, CaseHopId, Lang, PeriodId, StatusUpdateId, UnitId, UpdateId};
+use crate::domain::{Lang, UpdateId};
 use crate::messages::BotText;
 use crate::ops::UpdateKind;
 use crate::store::{Effect, Member, NewAttachment, Subject};
@@ -125,7 +125,7 @@ impl Command {
             Command::Overdue => BotText::CommandOverdue,
             Command::Export => BotText::CommandExport,
             Command::Help => BotText::CommandHelp,
-            Command::Web => return Some(crate::web::text::WebText::CommandWeb.render(lang)),
+            Command::Web => return Some(crate::messages::WebText::CommandWeb.render(lang)),
             Command::Start | Command::Group | Command::Language => return None,
         };
         Some(text.render(lang))
@@ -154,14 +154,11 @@ pub(super) fn subject_from_buttons(original: &Message) -> Option<Subject> {
                 return None;
             };
             match Callback::decode(data)? {
-                Callback::Report { period_id, unit_id } => Some(Subject::Report {
-                    period_id: PeriodId(period_id),
-                    unit_id: UnitId(unit_id),
-                }),
-                Callback::Status { assignment_id, .. } => {
-                    Some(Subject::Assignment(AssignmentId(assignment_id)))
+                Callback::Report { period_id, unit_id } => {
+                    Some(Subject::Report { period_id, unit_id })
                 }
-                Callback::Hop { hop_id, .. } => Some(Subject::CaseHop(CaseHopId(hop_id))),
+                Callback::Status { assignment_id, .. } => Some(Subject::Assignment(assignment_id)),
+                Callback::Hop { hop_id, .. } => Some(Subject::CaseHop(hop_id)),
                 _ => None,
             }
         });
@@ -200,7 +197,7 @@ async fn message_update(bot: Bot, msg: Message, update: Update, app: Arc<App>) -
                 &bot,
                 &app,
                 msg.chat.id,
-                i64::from(update.id.0),
+                UpdateId(i64::from(update.id.0)),
                 BotText::AlreadyRecorded.render(app.lang),
                 Some(msg.id),
             )
@@ -237,7 +234,7 @@ pub(super) async fn handle_message(
         return Ok(());
     };
     let user_id = user.id.0 as i64;
-    let update_id = i64::from(update.id.0);
+    let update_id = UpdateId(i64::from(update.id.0));
     if msg.chat.is_private() {
         // Someone who writes to the bot can be written to again.
         app.store.mark_reachable(user_id).await?;
@@ -311,14 +308,14 @@ pub(super) async fn members_here(
 /// Remembers what the bot now waits for; false when this update was handled before.
 pub(super) async fn start_waiting(
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     chat: ChatId,
     user_id: i64,
     waiting: &Waiting,
 ) -> anyhow::Result<bool> {
     let effect = app
         .store
-        .save_dialogue(UpdateId(update_id), chat.0, user_id, Some(waiting))
+        .save_dialogue(update_id, chat.0, user_id, Some(waiting))
         .await?;
     Ok(effect == Effect::Done(()))
 }
@@ -341,7 +338,7 @@ pub(super) async fn on_command(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     name: &str,
     args: &str,
@@ -445,7 +442,7 @@ pub(super) async fn on_report(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
 ) -> HandlerResult {
@@ -585,7 +582,7 @@ pub(super) async fn on_subject(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     subject: Subject,
@@ -600,9 +597,7 @@ pub(super) async fn on_subject(
     };
     match subject {
         Subject::Assignment(assignment_id) => on_task_reply(turn, msg, assignment_id, None).await,
-        Subject::CaseHop(hop_id) => {
-            super::hops::on_hop_message(turn, msg, hop_id.get(), false).await
-        }
+        Subject::CaseHop(hop_id) => super::hops::on_hop_message(turn, msg, hop_id, false).await,
         Subject::Report { period_id, unit_id } => {
             on_report_reply(turn, msg, period_id, unit_id).await
         }
@@ -682,7 +677,7 @@ pub(super) async fn handle_callback(
     app: &App,
 ) -> HandlerResult {
     let user_id = query.from.id.0 as i64;
-    let update_id = i64::from(update.id.0);
+    let update_id = UpdateId(i64::from(update.id.0));
     let Some(message) = query.regular_message() else {
         return Ok(());
     };
@@ -718,23 +713,19 @@ pub(super) async fn handle_callback(
         Some(Callback::Status {
             assignment_id,
             status,
-        }) => press_status(turn, AssignmentId(assignment_id), status).await,
-        Some(Callback::File { assignment_id }) => ask_for(turn, AssignmentId(assignment_id)).await,
-        Some(Callback::AddNote(status_update_id)) => {
-            ask_note(turn, StatusUpdateId(status_update_id)).await
-        }
-        Some(Callback::SkipNote(status_update_id)) => {
-            skip_note(turn, Some(StatusUpdateId(status_update_id))).await
-        }
+        }) => press_status(turn, assignment_id, status).await,
+        Some(Callback::File { assignment_id }) => ask_for(turn, assignment_id).await,
+        Some(Callback::AddNote(status_update_id)) => ask_note(turn, status_update_id).await,
+        Some(Callback::SkipNote(status_update_id)) => skip_note(turn, Some(status_update_id)).await,
         Some(Callback::Skip) => skip_note(turn, None).await,
         Some(Callback::Report { period_id, unit_id }) => {
-            ask_for_report(turn, PeriodId(period_id), UnitId(unit_id)).await
+            ask_for_report(turn, period_id, unit_id).await
         }
         Some(Callback::FileTask {
             held,
             assignment_id,
         }) => {
-            let target = Some(Subject::Assignment(AssignmentId(assignment_id)));
+            let target = Some(Subject::Assignment(assignment_id));
             file_held(turn, held, target).await
         }
         Some(Callback::FileReport {
@@ -742,10 +733,7 @@ pub(super) async fn handle_callback(
             period_id,
             unit_id,
         }) => {
-            let target = Some(Subject::Report {
-                period_id: PeriodId(period_id),
-                unit_id: UnitId(unit_id),
-            });
+            let target = Some(Subject::Report { period_id, unit_id });
             file_held(turn, held, target).await
         }
         Some(Callback::FileNone(held)) => file_held(turn, held, None).await,
@@ -818,7 +806,7 @@ pub(crate) struct Turn<'a> {
     pub(crate) bot: &'a Bot,
     pub(crate) app: &'a App,
     pub(crate) chat: ChatId,
-    pub(crate) update_id: i64,
+    pub(crate) update_id: UpdateId,
     pub(crate) user_id: i64,
     pub(crate) members: &'a [Member],
 }

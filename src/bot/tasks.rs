@@ -8,6 +8,7 @@ use super::reports::record;
 use super::router::{attachment_of, start_waiting, waiting_of, Turn};
 use super::send::{confirm, hint, say, tell, HandlerResult};
 use super::App;
+use crate::chat::{telegram, Callback};
 use crate::domain::{
     AssignmentId, AssignmentStatus, HeldFileId, PeriodId, StatusUpdateId, UnitId, UpdateId,
 };
@@ -20,13 +21,9 @@ pub(super) async fn send_card(
     chat: ChatId,
     app: &App,
     members: &[Member],
-    assignment_id: i64,
+    assignment_id: AssignmentId,
 ) -> HandlerResult {
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -41,7 +38,7 @@ pub(super) async fn send_card(
         bot,
         chat,
         cards::card_text(&card, next, today, app.lang),
-        Some(cards::card_keyboard(card.assignment_id.get(), app.lang)),
+        Some(cards::card_keyboard(card.assignment_id, app.lang)),
         None,
     )
     .await?;
@@ -59,7 +56,7 @@ pub(super) async fn add_note(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     status_update_id: StatusUpdateId,
@@ -69,11 +66,7 @@ pub(super) async fn add_note(
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(update.assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -102,13 +95,13 @@ pub(super) async fn add_note(
     };
     match app
         .store
-        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &[action])
+        .apply_bot_actions(update_id, chat.0, user_id, &[action])
         .await?
     {
         Effect::Done(_) => {
             app.metrics.status_reply_recorded();
             let text = BotText::NoteAdded {
-                task: &cards::task_title(&card),
+                task: &card.title(),
             }
             .render(app.lang);
             confirm(bot, app, chat, update_id, text, Some(msg.id)).await?;
@@ -126,7 +119,7 @@ pub(super) async fn hold_file(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     file: NewAttachment,
@@ -136,7 +129,7 @@ pub(super) async fn hold_file(
     let held = match app
         .store
         .hold_file(
-            UpdateId(update_id),
+            update_id,
             chat.0,
             user_id,
             i64::from(msg.id.0),
@@ -181,8 +174,8 @@ pub(super) async fn hold_file(
             crate::domain::text::ellipsize(&card.text, 40)
         );
         let data = cards::Callback::FileTask {
-            held: held.get(),
-            assignment_id: card.assignment_id.get(),
+            held,
+            assignment_id: card.assignment_id,
         }
         .encode();
         items.push((
@@ -194,13 +187,13 @@ pub(super) async fn hold_file(
     for (index, report) in reports.iter().enumerate() {
         let label = format!("🗓 {} – {}", report.label, report.unit.name);
         let data = cards::Callback::FileReport {
-            held: held.get(),
-            period_id: report.period_id.get(),
+            held,
+            period_id: report.period_id,
             unit_id: report.unit.id,
         }
         .encode();
         items.push((
-            rank(None, Some((report.period_id, report.unit.unit_id()))),
+            rank(None, Some((report.period_id, report.unit.id))),
             index,
             teloxide::types::InlineKeyboardButton::callback(label, data),
         ));
@@ -213,7 +206,7 @@ pub(super) async fn hold_file(
         .collect();
     rows.push(vec![teloxide::types::InlineKeyboardButton::callback(
         BotText::ButtonNoItem.render(app.lang),
-        cards::Callback::FileNone(held.get()).encode(),
+        cards::Callback::FileNone(held).encode(),
     )]);
     say(
         app,
@@ -233,7 +226,7 @@ pub(super) const FILE_CHOICES: usize = 8;
 /// One tap under "which task is this file for?": files it there, with its caption as the note.
 pub(super) async fn file_held(
     turn: Turn<'_>,
-    held_id: i64,
+    held_id: HeldFileId,
     target: Option<Subject>,
 ) -> HandlerResult {
     let Turn {
@@ -244,7 +237,7 @@ pub(super) async fn file_held(
         user_id,
         members,
     } = turn;
-    let Some(held) = app.store.held_file(HeldFileId(held_id)).await? else {
+    let Some(held) = app.store.held_file(held_id).await? else {
         return Ok(());
     };
     if held.user_id != user_id || held.chat_id != chat.0 {
@@ -260,12 +253,7 @@ pub(super) async fn file_held(
         None => {
             match app
                 .store
-                .apply_bot_actions(
-                    UpdateId(update_id),
-                    chat.0,
-                    user_id,
-                    &[BotAction::FileHeld(HeldFileId(held_id))],
-                )
+                .apply_bot_actions(update_id, chat.0, user_id, &[BotAction::FileHeld(held_id)])
                 .await?
             {
                 Effect::Done(_) => tell(bot, app, chat, BotText::FileKeptUnfiled)
@@ -297,7 +285,7 @@ pub(super) async fn file_held(
                 attachment: Some(held.file.clone()),
             };
             let text = BotText::Recorded {
-                task: &cards::task_title(&card),
+                task: &card.title(),
                 status,
             }
             .render(app.lang);
@@ -332,10 +320,10 @@ pub(super) async fn file_held(
     match app
         .store
         .apply_bot_actions(
-            UpdateId(update_id),
+            update_id,
             chat.0,
             user_id,
-            &[action, BotAction::FileHeld(HeldFileId(held_id))],
+            &[action, BotAction::FileHeld(held_id)],
         )
         .await?
     {
@@ -356,7 +344,7 @@ pub(super) async fn propose_claims(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     members: &[Member],
     claims: &[crate::domain::status_text::StatusClaim],
@@ -372,7 +360,7 @@ pub(super) async fn propose(
     bot: &Bot,
     msg: &Message,
     app: &App,
-    update_id: i64,
+    update_id: UpdateId,
     user_id: i64,
     actions: Vec<Proposed>,
     unknown: Vec<String>,
@@ -406,7 +394,7 @@ pub(super) async fn propose(
 }
 
 /// «Đúng» / «Không phải» under a proposal: only the proposal still waiting, and only once.
-pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> HandlerResult {
+pub(super) async fn answer_proposal(turn: Turn<'_>, token: UpdateId, yes: bool) -> HandlerResult {
     let Turn {
         bot,
         app,
@@ -438,7 +426,7 @@ pub(super) async fn answer_proposal(turn: Turn<'_>, token: i64, yes: bool) -> Ha
     let store_actions = crate::answers::confirmed_actions(&actions, members);
     let applied = match app
         .store
-        .apply_bot_actions(UpdateId(update_id), chat.0, user_id, &store_actions)
+        .apply_bot_actions(update_id, chat.0, user_id, &store_actions)
         .await?
     {
         Effect::Done(applied) => applied,
@@ -526,25 +514,22 @@ pub(super) async fn press_status(
         telegram_message_id: None,
         attachment: None,
     };
-    let reason = move |status_update_id: StatusUpdateId| {
-        serde_json::to_string(&Waiting::Note {
-            status_update_id,
-            person_id,
-        })
-        .unwrap_or_default()
+    let reason = move |status_update_id: StatusUpdateId| Waiting::Note {
+        status_update_id,
+        person_id,
     };
-    let next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)> =
+    let next: Option<&(dyn Fn(StatusUpdateId) -> Waiting + Send + Sync)> =
         (status == AssignmentStatus::Blocked).then_some(&reason);
     let update = match app
         .store
-        .record_status_press(UpdateId(update_id), chat.0, user_id, &reply, next)
+        .record_status_press(update_id, chat.0, user_id, &reply, next)
         .await?
     {
         Effect::Done(update) => update,
         Effect::Duplicate => return Ok(()),
     };
     app.metrics.status_reply_recorded();
-    let title = cards::task_title(&card);
+    let title = card.title();
     let (text, keyboard) = match status {
         AssignmentStatus::Blocked => (BotText::RecordedBlocked { task: &title }, None),
         _ => (
@@ -552,25 +537,25 @@ pub(super) async fn press_status(
                 task: &title,
                 status,
             },
-            Some(cards::add_note_keyboard(update.id, app.lang)),
+            // «Thêm ghi chú», bound to this update.
+            Some(InlineKeyboardMarkup::new([[telegram::button(
+                BotText::ButtonAddNote.render(app.lang),
+                Callback::AddNote(update.id),
+            )]])),
         ),
     };
-    let sent = match say(app, bot, chat, text.render(app.lang), keyboard, None).await {
+    let text = text.render(app.lang);
+    let sent = match telegram::say(bot, &app.pacer, chat, text.clone(), keyboard, None).await {
         Ok(sent) => sent,
         Err(e) => {
             // Recorded: the confirmation must still go out.
-            tracing::warn!(error = %e, update_id, "confirmation not sent; queued in the outbox");
-            confirm(bot, app, chat, update_id, text.render(app.lang), None).await?;
+            tracing::warn!(error = %e, update_id = update_id.get(), "confirmation not sent; queued in the outbox");
+            confirm(bot, app, chat, update_id, text, None).await?;
             return Ok(());
         }
     };
     app.store
-        .remember_update_message(
-            chat.0,
-            i64::from(sent.id.0),
-            assignment_id,
-            StatusUpdateId(update.id),
-        )
+        .remember_update_message(chat.0, i64::from(sent.id.0), assignment_id, update.id)
         .await?;
     Ok(())
 }
@@ -589,11 +574,7 @@ pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
-    let Some(card) = app
-        .store
-        .assignment_card(AssignmentId(update.assignment_id))
-        .await?
-    else {
+    let Some(card) = app.store.assignment_card(update.assignment_id).await? else {
         tell(bot, app, chat, BotText::ReplyToUnrelated).await?;
         return Ok(());
     };
@@ -609,14 +590,14 @@ pub(super) async fn ask_note(turn: Turn<'_>, status_update_id: StatusUpdateId) -
         return Ok(());
     }
     let text = BotText::AskNoteFor {
-        task: &cards::task_title(&card),
+        task: &card.title(),
     };
     let sent = say(
         app,
         bot,
         chat,
         text.render(app.lang),
-        Some(cards::skip_note_keyboard(status_update_id.get(), app.lang)),
+        Some(cards::skip_note_keyboard(status_update_id, app.lang)),
         None,
     )
     .await?;
@@ -656,7 +637,7 @@ pub(super) async fn ask_for(turn: Turn<'_>, assignment_id: AssignmentId) -> Hand
     if !start_waiting(app, update_id, chat, user_id, &waiting).await? {
         return Ok(());
     }
-    let title = cards::task_title(&card);
+    let title = card.title();
     let text = BotText::AskDocument { task: &title };
     let sent = say(app, bot, chat, text.render(app.lang), None, None).await?;
     app.store

@@ -6,8 +6,8 @@ use teloxide::prelude::*;
 use super::send::{say, HandlerResult};
 use super::App;
 use crate::domain::{Actor, PersonRole};
+use crate::messages::WebText;
 use crate::store::Member;
-use crate::web::text::WebText;
 use crate::web::{login_link, LOGIN_LINK_MINUTES};
 
 pub(super) async fn send(bot: &Bot, msg: &Message, app: &App, members: &[Member]) -> HandlerResult {

@@ -3,7 +3,10 @@
 //! older version (buttons under messages already in people's chats) decodes the same.
 
 use crate::domain::case::Channel;
-use crate::domain::AssignmentStatus;
+use crate::domain::{
+    AssignmentId, AssignmentStatus, CaseHopId, CaseId, HeldFileId, PeriodId, StatusUpdateId,
+    UnitId, UpdateId,
+};
 
 /// A unit's action on a case sent to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,62 +49,62 @@ pub enum Intake {
     /// Another unit than the one proposed.
     OtherUnit,
     /// A commune picked as the place.
-    Place(i64),
+    Place(UnitId),
     /// A unit picked to send the case to.
-    Unit(i64),
+    Unit(UnitId),
 }
 
 /// What a button press asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callback {
     Status {
-        assignment_id: i64,
+        assignment_id: AssignmentId,
         status: AssignmentStatus,
     },
     File {
-        assignment_id: i64,
+        assignment_id: AssignmentId,
     },
     /// The «Bỏ qua» of a message older than issue 12, bound to nothing: closes nothing.
     Skip,
     Page(usize),
     Report {
-        period_id: i64,
-        unit_id: i64,
+        period_id: PeriodId,
+        unit_id: UnitId,
     },
     /// «Thêm ghi chú» under the confirmation of status update `0`.
-    AddNote(i64),
+    AddNote(StatusUpdateId),
     /// «Bỏ qua» under the note question of status update `0`.
-    SkipNote(i64),
+    SkipNote(StatusUpdateId),
     /// An item number under the `/viec` list: its card with the status buttons.
-    Open(i64),
+    Open(AssignmentId),
     /// A page of the `/baocao` list.
     ReportPage(usize),
     /// File held file `held` with assignment `assignment_id`.
     FileTask {
-        held: i64,
-        assignment_id: i64,
+        held: HeldFileId,
+        assignment_id: AssignmentId,
     },
     /// File held file `held` with a unit's report of a period.
     FileReport {
-        held: i64,
-        period_id: i64,
-        unit_id: i64,
+        held: HeldFileId,
+        period_id: PeriodId,
+        unit_id: UnitId,
     },
     /// Keep held file `0` with nothing.
-    FileNone(i64),
+    FileNone(HeldFileId),
     /// «Đúng» / «Không phải» under the proposal made for update `token`.
     Proposal {
-        token: i64,
+        token: UpdateId,
         yes: bool,
     },
     /// A unit's button under a case sent to it (hop `hop_id`).
     Hop {
-        hop_id: i64,
+        hop_id: CaseHopId,
         action: HopAction,
     },
     /// The operator's button under case `case_id`.
     Case {
-        case_id: i64,
+        case_id: CaseId,
         action: OperatorAction,
     },
     /// A button of the hotline's questions.
@@ -253,10 +256,13 @@ impl Callback {
                 return Some(Callback::Stale);
             };
             let callback = if kind == "h" {
-                HopAction::parse(action).map(|action| Callback::Hop { hop_id: id, action })
+                HopAction::parse(action).map(|action| Callback::Hop {
+                    hop_id: CaseHopId(id),
+                    action,
+                })
             } else {
                 OperatorAction::parse(action).map(|action| Callback::Case {
-                    case_id: id,
+                    case_id: CaseId(id),
                     action,
                 })
             };
@@ -335,45 +341,45 @@ mod tests {
     fn every_button() -> Vec<Callback> {
         let mut all = vec![
             Callback::Status {
-                assignment_id: i64::MAX,
+                assignment_id: AssignmentId(i64::MAX),
                 status: AssignmentStatus::Blocked,
             },
             Callback::Status {
-                assignment_id: i64::MAX,
+                assignment_id: AssignmentId(i64::MAX),
                 status: AssignmentStatus::InProgress,
             },
             Callback::File {
-                assignment_id: i64::MAX,
+                assignment_id: AssignmentId(i64::MAX),
             },
             Callback::Skip,
             Callback::Page(usize::MAX),
-            Callback::AddNote(i64::MAX),
-            Callback::SkipNote(i64::MAX),
-            Callback::Open(i64::MAX),
+            Callback::AddNote(StatusUpdateId(i64::MAX)),
+            Callback::SkipNote(StatusUpdateId(i64::MAX)),
+            Callback::Open(AssignmentId(i64::MAX)),
             Callback::ReportPage(usize::MAX),
             Callback::FileTask {
-                held: i64::MAX,
-                assignment_id: i64::MAX,
+                held: HeldFileId(i64::MAX),
+                assignment_id: AssignmentId(i64::MAX),
             },
             Callback::FileReport {
-                held: i64::MAX,
-                period_id: i64::MAX,
-                unit_id: i64::MAX,
+                held: HeldFileId(i64::MAX),
+                period_id: PeriodId(i64::MAX),
+                unit_id: UnitId(i64::MAX),
             },
-            Callback::FileNone(i64::MAX),
+            Callback::FileNone(HeldFileId(i64::MAX)),
             Callback::Proposal {
-                token: i64::MAX,
+                token: UpdateId(i64::MAX),
                 yes: false,
             },
             Callback::Report {
-                period_id: i64::MAX,
-                unit_id: i64::MAX,
+                period_id: PeriodId(i64::MAX),
+                unit_id: UnitId(i64::MAX),
             },
             Callback::Stale,
         ];
         for action in [HopAction::Accept, HopAction::NotOurs, HopAction::Answer] {
             all.push(Callback::Hop {
-                hop_id: i64::MAX,
+                hop_id: CaseHopId(i64::MAX),
                 action,
             });
         }
@@ -385,7 +391,7 @@ mod tests {
             OperatorAction::Reopen,
         ] {
             all.push(Callback::Case {
-                case_id: i64::MAX,
+                case_id: CaseId(i64::MAX),
                 action,
             });
         }
@@ -399,8 +405,8 @@ mod tests {
                 Intake::Done,
                 Intake::Agree,
                 Intake::OtherUnit,
-                Intake::Place(i64::MAX),
-                Intake::Unit(i64::MAX),
+                Intake::Place(UnitId(i64::MAX)),
+                Intake::Unit(UnitId(i64::MAX)),
             ]
             .into_iter()
             .chain(Channel::ALL.iter().map(|c| Intake::Channel(*c)))
@@ -435,40 +441,40 @@ mod tests {
             ("k:done", Callback::Intake(Intake::Done)),
             ("k:ok", Callback::Intake(Intake::Agree)),
             ("k:other", Callback::Intake(Intake::OtherUnit)),
-            ("k:pl:12", Callback::Intake(Intake::Place(12))),
-            ("k:to:12", Callback::Intake(Intake::Unit(12))),
+            ("k:pl:12", Callback::Intake(Intake::Place(UnitId(12)))),
+            ("k:to:12", Callback::Intake(Intake::Unit(UnitId(12)))),
             (
                 "h:a:7",
                 Callback::Hop {
-                    hop_id: 7,
+                    hop_id: CaseHopId(7),
                     action: HopAction::Accept,
                 },
             ),
             (
                 "h:r:7",
                 Callback::Hop {
-                    hop_id: 7,
+                    hop_id: CaseHopId(7),
                     action: HopAction::NotOurs,
                 },
             ),
             (
                 "h:w:7",
                 Callback::Hop {
-                    hop_id: 7,
+                    hop_id: CaseHopId(7),
                     action: HopAction::Answer,
                 },
             ),
             (
                 "v:in:9",
                 Callback::Case {
-                    case_id: 9,
+                    case_id: CaseId(9),
                     action: OperatorAction::Informed,
                 },
             ),
             (
                 "v:mv:9",
                 Callback::Case {
-                    case_id: 9,
+                    case_id: CaseId(9),
                     action: OperatorAction::Move,
                 },
             ),

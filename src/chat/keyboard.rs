@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::button::{Callback, HopAction, OperatorAction};
-use crate::domain::{AssignmentStatus, Lang};
+use crate::domain::{AssignmentId, AssignmentStatus, CaseHopId, CaseId, Lang, PeriodId, UnitId};
 use crate::messages::{BotText, HotlineText};
 
 /// The keyboards queued with messages.
@@ -14,14 +14,14 @@ use crate::messages::{BotText, HotlineText};
 #[serde(rename_all = "snake_case")]
 pub enum Keyboard {
     /// The four buttons under a task card: done, in progress, blocked, send a document.
-    TaskCard { assignment: i64 },
+    TaskCard { assignment: AssignmentId },
     /// «Nộp báo cáo» for one unit's report of one period.
-    SubmitReport { period: i64, unit: i64 },
+    SubmitReport { period: PeriodId, unit: UnitId },
     /// A unit's three buttons under a case sent to it: accept, not ours, answer.
-    CaseHop { hop: i64 },
+    CaseHop { hop: CaseHopId },
     /// The operator's buttons under a case, one a row.
     CaseOperator {
-        case: i64,
+        case: CaseId,
         buttons: Vec<OperatorButton>,
     },
 }
@@ -175,7 +175,11 @@ mod tests {
 
     #[test]
     fn the_stored_form_reads_back_and_names_what_it_offers() {
-        let markup = Keyboard::SubmitReport { period: 5, unit: 3 }.in_lang(Lang::Vi);
+        let markup = Keyboard::SubmitReport {
+            period: PeriodId(5),
+            unit: UnitId(3),
+        }
+        .in_lang(Lang::Vi);
         let json = markup.to_json();
         assert_eq!(
             json,
@@ -183,7 +187,7 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<Markup>(&json).ok(), Some(markup));
         let operator = Keyboard::CaseOperator {
-            case: 9,
+            case: CaseId(9),
             buttons: vec![OperatorButton::AddUnit, OperatorButton::Move],
         }
         .in_lang(Lang::En);

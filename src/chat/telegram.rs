@@ -7,11 +7,14 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, ReplyParameters,
+};
 use teloxide::{ApiError, RequestError};
 
 use super::button::Callback;
 use super::keyboard::{Button, Markup};
+use super::pacer::Pacer;
 use crate::config::Config;
 
 /// The bot client for `config`, pointed at `telegram.api_url`.
@@ -65,6 +68,70 @@ pub fn inline_keyboard(rows: Vec<Vec<Button>>) -> InlineKeyboardMarkup {
 /// A keyboard as Telegram draws it.
 pub fn render(markup: &Markup) -> InlineKeyboardMarkup {
     inline_keyboard(markup.rows())
+}
+
+/// The bot's direct reply: sends `text` (with `keyboard`, in reply to `reply_to`) to `chat`
+/// when Telegram's limits allow — a slot of `pacer`, the one the outbox sender uses — waiting
+/// out its flood limit a few times rather than dropping it.
+pub async fn say(
+    bot: &Bot,
+    pacer: &Pacer,
+    chat: ChatId,
+    text: String,
+    keyboard: Option<InlineKeyboardMarkup>,
+    reply_to: Option<teloxide::types::MessageId>,
+) -> Result<Message, RequestError> {
+    retrying(pacer, chat, || {
+        let mut request = bot.send_message(chat, text.clone());
+        if let Some(keyboard) = &keyboard {
+            request = request.reply_markup(keyboard.clone());
+        }
+        if let Some(id) = reply_to {
+            request =
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        request
+    })
+    .await
+}
+
+/// Sends what `send` builds to `chat` in the slot `pacer` gives it, waiting out Telegram's
+/// flood limit (every send of the process waits with it) and network failures up to three
+/// times before giving the error back.
+pub async fn retrying<R, F>(
+    pacer: &Pacer,
+    chat: ChatId,
+    mut send: F,
+) -> Result<Message, RequestError>
+where
+    F: FnMut() -> R,
+    R: std::future::IntoFuture<Output = Result<Message, RequestError>>,
+{
+    let mut attempt = 0;
+    loop {
+        if let Err(wait) = pacer.reply_slot(chat.0).await {
+            let seconds = u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX);
+            return Err(RequestError::RetryAfter(
+                teloxide::types::Seconds::from_seconds(seconds),
+            ));
+        }
+        match send().await {
+            // Every 429 holds the process's sends, the last one too (its reply goes to the
+            // outbox, which must not send straight into the same flood limit).
+            Err(RequestError::RetryAfter(wait)) => {
+                pacer.pause(wait.duration());
+                if attempt >= 3 {
+                    return Err(RequestError::RetryAfter(wait));
+                }
+                attempt += 1;
+            }
+            Err(RequestError::Network(_)) if attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// What Telegram's answer means for a message.
@@ -221,7 +288,12 @@ mod tests {
 
     #[test]
     fn a_task_card_draws_as_the_four_buttons_it_always_had() {
-        let drawn = render(&Keyboard::TaskCard { assignment: 42 }.in_lang(Lang::Vi));
+        let drawn = render(
+            &Keyboard::TaskCard {
+                assignment: crate::domain::AssignmentId(42),
+            }
+            .in_lang(Lang::Vi),
+        );
         let json = serde_json::to_value(&drawn).unwrap_or_default();
         assert_eq!(
             json,

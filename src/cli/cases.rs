@@ -11,7 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::Output;
 use crate::config::Config;
 use crate::domain::calendar::parse_date;
-use crate::domain::{Actor, PersonRole};
+use crate::domain::{Actor, CaseHopId, PersonId, PersonRole, UnitId};
 use crate::hotline::stats::{case_stats, Figures};
 use crate::import::{self, CaseContext};
 use crate::messages::{CaseText, Lang, EXPORT_COLUMNS};
@@ -156,10 +156,10 @@ async fn import_cases(
             );
         }
     };
-    let name = |id: i64| {
+    let name = |id: UnitId| {
         units
             .iter()
-            .find(|u| u.id == id)
+            .find(|u| UnitId(u.id) == id)
             .map_or_else(|| id.to_string(), |u| u.name.clone())
     };
     if dry_run {
@@ -205,7 +205,7 @@ async fn import_cases(
     let mut unreached: Vec<(String, String)> = Vec::new();
     for number in &numbers {
         if let Some(case) = store.case(*number).await? {
-            let hops: Vec<i64> = case.live_hops().map(|h| h.id).collect();
+            let hops: Vec<CaseHopId> = case.live_hops().map(|h| h.id).collect();
             let nobody = crate::hotline::queue_for_units(
                 store,
                 &case,
@@ -288,10 +288,10 @@ async fn list_routing(store: &Store, out: &Output) -> anyhow::Result<ExitCode> {
         say!("{}", case_text(out, CaseText::NoRoutingRules));
     }
     let units = store.list_units().await?;
-    let name = |id: i64| {
+    let name = |id: UnitId| {
         units
             .iter()
-            .find(|u| u.id == id)
+            .find(|u| UnitId(u.id) == id)
             .map_or_else(|| id.to_string(), |u| u.name.clone())
     };
     for rule in &rules {
@@ -359,7 +359,7 @@ async fn export(
             }
             return Ok(ExitCode::FAILURE);
         }
-        (true, Some(id)) => match store.member_by_person_id(id).await? {
+        (true, Some(id)) => match store.member_by_person_id(PersonId(id)).await? {
             None => {
                 eprintln!("{}", case_text(out, CaseText::PersonNotFound { id }));
                 return Ok(ExitCode::FAILURE);
@@ -410,7 +410,7 @@ async fn export(
         // did not happen, never an export without a record.
         if let Some(by) = args.by {
             store
-                .record_contact_export(by, cases.len(), from, to, actor)
+                .record_contact_export(PersonId(by), cases.len(), from, to, actor)
                 .await?;
         }
     }

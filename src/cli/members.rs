@@ -168,7 +168,7 @@ pub(super) async fn invite(
                 "{}",
                 out.ops(OpsText::Reinvited {
                     name: &member.full_name,
-                    id: member.id
+                    id: member.id.get()
                 })
             );
         }

@@ -7,9 +7,9 @@ use clap::Subcommand;
 
 use super::Output;
 use crate::config::Config;
-use crate::domain::Actor;
+use crate::domain::{Actor, PersonId};
+use crate::messages::WebText;
 use crate::store::Store;
-use crate::web::text::WebText;
 use crate::web::{login_link, LOGIN_LINK_MINUTES};
 
 #[derive(Debug, Subcommand)]
@@ -41,11 +41,16 @@ pub async fn run(
         eprintln!("{}", WebText::NoPublicUrl.render(out.lang));
         return Ok(ExitCode::FAILURE);
     };
-    let Some(member) = store.members_by_id(&[person]).await?.into_iter().next() else {
+    let Some(member) = store
+        .members_by_id(&[PersonId(person)])
+        .await?
+        .into_iter()
+        .next()
+    else {
         eprintln!("{}", WebText::UnknownPerson { id: person }.render(out.lang));
         return Ok(ExitCode::FAILURE);
     };
-    let link = login_link(store, public_url, person, actor).await?;
+    let link = login_link(store, public_url, PersonId(person), actor).await?;
     say!(
         "{}",
         WebText::LinkMade {

@@ -381,13 +381,18 @@ fn to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutingRule {
     pub category: Option<String>,
-    pub place_unit_id: Option<i64>,
-    pub unit_id: i64,
+    pub place_unit_id: Option<super::UnitId>,
+    pub unit_id: super::UnitId,
 }
 
 /// The unit a case should go to: the most specific matching rule (category and place, then
 /// place, then category), else `fallback` (the commune's People's Committee).
-pub fn route(rules: &[RoutingRule], category: &str, place_unit_id: i64, fallback: i64) -> i64 {
+pub fn route(
+    rules: &[RoutingRule],
+    category: &str,
+    place_unit_id: super::UnitId,
+    fallback: super::UnitId,
+) -> super::UnitId {
     let specificity = |rule: &RoutingRule| -> Option<u8> {
         let category_fits = rule
             .category
@@ -446,18 +451,18 @@ pub struct NewAttachment {
 pub struct NewCase {
     pub channel: Channel,
     pub content: String,
-    pub place_unit_id: i64,
+    pub place_unit_id: super::UnitId,
     pub category: String,
     pub citizen_name: Option<String>,
     pub citizen_phone: Option<String>,
     pub contact_consent: bool,
-    pub operator_id: Option<i64>,
+    pub operator_id: Option<super::PersonId>,
     pub received_at: DateTime<Utc>,
     /// "chat", or the file a batch came from.
     pub source: String,
     pub files: Vec<NewAttachment>,
     /// The units it goes to at once (empty: it waits for the operator to route it).
-    pub route_to: Vec<i64>,
+    pub route_to: Vec<super::UnitId>,
 }
 
 #[cfg(test)]
@@ -568,27 +573,28 @@ mod tests {
 
     #[test]
     fn the_most_specific_rule_wins() {
+        use crate::domain::UnitId as U;
         let rules = vec![
             RoutingRule {
                 category: Some("Môi trường".into()),
                 place_unit_id: None,
-                unit_id: 10,
+                unit_id: U(10),
             },
             RoutingRule {
                 category: Some("moi truong".into()),
-                place_unit_id: Some(7),
-                unit_id: 11,
+                place_unit_id: Some(U(7)),
+                unit_id: U(11),
             },
             RoutingRule {
                 category: None,
-                place_unit_id: Some(8),
-                unit_id: 12,
+                place_unit_id: Some(U(8)),
+                unit_id: U(12),
             },
         ];
-        assert_eq!(route(&rules, "Môi trường", 7, 99), 11);
-        assert_eq!(route(&rules, "Môi trường", 8, 99), 12);
-        assert_eq!(route(&rules, "Môi trường", 9, 99), 10);
-        assert_eq!(route(&rules, "Đất đai", 9, 99), 99);
+        assert_eq!(route(&rules, "Môi trường", U(7), U(99)), U(11));
+        assert_eq!(route(&rules, "Môi trường", U(8), U(99)), U(12));
+        assert_eq!(route(&rules, "Môi trường", U(9), U(99)), U(10));
+        assert_eq!(route(&rules, "Đất đai", U(9), U(99)), U(99));
     }
 
     #[test]

@@ -61,6 +61,8 @@ ids! {
     SubmissionId;
     /// A file kept until its owner says what it is for (`held_files.id`).
     HeldFileId;
+    /// A citizen's case (`cases.id`).
+    CaseId;
     /// A citizen's case as sent to one unit (`case_hops.id`).
     CaseHopId;
     /// A Telegram update (`processed_updates.update_id`): the key that makes an effect happen

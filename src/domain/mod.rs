@@ -20,10 +20,10 @@ pub use case::NewAttachment;
 pub use channel::{Channel, ZALO_NUMBER_BASE};
 pub use connect_failure::ConnectFailure;
 pub use ids::{
-    AssignmentId, CaseHopId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId, UnitId,
-    UpdateId,
+    AssignmentId, CaseHopId, CaseId, HeldFileId, PeriodId, PersonId, StatusUpdateId, SubmissionId,
+    UnitId, UpdateId,
 };
-pub use plan::{AssignmentStatus, PlanCode, PlanYear};
+pub use plan::{AssignmentStatus, PlanCode, PlanYear, TaskClass};
 pub use rules::{CronSchedule, Rules};
 pub use schedule::{DeliveryState, EscalationStep, Ladder, MessageKind, ReminderPolicy};
 pub use unit::{PersonRole, UnitCode, UnitKind, ZaloLink};

@@ -275,6 +275,17 @@ pub fn match_tasks(new: &[NewTask], stored: &[StoredTaskIdentity]) -> Vec<Option
     matched
 }
 
+/// The standard classification of Vietnamese task tracking, as the web board counts tasks
+/// (its reading of an assignment is `web::data`'s; the catalogue names each class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TaskClass {
+    DoneOnTime,
+    DoneLate,
+    OpenInTime,
+    OpenOverdue,
+    NotReported,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,7 +155,7 @@ mod tests {
 
     fn member(telegram: Option<i64>, zalo: bool) -> Person {
         Person {
-            id: 1,
+            id: crate::domain::PersonId(1),
             unit: UnitCode::parse("XA_A").unwrap_or_else(|_| unreachable!()),
             full_name: "Nguyễn Văn A".into(),
             role: PersonRole::Head,
@@ -273,7 +273,7 @@ pub struct NewUnit {
 /// A member of a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
-    pub id: i64,
+    pub id: super::PersonId,
     pub unit: UnitCode,
     pub full_name: String,
     pub role: PersonRole,

@@ -213,7 +213,7 @@ pub async fn build_detailed(
         all_tasks.sum(&dimension.figures);
     }
     let cases = cases_report(store, request, &period, as_of_day).await?;
-    let implementing: std::collections::HashSet<i64> = tasks
+    let implementing: std::collections::HashSet<crate::domain::UnitId> = tasks
         .iter()
         .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
         .collect();

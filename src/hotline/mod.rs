@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 
 use crate::chat::{Keyboard, Markup, OperatorButton};
 use crate::domain::case::{mask_name, mask_phone, CaseState, Channel, HopState};
-use crate::domain::MessageKind;
+use crate::domain::{CaseHopId, MessageKind};
 use crate::messages::{CaseText, HotlineText, Lang, EXPORT_COLUMNS};
 use crate::store::{CaseView, HopView, MessageSubject, NewMessage, Store, StoreError};
 
@@ -104,7 +104,7 @@ fn hop_line(hop: &HopView, tz: Tz, lang: Lang) -> String {
 }
 
 /// The unit's three buttons under a case.
-pub fn hop_keyboard(hop_id: i64, lang: Lang) -> Markup {
+pub fn hop_keyboard(hop_id: CaseHopId, lang: Lang) -> Markup {
     Keyboard::CaseHop { hop: hop_id }.in_lang(lang)
 }
 
@@ -143,7 +143,7 @@ impl Addressee {
     pub fn of(member: &crate::store::Member, lang: Lang) -> Option<Addressee> {
         Some(Addressee {
             chat_id: member.person.telegram_user_id?,
-            person_id: member.person.id,
+            person_id: member.person.id.get(),
             lang: member.person.language.unwrap_or(lang),
         })
     }
@@ -204,7 +204,7 @@ pub fn withdrawn(case: &CaseView, hop: &HopView, to: &[Addressee]) -> Vec<NewMes
 pub async fn queue_for_units(
     store: &Store,
     case: &CaseView,
-    hop_ids: &[i64],
+    hop_ids: &[CaseHopId],
     lang: Lang,
     tz: Tz,
 ) -> Result<Vec<crate::store::UnitBrief>, StoreError> {

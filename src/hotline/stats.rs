@@ -266,7 +266,7 @@ mod tests {
 
     fn unit(id: i64, name: &str) -> UnitBrief {
         UnitBrief {
-            id,
+            id: crate::domain::UnitId(id),
             code: UnitCode::parse(&format!("U{id}")).unwrap(),
             name: name.into(),
             kind: UnitKind::Commune,
@@ -275,8 +275,8 @@ mod tests {
 
     fn hop(unit_id: i64, state: HopState, accepted: Option<u32>, answered: Option<u32>) -> HopView {
         HopView {
-            id: 0,
-            case_id: 0,
+            id: crate::domain::CaseHopId(0),
+            case_id: crate::domain::CaseId(0),
             unit: unit(
                 unit_id,
                 if unit_id == 1 {
@@ -304,7 +304,7 @@ mod tests {
             .then(|| hops.iter().filter_map(|h| h.answered_at).max())
             .flatten();
         CaseView {
-            id: 0,
+            id: crate::domain::CaseId(0),
             number: CaseNumber { year: 2026, seq: 1 },
             channel: Channel::Phone,
             content: String::new(),

@@ -13,7 +13,7 @@ use crate::domain::case::NewCase;
 use crate::domain::case::{route, Channel, RoutingRule};
 use crate::domain::text::match_key;
 use crate::domain::unit::Unit;
-use crate::domain::UnitKind;
+use crate::domain::{UnitId, UnitKind};
 
 /// A column of the case or routing files, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -302,7 +302,7 @@ fn read_case(
         .filter(|p| !p.is_empty())
     {
         match find_unit(context.units, part, None) {
-            Ok(unit) => units.push(unit.id),
+            Ok(unit) => units.push(UnitId(unit.id)),
             Err(Found::None) => problems.push(problem(n, CaseProblem::UnknownUnit(part.into()))),
             Err(Found::Several(codes)) => problems.push(problem(
                 n,
@@ -322,14 +322,19 @@ fn read_case(
         return Err(problems);
     }
     if units.is_empty() {
-        units.push(route(context.rules, &category, place.id, place.id));
+        units.push(route(
+            context.rules,
+            &category,
+            UnitId(place.id),
+            UnitId(place.id),
+        ));
     }
     units.dedup();
     let optional = |column| Some(columns.cell(row, column).to_string()).filter(|s| !s.is_empty());
     Ok(NewCase {
         channel,
         content: content.to_string(),
-        place_unit_id: place.id,
+        place_unit_id: UnitId(place.id),
         category,
         citizen_name: optional(C::CitizenName),
         citizen_phone: optional(C::Phone),
@@ -507,7 +512,7 @@ pub fn read_routing_tables(
             Some(None)
         } else {
             match find_place(units, raw) {
-                Ok(unit) => Some(Some(unit.id)),
+                Ok(unit) => Some(Some(UnitId(unit.id))),
                 Err(p) => {
                     found.push(problem(n, p));
                     None
@@ -520,7 +525,7 @@ pub fn read_routing_tables(
                 found.push(problem(n, CaseProblem::MissingUnit));
                 None
             }
-            Ok(unit) => Some(unit.id),
+            Ok(unit) => Some(UnitId(unit.id)),
             Err(Found::None) => {
                 found.push(problem(n, CaseProblem::UnknownUnit(raw.into())));
                 None
@@ -624,7 +629,7 @@ mod tests {
         let rules = vec![RoutingRule {
             category: Some("Quản trị môi trường".into()),
             place_unit_id: None,
-            unit_id: 2,
+            unit_id: UnitId(2),
         }];
         let cases = read(
             &format!(
@@ -642,19 +647,23 @@ mod tests {
             cases[0].received_at.to_rfc3339(),
             "2026-11-02T01:30:00+00:00"
         );
-        assert_eq!(cases[0].place_unit_id, 1);
+        assert_eq!(cases[0].place_unit_id, UnitId(1));
         assert_eq!(cases[0].category, "Quản trị môi trường");
-        assert_eq!(cases[0].route_to, [2], "by the rule");
+        assert_eq!(cases[0].route_to, [UnitId(2)], "by the rule");
         assert!(cases[0].contact_consent);
         assert_eq!(cases[0].citizen_phone.as_deref(), Some("0912345678"));
-        assert_eq!(cases[1].route_to, [3], "no rule: the commune itself");
+        assert_eq!(
+            cases[1].route_to,
+            [UnitId(3)],
+            "no rule: the commune itself"
+        );
         assert_eq!(cases[1].citizen_name, None);
         assert!(!cases[1].contact_consent);
         assert_eq!(
             cases[1].received_at.to_rfc3339(),
             "2026-11-02T17:00:00+00:00"
         );
-        assert_eq!(cases[2].route_to, [2, 1], "the units given");
+        assert_eq!(cases[2].route_to, [UnitId(2), UnitId(1)], "the units given");
         assert_eq!(cases[2].source, "test.csv");
     }
 
@@ -724,12 +733,12 @@ mod tests {
                 RoutingRule {
                     category: Some("Quản trị môi trường".into()),
                     place_unit_id: None,
-                    unit_id: 2
+                    unit_id: UnitId(2)
                 },
                 RoutingRule {
                     category: None,
-                    place_unit_id: Some(3),
-                    unit_id: 1
+                    place_unit_id: Some(UnitId(3)),
+                    unit_id: UnitId(1)
                 },
             ]
         );

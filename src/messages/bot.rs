@@ -1,6 +1,6 @@
 //! Everything the bot says in chat: onboarding, tasks and their buttons, reports, `/trogiup`.
 
-use super::{Lang, Render, ReportText, Text};
+use super::{Lang, Render, ReportText};
 use crate::domain::AssignmentStatus;
 
 /// Everything the bot says in chat. Short lines: officials read them on small phones.
@@ -243,11 +243,11 @@ impl Render for BotText<'_> {
             BotText::AskNote { task, status } => match lang {
                 Lang::Vi => format!(
                     "{task}\n→ {}. Gửi ghi chú (trả lời tin này) hoặc bấm Bỏ qua.",
-                    Text::Status(*status).render(Lang::Vi)
+                    status_word(*status, Lang::Vi)
                 ),
                 Lang::En => format!(
                     "{task}\n→ {}. Send a note (reply to this message) or press Skip.",
-                    Text::Status(*status).render(Lang::En)
+                    status_word(*status, Lang::En)
                 ),
             },
             BotText::AskBlockedNote { task } => match lang {
@@ -265,11 +265,11 @@ impl Render for BotText<'_> {
             BotText::Recorded { task, status } => match lang {
                 Lang::Vi => format!(
                     "Đã ghi nhận: {task} – {}.",
-                    Text::Status(*status).render(Lang::Vi)
+                    status_word(*status, Lang::Vi)
                 ),
                 Lang::En => format!(
                     "Recorded: {task} – {}.",
-                    Text::Status(*status).render(Lang::En)
+                    status_word(*status, Lang::En)
                 ),
             },
             BotText::NotYourTask => match lang {
@@ -414,8 +414,8 @@ impl Render for BotText<'_> {
                 Lang::En => "No".into(),
             },
             BotText::ProposeStatus { task, status } => match lang {
-                Lang::Vi => format!("Ghi nhận: {task} – {}?", Text::Status(*status).render(Lang::Vi)),
-                Lang::En => format!("Record: {task} – {}?", Text::Status(*status).render(Lang::En)),
+                Lang::Vi => format!("Ghi nhận: {task} – {}?", status_word(*status, Lang::Vi)),
+                Lang::En => format!("Record: {task} – {}?", status_word(*status, Lang::En)),
             },
             BotText::ProposeReport { report, unit } => match lang {
                 Lang::Vi => format!("Ghi nhận: {report} – {unit} – đã nộp?"),
@@ -615,5 +615,28 @@ fn help_text(role: crate::domain::PersonRole, lang: Lang) -> String {
             lines.push("Reply to a task message with text, a file or a photo to report on it; or write, e.g. «xong việc 3» (task 3 done), «vướng 2: thiếu kinh phí» (task 2 blocked: no budget).");
             lines.join("\n")
         }
+    }
+}
+
+/// A task's status in a sentence ("đã hoàn thành" / "done"): the one wording of each status,
+/// for the bot's confirmations and, through [`super::Text::Status`], everywhere else.
+pub fn status_word(status: AssignmentStatus, lang: Lang) -> &'static str {
+    match status {
+        AssignmentStatus::NotStarted => match lang {
+            Lang::Vi => "chưa báo cáo",
+            Lang::En => "not reported",
+        },
+        AssignmentStatus::InProgress => match lang {
+            Lang::Vi => "đang thực hiện",
+            Lang::En => "in progress",
+        },
+        AssignmentStatus::Done => match lang {
+            Lang::Vi => "đã hoàn thành",
+            Lang::En => "done",
+        },
+        AssignmentStatus::Blocked => match lang {
+            Lang::Vi => "vướng mắc",
+            Lang::En => "blocked",
+        },
     }
 }

@@ -334,22 +334,7 @@ impl Render for Text<'_> {
                 }
                 .into(),
             },
-            Text::Status(s) => match lang {
-                Lang::Vi => match s {
-                    AssignmentStatus::NotStarted => "chưa báo cáo",
-                    AssignmentStatus::InProgress => "đang thực hiện",
-                    AssignmentStatus::Done => "đã hoàn thành",
-                    AssignmentStatus::Blocked => "vướng mắc",
-                }
-                .into(),
-                Lang::En => match s {
-                    AssignmentStatus::NotStarted => "not reported",
-                    AssignmentStatus::InProgress => "in progress",
-                    AssignmentStatus::Done => "done",
-                    AssignmentStatus::Blocked => "blocked",
-                }
-                .into(),
-            },
+            Text::Status(s) => super::bot::status_word(*s, lang).into(),
             Text::OwedBy(o) => match lang {
                 Lang::Vi => match o {
                     ReportOwers::ImplementingUnits => "mọi đơn vị thực hiện",

@@ -5,7 +5,9 @@
 //! One file per area: `cli` (the command line's imports, listings and tables), `bot` (chat),
 //! `chase` (reminders, escalations, digests), `hotline` (the hotline's chat), `cases`
 //! (`dondoc cases …`), `report` (the periodic report), `ops` (operating commands, configuration
-//! and connection problems), `zalo` (what only Zalo's text conversation says). Each sentence gives its two languages side by side, in one arm:
+//! and connection problems), `web` (the coordinators' web board, `/web`, `dondoc web link`),
+//! `zalo` (what only Zalo's text conversation says). Each sentence gives its two languages
+//! side by side, in one arm:
 //!
 //! ```text
 //! Text::PlanNotFound { code } => match lang {
@@ -24,6 +26,7 @@ mod cli;
 mod hotline;
 mod ops;
 mod report;
+mod web;
 mod zalo;
 
 pub use crate::domain::Lang;
@@ -37,6 +40,7 @@ pub use cli::{
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};
 pub use report::{ReportText, REPORT_DIMENSION_COLUMNS, REPORT_TASK_COLUMNS, REPORT_UNIT_COLUMNS};
+pub use web::WebText;
 pub use zalo::ZaloText;
 
 /// A message that can be said in every [`Lang`].
@@ -69,5 +73,6 @@ render_without_import!(
     ReportText<'_>,
     MemberState,
     CliText<'_>,
+    WebText<'_>,
     ZaloText<'_>,
 );

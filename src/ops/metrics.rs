@@ -402,3 +402,10 @@ pub fn age_secs(since: Option<DateTime<Utc>>, now: DateTime<Utc>) -> f64 {
         ((now - at).num_milliseconds().max(0) as f64) / 1000.0
     })
 }
+
+/// The store reports what it queues through this trait, so it need not import `ops`.
+impl crate::store::QueueObserver for Metrics {
+    fn queued(&self, kind: &str, count: u64) {
+        Metrics::queued(self, kind, count);
+    }
+}

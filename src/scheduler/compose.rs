@@ -11,7 +11,9 @@ use crate::domain::case::HopState;
 use super::{Audience, Day};
 use crate::chat::Keyboard;
 use crate::domain::text::ellipsize;
-use crate::domain::{EscalationStep, MessageKind, PersonRole, ReportOwers, UnitKind};
+use crate::domain::{
+    AssignmentId, EscalationStep, MessageKind, PeriodId, PersonRole, ReportOwers, UnitId, UnitKind,
+};
 use crate::messages::{due_with_weekday, ChaseText, Lang};
 use crate::store::{
     DatedAssignment, EscalationRecord, ItemKind, MessageSubject, NewMessage, OpenTask, PeriodDue,
@@ -192,8 +194,8 @@ pub fn report_messages(
             lines.push(ChaseText::ReportHowTo.render(lang));
             let key = notice.key(recipient.person_id);
             let keyboard = Keyboard::SubmitReport {
-                period: period.id,
-                unit: notice.unit_id,
+                period: PeriodId(period.id),
+                unit: UnitId(notice.unit_id),
             };
             out.messages.push(NewMessage {
                 key,
@@ -207,8 +209,8 @@ pub fn report_messages(
                 body: lines.join("\n"),
                 reply_markup: Some(keyboard.in_lang(lang)),
                 subject: MessageSubject {
-                    period_id: Some(period.id),
-                    unit_id: Some(notice.unit_id),
+                    period_id: Some(PeriodId(period.id)),
+                    unit_id: Some(UnitId(notice.unit_id)),
                     ..MessageSubject::default()
                 },
             });
@@ -307,13 +309,13 @@ pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
                 body: lines.join("\n"),
                 reply_markup: single.then(|| {
                     Keyboard::TaskCard {
-                        assignment: first.assignment_id,
+                        assignment: AssignmentId(first.assignment_id),
                     }
                     .in_lang(lang)
                 }),
                 subject: MessageSubject {
-                    assignment_id: single.then_some(first.assignment_id),
-                    unit_id: Some(unit_id),
+                    assignment_id: single.then_some(AssignmentId(first.assignment_id)),
+                    unit_id: Some(UnitId(unit_id)),
                     ..MessageSubject::default()
                 },
             });
@@ -400,7 +402,7 @@ pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
             day,
             out,
             &mut climbs,
-            (ItemKind::Case, hop.id, hop.unit.id),
+            (ItemKind::Case, hop.id.get(), hop.unit.id.get()),
             step,
             hop.answer_due_date,
             ChaseText::CaseItem {
@@ -447,7 +449,7 @@ pub fn case_reminders(day: &Day<'_>, now: DateTime<Utc>, out: &mut Outgoing) {
         let Some((ack, late)) = what else {
             continue;
         };
-        for r in day.members(hop.unit.id) {
+        for r in day.members(hop.unit.id.get()) {
             let lang = day.lang_of(r);
             let by = hop
                 .ack_due_at
@@ -599,7 +601,7 @@ fn escalation_messages(day: &Day<'_>, climbs: &[Climb], out: &mut Outgoing) {
                 lines.push(how.render(lang));
                 out.escalation_units.insert(key.clone(), vec![*unit_id]);
                 out.messages
-                    .push(escalation_message(r, key, lines, Some(*unit_id)));
+                    .push(escalation_message(r, key, lines, Some(UnitId(*unit_id))));
             }
         }
     }
@@ -687,7 +689,7 @@ fn escalation_message(
     r: &Recipient,
     key: String,
     lines: Vec<String>,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
 ) -> NewMessage {
     NewMessage {
         key,

@@ -295,10 +295,12 @@ impl Digest {
             digest.case_stats = Some(stats);
         }
         for (hop, number) in &day.snapshot.case_hops {
-            if hop.answer_due_date < today && in_units(hop.unit.id) {
-                digest
-                    .late_cases
-                    .push((number.to_string(), hop.unit.id, hop.answer_due_date));
+            if hop.answer_due_date < today && in_units(hop.unit.id.get()) {
+                digest.late_cases.push((
+                    number.to_string(),
+                    hop.unit.id.get(),
+                    hop.answer_due_date,
+                ));
             }
         }
         let mut upcoming: BTreeMap<(NaiveDate, i64), (String, usize)> = BTreeMap::new();
@@ -367,8 +369,9 @@ impl Digest {
         self.no_one
             .sort_by(|(a, _), (b, _)| day.unit_name(*a).cmp(day.unit_name(*b)));
         for (hop, number) in &day.snapshot.case_hops {
-            if in_units(hop.unit.id) && day.members(hop.unit.id).next().is_none() {
-                self.unreached_cases.push((number.to_string(), hop.unit.id));
+            let unit = hop.unit.id.get();
+            if in_units(unit) && day.members(unit).next().is_none() {
+                self.unreached_cases.push((number.to_string(), unit));
             }
         }
     }

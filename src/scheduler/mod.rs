@@ -557,8 +557,8 @@ pub async fn digest_on_demand(
     let day = Day::new(today, &calendar, rules, &snapshot);
     let counts = digest::Counts::load(store, rules, at).await?;
     let recipient = Recipient {
-        person_id: member.person.id,
-        unit_id: member.unit.id,
+        person_id: member.person.id.get(),
+        unit_id: member.unit.id.get(),
         role: member.person.role,
         chat_id: member.person.telegram_user_id.unwrap_or_default(),
         language: member.person.language,

@@ -3,6 +3,7 @@
 //! records, and each unit's progress.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use serde_json::json;
 
 use super::tx::{AttachedTo, Steps};
@@ -28,6 +29,19 @@ pub struct AssignmentCard {
     pub text: String,
     pub timeframe: String,
     pub due_date: Option<NaiveDate>,
+}
+
+impl AssignmentCard {
+    /// How messages name the task: plan, task number and the start of its text
+    /// ("HG-2023 · 1.1 Niêm yết công khai …"), the same in every language.
+    pub fn title(&self) -> String {
+        let code = self.task_code.as_deref().unwrap_or("·");
+        format!(
+            "{} · {code} {}",
+            self.plan_code,
+            crate::domain::text::ellipsize(&self.text, 60)
+        )
+    }
 }
 
 pub use crate::domain::NewAttachment;
@@ -56,7 +70,7 @@ struct AttachmentRow {
 struct CardRow {
     assignment_id: AssignmentId,
     status: String,
-    unit_id: i64,
+    unit_id: UnitId,
     unit_code: String,
     unit_name: String,
     unit_kind: String,
@@ -114,7 +128,7 @@ pub struct UnitProgress {
 
 #[derive(sqlx::FromRow)]
 struct ProgressRow {
-    unit_id: i64,
+    unit_id: UnitId,
     unit_code: String,
     unit_name: String,
     unit_kind: String,
@@ -179,11 +193,11 @@ struct HeldRow {
 
 #[derive(sqlx::FromRow)]
 struct UpdateRow {
-    id: i64,
-    assignment_id: i64,
+    id: StatusUpdateId,
+    assignment_id: AssignmentId,
     status: String,
     note: String,
-    person_id: Option<i64>,
+    person_id: Option<PersonId>,
     reported_at: DateTime<Utc>,
 }
 
@@ -233,14 +247,16 @@ impl Store {
 
     /// Records a status chosen with a button as the effect of `update_id`, at once, in one
     /// transaction: the dialogue of the user in the chat ends, or, with `next`, becomes
-    /// `next(update id)` (a blocked task's question for its reason, bound to that update).
-    pub async fn record_status_press(
+    /// `next(update id)` (a blocked task's question for its reason, bound to that update),
+    /// stored as its JSON. A state that cannot be written as JSON is an error and nothing is
+    /// recorded: the press is not half-done with no question behind it.
+    pub async fn record_status_press<T: Serialize>(
         &self,
         update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         reply: &StatusReply,
-        next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)>,
+        next: Option<&(dyn Fn(StatusUpdateId) -> T + Send + Sync)>,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
         self.record_status_then(update_id, chat_id, user_id, reply, next)
             .await
@@ -255,19 +271,19 @@ impl Store {
         user_id: i64,
         reply: &StatusReply,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
-        self.record_status_then(update_id, chat_id, user_id, reply, None)
+        self.record_status_then::<()>(update_id, chat_id, user_id, reply, None)
             .await
     }
 
     /// [`Store::record_status_reply`], the dialogue then set to `next(update id)` in the same
     /// transaction when given.
-    async fn record_status_then(
+    async fn record_status_then<T: Serialize>(
         &self,
         update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         reply: &StatusReply,
-        next: Option<&(dyn Fn(StatusUpdateId) -> String + Send + Sync)>,
+        next: Option<&(dyn Fn(StatusUpdateId) -> T + Send + Sync)>,
     ) -> Result<Effect<StatusUpdate>, StoreError> {
         let now = self.now();
         let actor = Actor::new(format!("telegram:{user_id}/person:{}", reply.person_id));
@@ -282,7 +298,8 @@ impl Store {
             }
             tx.end_dialogue(chat_id, user_id).await?;
             if let Some(next) = next {
-                tx.insert_dialogue(chat_id, user_id, &next(id), now).await?;
+                let state = super::conversations::dialogue_json(&next(id))?;
+                tx.insert_dialogue(chat_id, user_id, &state, now).await?;
             }
             audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                 json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
@@ -290,11 +307,11 @@ impl Store {
             id
         });
         Ok(Effect::Done(StatusUpdate {
-            id: id.get(),
-            assignment_id: reply.assignment_id.get(),
+            id,
+            assignment_id: reply.assignment_id,
             status: reply.status,
             note: reply.note.clone(),
-            person_id: Some(reply.person_id.get()),
+            person_id: Some(reply.person_id),
             reported_at: now,
         }))
     }
@@ -326,11 +343,11 @@ impl Store {
                         audit!(&mut *tx, now, actor, "assignment.status", "assignment", reply.assignment_id.to_string(),
                             json!({ "status": reply.status.as_str(), "note": reply.note, "file": reply.attachment.as_ref().map(|f| &f.file_id) }));
                         applied.push(Applied::Status(StatusUpdate {
-                            id: id.get(),
-                            assignment_id: reply.assignment_id.get(),
+                            id,
+                            assignment_id: reply.assignment_id,
                             status: reply.status,
                             note: reply.note.clone(),
-                            person_id: Some(reply.person_id.get()),
+                            person_id: Some(reply.person_id),
                             reported_at: now,
                         }));
                     }

@@ -12,7 +12,7 @@ use super::{audit, brief, with_pool, BeginWrite, NewAttachment, Store, StoreErro
 use crate::domain::case::{
     derive_state, CaseClocks, CaseNumber, CaseState, Channel, HopState, RoutingRule,
 };
-use crate::domain::{Actor, WorkingCalendar, WorkingHours};
+use crate::domain::{Actor, CaseHopId, CaseId, PersonId, UnitId, WorkingCalendar, WorkingHours};
 
 pub use crate::domain::case::NewCase;
 
@@ -48,8 +48,8 @@ impl CaseTime<'_> {
 /// One unit's part in a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HopView {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: CaseHopId,
+    pub case_id: CaseId,
     pub unit: UnitBrief,
     pub state: HopState,
     pub forwarded_at: DateTime<Utc>,
@@ -66,7 +66,7 @@ pub struct HopView {
 /// A file of a case.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CaseFile {
-    pub hop_id: Option<i64>,
+    pub hop_id: Option<CaseHopId>,
     pub file_id: String,
     pub file_name: Option<String>,
     pub mime_type: Option<String>,
@@ -75,7 +75,7 @@ pub struct CaseFile {
 /// A case with its hops and files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseView {
-    pub id: i64,
+    pub id: CaseId,
     pub number: CaseNumber,
     pub channel: Channel,
     pub content: String,
@@ -85,7 +85,7 @@ pub struct CaseView {
     pub citizen_phone: Option<String>,
     pub contact_consent: bool,
     pub state: CaseState,
-    pub operator_id: Option<i64>,
+    pub operator_id: Option<PersonId>,
     pub received_at: DateTime<Utc>,
     pub ack_due_at: DateTime<Utc>,
     pub answer_due_date: NaiveDate,
@@ -109,7 +109,7 @@ impl CaseView {
 /// update id (a redelivered update changes nothing) and ends the user's dialogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delivery {
-    pub update_id: i64,
+    pub update_id: crate::domain::UpdateId,
     pub chat_id: i64,
     pub user_id: i64,
 }
@@ -122,10 +122,7 @@ async fn delivered_once<C: Steps>(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     if let Some(d) = delivery {
-        if !conn
-            .first_delivery(crate::domain::UpdateId(d.update_id), now)
-            .await?
-        {
+        if !conn.first_delivery(d.update_id, now).await? {
             return Ok(false);
         }
         conn.end_dialogue(d.chat_id, d.user_id).await?;
@@ -145,12 +142,12 @@ pub enum CaseRefusal {
 
 #[derive(sqlx::FromRow)]
 struct CaseRow {
-    id: i64,
+    id: CaseId,
     year: i32,
     seq: i64,
     channel: String,
     content: String,
-    place_unit_id: i64,
+    place_unit_id: UnitId,
     place_code: String,
     place_name: String,
     place_kind: String,
@@ -159,7 +156,7 @@ struct CaseRow {
     citizen_phone: Option<String>,
     contact_consent: bool,
     state: String,
-    operator_id: Option<i64>,
+    operator_id: Option<PersonId>,
     received_at: DateTime<Utc>,
     ack_due_at: DateTime<Utc>,
     answer_due_date: NaiveDate,
@@ -172,9 +169,9 @@ struct CaseRow {
 
 #[derive(sqlx::FromRow)]
 struct HopRow {
-    id: i64,
-    case_id: i64,
-    unit_id: i64,
+    id: CaseHopId,
+    case_id: CaseId,
+    unit_id: UnitId,
     unit_code: String,
     unit_name: String,
     unit_kind: String,
@@ -435,7 +432,7 @@ impl Store {
     }
 
     /// The case a hop belongs to.
-    pub async fn case_of_hop(&self, hop_id: i64) -> Result<Option<CaseView>, StoreError> {
+    pub async fn case_of_hop(&self, hop_id: CaseHopId) -> Result<Option<CaseView>, StoreError> {
         let sql = format!(
             "SELECT {CASE_COLUMNS} WHERE c.id = (SELECT case_id FROM case_hops WHERE id = $1)"
         );
@@ -470,7 +467,10 @@ impl Store {
     }
 
     /// Open cases, newest first: all of them, or those with a live hop at one of `unit_ids`.
-    pub async fn open_cases(&self, unit_ids: Option<&[i64]>) -> Result<Vec<CaseView>, StoreError> {
+    pub async fn open_cases(
+        &self,
+        unit_ids: Option<&[UnitId]>,
+    ) -> Result<Vec<CaseView>, StoreError> {
         let mut sql = format!("SELECT {CASE_COLUMNS} WHERE c.state NOT IN ('closed', 'cancelled')");
         if let Some(units) = unit_ids {
             let ids: Vec<String> = units.iter().map(|u| u.to_string()).collect();
@@ -513,7 +513,7 @@ impl Store {
             .into_iter()
             .map(case_from_row)
             .collect::<Result<_, _>>()?;
-        let index: std::collections::HashMap<i64, usize> =
+        let index: std::collections::HashMap<CaseId, usize> =
             cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         for hop in hops {
             let hop = hop_from_row(hop)?;
@@ -531,12 +531,12 @@ impl Store {
         );
         let rows: Vec<HopRow> =
             with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
-        let numbers: Vec<(i64, i32, i64)> = with_pool!(self, pool => {
+        let numbers: Vec<(CaseId, i32, i64)> = with_pool!(self, pool => {
             sqlx::query_as("SELECT id, year, seq FROM cases WHERE id IN (SELECT case_id FROM case_hops WHERE state IN ('forwarded', 'accepted'))")
                 .fetch_all(pool)
                 .await?
         });
-        let numbers: std::collections::HashMap<i64, CaseNumber> = numbers
+        let numbers: std::collections::HashMap<CaseId, CaseNumber> = numbers
             .into_iter()
             .map(|(id, year, seq)| (id, CaseNumber { year, seq }))
             .collect();
@@ -557,14 +557,14 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn forward_case(
         &self,
-        case_id: i64,
-        units: &[i64],
+        case_id: CaseId,
+        units: &[UnitId],
         withdraw: bool,
-        by: Option<i64>,
+        by: Option<PersonId>,
         time: &CaseTime<'_>,
         delivery: Option<&Delivery>,
         actor: &Actor,
-    ) -> Result<Result<Vec<i64>, CaseRefusal>, StoreError> {
+    ) -> Result<Result<Vec<CaseHopId>, CaseRefusal>, StoreError> {
         let now = self.now();
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -589,7 +589,7 @@ impl Store {
                     .await?;
             }
             insert_hops!(&mut *tx, case_id, units, by, now, time);
-            let hop_ids: Vec<i64> = sqlx::query_scalar(
+            let hop_ids: Vec<CaseHopId> = sqlx::query_scalar(
                 "SELECT id FROM case_hops WHERE case_id = $1 AND forwarded_at = $2 AND state = 'forwarded' ORDER BY id",
             )
             .bind(case_id)
@@ -607,8 +607,8 @@ impl Store {
     /// A unit acknowledges (tiếp nhận) its hop.
     pub async fn accept_hop(
         &self,
-        hop_id: i64,
-        person_id: i64,
+        hop_id: CaseHopId,
+        person_id: PersonId,
         delivery: Option<&Delivery>,
         actor: &Actor,
     ) -> Result<Result<CaseState, CaseRefusal>, StoreError> {
@@ -619,8 +619,8 @@ impl Store {
     /// A unit says the case is not theirs, with a reason: it goes back to the operator.
     pub async fn return_hop(
         &self,
-        hop_id: i64,
-        person_id: i64,
+        hop_id: CaseHopId,
+        person_id: PersonId,
         reason: &str,
         delivery: Option<&Delivery>,
         actor: &Actor,
@@ -633,8 +633,8 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn answer_hop(
         &self,
-        hop_id: i64,
-        person_id: i64,
+        hop_id: CaseHopId,
+        person_id: PersonId,
         answer: &str,
         files: &[NewAttachment],
         time: &CaseTime<'_>,
@@ -657,8 +657,8 @@ impl Store {
 
     async fn move_hop(
         &self,
-        hop_id: i64,
-        person_id: i64,
+        hop_id: CaseHopId,
+        person_id: PersonId,
         action: HopMove<'_>,
         delivery: Option<&Delivery>,
         actor: &Actor,
@@ -743,7 +743,7 @@ impl Store {
     /// The operator's moves on a whole case: citizen informed, closed, reopened, cancelled.
     pub async fn operate_case(
         &self,
-        case_id: i64,
+        case_id: CaseId,
         action: CaseAction,
         delivery: Option<&Delivery>,
         actor: &Actor,
@@ -802,7 +802,7 @@ impl Store {
     }
 
     /// A case's number by its id.
-    pub async fn case_number(&self, case_id: i64) -> Result<Option<CaseNumber>, StoreError> {
+    pub async fn case_number(&self, case_id: CaseId) -> Result<Option<CaseNumber>, StoreError> {
         let row: Option<(i32, i64)> = with_pool!(self, pool => {
             sqlx::query_as("SELECT year, seq FROM cases WHERE id = $1")
                 .bind(case_id)
@@ -813,7 +813,7 @@ impl Store {
     }
 
     /// A unit's name by its id.
-    pub async fn unit_name(&self, unit_id: i64) -> Result<Option<String>, StoreError> {
+    pub async fn unit_name(&self, unit_id: UnitId) -> Result<Option<String>, StoreError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
                 .bind(unit_id)
@@ -824,7 +824,7 @@ impl Store {
 
     /// The routing rules, most specific first.
     pub async fn routing_rules(&self) -> Result<Vec<RoutingRule>, StoreError> {
-        let rows: Vec<(Option<String>, Option<i64>, i64)> = with_pool!(self, pool => {
+        let rows: Vec<(Option<String>, Option<UnitId>, UnitId)> = with_pool!(self, pool => {
             sqlx::query_as("SELECT category, place_unit_id, unit_id FROM routing_rules ORDER BY id")
                 .fetch_all(pool)
                 .await?
@@ -871,7 +871,7 @@ impl Store {
     /// The person with id `person_id`, with their unit.
     pub async fn member_by_person_id(
         &self,
-        person_id: i64,
+        person_id: PersonId,
     ) -> Result<Option<super::Member>, StoreError> {
         let sql = format!(
             "SELECT {} FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
@@ -887,7 +887,7 @@ impl Store {
     /// citizens' names and phones. The contacts themselves never enter the log.
     pub async fn record_contact_export(
         &self,
-        person_id: i64,
+        person_id: PersonId,
         cases: usize,
         from: NaiveDate,
         to: NaiveDate,

@@ -69,7 +69,7 @@ impl Store {
     /// Sets (or with `None` clears) the dialogue state as the effect of `update_id`.
     pub async fn set_dialogue(
         &self,
-        update_id: i64,
+        update_id: UpdateId,
         chat_id: i64,
         user_id: i64,
         state: Option<&str>,
@@ -77,7 +77,7 @@ impl Store {
         let now = self.now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            if !tx.first_delivery(UpdateId(update_id), now).await? {
+            if !tx.first_delivery(update_id, now).await? {
                 return Ok(Effect::Duplicate);
             }
             tx.end_dialogue(chat_id, user_id).await?;
@@ -292,11 +292,15 @@ impl Store {
         user_id: i64,
         state: Option<&T>,
     ) -> Result<Effect<()>, StoreError> {
-        let row = state
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| StoreError::Invalid(format!("dialogue state cannot be written: {e}")))?;
-        self.set_dialogue(update_id.get(), chat_id, user_id, row.as_deref())
+        let row = state.map(dialogue_json).transpose()?;
+        self.set_dialogue(update_id, chat_id, user_id, row.as_deref())
             .await
     }
+}
+
+/// A dialogue state as stored: its JSON, or [`StoreError::Invalid`] when it cannot be
+/// written as JSON (a map with non-string keys, a failing `Serialize`), never an empty row.
+pub(super) fn dialogue_json<T: Serialize + ?Sized>(state: &T) -> Result<String, StoreError> {
+    serde_json::to_string(state)
+        .map_err(|e| StoreError::Invalid(format!("dialogue state cannot be written: {e}")))
 }

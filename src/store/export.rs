@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{parse_status, with_pool, Store, StoreError};
-use crate::domain::AssignmentStatus;
+use crate::domain::{AssignmentStatus, UnitId};
 
 /// The latest status update about one assignment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +32,10 @@ impl Store {
         &self,
         period_id: i64,
         until: DateTime<Utc>,
-    ) -> Result<HashMap<i64, DateTime<Utc>>, StoreError> {
+    ) -> Result<HashMap<UnitId, DateTime<Utc>>, StoreError> {
         const SQL: &str = "SELECT unit_id, MIN(submitted_at) FROM report_submissions \
                            WHERE period_id = $1 AND submitted_at <= $2 GROUP BY unit_id";
-        let rows: Vec<(i64, DateTime<Utc>)> = with_pool!(self, pool => {
+        let rows: Vec<(UnitId, DateTime<Utc>)> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(period_id).bind(until).fetch_all(pool).await?
         });
         Ok(rows.into_iter().collect())

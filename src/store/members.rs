@@ -19,12 +19,12 @@ pub struct Member {
 impl Member {
     /// The person's id, typed for the store's calls.
     pub fn person_id(&self) -> PersonId {
-        PersonId(self.person.id)
+        self.person.id
     }
 
     /// The unit's id, typed for the store's calls.
     pub fn unit_id(&self) -> UnitId {
-        self.unit.unit_id()
+        self.unit.id
     }
 }
 
@@ -54,7 +54,7 @@ pub enum Redeemed {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MemberRow {
-    person_id: i64,
+    person_id: PersonId,
     full_name: String,
     role: String,
     telegram_user_id: Option<i64>,
@@ -64,7 +64,7 @@ pub(super) struct MemberRow {
     zalo_chat: Option<i64>,
     channel_choice: Option<String>,
     last_channel: Option<String>,
-    unit_id: i64,
+    unit_id: UnitId,
     unit_code: String,
     unit_name: String,
     unit_kind: String,

@@ -243,24 +243,25 @@ pub(crate) trait BeginWrite {
 pub struct Store {
     pool: Pool,
     clock: Arc<dyn Clock>,
-    /// Counts what is queued in the outbox, when a running service watches.
-    metrics: Option<crate::ops::Metrics>,
+    /// Told what is queued in the outbox, when a running service watches.
+    observer: Option<Arc<dyn QueueObserver>>,
+}
+
+/// Whoever counts what the store queues (a running service's `ops::Metrics`). A trait here,
+/// implemented by `ops`, so the store reports counts without importing what reads it: `ops`
+/// imports `store`, never the reverse.
+pub trait QueueObserver: std::fmt::Debug + Send + Sync {
+    /// `count` messages of `kind` were added to the outbox (counted after the commit).
+    fn queued(&self, kind: &str, count: u64);
 }
 
 /// A unit as listings show it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnitBrief {
-    pub id: i64,
+    pub id: crate::domain::UnitId,
     pub code: UnitCode,
     pub name: String,
     pub kind: UnitKind,
-}
-
-impl UnitBrief {
-    /// The id, typed for the store's calls.
-    pub fn unit_id(&self) -> crate::domain::UnitId {
-        crate::domain::UnitId(self.id)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,11 +328,11 @@ pub struct DueDateChange {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusUpdate {
-    pub id: i64,
-    pub assignment_id: i64,
+    pub id: crate::domain::StatusUpdateId,
+    pub assignment_id: crate::domain::AssignmentId,
     pub status: AssignmentStatus,
     pub note: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<crate::domain::PersonId>,
     pub reported_at: DateTime<Utc>,
 }
 
@@ -375,16 +376,16 @@ impl Store {
         Ok(Store {
             pool,
             clock,
-            metrics: None,
+            observer: None,
         })
     }
 
-    /// This store, counting the messages it queues into `metrics` (`/metrics`'s
+    /// This store, telling `observer` what it queues (the service's metrics:
     /// `dondoc_outbox_queued_total`). Every path into the outbox runs through the store, so
     /// this is where the count is exact.
-    pub fn observed_by(&self, metrics: crate::ops::Metrics) -> Store {
+    pub fn observed_by(&self, observer: impl QueueObserver + 'static) -> Store {
         Store {
-            metrics: Some(metrics),
+            observer: Some(Arc::new(observer)),
             ..self.clone()
         }
     }

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::{audit, with_pool, BeginWrite, EscalationRecord, Store, StoreError};
 use crate::chat::Markup;
 use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
-use crate::domain::{Actor, DeliveryState, MessageKind};
+use crate::domain::{Actor, AssignmentId, CaseHopId, DeliveryState, MessageKind, PeriodId, UnitId};
 
 /// The lease a sender must hold.
 pub const SENDER_LEASE: &str = "sender";
@@ -20,11 +20,11 @@ pub const SENDER_LEASE: &str = "sender";
 /// What a message is about, so a reply to it lands on the right item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MessageSubject {
-    pub assignment_id: Option<i64>,
-    pub period_id: Option<i64>,
-    pub unit_id: Option<i64>,
+    pub assignment_id: Option<AssignmentId>,
+    pub period_id: Option<PeriodId>,
+    pub unit_id: Option<UnitId>,
     /// A citizen's case as sent to one unit: a reply to the message is that unit's answer.
-    pub case_hop_id: Option<i64>,
+    pub case_hop_id: Option<CaseHopId>,
 }
 
 /// A message to queue.
@@ -189,9 +189,9 @@ impl Store {
             stepped
         });
         // Counted after the commit: a rolled-back pass queued nothing.
-        if let Some(metrics) = &self.metrics {
+        if let Some(observer) = &self.observer {
             for (kind, count) in &queued_kinds {
-                metrics.queued(kind, *count);
+                observer.queued(kind, *count);
             }
         }
         Ok((added, stepped))
@@ -228,8 +228,8 @@ impl Store {
             .await?
             .rows_affected()
         });
-        if let (Some(metrics), 1) = (&self.metrics, added) {
-            metrics.queued(kind.as_str(), 1);
+        if let (Some(observer), 1) = (&self.observer, added) {
+            observer.queued(kind.as_str(), 1);
         }
         Ok(added == 1)
     }

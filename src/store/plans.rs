@@ -14,7 +14,10 @@ use crate::domain::calendar::DueDateEdit;
 use crate::domain::plan::{
     match_tasks, task_identity_keys, Dimension, NewPlan, NewTask, StoredTaskIdentity,
 };
-use crate::domain::{Actor, AssignmentStatus, PeriodKey, PlanCode, ReportOwers, ReportingPeriod};
+use crate::domain::{
+    Actor, AssignmentId, AssignmentStatus, PeriodKey, PersonId, PlanCode, ReportOwers,
+    ReportingPeriod, StatusUpdateId, UnitId,
+};
 
 /// Whether saving a plan whose code exists is an error or a replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +169,7 @@ struct TaskUnitRow {
     task_id: i64,
     row_id: i64,
     status: Option<String>,
-    unit_id: i64,
+    unit_id: UnitId,
     code: String,
     name: String,
     kind: String,
@@ -231,11 +234,11 @@ fn assignment_changes(
 
 #[derive(sqlx::FromRow)]
 struct StatusRow {
-    id: i64,
-    assignment_id: i64,
+    id: StatusUpdateId,
+    assignment_id: AssignmentId,
     status: String,
     note: String,
-    person_id: Option<i64>,
+    person_id: Option<PersonId>,
     reported_at: DateTime<Utc>,
 }
 
@@ -269,7 +272,7 @@ fn period_from_row(r: PeriodRow) -> Result<StoredPeriod, StoreError> {
 }
 
 pub(crate) fn brief(
-    unit_id: i64,
+    unit_id: UnitId,
     code: String,
     name: String,
     kind: &str,
@@ -799,7 +802,7 @@ impl Store {
              WHERE t.plan_id = $1 AND t.retired_at IS NULL AND a.retired_at IS NULL{commune_filter} \
              ORDER BY u.code"
         );
-        let rows: Vec<(i64, String, String, String)> = with_pool!(self, pool => {
+        let rows: Vec<(UnitId, String, String, String)> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(plan_id).fetch_all(pool).await?
         });
         rows.into_iter()
@@ -810,14 +813,14 @@ impl Store {
     /// Records a status reply about one assignment and makes it the assignment's status.
     pub async fn record_status_update(
         &self,
-        assignment_id: i64,
+        assignment_id: AssignmentId,
         status: AssignmentStatus,
         note: &str,
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
         actor: &Actor,
     ) -> Result<StatusUpdate, StoreError> {
         let now = self.now();
-        let id: i64 = with_pool!(self, pool => {
+        let id: StatusUpdateId = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let updated = sqlx::query("UPDATE assignments SET status = $1 WHERE id = $2")
                 .bind(status.as_str())
@@ -828,7 +831,7 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::NotFound { what: "assignment", key: assignment_id.to_string() });
             }
-            let id: i64 = sqlx::query_scalar(
+            let id: StatusUpdateId = sqlx::query_scalar(
                 "INSERT INTO status_updates (assignment_id, status, note, person_id, reported_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
@@ -857,7 +860,7 @@ impl Store {
     /// Every status reply about an assignment, oldest first.
     pub async fn status_history(
         &self,
-        assignment_id: i64,
+        assignment_id: AssignmentId,
     ) -> Result<Vec<StatusUpdate>, StoreError> {
         const SQL: &str =
             "SELECT id, assignment_id, status, note, person_id, reported_at FROM status_updates \

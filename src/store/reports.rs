@@ -38,7 +38,7 @@ struct ReportDueRow {
     plan_code: String,
     label: String,
     due_date: NaiveDate,
-    unit_id: i64,
+    unit_id: UnitId,
     unit_code: String,
     unit_name: String,
     unit_kind: String,

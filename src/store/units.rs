@@ -11,7 +11,7 @@ use super::{
 };
 use crate::domain::text::match_key;
 use crate::domain::unit::{NewPerson, NewUnit, Person, Unit};
-use crate::domain::{Actor, UnitCode};
+use crate::domain::{Actor, PersonId, UnitCode, UnitId};
 
 /// What `upsert_units` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -145,7 +145,7 @@ impl Store {
         });
         row.map(|r| {
             Ok(UnitBrief {
-                id: r.id,
+                id: UnitId(r.id),
                 code: parse_code(r.code)?,
                 name: r.name,
                 kind: parse_kind(&r.kind)?,
@@ -271,9 +271,9 @@ impl Store {
                 what: "unit",
                 key: person.unit.to_string(),
             })?;
-        let id: i64 = with_pool!(self, pool => {
+        let id: PersonId = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let id: i64 = sqlx::query_scalar(
+            let id: PersonId = sqlx::query_scalar(
                 "INSERT INTO people (unit_id, full_name, role, telegram_user_id, phone, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -305,8 +305,8 @@ impl Store {
     }
 
     /// Members by person id (with their units), for telling them something.
-    pub async fn members_by_id(&self, ids: &[i64]) -> Result<Vec<super::Member>, StoreError> {
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    pub async fn members_by_id(&self, ids: &[PersonId]) -> Result<Vec<super::Member>, StoreError> {
+        let list: Vec<String> = ids.iter().map(PersonId::to_string).collect();
         if list.is_empty() {
             return Ok(Vec::new());
         }
@@ -323,7 +323,7 @@ impl Store {
     /// Members of a unit (by id) the bot can write to: linked and reachable.
     pub async fn linked_members_of_unit(
         &self,
-        unit_id: i64,
+        unit_id: UnitId,
     ) -> Result<Vec<super::Member>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
@@ -378,7 +378,7 @@ pub struct ReachGaps {
 
 impl ReachGaps {
     /// Only what concerns `unit_ids`.
-    pub fn within(mut self, unit_ids: &HashSet<i64>) -> ReachGaps {
+    pub fn within(mut self, unit_ids: &HashSet<UnitId>) -> ReachGaps {
         self.units.retain(|u| unit_ids.contains(&u.unit.id));
         self.members.retain(|m| unit_ids.contains(&m.unit.id));
         self
@@ -387,7 +387,7 @@ impl ReachGaps {
 
 #[derive(sqlx::FromRow)]
 struct GapRow {
-    id: i64,
+    id: UnitId,
     code: String,
     name: String,
     kind: String,
@@ -396,7 +396,7 @@ struct GapRow {
 
 #[derive(sqlx::FromRow)]
 struct UnreachableRow {
-    id: i64,
+    id: UnitId,
     code: String,
     name: String,
     kind: String,

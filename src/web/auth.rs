@@ -19,10 +19,10 @@ use sha2::{Digest, Sha256};
 
 use super::data::Scope;
 use super::pages::{self, message_page};
-use super::text::WebText;
 use super::Board;
 use crate::domain::Actor;
 use crate::messages::Lang;
+use crate::messages::WebText;
 use crate::store::{Member, Store, StoreError, WebSession};
 
 /// How long a login link works.
@@ -48,13 +48,13 @@ fn hash(token: &str) -> String {
 pub async fn login_link(
     store: &Store,
     public_url: &str,
-    person_id: i64,
+    person_id: crate::domain::PersonId,
     actor: &Actor,
 ) -> Result<String, StoreError> {
     let token = new_token();
     let expires_at = store.now() + Duration::minutes(LOGIN_LINK_MINUTES);
     store
-        .create_web_login(person_id, &hash(&token), expires_at, actor)
+        .create_web_login(person_id.get(), &hash(&token), expires_at, actor)
         .await?;
     Ok(format!(
         "{}/login/{token}",
@@ -106,7 +106,10 @@ pub async fn viewer(board: &Board, headers: &HeaderMap) -> Result<Option<Viewer>
     else {
         return Ok(None);
     };
-    let mut members = board.store.members_by_id(&[session.person_id]).await?;
+    let mut members = board
+        .store
+        .members_by_id(&[crate::domain::PersonId(session.person_id)])
+        .await?;
     // Every membership of the same Telegram account counts, as in the chat.
     if let Some(user) = members.first().and_then(|m| m.person.telegram_user_id) {
         let all = board.store.members_of_user(user).await?;

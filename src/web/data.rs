@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::unit::{subtree, Unit};
-use crate::domain::{AssignmentStatus, PersonRole, UnitKind};
+use crate::domain::{AssignmentStatus, PersonRole, UnitId, UnitKind};
 use crate::export::{task_status, ReportFigures, ReportState, TaskFigures, UnitReport};
 use crate::store::{LatestUpdate, Member, TaskView};
 
@@ -20,9 +20,9 @@ pub struct Scope {
     /// Holds a coordinator's membership: may export, sees the hotline's cases of its area.
     pub coordinator: bool,
     /// Units whose work is visible.
-    pub units: HashSet<i64>,
+    pub units: HashSet<UnitId>,
     /// Units whose led tasks are visible in full.
-    pub leads: HashSet<i64>,
+    pub leads: HashSet<UnitId>,
 }
 
 impl Scope {
@@ -31,7 +31,7 @@ impl Scope {
         for member in members {
             scope.coordinator |= member.person.role == PersonRole::Coordinator;
             scope.leads.insert(member.unit.id);
-            let Some(index) = units.iter().position(|u| u.id == member.unit.id) else {
+            let Some(index) = units.iter().position(|u| UnitId(u.id) == member.unit.id) else {
                 continue;
             };
             let root = match member.unit.kind {
@@ -42,15 +42,17 @@ impl Scope {
                     .unwrap_or(index),
                 _ => index,
             };
-            scope
-                .units
-                .extend(subtree(units, root).into_iter().map(|i| units[i].id));
+            scope.units.extend(
+                subtree(units, root)
+                    .into_iter()
+                    .map(|i| UnitId(units[i].id)),
+            );
         }
         scope
     }
 
     /// Whether the assignment of `unit_id` to `task` is visible.
-    pub fn sees(&self, unit_id: i64, task: &TaskView) -> bool {
+    pub fn sees(&self, unit_id: UnitId, task: &TaskView) -> bool {
         self.units.contains(&unit_id) || self.leads_task(task)
     }
 
@@ -59,7 +61,7 @@ impl Scope {
     }
 
     /// Units visible in `tasks`: those in scope, and every unit implementing a task it leads.
-    pub fn visible_units(&self, tasks: &[TaskView]) -> HashSet<i64> {
+    pub fn visible_units(&self, tasks: &[TaskView]) -> HashSet<UnitId> {
         let mut visible = self.units.clone();
         for task in tasks.iter().filter(|t| self.leads_task(t)) {
             visible.extend(task.assignments.iter().map(|a| a.unit.id));
@@ -68,15 +70,7 @@ impl Scope {
     }
 }
 
-/// The standard classification of Vietnamese task tracking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TaskClass {
-    DoneOnTime,
-    DoneLate,
-    OpenInTime,
-    OpenOverdue,
-    NotReported,
-}
+pub use crate::domain::TaskClass;
 
 impl TaskClass {
     pub const ALL: [TaskClass; 5] = [
@@ -272,7 +266,7 @@ pub fn dimension_rows(
 /// The units' reports for the period, cut to what `visible` holds, with their counts.
 pub fn visible_reports<'r>(
     units: &'r [UnitReport],
-    visible: &HashSet<i64>,
+    visible: &HashSet<UnitId>,
 ) -> (Vec<&'r UnitReport>, ReportFigures) {
     let shown: Vec<&UnitReport> = units
         .iter()

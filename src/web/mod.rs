@@ -5,14 +5,14 @@
 //! - `data`: scopes (the chat's: a coordinator the city/province, a lead unit the tasks it
 //!   monitors, a commune itself) and the figures, from the periodic report's own reading.
 //! - `pages`: the HTML (maud, checked at compile time), plain CSS, server-drawn SVG bars.
-//! - `text`: the board's sentences, Vietnamese and English.
+//! - its sentences are `messages::WebText` (`messages/web.rs`), Vietnamese and English side
+//!   by side like every area of the catalogue.
 //!
 //! Every page and download checks the session and the scope on the server.
 
 pub mod auth;
 pub mod data;
 mod pages;
-pub mod text;
 
 use std::sync::Arc;
 

@@ -13,13 +13,13 @@ use serde::Deserialize;
 
 use super::auth::{viewer, Viewer};
 use super::data::{cell, dimension_rows, visible_reports, Cell, ClassFigures, TaskClass};
-use super::text::WebText;
 use super::Board;
 use crate::domain::case::{mask_name, mask_phone};
 use crate::domain::text::{ellipsize, match_key};
 use crate::domain::unit::subtree;
-use crate::domain::{PlanCode, UnitKind};
+use crate::domain::{PlanCode, UnitId, UnitKind};
 use crate::export::{self, ExportError, Report, ReportRequest, ReportState};
+use crate::messages::WebText;
 use crate::messages::{CaseText, Lang, Text};
 use crate::store::{ItemKind, LatestUpdate, TaskView, UnitBrief};
 
@@ -628,7 +628,7 @@ pub async fn grid(
         .filter(|t| t.assignments.iter().any(|a| scope.sees(a.unit.id, t)))
         .collect();
     // The area: a unit and everything under it.
-    let area: Option<HashSet<i64>> = query
+    let area: Option<HashSet<UnitId>> = query
         .area
         .as_deref()
         .filter(|a| !a.is_empty())
@@ -636,12 +636,12 @@ pub async fn grid(
         .map(|root| {
             subtree(&viewer.units, root)
                 .into_iter()
-                .map(|i| viewer.units[i].id)
+                .map(|i| UnitId(viewer.units[i].id))
                 .collect()
         });
     let search = query.q.as_deref().map(match_key).filter(|q| !q.is_empty());
     let state = query.state.as_deref().and_then(TaskClass::parse);
-    let mut rows: BTreeMap<i64, GridRow<'_>> = BTreeMap::new();
+    let mut rows: BTreeMap<UnitId, GridRow<'_>> = BTreeMap::new();
     for (column, task) in columns.iter().enumerate() {
         for a in task
             .assignments
@@ -697,7 +697,8 @@ pub async fn grid(
         .units
         .iter()
         .filter(|u| {
-            matches!(u.kind, UnitKind::Province | UnitKind::District) && visible.contains(&u.id)
+            matches!(u.kind, UnitKind::Province | UnitKind::District)
+                && visible.contains(&UnitId(u.id))
         })
         .collect();
     let code = &snap.report.plan.code;
@@ -846,12 +847,12 @@ pub async fn unit(
         .filter_map(|t| {
             t.assignments
                 .iter()
-                .find(|a| a.unit.id == unit.id)
+                .find(|a| a.unit.id.get() == unit.id)
                 .map(|a| (t, a.id))
         })
-        .filter(|(t, _)| scope.sees(unit.id, t))
+        .filter(|(t, _)| scope.sees(UnitId(unit.id), t))
         .collect();
-    if !scope.units.contains(&unit.id) && tasks.is_empty() {
+    if !scope.units.contains(&UnitId(unit.id)) && tasks.is_empty() {
         return Err(forbidden(lang));
     }
     let store = &board.store;
@@ -866,7 +867,11 @@ pub async fn unit(
     };
     let (members, updates, submissions, steps) = read.await.map_err(|e| server_error(lang, &e))?;
     let today = snap.report.as_of_day;
-    let report_state = snap.report.units.iter().find(|u| u.unit.id == unit.id);
+    let report_state = snap
+        .report
+        .units
+        .iter()
+        .find(|u| u.unit.id.get() == unit.id);
     let code = &snap.report.plan.code;
     let task_of: HashMap<i64, &TaskView> = tasks.iter().map(|(t, a)| (*a, *t)).collect();
     let shown_assignments: HashSet<i64> = tasks.iter().map(|(_, a)| *a).collect();
@@ -1054,7 +1059,7 @@ pub async fn export(
     let snap = snapshot(&board, &viewer, &plan, query.period.as_deref()).await?;
     let report = &snap.report;
     let scope_unit = viewer.units.iter().find(|u| u.code == report.plan.scope);
-    if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&u.id)) {
+    if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&UnitId(u.id))) {
         return Err(forbidden(lang));
     }
     let bytes = export::xlsx::write(report, lang).map_err(|e| server_error(lang, &e))?;
@@ -1213,13 +1218,13 @@ pub async fn file(
         return Err(not_found(lang));
     };
     let scope = &viewer.scope;
-    let allowed = scope.units.contains(&file.unit_id) || {
+    let allowed = scope.units.contains(&UnitId(file.unit_id)) || {
         let leads = match file.task_id {
             Some(task) => store.web_task_leads(task).await,
             None => store.web_leads_over(file.unit_id).await,
         }
         .map_err(|e| server_error(lang, &e))?;
-        leads.iter().any(|l| scope.leads.contains(l))
+        leads.iter().any(|l| scope.leads.contains(&UnitId(*l)))
     };
     if !allowed {
         return Err(forbidden(lang));

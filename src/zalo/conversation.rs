@@ -410,7 +410,7 @@ impl Turn<'_> {
                     // Two reports answer to the name: never guess, ask about the nearest.
                     let proposed = Proposed::Submit {
                         period_id: report.period_id,
-                        unit_id: report.unit.unit_id(),
+                        unit_id: report.unit.id,
                         body,
                         person_id: member.person_id(),
                     };
@@ -418,7 +418,7 @@ impl Turn<'_> {
                 }
                 BotAction::Submit(Submission {
                     period_id: report.period_id,
-                    unit_id: report.unit.unit_id(),
+                    unit_id: report.unit.id,
                     person_id: member.person_id(),
                     body,
                     telegram_message_id: None,
@@ -505,7 +505,7 @@ impl Turn<'_> {
         };
         if !yes {
             let cleared = store
-                .set_dialogue(self.update_id.get(), self.chat, self.user, None)
+                .set_dialogue(self.update_id, self.chat, self.user, None)
                 .await?;
             if cleared == Effect::Done(()) {
                 self.tell(BotText::ProposalDeclined.render(self.lang)).await;

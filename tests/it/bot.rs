@@ -231,7 +231,7 @@ impl World {
     }
 
     /// The id of the assignment of `unit` on the task numbered `code`.
-    async fn assignment(&self, unit: &str, code: &str) -> i64 {
+    async fn assignment(&self, unit: &str, code: &str) -> dondoc::domain::AssignmentId {
         let unit = self
             .store
             .unit(&UnitCode::parse(unit).expect("unit"))
@@ -240,18 +240,22 @@ impl World {
             .expect("unit");
         let cards = self
             .store
-            .open_assignments(&[unit.unit_id()])
+            .open_assignments(&[unit.id])
             .await
             .expect("cards");
         cards
             .iter()
             .find(|c| c.task_code.as_deref() == Some(code))
-            .map(|c| c.assignment_id.get())
+            .map(|c| c.assignment_id)
             .unwrap_or_else(|| panic!("no assignment of task {code}"))
     }
 
     /// Waits until the assignment's history has `n` entries; returns the newest.
-    async fn history(&self, assignment_id: i64, n: usize) -> dondoc::store::StatusUpdate {
+    async fn history(
+        &self,
+        assignment_id: dondoc::domain::AssignmentId,
+        n: usize,
+    ) -> dondoc::store::StatusUpdate {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let history = self
@@ -500,11 +504,7 @@ async fn tasks_buttons_and_notes() {
         };
         fake.document_reply(CHAIRMAN, CHAIRMAN, prompt_id, doc, Some("Báo cáo quý"));
         let update = w.history(legal, 2).await;
-        let files = w
-            .store
-            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
-            .await
-            .expect("files");
+        let files = w.store.attachments_of(update.id).await.expect("files");
         assert_eq!(files[0].file_name.as_deref(), Some("bao-cao.pdf"));
         assert_eq!(files[0].file_size, Some(pdf.len() as i64));
         assert_eq!(update.note, "Báo cáo quý");
@@ -565,11 +565,7 @@ async fn replies_to_cards_with_text_document_and_photo() {
         fake.document_reply(CHAIRMAN, CHAIRMAN, card_id, doc, None);
         let update = w.history(first, 2).await;
         assert_eq!(
-            w.store
-                .attachments_of(dondoc::domain::StatusUpdateId(update.id))
-                .await
-                .expect("files")[0]
-                .file_id,
+            w.store.attachments_of(update.id).await.expect("files")[0].file_id,
             "DOC-9"
         );
         fake.photo_reply(
@@ -581,11 +577,7 @@ async fn replies_to_cards_with_text_document_and_photo() {
             Some("Ảnh niêm yết"),
         );
         let update = w.history(first, 3).await;
-        let photo = &w
-            .store
-            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
-            .await
-            .expect("files")[0];
+        let photo = &w.store.attachments_of(update.id).await.expect("files")[0];
         assert_eq!(
             (photo.file_id.as_str(), photo.file_size),
             ("PHOTO-1", Some(90_000))
@@ -1132,7 +1124,7 @@ async fn updates_kept_by_a_stopped_run_are_handled_at_start() {
 // Issue 12: the chat dialogue made safe. Each test fails on the behaviour before it.
 
 /// The status update of `assignment` once it has exactly `n`, for reading its note.
-async fn note_of(w: &World, assignment: i64, n: usize) -> String {
+async fn note_of(w: &World, assignment: dondoc::domain::AssignmentId, n: usize) -> String {
     w.history(assignment, n).await.note
 }
 
@@ -1343,11 +1335,7 @@ async fn a_file_sent_without_replying_is_kept_and_filed_with_one_tap() {
         let update = w.history(task, 1).await;
         assert_eq!(update.note, "Biên bản họp dân");
         assert_eq!(update.status, AssignmentStatus::InProgress);
-        let files = w
-            .store
-            .attachments_of(dondoc::domain::StatusUpdateId(update.id))
-            .await
-            .expect("files");
+        let files = w.store.attachments_of(update.id).await.expect("files");
         assert_eq!(files[0].file_id, "LOOSE-1");
         // Tapping again files nothing twice.
         fake.callback(
@@ -1410,11 +1398,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
             .await
             .expect("q")
             .expect("unit");
-        let open = w
-            .store
-            .open_assignments(&[unit.unit_id()])
-            .await
-            .expect("open");
+        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
         let third = &open[2];
         let list = w.task_list(CHAIRMAN, CHAIRMAN).await;
         let list = text(&fake.message(CHAIRMAN, list).expect("list"));
@@ -1430,7 +1414,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
         );
         assert!(
             w.store
-                .status_history(third.assignment_id.get())
+                .status_history(third.assignment_id)
                 .await
                 .expect("h")
                 .is_empty(),
@@ -1447,7 +1431,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
             .to_string();
         let proposal_id = w.message_id(CHAIRMAN, "Ghi nhận: HG-2023 · ").await;
         fake.callback(CHAIRMAN, CHAIRMAN, proposal_id, &yes);
-        let update = w.history(third.assignment_id.get(), 1).await;
+        let update = w.history(third.assignment_id, 1).await;
         assert_eq!(update.status, AssignmentStatus::Done);
 
         // Without diacritics, with a reason; «Không phải» records nothing.
@@ -1481,7 +1465,7 @@ async fn free_text_status_reports_are_proposed_then_recorded_on_yes() {
         w.said(CHAIRMAN, "Chưa hiểu").await;
         assert_eq!(
             w.store
-                .status_history(third.assignment_id.get())
+                .status_history(third.assignment_id)
                 .await
                 .expect("h")
                 .len(),
@@ -1525,11 +1509,7 @@ async fn help_by_role_and_overdue_cards() {
             .await
             .expect("q")
             .expect("unit");
-        let open = w
-            .store
-            .open_assignments(&[unit.unit_id()])
-            .await
-            .expect("open");
+        let open = w.store.open_assignments(&[unit.id]).await.expect("open");
         let dated = open
             .iter()
             .find(|c| c.due_date.is_some())
@@ -1569,7 +1549,7 @@ async fn a_stored_proposal_of_the_previous_version_still_loads_and_an_unreadable
             r#"{{"waiting":"proposal","token":777,"actions":[{{"do":"status","assignment_id":{blocked},"status":"blocked","note":"thiếu kinh phí","person_id":{person}}}]}}"#
         );
         w.store
-            .set_dialogue(9_000_001, CHAIRMAN, CHAIRMAN, Some(&old_row))
+            .set_dialogue(dondoc::domain::UpdateId(9_000_001), CHAIRMAN, CHAIRMAN, Some(&old_row))
             .await
             .expect("old row");
         fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:777:y");
@@ -1581,7 +1561,7 @@ async fn a_stored_proposal_of_the_previous_version_still_loads_and_an_unreadable
             .replace(":777,", ":778,")
             .replace(r#""blocked""#, r#""finished""#);
         w.store
-            .set_dialogue(9_000_002, CHAIRMAN, CHAIRMAN, Some(&unreadable))
+            .set_dialogue(dondoc::domain::UpdateId(9_000_002), CHAIRMAN, CHAIRMAN, Some(&unreadable))
             .await
             .expect("unreadable row");
         fake.callback(CHAIRMAN, CHAIRMAN, list, "pr:778:y");

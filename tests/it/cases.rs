@@ -23,7 +23,7 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-async fn unit(store: &Store, code: &str) -> i64 {
+async fn unit(store: &Store, code: &str) -> dondoc::domain::UnitId {
     store
         .unit(&UnitCode::parse(code).expect("code"))
         .await
@@ -32,7 +32,11 @@ async fn unit(store: &Store, code: &str) -> i64 {
         .id
 }
 
-fn new_case(place: i64, route_to: Vec<i64>, received_at: DateTime<Utc>) -> NewCase {
+fn new_case(
+    place: dondoc::domain::UnitId,
+    route_to: Vec<dondoc::domain::UnitId>,
+    received_at: DateTime<Utc>,
+) -> NewCase {
     NewCase {
         channel: Channel::Phone,
         content: "Đèn đường tổ 5 hỏng hai tuần nay".into(),
@@ -275,13 +279,14 @@ async fn a_case_for_two_units_is_answered_when_both_answer() {
 #[test]
 fn routing_prefers_the_most_specific_rule() {
     use dondoc::domain::case::RoutingRule;
+    use dondoc::domain::UnitId as U;
     let rules = [RoutingRule {
         category: None,
-        place_unit_id: Some(5),
-        unit_id: 9,
+        place_unit_id: Some(U(5)),
+        unit_id: U(9),
     }];
-    assert_eq!(route(&rules, "Đất đai", 5, 1), 9);
-    assert_eq!(route(&rules, "Đất đai", 6, 1), 1);
+    assert_eq!(route(&rules, "Đất đai", U(5), U(1)), U(9));
+    assert_eq!(route(&rules, "Đất đai", U(6), U(1)), U(1));
 }
 
 /// A case answered late across 30/4–1/5 and a weekend: reminders and escalation steps on the

@@ -28,7 +28,7 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-async fn unit_id(store: &Store, code: &str) -> i64 {
+async fn unit_id(store: &Store, code: &str) -> dondoc::domain::UnitId {
     store
         .unit(&UnitCode::parse(code).expect("code"))
         .await
@@ -37,7 +37,7 @@ async fn unit_id(store: &Store, code: &str) -> i64 {
         .id
 }
 
-async fn person_id(store: &Store, unit: &str) -> i64 {
+async fn person_id(store: &Store, unit: &str) -> dondoc::domain::PersonId {
     store
         .people_in_unit(&UnitCode::parse(unit).expect("code"))
         .await

@@ -76,8 +76,8 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
                 .expect("a member");
             let submission = Submission {
                 period_id: dondoc::domain::PeriodId(q3_id),
-                unit_id: dondoc::domain::UnitId(unit.id),
-                person_id: dondoc::domain::PersonId(person),
+                unit_id: unit.id,
+                person_id: person,
                 body: format!("Báo cáo quý III của {}", unit.name),
                 telegram_message_id: None,
                 attachment: None,
@@ -111,7 +111,13 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
     clock.set(local(8, 20, 10));
     let update = |assignment: i64, status: AssignmentStatus, note: &'static str| async move {
         store
-            .record_status_update(assignment, status, note, None, &actor())
+            .record_status_update(
+                dondoc::domain::AssignmentId(assignment),
+                status,
+                note,
+                None,
+                &actor(),
+            )
             .await
             .expect("status update");
     };

@@ -106,7 +106,7 @@ impl World {
             .count()
     }
 
-    async fn unit_id(&self, code: &str) -> i64 {
+    async fn unit_id(&self, code: &str) -> dondoc::domain::UnitId {
         self.store
             .unit(&UnitCode::parse(code).expect("code"))
             .await
@@ -116,16 +116,15 @@ impl World {
     }
 
     /// The first open assignment of `unit`.
-    async fn assignment(&self, unit: &str) -> i64 {
+    async fn assignment(&self, unit: &str) -> dondoc::domain::AssignmentId {
         let unit = self.unit_id(unit).await;
         self.store
-            .open_assignments(&[dondoc::domain::UnitId(unit)])
+            .open_assignments(&[unit])
             .await
             .expect("cards")
             .first()
             .expect("an open task")
             .assignment_id
-            .get()
     }
 
     /// `/viec` in `chat`, then the first item's number button; the message id of its card.
@@ -317,7 +316,11 @@ async fn a_message_of_4096_emoji_is_kept_whole() {
                     .as_str()
                     .map(String::from)
             })
-            .and_then(|d| d.split(':').nth(1).and_then(|id| id.parse::<i64>().ok()))
+            .and_then(|d| {
+                d.split(':')
+                    .nth(1)
+                    .and_then(|id| id.parse::<dondoc::domain::AssignmentId>().ok())
+            })
             .expect("the card's assignment");
         // Flags (two code points each), a family (a ZWJ sequence) and plain emoji.
         let unit = "🇻🇳👨‍👩‍👧😀🎉";
@@ -458,15 +461,10 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
     use support::fake_telegram::Fault;
     each_world(|w| async move {
         let unit = w.unit_id("HG-TRANPHU").await;
-        let report = w
-            .store
-            .reports_owed(&[dondoc::domain::UnitId(unit)])
-            .await
-            .expect("owed")[0]
-            .clone();
+        let report = w.store.reports_owed(&[unit]).await.expect("owed")[0].clone();
         // «Nộp báo cáo» (`r:PERIOD:UNIT`), as a reminder carries it.
         let keyboard = dondoc::chat::Keyboard::SubmitReport {
-            period: report.period_id.get(),
+            period: report.period_id,
             unit,
         }
         .in_lang(dondoc::domain::Lang::Vi);
@@ -484,7 +482,7 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
                 body: "⏰ Nhắc hạn báo cáo (thử)".into(),
                 reply_markup: Some(keyboard),
                 subject: MessageSubject {
-                    period_id: Some(report.period_id.get()),
+                    period_id: Some(report.period_id),
                     unit_id: Some(unit),
                     ..MessageSubject::default()
                 },
@@ -508,7 +506,7 @@ async fn a_reply_to_a_reminder_sent_twice_is_recorded() {
         w.said(TRANPHU, "Đã nhận báo cáo").await;
         let submitted = w
             .store
-            .submissions(report.period_id, dondoc::domain::UnitId(unit))
+            .submissions(report.period_id, unit)
             .await
             .expect("submissions");
         assert_eq!(submitted.len(), 1, "{}", w.db.name);

@@ -483,7 +483,7 @@ async fn a_case_for_two_units_is_answered_by_both_and_a_moved_case_relieves_the_
             .expect("created")
             .expect("new")[0];
         let second = store.case(second).await.expect("read").expect("exists");
-        let hops: Vec<i64> = second.hops.iter().map(|h| h.id).collect();
+        let hops: Vec<dondoc::domain::CaseHopId> = second.hops.iter().map(|h| h.id).collect();
         dondoc::hotline::queue_for_units(
             &store,
             &second,

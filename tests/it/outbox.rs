@@ -451,7 +451,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
         store
             .enqueue(&[
                 NewMessage {
-                    person_id: Some(person.id),
+                    person_id: Some(person.id.get()),
                     ..message("x1", BLOCKED, "bị chặn")
                 },
                 message("x2", 5002, "cho 5002"),
@@ -475,7 +475,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
             .await
             .expect("snapshot");
         let unreachable: Vec<i64> = snapshot.unreachable.iter().map(|u| u.person_id).collect();
-        assert_eq!(unreachable, [person.id]);
+        assert_eq!(unreachable, [person.id.get()]);
         assert!(snapshot.recipients.iter().all(|r| r.chat_id != BLOCKED));
 
         // Someone invited who never pressed Start: Telegram's other 403.
@@ -495,7 +495,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
             .expect("person");
         store
             .enqueue(&[NewMessage {
-                person_id: Some(silent.id),
+                person_id: Some(silent.id.get()),
                 ..message("x4", NEVER_STARTED, "chưa bắt đầu")
             }])
             .await
@@ -516,7 +516,7 @@ async fn a_blocked_chat_is_parked_and_its_member_unreachable() {
             .expect("snapshot");
         let mut unreachable: Vec<i64> = snapshot.unreachable.iter().map(|u| u.person_id).collect();
         unreachable.sort_unstable();
-        assert_eq!(unreachable, [person.id, silent.id]);
+        assert_eq!(unreachable, [person.id.get(), silent.id.get()]);
     })
     .await;
 }
@@ -533,8 +533,11 @@ async fn a_long_text_arrives_in_two_parts_split_at_a_line_end() {
             .collect();
         let text = lines.join("\n") + "\n";
         assert_eq!(text.chars().count(), 6_000);
-        let markup = dondoc::chat::Keyboard::SubmitReport { period: 7, unit: 3 }
-            .in_lang(dondoc::domain::Lang::Vi);
+        let markup = dondoc::chat::Keyboard::SubmitReport {
+            period: dondoc::domain::PeriodId(7),
+            unit: dondoc::domain::UnitId(3),
+        }
+        .in_lang(dondoc::domain::Lang::Vi);
         let keyboard =
             json!({"inline_keyboard": [[{"text": "Nộp báo cáo", "callback_data": "r:7:3"}]]});
         let added = store
@@ -1539,19 +1542,33 @@ async fn keyboards_queued_before_the_migration_are_converted_and_sent_as_they_we
     use dondoc::chat::{Keyboard, Markup, OperatorButton as B};
     use dondoc::domain::Lang;
     each_backend(|db, store, fake| async move {
-        let operator = |buttons: Vec<B>| Keyboard::CaseOperator { case: 9, buttons };
+        let operator = |buttons: Vec<B>| Keyboard::CaseOperator {
+            case: dondoc::domain::CaseId(9),
+            buttons,
+        };
         // Every keyboard the service queued, as Telegram's JSON, and what it reads as now.
         let rows: Vec<(Value, Option<Markup>)> = vec![
             (
                 telegram_keyboard(&[&[("Nộp báo cáo", "r:5:3")]]),
-                Some(Keyboard::SubmitReport { period: 5, unit: 3 }.in_lang(Lang::Vi)),
+                Some(
+                    Keyboard::SubmitReport {
+                        period: dondoc::domain::PeriodId(5),
+                        unit: dondoc::domain::UnitId(3),
+                    }
+                    .in_lang(Lang::Vi),
+                ),
             ),
             (
                 telegram_keyboard(&[
                     &[("Done", "s:42:d"), ("In progress", "s:42:p")],
                     &[("Blocked", "s:42:b"), ("Send document", "f:42")],
                 ]),
-                Some(Keyboard::TaskCard { assignment: 42 }.in_lang(Lang::En)),
+                Some(
+                    Keyboard::TaskCard {
+                        assignment: dondoc::domain::AssignmentId(42),
+                    }
+                    .in_lang(Lang::En),
+                ),
             ),
             (
                 telegram_keyboard(&[
@@ -1566,7 +1583,7 @@ async fn keyboards_queued_before_the_migration_are_converted_and_sent_as_they_we
                 ]),
                 Some(
                     Keyboard::TaskCard {
-                        assignment: i64::MAX,
+                        assignment: dondoc::domain::AssignmentId(i64::MAX),
                     }
                     .in_lang(Lang::Vi),
                 ),
@@ -1577,7 +1594,12 @@ async fn keyboards_queued_before_the_migration_are_converted_and_sent_as_they_we
                     &[("↩️ Không thuộc thẩm quyền", "h:r:7")],
                     &[("✍️ Trả lời", "h:w:7")],
                 ]),
-                Some(Keyboard::CaseHop { hop: 7 }.in_lang(Lang::Vi)),
+                Some(
+                    Keyboard::CaseHop {
+                        hop: dondoc::domain::CaseHopId(7),
+                    }
+                    .in_lang(Lang::Vi),
+                ),
             ),
             (
                 telegram_keyboard(&[

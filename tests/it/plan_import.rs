@@ -972,7 +972,7 @@ async fn replace_keeps_each_task_in_its_dimension() {
         let assignment = iii1.assignments[0].id;
         store
             .record_status_update(
-                assignment,
+                dondoc::domain::AssignmentId(assignment),
                 dondoc::domain::AssignmentStatus::InProgress,
                 "Đã tuyên truyền",
                 None,
@@ -1036,7 +1036,10 @@ async fn replace_keeps_each_task_in_its_dimension() {
             dondoc::domain::AssignmentStatus::InProgress,
             "{name}"
         );
-        let history = store.status_history(assignment).await.expect("history");
+        let history = store
+            .status_history(dondoc::domain::AssignmentId(assignment))
+            .await
+            .expect("history");
         assert_eq!(history[0].note, "Đã tuyên truyền", "{name}");
 
         // III.1 reworded: shown as changed (old → new), still the same task.

@@ -113,6 +113,7 @@ async fn unit_id(store: &Store, code: &str) -> i64 {
         .expect("unit")
         .expect("unit exists")
         .id
+        .get()
 }
 
 async fn person_id(store: &Store, unit: &str, telegram: i64) -> i64 {
@@ -124,6 +125,7 @@ async fn person_id(store: &Store, unit: &str, telegram: i64) -> i64 {
         .find(|p| p.telegram_user_id == Some(telegram))
         .expect("person")
         .id
+        .get()
 }
 
 fn scheduler(store: &Store) -> Scheduler {
@@ -860,7 +862,7 @@ async fn dated_plan_of(store: &Store, code: &str, year: i32, tasks: &[DatedTask<
         async move {
             let unit = store.unit(&code).await.expect("unit").expect("unit exists");
             UnitRef {
-                id: unit.id,
+                id: unit.id.get(),
                 code: unit.code,
                 name: unit.name,
             }
@@ -1017,7 +1019,7 @@ async fn dated_tasks_are_reminded_and_climb_the_ladder_until_done() {
                         async move {
                             store
                                 .record_status_update(
-                                    assignment,
+                                    dondoc::domain::AssignmentId(assignment),
                                     dondoc::domain::AssignmentStatus::Done,
                                     "xong",
                                     None,
@@ -1477,7 +1479,10 @@ async fn a_window_and_a_reminder_on_one_day_are_one_message() {
         let about_q1: Vec<&dondoc::store::NewMessage> = dry
             .messages
             .iter()
-            .filter(|m| m.chat_id == MINHKHAI_HEAD && m.subject.period_id == Some(q1))
+            .filter(|m| {
+                m.chat_id == MINHKHAI_HEAD
+                    && m.subject.period_id == Some(dondoc::domain::PeriodId(q1))
+            })
             .collect();
         assert_eq!(about_q1.len(), 1, "{}: {about_q1:?}", db.name);
         assert!(about_q1[0].key.starts_with(&format!("remind:report:{q1}:")));
@@ -1799,8 +1804,7 @@ async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
             .expect("assignments")
             .first()
             .expect("an open assignment")
-            .assignment_id
-            .get();
+            .assignment_id;
         other
             .record_status_update(
                 assignment,

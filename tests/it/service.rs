@@ -117,10 +117,7 @@ async fn a_reminder_goes_out_and_its_reply_is_the_report() {
             .await
             .expect("unit")
             .expect("exists");
-        let owed = store
-            .reports_owed(&[unit.unit_id()])
-            .await
-            .expect("reports");
+        let owed = store.reports_owed(&[unit.id]).await.expect("reports");
         let q1 = owed
             .iter()
             .find(|r| r.label == "Báo cáo quý I")

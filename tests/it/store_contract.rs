@@ -62,7 +62,7 @@ async fn unit_ref(store: &Store, c: &str) -> UnitRef {
         .expect("query")
         .expect("unit exists");
     UnitRef {
-        id: u.id,
+        id: u.id.get(),
         code: u.code,
         name: u.name,
     }
@@ -267,7 +267,7 @@ async fn a_plan_is_created_once_and_replaced_keeping_history() {
         clock.set(clock_now(&store) + Duration::days(30));
         store
             .record_status_update(
-                x_a.id,
+                dondoc::domain::AssignmentId(x_a.id),
                 AssignmentStatus::InProgress,
                 "Đã niêm yết",
                 None,
@@ -318,7 +318,10 @@ async fn a_plan_is_created_once_and_replaced_keeping_history() {
             AssignmentStatus::InProgress,
             "{backend}: status kept"
         );
-        let history = store.status_history(x_a.id).await.expect("history");
+        let history = store
+            .status_history(dondoc::domain::AssignmentId(x_a.id))
+            .await
+            .expect("history");
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].note, "Đã niêm yết");
 
@@ -358,7 +361,11 @@ async fn a_plan_is_created_once_and_replaced_keeping_history() {
             "{backend}: revived, not duplicated"
         );
         assert_eq!(
-            store.status_history(x_a.id).await.expect("history").len(),
+            store
+                .status_history(dondoc::domain::AssignmentId(x_a.id))
+                .await
+                .expect("history")
+                .len(),
             1
         );
     })

@@ -21,7 +21,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use dondoc::clock::FixedClock;
 use dondoc::domain::unit::NewPerson;
-use dondoc::domain::{AssignmentStatus, PersonRole, PlanCode, UnitCode};
+use dondoc::domain::{AssignmentStatus, PersonId, PersonRole, PlanCode, UnitCode};
 use dondoc::export::{self, ReportRequest};
 use dondoc::messages::Lang;
 use dondoc::ops::Metrics;
@@ -77,9 +77,10 @@ async fn person(store: &Store, unit: &str, role: PersonRole, name: &str, tg: i64
         .await
         .expect("person")
         .id
+        .get()
 }
 
-fn unit_id(tasks: &[TaskView], code: &str) -> i64 {
+fn unit_id(tasks: &[TaskView], code: &str) -> dondoc::domain::UnitId {
     tasks
         .iter()
         .flat_map(|t| t.assignments.iter().map(|a| &a.unit))
@@ -170,7 +171,7 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
             9003,
             &Submission {
                 period_id: dondoc::domain::PeriodId(q3.id),
-                unit_id: dondoc::domain::UnitId(minhkhai_id),
+                unit_id: minhkhai_id,
                 person_id: dondoc::domain::PersonId(commune),
                 body: "Báo cáo quý III Minh Khai".into(),
                 telegram_message_id: None,
@@ -194,7 +195,7 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
             9004,
             &Submission {
                 period_id: dondoc::domain::PeriodId(q3.id),
-                unit_id: dondoc::domain::UnitId(tranphu_id),
+                unit_id: tranphu_id,
                 person_id: dondoc::domain::PersonId(tranphu),
                 body: "Báo cáo quý III Trần Phú".into(),
                 telegram_message_id: None,
@@ -207,7 +208,13 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
     // Status updates: done early, done late, in progress, blocked, for several units.
     let update = |assignment: i64, status: AssignmentStatus, note: &'static str| async move {
         store
-            .record_status_update(assignment, status, note, None, &actor())
+            .record_status_update(
+                dondoc::domain::AssignmentId(assignment),
+                status,
+                note,
+                None,
+                &actor(),
+            )
             .await
             .expect("status update");
     };
@@ -264,8 +271,8 @@ async fn seed(store: &Store, clock: &FixedClock) -> Seeded {
         led_unit,
         other_unit,
         led_units,
-        own_file: files(minhkhai_id).await,
-        other_file: files(tranphu_id).await,
+        own_file: files(minhkhai_id.get()).await,
+        other_file: files(tranphu_id.get()).await,
         _dir: dir,
     }
 }
@@ -318,7 +325,7 @@ impl Site {
 
     /// A fresh login link's token for `person`.
     async fn link(&self, store: &Store, person: i64) -> String {
-        let link = web::login_link(store, &self.base, person, &actor())
+        let link = web::login_link(store, &self.base, PersonId(person), &actor())
             .await
             .expect("link");
         let token = link
@@ -789,7 +796,7 @@ async fn the_boards_figures_are_the_exports() {
                     9002,
                     &Submission {
                         period_id: dondoc::domain::PeriodId(q3.id),
-                        unit_id: dondoc::domain::UnitId(ptnmt),
+                        unit_id: ptnmt,
                         person_id: dondoc::domain::PersonId(seeded.lead),
                         body: "Báo cáo muộn".into(),
                         telegram_message_id: None,
@@ -947,7 +954,7 @@ async fn a_coordinator_in_a_real_browser() {
             let seeded = seed(&store, &clock).await;
             let site = Site::start(&store, fake).await;
             browser.resize(1280, 900).await;
-            let link = web::login_link(&store, &site.base, seeded.coordinator, &actor())
+            let link = web::login_link(&store, &site.base, PersonId(seeded.coordinator), &actor())
                 .await
                 .expect("link");
             // Nobody logged in: the board sends the browser to the login page.
@@ -1083,7 +1090,7 @@ async fn a_commune_cannot_open_another_units_page_in_a_real_browser() {
         async move {
             let seeded = seed(&store, &clock).await;
             let site = Site::start(&store, fake).await;
-            let link = web::login_link(&store, &site.base, seeded.commune, &actor())
+            let link = web::login_link(&store, &site.base, PersonId(seeded.commune), &actor())
                 .await
                 .expect("link");
             browser.go(&link).await;
@@ -1277,7 +1284,7 @@ async fn the_cookie_is_secure_when_the_public_address_is_https() {
         let link = web::login_link(
             &store,
             "https://theodoi.example.gov.vn/",
-            seeded.commune,
+            PersonId(seeded.commune),
             &actor(),
         )
         .await

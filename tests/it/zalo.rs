@@ -66,7 +66,7 @@ async fn unit_id(store: &Store, unit: &str) -> UnitId {
         .await
         .expect("q")
         .expect("unit")
-        .unit_id()
+        .id
 }
 
 /// Waits until a text to `chat` contains `needle`; returns it.
@@ -104,7 +104,11 @@ async fn said_times(fake: &FakeZalo, chat: &str, needle: &str, n: usize) {
     }
 }
 
-async fn history_len(store: &Store, assignment: i64, n: usize) -> Vec<dondoc::store::StatusUpdate> {
+async fn history_len(
+    store: &Store,
+    assignment: dondoc::domain::AssignmentId,
+    n: usize,
+) -> Vec<dondoc::store::StatusUpdate> {
     let deadline = Instant::now() + WAIT;
     loop {
         let history = store.status_history(assignment).await.expect("history");
@@ -181,7 +185,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
         );
 
         // "2 xong": recorded at once.
-        let second = open[1].assignment_id.get();
+        let second = open[1].assignment_id;
         fake.text_from(CHAIRMAN, "An", "2 xong");
         said(&fake, CHAIRMAN, "Đã ghi nhận").await;
         let history = history_len(&store, second, 1).await;
@@ -189,7 +193,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
 
         // A photo with a caption: the status, its note and the photo.
         let open = store.open_assignments(&[unit]).await.expect("open");
-        let first = open[0].assignment_id.get();
+        let first = open[0].assignment_id;
         fake.photo_from(
             CHAIRMAN,
             "An",
@@ -201,7 +205,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
         assert_eq!(history[0].status, AssignmentStatus::Blocked);
         assert_eq!(history[0].note, "thiếu kinh phí");
         let files = store
-            .attachments_of(dondoc::domain::StatusUpdateId(history[0].id))
+            .attachments_of(history[0].id)
             .await
             .expect("files");
         assert_eq!(files.len(), 1);
@@ -209,7 +213,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
 
         // Looser free text: proposed, nothing recorded before «1»; «2» drops another.
         let open = store.open_assignments(&[unit]).await.expect("open");
-        let fourth = open[3].assignment_id.get();
+        let fourth = open[3].assignment_id;
         fake.text_from(CHAIRMAN, "An", "xã em đã làm xong việc 4 rồi ạ");
         let proposal = said(&fake, CHAIRMAN, "Trả lời 1 = đúng").await;
         assert!(proposal.contains("đã hoàn thành?"), "{proposal}");
@@ -221,7 +225,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
             AssignmentStatus::Done
         );
         let open = store.open_assignments(&[unit]).await.expect("open");
-        let other = open[1].assignment_id.get();
+        let other = open[1].assignment_id;
         fake.text_from(CHAIRMAN, "An", "đang làm việc 2 rồi");
         said_times(&fake, CHAIRMAN, "Trả lời 1 = đúng", 2).await;
         fake.text_from(CHAIRMAN, "An", "2");
@@ -437,7 +441,7 @@ const MEMBERS: [(&str, &str); 4] = [
 const ANSWERS_EACH: usize = 5;
 
 /// Status updates recorded on the assignments answered.
-async fn recorded(store: &Store, answered: &[i64]) -> Vec<usize> {
+async fn recorded(store: &Store, answered: &[dondoc::domain::AssignmentId]) -> Vec<usize> {
     let mut counts = Vec::new();
     for id in answered {
         counts.push(store.status_history(*id).await.expect("history").len());
@@ -474,7 +478,7 @@ async fn a_sigkill_in_a_burst_of_answers_records_each_once() {
             answered.extend(
                 open.iter()
                     .take(ANSWERS_EACH)
-                    .map(|c| c.assignment_id.get()),
+                    .map(|c| c.assignment_id),
             );
         }
         // Slow replies: the kill lands while answers wait behind their chat's replies.
