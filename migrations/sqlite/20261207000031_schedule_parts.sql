@@ -5,8 +5,12 @@
 -- of different parts no longer wait on each other. The parts, and what bumps them, are
 -- unchanged: `plans` (plans, reporting periods, tasks, task leads), `assignment_set`
 -- (assignments added, removed, retired or moved), `assignments` (any change to them),
--- `submissions`, `people`, `units`, `escalations`. Kept column-for-column equal to the
--- Postgres twin.
+-- `submissions`, `people`, `units`, `escalations` — except that a report or an escalation step
+-- added now bumps a part of its own (`submissions_added`, `escalations_added`): those tables
+-- only grow, and a pass then reads just the rows past the last id it read instead of all of
+-- them again; an update or delete still bumps `submissions` / `escalations`, after which a pass
+-- reads the part whole. (The rows are added with their generated ids, which SQLite's one
+-- writer hands out in commit order.) Kept column-for-column equal to the Postgres twin.
 
 CREATE TABLE schedule_parts (
     part TEXT PRIMARY KEY,
@@ -20,7 +24,9 @@ UNION ALL SELECT 'assignments', assignments FROM schedule_versions WHERE id = 1
 UNION ALL SELECT 'submissions', submissions FROM schedule_versions WHERE id = 1
 UNION ALL SELECT 'people', people FROM schedule_versions WHERE id = 1
 UNION ALL SELECT 'units', units FROM schedule_versions WHERE id = 1
-UNION ALL SELECT 'escalations', escalations FROM schedule_versions WHERE id = 1;
+UNION ALL SELECT 'escalations', escalations FROM schedule_versions WHERE id = 1
+UNION ALL SELECT 'submissions_added', 0
+UNION ALL SELECT 'escalations_added', 0;
 
 DROP TRIGGER plans_version_insert;
 CREATE TRIGGER plans_version_insert AFTER INSERT ON plans
@@ -97,7 +103,7 @@ END;
 DROP TRIGGER report_submissions_version_insert;
 CREATE TRIGGER report_submissions_version_insert AFTER INSERT ON report_submissions
 BEGIN
-    UPDATE schedule_parts SET version = version + 1 WHERE part = 'submissions';
+    UPDATE schedule_parts SET version = version + 1 WHERE part = 'submissions_added';
 END;
 
 DROP TRIGGER report_submissions_version_update;
@@ -151,7 +157,7 @@ END;
 DROP TRIGGER escalations_version_insert;
 CREATE TRIGGER escalations_version_insert AFTER INSERT ON escalations
 BEGIN
-    UPDATE schedule_parts SET version = version + 1 WHERE part = 'escalations';
+    UPDATE schedule_parts SET version = version + 1 WHERE part = 'escalations_added';
 END;
 
 DROP TRIGGER escalations_version_update;

@@ -202,10 +202,16 @@ pub struct ScheduleVersions {
     pub assignment_set: i64,
     /// any change to assignments (statuses too).
     pub assignments: i64,
+    /// reports updated or deleted (read whole again).
     pub submissions: i64,
+    /// reports added (only the rows past the last id read are read).
+    pub submissions_added: i64,
     pub people: i64,
     pub units: i64,
+    /// escalation steps updated or deleted (read whole again).
     pub escalations: i64,
+    /// escalation steps added (only the rows past the last id read are read).
+    pub escalations_added: i64,
 }
 
 /// A snapshot kept between passes, with the counters it was read at
@@ -214,6 +220,9 @@ pub struct ScheduleVersions {
 pub struct SnapshotCache {
     versions: Option<ScheduleVersions>,
     horizon: Option<NaiveDate>,
+    /// The last report and escalation step read (ids): what was added since comes after.
+    submissions_read: i64,
+    escalations_read: i64,
     snapshot: ScheduleSnapshot,
 }
 
@@ -335,6 +344,28 @@ struct UnitRow {
 
 const LIVE: &str = "a.retired_at IS NULL AND t.retired_at IS NULL";
 
+/// The highest step recorded for each escalated item (kind, item, unit).
+type Escalated = HashMap<(ItemKind, i64, i64), EscalationStep>;
+
+/// Keeps the higher of each item's step in `steps` and `rows` (kind, item, unit, step, id);
+/// returns the highest id seen, at least `after`.
+fn add_steps(steps: &mut Escalated, rows: Vec<(String, i64, i64, i64, i64)>, after: i64) -> i64 {
+    let mut last = after;
+    for (kind, item, unit, step, id) in rows {
+        last = last.max(id);
+        let Some(step) = EscalationStep::from_number(step) else {
+            continue;
+        };
+        let kept = steps
+            .entry((ItemKind::parse(&kind), item, unit))
+            .or_insert(step);
+        if step > *kept {
+            *kept = step;
+        }
+    }
+    last
+}
+
 impl Store {
     /// Reads what a pass on a day needs; dated assignments due after `horizon` are left out.
     pub async fn schedule_snapshot(
@@ -365,9 +396,11 @@ impl Store {
             assignment_set: part("assignment_set")?,
             assignments: part("assignments")?,
             submissions: part("submissions")?,
+            submissions_added: part("submissions_added")?,
             people: part("people")?,
             units: part("units")?,
             escalations: part("escalations")?,
+            escalations_added: part("escalations_added")?,
         })
     }
 
@@ -406,7 +439,13 @@ impl Store {
             cache.horizon = Some(horizon);
         }
         if changed(|v| v.submissions) {
-            snapshot.submissions = self.snapshot_submissions().await?;
+            let (submissions, last) = self.snapshot_submissions().await?;
+            snapshot.submissions = submissions;
+            cache.submissions_read = last;
+        } else if changed(|v| v.submissions_added) {
+            cache.submissions_read = self
+                .add_submissions(&mut snapshot.submissions, cache.submissions_read)
+                .await?;
         }
         if changed(|v| v.people) {
             let (recipients, unreachable) = self.snapshot_people().await?;
@@ -429,7 +468,13 @@ impl Store {
             snapshot.index.children = children;
         }
         if changed(|v| v.escalations) {
-            snapshot.escalated = self.snapshot_escalated().await?;
+            let (escalated, last) = self.snapshot_escalated().await?;
+            snapshot.escalated = escalated;
+            cache.escalations_read = last;
+        } else if changed(|v| v.escalations_added) {
+            cache.escalations_read = self
+                .add_escalated(&mut snapshot.escalated, cache.escalations_read)
+                .await?;
         }
         snapshot.case_hops = self.live_hops().await?;
         cache.versions = Some(now);
@@ -492,17 +537,46 @@ impl Store {
         }))
     }
 
-    async fn snapshot_submissions(&self) -> Result<HashMap<(i64, i64), DateTime<Utc>>, StoreError> {
-        let submissions: Vec<(i64, i64, DateTime<Utc>)> = with_pool!(self, pool => {
+    /// Each unit's first report for each period, and the last report id read.
+    async fn snapshot_submissions(
+        &self,
+    ) -> Result<(HashMap<(i64, i64), DateTime<Utc>>, i64), StoreError> {
+        let submissions: Vec<(i64, i64, DateTime<Utc>, i64)> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT period_id, unit_id, MIN(submitted_at) FROM report_submissions GROUP BY period_id, unit_id",
+                "SELECT period_id, unit_id, MIN(submitted_at), MAX(id) FROM report_submissions \
+                 GROUP BY period_id, unit_id",
             )
             .fetch_all(pool).await?
         });
-        Ok(submissions
+        let last = submissions.iter().map(|s| s.3).max().unwrap_or(0);
+        let first = submissions
             .into_iter()
-            .map(|(p, u, at)| ((p, u), at))
-            .collect())
+            .map(|(p, u, at, _)| ((p, u), at))
+            .collect();
+        Ok((first, last))
+    }
+
+    /// Adds the reports past id `after` to `first` (each unit's first report for each period);
+    /// returns the last id read.
+    async fn add_submissions(
+        &self,
+        first: &mut HashMap<(i64, i64), DateTime<Utc>>,
+        after: i64,
+    ) -> Result<i64, StoreError> {
+        let added: Vec<(i64, i64, DateTime<Utc>, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT period_id, unit_id, submitted_at, id FROM report_submissions WHERE id > $1",
+            )
+            .bind(after)
+            .fetch_all(pool).await?
+        });
+        let mut last = after;
+        for (period, unit, at, id) in added {
+            let kept = first.entry((period, unit)).or_insert(at);
+            *kept = (*kept).min(at);
+            last = last.max(id);
+        }
+        Ok(last)
     }
 
     async fn snapshot_dated(
@@ -592,21 +666,30 @@ impl Store {
         Ok(infos)
     }
 
-    async fn snapshot_escalated(
-        &self,
-    ) -> Result<HashMap<(ItemKind, i64, i64), EscalationStep>, StoreError> {
-        let escalated: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations GROUP BY item_kind, item_id, unit_id")
-                .fetch_all(pool).await?
+    /// The highest step recorded for each escalated item, and the last step id read.
+    async fn snapshot_escalated(&self) -> Result<(Escalated, i64), StoreError> {
+        let escalated: Vec<(String, i64, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT item_kind, item_id, unit_id, MAX(step), MAX(id) FROM escalations \
+                 GROUP BY item_kind, item_id, unit_id",
+            )
+            .fetch_all(pool).await?
         });
         let mut steps = HashMap::with_capacity(escalated.len());
-        for (kind, item, unit, step) in escalated {
-            let kind = ItemKind::parse(&kind);
-            if let Some(step) = EscalationStep::from_number(step) {
-                steps.insert((kind, item, unit), step);
-            }
-        }
-        Ok(steps)
+        let last = add_steps(&mut steps, escalated, 0);
+        Ok((steps, last))
+    }
+
+    /// Adds the steps past id `after` to `steps`; returns the last id read.
+    async fn add_escalated(&self, steps: &mut Escalated, after: i64) -> Result<i64, StoreError> {
+        let added: Vec<(String, i64, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT item_kind, item_id, unit_id, step, id FROM escalations WHERE id > $1",
+            )
+            .bind(after)
+            .fetch_all(pool).await?
+        });
+        Ok(add_steps(steps, added, after))
     }
 
     /// Open tasks of `unit_ids` (what a report reminder lists): the first `per_plan` of each
