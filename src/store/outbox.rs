@@ -127,7 +127,7 @@ fn into_rows(messages: &[NewMessage]) -> Vec<NewMessage> {
                 } else {
                     None
                 },
-                subject: message.subject.clone(),
+                subject: message.subject,
             });
         }
     }
