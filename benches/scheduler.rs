@@ -62,7 +62,7 @@
 //! ```
 //!
 //! The bench keeps one `Scheduler`, as a running `serve` does: a pass reads again only the
-//! parts of its snapshot whose tables changed since the previous pass (`schedule_versions`),
+//! parts of its snapshot whose tables changed since the previous pass (`schedule_parts`),
 //! so the measured passes (each after a dry run of the same instant) find the snapshot read.
 //! The `snapshot` split is the whole read, what a new `Scheduler` pays. After `quiet`,
 //! `quiet-cold` (a new `Scheduler` each time), `quiet-status` (one status update before the

@@ -174,6 +174,10 @@ pub const TELEGRAM_TEXT_LIMIT: usize = 4096;
 pub fn split_message(text: &str, limit: usize) -> Vec<String> {
     let limit = limit.max(1);
     let width = |s: &str| s.encode_utf16().count();
+    // Most texts fit in one piece, which is then the text itself (its lines joined again).
+    if width(text) <= limit {
+        return vec![text.to_string()];
+    }
     let mut pieces = Vec::new();
     let mut current = String::new();
     for line in text.split('\n') {

@@ -16,8 +16,8 @@ use crate::domain::{
 };
 use crate::messages::{due_with_weekday, ChaseText, Lang};
 use crate::store::{
-    DatedAssignment, EscalationRecord, ItemKind, MessageSubject, NewMessage, OpenTask, PeriodDue,
-    Recipient,
+    DatedAssignment, EscalationRecord, ItemKind, MessageSubject, NewMessage, OpenTasks, PeriodDue,
+    Recipient, TaskLine,
 };
 
 /// Tasks listed in one reminder before "… and N more".
@@ -146,23 +146,13 @@ pub fn report_notices<'s>(day: &Day<'s>) -> Vec<ReportNotice<'s>> {
 pub fn report_messages(
     day: &Day<'_>,
     notices: &[ReportNotice<'_>],
-    open_tasks: &[OpenTask],
+    open_tasks: &OpenTasks,
     out: &mut Outgoing,
 ) {
-    let mut tasks_of: HashMap<(i64, i64), Vec<&OpenTask>> = HashMap::new();
-    for task in open_tasks {
-        tasks_of
-            .entry((task.unit_id, task.plan_id))
-            .or_default()
-            .push(task);
-    }
     for notice in notices {
         let period = notice.period;
         let unit_name = day.unit_name(notice.unit_id);
-        let tasks = tasks_of
-            .get(&(notice.unit_id, period.plan_id))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let (tasks, open) = open_tasks.of(notice.unit_id, period.plan_id);
         for recipient in day.members(notice.unit_id) {
             let lang = day.lang_of(recipient);
             let due = due_with_weekday(period.due_date, lang);
@@ -189,7 +179,7 @@ pub fn report_messages(
             });
             if !tasks.is_empty() {
                 lines.push(ChaseText::ReportCovers.render(lang));
-                lines.extend(task_lines(tasks.iter().copied(), lang));
+                lines.extend(task_lines(&tasks, open, lang));
             }
             lines.push(ChaseText::ReportHowTo.render(lang));
             let key = notice.key(recipient.person_id);
@@ -218,20 +208,17 @@ pub fn report_messages(
     }
 }
 
-fn task_lines<'t>(tasks: impl Iterator<Item = &'t OpenTask>, lang: Lang) -> Vec<String> {
-    let tasks: Vec<&OpenTask> = tasks.collect();
-    // The store lists the first few; each row carries how many are open in all.
-    let open = tasks
-        .first()
-        .map_or(0, |t| usize::try_from(t.open_in_plan).unwrap_or(0))
-        .max(tasks.len());
+/// The first open tasks a reminder lists (the store gives at most a few), then how many more
+/// of the `open` there are.
+fn task_lines(tasks: &[&TaskLine], open: usize, lang: Lang) -> Vec<String> {
+    let open = open.max(tasks.len());
     let mut lines: Vec<String> = tasks
         .iter()
         .take(LISTED_TASKS)
         .map(|t| {
             format!(
                 "– {} {}",
-                t.task_code.as_deref().unwrap_or("·"),
+                t.code.as_deref().unwrap_or("·"),
                 ellipsize(&t.text, 80)
             )
         })

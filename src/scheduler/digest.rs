@@ -13,7 +13,8 @@ use crate::domain::{AssignmentStatus, EscalationStep, MessageKind};
 use crate::hotline::stats::{CaseStats, Figures};
 use crate::messages::{ChaseText, Lang};
 use crate::store::{
-    ItemKind, MessageSubject, NewMessage, Recipient, StatusCount, Store, StoreError,
+    ItemKind, MessageSubject, NewMessage, Recipient, StatusTally, Store, StoreError,
+    TaskStatusCount,
 };
 
 /// The digest looks this many days ahead.
@@ -23,11 +24,15 @@ const LISTED_UNITS: usize = 40;
 /// Late reports are listed for windows that closed this many days ago or less.
 const LATE_WINDOW_DAYS: i64 = 30;
 
-/// Assignment counts and this month's citizen cases for the digest, read once per pass.
+/// Assignment counts and this month's citizen cases for the digest, read once per pass that
+/// composes digests. The assignments are counted by the database, by task and status (a few
+/// rows a task): a digest for every unit at work or for a lead unit adds these up; a digest
+/// for fewer units asks the database for those units' figures (`Counts::tallies`).
 #[derive(Debug, Default)]
 pub struct Counts {
-    by_unit: Vec<StatusCount>,
-    by_lead: Vec<StatusCount>,
+    by_task: Vec<TaskStatusCount>,
+    /// task → its lead units, for every live task.
+    leads: HashMap<i64, Vec<i64>>,
     /// Cases received since the first of the month (figures for the coordinators).
     month_cases: Vec<crate::store::CaseView>,
     /// Wrong invitation codes in the last day (coordinators only).
@@ -57,8 +62,8 @@ impl Counts {
             .map(|t| t.with_timezone(&chrono::Utc))
             .unwrap_or_default();
         Ok(Counts {
-            by_unit: store.status_counts_by_unit().await?,
-            by_lead: store.status_counts_by_lead().await?,
+            by_task: store.status_counts_by_task().await?,
+            leads: store.live_task_leads().await?,
             month_cases: crate::hotline::stats::as_of(
                 &store.cases_received(start, at.max(start)).await?,
                 at,
@@ -69,9 +74,48 @@ impl Counts {
         })
     }
 
-    /// Units that lead at least one live task.
+    /// Units that lead at least one live task with live assignments.
     pub fn lead_units(&self) -> HashSet<i64> {
-        self.by_lead.iter().map(|c| c.unit_id).collect()
+        self.by_task
+            .iter()
+            .filter_map(|c| self.leads.get(&c.task_id))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    /// The assignment figures `audience`'s digest prints, by plan, dimension and status: the
+    /// tasks a lead unit leads; or the assignments of an office's or a unit's units, which are
+    /// the counts already read when those units include every unit at work (a province's
+    /// office), and are read for those units otherwise.
+    pub async fn tallies(
+        &self,
+        store: &Store,
+        day: &Day<'_>,
+        audience: &Audience,
+    ) -> Result<Vec<StatusTally>, StoreError> {
+        let units = match audience {
+            Audience::Lead(lead) => {
+                return Ok(self
+                    .by_task
+                    .iter()
+                    .filter(|c| self.leads.get(&c.task_id).is_some_and(|l| l.contains(lead)))
+                    .map(StatusTally::from)
+                    .collect())
+            }
+            Audience::Office(units) | Audience::Units(units) => units,
+        };
+        let everyone = day
+            .snapshot
+            .plan_units
+            .iter()
+            .all(|(_, unit)| units.contains(unit));
+        if everyone {
+            return Ok(self.by_task.iter().map(StatusTally::from).collect());
+        }
+        let mut units: Vec<i64> = units.iter().copied().collect();
+        units.sort_unstable();
+        store.status_tallies_of_units(&units).await
     }
 }
 
@@ -174,7 +218,13 @@ fn case_figure_lines(stats: &CaseStats, day: &Day, lang: Lang) -> Vec<String> {
 }
 
 impl Digest {
-    pub fn compose(day: &Day<'_>, audience: &Audience, counts: &Counts) -> Digest {
+    /// `tallies` are the audience's assignment figures (`Counts::tallies`).
+    pub fn compose(
+        day: &Day<'_>,
+        audience: &Audience,
+        counts: &Counts,
+        tallies: &[StatusTally],
+    ) -> Digest {
         let mut digest = Digest::default();
         let in_units = |unit: i64| match audience {
             Audience::Office(units) | Audience::Units(units) => units.contains(&unit),
@@ -188,19 +238,7 @@ impl Digest {
                 .is_some_and(|l| l.contains(lead)),
             _ => false,
         };
-        let rows: Vec<&StatusCount> = match audience {
-            Audience::Lead(lead) => counts
-                .by_lead
-                .iter()
-                .filter(|c| c.unit_id == *lead)
-                .collect(),
-            _ => counts
-                .by_unit
-                .iter()
-                .filter(|c| in_units(c.unit_id))
-                .collect(),
-        };
-        for row in rows {
+        for row in tallies {
             let (plan, dims) = digest.plans.entry(row.plan_id).or_default();
             plan.add(row.status(), row.n);
             let dimension = row.dimension.clone().unwrap_or_default();

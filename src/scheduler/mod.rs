@@ -337,6 +337,10 @@ impl Scheduler {
         let mut out = Outgoing::default();
         // Digest key → (chat, units covered) of each coordinating office's digest.
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
+        // Keys already looked up in the outbox, and those of them it holds: the final lookup
+        // asks only about the rest.
+        let mut looked_up: HashSet<String> = HashSet::new();
+        let mut already: HashSet<String> = HashSet::new();
         if report.working_time {
             let day = Day::new(today, &calendar, &self.rules, snapshot);
             let mut notices = compose::report_notices(&day);
@@ -347,16 +351,12 @@ impl Scheduler {
                 .iter()
                 .flat_map(|n| day.members(n.unit_id).map(|r| n.key(r.person_id)))
                 .collect();
-            let queued: HashSet<String> = self
-                .store
-                .queued_keys(&notice_keys)
-                .await?
-                .into_iter()
-                .collect();
+            already.extend(self.store.queued_keys(&notice_keys).await?);
             notices.retain(|n| {
                 !day.members(n.unit_id)
-                    .all(|r| queued.contains(&n.key(r.person_id)))
+                    .all(|r| already.contains(&n.key(r.person_id)))
             });
+            looked_up.extend(notice_keys);
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
             units.dedup();
@@ -393,7 +393,8 @@ impl Scheduler {
             let lead_units = counts.lead_units();
             for (recipient, audience) in compose::digest_audiences(&day, &lead_units) {
                 let lang = day.lang_of(recipient);
-                let digest = digest::Digest::compose(&day, &audience, &counts);
+                let tallies = counts.tallies(&self.store, &day, &audience).await?;
+                let digest = digest::Digest::compose(&day, &audience, &counts, &tallies);
                 let message = digest.message(&day, recipient, lang);
                 if let Audience::Office(units) = audience {
                     office_digests.insert(message.key.clone(), (recipient.chat_id, units));
@@ -401,8 +402,13 @@ impl Scheduler {
                 out.messages.push(message);
             }
         }
-        let keys: Vec<String> = out.messages.iter().map(|m| m.key.clone()).collect();
-        let already: HashSet<String> = self.store.queued_keys(&keys).await?.into_iter().collect();
+        let keys: Vec<String> = out
+            .messages
+            .iter()
+            .filter(|m| !looked_up.contains(&m.key))
+            .map(|m| m.key.clone())
+            .collect();
+        already.extend(self.store.queued_keys(&keys).await?);
         // A coordinator's escalations fold into the digest this pass queues for her (not into
         // one an earlier pass queued: that one is sent or on its way).
         let folding: HashMap<i64, HashSet<i64>> = office_digests
@@ -422,9 +428,8 @@ impl Scheduler {
         // new does not open a write transaction at all.
         let fresh: Vec<NewMessage> = out
             .messages
-            .iter()
+            .into_iter()
             .filter(|m| !already.contains(&m.key))
-            .cloned()
             .collect();
         let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
         report.queued = queued;
@@ -565,7 +570,8 @@ pub async fn digest_on_demand(
         full_name: member.person.full_name.clone(),
     };
     let audience = day.audience_of(&recipient, &counts.lead_units());
-    let digest = digest::Digest::compose(&day, &audience, &counts);
+    let tallies = counts.tallies(store, &day, &audience).await?;
+    let digest = digest::Digest::compose(&day, &audience, &counts, &tallies);
     let lines = if overdue_only {
         digest.overdue_lines(&day, lang, usize::MAX)
     } else {

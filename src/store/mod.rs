@@ -45,9 +45,9 @@ pub use outbox::{
 pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
 pub use postgres::probe as probe_postgres;
 pub use schedule::{
-    DatedAssignment, EscalationRecord, ItemKind, OpenTask, PeriodDue, PlanBrief, Recipient,
-    ScheduleSnapshot, ScheduleVersions, SnapshotCache, SnapshotIndex, StatusCount, UnitInfo,
-    Unreachable,
+    DatedAssignment, EscalationRecord, ItemKind, OpenTasks, PeriodDue, PlanBrief, Recipient,
+    ScheduleSnapshot, ScheduleVersions, SnapshotCache, SnapshotIndex, StatusTally, TaskLine,
+    TaskStatusCount, UnitInfo, Unreachable,
 };
 pub use units::{ReachGaps, UnitWithoutReach, UnitsSaved, UnreachableMember};
 

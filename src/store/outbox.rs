@@ -118,13 +118,16 @@ fn into_rows(messages: &[NewMessage]) -> Vec<NewMessage> {
                 } else {
                     format!("{}#{}", message.key, i + 1)
                 },
+                kind: message.kind,
+                chat_id: message.chat_id,
+                person_id: message.person_id,
                 body,
                 reply_markup: if i == last {
                     message.reply_markup.clone()
                 } else {
                     None
                 },
-                ..message.clone()
+                subject: message.subject,
             });
         }
     }

@@ -191,10 +191,10 @@ pub struct SnapshotIndex {
     pub children: HashMap<i64, Vec<i64>>,
 }
 
-/// The counters `schedule_versions` keeps (migration 20261206000014): each moves when a table
-/// a part of the snapshot is read from changes, in the writer's transaction, whichever process
-/// wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+/// The counters `schedule_parts` keeps (migrations 20261206000014, 20261207000031: one row a
+/// part): each moves when a table a part of the snapshot is read from changes, in the writer's
+/// transaction, whichever process wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduleVersions {
     /// plans, reporting periods, tasks, task leads.
     pub plans: i64,
@@ -202,10 +202,16 @@ pub struct ScheduleVersions {
     pub assignment_set: i64,
     /// any change to assignments (statuses too).
     pub assignments: i64,
+    /// reports updated or deleted (read whole again).
     pub submissions: i64,
+    /// reports added (only the rows past the last id read are read).
+    pub submissions_added: i64,
     pub people: i64,
     pub units: i64,
+    /// escalation steps updated or deleted (read whole again).
     pub escalations: i64,
+    /// escalation steps added (only the rows past the last id read are read).
+    pub escalations_added: i64,
 }
 
 /// A snapshot kept between passes, with the counters it was read at
@@ -214,36 +220,86 @@ pub struct ScheduleVersions {
 pub struct SnapshotCache {
     versions: Option<ScheduleVersions>,
     horizon: Option<NaiveDate>,
+    /// The last report and escalation step read (ids): what was added since comes after.
+    submissions_read: i64,
+    escalations_read: i64,
     snapshot: ScheduleSnapshot,
 }
 
-/// Live assignments counted by plan, dimension, unit (or lead unit) and status, for digests.
+/// Live assignments of one live task with one status, for digests.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct StatusCount {
+pub struct TaskStatusCount {
+    pub task_id: i64,
     pub plan_id: i64,
     pub dimension: Option<String>,
-    pub unit_id: i64,
     pub status: String,
     pub n: i64,
 }
 
-impl StatusCount {
+/// Live assignments counted by plan, dimension and status: the figures a digest prints.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusTally {
+    pub plan_id: i64,
+    pub dimension: Option<String>,
+    pub status: String,
+    pub n: i64,
+}
+
+impl StatusTally {
     pub fn status(&self) -> AssignmentStatus {
         self.status.parse().unwrap_or(AssignmentStatus::NotStarted)
     }
 }
 
-/// An open task of a unit, as a reminder lists it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct OpenTask {
-    pub assignment_id: i64,
-    pub plan_id: i64,
-    pub unit_id: i64,
-    pub task_code: Option<String>,
+impl From<&TaskStatusCount> for StatusTally {
+    fn from(c: &TaskStatusCount) -> Self {
+        StatusTally {
+            plan_id: c.plan_id,
+            dimension: c.dimension.clone(),
+            status: c.status.clone(),
+            n: c.n,
+        }
+    }
+}
+
+/// A live task as a report reminder lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLine {
+    pub code: Option<String>,
     pub text: String,
-    pub status: String,
-    /// How many tasks the unit has open in the plan, listed or not.
-    pub open_in_plan: i64,
+}
+
+/// The open tasks of some units, as report reminders list them: for each unit and plan, the
+/// first few in plan order and how many are open in all.
+#[derive(Debug, Clone, Default)]
+pub struct OpenTasks {
+    /// task id → its line, for every task listed below.
+    tasks: HashMap<i64, TaskLine>,
+    /// (unit, plan) → the first open tasks in plan order, and how many are open in all.
+    lists: HashMap<(i64, i64), (Vec<i64>, usize)>,
+}
+
+impl OpenTasks {
+    /// The first open tasks of `unit_id` in `plan_id` (at most the `per_plan` the store was
+    /// asked for), in plan order, and how many it has open there in all.
+    pub fn of(&self, unit_id: i64, plan_id: i64) -> (Vec<&TaskLine>, usize) {
+        match self.lists.get(&(unit_id, plan_id)) {
+            Some((listed, open)) => (
+                listed.iter().filter_map(|id| self.tasks.get(id)).collect(),
+                *open,
+            ),
+            None => (Vec::new(), 0),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LiveTaskRow {
+    id: i64,
+    plan_id: i64,
+    code: Option<String>,
+    text: String,
+    position: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -288,6 +344,28 @@ struct UnitRow {
 
 const LIVE: &str = "a.retired_at IS NULL AND t.retired_at IS NULL";
 
+/// The highest step recorded for each escalated item (kind, item, unit).
+type Escalated = HashMap<(ItemKind, i64, i64), EscalationStep>;
+
+/// Keeps the higher of each item's step in `steps` and `rows` (kind, item, unit, step, id);
+/// returns the highest id seen, at least `after`.
+fn add_steps(steps: &mut Escalated, rows: Vec<(String, i64, i64, i64, i64)>, after: i64) -> i64 {
+    let mut last = after;
+    for (kind, item, unit, step, id) in rows {
+        last = last.max(id);
+        let Some(step) = EscalationStep::from_number(step) else {
+            continue;
+        };
+        let kept = steps
+            .entry((ItemKind::parse(&kind), item, unit))
+            .or_insert(step);
+        if step > *kept {
+            *kept = step;
+        }
+    }
+    last
+}
+
 impl Store {
     /// Reads what a pass on a day needs; dated assignments due after `horizon` are left out.
     pub async fn schedule_snapshot(
@@ -299,15 +377,31 @@ impl Store {
         Ok(cache.snapshot)
     }
 
-    /// The counters of `schedule_versions`: what changed since a cache was filled.
+    /// The counters of `schedule_parts`: what changed since a cache was filled.
     pub async fn schedule_versions(&self) -> Result<ScheduleVersions, StoreError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT plans, assignment_set, assignments, submissions, people, units, escalations \
-                 FROM schedule_versions WHERE id = 1",
-            )
-            .fetch_one(pool).await?
-        }))
+        let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT part, version FROM schedule_parts")
+                .fetch_all(pool).await?
+        });
+        let parts: HashMap<String, i64> = rows.into_iter().collect();
+        // A missing row would read as "never changes": a pass would keep a stale copy forever.
+        let part = |name: &str| {
+            parts
+                .get(name)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("schedule_parts has no row {name}")))
+        };
+        Ok(ScheduleVersions {
+            plans: part("plans")?,
+            assignment_set: part("assignment_set")?,
+            assignments: part("assignments")?,
+            submissions: part("submissions")?,
+            submissions_added: part("submissions_added")?,
+            people: part("people")?,
+            units: part("units")?,
+            escalations: part("escalations")?,
+            escalations_added: part("escalations_added")?,
+        })
     }
 
     /// Brings `cache` up to date for a pass whose dated tasks reach `horizon`: reads the
@@ -345,7 +439,13 @@ impl Store {
             cache.horizon = Some(horizon);
         }
         if changed(|v| v.submissions) {
-            snapshot.submissions = self.snapshot_submissions().await?;
+            let (submissions, last) = self.snapshot_submissions().await?;
+            snapshot.submissions = submissions;
+            cache.submissions_read = last;
+        } else if changed(|v| v.submissions_added) {
+            cache.submissions_read = self
+                .add_submissions(&mut snapshot.submissions, cache.submissions_read)
+                .await?;
         }
         if changed(|v| v.people) {
             let (recipients, unreachable) = self.snapshot_people().await?;
@@ -368,7 +468,13 @@ impl Store {
             snapshot.index.children = children;
         }
         if changed(|v| v.escalations) {
-            snapshot.escalated = self.snapshot_escalated().await?;
+            let (escalated, last) = self.snapshot_escalated().await?;
+            snapshot.escalated = escalated;
+            cache.escalations_read = last;
+        } else if changed(|v| v.escalations_added) {
+            cache.escalations_read = self
+                .add_escalated(&mut snapshot.escalated, cache.escalations_read)
+                .await?;
         }
         snapshot.case_hops = self.live_hops().await?;
         cache.versions = Some(now);
@@ -431,17 +537,46 @@ impl Store {
         }))
     }
 
-    async fn snapshot_submissions(&self) -> Result<HashMap<(i64, i64), DateTime<Utc>>, StoreError> {
-        let submissions: Vec<(i64, i64, DateTime<Utc>)> = with_pool!(self, pool => {
+    /// Each unit's first report for each period, and the last report id read.
+    async fn snapshot_submissions(
+        &self,
+    ) -> Result<(HashMap<(i64, i64), DateTime<Utc>>, i64), StoreError> {
+        let submissions: Vec<(i64, i64, DateTime<Utc>, i64)> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT period_id, unit_id, MIN(submitted_at) FROM report_submissions GROUP BY period_id, unit_id",
+                "SELECT period_id, unit_id, MIN(submitted_at), MAX(id) FROM report_submissions \
+                 GROUP BY period_id, unit_id",
             )
             .fetch_all(pool).await?
         });
-        Ok(submissions
+        let last = submissions.iter().map(|s| s.3).max().unwrap_or(0);
+        let first = submissions
             .into_iter()
-            .map(|(p, u, at)| ((p, u), at))
-            .collect())
+            .map(|(p, u, at, _)| ((p, u), at))
+            .collect();
+        Ok((first, last))
+    }
+
+    /// Adds the reports past id `after` to `first` (each unit's first report for each period);
+    /// returns the last id read.
+    async fn add_submissions(
+        &self,
+        first: &mut HashMap<(i64, i64), DateTime<Utc>>,
+        after: i64,
+    ) -> Result<i64, StoreError> {
+        let added: Vec<(i64, i64, DateTime<Utc>, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT period_id, unit_id, submitted_at, id FROM report_submissions WHERE id > $1",
+            )
+            .bind(after)
+            .fetch_all(pool).await?
+        });
+        let mut last = after;
+        for (period, unit, at, id) in added {
+            let kept = first.entry((period, unit)).or_insert(at);
+            *kept = (*kept).min(at);
+            last = last.max(id);
+        }
+        Ok(last)
     }
 
     async fn snapshot_dated(
@@ -531,62 +666,162 @@ impl Store {
         Ok(infos)
     }
 
-    async fn snapshot_escalated(
-        &self,
-    ) -> Result<HashMap<(ItemKind, i64, i64), EscalationStep>, StoreError> {
-        let escalated: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT item_kind, item_id, unit_id, MAX(step) FROM escalations GROUP BY item_kind, item_id, unit_id")
-                .fetch_all(pool).await?
+    /// The highest step recorded for each escalated item, and the last step id read.
+    async fn snapshot_escalated(&self) -> Result<(Escalated, i64), StoreError> {
+        let escalated: Vec<(String, i64, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT item_kind, item_id, unit_id, MAX(step), MAX(id) FROM escalations \
+                 GROUP BY item_kind, item_id, unit_id",
+            )
+            .fetch_all(pool).await?
         });
         let mut steps = HashMap::with_capacity(escalated.len());
-        for (kind, item, unit, step) in escalated {
-            let kind = ItemKind::parse(&kind);
-            if let Some(step) = EscalationStep::from_number(step) {
-                steps.insert((kind, item, unit), step);
-            }
-        }
-        Ok(steps)
+        let last = add_steps(&mut steps, escalated, 0);
+        Ok((steps, last))
     }
 
-    /// Open tasks of `unit_ids` (what a report reminder lists), by unit and plan: the first
-    /// `per_plan` of each unit in each plan, in plan order, each row with the unit's count of
-    /// open tasks in that plan. A reminder lists only the first few, and reading every open
-    /// assignment of thousands of units (with its text) made this the slowest read of a pass.
+    /// Adds the steps past id `after` to `steps`; returns the last id read.
+    async fn add_escalated(&self, steps: &mut Escalated, after: i64) -> Result<i64, StoreError> {
+        let added: Vec<(String, i64, i64, i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT item_kind, item_id, unit_id, step, id FROM escalations WHERE id > $1",
+            )
+            .bind(after)
+            .fetch_all(pool).await?
+        });
+        Ok(add_steps(steps, added, after))
+    }
+
+    /// Open tasks of `unit_ids` (what a report reminder lists): the first `per_plan` of each
+    /// unit in each plan, in plan order, with the unit's count of open tasks in that plan.
+    /// The database hands over one row per unit (its open task ids, joined into one text) and
+    /// the live tasks once: a row per open assignment (75,000 at national scale, each with its
+    /// text) made this the slowest read of a reminder day.
     pub async fn open_tasks_of(
         &self,
         unit_ids: &[i64],
         per_plan: usize,
-    ) -> Result<Vec<OpenTask>, StoreError> {
-        let per_plan = i64::try_from(per_plan).unwrap_or(i64::MAX);
-        let mut tasks = Vec::new();
+    ) -> Result<OpenTasks, StoreError> {
+        if unit_ids.is_empty() {
+            return Ok(OpenTasks::default());
+        }
+        let live: Vec<LiveTaskRow> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, plan_id, code, text, position FROM tasks WHERE retired_at IS NULL")
+                .fetch_all(pool).await?
+        });
+        let mut open_ids: Vec<(i64, String)> = Vec::new();
         for chunk in unit_ids.chunks(super::BATCH_PARAMETERS - 1) {
-            let rows: Vec<OpenTask> = with_pool!(self, pool => {
+            let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+                let mut query = sqlx::QueryBuilder::new(
+                    "SELECT unit_id, string_agg(CAST(task_id AS TEXT), ',') FROM assignments \
+                     WHERE retired_at IS NULL AND status <> 'done' AND unit_id IN (",
+                );
+                let mut list = query.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                query.push(") GROUP BY unit_id");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            open_ids.extend(rows);
+        }
+        let live: HashMap<i64, LiveTaskRow> = live.into_iter().map(|t| (t.id, t)).collect();
+        let mut lists: HashMap<(i64, i64), (Vec<i64>, usize)> = HashMap::new();
+        for (unit_id, joined) in open_ids {
+            // This unit's open tasks by plan, in plan order (a retired task is not open).
+            let mut by_plan: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+            for id in joined.split(',') {
+                let id: i64 = id.parse().map_err(|_| {
+                    StoreError::Corrupt(format!("open task list of unit {unit_id}: {joined:?}"))
+                })?;
+                if let Some(task) = live.get(&id) {
+                    by_plan
+                        .entry(task.plan_id)
+                        .or_default()
+                        .push((task.position, id));
+                }
+            }
+            for (plan_id, mut tasks) in by_plan {
+                tasks.sort_unstable();
+                let open = tasks.len();
+                let listed = tasks.into_iter().take(per_plan).map(|(_, id)| id).collect();
+                lists.insert((unit_id, plan_id), (listed, open));
+            }
+        }
+        let listed: HashSet<i64> = lists
+            .values()
+            .flat_map(|(ids, _)| ids.iter().copied())
+            .collect();
+        let tasks = live
+            .into_values()
+            .filter(|t| listed.contains(&t.id))
+            .map(|t| {
+                let line = TaskLine {
+                    code: t.code,
+                    text: t.text,
+                };
+                (t.id, line)
+            })
+            .collect();
+        Ok(OpenTasks { tasks, lists })
+    }
+
+    /// Live assignments of live tasks counted by task and status (one aggregation in the
+    /// database, a few rows a task): a digest's figures for the whole registry and for a lead
+    /// unit are sums of these.
+    pub async fn status_counts_by_task(&self) -> Result<Vec<TaskStatusCount>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id AS task_id, t.plan_id, t.dimension, c.status, c.n FROM \
+                 (SELECT task_id, status, COUNT(*) AS n FROM assignments WHERE retired_at IS NULL \
+                 GROUP BY task_id, status) c JOIN tasks t ON t.id = c.task_id WHERE t.retired_at IS NULL",
+            )
+            .fetch_all(pool).await?
+        }))
+    }
+
+    /// The lead units of every live task, in lead order.
+    pub async fn live_task_leads(&self) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+        let rows: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT tl.task_id, tl.unit_id FROM task_leads tl JOIN tasks t ON t.id = tl.task_id \
+                 WHERE t.retired_at IS NULL ORDER BY tl.task_id, tl.position",
+            )
+            .fetch_all(pool).await?
+        });
+        let mut leads: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (task, unit) in rows {
+            leads.entry(task).or_default().push(unit);
+        }
+        Ok(leads)
+    }
+
+    /// Live assignments of `unit_ids` counted by plan, dimension and status (for a digest
+    /// whose units are not every unit at work). A long list is read in chunks, so a plan,
+    /// dimension and status may come in several rows: they add up.
+    pub async fn status_tallies_of_units(
+        &self,
+        unit_ids: &[i64],
+    ) -> Result<Vec<StatusTally>, StoreError> {
+        let mut tallies = Vec::new();
+        for chunk in unit_ids.chunks(super::BATCH_PARAMETERS - 1) {
+            let rows: Vec<StatusTally> = with_pool!(self, pool => {
                 let mut query = sqlx::QueryBuilder::new(format!(
-                    "SELECT o.assignment_id, lt.plan_id, o.unit_id, lt.code AS task_code, lt.text, o.status, \
-                     o.open_in_plan FROM (SELECT assignment_id, task_id, unit_id, status, open_in_plan FROM \
-                     (SELECT a.id AS assignment_id, a.task_id, a.unit_id, a.status, ROW_NUMBER() OVER w AS row_no, \
-                     COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS open_in_plan \
-                     FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE} AND a.status <> 'done' \
-                     AND a.unit_id IN ("
+                    "SELECT t.plan_id, t.dimension, a.status, COUNT(*) AS n \
+                     FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE} AND a.unit_id IN ("
                 ));
                 let mut list = query.separated(", ");
                 for id in chunk {
                     list.push_bind(*id);
                 }
-                query.push(
-                    ") WINDOW w AS (PARTITION BY a.unit_id, t.plan_id ORDER BY t.position)) numbered \
-                     WHERE row_no <= ",
-                );
-                query.push_bind(per_plan);
-                query.push(") o JOIN tasks lt ON lt.id = o.task_id ORDER BY o.unit_id, lt.plan_id, lt.position");
+                query.push(") GROUP BY t.plan_id, t.dimension, a.status");
                 query.build_query_as().fetch_all(pool).await?
             });
-            tasks.extend(rows);
+            tallies.extend(rows);
         }
-        Ok(tasks)
+        Ok(tallies)
     }
 
-    /// Live assignments counted by plan, dimension, implementing unit and status.
     /// Units leading at least one live task (whether or not the task has live assignments):
     /// a few hundred rows, read without touching the assignments.
     pub async fn lead_units_of_live_tasks(&self) -> Result<HashSet<i64>, StoreError> {
@@ -598,29 +833,6 @@ impl Store {
             .fetch_all(pool).await?
         });
         Ok(units.into_iter().collect())
-    }
-
-    pub async fn status_counts_by_unit(&self) -> Result<Vec<StatusCount>, StoreError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "SELECT t.plan_id, t.dimension, a.unit_id, a.status, COUNT(*) AS n \
-                 FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE {LIVE} \
-                 GROUP BY t.plan_id, t.dimension, a.unit_id, a.status"
-            ))
-            .fetch_all(pool).await?
-        }))
-    }
-
-    /// Live assignments counted by plan, dimension, lead unit and status.
-    pub async fn status_counts_by_lead(&self) -> Result<Vec<StatusCount>, StoreError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "SELECT t.plan_id, t.dimension, tl.unit_id, a.status, COUNT(*) AS n \
-                 FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN task_leads tl ON tl.task_id = t.id \
-                 WHERE {LIVE} GROUP BY t.plan_id, t.dimension, tl.unit_id, a.status"
-            ))
-            .fetch_all(pool).await?
-        }))
     }
 
     /// Records escalation steps (each once: a step already recorded is skipped) with an

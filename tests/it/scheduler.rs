@@ -1839,3 +1839,113 @@ async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
         db.finish().await;
     }
 }
+
+/// Runs `sql` on `db` through a connection of its own, as a hand in `psql` or `sqlite3` would.
+async fn by_hand(db: &support::TestDb, sql: &str) {
+    use secrecy::ExposeSecret;
+    use sqlx::Connection;
+    let url = db.config.database.url.expose_secret().to_string();
+    match &db.config.database.postgres_schema {
+        Some(schema) => {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+            sqlx::raw_sql(&format!("SET search_path TO \"{schema}\"; {sql}"))
+                .execute(&mut conn)
+                .await
+                .expect("sql by hand");
+            conn.close().await.expect("close");
+        }
+        None => {
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            sqlx::raw_sql(sql)
+                .execute(&mut conn)
+                .await
+                .expect("sql by hand");
+            conn.close().await.expect("close");
+        }
+    }
+}
+
+/// A kept scheduler reads only the reports and escalation steps added since its last pass;
+/// one deleted (by hand: nothing in dondoc deletes them) makes it read them whole again.
+#[tokio::test]
+async fn a_report_or_step_deleted_by_hand_is_seen_by_a_kept_scheduler() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let other = db.store(clock.clone()).await;
+        let plan = seed(&store).await;
+        let q1 = period_id(&store, plan, "q1").await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let minhkhai_head = person_id(&store, "HG-MINHKHAI", MINHKHAI_HEAD).await;
+        let kept = scheduler(&store);
+        let name = db.name;
+        let dry = |at: DateTime<Utc>| {
+            let kept = kept.clone();
+            let fresh = scheduler(&other);
+            async move {
+                let seen = kept.pass(at, true).await.expect("dry pass");
+                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
+                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
+                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
+                (seen.messages, seen.escalations)
+            }
+        };
+        let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
+            messages.iter().filter(|m| m.chat_id == chat).count()
+        };
+        let reminder_day = local(date(2026, 3, 3), 8, 0);
+        clock.set(reminder_day);
+        assert!(to(&dry(reminder_day).await.0, MINHKHAI_HEAD) > 0);
+        let submission = Submission {
+            period_id: dondoc::domain::PeriodId(q1),
+            unit_id: dondoc::domain::UnitId(minhkhai),
+            person_id: dondoc::domain::PersonId(minhkhai_head),
+            body: "Báo cáo quý I".into(),
+            telegram_message_id: None,
+            attachment: None,
+        };
+        other
+            .record_submission(
+                dondoc::domain::UpdateId(1),
+                MINHKHAI_HEAD,
+                MINHKHAI_HEAD,
+                &submission,
+            )
+            .await
+            .expect("submission");
+        assert_eq!(to(&dry(reminder_day).await.0, MINHKHAI_HEAD), 0);
+        by_hand(
+            &db,
+            &format!("DELETE FROM report_submissions WHERE unit_id = {minhkhai}"),
+        )
+        .await;
+        assert!(
+            to(&dry(reminder_day).await.0, MINHKHAI_HEAD) > 0,
+            "{name}: the report is gone, the reminder is back"
+        );
+
+        // Q1 overdue: the other process records the steps; one deleted by hand is due again.
+        let overdue = local(date(2026, 3, 11), 8, 0);
+        clock.set(overdue);
+        assert!(!dry(overdue).await.1.is_empty());
+        let recorded = scheduler(&other).pass(overdue, false).await.expect("pass");
+        assert!(recorded.new_escalations > 0);
+        assert!(dry(overdue).await.1.is_empty(), "{name}: recorded");
+        by_hand(
+            &db,
+            &format!("DELETE FROM escalations WHERE unit_id = {minhkhai}"),
+        )
+        .await;
+        let (_, again) = dry(overdue).await;
+        assert!(
+            again.iter().any(|r| r.unit_id == minhkhai),
+            "{name}: {again:?}"
+        );
+
+        other.close().await;
+        store.close().await;
+        db.finish().await;
+    }
+}
