@@ -210,10 +210,7 @@ pub async fn proposal_lines(
                 let Some(update) = store.status_update(*status_update_id).await? else {
                     continue;
                 };
-                let Some(card) = store
-                    .assignment_card(update.assignment_id)
-                    .await?
-                else {
+                let Some(card) = store.assignment_card(update.assignment_id).await? else {
                     continue;
                 };
                 lines.push(
@@ -294,10 +291,7 @@ pub async fn applied_lines(
         match done {
             Applied::Status(update) | Applied::Noted(update) => {
                 metrics.status_reply_recorded();
-                if let Some(card) = store
-                    .assignment_card(update.assignment_id)
-                    .await?
-                {
+                if let Some(card) = store.assignment_card(update.assignment_id).await? {
                     let task = card.title();
                     lines.push(match done {
                         Applied::Noted(_) => BotText::NoteAdded { task: &task }.render(lang),

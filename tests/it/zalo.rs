@@ -204,10 +204,7 @@ async fn onboarding_viec_answers_a_photo_and_a_confirmed_proposal() {
         let history = history_len(&store, first, 1).await;
         assert_eq!(history[0].status, AssignmentStatus::Blocked);
         assert_eq!(history[0].note, "thiếu kinh phí");
-        let files = store
-            .attachments_of(history[0].id)
-            .await
-            .expect("files");
+        let files = store.attachments_of(history[0].id).await.expect("files");
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].file_id, "https://zalo.invalid/hien-truong.jpg");
 
@@ -475,11 +472,7 @@ async fn a_sigkill_in_a_burst_of_answers_records_each_once() {
                 .await
                 .expect("open");
             assert!(open.len() >= ANSWERS_EACH, "{unit}");
-            answered.extend(
-                open.iter()
-                    .take(ANSWERS_EACH)
-                    .map(|c| c.assignment_id),
-            );
+            answered.extend(open.iter().take(ANSWERS_EACH).map(|c| c.assignment_id));
         }
         // Slow replies: the kill lands while answers wait behind their chat's replies.
         fake.fail_next("sendMessage", Fault::Slow(Duration::from_millis(700)), 400);
