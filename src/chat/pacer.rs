@@ -176,9 +176,10 @@ impl Limits {
     fn book(&mut self, chat: i64, now: Instant) -> Instant {
         let start = self.next_start(now);
         self.count_start(start, now);
-        // Held back by the count, the grid moves with the start: the sends after it keep the
-        // spacing rather than close up on it.
-        let grid = start.checked_sub(Self::SLACK).unwrap_or(start);
+        // The grid runs from now, not from a start the count held back: the sends after it
+        // keep their slots (the count still holds each of them), so a late send costs the
+        // rate nothing beyond its own wait.
+        let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
         self.next_global = self.next_global.max(grid) + self.global_every;
         self.next_chat.insert(chat, start + self.chat_every);
         if is_group(chat) {
