@@ -22,6 +22,16 @@
 //! - `c=50`: 50 users at once, 2,000 replies (40 each); each user sends the next reply when
 //!   the previous one is confirmed, so 50 replies are in flight (closed loop).
 //! - `burst`: 2,000 replies (40 from each of 50 users, round robin) pushed at once.
+//! - `paced` (dondoc only): `c=50` with 600 replies (12 each), the default configuration's
+//!   reply pacing (29 a second in all, one a chat every 1,100 ms) and the fake enforcing
+//!   Telegram's limits (a refused send is a 429, counted).
+//!
+//! The first three measure what the bot itself does: dondoc's replies are not paced in them
+//! (`outbox.messages_per_second` = 10⁶, `chat_interval_ms` = 0, like the echo bot, which
+//! never paces) and the fake's limits are off. Paced, one user's 200 replies would take
+//! 200 × 1.1 s and 2,000 replies at least 69 s: the figures would be the pacing's. `paced`
+//! shows it: throughput at Telegram's rate, latency the wait for the chat's turn. Each load
+//! must end within [`Load::limit`] (120 s, or twice what the pacing needs and a minute).
 //!
 //! Latency runs from just before the update is pushed to when the bench sees the bot's
 //! `sendMessage` answering it (matched by `reply_parameters.message_id`) in the fake's call
@@ -99,8 +109,10 @@ const USERS: usize = 50;
 const REPLIES: usize = 2_000;
 const SOLO_REPLIES: usize = 200;
 const POLL_TIMEOUT_SECS: u32 = 1;
-/// A load fails if it takes longer than this.
+/// A load fails if it takes longer than this (a paced load: see [`Load::limit`]).
 const LOAD_LIMIT: Duration = Duration::from_secs(120);
+/// Replies in the `paced` load: 12 from each of the 50 users.
+const PACED_REPLIES: usize = 600;
 /// How long stopping a bot may take (`RunningBot::stop` bounds itself at 15 s + 5 s).
 const STOP_LIMIT: Duration = Duration::from_secs(30);
 /// How long setup waits for the bot's welcomes and cards.
@@ -130,7 +142,8 @@ fn main() {
 async fn run() {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "{USERS} users, {REPLIES} replies a load (c=1: {SOLO_REPLIES}); one Tokio runtime, \
+        "{USERS} users, {REPLIES} replies a load (c=1: {SOLO_REPLIES}, paced: {PACED_REPLIES}); \
+         replies not paced but in `paced`; one Tokio runtime, \
          {workers} workers; fake getUpdates: long poll capped at {:?}, at most 100 a call",
         fake_telegram::LONG_POLL_CAP
     );
@@ -160,23 +173,29 @@ enum Load {
     Closed,
     /// Every user, every reply pushed at once.
     Burst,
+    /// Every user, one reply in flight each, the replies paced as Telegram requires.
+    Paced,
 }
 
 impl Load {
-    const ALL: [Load; 3] = [Load::Solo, Load::Closed, Load::Burst];
+    /// The loads of the bot alone, replies not paced: dondoc's and the echo bot's.
+    const UNPACED: [Load; 3] = [Load::Solo, Load::Closed, Load::Burst];
+    /// dondoc's loads.
+    const ALL: [Load; 4] = [Load::Solo, Load::Closed, Load::Burst, Load::Paced];
 
     fn label(self) -> &'static str {
         match self {
             Load::Solo => "c=1",
             Load::Closed => "c=50",
             Load::Burst => "burst",
+            Load::Paced => "paced",
         }
     }
 
     fn users(self) -> usize {
         match self {
             Load::Solo => 1,
-            Load::Closed | Load::Burst => USERS,
+            Load::Closed | Load::Burst | Load::Paced => USERS,
         }
     }
 
@@ -184,15 +203,37 @@ impl Load {
         match self {
             Load::Solo => SOLO_REPLIES,
             Load::Closed | Load::Burst => REPLIES,
+            Load::Paced => PACED_REPLIES,
         }
     }
 
     /// Replies one user may have in flight.
     fn window(self) -> usize {
         match self {
-            Load::Solo | Load::Closed => 1,
+            Load::Solo | Load::Closed | Load::Paced => 1,
             Load::Burst => usize::MAX,
         }
+    }
+
+    /// Whether dondoc paces its replies (the default configuration) and the fake enforces
+    /// Telegram's limits.
+    fn paced(self) -> bool {
+        matches!(self, Load::Paced)
+    }
+
+    /// How long the load may take: 120 s, or for a paced load twice the least the pacing
+    /// allows (the replies at the configured rate, one user's at the chat interval) and a
+    /// minute.
+    fn limit(self) -> Duration {
+        if !self.paced() {
+            return LOAD_LIMIT;
+        }
+        let outbox = Config::default().outbox;
+        let in_all = self.replies() as f64 / outbox.messages_per_second.max(0.01);
+        let one_chat =
+            (self.replies() / self.users()) as f64 * outbox.chat_interval_ms as f64 / 1e3;
+        let least = Duration::from_secs_f64(in_all.max(one_chat));
+        LOAD_LIMIT.max(least * 2 + Duration::from_secs(60))
     }
 }
 
@@ -458,7 +499,7 @@ async fn drive(
         }
         false
     };
-    let watcher = fake.wait_for_call("sendMessage", visit, LOAD_LIMIT * 2);
+    let watcher = fake.wait_for_call("sendMessage", visit, load.limit() * 2);
     let mut sender = Sender::new(fake, users, load);
     let progress = Cell::new(0usize);
 
@@ -534,12 +575,13 @@ async fn drive(
             call = watcher => unreachable!("the watcher never matches, yet matched {}", call.method),
         }
     };
-    let Ok(run) = tokio::time::timeout(LOAD_LIMIT, both).await else {
+    let Ok(run) = tokio::time::timeout(load.limit(), both).await else {
         panic!(
-            "{}: only {} of {} replies confirmed within {LOAD_LIMIT:?}",
+            "{}: only {} of {} replies confirmed within {:?}",
             load.label(),
             progress.get(),
-            load.replies()
+            load.replies(),
+            load.limit()
         );
     };
     let cpu = cpu_since(ticks);
@@ -609,6 +651,11 @@ async fn bench_dondoc(db: Db) {
         config.telegram.bot_token = Some(SecretString::from(TOKEN));
         config.telegram.api_url = fake.api_url();
         config.telegram.poll_timeout_secs = POLL_TIMEOUT_SECS;
+        fake.enforce_limits(load.paced());
+        if !load.paced() {
+            config.outbox.messages_per_second = 1e6;
+            config.outbox.chat_interval_ms = 0;
+        }
         let running: RunningBot = bot::spawn(&config, store.clone(), Arc::new(SystemClock))
             .await
             .expect("the bot starts");
@@ -644,6 +691,14 @@ async fn bench_dondoc(db: Db) {
             load.label()
         );
         outcome.print(db.name, load);
+        if load.paced() {
+            println!(
+                "{:<8} {:<6} 429s  {} (the fake enforcing Telegram's limits)",
+                db.name,
+                load.label(),
+                fake.limit_hits()
+            );
+        }
         recorded += outcome.notes.len();
         check_database(
             &store,
@@ -883,7 +938,7 @@ async fn spawn_echo(api_url: &str) -> (ShutdownToken, tokio::task::JoinHandle<()
 }
 
 async fn bench_echo() {
-    for (index, load) in Load::ALL.into_iter().enumerate() {
+    for (index, load) in Load::UNPACED.into_iter().enumerate() {
         let fake = fake_for(index).await;
         let (token, mut task) = spawn_echo(&fake.api_url()).await;
         let users = users_of(index, load);

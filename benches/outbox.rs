@@ -25,13 +25,16 @@
 //!
 //! N is 10,000 (about 6 minutes a run), or the first argument that is a number, or
 //! `DONDOC_BENCH_OUTBOX_COUNT`; the round trips `DONDOC_BENCH_OUTBOX_RTTS` (milliseconds,
-//! comma-separated, `changing` for the changing run):
+//! comma-separated, `changing` for the changing run); the backends `DONDOC_BENCH_OUTBOX_BACKENDS`
+//! (`sqlite`, `postgres`, or both comma-separated; by default both, Postgres when its URL is
+//! set), so the two can run as two processes at once:
 //!
 //! ```text
 //! cargo bench --bench outbox
 //! cargo bench --bench outbox -- 600
 //! DONDOC_BENCH_OUTBOX_RTTS=150 cargo bench --bench outbox -- 1000
 //! DONDOC_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench outbox
+//! DONDOC_BENCH_OUTBOX_BACKENDS=postgres DONDOC_BENCH_POSTGRES_URL=… cargo bench --bench outbox
 //! ```
 
 #[path = "../tests/support/fake_telegram.rs"]
@@ -53,6 +56,9 @@ use tokio::sync::watch;
 const POSTGRES_ENV: &str = "DONDOC_BENCH_POSTGRES_URL";
 const COUNT_ENV: &str = "DONDOC_BENCH_OUTBOX_COUNT";
 const RTTS_ENV: &str = "DONDOC_BENCH_OUTBOX_RTTS";
+/// `sqlite`, `postgres` or both (comma-separated): the backends to run; by default SQLite,
+/// and Postgres when its URL is set.
+const BACKENDS_ENV: &str = "DONDOC_BENCH_OUTBOX_BACKENDS";
 const DEFAULT_RTTS: &str = "0,50,150,300,changing";
 /// The round trips of the changing run, a quarter of N each.
 const CHANGING: [u64; 4] = [0, 150, 300, 50];
@@ -144,12 +150,18 @@ async fn run() {
     );
     let mut rows = Vec::new();
     let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
-    let mut dbs = vec![Db::sqlite(dir.path(), "bench-outbox.db")];
+    let backends = std::env::var(BACKENDS_ENV).unwrap_or_else(|_| "sqlite,postgres".into());
+    let wanted = |name: &str| backends.split(',').any(|b| b.trim() == name);
+    let mut dbs = Vec::new();
+    if wanted("sqlite") {
+        dbs.push(Db::sqlite(dir.path(), "bench-outbox.db"));
+    }
     match std::env::var(POSTGRES_ENV) {
-        Ok(url) => dbs.push(Db::postgres(
+        Ok(url) if wanted("postgres") => dbs.push(Db::postgres(
             &url,
             format!("dondoc_bench_outbox_{}", std::process::id()),
         )),
+        Ok(_) => {}
         Err(_) => println!("postgres skipped: set {POSTGRES_ENV} to run it"),
     }
     for db in dbs {

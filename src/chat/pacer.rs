@@ -14,6 +14,12 @@
 //! check came more than one period late.) A send books its slot under the lock and sleeps
 //! outside it, so a reply arriving while the sender waits takes the next slot, not a second
 //! one at the same instant.
+//!
+//! The even spacing alone does not keep Telegram's 30 in any second when sends start late:
+//! a send whose timer woke 38 ms late lets the next one go at once, and the 30th after them
+//! still comes on the grid, 996 ms after the late one. So the pacer also counts when the
+//! recent sends really began (the outbox's call task says when it starts the call) and never
+//! starts one within a second and [`ARRIVAL_MARGIN`] of the 30th before it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,6 +36,17 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// goes out a minute and this much after the first, never a hair under a minute by arrival.
 const GROUP_ARRIVAL_MARGIN: Duration = Duration::from_secs(1);
 
+/// Telegram's limit in all: messages in any one second.
+const TELEGRAM_PER_SECOND: usize = 30;
+
+/// Telegram counts its 30 a second by arrival too, and a send reaches it a varying time after
+/// it began (the request written, the network; on a loaded machine a send can take tens of
+/// milliseconds more than the next). No send begins within a second and this much of the 30th
+/// send before it. Evenly spaced at 29 a second, 30 sends span 1,034 ms, so on time this
+/// margin costs nothing; it holds only a send that would close up on a late one.
+const ARRIVAL_MARGIN: Duration = Duration::from_millis(30);
+const SECOND: Duration = Duration::from_secs(1);
+
 /// The longest the outbox sender waits for a slot once it has claimed a message; the claim's
 /// lease covers this on top of the longest call (`Sender::lease_reserve`).
 pub const MAX_SEND_WAIT: Duration = Duration::from_millis(500);
@@ -40,6 +57,25 @@ pub const MAX_REPLY_WAIT: Duration = Duration::from_secs(30);
 /// Groups and channels have negative chat ids; private chats positive.
 fn is_group(chat: i64) -> bool {
     chat < 0
+}
+
+/// A send [`Pacer::start_send`] let begin.
+#[derive(Debug)]
+pub struct Slot {
+    pacer: Pacer,
+    chat: i64,
+    /// When the pacer counts it as begun.
+    counted: Instant,
+}
+
+impl Slot {
+    /// The call is being made now: the pacer counts the send from now, not from when its
+    /// slot came. The call's task may start a while after the slot (a busy runtime), and
+    /// Telegram counts when the message arrives.
+    pub fn calling(self) {
+        let now = Instant::now();
+        self.pacer.limits().started(self.chat, self.counted, now);
+    }
 }
 
 /// The pacing of one process; clones share it.
@@ -59,6 +95,11 @@ struct Limits {
     group_sends: HashMap<i64, VecDeque<Instant>>,
     /// Telegram's last `retry_after`: nothing is sent before this.
     paused_until: Option<Instant>,
+    /// How many sends any second and [`ARRIVAL_MARGIN`] may hold: Telegram's 30, or the
+    /// configured rate where that is higher (a bot allowed more, a test that lifts pacing).
+    per_second: usize,
+    /// When the last `per_second` sends began (booked, then as really started), in order.
+    starts: VecDeque<Instant>,
 }
 
 impl Limits {
@@ -89,10 +130,55 @@ impl Limits {
             .map(|until| until - now)
     }
 
+    /// The earliest a send may begin for the count of recent sends: a second and the
+    /// margin after the `per_second`-th latest. None while fewer began lately.
+    fn window_slot(&self) -> Option<Instant> {
+        let oldest = self.starts.len().checked_sub(self.per_second)?;
+        self.starts
+            .get(oldest)
+            .map(|start| *start + SECOND + ARRIVAL_MARGIN)
+    }
+
+    /// When the next send may begin: the global grid, and the count of recent sends.
+    fn next_start(&self, now: Instant) -> Instant {
+        self.next_global
+            .max(now)
+            .max(self.window_slot().unwrap_or(now))
+    }
+
+    /// Counts a send beginning at `at` among the recent ones, kept in order and only as many
+    /// as [`Self::window_slot`] reads: an entry dropped is the earliest, and entries only
+    /// ever move later, so it can never be one of the latest again; or one that can no longer
+    /// hold a send back `now`.
+    fn count_start(&mut self, at: Instant, now: Instant) {
+        let position = self.starts.partition_point(|start| *start <= at);
+        self.starts.insert(position, at);
+        while self.starts.len() > self.per_second
+            || self
+                .starts
+                .front()
+                .is_some_and(|start| *start + SECOND + ARRIVAL_MARGIN <= now)
+        {
+            self.starts.pop_front();
+        }
+    }
+
+    /// A send counted as beginning at `was` began at `now`: it moves later among the recent.
+    fn recount_start(&mut self, was: Instant, now: Instant) {
+        if let Some(position) = self.starts.iter().rposition(|start| *start == was) {
+            self.starts.remove(position);
+        }
+        self.count_start(now, now);
+    }
+
     /// Takes the next global slot for a send to `chat`: when it may start. The chat's clock
     /// runs from that start.
     fn book(&mut self, chat: i64, now: Instant) -> Instant {
-        let start = self.next_global.max(now);
+        let start = self.next_start(now);
+        self.count_start(start, now);
+        // The grid runs from now, not from a start the count held back: the sends after it
+        // keep their slots (the count still holds each of them), so a late send costs the
+        // rate nothing beyond its own wait.
         let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
         self.next_global = self.next_global.max(grid) + self.global_every;
         self.next_chat.insert(chat, start + self.chat_every);
@@ -116,6 +202,7 @@ impl Limits {
         if now <= planned {
             return;
         }
+        self.recount_start(planned, now);
         let late = now - planned;
         if let Some(next) = self.next_chat.get_mut(&chat) {
             *next = (*next).max(planned + self.chat_every + late);
@@ -152,7 +239,20 @@ impl Pacer {
             next_chat: HashMap::new(),
             group_sends: HashMap::new(),
             paused_until: None,
+            per_second: Self::per_second(messages_per_second),
+            starts: VecDeque::new(),
         })))
+    }
+
+    /// Telegram's 30, or a higher configured rate (rounded up).
+    fn per_second(rate: f64) -> usize {
+        let configured = if rate.is_finite() && rate > 0.0 {
+            // `as` saturates; a rate of a million a second is a test lifting the pacing.
+            rate.ceil().min(1e9) as usize
+        } else {
+            0
+        };
+        configured.max(TELEGRAM_PER_SECOND)
     }
 
     /// The limits never panic while held, so a poisoned lock still holds consistent clocks.
@@ -187,7 +287,10 @@ impl Pacer {
     /// booking nothing, when it cannot start soon: a reply took the chat since the sender
     /// looked, Telegram asked for a pause, or replies hold the next slots. The sender then
     /// gives its claim back: a claim must not outlive its lease waiting here.
-    pub async fn start_send(&self, chat: i64) -> Result<(), Duration> {
+    ///
+    /// The send is counted from when the wait ends; [`Slot::calling`], from the task that
+    /// makes the call, counts it from when the call really starts, if later.
+    pub async fn start_send(&self, chat: i64) -> Result<Slot, Duration> {
         let start = {
             let now = Instant::now();
             let mut limits = self.limits();
@@ -197,19 +300,26 @@ impl Pacer {
             {
                 return Err(wait);
             }
-            let wait = limits.next_global.saturating_duration_since(now);
+            let wait = limits.next_start(now).saturating_duration_since(now);
             if wait > MAX_SEND_WAIT {
                 return Err(wait);
             }
             limits.book(chat, now)
         };
-        self.sleep_until_start(chat, start).await;
-        Ok(())
+        let began = self.sleep_until_start(chat, start).await;
+        Ok(Slot {
+            pacer: self.clone(),
+            chat,
+            counted: began,
+        })
     }
 
-    async fn sleep_until_start(&self, chat: i64, start: Instant) {
+    /// Sleeps until `start`; the send counts from when the sleep really ended.
+    async fn sleep_until_start(&self, chat: i64, start: Instant) -> Instant {
         tokio::time::sleep_until(start).await;
-        self.limits().started(chat, start, Instant::now());
+        let now = Instant::now();
+        self.limits().started(chat, start, now);
+        now.max(start)
     }
 
     /// Waits until a reply to `chat` may go: past any pause, the chat's own interval and the
@@ -274,7 +384,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_reply_waits_for_its_chat_after_a_reminder_but_not_for_other_chats() {
         let pacer = pacer();
-        pacer.start_send(7).await.expect("a free chat");
+        let _slot = pacer.start_send(7).await.expect("a free chat");
         assert_eq!(pacer.chat_ready(7).map_err(|_| ()), Err(()));
         assert!(pacer.start_send(7).await.is_err(), "the chat must wait");
         let other = reply_wait(&pacer, 8).await;
@@ -337,6 +447,89 @@ mod tests {
             Some(Duration::from_millis(3))
         );
         assert_eq!(limits.chat_wait(9, late + Duration::from_secs(1)), None);
+    }
+
+    /// The shortest time over which any 31 consecutive starts were spread.
+    fn tightest_31(starts: &[Instant]) -> Duration {
+        starts
+            .windows(TELEGRAM_PER_SECOND + 1)
+            .map(|w| w[TELEGRAM_PER_SECOND] - w[0])
+            .min()
+            .expect("at least 31 starts")
+    }
+
+    /// The sender books a send once the one before has started. When a timer wakes 38 ms
+    /// late (within the grid's slack of a slot), the next send's slot has passed and it goes
+    /// at once; the 30th after them, on the grid, came 996 ms after the late one: 31 in a
+    /// second at Telegram. Counting the real starts keeps any 31 over a second and the margin.
+    #[tokio::test(start_paused = true)]
+    async fn no_31_sends_begin_within_a_second_when_one_starts_late() {
+        let pacer = Pacer::new(&OutboxConfig::default());
+        let mut limits = pacer.limits();
+        let first = limits.book(0, Instant::now());
+        let late = first + Duration::from_millis(38);
+        limits.started(0, first, late);
+        let mut starts = vec![late];
+        let mut now = late;
+        for chat in 1..=60 {
+            let start = limits.book(chat, now);
+            limits.started(chat, start, start);
+            starts.push(start);
+            now = start;
+        }
+        let tightest = tightest_31(&starts);
+        assert!(
+            tightest >= Duration::from_secs(1) + ARRIVAL_MARGIN,
+            "31 sends began within {tightest:?}"
+        );
+        // And the rate is kept: 61 sends at 29 a second take 60 intervals, give or take the
+        // one late start.
+        let took = starts[60] - starts[0];
+        assert!(took < Duration::from_secs_f64(60.0 / 29.0), "{took:?}");
+    }
+
+    /// The outbox's call task may run a while after its slot (a loaded machine): the send
+    /// counts from when the task calls, and the 30th after it waits for that.
+    #[tokio::test(start_paused = true)]
+    async fn a_call_that_starts_late_holds_the_thirtieth_after_it() {
+        let pacer = Pacer::new(&OutboxConfig::default());
+        let mut calls = Vec::new();
+        for chat in 0..61 {
+            let slot = pacer.start_send(chat).await.expect("a slot");
+            // Every tenth task runs 30 ms after its slot.
+            if chat % 10 == 0 {
+                tokio::time::advance(Duration::from_millis(30)).await;
+            }
+            calls.push(Instant::now());
+            slot.calling();
+        }
+        calls.sort();
+        let tightest = tightest_31(&calls);
+        assert!(
+            tightest >= Duration::from_secs(1) + ARRIVAL_MARGIN,
+            "31 calls within {tightest:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_count_follows_a_rate_set_above_telegrams() {
+        assert_eq!(Pacer::per_second(29.0), TELEGRAM_PER_SECOND);
+        assert_eq!(Pacer::per_second(29.5), TELEGRAM_PER_SECOND);
+        assert_eq!(Pacer::per_second(100.0), 100);
+        assert_eq!(Pacer::per_second(f64::NAN), TELEGRAM_PER_SECOND);
+        // A test lifting the pacing is not held to 30 a second by the count.
+        let lifted = Pacer::new(&OutboxConfig {
+            messages_per_second: 1e6,
+            chat_interval_ms: 0,
+            ..OutboxConfig::default()
+        });
+        let started = Instant::now();
+        for chat in 0..100 {
+            lifted.start_send(chat).await.expect("a slot");
+        }
+        // Held to 30 in 1.03 s, the 100 would take over 3 s; a timer tick is a millisecond.
+        let took = started.elapsed();
+        assert!(took < Duration::from_millis(200), "{took:?}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -400,19 +400,25 @@ impl Sender {
             // Paced last, after the claim's database write, so that its jitter cannot bring
             // two sends closer than the limits allow. A reply may have taken the chat, or a
             // pause begun, meanwhile: the claim goes back and the chat waits its turn.
-            if let Err(wait) = self.pacer.start_send(message.chat_id).await {
-                held_back.insert(message.chat_id);
-                soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
-                let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-                self.store
-                    .retry_message(message.id, at, "waiting for Telegram's limits", false)
-                    .await?;
-                continue;
-            }
+            let slot = match self.pacer.start_send(message.chat_id).await {
+                Ok(slot) => slot,
+                Err(wait) => {
+                    held_back.insert(message.chat_id);
+                    soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
+                    let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                    self.store
+                        .retry_message(message.id, at, "waiting for Telegram's limits", false)
+                        .await?;
+                    continue;
+                }
+            };
             tried = true;
             let chat = message.chat_id;
             let channel = self.channel.clone();
             let flight = self.in_flight.spawn(async move {
+                // Telegram counts the message when it arrives: the pacer counts the send from
+                // here, where the call starts, however late this task runs.
+                slot.calling();
                 let started = Instant::now();
                 let outcome = channel.send(outgoing(&message)).await;
                 (message, outcome, started.elapsed())
