@@ -59,7 +59,7 @@ pub use holidays::HolidaysSaved;
 pub use members::{BadCodes, Member, MemberListing, Redeemed};
 pub use reports::{ReportDue, Submission};
 mod web;
-pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate};
+pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate, WebWrite};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
