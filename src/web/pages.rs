@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -301,6 +302,8 @@ pub(crate) struct Snapshot {
     report: Report,
     plan: Arc<PlanReading>,
     live: LiveReading,
+    /// The report's workbook, written at the first download: the same bytes until a write.
+    workbook: std::sync::OnceLock<Bytes>,
 }
 
 impl Snapshot {
@@ -449,7 +452,15 @@ async fn refresh(
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
     let report = export::compose(&plan, &live, request);
-    Ok(Some((version, Snapshot { report, plan, live })))
+    Ok(Some((
+        version,
+        Snapshot {
+            report,
+            plan,
+            live,
+            workbook: Default::default(),
+        },
+    )))
 }
 
 /// The reading for `request`: kept, brought up to date, or read in full.
@@ -481,6 +492,7 @@ async fn reading(
         report,
         plan: Arc::new(plan),
         live,
+        workbook: Default::default(),
     });
     board.cache.put(key, version, day, snapshot.clone());
     Ok(snapshot)
@@ -1190,7 +1202,7 @@ pub async fn export(
     if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&u.id)) {
         return Err(forbidden(lang));
     }
-    let bytes = export::xlsx::write(report, lang).map_err(|e| server_error(lang, &e))?;
+    let bytes = workbook(&snap, lang).await?;
     let file_name = format!(
         "bao-cao-{}-{}-{}.xlsx",
         report.plan.code,
@@ -1213,6 +1225,23 @@ pub async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// The snapshot's workbook, written once (on a blocking thread: a national plan's takes
+/// 150–250 ms of CPU) and kept with the reading.
+async fn workbook(snap: &Arc<Snapshot>, lang: Lang) -> Result<Bytes, Response> {
+    if let Some(bytes) = snap.workbook.get() {
+        return Ok(bytes.clone());
+    }
+    let kept = snap.clone();
+    let written = tokio::task::spawn_blocking(move || export::xlsx::write(&kept.report, lang))
+        .await
+        .map_err(|e| server_error(lang, &e))?
+        .map_err(|e| server_error(lang, &e))?;
+    let bytes = Bytes::from(written);
+    // Two downloads at once may both write it; either's bytes are the same.
+    let _ = snap.workbook.set(bytes.clone());
+    Ok(bytes)
 }
 
 /// A file name safe in a header: ASCII letters, digits, `.-_`; anything else `_`.
@@ -1404,4 +1433,69 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
         .await
         .context("downloading")?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changes;
+    use crate::store::WebWrite;
+
+    fn writes(actions: &[(&str, &str)]) -> Vec<WebWrite> {
+        actions
+            .iter()
+            .enumerate()
+            .map(|(i, (action, key))| WebWrite {
+                id: i as i64 + 1,
+                action: action.to_string(),
+                key: key.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replies_reports_members_and_cases_are_applied_to_a_kept_reading() {
+        let changes = Changes::of(&writes(&[
+            ("assignment.status", "12"),
+            ("web.login", "3"),
+            ("assignment.note", "40"),
+            ("report.submit", "7"),
+            ("person.unreachable", "5"),
+            ("case.accepted", "2026-0001"),
+            ("escalation.step", "x"),
+        ]))
+        .expect("applied");
+        assert_eq!(
+            changes,
+            Changes {
+                assignments: vec![12],
+                notes: vec![40],
+                submissions: true,
+                reach: true,
+                cases: true,
+            }
+        );
+        assert_eq!(Changes::of(&[]), Some(Changes::default()));
+    }
+
+    #[test]
+    fn a_write_to_the_plan_or_an_unknown_write_reads_everything_again() {
+        for action in [
+            "plan.replace",
+            "plan.create",
+            "task.retire",
+            "unit.update",
+            "period.set_due_date",
+            "holidays.replace",
+            "plan.ladder",
+            "something.new",
+        ] {
+            assert_eq!(
+                Changes::of(&writes(&[("assignment.status", "1"), (action, "1")])),
+                None,
+                "{action}"
+            );
+        }
+        // A key that is not an id cannot be applied.
+        assert_eq!(Changes::of(&writes(&[("assignment.status", "x")])), None);
+    }
 }
