@@ -11,16 +11,16 @@ pub mod layout;
 pub mod period;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{AssignmentStatus, PlanCode};
+use crate::domain::{AssignmentStatus, PlanCode, UnitId};
 use crate::hotline::stats::{case_stats, Figures};
 use crate::messages::{Lang, EXPORT_COLUMNS};
 use crate::store::{
-    LatestUpdate, Plan, ReachGaps, Store, StoreError, StoredPeriod, TaskView, UnitBrief,
+    CaseView, LatestUpdate, Plan, ReachGaps, Store, StoreError, StoredPeriod, TaskView, UnitBrief,
 };
 
 /// What a report is built for.
@@ -196,31 +196,112 @@ pub async fn build_detailed(
     store: &Store,
     request: &ReportRequest,
 ) -> Result<(Report, Vec<TaskView>, HashMap<i64, LatestUpdate>), ExportError> {
-    let plan = store
-        .plan(&request.plan)
-        .await?
-        .ok_or_else(|| ExportError::UnknownPlan(request.plan.to_string()))?;
-    let periods = store.reporting_periods(plan.id).await?;
+    let plan = PlanReading::read(store, request).await?;
+    let live = LiveReading::read(store, &plan, request).await?;
+    let report = compose(&plan, &live, request);
+    Ok((report, plan.tasks, live.updates))
+}
+
+/// What a report reads that only a plan's import, a due date or the registry changes: the
+/// plan, the chosen period, the live tasks with their units, the units owing the period's
+/// report. At national scale this is the costly part (every assignment with its unit), so
+/// the web board keeps it across writes that cannot change it.
+#[derive(Debug, Clone)]
+pub struct PlanReading {
+    pub plan: Plan,
+    pub period: StoredPeriod,
+    pub tasks: Vec<TaskView>,
+    pub owing: Vec<UnitBrief>,
+}
+
+impl PlanReading {
+    pub async fn read(store: &Store, request: &ReportRequest) -> Result<PlanReading, ExportError> {
+        let plan = store
+            .plan(&request.plan)
+            .await?
+            .ok_or_else(|| ExportError::UnknownPlan(request.plan.to_string()))?;
+        let periods = store.reporting_periods(plan.id).await?;
+        let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
+        let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
+        let owing = store.units_owing(plan.id, &period).await?;
+        let tasks = store.plan_tasks(plan.id).await?;
+        Ok(PlanReading {
+            plan,
+            period,
+            tasks,
+            owing,
+        })
+    }
+
+    /// The units implementing a live task of the plan.
+    fn implementing(&self) -> HashSet<UnitId> {
+        self.tasks
+            .iter()
+            .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
+            .collect()
+    }
+}
+
+/// What a report reads that replies, reports, members and cases change, as of the request's
+/// instant; each part can be read again alone (`read_*`) when only its kind of write came.
+#[derive(Debug, Clone)]
+pub struct LiveReading {
+    /// unit id → its first submission for the period by the as-of instant.
+    pub first_submissions: HashMap<UnitId, DateTime<Utc>>,
+    /// assignment id → its latest status update by the as-of instant.
+    pub updates: HashMap<i64, LatestUpdate>,
+    /// Who cannot be reached, over the whole registry (cut to the plan when composed).
+    pub reach: ReachGaps,
+    /// The hotline cases received in the period's span up to the as-of instant.
+    pub cases: Vec<CaseView>,
+}
+
+impl LiveReading {
+    pub async fn read(
+        store: &Store,
+        plan: &PlanReading,
+        request: &ReportRequest,
+    ) -> Result<LiveReading, StoreError> {
+        Ok(LiveReading {
+            first_submissions: read_first_submissions(store, plan, request).await?,
+            updates: store.latest_updates(plan.plan.id, request.as_of).await?,
+            reach: store.reach_gaps().await?,
+            cases: read_cases(store, &plan.period, request).await?,
+        })
+    }
+}
+
+/// The units' first submissions for the plan's period, as of the request.
+pub async fn read_first_submissions(
+    store: &Store,
+    plan: &PlanReading,
+    request: &ReportRequest,
+) -> Result<HashMap<UnitId, DateTime<Utc>>, StoreError> {
+    store.first_submissions(plan.period.id, request.as_of).await
+}
+
+/// The report from what was read, for `request`'s instant: no I/O.
+pub fn compose(plan: &PlanReading, live: &LiveReading, request: &ReportRequest) -> Report {
     let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
-    let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
-    let units = unit_reports(store, plan.id, &period, request.as_of, request.time_zone).await?;
+    let period = &plan.period;
+    let units = unit_reports(
+        &plan.owing,
+        &live.first_submissions,
+        period,
+        request.as_of,
+        request.time_zone,
+    );
     let reports = count_reports(&units);
-    let tasks = store.plan_tasks(plan.id).await?;
-    let updates = store.latest_updates(plan.id, request.as_of).await?;
-    let dimensions = dimension_reports(&tasks, &updates);
+    let dimensions = dimension_reports(&plan.tasks, &live.updates);
     let mut all_tasks = TaskFigures::default();
     for dimension in &dimensions {
         all_tasks.sum(&dimension.figures);
     }
-    let cases = cases_report(store, request, &period, as_of_day).await?;
-    let implementing: std::collections::HashSet<crate::domain::UnitId> = tasks
-        .iter()
-        .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
-        .collect();
-    let reach = store.reach_gaps().await?.within(&implementing);
-    let report = Report {
-        plan,
-        period,
+    let cases = cases_report(&live.cases, request, period, as_of_day);
+    let reach = live.reach.clone().within(&plan.implementing());
+    Report {
+        plan: plan.plan.clone(),
+        period: period.clone(),
         as_of: request.as_of,
         as_of_day,
         time_zone: request.time_zone,
@@ -230,8 +311,7 @@ pub async fn build_detailed(
         dimensions,
         cases,
         reach,
-    };
-    Ok((report, tasks, updates))
+    }
 }
 
 fn choose_period(
@@ -253,18 +333,16 @@ fn choose_period(
     Ok(found.clone())
 }
 
-async fn unit_reports(
-    store: &Store,
-    plan_id: i64,
+fn unit_reports(
+    owing: &[UnitBrief],
+    first: &HashMap<UnitId, DateTime<Utc>>,
     period: &StoredPeriod,
     as_of: DateTime<Utc>,
     time_zone: Tz,
-) -> Result<Vec<UnitReport>, StoreError> {
-    let owing = store.units_owing(plan_id, period).await?;
-    let first = store.first_submissions(period.id, as_of).await?;
+) -> Vec<UnitReport> {
     let today = as_of.with_timezone(&time_zone).date_naive();
     let mut units: Vec<UnitReport> = owing
-        .into_iter()
+        .iter()
         .map(|unit| {
             let submitted_on = first
                 .get(&unit.id)
@@ -278,7 +356,7 @@ async fn unit_reports(
                 None => (ReportState::NotYetDue, 0),
             };
             UnitReport {
-                unit,
+                unit: unit.clone(),
                 state,
                 submitted_on,
                 days_late,
@@ -296,7 +374,7 @@ async fn unit_reports(
             .cmp(&order(b.state))
             .then_with(|| a.unit.code.cmp(&b.unit.code))
     });
-    Ok(units)
+    units
 }
 
 fn count_reports(units: &[UnitReport]) -> ReportFigures {
@@ -395,35 +473,49 @@ fn start_of(day: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
         )
 }
 
-async fn cases_report(
-    store: &Store,
-    request: &ReportRequest,
-    period: &StoredPeriod,
-    as_of_day: NaiveDate,
-) -> Result<CasesReport, StoreError> {
+/// The period's span as the case sheet covers it: its coverage, cut at the as-of day.
+fn case_span(period: &StoredPeriod, as_of_day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let (from, to) = period::coverage(period);
-    let to = to.min(as_of_day);
+    (from, to.min(as_of_day))
+}
+
+/// The hotline cases received in `period`'s span up to the request's instant.
+pub async fn read_cases(
+    store: &Store,
+    period: &StoredPeriod,
+    request: &ReportRequest,
+) -> Result<Vec<CaseView>, StoreError> {
+    let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
+    let (from, to) = case_span(period, as_of_day);
+    if to < from {
+        return Ok(Vec::new());
+    }
     // `cases_received` excludes its end: one microsecond past as-of keeps a case logged then.
     let end = start_of(to.succ_opt().unwrap_or(to), request.time_zone)
         .min(request.as_of + chrono::Duration::microseconds(1));
-    let cases = if to < from {
-        Vec::new()
-    } else {
-        store
-            .cases_received(start_of(from, request.time_zone), end)
-            .await?
-    };
-    let stats = case_stats(&cases, request.ack_hours, request.time_zone, as_of_day);
+    store
+        .cases_received(start_of(from, request.time_zone), end)
+        .await
+}
+
+fn cases_report(
+    cases: &[CaseView],
+    request: &ReportRequest,
+    period: &StoredPeriod,
+    as_of_day: NaiveDate,
+) -> CasesReport {
+    let (from, to) = case_span(period, as_of_day);
+    let stats = case_stats(cases, request.ack_hours, request.time_zone, as_of_day);
     let rows = cases
         .iter()
         .map(|case| {
             crate::hotline::export_row(case, request.lang, request.time_zone, as_of_day, false)
         })
         .collect();
-    Ok(CasesReport {
+    CasesReport {
         from,
         to,
         figures: stats.total,
         rows,
-    })
+    }
 }

@@ -72,6 +72,16 @@ pub struct CaseFile {
     pub mime_type: Option<String>,
 }
 
+/// A case's file with the case it belongs to, as [`Store::open_cases`] reads them.
+#[derive(sqlx::FromRow)]
+struct CaseFileRow {
+    case_id: i64,
+    hop_id: Option<i64>,
+    file_id: String,
+    file_name: Option<String>,
+    mime_type: Option<String>,
+}
+
 /// A case with its hops and files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseView {
@@ -197,6 +207,20 @@ const HOP_COLUMNS: &str = "h.id, h.case_id, h.unit_id, u.code AS unit_code, u.na
     u.kind AS unit_kind, h.state, h.forwarded_at, h.ack_due_at, h.answer_due_date, h.accepted_at, \
     h.returned_at, h.return_reason, h.answered_at, h.answer, h.late \
     FROM case_hops h JOIN units u ON u.id = h.unit_id";
+
+/// ` (id, id, …)`, each bound: at most a few hundred ids (a page's cases).
+fn push_id_list<'a, DB>(query: &mut sqlx::QueryBuilder<'a, DB>, ids: &'a [i64])
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query.push(" (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    list.push_unseparated(")");
+}
 
 fn corrupt(e: crate::domain::ParseError) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -482,13 +506,55 @@ impl Store {
         sql.push_str(" ORDER BY c.received_at DESC, c.id DESC LIMIT 200");
         let rows: Vec<CaseRow> =
             with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
-        let mut cases = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut case = case_from_row(row)?;
-            self.fill_case(&mut case).await?;
-            cases.push(case);
-        }
+        let mut cases: Vec<CaseView> = rows
+            .into_iter()
+            .map(case_from_row)
+            .collect::<Result<_, _>>()?;
+        self.fill_cases(&mut cases).await?;
         Ok(cases)
+    }
+
+    /// [`Store::fill_case`] for many cases in two queries (hops, files) instead of two per
+    /// case: the web board's case list reads up to 200 at once.
+    async fn fill_cases(&self, cases: &mut [CaseView]) -> Result<(), StoreError> {
+        if cases.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i64> = cases.iter().map(|c| c.id.get()).collect();
+        let hops_sql = format!("SELECT {HOP_COLUMNS} WHERE h.case_id IN");
+        const FILES_SQL: &str =
+            "SELECT case_id, hop_id, file_id, file_name, mime_type FROM case_files WHERE case_id IN";
+        let (hops, files): (Vec<HopRow>, Vec<CaseFileRow>) = with_pool!(self, pool => {
+            let mut hops = sqlx::QueryBuilder::new(hops_sql.as_str());
+            push_id_list(&mut hops, &ids);
+            hops.push(" ORDER BY h.id");
+            let mut files = sqlx::QueryBuilder::new(FILES_SQL);
+            push_id_list(&mut files, &ids);
+            files.push(" ORDER BY id");
+            (
+                hops.build_query_as().fetch_all(pool).await?,
+                files.build_query_as().fetch_all(pool).await?,
+            )
+        });
+        let index: std::collections::HashMap<CaseId, usize> =
+            cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        for hop in hops {
+            let hop = hop_from_row(hop)?;
+            if let Some(i) = index.get(&hop.case_id) {
+                cases[*i].hops.push(hop);
+            }
+        }
+        for file in files {
+            if let Some(i) = index.get(&CaseId(file.case_id)) {
+                cases[*i].files.push(CaseFile {
+                    hop_id: file.hop_id.map(CaseHopId),
+                    file_id: file.file_id,
+                    file_name: file.file_name,
+                    mime_type: file.mime_type,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Every case received in `[from, to)`, with hops (for statistics and exports).

@@ -72,4 +72,57 @@ impl Store {
         }
         Ok(latest)
     }
+
+    /// [`Store::latest_updates`] for some assignments only: those in `assignment_ids` and
+    /// those whose status update is in `update_ids` (a note added to it), as of `until`.
+    /// Updates are never deleted, so the result replaces those assignments' entries of a
+    /// kept map (the web board's reading after a reply).
+    pub async fn latest_updates_of(
+        &self,
+        plan_id: i64,
+        until: DateTime<Utc>,
+        assignment_ids: &[i64],
+        update_ids: &[i64],
+    ) -> Result<HashMap<i64, LatestUpdate>, StoreError> {
+        if assignment_ids.is_empty() && update_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        const HEAD: &str = "SELECT s.assignment_id, s.status, s.note, s.reported_at \
+             FROM status_updates s JOIN assignments a ON a.id = s.assignment_id \
+             JOIN tasks t ON t.id = a.task_id \
+             WHERE t.plan_id = ";
+        let rows: Vec<UpdateRow> = with_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(HEAD);
+            query.push_bind(plan_id);
+            query.push(" AND a.retired_at IS NULL AND t.retired_at IS NULL AND s.reported_at <= ");
+            query.push_bind(until);
+            query.push(" AND (s.assignment_id IN (");
+            let mut list = query.separated(", ");
+            // -1 matches nothing: keeps the list valid when only notes came.
+            list.push_bind(-1_i64);
+            for id in assignment_ids {
+                list.push_bind(*id);
+            }
+            query.push(") OR s.assignment_id IN (SELECT assignment_id FROM status_updates WHERE id IN (");
+            let mut list = query.separated(", ");
+            list.push_bind(-1_i64);
+            for id in update_ids {
+                list.push_bind(*id);
+            }
+            query.push("))) ORDER BY s.reported_at, s.id");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        let mut latest = HashMap::new();
+        for row in rows {
+            latest.insert(
+                row.assignment_id,
+                LatestUpdate {
+                    status: parse_status(&row.status)?,
+                    note: row.note,
+                    reported_at: row.reported_at,
+                },
+            );
+        }
+        Ok(latest)
+    }
 }

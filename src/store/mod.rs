@@ -60,7 +60,7 @@ pub use holidays::HolidaysSaved;
 pub use members::{BadCodes, Member, MemberListing, Redeemed};
 pub use reports::{ReportDue, Submission};
 mod web;
-pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate};
+pub use web::{WebFile, WebFileName, WebMember, WebSession, WebSubmission, WebUpdate, WebWrite};
 pub use zalo::KeptZaloUpdate;
 
 #[derive(Debug, thiserror::Error)]

@@ -65,6 +65,15 @@ pub struct WebFile {
     pub local_path: Option<String>,
 }
 
+/// One write as the audit log names it: its action (`assignment.status` …) and the key of
+/// what it wrote (an assignment id, a status update id …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebWrite {
+    pub id: i64,
+    pub action: String,
+    pub key: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     id: i64,
@@ -367,6 +376,25 @@ impl Store {
             sqlx::query_scalar("SELECT MAX(id) FROM audit_log").fetch_one(pool).await?
         });
         Ok(max.unwrap_or(0))
+    }
+
+    /// The audit log's rows after `since` (a [`Store::web_data_version`]), oldest first, at
+    /// most `limit`: what was written since the board read a plan, to bring its reading up to
+    /// date instead of reading it all again.
+    pub async fn web_writes_since(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<WebWrite>, StoreError> {
+        const SQL: &str =
+            "SELECT id, action, entity_key FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
+        let rows: Vec<(i64, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, action, key)| WebWrite { id, action, key })
+            .collect())
     }
 
     /// The units leading task `task_id`.

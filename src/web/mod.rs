@@ -14,6 +14,7 @@ pub mod auth;
 pub mod data;
 mod pages;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::routing::{get, post};
@@ -44,6 +45,8 @@ pub struct Board {
     /// The last reading of each plan (and period, language), with the data version and day
     /// it was read at: pages reuse it until something is written or the day changes.
     pub(crate) cache: pages::SnapshotCache,
+    /// How many times a plan was read in full (not kept, not brought up to date).
+    full_reads: Arc<AtomicU64>,
 }
 
 impl Board {
@@ -84,7 +87,24 @@ impl Board {
             ack_hours,
             bot,
             cache: pages::SnapshotCache::default(),
+            full_reads: Arc::default(),
         }
+    }
+
+    /// A handle on the count of full plan readings, to watch it once the board serves (the
+    /// tests check that a reply does not make the board read the plan again).
+    pub fn full_reads(&self) -> FullReads {
+        FullReads(self.full_reads.clone())
+    }
+}
+
+/// The count of a board's full plan readings (see [`Board::full_reads`]).
+#[derive(Debug, Clone)]
+pub struct FullReads(Arc<AtomicU64>);
+
+impl FullReads {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
     }
 }
 

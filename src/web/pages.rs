@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,7 +19,9 @@ use crate::domain::case::{mask_name, mask_phone};
 use crate::domain::text::{ellipsize, match_key};
 use crate::domain::unit::subtree;
 use crate::domain::{PlanCode, UnitId, UnitKind};
-use crate::export::{self, ExportError, Report, ReportRequest, ReportState};
+use crate::export::{
+    self, ExportError, LiveReading, PlanReading, Report, ReportRequest, ReportState,
+};
 use crate::messages::WebText;
 use crate::messages::{CaseText, Lang, Text};
 use crate::store::{ItemKind, LatestUpdate, TaskView, UnitBrief};
@@ -293,11 +296,24 @@ pub async fn home(State(board): State<Arc<Board>>, headers: HeaderMap) -> PageRe
     ))
 }
 
-/// What a plan page reads: the report (the export's reading) and its tasks and updates.
+/// What a plan page reads: the export's two readings (the plan's, kept across replies; the
+/// live one) and the report composed from them.
 pub(crate) struct Snapshot {
     report: Report,
-    tasks: Vec<TaskView>,
-    updates: HashMap<i64, LatestUpdate>,
+    plan: Arc<PlanReading>,
+    live: LiveReading,
+    /// The report's workbook, written at the first download: the same bytes until a write.
+    workbook: std::sync::OnceLock<Bytes>,
+}
+
+impl Snapshot {
+    fn tasks(&self) -> &[TaskView] {
+        &self.plan.tasks
+    }
+
+    fn updates(&self) -> &HashMap<i64, LatestUpdate> {
+        &self.live.updates
+    }
 }
 
 /// (plan, period asked, language) → (data version, province day, the reading).
@@ -306,7 +322,10 @@ type CacheKey = (String, Option<String>, Lang);
 /// Readings kept between pages. Every write appends to the audit log, so a reading made at
 /// the same audit-log length and on the same province day is what a new one would read: the
 /// figures stay the export's for that instant. Reading a national plan takes a second or
-/// more (BENCHMARKS.md); rendering from a kept one, milliseconds.
+/// more (BENCHMARKS.md); rendering from a kept one, milliseconds. After writes, a kept
+/// reading is brought up to date from the audit log ([`Changes`]) when the writes are of
+/// kinds it knows (a reply, a report, a member, a case …): only the parts those change are
+/// read again, as the export reads them; any other write reads everything again.
 #[derive(Default)]
 pub(crate) struct SnapshotCache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
 
@@ -316,12 +335,17 @@ type Kept = (i64, NaiveDate, Arc<Snapshot>);
 /// Readings kept at most (plans × periods × languages looked at).
 const CACHE_ENTRIES: usize = 16;
 
+/// Writes read from the audit log at most to bring a reading up to date; more, and the plan
+/// is read again (as cheap by then, and no list of thousands of ids).
+const WRITES_APPLIED: i64 = 2_000;
+
 impl SnapshotCache {
-    fn get(&self, key: &CacheKey, version: i64, day: NaiveDate) -> Option<Arc<Snapshot>> {
+    /// The reading kept for `key` on `day`, at whatever version.
+    fn get(&self, key: &CacheKey, day: NaiveDate) -> Option<(i64, Arc<Snapshot>)> {
         let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
         kept.get(key)
-            .filter(|(v, d, _)| *v == version && *d == day)
-            .map(|(_, _, s)| s.clone())
+            .filter(|(_, d, _)| *d == day)
+            .map(|(v, _, s)| (*v, s.clone()))
     }
 
     fn put(&self, key: CacheKey, version: i64, day: NaiveDate, snapshot: Arc<Snapshot>) {
@@ -329,8 +353,149 @@ impl SnapshotCache {
         if kept.len() >= CACHE_ENTRIES && !kept.contains_key(&key) {
             kept.clear();
         }
+        // A slower reader must not put back an older reading over a newer one.
+        if kept
+            .get(&key)
+            .is_some_and(|(v, d, _)| (*d, *v) > (day, version))
+        {
+            return;
+        }
         kept.insert(key, (version, day, snapshot));
     }
+}
+
+/// What the writes since a reading change in it, by the audit log's actions.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Changes {
+    /// Assignments with a new status update.
+    assignments: Vec<i64>,
+    /// Status updates whose note grew.
+    notes: Vec<i64>,
+    submissions: bool,
+    reach: bool,
+    cases: bool,
+}
+
+impl Changes {
+    /// None when a write may have changed the plan's reading (tasks, units, periods, due
+    /// dates …) or is of a kind not listed here: then everything is read again. A new kind
+    /// of write is thus safe by default, merely slower until it is listed.
+    fn of(writes: &[crate::store::WebWrite]) -> Option<Changes> {
+        let mut changes = Changes::default();
+        for write in writes {
+            match write.action.as_str() {
+                "assignment.status" => changes.assignments.push(write.key.parse().ok()?),
+                "assignment.note" => changes.notes.push(write.key.parse().ok()?),
+                "report.submit" => changes.submissions = true,
+                // People linked, added, (un)reachable: who cannot be reached.
+                "person.create" | "person.link" | "person.reachable" | "person.unreachable"
+                | "person.language" | "group.bind" => changes.reach = true,
+                action if action.starts_with("case.") => changes.cases = true,
+                // Nothing a report reads: logins, invitations, the outbox, held files waiting
+                // for a task, escalation steps, the hotline's routing and contact exports.
+                "web.link"
+                | "web.login"
+                | "web.logout"
+                | "invitation.create"
+                | "invitation.revoke"
+                | "outbox.prune"
+                | "outbox.retry"
+                | "file.hold"
+                | "escalation.step"
+                | "routing.replace"
+                | "cases.export_contacts"
+                | "bot.changed" => {}
+                _ => return None,
+            }
+        }
+        Some(changes)
+    }
+}
+
+/// The kept reading brought up to date with the writes after `since`, or None when they
+/// call for reading the plan again.
+async fn refresh(
+    board: &Board,
+    kept: &Snapshot,
+    since: i64,
+    request: &ReportRequest,
+) -> Result<Option<(i64, Snapshot)>, crate::store::StoreError> {
+    let store = &board.store;
+    let writes = store.web_writes_since(since, WRITES_APPLIED).await?;
+    if writes.len() as i64 >= WRITES_APPLIED {
+        return Ok(None);
+    }
+    let Some(changes) = Changes::of(&writes) else {
+        return Ok(None);
+    };
+    let version = writes.last().map_or(since, |w| w.id);
+    let plan = kept.plan.clone();
+    let mut live = kept.live.clone();
+    if !changes.assignments.is_empty() || !changes.notes.is_empty() {
+        let fresh = store
+            .latest_updates_of(
+                plan.plan.id,
+                request.as_of,
+                &changes.assignments,
+                &changes.notes,
+            )
+            .await?;
+        live.updates.extend(fresh);
+    }
+    if changes.submissions {
+        live.first_submissions = export::read_first_submissions(store, &plan, request).await?;
+    }
+    if changes.reach {
+        live.reach = store.reach_gaps().await?;
+    }
+    if changes.cases {
+        live.cases = export::read_cases(store, &plan.period, request).await?;
+    }
+    let report = export::compose(&plan, &live, request);
+    Ok(Some((
+        version,
+        Snapshot {
+            report,
+            plan,
+            live,
+            workbook: Default::default(),
+        },
+    )))
+}
+
+/// The reading for `request`: kept, brought up to date, or read in full.
+async fn reading(
+    board: &Board,
+    key: CacheKey,
+    request: &ReportRequest,
+    day: NaiveDate,
+) -> Result<Arc<Snapshot>, ExportError> {
+    let store = &board.store;
+    let version = store.web_data_version().await?;
+    if let Some((kept_version, kept)) = board.cache.get(&key, day) {
+        if kept_version == version {
+            return Ok(kept);
+        }
+        if let Some((version, snapshot)) = refresh(board, &kept, kept_version, request).await? {
+            let snapshot = Arc::new(snapshot);
+            board.cache.put(key, version, day, snapshot.clone());
+            return Ok(snapshot);
+        }
+    }
+    board
+        .full_reads
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let plan = PlanReading::read(store, request).await?;
+    let live = LiveReading::read(store, &plan, request).await?;
+    let report = export::compose(&plan, &live, request);
+    let snapshot = Arc::new(Snapshot {
+        report,
+        plan: Arc::new(plan),
+        live,
+        workbook: Default::default(),
+    });
+    board.cache.put(key, version, day, snapshot.clone());
+    Ok(snapshot)
 }
 
 async fn snapshot(
@@ -345,27 +510,7 @@ async fn snapshot(
     };
     let now = board.store.now();
     let day = now.with_timezone(&board.time_zone).date_naive();
-    let version = board
-        .store
-        .web_data_version()
-        .await
-        .map_err(|e| server_error(lang, &e))?;
     let key: CacheKey = (code.to_string(), period.map(str::to_string), lang);
-    // Whether the viewer sees anything of the plan.
-    let sees = |snapshot: &Snapshot| {
-        snapshot.tasks.iter().any(|t| {
-            t.assignments
-                .iter()
-                .any(|a| viewer.scope.sees(a.unit.id, t))
-        })
-    };
-    if let Some(kept) = board.cache.get(&key, version, day) {
-        return if sees(&kept) {
-            Ok(kept)
-        } else {
-            Err(forbidden(lang))
-        };
-    }
     let request = ReportRequest {
         plan: code,
         period: period.map(str::to_string),
@@ -374,15 +519,15 @@ async fn snapshot(
         ack_hours: board.ack_hours,
         lang,
     };
-    match export::build_detailed(&board.store, &request).await {
-        Ok((report, tasks, updates)) => {
-            let snapshot = Arc::new(Snapshot {
-                report,
-                tasks,
-                updates,
+    match reading(board, key, &request, day).await {
+        // Whether the viewer sees anything of the plan.
+        Ok(snapshot) => {
+            let sees = snapshot.tasks().iter().any(|t| {
+                t.assignments
+                    .iter()
+                    .any(|a| viewer.scope.sees(a.unit.id, t))
             });
-            board.cache.put(key, version, day, snapshot.clone());
-            if sees(&snapshot) {
+            if sees {
                 Ok(snapshot)
             } else {
                 Err(forbidden(lang))
@@ -449,11 +594,11 @@ pub async fn overview(
         .await
         .map_err(|e| server_error(lang, &e))?;
     let report = &snap.report;
-    let visible = viewer.scope.visible_units(&snap.tasks);
+    let visible = viewer.scope.visible_units(snap.tasks());
     let (units, figures) = visible_reports(&report.units, &visible);
     let (dimensions, total) = dimension_rows(
-        &snap.tasks,
-        &snap.updates,
+        snap.tasks(),
+        snap.updates(),
         &viewer.scope,
         report.as_of_day,
         board.time_zone,
@@ -606,7 +751,7 @@ pub async fn grid(
     let scope = &viewer.scope;
     // Dimensions in the plan's order.
     let mut dimensions: Vec<(Option<String>, Option<String>)> = Vec::new();
-    for task in &snap.tasks {
+    for task in snap.tasks() {
         let key = (task.dimension_code.clone(), task.dimension.clone());
         if !dimensions.contains(&key) {
             dimensions.push(key);
@@ -618,7 +763,7 @@ pub async fn grid(
         None => (!dimensions.is_empty()).then_some(0),
     };
     let columns: Vec<&TaskView> = snap
-        .tasks
+        .tasks()
         .iter()
         .filter(|t| {
             chosen.is_none_or(|i| {
@@ -655,7 +800,7 @@ pub async fn grid(
                 unit: &a.unit,
                 cells: vec![None; columns.len()],
             });
-            row.cells[column] = Some(cell(a.id, task, &snap.updates, today, board.time_zone));
+            row.cells[column] = Some(cell(a.id, task, snap.updates(), today, board.time_zone));
         }
     }
     let mut rows: Vec<GridRow<'_>> = rows
@@ -692,7 +837,7 @@ pub async fn grid(
         .min(total.saturating_sub(1) / GRID_ROWS);
     let shown = &rows[(page * GRID_ROWS).min(total)..((page + 1) * GRID_ROWS).min(total)];
     // The districts (and other units with units under them) the viewer sees, for the area filter.
-    let visible = scope.visible_units(&snap.tasks);
+    let visible = scope.visible_units(snap.tasks());
     let areas: Vec<_> = viewer
         .units
         .iter()
@@ -842,7 +987,7 @@ pub async fn unit(
     let snap = snapshot(&board, &viewer, &plan, None).await?;
     let scope = &viewer.scope;
     let tasks: Vec<(&TaskView, i64)> = snap
-        .tasks
+        .tasks()
         .iter()
         .filter_map(|t| {
             t.assignments
@@ -905,7 +1050,7 @@ pub async fn unit(
         section {
             h2 { (WebText::History.render(lang)) }
             @for (task, assignment) in &tasks {
-                @let c = cell(*assignment, task, &snap.updates, today, board.time_zone);
+                @let c = cell(*assignment, task, snap.updates(), today, board.time_zone);
                 article.task id={ "a" (assignment) } {
                     h3 {
                         span class={ "cell " (c.class.key()) } { (cell_mark(c.class)) } " "
@@ -992,7 +1137,7 @@ pub async fn reach(
     let viewer = require(&board, &headers).await?;
     let lang = viewer.lang;
     let snap = snapshot(&board, &viewer, &plan, None).await?;
-    let visible = viewer.scope.visible_units(&snap.tasks);
+    let visible = viewer.scope.visible_units(snap.tasks());
     let gaps = snap.report.reach.clone().within(&visible);
     let code = &snap.report.plan.code;
     let body = html! {
@@ -1062,7 +1207,7 @@ pub async fn export(
     if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&UnitId(u.id))) {
         return Err(forbidden(lang));
     }
-    let bytes = export::xlsx::write(report, lang).map_err(|e| server_error(lang, &e))?;
+    let bytes = workbook(&snap, lang).await?;
     let file_name = format!(
         "bao-cao-{}-{}-{}.xlsx",
         report.plan.code,
@@ -1085,6 +1230,23 @@ pub async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// The snapshot's workbook, written once (on a blocking thread: a national plan's takes
+/// 150–250 ms of CPU) and kept with the reading.
+async fn workbook(snap: &Arc<Snapshot>, lang: Lang) -> Result<Bytes, Response> {
+    if let Some(bytes) = snap.workbook.get() {
+        return Ok(bytes.clone());
+    }
+    let kept = snap.clone();
+    let written = tokio::task::spawn_blocking(move || export::xlsx::write(&kept.report, lang))
+        .await
+        .map_err(|e| server_error(lang, &e))?
+        .map_err(|e| server_error(lang, &e))?;
+    let bytes = Bytes::from(written);
+    // Two downloads at once may both write it; either's bytes are the same.
+    let _ = snap.workbook.set(bytes.clone());
+    Ok(bytes)
 }
 
 /// A file name safe in a header: ASCII letters, digits, `.-_`; anything else `_`.
@@ -1276,4 +1438,69 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
         .await
         .context("downloading")?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changes;
+    use crate::store::WebWrite;
+
+    fn writes(actions: &[(&str, &str)]) -> Vec<WebWrite> {
+        actions
+            .iter()
+            .enumerate()
+            .map(|(i, (action, key))| WebWrite {
+                id: i as i64 + 1,
+                action: action.to_string(),
+                key: key.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replies_reports_members_and_cases_are_applied_to_a_kept_reading() {
+        let changes = Changes::of(&writes(&[
+            ("assignment.status", "12"),
+            ("web.login", "3"),
+            ("assignment.note", "40"),
+            ("report.submit", "7"),
+            ("person.unreachable", "5"),
+            ("case.accepted", "2026-0001"),
+            ("escalation.step", "x"),
+        ]))
+        .expect("applied");
+        assert_eq!(
+            changes,
+            Changes {
+                assignments: vec![12],
+                notes: vec![40],
+                submissions: true,
+                reach: true,
+                cases: true,
+            }
+        );
+        assert_eq!(Changes::of(&[]), Some(Changes::default()));
+    }
+
+    #[test]
+    fn a_write_to_the_plan_or_an_unknown_write_reads_everything_again() {
+        for action in [
+            "plan.replace",
+            "plan.create",
+            "task.retire",
+            "unit.update",
+            "period.set_due_date",
+            "holidays.replace",
+            "plan.ladder",
+            "something.new",
+        ] {
+            assert_eq!(
+                Changes::of(&writes(&[("assignment.status", "1"), (action, "1")])),
+                None,
+                "{action}"
+            );
+        }
+        // A key that is not an id cannot be applied.
+        assert_eq!(Changes::of(&writes(&[("assignment.status", "x")])), None);
+    }
 }

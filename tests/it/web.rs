@@ -283,6 +283,8 @@ struct Site {
     http: reqwest::Client,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// How many times the board read a plan in full.
+    full_reads: web::FullReads,
 }
 
 impl Site {
@@ -296,6 +298,7 @@ impl Site {
             24,
             Some(fake.bot("123456:TEST-TOKEN")),
         );
+        let full_reads = board.full_reads();
         let running = dondoc::ops::http::start(
             "127.0.0.1:0".parse().expect("address"),
             store.clone(),
@@ -315,6 +318,7 @@ impl Site {
                 .expect("client"),
             stop,
             task: running.task,
+            full_reads,
         }
     }
 
@@ -710,6 +714,84 @@ fn figure(page: &str, id: &str, key: &str) -> usize {
         .unwrap_or_else(|_| panic!("#{id} [{key}] is a number"))
 }
 
+fn report_request(period: &str, store: &Store) -> ReportRequest {
+    ReportRequest {
+        plan: PlanCode::parse(PLAN).expect("code"),
+        period: Some(period.into()),
+        as_of: store.now(),
+        time_zone: Ho_Chi_Minh,
+        ack_hours: 24,
+        lang: Lang::Vi,
+    }
+}
+
+/// The overview of `period` against `dondoc export`'s report for the same instant: the
+/// units' reports by state and the tasks by class (the classes refine the export's statuses).
+async fn overview_is_the_export(
+    site: &Site,
+    store: &Store,
+    cookie: &str,
+    period: &str,
+    backend: &str,
+) -> (String, export::Report) {
+    let page = site
+        .page(&format!("/plans/{PLAN}?period={period}"), cookie)
+        .await;
+    let report = export::build_report(store, &report_request(period, store))
+        .await
+        .expect("report");
+    let r = &report.reports;
+    let board = |key| figure(&page, "report-figures", key);
+    assert_eq!(
+        (
+            board("r-on-time"),
+            board("r-late"),
+            board("r-not-yet"),
+            board("r-missing")
+        ),
+        (r.on_time, r.late, r.not_yet_due, r.missing),
+        "{backend} {period}: reports"
+    );
+    assert!(page.contains(&format!("{} đơn vị phải báo cáo", r.owing)));
+    let t = &report.tasks;
+    let board = |key| figure(&page, "task-total", key);
+    assert_eq!(board("total"), t.tasks, "{backend} {period}: tasks");
+    assert_eq!(
+        board("done-on-time") + board("done-late"),
+        t.done,
+        "{backend} {period}: done"
+    );
+    assert_eq!(
+        board("open-in-time") + board("open-overdue"),
+        t.in_progress + t.blocked,
+        "{backend} {period}: open"
+    );
+    assert_eq!(
+        board("not-reported"),
+        t.not_started,
+        "{backend} {period}: not reported"
+    );
+    (page, report)
+}
+
+/// The board's workbook against `dondoc export`'s for the same instant, cell by cell (every
+/// task's status, units and latest note; the units' reports; who cannot be reached; cases).
+async fn workbook_is_the_export(site: &Site, store: &Store, cookie: &str, backend: &str) {
+    let response = site
+        .get(
+            &format!("/plans/{PLAN}/export.xlsx?period=q3"),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.expect("xlsx");
+    let report = export::build_report(store, &report_request("q3", store))
+        .await
+        .expect("report");
+    let expected = export::xlsx::write(&report, Lang::Vi).expect("xlsx");
+    assert_eq!(sheets(&bytes), sheets(&expected), "{backend}");
+}
+
 #[tokio::test]
 async fn the_boards_figures_are_the_exports() {
     let fake = FakeTelegram::start().await;
@@ -717,77 +799,135 @@ async fn the_boards_figures_are_the_exports() {
         let fake = &fake;
         async move {
             let seeded = seed(&store, &clock).await;
-            let _ = seeded.plan_id;
             let site = Site::start(&store, fake).await;
             let cookie = site.login(&store, seeded.coordinator).await;
             for period in ["q3", "q2", "q4"] {
-                let page = site
-                    .page(&format!("/plans/{PLAN}?period={period}"), &cookie)
-                    .await;
-                let report = export::build_report(
-                    &store,
-                    &ReportRequest {
-                        plan: PlanCode::parse(PLAN).expect("code"),
-                        period: Some(period.into()),
-                        as_of: store.now(),
-                        time_zone: Ho_Chi_Minh,
-                        ack_hours: 24,
-                        lang: Lang::Vi,
-                    },
-                )
-                .await
-                .expect("report");
-                let r = &report.reports;
-                let board = |key| figure(&page, "report-figures", key);
-                assert_eq!(
-                    (
-                        board("r-on-time"),
-                        board("r-late"),
-                        board("r-not-yet"),
-                        board("r-missing")
-                    ),
-                    (r.on_time, r.late, r.not_yet_due, r.missing),
-                    "{backend} {period}: reports"
-                );
-                assert!(page.contains(&format!("{} đơn vị phải báo cáo", r.owing)));
-                let t = &report.tasks;
-                let board = |key| figure(&page, "task-total", key);
-                assert_eq!(board("total"), t.tasks, "{backend}: tasks");
-                assert_eq!(
-                    board("done-on-time") + board("done-late"),
-                    t.done,
-                    "{backend}: done"
-                );
-                assert_eq!(
-                    board("open-in-time") + board("open-overdue"),
-                    t.in_progress + t.blocked,
-                    "{backend}: open"
-                );
-                assert_eq!(
-                    board("not-reported"),
-                    t.not_started,
-                    "{backend}: not reported"
-                );
+                let (page, report) =
+                    overview_is_the_export(&site, &store, &cookie, period, backend).await;
                 if period == "q3" {
+                    let r = &report.reports;
                     assert_eq!((r.on_time, r.late), (1, 1), "the seed's reports");
+                    let board = |key| figure(&page, "task-total", key);
                     assert!(
                         board("done-on-time") > 0 && board("open-overdue") > 0,
                         "{page}"
                     );
                 }
             }
-            // A report arriving moves the figures at once (the board keeps its reading only
-            // while nothing is written).
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+            let read_in_full = site.full_reads.get();
+            let before = export::build_report(&store, &report_request("q3", &store))
+                .await
+                .expect("report");
+
+            // Replies: the board brings its kept readings up to date rather than reading the
+            // plan again, and its figures stay the export's. A task finished by every unit,
+            // and a block whose reason comes afterwards as a note.
+            let tasks = store.plan_tasks(seeded.plan_id).await.expect("tasks");
+            let finished = tasks.last().expect("tasks");
+            for a in &finished.assignments {
+                store
+                    .record_status_update(
+                        dondoc::domain::AssignmentId(a.id),
+                        AssignmentStatus::Done,
+                        "Xong hết",
+                        None,
+                        &actor(),
+                    )
+                    .await
+                    .expect("update");
+            }
+            let blocked = store
+                .record_status_update(
+                    dondoc::domain::AssignmentId(tasks[4].assignments[0].id),
+                    AssignmentStatus::Blocked,
+                    "",
+                    None,
+                    &actor(),
+                )
+                .await
+                .expect("update");
+            for period in ["q3", "q2", "q4"] {
+                overview_is_the_export(&site, &store, &cookie, period, backend).await;
+            }
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+            store
+                .apply_bot_actions(
+                    dondoc::domain::UpdateId(78),
+                    9002,
+                    9002,
+                    &[dondoc::store::BotAction::Note {
+                        status_update_id: blocked.id,
+                        person_id: dondoc::domain::PersonId(seeded.lead),
+                        note: "Chờ kinh phí".into(),
+                        attachment: None,
+                    }],
+                )
+                .await
+                .expect("note");
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+
+            // A member linked in a unit no one could be told in, and a hotline case.
+            let nobody = before
+                .reach
+                .units
+                .first()
+                .expect("a unit no one can be told in");
+            person(
+                &store,
+                nobody.unit.code.as_str(),
+                PersonRole::Head,
+                "Chủ tịch mới",
+                9050,
+            )
+            .await;
+            let calendar = store.working_calendar().await.expect("calendar");
+            let clocks = dondoc::domain::case::CaseClocks::default();
+            let time = dondoc::store::CaseTime {
+                clocks: &clocks,
+                calendar: &calendar,
+                time_zone: Ho_Chi_Minh,
+                hours: Default::default(),
+            };
+            let place = unit_id(&tasks, "HG-MINHKHAI");
+            store
+                .create_cases(
+                    &[dondoc::store::NewCase {
+                        channel: dondoc::domain::case::Channel::Phone,
+                        content: "Đèn đường hỏng".into(),
+                        place_unit_id: place,
+                        category: "Khác".into(),
+                        citizen_name: Some("Nguyễn Văn An".into()),
+                        citizen_phone: Some("0912 345 678".into()),
+                        contact_consent: false,
+                        operator_id: None,
+                        received_at: store.now(),
+                        source: "test".into(),
+                        files: Vec::new(),
+                        route_to: vec![place],
+                    }],
+                    &time,
+                    None,
+                    &actor(),
+                )
+                .await
+                .expect("case")
+                .expect("created");
+            for period in ["q3", "q2", "q4"] {
+                overview_is_the_export(&site, &store, &cookie, period, backend).await;
+            }
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+
+            // A report arriving moves the figures at once.
             let page = site
                 .page(&format!("/plans/{PLAN}?period=q3"), &cookie)
                 .await;
-            let before = figure(&page, "report-figures", "r-late");
+            let late_before = figure(&page, "report-figures", "r-late");
             let periods = store
                 .reporting_periods(seeded.plan_id)
                 .await
                 .expect("periods");
             let q3 = periods.iter().find(|p| p.key.as_str() == "q3").expect("q3");
-            let tasks = store.plan_tasks(seeded.plan_id).await.expect("tasks");
             let ptnmt = unit_id(&tasks, "HG-PTNMT");
             store
                 .record_submission(
@@ -805,38 +945,43 @@ async fn the_boards_figures_are_the_exports() {
                 )
                 .await
                 .expect("submission");
-            let page = site
-                .page(&format!("/plans/{PLAN}?period=q3"), &cookie)
-                .await;
+            let (page, after) = overview_is_the_export(&site, &store, &cookie, "q3", backend).await;
             assert_eq!(
                 figure(&page, "report-figures", "r-late"),
-                before + 1,
+                late_before + 1,
                 "{backend}"
             );
-            // The export link gives the same workbook as `dondoc export`.
-            let response = site
-                .get(
-                    &format!("/plans/{PLAN}/export.xlsx?period=q3"),
-                    Some(&cookie),
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+            // Every kind of write above changed what the export shows, and none made the
+            // board read the plan in full.
+            assert_ne!(after.tasks, before.tasks, "{backend}: tasks moved");
+            assert_ne!(after.reach, before.reach, "{backend}: reach moved");
+            assert_ne!(
+                after.cases.rows, before.cases.rows,
+                "{backend}: cases moved"
+            );
+            assert_ne!(after.reports, before.reports, "{backend}: reports moved");
+            assert_eq!(
+                site.full_reads.get(),
+                read_in_full,
+                "{backend}: replies, reports, members and cases are applied to the kept readings"
+            );
+
+            // A write to the plan itself (a due date) is not: the plan is read again.
+            let last = periods.last().expect("periods");
+            store
+                .set_due_dates(
+                    seeded.plan_id,
+                    &[dondoc::domain::calendar::DueDateEdit {
+                        key: last.key.clone(),
+                        due_date: q3.due_date,
+                    }],
+                    &actor(),
                 )
-                .await;
-            assert_eq!(response.status(), StatusCode::OK);
-            let bytes = response.bytes().await.expect("xlsx");
-            let report = export::build_report(
-                &store,
-                &ReportRequest {
-                    plan: PlanCode::parse(PLAN).expect("code"),
-                    period: Some("q3".into()),
-                    as_of: store.now(),
-                    time_zone: Ho_Chi_Minh,
-                    ack_hours: 24,
-                    lang: Lang::Vi,
-                },
-            )
-            .await
-            .expect("report");
-            let expected = export::xlsx::write(&report, Lang::Vi).expect("xlsx");
-            assert_eq!(sheets(&bytes), sheets(&expected), "{backend}");
+                .await
+                .expect("due date");
+            overview_is_the_export(&site, &store, &cookie, last.key.as_str(), backend).await;
+            assert_eq!(site.full_reads.get(), read_in_full + 1, "{backend}");
             site.stop().await;
         }
     })
