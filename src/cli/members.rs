@@ -165,8 +165,9 @@ pub(super) async fn list_members(store: &Store, out: &Output) -> anyhow::Result<
     let mut rows = vec![Table::Members.header(out.lang)];
     for listing in store.list_members().await? {
         let member = &listing.member;
+        // Linked on either messenger.
         let state = match (
-            member.person.telegram_user_id,
+            member.person.chat_to_write(),
             listing.invitation_expires_at,
         ) {
             (Some(_), _) => MemberState::Linked,

@@ -627,7 +627,7 @@ impl Store {
 
     pub async fn service_counts(&self) -> Result<ServiceCounts, StoreError> {
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), \
-             (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL), \
+             (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL OR zalo_chat IS NOT NULL), \
              (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
               WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done'), \
              (SELECT COUNT(DISTINCT a.task_id) FROM assignments a JOIN tasks t ON t.id = a.task_id \
