@@ -88,6 +88,9 @@ impl RunningService {
             }
             None => BotState::None,
         };
+        if let Some(sender) = zalo_sender(config, &store, &metrics, &doorbell)? {
+            tasks.push(tokio::spawn(sender.run(stopped.clone())));
+        }
         let scheduler = Scheduler::new(store, Rules::from_config(config), doorbell)
             .observed_by(metrics.clone());
         tasks.push(tokio::spawn(scheduler.run(clock, stopped)));
@@ -166,6 +169,40 @@ async fn start_http(
     )
     .await?;
     Ok(Some(http))
+}
+
+/// The outbox's sender to Zalo members, when `zalo.bot_token` is set: beside Telegram's, with
+/// its own lease, Zalo's rates and pacer (`zalo::send`). It needs no answer from Zalo to
+/// start: an unreachable Zalo is retried message by message, a refused token stops it loudly.
+fn zalo_sender(
+    config: &Config,
+    store: &Store,
+    metrics: &Metrics,
+    doorbell: &Doorbell,
+) -> anyhow::Result<Option<Sender>> {
+    use crate::zalo::send;
+    let Some(token) = config.zalo.bot_token.clone() else {
+        return Ok(None);
+    };
+    let pacer = send::pacer(&config.zalo);
+    let api = send::client(&config.zalo, token)?;
+    let zalo =
+        send::ZaloMessenger::new(api, store.clone(), pacer.clone(), config.province.language);
+    let sender = Sender::through(
+        store.clone(),
+        Arc::new(zalo),
+        send::outbox_config(&config.outbox, &config.zalo),
+        doorbell.clone(),
+    )
+    .observed_by(metrics.clone())
+    .paced_by(pacer);
+    Ok(Some(match config.outbox.working_hours_only {
+        true => sender.within(outbox::OfficeHours::new(
+            config.schedule.working_hours,
+            config.province.time_zone,
+        )),
+        false => sender,
+    }))
 }
 
 /// The bot and the outbox sender, once Telegram answered.

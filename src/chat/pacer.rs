@@ -37,9 +37,32 @@ pub const MAX_SEND_WAIT: Duration = Duration::from_millis(500);
 /// The longest a reply waits for its slot before it is handed to the outbox.
 pub const MAX_REPLY_WAIT: Duration = Duration::from_secs(30);
 
-/// Groups and channels have negative chat ids; private chats positive.
-fn is_group(chat: i64) -> bool {
-    chat < 0
+/// Which chats the per-group minute applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Groups {
+    /// Telegram: groups and channels have negative chat ids, private chats positive.
+    NegativeIds,
+    /// Zalo: a chat's local number does not say whether it is a group, so every chat is held
+    /// to the group's minute (a private chat rarely gets 20 messages a minute anyway).
+    EveryChat,
+}
+
+impl Groups {
+    fn is_group(self, chat: i64) -> bool {
+        match self {
+            Groups::NegativeIds => chat < 0,
+            Groups::EveryChat => true,
+        }
+    }
+}
+
+/// The limits one messenger sets (each messenger has its own `Pacer`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub messages_per_second: f64,
+    pub chat_interval_ms: u64,
+    pub group_messages_per_minute: u32,
+    pub groups: Groups,
 }
 
 /// The pacing of one process; clones share it.
@@ -51,6 +74,7 @@ struct Limits {
     global_every: Duration,
     chat_every: Duration,
     group_per_minute: usize,
+    groups: Groups,
     /// When the next send may start.
     next_global: Instant,
     /// When each chat may get its next message.
@@ -96,7 +120,7 @@ impl Limits {
         let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
         self.next_global = self.next_global.max(grid) + self.global_every;
         self.next_chat.insert(chat, start + self.chat_every);
-        if is_group(chat) {
+        if self.groups.is_group(chat) {
             let sends = self.group_sends.entry(chat).or_default();
             while sends
                 .front()
@@ -129,12 +153,23 @@ impl Limits {
 }
 
 impl Pacer {
+    /// Telegram's pacing, from the outbox's rates.
     pub fn new(config: &OutboxConfig) -> Self {
+        Self::with_rates(Rates {
+            messages_per_second: config.messages_per_second,
+            chat_interval_ms: config.chat_interval_ms,
+            group_messages_per_minute: config.group_messages_per_minute,
+            groups: Groups::NegativeIds,
+        })
+    }
+
+    pub fn with_rates(rates: Rates) -> Self {
         Self(Arc::new(Mutex::new(Limits {
-            global_every: Duration::from_secs_f64(1.0 / config.messages_per_second.max(0.01)),
-            chat_every: Duration::from_millis(config.chat_interval_ms),
-            group_per_minute: usize::try_from(config.group_messages_per_minute.max(1))
+            global_every: Duration::from_secs_f64(1.0 / rates.messages_per_second.max(0.01)),
+            chat_every: Duration::from_millis(rates.chat_interval_ms),
+            group_per_minute: usize::try_from(rates.group_messages_per_minute.max(1))
                 .unwrap_or(usize::MAX),
+            groups: rates.groups,
             next_global: Instant::now(),
             next_chat: HashMap::new(),
             group_sends: HashMap::new(),

@@ -166,10 +166,7 @@ pub(super) async fn list_members(store: &Store, out: &Output) -> anyhow::Result<
     for listing in store.list_members().await? {
         let member = &listing.member;
         // Linked on either messenger.
-        let state = match (
-            member.person.chat_to_write(),
-            listing.invitation_expires_at,
-        ) {
+        let state = match (member.person.chat_to_write(), listing.invitation_expires_at) {
             (Some(_), _) => MemberState::Linked,
             (None, Some(until)) if !listing.invitation_used => {
                 MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())

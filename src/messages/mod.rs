@@ -17,6 +17,7 @@
 //! so a variant without its sentence, or a sentence without one of its languages, does not
 //! compile. Words that are the same in both languages (symbols, codes) are written once.
 
+mod answers;
 mod bot;
 mod cases;
 mod chase;
@@ -26,6 +27,7 @@ mod ops;
 mod report;
 
 pub use crate::domain::Lang;
+pub use answers::AnswerText;
 pub use bot::BotText;
 pub use cases::{CaseText, EXPORT_COLUMNS, STATS_COLUMNS};
 pub use chase::{due_with_weekday, weekday_name, ChaseText};
@@ -58,6 +60,7 @@ macro_rules! render_without_import {
 }
 
 render_without_import!(
+    AnswerText<'_>,
     Text<'_>,
     BotText<'_>,
     ChaseText<'_>,

@@ -3,3 +3,4 @@
 //! refusals classified as the sender needs).
 
 pub mod api;
+pub mod send;
