@@ -17,17 +17,16 @@
 //! so a variant without its sentence, or a sentence without one of its languages, does not
 //! compile. Words that are the same in both languages (symbols, codes) are written once.
 
-mod answers;
 mod bot;
 mod cases;
 mod chase;
 mod cli;
 mod hotline;
 mod ops;
+mod outbound;
 mod report;
 
 pub use crate::domain::Lang;
-pub use answers::AnswerText;
 pub use bot::BotText;
 pub use cases::{CaseText, EXPORT_COLUMNS, STATS_COLUMNS};
 pub use chase::{due_with_weekday, weekday_name, ChaseText};
@@ -37,6 +36,7 @@ pub use cli::{
 };
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};
+pub use outbound::{AnswerText, ChannelText};
 pub use report::{ReportText, REPORT_DIMENSION_COLUMNS, REPORT_TASK_COLUMNS, REPORT_UNIT_COLUMNS};
 
 /// A message that can be said in every [`Lang`].
@@ -61,6 +61,7 @@ macro_rules! render_without_import {
 
 render_without_import!(
     AnswerText<'_>,
+    ChannelText<'_>,
     Text<'_>,
     BotText<'_>,
     ChaseText<'_>,

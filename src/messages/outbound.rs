@@ -1,5 +1,6 @@
-//! How to answer on a messenger without buttons (Zalo): the keyboards of reminders, reports
-//! and cases drawn as one line of typed syntax (`chat::text_keyboard`). The words typed —
+//! Reaching members on the messenger they use. [`AnswerText`]: how to answer on a messenger
+//! without buttons (Zalo), the keyboards of reminders, reports and cases drawn as one line of
+//! typed syntax (`chat::text_keyboard`). [`ChannelText`]: `dondoc members channel`. The words typed —
 //! `viec`, `3 xong`, `3 đang làm`, `3 vướng: …`, `bc quý I: …` — are what the Zalo
 //! conversation reads, in both languages; only the explanations around them are translated.
 
@@ -66,6 +67,78 @@ impl Render for AnswerText<'_> {
                 Lang::Vi => "📎 Kèm tệp: xem trên Telegram hoặc trang web điều hành.".into(),
                 Lang::En => "📎 A file came with this: see it on Telegram or the web board.".into(),
             },
+        }
+    }
+}
+
+/// `dondoc members channel --person ID telegram|zalo|last`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelText<'a> {
+    /// The person does not exist.
+    NoPerson { id: i64 },
+    /// Set: `channel` None = the one they used last.
+    Chosen {
+        name: &'a str,
+        channel: Option<crate::domain::Channel>,
+    },
+    /// Chosen a messenger they are not linked on: messages go elsewhere until they link.
+    NotLinkedThere {
+        channel: crate::domain::Channel,
+        instead: Option<crate::domain::Channel>,
+    },
+}
+
+fn channel_name(channel: crate::domain::Channel) -> &'static str {
+    match channel {
+        crate::domain::Channel::Telegram => "Telegram",
+        crate::domain::Channel::Zalo => "Zalo",
+    }
+}
+
+impl Render for ChannelText<'_> {
+    fn render(&self, lang: Lang) -> String {
+        use ChannelText as C;
+        match self {
+            C::NoPerson { id } => match lang {
+                Lang::Vi => format!("Không có thành viên #{id}."),
+                Lang::En => format!("No member #{id}."),
+            },
+            C::Chosen {
+                name,
+                channel: Some(channel),
+            } => {
+                let channel = channel_name(*channel);
+                match lang {
+                    Lang::Vi => format!("{name}: nhắc việc gửi qua {channel}."),
+                    Lang::En => format!("{name}: reminders go by {channel}."),
+                }
+            }
+            C::Chosen {
+                name,
+                channel: None,
+            } => match lang {
+                Lang::Vi => format!("{name}: nhắc việc gửi qua ứng dụng họ dùng gần nhất."),
+                Lang::En => format!("{name}: reminders go by the messenger they used last."),
+            },
+            C::NotLinkedThere { channel, instead } => {
+                let channel = channel_name(*channel);
+                match (lang, instead) {
+                    (Lang::Vi, Some(instead)) => format!(
+                        "Lưu ý: chưa liên kết {channel}; đến khi liên kết, tin vẫn gửi qua {}.",
+                        channel_name(*instead)
+                    ),
+                    (Lang::Vi, None) => {
+                        format!("Lưu ý: chưa liên kết {channel}; chưa gửi được tin cho người này.")
+                    }
+                    (Lang::En, Some(instead)) => format!(
+                        "Note: not linked on {channel}; until they are, messages still go by {}.",
+                        channel_name(*instead)
+                    ),
+                    (Lang::En, None) => {
+                        format!("Note: not linked on {channel}; no message can reach them yet.")
+                    }
+                }
+            }
         }
     }
 }
