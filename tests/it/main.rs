@@ -26,3 +26,4 @@ mod service;
 mod store_contract;
 mod web;
 mod zalo_api;
+mod zalo_outbound;
