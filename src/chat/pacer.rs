@@ -346,6 +346,30 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn zalos_pacer_holds_every_chat_to_the_groups_minute() {
+        // A Zalo chat's number does not say whether it is a group: each is held to the minute.
+        let zalo = Pacer::with_rates(Rates {
+            messages_per_second: 10.0,
+            chat_interval_ms: 1_100,
+            group_messages_per_minute: 20,
+            groups: Groups::EveryChat,
+        });
+        let chat = crate::domain::ZALO_NUMBER_BASE + 5;
+        let started = Instant::now();
+        for _ in 0..21 {
+            zalo.reply_slot(chat).await.expect("a slot");
+        }
+        assert!(started.elapsed() >= MINUTE + GROUP_ARRIVAL_MARGIN);
+        // Telegram's private chats (positive ids) are not.
+        let telegram = pacer();
+        let started = Instant::now();
+        for _ in 0..21 {
+            telegram.reply_slot(7).await.expect("a slot");
+        }
+        assert!(started.elapsed() < Duration::from_secs(21));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_send_that_starts_late_moves_its_chats_clock() {
         let pacer = pacer();
         let mut limits = pacer.limits();
