@@ -1,7 +1,7 @@
 //! A mixed reminder wave (issue 18): T reminders to T Telegram chats and Z reminders to Z Zalo
 //! chats are queued in one `enqueue`, then Telegram's sender and Zalo's sender — the real
 //! `dondoc::outbox::Sender`, each with its own lease, pacer and rates from the default
-//! configuration (`outbox`: 29 messages a second, 1,100 ms a chat; `zalo`: 10 a second,
+//! configuration (`outbox`: 29 messages a second, 1,100 ms a chat; `zalo`: 9 a second,
 //! 1,100 ms a chat, 8 in flight) — send them at once to the fake Bot API servers
 //! (`tests/support/fake_telegram.rs`, `tests/support/fake_zalo.rs`), both with their limits
 //! on (Telegram: 30 a second, a second a chat; the Zalo fake: 10 a second, a second a chat —
