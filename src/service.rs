@@ -64,16 +64,17 @@ impl RunningService {
             }
             None => None,
         };
+        // One pacer for Zalo replies and Zalo sends (Zalo counts both): made here, once per
+        // process, and handed to the listener and the Zalo sender.
+        let zalo_pacer = crate::zalo::pacer(&config.zalo);
         let zalo = match config.zalo.bot_token {
             Some(_) => {
-                // One pacer for Zalo replies and Zalo sends: made here, once per process.
-                let pacer = crate::zalo::pacer(&config.zalo);
                 let started = crate::zalo::listener::spawn(
                     config,
                     store.clone(),
                     Arc::clone(&clock),
                     metrics.clone(),
-                    pacer,
+                    zalo_pacer.clone(),
                 )
                 .await;
                 match started {
@@ -112,6 +113,9 @@ impl RunningService {
             }
             None => BotState::None,
         };
+        if let Some(sender) = zalo_sender(config, &store, &metrics, &doorbell, zalo_pacer)? {
+            tasks.push(tokio::spawn(sender.run(stopped.clone())));
+        }
         let scheduler = Scheduler::new(store, Rules::from_config(config), doorbell)
             .observed_by(metrics.clone());
         tasks.push(tokio::spawn(scheduler.run(clock, stopped)));
@@ -194,6 +198,40 @@ async fn start_http(
     )
     .await?;
     Ok(Some(http))
+}
+
+/// The outbox's sender to Zalo members, when `zalo.bot_token` is set: beside Telegram's, with
+/// its own lease, Zalo's rates and the process's Zalo pacer (shared with the listener's replies). It needs no answer from Zalo to
+/// start: an unreachable Zalo is retried message by message, a refused token stops it loudly.
+fn zalo_sender(
+    config: &Config,
+    store: &Store,
+    metrics: &Metrics,
+    doorbell: &Doorbell,
+    pacer: crate::chat::Pacer,
+) -> anyhow::Result<Option<Sender>> {
+    use crate::zalo::send;
+    let Some(token) = config.zalo.bot_token.clone() else {
+        return Ok(None);
+    };
+    let api = send::client(&config.zalo, token)?;
+    let zalo =
+        send::ZaloMessenger::new(api, store.clone(), pacer.clone(), config.province.language);
+    let sender = Sender::through(
+        store.clone(),
+        Arc::new(zalo),
+        send::outbox_config(&config.outbox, &config.zalo),
+        doorbell.clone(),
+    )
+    .observed_by(metrics.clone())
+    .paced_by(pacer);
+    Ok(Some(match config.outbox.working_hours_only {
+        true => sender.within(outbox::OfficeHours::new(
+            config.schedule.working_hours,
+            config.province.time_zone,
+        )),
+        false => sender,
+    }))
 }
 
 /// The bot and the outbox sender, once Telegram answered.

@@ -15,10 +15,12 @@
 
 pub mod button;
 pub mod keyboard;
+pub mod messenger;
 pub mod pacer;
 pub mod telegram;
+pub mod text_keyboard;
 
 pub use button::{Callback, HopAction, Intake, OperatorAction};
 pub use keyboard::{Button, Keyboard, Markup, OperatorButton};
+pub use messenger::{Messenger, Outcome, Outgoing};
 pub use pacer::Pacer;
-pub use telegram::Outcome;

@@ -54,9 +54,32 @@ pub const MAX_SEND_WAIT: Duration = Duration::from_millis(500);
 /// The longest a reply waits for its slot before it is handed to the outbox.
 pub const MAX_REPLY_WAIT: Duration = Duration::from_secs(30);
 
-/// Groups and channels have negative chat ids; private chats positive.
-fn is_group(chat: i64) -> bool {
-    chat < 0
+/// Which chats the per-group minute applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Groups {
+    /// Telegram: groups and channels have negative chat ids, private chats positive.
+    NegativeIds,
+    /// Zalo: a chat's local number does not say whether it is a group, so every chat is held
+    /// to the group's minute (a private chat rarely gets 20 messages a minute anyway).
+    EveryChat,
+}
+
+impl Groups {
+    fn is_group(self, chat: i64) -> bool {
+        match self {
+            Groups::NegativeIds => chat < 0,
+            Groups::EveryChat => true,
+        }
+    }
+}
+
+/// The limits one messenger sets (each messenger has its own `Pacer`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub messages_per_second: f64,
+    pub chat_interval_ms: u64,
+    pub group_messages_per_minute: u32,
+    pub groups: Groups,
 }
 
 /// A send [`Pacer::start_send`] let begin.
@@ -87,6 +110,7 @@ struct Limits {
     global_every: Duration,
     chat_every: Duration,
     group_per_minute: usize,
+    groups: Groups,
     /// When the next send may start.
     next_global: Instant,
     /// When each chat may get its next message.
@@ -182,7 +206,7 @@ impl Limits {
         let grid = now.checked_sub(Self::SLACK).unwrap_or(now);
         self.next_global = self.next_global.max(grid) + self.global_every;
         self.next_chat.insert(chat, start + self.chat_every);
-        if is_group(chat) {
+        if self.groups.is_group(chat) {
             let sends = self.group_sends.entry(chat).or_default();
             while sends
                 .front()
@@ -216,30 +240,28 @@ impl Limits {
 }
 
 impl Pacer {
+    /// Telegram's pacing, from the outbox's rates.
     pub fn new(config: &OutboxConfig) -> Self {
-        Self::with_rates(
-            config.messages_per_second,
-            config.chat_interval_ms,
-            config.group_messages_per_minute,
-        )
+        Self::with_rates(Rates {
+            messages_per_second: config.messages_per_second,
+            chat_interval_ms: config.chat_interval_ms,
+            group_messages_per_minute: config.group_messages_per_minute,
+            groups: Groups::NegativeIds,
+        })
     }
 
-    /// A pacer for any messenger's rates (Zalo's come from `[zalo]`: `zalo::pacer`).
-    pub fn with_rates(
-        messages_per_second: f64,
-        chat_interval_ms: u64,
-        group_messages_per_minute: u32,
-    ) -> Self {
+    pub fn with_rates(rates: Rates) -> Self {
         Self(Arc::new(Mutex::new(Limits {
-            global_every: Duration::from_secs_f64(1.0 / messages_per_second.max(0.01)),
-            chat_every: Duration::from_millis(chat_interval_ms),
-            group_per_minute: usize::try_from(group_messages_per_minute.max(1))
+            global_every: Duration::from_secs_f64(1.0 / rates.messages_per_second.max(0.01)),
+            chat_every: Duration::from_millis(rates.chat_interval_ms),
+            group_per_minute: usize::try_from(rates.group_messages_per_minute.max(1))
                 .unwrap_or(usize::MAX),
+            groups: rates.groups,
             next_global: Instant::now(),
             next_chat: HashMap::new(),
             group_sends: HashMap::new(),
             paused_until: None,
-            per_second: Self::per_second(messages_per_second),
+            per_second: Self::per_second(rates.messages_per_second),
             starts: VecDeque::new(),
         })))
     }
@@ -431,6 +453,30 @@ mod tests {
             then < MINUTE + GROUP_ARRIVAL_MARGIN + Duration::from_secs(1),
             "{then:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zalos_pacer_holds_every_chat_to_the_groups_minute() {
+        // A Zalo chat's number does not say whether it is a group: each is held to the minute.
+        let zalo = Pacer::with_rates(Rates {
+            messages_per_second: 10.0,
+            chat_interval_ms: 1_100,
+            group_messages_per_minute: 20,
+            groups: Groups::EveryChat,
+        });
+        let chat = crate::domain::ZALO_NUMBER_BASE + 5;
+        let started = Instant::now();
+        for _ in 0..21 {
+            zalo.reply_slot(chat).await.expect("a slot");
+        }
+        assert!(started.elapsed() >= MINUTE + GROUP_ARRIVAL_MARGIN);
+        // Telegram's private chats (positive ids) are not.
+        let telegram = pacer();
+        let started = Instant::now();
+        for _ in 0..21 {
+            telegram.reply_slot(7).await.expect("a slot");
+        }
+        assert!(started.elapsed() < Duration::from_secs(21));
     }
 
     #[tokio::test(start_paused = true)]

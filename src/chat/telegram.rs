@@ -14,6 +14,8 @@ use teloxide::{ApiError, RequestError};
 
 use super::button::Callback;
 use super::keyboard::{Button, Markup};
+use super::messenger::{Messenger, Sending};
+pub use super::messenger::{Outcome, Outgoing};
 use super::pacer::Pacer;
 use crate::config::Config;
 
@@ -134,21 +136,6 @@ where
     }
 }
 
-/// What Telegram's answer means for a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Sent: Telegram's id of the message.
-    Sent(i64),
-    /// Flood control: wait this long before sending anything.
-    RetryAfter(Duration),
-    /// May pass: a 5xx, a time-out, a broken connection.
-    Transient(String),
-    /// The member blocked the bot, never started it, or the chat is gone.
-    Unreachable(String),
-    /// Telegram will never take this message.
-    Refused(String),
-}
-
 /// Sorts a failed call into what to do next.
 pub fn classify(error: &RequestError) -> Outcome {
     match error {
@@ -181,17 +168,6 @@ fn classify_api(api: &ApiError, text: String) -> Outcome {
         ApiError::Unknown(_) => Outcome::Transient(text),
         _ => Outcome::Refused(text),
     }
-}
-
-/// A message to send: text (a file's caption when there is a file) and its stored keyboard.
-#[derive(Debug, Clone, Copy)]
-pub struct Outgoing<'a> {
-    pub chat_id: i64,
-    pub body: &'a str,
-    /// As the outbox keeps it: a [`Markup`]'s JSON.
-    pub keyboard: Option<&'a str>,
-    /// "photo:FILE_ID" or "document:FILE_ID".
-    pub attachment: Option<&'a str>,
 }
 
 /// The channel a sender sends through: Telegram's Bot API.
@@ -233,7 +209,7 @@ impl Telegram {
             }
         }
         match request.await {
-            Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
+            Ok(sent) => Outcome::Sent(Some(i64::from(sent.id.0))),
             Err(e) => classify(&e),
         }
     }
@@ -260,9 +236,19 @@ impl Telegram {
             }
         };
         match result {
-            Ok(sent) => Outcome::Sent(i64::from(sent.id.0)),
+            Ok(sent) => Outcome::Sent(Some(i64::from(sent.id.0))),
             Err(e) => classify(&e),
         }
+    }
+}
+
+impl Messenger for Telegram {
+    fn channel(&self) -> crate::domain::Channel {
+        crate::domain::Channel::Telegram
+    }
+
+    fn send<'a>(&'a self, message: Outgoing<'a>) -> Sending<'a> {
+        Box::pin(Telegram::send(self, message))
     }
 }
 

@@ -49,6 +49,66 @@ pub enum MembersCommand {
         #[arg(long)]
         missing: bool,
     },
+    /// Which messenger a member linked on both is written to: `telegram`, `zalo`, or `last`
+    /// (the one they used last, the default). Never both.
+    Channel {
+        /// The member's number, as `members list` shows it (#12 → 12).
+        #[arg(long)]
+        person: crate::domain::PersonId,
+        choice: ChannelChoice,
+    },
+}
+
+/// `members channel`'s choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChannelChoice {
+    Telegram,
+    Zalo,
+    Last,
+}
+
+/// `members channel --person ID telegram|zalo|last` (audited).
+pub(super) async fn set_channel(
+    store: &Store,
+    out: &Output,
+    person: crate::domain::PersonId,
+    choice: ChannelChoice,
+    actor: &crate::domain::Actor,
+) -> anyhow::Result<ExitCode> {
+    use crate::domain::Channel;
+    use crate::messages::ChannelText;
+    let channel = match choice {
+        ChannelChoice::Telegram => Some(Channel::Telegram),
+        ChannelChoice::Zalo => Some(Channel::Zalo),
+        ChannelChoice::Last => None,
+    };
+    let Some(stored) = store.set_channel_choice(person, channel, actor).await? else {
+        return Err(
+            CliError::Said(ChannelText::NoPerson { id: person.get() }.render(out.lang)).into(),
+        );
+    };
+    say!(
+        "{}",
+        ChannelText::Chosen {
+            name: &stored.full_name,
+            channel
+        }
+        .render(out.lang)
+    );
+    if let Some(channel) = channel {
+        let writes_to = stored.chat_to_write().map(Channel::of_chat);
+        if writes_to != Some(channel) {
+            say!(
+                "{}",
+                ChannelText::NotLinkedThere {
+                    channel,
+                    instead: writes_to
+                }
+                .render(out.lang)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The bot's username, from configuration or by asking Telegram.
@@ -188,13 +248,12 @@ pub(super) async fn list_members(store: &Store, out: &Output) -> anyhow::Result<
     for listing in store.list_members().await? {
         let member = &listing.member;
         // Linked on either messenger.
-        let linked = member.person.telegram_user_id.is_some() || member.person.zalo.is_some();
-        let state = match (linked, listing.invitation_expires_at) {
-            (true, _) => MemberState::Linked,
-            (false, Some(until)) if !listing.invitation_used => {
+        let state = match (member.person.chat_to_write(), listing.invitation_expires_at) {
+            (Some(_), _) => MemberState::Linked,
+            (None, Some(until)) if !listing.invitation_used => {
                 MemberState::InvitedUntil(until.format("%d/%m/%Y").to_string())
             }
-            (false, _) => MemberState::NotLinked,
+            (None, _) => MemberState::NotLinked,
         };
         rows.push(vec![
             format!("#{}", member.person.id),

@@ -286,6 +286,9 @@ pub async fn execute(command: Command, config: &Config) -> anyhow::Result<ExitCo
         Command::Members(MembersCommand::List { missing: true }) => {
             members::list_missing(&store, config).await
         }
+        Command::Members(MembersCommand::Channel { person, choice }) => {
+            members::set_channel(&store, &out, person, choice, &actor).await
+        }
         Command::Migrate => Ok(ExitCode::SUCCESS),
         Command::Tick { at, dry_run } => chase::tick(&store, config, &out, &at, dry_run).await,
         Command::Outbox(OutboxCommand::Status) => chase::outbox_status(&store, config, &out).await,

@@ -51,6 +51,27 @@ impl Channel {
     }
 }
 
+/// The one chat a member is written to, from their links as stored: the messenger chosen for
+/// them when they are linked there, else the one they wrote from last, else Telegram, else
+/// Zalo; None when linked on neither. `Person::chat_to_write` and the scheduler's snapshot
+/// (which reads the columns without a `Person`) both ask this, so the rule lives once.
+pub fn chat_to_write(
+    telegram: Option<i64>,
+    zalo_chat: Option<i64>,
+    choice: Option<Channel>,
+    last: Option<Channel>,
+) -> Option<i64> {
+    let chat_on = |channel: Channel| match channel {
+        Channel::Telegram => telegram,
+        Channel::Zalo => zalo_chat,
+    };
+    choice
+        .and_then(chat_on)
+        .or_else(|| last.and_then(chat_on))
+        .or(telegram)
+        .or(zalo_chat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

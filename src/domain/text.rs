@@ -168,6 +168,10 @@ mod tests {
 /// Telegram's longest message text, counted as Telegram counts it (UTF-16 code units).
 pub const TELEGRAM_TEXT_LIMIT: usize = 4096;
 
+/// Zalo's longest message text (characters; `split_message` counts UTF-16 units, never
+/// fewer, so its pieces fit).
+pub const ZALO_TEXT_LIMIT: usize = 2000;
+
 /// Splits `text` into pieces of at most `limit` UTF-16 code units, at line ends: lines stay
 /// whole unless one line alone is longer than `limit`, which is then cut between words
 /// (or, failing that, between characters).

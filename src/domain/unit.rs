@@ -295,15 +295,12 @@ impl Person {
     /// they are linked there, else the one they wrote from last, else Telegram, else Zalo.
     /// None when they are linked on neither.
     pub fn chat_to_write(&self) -> Option<i64> {
-        let chat_on = |channel: super::Channel| match channel {
-            super::Channel::Telegram => self.telegram_user_id,
-            super::Channel::Zalo => self.zalo.map(|link| link.chat),
-        };
-        self.channel_choice
-            .and_then(chat_on)
-            .or_else(|| self.last_channel.and_then(chat_on))
-            .or_else(|| chat_on(super::Channel::Telegram))
-            .or_else(|| chat_on(super::Channel::Zalo))
+        super::channel::chat_to_write(
+            self.telegram_user_id,
+            self.zalo.map(|link| link.chat),
+            self.channel_choice,
+            self.last_channel,
+        )
     }
 }
 

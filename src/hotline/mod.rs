@@ -139,10 +139,11 @@ pub struct Addressee {
 }
 
 impl Addressee {
-    /// `member` in their own language, else `lang`; None when not linked to Telegram.
+    /// `member` in their own language, else `lang`, on the one chat they are written to; None
+    /// when not linked.
     pub fn of(member: &crate::store::Member, lang: Lang) -> Option<Addressee> {
         Some(Addressee {
-            chat_id: member.person.telegram_user_id?,
+            chat_id: member.person.chat_to_write()?,
             person_id: member.person.id.get(),
             lang: member.person.language.unwrap_or(lang),
         })
@@ -199,7 +200,7 @@ pub fn withdrawn(case: &CaseView, hop: &HopView, to: &[Addressee]) -> Vec<NewMes
 /// Queues case `case` for the linked members of the units of `hop_ids` (in their language,
 /// else `lang`), the citizen's photos and documents following it: what the bot does after
 /// intake or a forward, and `dondoc cases import` after a batch. Returns the units among them
-/// that no one can be told in (nobody linked to Telegram, or every member unreachable): the
+/// that no one can be told in (nobody linked, or every member unreachable): the
 /// case reached no one there, and the operator must hear of it at once.
 pub async fn queue_for_units(
     store: &Store,

@@ -25,6 +25,7 @@ mod chase;
 mod cli;
 mod hotline;
 mod ops;
+mod outbound;
 mod report;
 mod web;
 mod zalo;
@@ -39,6 +40,7 @@ pub use cli::{
 };
 pub use hotline::HotlineText;
 pub use ops::{connect_failure, connect_failure_vi, OpsText};
+pub use outbound::{AnswerText, ChannelText};
 pub use report::{ReportText, REPORT_DIMENSION_COLUMNS, REPORT_TASK_COLUMNS, REPORT_UNIT_COLUMNS};
 pub use web::WebText;
 pub use zalo::ZaloText;
@@ -64,6 +66,8 @@ macro_rules! render_without_import {
 }
 
 render_without_import!(
+    AnswerText<'_>,
+    ChannelText<'_>,
     Text<'_>,
     BotText<'_>,
     ChaseText<'_>,

@@ -1,15 +1,21 @@
-//! The sender: takes queued messages from the outbox and hands them to Telegram within its
-//! limits (30 messages a second in all, one a second to a chat, 20 a minute to a group).
+//! The sender: takes queued messages from the outbox and hands them to a messenger within its
+//! limits (Telegram: 30 messages a second in all, one a second to a chat, 20 a minute to a
+//! group; Zalo: its configured rates). One sender per messenger, each with its own lease,
+//! pacer and window, each taking only the rows whose chat is on its messenger
+//! (`domain::Channel::of_chat`); everything below is written once for both
+//! (`chat::Messenger`).
 //!
 //! One process at a time sends: the holder of the `sender` lease in the database, renewed
 //! while it runs. That keeps the global rate budget whole when several `serve` processes share
 //! a Postgres database, and the lease check inside each claim keeps a process that lost the
-//! lease from sending. Telegram's answers decide each message's fate:
+//! lease from sending. The messenger's answers decide each message's fate:
 //! - 429: every send waits out `retry_after`, and the message is queued again;
 //! - 5xx, time-outs, broken connections: queued again with a doubling back-off, then failed;
 //! - 403 and "chat not found": the member cannot be reached; the message is parked, the member
 //!   marked unreachable (the coordinator's digest lists them);
-//! - any other refusal: failed at once (it would be refused again).
+//! - any other refusal: failed at once (it would be refused again);
+//! - the bot's token refused (Zalo's 401): the message goes back to the queue and this sender
+//!   stops, loudly, until the token is fixed and the service restarted.
 //!
 //! Several messages are in flight at once, as many as the measured round trip to Telegram
 //! needs for the rate (`Window`), at most `max_in_flight`; never two to one chat. A chat's
@@ -30,12 +36,12 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::chat::pacer::{self, Pacer};
-use crate::chat::telegram::{Outgoing, Telegram};
-use crate::chat::Outcome;
+use crate::chat::telegram::Telegram;
+use crate::chat::{Messenger, Outcome, Outgoing};
 use crate::config::OutboxConfig;
-use crate::domain::{WorkingCalendar, WorkingHours};
+use crate::domain::{Channel, WorkingCalendar, WorkingHours};
 use crate::ops::{Delivery, Metrics};
-use crate::store::{QueuedMessage, Store, SENDER_LEASE};
+use crate::store::{sender_lease, QueuedMessage, Store};
 
 mod window;
 pub use window::Window;
@@ -95,29 +101,42 @@ impl OfficeHours {
     }
 }
 
-/// Wakes the sender at once when a message is queued in this process.
+/// Wakes the senders at once when a message is queued in this process: each messenger's
+/// sender has its own bell, and a ring sounds both (the queuer does not know, and need not,
+/// which messenger its messages go to).
 #[derive(Debug, Clone, Default)]
-pub struct Doorbell(Arc<Notify>);
+pub struct Doorbell(Arc<[Notify; 2]>);
 
 impl Doorbell {
     pub fn ring(&self) {
-        self.0.notify_one();
+        for bell in self.0.iter() {
+            bell.notify_one();
+        }
+    }
+
+    fn bell(&self, channel: Channel) -> &Notify {
+        match channel {
+            Channel::Telegram => &self.0[0],
+            Channel::Zalo => &self.0[1],
+        }
     }
 }
 
-/// A send in flight: the message, Telegram's answer, and how long the call took.
+/// A send in flight: the message, the messenger's answer, and how long the call took.
 type Flight = (QueuedMessage, Outcome, Duration);
 
 /// The outbox sender of one process.
 pub struct Sender {
     store: Store,
-    /// The channel messages go out through.
-    channel: Telegram,
+    /// The messenger messages go out through.
+    channel: Arc<dyn Messenger>,
+    /// Its lease (`store::sender_lease`).
+    lease: &'static str,
     config: OutboxConfig,
     /// This process's name in the lease: host, pid and a random part.
     holder: String,
     doorbell: Doorbell,
-    /// Telegram's limits, shared with the bot's direct replies in this process.
+    /// The messenger's limits, shared with the bot's direct replies in this process.
     pacer: Pacer,
     lease_until: Option<Instant>,
     /// When the kinds that wait for office hours may go; None: at any time.
@@ -132,12 +151,27 @@ pub struct Sender {
     chats_in_flight: HashMap<tokio::task::Id, i64>,
     /// How many may be in flight, from the measured round trip.
     window: Window,
+    /// The messenger refused the bot's token: this sender stops.
+    bad_token: bool,
 }
 
 impl Sender {
+    /// Telegram's sender.
     pub fn new(
         store: Store,
         channel: impl Into<Telegram>,
+        config: OutboxConfig,
+        doorbell: Doorbell,
+    ) -> Self {
+        Self::through(store, Arc::new(channel.into()), config, doorbell)
+    }
+
+    /// The sender of any messenger: `config`'s rates are that messenger's (see
+    /// `zalo::send::outbox_config`), and a messenger with its own pacing is given its pacer
+    /// with [`Sender::paced_by`].
+    pub fn through(
+        store: Store,
+        channel: Arc<dyn Messenger>,
         config: OutboxConfig,
         doorbell: Doorbell,
     ) -> Self {
@@ -153,7 +187,8 @@ impl Sender {
             in_flight: JoinSet::new(),
             chats_in_flight: HashMap::new(),
             store,
-            channel: channel.into(),
+            lease: sender_lease(channel.channel()),
+            channel,
             config,
             holder,
             doorbell,
@@ -161,7 +196,12 @@ impl Sender {
             office_hours: None,
             orphans: false,
             metrics: Metrics::default(),
+            bad_token: false,
         }
+    }
+
+    fn channel(&self) -> Channel {
+        self.channel.channel()
     }
 
     /// This sender, counting Telegram's answers (and its 429s) into `metrics`.
@@ -195,11 +235,11 @@ impl Sender {
     /// Sends until `shutdown` turns true; then finishes the messages in flight and gives the
     /// lease up so another process can take over at once.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!(holder = %self.holder, "outbox sender started");
+        tracing::info!(holder = %self.holder, channel = self.channel().as_str(), "outbox sender started");
         let poll = Duration::from_millis(self.config.poll_interval_ms.max(10));
         let mut last_cleanup = Instant::now();
         let mut last_prune: Option<Instant> = None;
-        while !*shutdown.borrow() {
+        while !*shutdown.borrow() && !self.bad_token {
             let idle = match self.round(&mut shutdown).await {
                 Ok(sent_or_tried) => !sent_or_tried,
                 Err(e) => {
@@ -228,7 +268,7 @@ impl Sender {
             if idle {
                 tokio::select! {
                     _ = shutdown.changed() => {}
-                    _ = self.doorbell.0.notified() => {}
+                    _ = self.doorbell.bell(self.channel()).notified() => {}
                     _ = tokio::time::sleep(poll) => {}
                 }
             }
@@ -237,7 +277,7 @@ impl Sender {
         if let Err(e) = self.land_all().await {
             tracing::error!(error = %e, "outbox sender: could not record the last sends");
         }
-        if let Err(e) = self.store.release_lease(SENDER_LEASE, &self.holder).await {
+        if let Err(e) = self.store.release_lease(self.lease, &self.holder).await {
             tracing::warn!(error = %e, "could not release the sender lease");
         }
         tracing::info!("outbox sender stopped");
@@ -289,7 +329,7 @@ impl Sender {
         let held = self
             .store
             .acquire_lease(
-                SENDER_LEASE,
+                self.lease,
                 &self.holder,
                 Utc::now(),
                 chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(15)),
@@ -336,7 +376,7 @@ impl Sender {
         };
         let batch = self
             .store
-            .ready_messages(BATCH, Utc::now(), office_hours)
+            .ready_messages(self.channel(), BATCH, Utc::now(), office_hours)
             .await?;
         if batch.is_empty() {
             // Nothing new to start: wait for what is in flight, then look again.
@@ -358,7 +398,7 @@ impl Sender {
         let mut soonest_chat_slot: Option<Duration> = None;
         let mut tried = false;
         for message in batch {
-            if *shutdown.borrow() || self.pacer.paused_until().is_some() {
+            if *shutdown.borrow() || self.bad_token || self.pacer.paused_until().is_some() {
                 break;
             }
             // Answers already in: recorded now, so the window and the chats are up to date.
@@ -407,14 +447,14 @@ impl Sender {
                     soonest_chat_slot = Some(soonest_chat_slot.map_or(wait, |s| s.min(wait)));
                     let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
                     self.store
-                        .retry_message(message.id, at, "waiting for Telegram's limits", false)
+                        .retry_message(message.id, at, "waiting for the messenger's limits", false)
                         .await?;
                     continue;
                 }
             };
             tried = true;
             let chat = message.chat_id;
-            let channel = self.channel.clone();
+            let channel = Arc::clone(&self.channel);
             let flight = self.in_flight.spawn(async move {
                 // Telegram counts the message when it arrives: the pacer counts the send from
                 // here, where the call starts, however late this task runs.
@@ -489,13 +529,14 @@ impl Sender {
         self.count(&message, &outcome);
         let store = &self.store;
         match outcome {
-            Outcome::Sent(telegram_id) => store.message_sent(message.id, telegram_id).await?,
+            Outcome::Sent(message_id) => store.message_sent(message.id, message_id).await?,
             Outcome::RetryAfter(wait) => {
                 held_back.insert(message.chat_id);
                 tracing::warn!(
                     ?wait,
                     chat = message.chat_id,
-                    "Telegram flood control: pausing"
+                    channel = self.channel().as_str(),
+                    "flood control: pausing"
                 );
                 self.pacer.pause(wait);
                 let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
@@ -524,8 +565,22 @@ impl Sender {
                 store.park_message(message.id, &reason).await?;
             }
             Outcome::Refused(reason) => {
-                tracing::error!(id = message.id, %reason, "Telegram refused a message");
+                tracing::error!(id = message.id, %reason, channel = self.channel().as_str(), "the messenger refused a message");
                 store.fail_message(message.id, &reason).await?;
+            }
+            Outcome::BadToken(reason) => {
+                // Nothing can go until the token is fixed: the message keeps its place and
+                // this sender stops (the others, and the rest of the service, go on).
+                tracing::error!(
+                    channel = self.channel().as_str(),
+                    %reason,
+                    "the messenger refused the bot token: this sender stops; fix the token and restart"
+                );
+                self.bad_token = true;
+                held_back.insert(message.chat_id);
+                store
+                    .retry_message(message.id, Utc::now(), &reason, false)
+                    .await?;
             }
         }
         Ok(())
@@ -550,18 +605,20 @@ impl Sender {
             Outcome::Transient(_) => Delivery::Retried,
             Outcome::Unreachable(_) => Delivery::Parked,
             Outcome::Refused(_) => Delivery::Failed,
+            Outcome::BadToken(_) => Delivery::Retried,
         };
         self.metrics.delivered(&message.kind, delivery);
     }
 }
 
-/// A queued message as the channel sends it.
+/// A queued message as the messenger sends it.
 fn outgoing(message: &QueuedMessage) -> Outgoing<'_> {
     Outgoing {
         chat_id: message.chat_id,
         body: &message.body,
         keyboard: message.reply_markup.as_deref(),
         attachment: message.attachment.as_deref(),
+        kind: &message.kind,
     }
 }
 

@@ -565,7 +565,7 @@ pub async fn digest_on_demand(
         person_id: member.person.id.get(),
         unit_id: member.unit.id.get(),
         role: member.person.role,
-        chat_id: member.person.telegram_user_id.unwrap_or_default(),
+        chat_id: member.person.chat_to_write().unwrap_or_default(),
         language: member.person.language,
         full_name: member.person.full_name.clone(),
     };

@@ -46,6 +46,15 @@ impl AssignmentCard {
 
 pub use crate::domain::NewAttachment;
 
+/// The number of `assignment` in a `/viec` list of `cards` ([`Store::open_assignments`]'s
+/// order): its place, from 1. One rule for the list and for what a reminder quotes.
+pub fn task_number(cards: &[AssignmentCard], assignment: AssignmentId) -> Option<usize> {
+    cards
+        .iter()
+        .position(|card| card.assignment_id == assignment)
+        .map(|index| index + 1)
+}
+
 /// A status reply about one assignment, from one member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusReply {
@@ -232,6 +241,19 @@ impl Store {
             query.build_query_as().fetch_all(pool).await?
         });
         rows.into_iter().map(card_from_row).collect()
+    }
+
+    /// The number `/viec` shows `assignment` under for a member of `unit_ids`, now (1-based,
+    /// counted over every page; None when it is not among their open tasks). Telegram's
+    /// `/viec` and Zalo's `viec` number [`Store::open_assignments`] in its order, and a
+    /// reminder sent on Zalo quotes this number, so all three agree at the time of sending.
+    pub async fn task_number(
+        &self,
+        unit_ids: &[UnitId],
+        assignment: AssignmentId,
+    ) -> Result<Option<usize>, StoreError> {
+        let cards = self.open_assignments(unit_ids).await?;
+        Ok(task_number(&cards, assignment))
     }
 
     pub async fn assignment_card(
@@ -644,7 +666,7 @@ impl Store {
 
     pub async fn service_counts(&self) -> Result<ServiceCounts, StoreError> {
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM people), \
-             (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL), \
+             (SELECT COUNT(*) FROM people WHERE telegram_user_id IS NOT NULL OR zalo_chat IS NOT NULL), \
              (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
               WHERE a.retired_at IS NULL AND t.retired_at IS NULL AND a.status <> 'done'), \
              (SELECT COUNT(DISTINCT a.task_id) FROM assignments a JOIN tasks t ON t.id = a.task_id \

@@ -386,6 +386,42 @@ impl Store {
         Ok(Effect::Done(()))
     }
 
+    /// Sets the messenger `person` is written to (`dondoc members channel`): `Some` keeps to
+    /// it while they are linked there, None goes back to the one they used last. Returns the
+    /// person as now stored; None when there is no such person.
+    pub async fn set_channel_choice(
+        &self,
+        person: PersonId,
+        choice: Option<Channel>,
+        actor: &Actor,
+    ) -> Result<Option<Person>, StoreError> {
+        let now = self.now();
+        let changed = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE people SET channel_choice = $1 WHERE id = $2")
+                .bind(choice.map(Channel::as_str))
+                .bind(person)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed > 0 {
+                audit!(&mut *tx, now, actor, "person.channel", "person", person.to_string(),
+                    json!({ "channel": choice.map(Channel::as_str) }));
+            }
+            tx.commit().await?;
+            changed
+        });
+        if changed == 0 {
+            return Ok(None);
+        }
+        Ok(self
+            .members_by_id(&[person])
+            .await?
+            .into_iter()
+            .next()
+            .map(|member| member.person))
+    }
+
     /// Sets the language of every membership of Telegram user `user_id`.
     pub async fn set_language(
         &self,

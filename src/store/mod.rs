@@ -29,8 +29,8 @@ use crate::config::DatabaseConfig;
 use crate::domain::{AssignmentStatus, PeriodKey, ReportOwers, UnitCode, UnitKind};
 
 pub use assignments::{
-    Applied, AssignmentCard, BotAction, HeldFile, NewAttachment, ServiceCounts, StatusReply,
-    UnitProgress,
+    task_number, Applied, AssignmentCard, BotAction, HeldFile, NewAttachment, ServiceCounts,
+    StatusReply, UnitProgress,
 };
 pub use cases::{
     CaseAction, CaseFile, CaseRefusal, CaseTime, CaseView, Delivery, HopView, NewCase,
@@ -39,8 +39,8 @@ pub use conversations::{Effect, Subject};
 pub use export::LatestUpdate;
 pub use ops::{OverdueCount, OverdueItem, LAST_PASS};
 pub use outbox::{
-    MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary, QueuedMessage,
-    SENDER_LEASE,
+    sender_lease, MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary,
+    QueuedMessage, SENDER_LEASE, ZALO_SENDER_LEASE,
 };
 pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
 pub use postgres::probe as probe_postgres;

@@ -11,11 +11,41 @@ use serde_json::json;
 
 use super::{audit, with_pool, BeginWrite, EscalationRecord, Store, StoreError};
 use crate::chat::Markup;
-use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT};
-use crate::domain::{Actor, AssignmentId, CaseHopId, DeliveryState, MessageKind, PeriodId, UnitId};
+use crate::domain::text::{split_message, TELEGRAM_TEXT_LIMIT, ZALO_TEXT_LIMIT};
+use crate::domain::{
+    Actor, AssignmentId, CaseHopId, Channel, DeliveryState, Lang, MessageKind, PeriodId, UnitId,
+    ZALO_NUMBER_BASE,
+};
 
-/// The lease a sender must hold.
+/// The lease Telegram's sender must hold.
 pub const SENDER_LEASE: &str = "sender";
+/// The lease Zalo's sender must hold: each messenger has its own budget, so its own sender.
+pub const ZALO_SENDER_LEASE: &str = "sender:zalo";
+
+/// The lease of `channel`'s sender.
+pub fn sender_lease(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Telegram => SENDER_LEASE,
+        Channel::Zalo => ZALO_SENDER_LEASE,
+    }
+}
+
+/// The outbox rows on `channel`, as SQL over `outbox.chat_id`: a chat number from 2^60 is a
+/// Zalo chat (`domain::channel`).
+fn chats_on(channel: Channel) -> String {
+    match channel {
+        Channel::Telegram => format!("outbox.chat_id < {ZALO_NUMBER_BASE}"),
+        Channel::Zalo => format!("outbox.chat_id >= {ZALO_NUMBER_BASE}"),
+    }
+}
+
+/// The lease that guards a row, as SQL over `outbox.chat_id` (for the claim's check).
+fn lease_of_row() -> String {
+    format!(
+        "CASE WHEN outbox.chat_id >= {ZALO_NUMBER_BASE} THEN '{ZALO_SENDER_LEASE}' \
+         ELSE '{SENDER_LEASE}' END"
+    )
+}
 
 /// What a message is about, so a reply to it lands on the right item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -104,12 +134,23 @@ struct CountRow {
     count: i64,
 }
 
-/// Splits over-long texts: each queued row is one Telegram message. Parts get the key
-/// `KEY#2`, `KEY#3` … and the keyboard stays on the last part.
+/// The longest body of one outbox row on `channel`. Zalo takes 2,000 characters (counted
+/// here in UTF-16 units, never fewer than characters) and the keyboard is drawn there as
+/// text lines after the body (`chat::text_keyboard`), so a Zalo row leaves room for them.
+fn row_limit(channel: Channel) -> usize {
+    match channel {
+        Channel::Telegram => TELEGRAM_TEXT_LIMIT,
+        Channel::Zalo => ZALO_TEXT_LIMIT - crate::chat::text_keyboard::ROOM,
+    }
+}
+
+/// Splits over-long texts at line breaks: each queued row is one message on its chat's
+/// messenger. Parts get the key `KEY#2`, `KEY#3` … and the keyboard stays on the last part.
 fn into_rows(messages: &[NewMessage]) -> Vec<NewMessage> {
     let mut rows = Vec::with_capacity(messages.len());
     for message in messages {
-        let parts = split_message(&message.body, TELEGRAM_TEXT_LIMIT);
+        let limit = row_limit(Channel::of_chat(message.chat_id));
+        let parts = split_message(&message.body, limit);
         let last = parts.len() - 1;
         for (i, body) in parts.into_iter().enumerate() {
             rows.push(NewMessage {
@@ -289,10 +330,18 @@ impl Store {
             .rows_affected()
                 == 1;
             if taken && previous.as_deref() != Some(holder) {
-                let requeued = sqlx::query(
+                // Only the rows this lease guards: taking Zalo's lease must not queue again
+                // what Telegram's sender has in flight.
+                let channel = match name {
+                    SENDER_LEASE => Some(Channel::Telegram),
+                    ZALO_SENDER_LEASE => Some(Channel::Zalo),
+                    _ => None,
+                };
+                let rows = channel.map_or_else(|| "TRUE".to_string(), chats_on);
+                let requeued = sqlx::query(&format!(
                     "UPDATE outbox SET state = 'queued', claimed_by = NULL \
-                     WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by <> $1)",
-                )
+                     WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by <> $1) AND {rows}",
+                ))
                 .bind(holder)
                 .execute(&mut *tx)
                 .await?
@@ -352,10 +401,12 @@ impl Store {
     /// not overtake it.
     pub async fn ready_messages(
         &self,
+        channel: Channel,
         limit: i64,
         now: DateTime<Utc>,
         office_hours: bool,
     ) -> Result<Vec<QueuedMessage>, StoreError> {
+        let on_channel = chats_on(channel);
         // Out of office hours only the kinds that go at any time are taken; the others keep
         // their place in the queue.
         let kinds = if office_hours {
@@ -373,7 +424,7 @@ impl Store {
              SELECT id, chat_id, kind, body, reply_markup, priority, attempts, attachment, \
              ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY priority, id) AS nth \
              FROM outbox \
-             WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= $1) {kinds}\
+             WHERE state = 'queued' AND {on_channel} AND (retry_at IS NULL OR retry_at <= $1) {kinds}\
              AND chat_id NOT IN (SELECT chat_id FROM outbox \
              WHERE state = 'queued' AND retry_at > $1)) ready \
              WHERE nth = 1 ORDER BY priority, id LIMIT $2"
@@ -398,14 +449,17 @@ impl Store {
             .ok()
             .and_then(|r| now.checked_add_signed(r))
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        const SQL: &str = "UPDATE outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
-                           WHERE id = $1 AND state = 'queued' AND EXISTS \
-                           (SELECT 1 FROM leases WHERE name = $3 AND holder = $2 AND expires_at > $4)";
+        // The lease of the row's own messenger: a sender claims only its channel's rows.
+        let sql = format!(
+            "UPDATE outbox SET state = 'sending', claimed_by = $2, attempts = attempts + 1 \
+             WHERE id = $1 AND state = 'queued' AND EXISTS \
+             (SELECT 1 FROM leases WHERE name = {} AND holder = $2 AND expires_at > $3)",
+            lease_of_row()
+        );
         let claimed = with_pool!(self, pool => {
-            sqlx::query(SQL)
+            sqlx::query(&sql)
                 .bind(id)
                 .bind(holder)
-                .bind(SENDER_LEASE)
                 .bind(until)
                 .execute(pool)
                 .await?
@@ -414,9 +468,10 @@ impl Store {
         Ok(claimed == 1)
     }
 
-    /// Telegram took message `id` as its message `message_id`: mark it sent and remember what
-    /// it was about, so a reply to it lands on the right task or report.
-    pub async fn message_sent(&self, id: i64, message_id: i64) -> Result<(), StoreError> {
+    /// The messenger took message `id` (as its message `message_id` on Telegram; Zalo gives
+    /// no number): mark it sent and remember what it was about, so a reply to it lands on the
+    /// right task or report.
+    pub async fn message_sent(&self, id: i64, message_id: Option<i64>) -> Result<(), StoreError> {
         let now = self.now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -432,7 +487,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO bot_messages (chat_id, message_id, assignment_id, period_id, unit_id, case_hop_id, sent_at) \
                  SELECT chat_id, telegram_message_id, assignment_id, period_id, unit_id, case_hop_id, $2 FROM outbox \
-                 WHERE id = $1 AND (assignment_id IS NOT NULL OR period_id IS NOT NULL OR case_hop_id IS NOT NULL) \
+                 WHERE id = $1 AND telegram_message_id IS NOT NULL \
+                 AND (assignment_id IS NOT NULL OR period_id IS NOT NULL OR case_hop_id IS NOT NULL) \
                  ON CONFLICT (chat_id, message_id) DO NOTHING",
             )
             .bind(id)
@@ -495,9 +551,11 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(chat) = chat {
+                // The member written to in that chat: by their Telegram id, or their Zalo
+                // chat's number (each from its own range, so one never matches the other).
                 let marked = sqlx::query(
                     "UPDATE people SET unreachable_at = $2, unreachable_reason = $3 \
-                     WHERE telegram_user_id = $1 AND unreachable_at IS NULL",
+                     WHERE (telegram_user_id = $1 OR zalo_chat = $1) AND unreachable_at IS NULL",
                 )
                 .bind(chat)
                 .bind(now)
@@ -506,7 +564,11 @@ impl Store {
                 .await?
                 .rows_affected();
                 if marked > 0 {
-                    audit!(&mut *tx, now, Actor::system(), "person.unreachable", "telegram_chat",
+                    let target = match Channel::of_chat(chat) {
+                        Channel::Telegram => "telegram_chat",
+                        Channel::Zalo => "zalo_chat",
+                    };
+                    audit!(&mut *tx, now, Actor::system(), "person.unreachable", target,
                         chat.to_string(), json!({ "reason": reason, "members": marked }));
                 }
             }
@@ -515,38 +577,92 @@ impl Store {
         Ok(())
     }
 
-    /// A member wrote to the bot: they can be reached again.
-    pub async fn mark_reachable(&self, telegram_user_id: i64) -> Result<(), StoreError> {
-        // Nearly always nobody is marked: read first, so messages take no write lock.
-        let marked: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM people WHERE telegram_user_id = $1 AND unreachable_at IS NOT NULL",
-            )
-            .bind(telegram_user_id)
+    /// A member wrote to the bot (`user`: a Telegram user id, or a Zalo user's local number):
+    /// they can be reached again, and a member linked on both messengers is written to on
+    /// this one from now on (unless one was chosen for them: `channel_choice` wins).
+    pub async fn mark_reachable(&self, user: i64) -> Result<(), StoreError> {
+        let channel = Channel::of_chat(user);
+        let who = match channel {
+            Channel::Telegram => "telegram_user_id = $1",
+            Channel::Zalo => "zalo_user = $1",
+        };
+        // Only members linked on both have a last channel worth keeping.
+        let switched = "(telegram_user_id IS NOT NULL AND zalo_chat IS NOT NULL                         AND (last_channel IS NULL OR last_channel <> $2))";
+        // Nearly always nothing changes: read first, so messages take no write lock.
+        let changed: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM people WHERE {who} AND (unreachable_at IS NOT NULL OR {switched})"
+            ))
+            .bind(user)
+            .bind(channel.as_str())
             .fetch_one(pool)
             .await?
         });
-        if marked == 0 {
+        if changed == 0 {
             return Ok(());
         }
         let now = self.now();
+        let target = match channel {
+            Channel::Telegram => "telegram_chat",
+            Channel::Zalo => "zalo_user",
+        };
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let cleared = sqlx::query(
+            let cleared = sqlx::query(&format!(
                 "UPDATE people SET unreachable_at = NULL, unreachable_reason = NULL \
-                 WHERE telegram_user_id = $1 AND unreachable_at IS NOT NULL",
-            )
-            .bind(telegram_user_id)
+                 WHERE {who} AND unreachable_at IS NOT NULL"
+            ))
+            .bind(user)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if cleared > 0 {
-                audit!(&mut *tx, now, Actor::system(), "person.reachable", "telegram_chat",
-                    telegram_user_id.to_string(), json!({ "members": cleared }));
+                audit!(&mut *tx, now, Actor::system(), "person.reachable", target,
+                    user.to_string(), json!({ "members": cleared }));
+            }
+            let switched = sqlx::query(&format!(
+                "UPDATE people SET last_channel = $2 WHERE {who} AND {switched}"
+            ))
+            .bind(user)
+            .bind(channel.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if switched > 0 {
+                audit!(&mut *tx, now, Actor::system(), "person.last_channel", target,
+                    user.to_string(), json!({ "channel": channel.as_str(), "members": switched }));
             }
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Who is written to in Zalo chat `chat` (a local number): their language and their
+    /// units, for the answer line of a message sent there (`zalo::send`).
+    pub async fn zalo_reader(&self, chat: i64) -> Result<(Option<Lang>, Vec<UnitId>), StoreError> {
+        let rows: Vec<(i64, Option<String>)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT unit_id, language FROM people WHERE zalo_chat = $1 ORDER BY id")
+                .bind(chat)
+                .fetch_all(pool)
+                .await?
+        });
+        let lang = rows
+            .iter()
+            .find_map(|(_, lang)| lang.as_deref().and_then(|l| l.parse().ok()));
+        Ok((
+            lang,
+            rows.into_iter().map(|(unit, _)| UnitId(unit)).collect(),
+        ))
+    }
+
+    /// A reporting period's name, as its reminders show it.
+    pub async fn period_label(&self, period: PeriodId) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT label FROM reporting_periods WHERE id = $1")
+                .bind(period)
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     /// Failed messages queued again (`dondoc outbox retry`); returns how many.

@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::{parse_kind, with_pool, BeginWrite, Store, StoreError};
 use crate::domain::{
-    Actor, AssignmentStatus, EscalationStep, Ladder, Lang, PersonRole, ReportOwers, UnitKind,
+    Actor, AssignmentStatus, Channel, EscalationStep, Ladder, Lang, PersonRole, ReportOwers,
+    UnitKind,
 };
 
 /// Inserts escalation steps on `$conn` (a transaction), skipping steps already recorded, with
@@ -328,9 +329,24 @@ struct PersonRow {
     unit_id: i64,
     role: String,
     telegram_user_id: Option<i64>,
+    zalo_chat: Option<i64>,
+    channel_choice: Option<String>,
+    last_channel: Option<String>,
     language: Option<String>,
     full_name: String,
     unreachable_at: Option<DateTime<Utc>>,
+}
+
+impl PersonRow {
+    /// The one chat they are written to (`domain::channel::chat_to_write`); None: not linked.
+    fn chat_to_write(&self) -> Option<i64> {
+        crate::domain::channel::chat_to_write(
+            self.telegram_user_id,
+            self.zalo_chat,
+            self.channel_choice.as_deref().and_then(Channel::parse),
+            self.last_channel.as_deref().and_then(Channel::parse),
+        )
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -611,14 +627,16 @@ impl Store {
     async fn snapshot_people(&self) -> Result<(Vec<Recipient>, Vec<Unreachable>), StoreError> {
         let people: Vec<PersonRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, unit_id, role, telegram_user_id, language, full_name, unreachable_at \
-                 FROM people WHERE telegram_user_id IS NOT NULL ORDER BY id",
+                "SELECT id, unit_id, role, telegram_user_id, zalo_chat, channel_choice, last_channel, \
+                 language, full_name, unreachable_at \
+                 FROM people WHERE telegram_user_id IS NOT NULL OR zalo_chat IS NOT NULL ORDER BY id",
             )
             .fetch_all(pool).await?
         });
         let (mut recipients, mut unreachable) = (Vec::new(), Vec::new());
         for person in people {
-            let Some(chat_id) = person.telegram_user_id else {
+            // One messenger per member, never both: the scheduler only sees the chat.
+            let Some(chat_id) = person.chat_to_write() else {
                 continue;
             };
             match person.unreachable_at {

@@ -327,7 +327,7 @@ impl Store {
     ) -> Result<Vec<super::Member>, StoreError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id \
-             WHERE p.unit_id = $1 AND p.telegram_user_id IS NOT NULL AND p.unreachable_at IS NULL ORDER BY p.id"
+             WHERE p.unit_id = $1 AND {LINKED} AND p.unreachable_at IS NULL ORDER BY p.id"
         );
         let rows: Vec<MemberRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(unit_id).fetch_all(pool).await?
@@ -349,12 +349,12 @@ impl Store {
     }
 }
 
-/// A unit with work to do and no one the bot can tell: nobody linked to Telegram, or every
-/// linked member unreachable. It is never reminded.
+/// A unit with work to do and no one the bot can tell: nobody linked (on Telegram or Zalo),
+/// or every linked member unreachable. It is never reminded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitWithoutReach {
     pub unit: UnitBrief,
-    /// Members linked to Telegram but unreachable (0: nobody linked at all).
+    /// Members linked but unreachable (0: nobody linked at all).
     pub unreachable: i64,
 }
 
@@ -405,6 +405,9 @@ struct UnreachableRow {
     unreachable_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A member (`people p`) the bot can write to on either messenger.
+pub(super) const LINKED: &str = "(p.telegram_user_id IS NOT NULL OR p.zalo_chat IS NOT NULL)";
+
 /// Units implementing at least one live assignment.
 const WORKING_UNIT: &str = "EXISTS (SELECT 1 FROM assignments a JOIN tasks t ON t.id = a.task_id \
                             WHERE a.unit_id = u.id AND a.retired_at IS NULL AND t.retired_at IS NULL)";
@@ -416,13 +419,13 @@ impl Store {
     pub async fn reach_gaps(&self) -> Result<ReachGaps, StoreError> {
         let units_sql = format!(
             "SELECT u.id, u.code, u.name, u.kind, \
-             (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id AND p.telegram_user_id IS NOT NULL) AS unreachable \
+             (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id AND {LINKED}) AS unreachable \
              FROM units u WHERE {WORKING_UNIT} AND NOT EXISTS (SELECT 1 FROM people p WHERE p.unit_id = u.id \
-             AND p.telegram_user_id IS NOT NULL AND p.unreachable_at IS NULL) ORDER BY u.code"
+             AND {LINKED} AND p.unreachable_at IS NULL) ORDER BY u.code"
         );
         let members_sql = format!(
             "SELECT u.id, u.code, u.name, u.kind, p.full_name, p.role, p.unreachable_at \
-             FROM people p JOIN units u ON u.id = p.unit_id WHERE p.telegram_user_id IS NOT NULL \
+             FROM people p JOIN units u ON u.id = p.unit_id WHERE {LINKED} \
              AND p.unreachable_at IS NOT NULL AND {WORKING_UNIT} ORDER BY u.code, p.full_name, p.id"
         );
         let (units, members): (Vec<GapRow>, Vec<UnreachableRow>) = with_pool!(self, pool => {

@@ -87,6 +87,7 @@ struct MemberRow {
     full_name: String,
     role: String,
     telegram_user_id: Option<i64>,
+    zalo_chat: Option<i64>,
     unreachable_at: Option<DateTime<Utc>>,
 }
 
@@ -251,11 +252,11 @@ impl Store {
         Ok(())
     }
 
-    /// A unit's members: linked to Telegram or not, unreachable since when.
+    /// A unit's members: linked (on Telegram or Zalo) or not, unreachable since when.
     pub async fn web_members(&self, unit_id: i64) -> Result<Vec<WebMember>, StoreError> {
         let rows: Vec<MemberRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT full_name, role, telegram_user_id, unreachable_at FROM people \
+                "SELECT full_name, role, telegram_user_id, zalo_chat, unreachable_at FROM people \
                  WHERE unit_id = $1 ORDER BY id",
             )
             .bind(unit_id)
@@ -269,7 +270,7 @@ impl Store {
                     role: r.role.parse().map_err(|e: crate::domain::ParseError| {
                         StoreError::Corrupt(e.to_string())
                     })?,
-                    linked: r.telegram_user_id.is_some(),
+                    linked: r.telegram_user_id.is_some() || r.zalo_chat.is_some(),
                     unreachable_since: r.unreachable_at,
                 })
             })

@@ -8,16 +8,6 @@
 pub mod api;
 pub mod conversation;
 pub mod listener;
+pub mod send;
 
-use crate::chat::Pacer;
-use crate::config::ZaloConfig;
-
-/// Zalo's limits for one process, from `[zalo]`: made once in `serve` and shared by the
-/// listener's replies and the outbox's Zalo sender, as Telegram's pacer is shared.
-pub fn pacer(config: &ZaloConfig) -> Pacer {
-    Pacer::with_rates(
-        config.messages_per_second,
-        config.chat_interval_ms,
-        config.group_messages_per_minute,
-    )
-}
+pub use send::pacer;

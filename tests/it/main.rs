@@ -27,3 +27,4 @@ mod store_contract;
 mod web;
 mod zalo;
 mod zalo_api;
+mod zalo_outbound;

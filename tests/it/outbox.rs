@@ -322,7 +322,10 @@ async fn flood_control_holds_every_send_for_retry_after_and_costs_no_attempt() {
         let later = Utc::now() + chrono::Duration::seconds(10);
         let deadline = Instant::now() + Duration::from_millis(900);
         let requeued = loop {
-            let ready = store.ready_messages(10, later, true).await.expect("ready");
+            let ready = store
+                .ready_messages(dondoc::domain::Channel::Telegram, 10, later, true)
+                .await
+                .expect("ready");
             if let Some(m) = ready.iter().find(|m| m.body == "a một") {
                 break m.clone();
             }
