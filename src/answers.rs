@@ -322,3 +322,18 @@ pub async fn applied_lines(
     }
     Ok(lines)
 }
+
+/// Which of a person's memberships `/nhom CODE` binds a group to: the one of unit `CODE`
+/// (any case), or with no code the only one; None when the person must name it.
+pub fn membership_for_group<'a>(
+    members: &'a [crate::store::Member],
+    code: &str,
+) -> Option<&'a crate::store::Member> {
+    match (code.is_empty(), members) {
+        (true, [only]) => Some(only),
+        (true, _) => None,
+        (false, _) => members
+            .iter()
+            .find(|m| m.unit.code.as_str().eq_ignore_ascii_case(code)),
+    }
+}

@@ -52,13 +52,7 @@ pub(super) async fn bind_group(
         tell(bot, app, chat, BotText::GroupOnly).await?;
         return Ok(());
     }
-    let chosen = match (code.is_empty(), members) {
-        (true, [only]) => Some(only),
-        (true, _) => None,
-        (false, _) => members
-            .iter()
-            .find(|m| m.unit.code.as_str().eq_ignore_ascii_case(code)),
-    };
+    let chosen = crate::answers::membership_for_group(members, code);
     let Some(member) = chosen else {
         let codes: Vec<&str> = members.iter().map(|m| m.unit.code.as_str()).collect();
         say(

@@ -59,18 +59,7 @@ impl Store {
         let rows: Vec<UpdateRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(plan_id).bind(until).fetch_all(pool).await?
         });
-        let mut latest = HashMap::with_capacity(rows.len());
-        for row in rows {
-            latest.insert(
-                row.assignment_id,
-                LatestUpdate {
-                    status: parse_status(&row.status)?,
-                    note: row.note,
-                    reported_at: row.reported_at,
-                },
-            );
-        }
-        Ok(latest)
+        last_per_assignment(rows)
     }
 
     /// [`Store::latest_updates`] for some assignments only: those in `assignment_ids` and
@@ -112,17 +101,22 @@ impl Store {
             query.push("))) ORDER BY s.reported_at, s.id");
             query.build_query_as().fetch_all(pool).await?
         });
-        let mut latest = HashMap::new();
-        for row in rows {
-            latest.insert(
-                row.assignment_id,
-                LatestUpdate {
-                    status: parse_status(&row.status)?,
-                    note: row.note,
-                    reported_at: row.reported_at,
-                },
-            );
-        }
-        Ok(latest)
+        last_per_assignment(rows)
     }
+}
+
+/// Rows oldest first → assignment id → its last update (a later row replaces an earlier one).
+fn last_per_assignment(rows: Vec<UpdateRow>) -> Result<HashMap<i64, LatestUpdate>, StoreError> {
+    let mut latest = HashMap::with_capacity(rows.len());
+    for row in rows {
+        latest.insert(
+            row.assignment_id,
+            LatestUpdate {
+                status: parse_status(&row.status)?,
+                note: row.note,
+                reported_at: row.reported_at,
+            },
+        );
+    }
+    Ok(latest)
 }

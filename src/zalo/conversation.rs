@@ -257,13 +257,7 @@ impl Turn<'_> {
                 return Ok(());
             }
         }
-        let chosen = match (code.is_empty(), members.as_slice()) {
-            (true, [only]) => Some(only),
-            (true, _) => None,
-            (false, _) => members
-                .iter()
-                .find(|m| m.unit.code.as_str().eq_ignore_ascii_case(code)),
-        };
+        let chosen = crate::answers::membership_for_group(&members, code);
         let Some(member) = chosen else {
             let codes: Vec<&str> = members.iter().map(|m| m.unit.code.as_str()).collect();
             let text = BotText::ChooseUnit {
