@@ -1425,6 +1425,9 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
             return Ok(bytes);
         }
     }
+    if is_zalo_file(&file.file_id) {
+        return fetch_zalo_file(&file.file_id).await;
+    }
     let bot = board
         .bot
         .as_ref()
@@ -1438,6 +1441,34 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
         .await
         .context("downloading")?;
     Ok(bytes)
+}
+
+/// A photo sent on Zalo is kept by its address (Zalo gives no file id to ask for later);
+/// Telegram's file ids never start with a scheme.
+fn is_zalo_file(file_id: &str) -> bool {
+    file_id.starts_with("https://") || file_id.starts_with("http://")
+}
+
+/// Fetches a Zalo photo by its address on the server, so the browser gets the bytes from the
+/// board like any other file and never sees the address.
+async fn fetch_zalo_file(url: &str) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .context("an HTTP client")?;
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .context("fetching the Zalo photo")?
+        .error_for_status()
+        .context("the Zalo photo's address")?;
+    Ok(response
+        .bytes()
+        .await
+        .context("reading the Zalo photo")?
+        .to_vec())
 }
 
 #[cfg(test)]

@@ -1462,3 +1462,82 @@ async fn the_cookie_is_secure_when_the_public_address_is_https() {
     })
     .await;
 }
+
+/// A photo a commune sent on Zalo is kept by its address (Zalo gives no file id): the board
+/// fetches it on the server and hands the bytes over like any other file, and no page shows
+/// the address.
+#[tokio::test]
+async fn a_zalo_photo_is_fetched_by_the_board_and_its_address_never_shown() {
+    let fake = FakeTelegram::start().await;
+    // Zalo's photo host, on loopback.
+    let photos = axum::Router::new().route(
+        "/anh/hien-truong.jpg",
+        axum::routing::get(|| async { b"ZALO-JPG".to_vec() }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let host = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, photos).await;
+    });
+    let url = format!("http://{host}/anh/hien-truong.jpg");
+    on_each_backend(|store, clock, backend| {
+        let (fake, url) = (&fake, url.clone());
+        async move {
+            let seeded = seed(&store, &clock).await;
+            let tasks = store.plan_tasks(seeded.plan_id).await.expect("tasks");
+            let minhkhai = unit_id(&tasks, "HG-MINHKHAI");
+            let periods = store
+                .reporting_periods(seeded.plan_id)
+                .await
+                .expect("periods");
+            let q3 = periods.iter().find(|p| p.key.as_str() == "q3").expect("q3");
+            store
+                .record_submission(
+                    dondoc::domain::UpdateId(3),
+                    9003,
+                    9003,
+                    &Submission {
+                        period_id: dondoc::domain::PeriodId(q3.id),
+                        unit_id: minhkhai,
+                        person_id: PersonId(seeded.commune),
+                        body: "Ảnh hiện trường".into(),
+                        telegram_message_id: None,
+                        attachment: Some(NewAttachment {
+                            file_id: url.clone(),
+                            file_unique_id: url.clone(),
+                            file_name: None,
+                            mime_type: Some("image/jpeg".into()),
+                            file_size: None,
+                        }),
+                    },
+                )
+                .await
+                .expect("submission");
+            let photo = store
+                .web_unit_submissions(seeded.plan_id, minhkhai.get())
+                .await
+                .expect("submissions")
+                .iter()
+                .flat_map(|s| s.files.iter().map(|f| f.0))
+                .find(|id| *id != seeded.own_file)
+                .expect("the photo's file");
+            let site = Site::start(&store, fake).await;
+            let commune = site.login(&store, seeded.commune).await;
+            let response = site.get(&format!("/files/{photo}"), Some(&commune)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{backend}");
+            assert_eq!(&response.bytes().await.expect("bytes")[..], b"ZALO-JPG");
+            let page = site
+                .page(&format!("/plans/{PLAN}/units/HG-MINHKHAI"), &commune)
+                .await;
+            assert!(
+                page.contains(&format!("/files/{photo}")),
+                "{backend}: linked"
+            );
+            assert!(!page.contains(&host.to_string()), "{backend}: {page}");
+            site.stop().await;
+        }
+    })
+    .await;
+}
