@@ -25,7 +25,8 @@ use crate::messages::Lang;
 use crate::ops::Metrics;
 use crate::outbox::Doorbell;
 use crate::store::{
-    EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, SnapshotCache, Store, StoreError,
+    EscalationRecord, NewMessage, Recipient, ScheduleSnapshot, ScheduleVersions, SnapshotCache,
+    Store, StoreError,
 };
 
 pub use compose::Outgoing;
@@ -292,6 +293,20 @@ pub struct Scheduler {
     /// reads again only the parts whose tables changed since (`Store::refresh_snapshot`).
     /// Passes take it in turn.
     snapshot: Arc<tokio::sync::Mutex<SnapshotCache>>,
+    /// The inputs of the last pass whose dated-task reminders and escalations were all
+    /// queued or recorded: a pass with the same inputs would compose them again only to
+    /// leave every one out, so it skips that walk over every overdue item and dated task
+    /// (a quiet pass then does not grow with the data).
+    settled: Arc<std::sync::Mutex<Option<Settled>>>,
+}
+
+/// What dated-task reminders and escalation steps are composed from, besides the fixed
+/// rules: the snapshot (its change counters), the day and the working calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Settled {
+    versions: ScheduleVersions,
+    today: NaiveDate,
+    calendar: WorkingCalendar,
 }
 
 impl Scheduler {
@@ -302,6 +317,7 @@ impl Scheduler {
             doorbell,
             metrics: Metrics::default(),
             snapshot: Arc::default(),
+            settled: Arc::default(),
         }
     }
 
@@ -333,7 +349,22 @@ impl Scheduler {
         }
         let horizon = self.horizon(today, &calendar);
         let mut cache = self.snapshot.lock().await;
-        let snapshot = self.store.refresh_snapshot(&mut cache, horizon).await?;
+        self.store.refresh_snapshot(&mut cache, horizon).await?;
+        let snapshot = cache.snapshot();
+        // The digest is composed once a day: when every chat that can get one already has
+        // today's in the outbox, a later pass would compose them only to leave them out, so it
+        // skips the digest counts (a read over every live assignment) and the composing.
+        let digest_pending = report.digest_due && !self.digests_queued(today, snapshot).await?;
+        let inputs = cache.versions().map(|versions| Settled {
+            versions,
+            today,
+            calendar: calendar.clone(),
+        });
+        // Skipped only when nothing they read changed since a pass that queued them all, and
+        // never in the digest's pass (it folds a coordinator's escalations into her digest).
+        let dated_settled = !digest_pending
+            && inputs.is_some()
+            && *self.settled.lock().unwrap_or_else(|p| p.into_inner()) == inputs;
         let mut out = Outgoing::default();
         // Digest key → (chat, units covered) of each coordinating office's digest.
         let mut office_digests: HashMap<String, (i64, HashSet<i64>)> = HashMap::new();
@@ -365,15 +396,15 @@ impl Scheduler {
                 .open_tasks_of(&units, compose::LISTED_TASKS)
                 .await?;
             compose::report_messages(&day, &notices, &open_tasks, &mut out);
-            compose::task_reminders(&day, &mut out);
+            if !dated_settled {
+                compose::task_reminders(&day, &mut out);
+            }
             compose::case_reminders(&day, at, &mut out);
-            compose::escalations(&day, &mut out);
+            if !dated_settled {
+                compose::escalations(&day, &mut out);
+            }
             compose::closings(&day, &mut out);
         }
-        // The digest is composed once a day: when every chat that can get one already has
-        // today's in the outbox, a later pass would compose them only to leave them out, so it
-        // skips the digest counts (a read over every live assignment) and the composing.
-        let digest_pending = report.digest_due && !self.digests_queued(today, snapshot).await?;
         if digest_pending {
             // The steps this pass records count too: an item reaching the office's step today
             // is marked in today's digest, not from tomorrow's. (On a copy: the kept snapshot
@@ -432,6 +463,12 @@ impl Scheduler {
             .filter(|m| !already.contains(&m.key))
             .collect();
         let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
+        if report.working_time {
+            // Everything composed is now in the outbox (or was), every step recorded: the
+            // same inputs would give nothing new. A step recorded here moves the counters, so
+            // the next pass composes once more and settles then.
+            *self.settled.lock().unwrap_or_else(|p| p.into_inner()) = inputs;
+        }
         report.queued = queued;
         report.new_escalations = new_escalations;
         // Only what this pass queued: a message queued by an earlier pass is not new.

@@ -227,6 +227,18 @@ pub struct SnapshotCache {
     snapshot: ScheduleSnapshot,
 }
 
+impl SnapshotCache {
+    /// The change counters the kept snapshot was read at (None before the first read).
+    pub fn versions(&self) -> Option<ScheduleVersions> {
+        self.versions
+    }
+
+    /// The kept snapshot, as the last [`Store::refresh_snapshot`] left it.
+    pub fn snapshot(&self) -> &ScheduleSnapshot {
+        &self.snapshot
+    }
+}
+
 /// Live assignments of one live task with one status, for digests.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaskStatusCount {

@@ -1949,3 +1949,70 @@ async fn a_report_or_step_deleted_by_hand_is_seen_by_a_kept_scheduler() {
         db.finish().await;
     }
 }
+
+/// A kept scheduler whose dated reminders and escalations are all queued skips composing them
+/// again while nothing they read changes; any change, and the next day, brings them back.
+#[tokio::test]
+async fn a_settled_scheduler_composes_again_after_a_change_or_a_new_day() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        let other = db.store(clock.clone()).await;
+        let _plan = seed(&store).await;
+        let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
+        let kept = scheduler(&store);
+        let name = db.name;
+        let dry = |at: DateTime<Utc>| {
+            let kept = kept.clone();
+            let fresh = scheduler(&other);
+            async move {
+                let seen = kept.pass(at, true).await.expect("dry pass");
+                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
+                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
+                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
+                (seen.messages, seen.escalations)
+            }
+        };
+        // Q1 overdue: the kept scheduler records the steps, then settles.
+        let overdue = local(date(2026, 3, 11), 8, 0);
+        clock.set(overdue);
+        let first = kept.pass(overdue, false).await.expect("pass");
+        assert!(first.new_escalations > 0, "{name}");
+        for minutes in [5, 10] {
+            let at = overdue + chrono::Duration::minutes(minutes);
+            let again = kept.pass(at, false).await.expect("pass");
+            assert_eq!(
+                (again.queued, again.new_escalations),
+                (0, 0),
+                "{name}: +{minutes}"
+            );
+        }
+        // A step deleted by another hand: the settled scheduler sees it is due again.
+        by_hand(
+            &db,
+            &format!("DELETE FROM escalations WHERE unit_id = {minhkhai}"),
+        )
+        .await;
+        let at = overdue + chrono::Duration::minutes(15);
+        let (_, due_again) = dry(at).await;
+        assert!(
+            due_again.iter().any(|r| r.unit_id == minhkhai),
+            "{name}: {due_again:?}"
+        );
+        let recorded = kept.pass(at, false).await.expect("pass");
+        assert!(recorded.new_escalations > 0, "{name}: recorded again");
+        kept.pass(at + chrono::Duration::minutes(5), false)
+            .await
+            .expect("settling pass");
+        // The next working days: the same as a fresh scheduler's, day after day.
+        for day in [12, 13, 16, 17, 18] {
+            let at = local(date(2026, 3, day), 8, 0);
+            clock.set(at);
+            dry(at).await;
+            kept.pass(at, false).await.expect("pass");
+            dry(at + chrono::Duration::minutes(5)).await;
+        }
+        other.close().await;
+        store.close().await;
+    }
+}
