@@ -76,29 +76,44 @@ impl Store {
         if assignment_ids.is_empty() && update_ids.is_empty() {
             return Ok(HashMap::new());
         }
+        // The assignments a noted update belongs to first, then one plain id list, which the
+        // `status_updates_assignment` index answers row by row (an `OR` of two lists leaves
+        // the planner free to join the plan's every assignment instead).
+        let mut ids: Vec<i64> = assignment_ids.to_vec();
+        if !update_ids.is_empty() {
+            let noted: Vec<i64> = with_pool!(self, pool => {
+                let mut query = sqlx::QueryBuilder::new(
+                    "SELECT DISTINCT assignment_id FROM status_updates WHERE id IN (",
+                );
+                let mut list = query.separated(", ");
+                for id in update_ids {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                query.build_query_scalar().fetch_all(pool).await?
+            });
+            ids.extend(noted);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         const HEAD: &str = "SELECT s.assignment_id, s.status, s.note, s.reported_at \
              FROM status_updates s JOIN assignments a ON a.id = s.assignment_id \
              JOIN tasks t ON t.id = a.task_id \
-             WHERE t.plan_id = ";
+             WHERE s.assignment_id IN (";
         let rows: Vec<UpdateRow> = with_pool!(self, pool => {
             let mut query = sqlx::QueryBuilder::new(HEAD);
+            let mut list = query.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
+            }
+            query.push(") AND t.plan_id = ");
             query.push_bind(plan_id);
             query.push(" AND a.retired_at IS NULL AND t.retired_at IS NULL AND s.reported_at <= ");
             query.push_bind(until);
-            query.push(" AND (s.assignment_id IN (");
-            let mut list = query.separated(", ");
-            // -1 matches nothing: keeps the list valid when only notes came.
-            list.push_bind(-1_i64);
-            for id in assignment_ids {
-                list.push_bind(*id);
-            }
-            query.push(") OR s.assignment_id IN (SELECT assignment_id FROM status_updates WHERE id IN (");
-            let mut list = query.separated(", ");
-            list.push_bind(-1_i64);
-            for id in update_ids {
-                list.push_bind(*id);
-            }
-            query.push("))) ORDER BY s.reported_at, s.id");
+            query.push(" ORDER BY s.reported_at, s.id");
             query.build_query_as().fetch_all(pool).await?
         });
         last_per_assignment(rows)
