@@ -128,6 +128,26 @@ async fn person_id(store: &Store, unit: &str, telegram: i64) -> i64 {
         .get()
 }
 
+/// A kept scheduler's dry run at `at`, which must show what a fresh scheduler's shows.
+async fn dry_as_fresh(
+    kept: &Scheduler,
+    other: &Store,
+    at: DateTime<Utc>,
+    name: &str,
+) -> (
+    Vec<dondoc::store::NewMessage>,
+    Vec<dondoc::store::EscalationRecord>,
+) {
+    let seen = kept.pass(at, true).await.expect("dry pass");
+    let truth = scheduler(other)
+        .pass(at, true)
+        .await
+        .expect("fresh dry pass");
+    assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
+    assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
+    (seen.messages, seen.escalations)
+}
+
 fn scheduler(store: &Store) -> Scheduler {
     Scheduler::new(
         store.clone(),
@@ -1743,17 +1763,7 @@ async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
         let kept = scheduler(&store);
         let name = db.name;
         // What this scheduler's dry run shows at `at`, checked against a fresh scheduler's.
-        let dry = |at: DateTime<Utc>| {
-            let kept = kept.clone();
-            let fresh = scheduler(&other);
-            async move {
-                let seen = kept.pass(at, true).await.expect("dry pass");
-                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
-                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
-                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
-                (seen.messages, seen.escalations)
-            }
-        };
+        let dry = |at: DateTime<Utc>| dry_as_fresh(&kept, &other, at, name);
         let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
             messages.iter().filter(|m| m.chat_id == chat).count()
         };
@@ -1881,17 +1891,7 @@ async fn a_report_or_step_deleted_by_hand_is_seen_by_a_kept_scheduler() {
         let minhkhai_head = person_id(&store, "HG-MINHKHAI", MINHKHAI_HEAD).await;
         let kept = scheduler(&store);
         let name = db.name;
-        let dry = |at: DateTime<Utc>| {
-            let kept = kept.clone();
-            let fresh = scheduler(&other);
-            async move {
-                let seen = kept.pass(at, true).await.expect("dry pass");
-                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
-                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
-                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
-                (seen.messages, seen.escalations)
-            }
-        };
+        let dry = |at: DateTime<Utc>| dry_as_fresh(&kept, &other, at, name);
         let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
             messages.iter().filter(|m| m.chat_id == chat).count()
         };
@@ -1962,17 +1962,7 @@ async fn a_settled_scheduler_composes_again_after_a_change_or_a_new_day() {
         let minhkhai = unit_id(&store, "HG-MINHKHAI").await;
         let kept = scheduler(&store);
         let name = db.name;
-        let dry = |at: DateTime<Utc>| {
-            let kept = kept.clone();
-            let fresh = scheduler(&other);
-            async move {
-                let seen = kept.pass(at, true).await.expect("dry pass");
-                let truth = fresh.pass(at, true).await.expect("fresh dry pass");
-                assert_eq!(seen.messages, truth.messages, "{name}: messages at {at}");
-                assert_eq!(seen.escalations, truth.escalations, "{name}: steps at {at}");
-                (seen.messages, seen.escalations)
-            }
-        };
+        let dry = |at: DateTime<Utc>| dry_as_fresh(&kept, &other, at, name);
         // Q1 overdue: the kept scheduler records the steps, then settles.
         let overdue = local(date(2026, 3, 11), 8, 0);
         clock.set(overdue);
