@@ -33,6 +33,16 @@ impl Channel {
         }
     }
 
+    /// The messenger a stored file id came from: Zalo gives a photo as its address, which is
+    /// kept as the id (`zalo::conversation`); Telegram's file ids never start with a scheme.
+    pub fn of_file(file_id: &str) -> Channel {
+        if file_id.starts_with("https://") || file_id.starts_with("http://") {
+            Channel::Zalo
+        } else {
+            Channel::Telegram
+        }
+    }
+
     /// As stored in `people.channel_choice` / `people.last_channel`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,6 +85,16 @@ pub fn chat_to_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zalo_photo_address_is_told_from_a_telegram_file_id() {
+        assert_eq!(
+            Channel::of_file("https://zalo.invalid/a.jpg"),
+            Channel::Zalo
+        );
+        assert_eq!(Channel::of_file("http://127.0.0.1:9/a.jpg"), Channel::Zalo);
+        assert_eq!(Channel::of_file("AgACAgIAAxkBAAIB"), Channel::Telegram);
+    }
 
     #[test]
     fn telegram_ids_and_zalo_numbers_never_meet() {

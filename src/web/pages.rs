@@ -1425,7 +1425,7 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
             return Ok(bytes);
         }
     }
-    if is_zalo_file(&file.file_id) {
+    if crate::domain::Channel::of_file(&file.file_id) == crate::domain::Channel::Zalo {
         return fetch_zalo_file(&file.file_id).await;
     }
     let bot = board
@@ -1441,12 +1441,6 @@ async fn read_file(board: &Board, file: &crate::store::WebFile) -> anyhow::Resul
         .await
         .context("downloading")?;
     Ok(bytes)
-}
-
-/// A photo sent on Zalo is kept by its address (Zalo gives no file id to ask for later);
-/// Telegram's file ids never start with a scheme.
-fn is_zalo_file(file_id: &str) -> bool {
-    file_id.starts_with("https://") || file_id.starts_with("http://")
 }
 
 /// Fetches a Zalo photo by its address on the server, so the browser gets the bytes from the

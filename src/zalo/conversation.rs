@@ -307,7 +307,7 @@ impl Turn<'_> {
         message_id: &str,
     ) -> anyhow::Result<()> {
         let attachment = photo.map(|url| NewAttachment {
-            // Zalo gives a photo as a URL; it is kept as the file's id.
+            // Zalo gives a photo as a URL; it is kept as the file's id (`Channel::of_file`).
             file_id: url.to_string(),
             file_unique_id: format!("zalo:{message_id}"),
             file_name: None,

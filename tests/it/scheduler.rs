@@ -128,6 +128,32 @@ async fn person_id(store: &Store, unit: &str, telegram: i64) -> i64 {
         .get()
 }
 
+/// Minh Khai's head reports Q1 (update 1), through `store`.
+async fn report_q1(store: &Store, q1: i64, minhkhai: i64, head: i64) {
+    let submission = Submission {
+        period_id: dondoc::domain::PeriodId(q1),
+        unit_id: dondoc::domain::UnitId(minhkhai),
+        person_id: dondoc::domain::PersonId(head),
+        body: "Báo cáo quý I".into(),
+        telegram_message_id: None,
+        attachment: None,
+    };
+    store
+        .record_submission(
+            dondoc::domain::UpdateId(1),
+            MINHKHAI_HEAD,
+            MINHKHAI_HEAD,
+            &submission,
+        )
+        .await
+        .expect("submission");
+}
+
+/// How many of `messages` go to `chat`.
+fn to(messages: &[dondoc::store::NewMessage], chat: i64) -> usize {
+    messages.iter().filter(|m| m.chat_id == chat).count()
+}
+
 /// A kept scheduler's dry run at `at`, which must show what a fresh scheduler's shows.
 async fn dry_as_fresh(
     kept: &Scheduler,
@@ -1764,9 +1790,6 @@ async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
         let name = db.name;
         // What this scheduler's dry run shows at `at`, checked against a fresh scheduler's.
         let dry = |at: DateTime<Utc>| dry_as_fresh(&kept, &other, at, name);
-        let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
-            messages.iter().filter(|m| m.chat_id == chat).count()
-        };
         // Tuesday 3/3: the 7-day reminder of Q1 (due 10/3).
         let reminder_day = local(date(2026, 3, 3), 8, 0);
         clock.set(reminder_day);
@@ -1775,23 +1798,7 @@ async fn a_pass_sees_what_another_process_wrote_since_the_last_pass() {
         assert_eq!(to(&before, LATE_STAFF), 0);
 
         // Minh Khai reports through the other process: no reminder for it any more.
-        let submission = Submission {
-            period_id: dondoc::domain::PeriodId(q1),
-            unit_id: dondoc::domain::UnitId(minhkhai),
-            person_id: dondoc::domain::PersonId(minhkhai_head),
-            body: "Báo cáo quý I".into(),
-            telegram_message_id: None,
-            attachment: None,
-        };
-        other
-            .record_submission(
-                dondoc::domain::UpdateId(1),
-                MINHKHAI_HEAD,
-                MINHKHAI_HEAD,
-                &submission,
-            )
-            .await
-            .expect("submission");
+        report_q1(&other, q1, minhkhai, minhkhai_head).await;
         let (reported, _) = dry(reminder_day).await;
         assert_eq!(to(&reported, MINHKHAI_HEAD), 0);
 
@@ -1892,29 +1899,10 @@ async fn a_report_or_step_deleted_by_hand_is_seen_by_a_kept_scheduler() {
         let kept = scheduler(&store);
         let name = db.name;
         let dry = |at: DateTime<Utc>| dry_as_fresh(&kept, &other, at, name);
-        let to = |messages: &[dondoc::store::NewMessage], chat: i64| {
-            messages.iter().filter(|m| m.chat_id == chat).count()
-        };
         let reminder_day = local(date(2026, 3, 3), 8, 0);
         clock.set(reminder_day);
         assert!(to(&dry(reminder_day).await.0, MINHKHAI_HEAD) > 0);
-        let submission = Submission {
-            period_id: dondoc::domain::PeriodId(q1),
-            unit_id: dondoc::domain::UnitId(minhkhai),
-            person_id: dondoc::domain::PersonId(minhkhai_head),
-            body: "Báo cáo quý I".into(),
-            telegram_message_id: None,
-            attachment: None,
-        };
-        other
-            .record_submission(
-                dondoc::domain::UpdateId(1),
-                MINHKHAI_HEAD,
-                MINHKHAI_HEAD,
-                &submission,
-            )
-            .await
-            .expect("submission");
+        report_q1(&other, q1, minhkhai, minhkhai_head).await;
         assert_eq!(to(&dry(reminder_day).await.0, MINHKHAI_HEAD), 0);
         by_hand(
             &db,
