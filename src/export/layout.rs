@@ -523,7 +523,7 @@ mod tests {
             timeframe: "Quý III".into(),
             due_date: None,
             leads: Vec::new(),
-            units: vec!["Phường Trần Phú".into()],
+            units: vec!["Phường Trần Phú".into()].into(),
             status: crate::domain::AssignmentStatus::Blocked,
             by_unit: crate::export::TaskFigures::default(),
             last_update: Some((

@@ -12,6 +12,7 @@ pub mod period;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -116,7 +117,8 @@ pub struct TaskLine {
     pub timeframe: String,
     pub due_date: Option<NaiveDate>,
     pub leads: Vec<String>,
-    pub units: Vec<String>,
+    /// The implementing units' names (shared with the reading it was composed from).
+    pub units: Arc<[String]>,
     /// The task's status, from its units' (see [`task_status`]).
     pub status: AssignmentStatus,
     /// How many implementing units are at each status.
@@ -212,6 +214,12 @@ pub struct PlanReading {
     pub period: StoredPeriod,
     pub tasks: Vec<TaskView>,
     pub owing: Vec<UnitBrief>,
+    /// Each task's implementing units' names, in its assignments' order: made once per
+    /// reading and shared by every report composed from it (the board composes one after
+    /// each reply; copying 200,000 names each time was most of that).
+    unit_names: Vec<Arc<[String]>>,
+    /// The units implementing a live task of the plan.
+    implementing: HashSet<UnitId>,
 }
 
 impl PlanReading {
@@ -225,20 +233,22 @@ impl PlanReading {
         let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
         let owing = store.units_owing(plan.id, &period).await?;
         let tasks = store.plan_tasks(plan.id).await?;
+        let unit_names = tasks
+            .iter()
+            .map(|t| t.assignments.iter().map(|a| a.unit.name.clone()).collect())
+            .collect();
+        let implementing = tasks
+            .iter()
+            .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
+            .collect();
         Ok(PlanReading {
             plan,
             period,
             tasks,
             owing,
+            unit_names,
+            implementing,
         })
-    }
-
-    /// The units implementing a live task of the plan.
-    fn implementing(&self) -> HashSet<UnitId> {
-        self.tasks
-            .iter()
-            .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
-            .collect()
     }
 }
 
@@ -292,13 +302,13 @@ pub fn compose(plan: &PlanReading, live: &LiveReading, request: &ReportRequest) 
         request.time_zone,
     );
     let reports = count_reports(&units);
-    let dimensions = dimension_reports(&plan.tasks, &live.updates);
+    let dimensions = dimension_reports(plan, &live.updates);
     let mut all_tasks = TaskFigures::default();
     for dimension in &dimensions {
         all_tasks.sum(&dimension.figures);
     }
     let cases = cases_report(&live.cases, request, period, as_of_day);
-    let reach = live.reach.clone().within(&plan.implementing());
+    let reach = live.reach.clone().within(&plan.implementing);
     Report {
         plan: plan.plan.clone(),
         period: period.clone(),
@@ -396,13 +406,13 @@ fn count_reports(units: &[UnitReport]) -> ReportFigures {
 /// The plan's tasks grouped by dimension in document order, each with its status as of the
 /// report (an assignment without an update by then counts as not started).
 fn dimension_reports(
-    tasks: &[TaskView],
+    plan: &PlanReading,
     updates: &HashMap<i64, LatestUpdate>,
 ) -> Vec<DimensionReport> {
     // Keyed by first appearance, so dimensions keep the plan's order.
     let mut order: Vec<(Option<String>, Option<String>)> = Vec::new();
     let mut grouped: BTreeMap<usize, DimensionReport> = BTreeMap::new();
-    for task in tasks {
+    for (task, unit_names) in plan.tasks.iter().zip(&plan.unit_names) {
         let key = (task.dimension_code.clone(), task.dimension.clone());
         let index = match order.iter().position(|k| *k == key) {
             Some(i) => i,
@@ -411,7 +421,7 @@ fn dimension_reports(
                 order.len() - 1
             }
         };
-        let line = task_line(task, updates);
+        let line = task_line(task, unit_names.clone(), updates);
         let dimension = grouped.entry(index).or_insert_with(|| DimensionReport {
             code: key.0,
             title: key.1,
@@ -424,7 +434,11 @@ fn dimension_reports(
     grouped.into_values().collect()
 }
 
-fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine {
+fn task_line(
+    task: &TaskView,
+    units: Arc<[String]>,
+    updates: &HashMap<i64, LatestUpdate>,
+) -> TaskLine {
     let mut by_unit = TaskFigures::default();
     let mut last_update: Option<(String, String, DateTime<Utc>)> = None;
     let mut unexplained_block = false;
@@ -449,11 +463,7 @@ fn task_line(task: &TaskView, updates: &HashMap<i64, LatestUpdate>) -> TaskLine 
         timeframe: task.timeframe.clone(),
         due_date: task.due_date,
         leads: task.leads.iter().map(|u| u.name.clone()).collect(),
-        units: task
-            .assignments
-            .iter()
-            .map(|a| a.unit.name.clone())
-            .collect(),
+        units,
         status: task_status(&by_unit),
         by_unit,
         last_update,
