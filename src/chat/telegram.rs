@@ -12,8 +12,7 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-use super::button::Callback;
-use super::keyboard::{Button, Markup};
+use super::keyboard::{Button, Callback, Markup};
 use super::messenger::{Messenger, Sending};
 pub use super::messenger::{Outcome, Outgoing};
 use super::pacer::Pacer;

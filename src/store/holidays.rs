@@ -1,41 +1,20 @@
 //! The public-holiday table: days off and worked weekend days, replaced a year at a time.
+//! (The working calendar read from it is `schedule.rs`'s: deadlines and passes read it.)
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
+use super::schedule::HolidayRow;
 use super::{audit_batch, insert_batched, with_pool, AuditRow, BeginWrite, Store, StoreError};
-use crate::domain::{Actor, CalendarDay, DayKind, WorkingCalendar};
+use crate::domain::{Actor, CalendarDay};
 
 /// What `replace_holidays` did: the years it replaced and how many days it stored in them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HolidaysSaved {
     pub years: Vec<i32>,
     pub days: usize,
-}
-
-#[derive(sqlx::FromRow)]
-struct HolidayRow {
-    day: NaiveDate,
-    name: String,
-    kind: String,
-}
-
-impl TryFrom<HolidayRow> for CalendarDay {
-    type Error = StoreError;
-
-    fn try_from(row: HolidayRow) -> Result<Self, Self::Error> {
-        let kind: DayKind = row
-            .kind
-            .parse()
-            .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?;
-        Ok(CalendarDay {
-            date: row.day,
-            name: row.name,
-            kind,
-        })
-    }
 }
 
 /// 1 January of `year` and of the year after: the half-open range a year's rows live in.
@@ -57,19 +36,6 @@ impl Store {
             sqlx::query_as(SQL).bind(start).bind(end).fetch_all(pool).await?
         });
         rows.into_iter().map(CalendarDay::try_from).collect()
-    }
-
-    /// Weekends plus every row of the holiday table (a few dozen a year).
-    pub async fn working_calendar(&self) -> Result<WorkingCalendar, StoreError> {
-        const SQL: &str = "SELECT day, name, kind FROM holidays ORDER BY day";
-        let rows: Vec<HolidayRow> = with_pool!(self, pool => {
-            sqlx::query_as(SQL).fetch_all(pool).await?
-        });
-        let days = rows
-            .into_iter()
-            .map(CalendarDay::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(WorkingCalendar::new(&days))
     }
 
     /// Replaces every year present in `days` with exactly the given rows, in one

@@ -1,5 +1,6 @@
-//! What a scheduler pass reads in a few bulk queries (never one query per unit or task, so a
-//! pass over 200,000 assignments stays fast), and the escalation steps it records.
+//! What a scheduler pass reads — the working calendar, then its snapshot — in a few bulk
+//! queries (never one query per unit or task, so a pass over 200,000 assignments stays fast),
+//! and the escalation steps it records.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,8 +9,8 @@ use serde_json::json;
 
 use super::{parse_kind, with_pool, BeginWrite, Store, StoreError};
 use crate::domain::{
-    Actor, AssignmentStatus, Channel, EscalationStep, Ladder, Lang, PersonRole, ReportOwers,
-    UnitKind,
+    Actor, AssignmentStatus, CalendarDay, Channel, DayKind, EscalationStep, Ladder, Lang,
+    PersonRole, ReportOwers, UnitKind, WorkingCalendar,
 };
 
 /// Inserts escalation steps on `$conn` (a transaction), skipping steps already recorded, with
@@ -394,7 +395,44 @@ fn add_steps(steps: &mut Escalated, rows: Vec<(String, i64, i64, i64, i64)>, aft
     last
 }
 
+/// A row of the holiday table.
+#[derive(sqlx::FromRow)]
+pub(super) struct HolidayRow {
+    day: NaiveDate,
+    name: String,
+    kind: String,
+}
+
+impl TryFrom<HolidayRow> for CalendarDay {
+    type Error = StoreError;
+
+    fn try_from(row: HolidayRow) -> Result<Self, Self::Error> {
+        let kind: DayKind = row
+            .kind
+            .parse()
+            .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?;
+        Ok(CalendarDay {
+            date: row.day,
+            name: row.name,
+            kind,
+        })
+    }
+}
+
 impl Store {
+    /// Weekends plus every row of the holiday table (a few dozen a year).
+    pub async fn working_calendar(&self) -> Result<WorkingCalendar, StoreError> {
+        const SQL: &str = "SELECT day, name, kind FROM holidays ORDER BY day";
+        let rows: Vec<HolidayRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).fetch_all(pool).await?
+        });
+        let days = rows
+            .into_iter()
+            .map(CalendarDay::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(WorkingCalendar::new(&days))
+    }
+
     /// Reads what a pass on a day needs; dated assignments due after `horizon` are left out.
     pub async fn schedule_snapshot(
         &self,
