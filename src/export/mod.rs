@@ -11,7 +11,7 @@ pub mod layout;
 pub mod period;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -220,6 +220,8 @@ pub struct PlanReading {
     unit_names: Vec<Arc<[String]>>,
     /// The units implementing a live task of the plan.
     implementing: HashSet<UnitId>,
+    /// Each task's (dimension, position) in a report's task lines ([`placements`]).
+    placement: Vec<(usize, usize)>,
 }
 
 impl PlanReading {
@@ -241,6 +243,7 @@ impl PlanReading {
             .iter()
             .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
             .collect();
+        let placement = placements(&tasks);
         Ok(PlanReading {
             plan,
             period,
@@ -248,6 +251,7 @@ impl PlanReading {
             owing,
             unit_names,
             implementing,
+            placement,
         })
     }
 }
@@ -292,6 +296,54 @@ pub async fn read_first_submissions(
 
 /// The report from what was read, for `request`'s instant: no I/O.
 pub fn compose(plan: &PlanReading, live: &LiveReading, request: &ReportRequest) -> Report {
+    assemble(plan, live, request, dimension_reports(plan, &live.updates))
+}
+
+/// [`compose`] after status updates: `kept` (composed from the same plan reading) keeps its
+/// task lines but those of the tasks implemented through an assignment in `touched`, which
+/// are drawn again from `live`. Everything else is composed as `compose` does (reports, cases
+/// and reach depend on the instant too). Equal to `compose` over the same readings as long as
+/// `live` differs from `kept`'s only in the updates of `touched`; a reply then costs the task
+/// lines it changed, not the plan's 200,000 assignments again.
+pub fn recompose(
+    kept: &Report,
+    plan: &PlanReading,
+    live: &LiveReading,
+    request: &ReportRequest,
+    touched: &HashSet<i64>,
+) -> Report {
+    let mut dimensions = kept.dimensions.clone();
+    for (index, task) in plan.tasks.iter().enumerate() {
+        if !task.assignments.iter().any(|a| touched.contains(&a.id)) {
+            continue;
+        }
+        let Some(&(dimension, position)) = plan.placement.get(index) else {
+            continue;
+        };
+        let line = task_line(task, plan.unit_names[index].clone(), &live.updates);
+        if let Some(slot) = dimensions
+            .get_mut(dimension)
+            .and_then(|d| d.tasks.get_mut(position))
+        {
+            *slot = line;
+        }
+    }
+    for dimension in &mut dimensions {
+        dimension.figures = TaskFigures::default();
+        for line in &dimension.tasks {
+            dimension.figures.add(line.status);
+        }
+    }
+    assemble(plan, live, request, dimensions)
+}
+
+/// The report around its task lines.
+fn assemble(
+    plan: &PlanReading,
+    live: &LiveReading,
+    request: &ReportRequest,
+    dimensions: Vec<DimensionReport>,
+) -> Report {
     let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
     let period = &plan.period;
     let units = unit_reports(
@@ -302,7 +354,6 @@ pub fn compose(plan: &PlanReading, live: &LiveReading, request: &ReportRequest) 
         request.time_zone,
     );
     let reports = count_reports(&units);
-    let dimensions = dimension_reports(plan, &live.updates);
     let mut all_tasks = TaskFigures::default();
     for dimension in &dimensions {
         all_tasks.sum(&dimension.figures);
@@ -409,29 +460,47 @@ fn dimension_reports(
     plan: &PlanReading,
     updates: &HashMap<i64, LatestUpdate>,
 ) -> Vec<DimensionReport> {
-    // Keyed by first appearance, so dimensions keep the plan's order.
-    let mut order: Vec<(Option<String>, Option<String>)> = Vec::new();
-    let mut grouped: BTreeMap<usize, DimensionReport> = BTreeMap::new();
-    for (task, unit_names) in plan.tasks.iter().zip(&plan.unit_names) {
-        let key = (task.dimension_code.clone(), task.dimension.clone());
-        let index = match order.iter().position(|k| *k == key) {
-            Some(i) => i,
-            None => {
-                order.push(key.clone());
-                order.len() - 1
-            }
-        };
+    let mut dimensions: Vec<DimensionReport> = Vec::new();
+    for ((task, unit_names), &(index, _)) in
+        plan.tasks.iter().zip(&plan.unit_names).zip(&plan.placement)
+    {
+        // Dimensions are numbered by first appearance: a new one is the next.
+        if index >= dimensions.len() {
+            dimensions.push(DimensionReport {
+                code: task.dimension_code.clone(),
+                title: task.dimension.clone(),
+                figures: TaskFigures::default(),
+                tasks: Vec::new(),
+            });
+        }
         let line = task_line(task, unit_names.clone(), updates);
-        let dimension = grouped.entry(index).or_insert_with(|| DimensionReport {
-            code: key.0,
-            title: key.1,
-            figures: TaskFigures::default(),
-            tasks: Vec::new(),
-        });
-        dimension.figures.add(line.status);
-        dimension.tasks.push(line);
+        if let Some(dimension) = dimensions.get_mut(index) {
+            dimension.figures.add(line.status);
+            dimension.tasks.push(line);
+        }
     }
-    grouped.into_values().collect()
+    dimensions
+}
+
+/// Where each task's line stands in the report: (its dimension, keyed by first appearance so
+/// dimensions keep the plan's order; its position among that dimension's tasks).
+fn placements(tasks: &[TaskView]) -> Vec<(usize, usize)> {
+    let mut keys: Vec<(&Option<String>, &Option<String>)> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    tasks
+        .iter()
+        .map(|task| {
+            let key = (&task.dimension_code, &task.dimension);
+            let index = keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+                keys.push(key);
+                sizes.push(0);
+                keys.len() - 1
+            });
+            let position = sizes[index];
+            sizes[index] += 1;
+            (index, position)
+        })
+        .collect()
 }
 
 fn task_line(

@@ -431,6 +431,8 @@ async fn refresh(
     let version = writes.last().map_or(since, |w| w.id);
     let plan = kept.plan.clone();
     let mut live = kept.live.clone();
+    // The assignments whose latest update may differ from the kept reading's.
+    let mut touched = HashSet::new();
     if !changes.assignments.is_empty() || !changes.notes.is_empty() {
         let fresh = store
             .latest_updates_of(
@@ -440,6 +442,7 @@ async fn refresh(
                 &changes.notes,
             )
             .await?;
+        touched.extend(fresh.keys().copied());
         live.updates.extend(fresh);
     }
     if changes.submissions {
@@ -451,7 +454,7 @@ async fn refresh(
     if changes.cases {
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
-    let report = export::compose(&plan, &live, request);
+    let report = export::recompose(&kept.report, &plan, &live, request, &touched);
     Ok(Some((
         version,
         Snapshot {
@@ -847,6 +850,19 @@ pub async fn grid(
         })
         .collect();
     let code = &snap.report.plan.code;
+    // A cell's tooltip is its column's task and its class: both made once here, not once
+    // for each of the page's (up to 100 × 436) cells.
+    let column_titles: Vec<String> = columns.iter().map(|t| ellipsize(&t.text, 80)).collect();
+    let class_names: Vec<String> = TaskClass::ALL
+        .iter()
+        .map(|class| WebText::Class(*class).render(lang))
+        .collect();
+    let class_name = |class: TaskClass| {
+        TaskClass::ALL
+            .iter()
+            .position(|c| *c == class)
+            .map_or("", |i| class_names[i].as_str())
+    };
     let link = |page: usize, sort: &str| {
         let mut url = format!("/plans/{code}/grid?sort={sort}&page={page}");
         let mut add = |key: &str, value: Option<&str>| {
@@ -936,7 +952,7 @@ pub async fn grid(
                                         td {
                                             a class={ "cell " (c.class.key()) }
                                                 href={ "/plans/" (code) "/units/" (row.unit.code.as_str()) "#a" (c.assignment_id) }
-                                                title={ (ellipsize(&columns[i].text, 80)) " — " (WebText::Class(c.class).render(lang)) } {
+                                                title={ (column_titles[i]) " — " (class_name(c.class)) } {
                                                 (cell_mark(c.class))
                                             }
                                         }
