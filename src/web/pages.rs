@@ -304,7 +304,13 @@ pub(crate) struct Snapshot {
     live: LiveReading,
     /// The report's workbook, written at the first download: the same bytes until a write.
     workbook: std::sync::OnceLock<Bytes>,
+    /// The grid's search keys (`match_key` of each implementing unit's name and code), made
+    /// at the first search and kept while the plan's reading is: a reply does not change them.
+    search_keys: Arc<std::sync::OnceLock<SearchKeys>>,
 }
+
+/// Unit → the search keys of its name and its code.
+type SearchKeys = HashMap<UnitId, (String, String)>;
 
 impl Snapshot {
     fn tasks(&self) -> &[TaskView] {
@@ -313,6 +319,24 @@ impl Snapshot {
 
     fn updates(&self) -> &HashMap<i64, LatestUpdate> {
         &self.live.updates
+    }
+
+    /// Whether `unit`'s name or code holds the search key `key`.
+    fn unit_matches(&self, unit: &UnitBrief, key: &str) -> bool {
+        let keys = self.search_keys.get_or_init(|| {
+            self.tasks()
+                .iter()
+                .flat_map(|t| &t.assignments)
+                .map(|a| &a.unit)
+                .map(|u| (u.id, (match_key(&u.name), match_key(u.code.as_str()))))
+                .collect()
+        });
+        match keys.get(&unit.id) {
+            Some((name, code)) => name.contains(key) || code.contains(key),
+            None => {
+                match_key(&unit.name).contains(key) || match_key(unit.code.as_str()).contains(key)
+            }
+        }
     }
 }
 
@@ -462,6 +486,7 @@ async fn refresh(
             plan,
             live,
             workbook: Default::default(),
+            search_keys: kept.search_keys.clone(),
         },
     )))
 }
@@ -496,6 +521,7 @@ async fn reading(
         plan: Arc::new(plan),
         live,
         workbook: Default::default(),
+        search_keys: Default::default(),
     });
     board.cache.put(key, version, day, snapshot.clone());
     Ok(snapshot)
@@ -809,10 +835,9 @@ pub async fn grid(
     let mut rows: Vec<GridRow<'_>> = rows
         .into_values()
         .filter(|r| {
-            search.as_ref().is_none_or(|q| {
-                match_key(&r.unit.name).contains(q.as_str())
-                    || match_key(r.unit.code.as_str()).contains(q.as_str())
-            })
+            search
+                .as_ref()
+                .is_none_or(|q| snap.unit_matches(r.unit, q.as_str()))
         })
         .filter(|r| state.is_none_or(|s| r.count(&[s]) > 0))
         .collect();
