@@ -164,11 +164,10 @@ impl PlanDiff {
     }
 }
 
+/// A lead unit of a task.
 #[derive(sqlx::FromRow)]
-struct TaskUnitRow {
+struct LeadRow {
     task_id: i64,
-    row_id: i64,
-    status: Option<String>,
     unit_id: UnitId,
     code: String,
     name: String,
@@ -268,6 +267,34 @@ fn period_from_row(r: PeriodRow) -> Result<StoredPeriod, StoreError> {
             .owed_by
             .parse()
             .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+/// What [`Store::plan_tasks`] reads: tasks, leads, each task's `id:unit:status` list of live
+/// assignments, and the registry's units.
+type PlanRows = (
+    Vec<TaskRow>,
+    Vec<LeadRow>,
+    Vec<(i64, String)>,
+    Vec<(UnitId, String, String, String)>,
+);
+
+/// One `id:unit:status` item of [`Store::plan_tasks`]'s list, with the unit from `units`.
+fn assignment_view(
+    item: &str,
+    units: &HashMap<UnitId, UnitBrief>,
+) -> Result<AssignmentView, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("assignment list item {item:?}"));
+    let mut parts = item.splitn(3, ':');
+    let (Some(id), Some(unit), Some(status)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(corrupt());
+    };
+    let id: i64 = id.parse().map_err(|_| corrupt())?;
+    let unit = UnitId(unit.parse().map_err(|_| corrupt())?);
+    Ok(AssignmentView {
+        id,
+        unit: units.get(&unit).cloned().ok_or_else(corrupt)?,
+        status: parse_status(status)?,
     })
 }
 
@@ -670,17 +697,22 @@ impl Store {
             "SELECT id, position, source_row, code, dimension_code, dimension, criterion, text, \
                              target, timeframe, due_date, expected_output FROM tasks \
                              WHERE plan_id = $1 AND retired_at IS NULL ORDER BY position";
-        const LEADS: &str = "SELECT l.task_id, l.position AS row_id, NULL AS status, u.id AS unit_id, u.code, u.name, u.kind \
+        const LEADS: &str = "SELECT l.task_id, u.id AS unit_id, u.code, u.name, u.kind \
                              FROM task_leads l JOIN tasks t ON t.id = l.task_id JOIN units u ON u.id = l.unit_id \
                              WHERE t.plan_id = $1 AND t.retired_at IS NULL ORDER BY l.task_id, l.position";
-        const ASSIGNMENTS: &str = "SELECT a.task_id, a.id AS row_id, a.status, u.id AS unit_id, u.code, u.name, u.kind \
-                                   FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
+        // Every live assignment as one `id:unit:status` list a task, and the registry once:
+        // 200,000 rows of names decoded one by one were most of what reading a national plan
+        // cost (BENCHMARKS.md, "Periodic report export").
+        const ASSIGNMENTS: &str = "SELECT a.task_id, string_agg(CAST(a.id AS TEXT) || ':' || CAST(a.unit_id AS TEXT) || ':' || a.status, ',' ORDER BY a.id) \
+                                   FROM assignments a JOIN tasks t ON t.id = a.task_id \
                                    WHERE t.plan_id = $1 AND t.retired_at IS NULL AND a.retired_at IS NULL \
-                                   ORDER BY a.task_id, a.id";
-        let (tasks, leads, assignments): (Vec<TaskRow>, Vec<TaskUnitRow>, Vec<TaskUnitRow>) = with_pool!(self, pool => (
+                                   GROUP BY a.task_id";
+        const UNITS: &str = "SELECT id, code, name, kind FROM units";
+        let (tasks, leads, assignments, units): PlanRows = with_pool!(self, pool => (
             sqlx::query_as(TASKS).bind(plan_id).fetch_all(pool).await?,
             sqlx::query_as(LEADS).bind(plan_id).fetch_all(pool).await?,
             sqlx::query_as(ASSIGNMENTS).bind(plan_id).fetch_all(pool).await?,
+            sqlx::query_as(UNITS).fetch_all(pool).await?,
         ));
         let mut leads_by_task: HashMap<i64, Vec<UnitBrief>> = HashMap::new();
         for r in leads {
@@ -689,17 +721,17 @@ impl Store {
                 .or_default()
                 .push(brief(r.unit_id, r.code, r.name, &r.kind)?);
         }
+        let units: HashMap<UnitId, UnitBrief> = units
+            .into_iter()
+            .map(|(id, code, name, kind)| Ok((id, brief(id, code, name, &kind)?)))
+            .collect::<Result<_, StoreError>>()?;
         let mut assignments_by_task: HashMap<i64, Vec<AssignmentView>> = HashMap::new();
-        for r in assignments {
-            let status = parse_status(r.status.as_deref().unwrap_or_default())?;
-            assignments_by_task
-                .entry(r.task_id)
-                .or_default()
-                .push(AssignmentView {
-                    id: r.row_id,
-                    unit: brief(r.unit_id, r.code, r.name, &r.kind)?,
-                    status,
-                });
+        for (task_id, list) in assignments {
+            let views = list
+                .split(',')
+                .map(|item| assignment_view(item, &units))
+                .collect::<Result<Vec<_>, _>>()?;
+            assignments_by_task.insert(task_id, views);
         }
         Ok(tasks
             .into_iter()
