@@ -233,8 +233,8 @@ impl PlanReading {
         let periods = store.reporting_periods(plan.id).await?;
         let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
         let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
-        let owing = store.units_owing(plan.id, &period).await?;
         let tasks = store.plan_tasks(plan.id).await?;
+        let owing = crate::store::owing_among(&tasks, &period);
         let unit_names = tasks
             .iter()
             .map(|t| t.assignments.iter().map(|a| a.unit.name.clone()).collect())

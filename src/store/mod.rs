@@ -42,7 +42,7 @@ pub use outbox::{
     sender_lease, MessageSubject, NewMessage, OutboxCount, OutboxMessage, OutboxSummary,
     QueuedMessage, SENDER_LEASE, ZALO_SENDER_LEASE,
 };
-pub use plans::{PlanDiff, PlanSaved, SaveMode, TaskLabel};
+pub use plans::{owing_among, PlanDiff, PlanSaved, SaveMode, TaskLabel};
 pub use postgres::probe as probe_postgres;
 pub use schedule::{
     DatedAssignment, EscalationRecord, ItemKind, OpenTasks, PeriodDue, PlanBrief, Recipient,

@@ -16,7 +16,7 @@ use crate::domain::plan::{
 };
 use crate::domain::{
     Actor, AssignmentId, AssignmentStatus, PeriodKey, PersonId, PlanCode, ReportOwers,
-    ReportingPeriod, StatusUpdateId, UnitId,
+    ReportingPeriod, StatusUpdateId, UnitId, UnitKind,
 };
 
 /// Whether saving a plan whose code exists is an error or a replacement.
@@ -268,6 +268,27 @@ fn period_from_row(r: PeriodRow) -> Result<StoredPeriod, StoreError> {
             .parse()
             .map_err(|e: crate::domain::ParseError| StoreError::Corrupt(e.to_string()))?,
     })
+}
+
+/// The units owing `period`'s report among a plan's live `tasks` (as [`Store::plan_tasks`]
+/// reads them): every unit implementing one of them, or only the communes when the period is
+/// owed by communes; by code. One rule for the export, the board and `plan show`, made from
+/// the tasks a reader already holds rather than a second pass over every assignment.
+pub fn owing_among(tasks: &[TaskView], period: &StoredPeriod) -> Vec<UnitBrief> {
+    let mut seen = HashSet::new();
+    let mut owing: Vec<UnitBrief> = tasks
+        .iter()
+        .flat_map(|t| &t.assignments)
+        .map(|a| &a.unit)
+        .filter(|u| match period.owed_by {
+            ReportOwers::ImplementingUnits => true,
+            ReportOwers::Communes => u.kind == UnitKind::Commune,
+        })
+        .filter(|u| seen.insert(u.id))
+        .cloned()
+        .collect();
+    owing.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    owing
 }
 
 /// What [`Store::plan_tasks`] reads: tasks, leads, each task's `id:unit:status` list of live
@@ -817,29 +838,13 @@ impl Store {
         Ok(changes)
     }
 
-    /// The units that owe the report of `period`: every unit implementing a live task, or
-    /// only the communes among them, as the period says.
+    /// The units owing `period`'s report: see [`owing_among`], over the plan's live tasks.
     pub async fn units_owing(
         &self,
         plan_id: i64,
         period: &StoredPeriod,
     ) -> Result<Vec<UnitBrief>, StoreError> {
-        let commune_filter = match period.owed_by {
-            ReportOwers::ImplementingUnits => "",
-            ReportOwers::Communes => " AND u.kind = 'commune'",
-        };
-        let sql = format!(
-            "SELECT DISTINCT u.id, u.code, u.name, u.kind FROM assignments a \
-             JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
-             WHERE t.plan_id = $1 AND t.retired_at IS NULL AND a.retired_at IS NULL{commune_filter} \
-             ORDER BY u.code"
-        );
-        let rows: Vec<(UnitId, String, String, String)> = with_pool!(self, pool => {
-            sqlx::query_as(&sql).bind(plan_id).fetch_all(pool).await?
-        });
-        rows.into_iter()
-            .map(|(id, code, name, kind)| brief(id, code, name, &kind))
-            .collect()
+        Ok(owing_among(&self.plan_tasks(plan_id).await?, period))
     }
 
     /// Records a status reply about one assignment and makes it the assignment's status.
