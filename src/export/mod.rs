@@ -313,14 +313,13 @@ pub fn recompose(
     touched: &HashSet<i64>,
 ) -> Report {
     let mut dimensions = kept.dimensions.clone();
-    for (index, task) in plan.tasks.iter().enumerate() {
+    for ((task, unit_names), &(dimension, position)) in
+        plan.tasks.iter().zip(&plan.unit_names).zip(&plan.placement)
+    {
         if !task.assignments.iter().any(|a| touched.contains(&a.id)) {
             continue;
         }
-        let Some(&(dimension, position)) = plan.placement.get(index) else {
-            continue;
-        };
-        let line = task_line(task, plan.unit_names[index].clone(), &live.updates);
+        let line = task_line(task, unit_names.clone(), &live.updates);
         if let Some(slot) = dimensions
             .get_mut(dimension)
             .and_then(|d| d.tasks.get_mut(position))

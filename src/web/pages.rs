@@ -312,6 +312,11 @@ pub(crate) struct Snapshot {
 /// Unit → the search keys of its name and its code.
 type SearchKeys = HashMap<UnitId, (String, String)>;
 
+/// A unit's name and code as the grid's search compares them ([`match_key`]).
+fn search_keys_of(unit: &UnitBrief) -> (String, String) {
+    (match_key(&unit.name), match_key(unit.code.as_str()))
+}
+
 impl Snapshot {
     fn tasks(&self) -> &[TaskView] {
         &self.plan.tasks
@@ -327,16 +332,19 @@ impl Snapshot {
             self.tasks()
                 .iter()
                 .flat_map(|t| &t.assignments)
-                .map(|a| &a.unit)
-                .map(|u| (u.id, (match_key(&u.name), match_key(u.code.as_str()))))
+                .map(|a| (a.unit.id, search_keys_of(&a.unit)))
                 .collect()
         });
-        match keys.get(&unit.id) {
-            Some((name, code)) => name.contains(key) || code.contains(key),
+        // Every grid row is a unit of the plan's tasks; one that is not is folded here.
+        let folded;
+        let (name, code) = match keys.get(&unit.id) {
+            Some(kept) => kept,
             None => {
-                match_key(&unit.name).contains(key) || match_key(unit.code.as_str()).contains(key)
+                folded = search_keys_of(unit);
+                &folded
             }
-        }
+        };
+        name.contains(key) || code.contains(key)
     }
 }
 
