@@ -34,7 +34,12 @@
 //!   the outbox, which keeps the ones it has).
 //! - `busy`: Wednesday 3/6/2026 08:00, once: the 6-month report's 7-day reminder and the
 //!   broad dated task's 7-day reminder to every unit, the digest; the window messages queued
-//!   on 27/5 are composed again and skipped by the outbox.
+//!   on 27/5 are composed again and skipped by the outbox. The wave (12,165 rows) is bigger than
+//!   a part (`schedule.wave_part`, 1,500 by default): this pass queues the first part, and
+//!   its split's `dry` (a dry run shows the whole wave) is more than the part composes.
+//! - `busy-parts`: the passes that queue the rest of the wave, one after another at 08:00 as
+//!   `run` makes them, each timed (once each), then the slowest and the sum.
+//! - `escalate-parts`: the same for the escalation morning below.
 //! - `busy-again`: the same day at 08:05 and every 5 minutes after (median of 5): what every
 //!   pass of a day inside a reporting window costs once its messages are queued.
 //! - `escalate`: Thursday 11/6/2026 08:00, once, the day after the 6-month report and the
@@ -216,6 +221,7 @@ async fn bench(db: Db, scale: usize) {
     // The busy day: the 6-month report (due Wed 10/6) is 7 days away.
     let busy = local(date(YEAR, 6, 3), 8, 0);
     once(&world, "busy", busy).await;
+    rest_of_wave(&world, "busy-parts", busy).await;
     repeated(&world, "busy-again", busy + chrono::Duration::minutes(5)).await;
 
     // 30 % report the 6-month report on 9/6; the due day passes; the next morning escalates.
@@ -223,6 +229,7 @@ async fn bench(db: Db, scale: usize) {
     history(&world, date(YEAR, 6, 10)).await;
     let escalate = local(date(YEAR, 6, 11), 8, 0);
     once(&world, "escalate", escalate).await;
+    rest_of_wave(&world, "escalate-parts", escalate).await;
     repeated(
         &world,
         "escalate-again",
@@ -404,7 +411,11 @@ async fn history(world: &World, day: NaiveDate) {
     let at = local(day, 8, 0);
     world.clock.set(at);
     let started = Instant::now();
-    let report = world.scheduler.pass(at, false).await.expect("history pass");
+    let report = world
+        .scheduler
+        .pass_whole(at, false)
+        .await
+        .expect("history pass");
     println!(
         "{} history  {} 08:00  pass {}  {}",
         world.label,
@@ -541,6 +552,37 @@ async fn once(world: &World, case: &str, at: DateTime<Utc>) {
     split.pass = started.elapsed();
     time_lookups(world, &report, SAMPLES, &mut split).await;
     print_pass(world, case, at, &[split], &report, &snapshot);
+}
+
+/// The passes that queue the rest of a wave bigger than a part (`schedule.wave_part`), one
+/// after another at the same instant as `run` makes them: each part's time and rows, then the
+/// slowest and the sum.
+async fn rest_of_wave(world: &World, case: &str, at: DateTime<Utc>) {
+    let l = &world.label;
+    let mut times = Vec::new();
+    let mut rows = 0;
+    loop {
+        let started = Instant::now();
+        let report = world.scheduler.pass(at, false).await.expect("part");
+        let took = started.elapsed();
+        println!(
+            "{l} {case:<14} part {}  pass {}  {}",
+            times.len() + 2,
+            ms(took),
+            outcome(&report)
+        );
+        times.push(took);
+        rows += report.queued;
+        if !report.more {
+            break;
+        }
+    }
+    println!(
+        "{l} {case:<14} {} more parts after the first: slowest {}, together {}, {rows} rows",
+        times.len(),
+        ms(max(&times)),
+        ms(times.iter().sum())
+    );
 }
 
 /// A pass that finds everything queued already: `REPEATS` passes 5 minutes apart, each

@@ -206,7 +206,16 @@ pub struct ScheduleConfig {
     pub window_days: u32,
     /// A closing report missed during an outage is still sent up to this many days late.
     pub closing_grace_days: u32,
+    /// A pass queues the day's report and dated-task reminders, window and escalation messages
+    /// this many at a time (whole units); a bigger wave is queued in parts by passes one after
+    /// another, so no pass holds the database for long. The sender needs far fewer queued
+    /// ahead: 30 a second.
+    pub wave_part: usize,
 }
+
+/// About 50 seconds of sending at Telegram's 30 a second, and a part writes in well under a
+/// third of a second at national scale (BENCHMARKS.md, "A wave in parts").
+const DEFAULT_WAVE_PART: usize = 1_500;
 
 impl Default for ScheduleConfig {
     fn default() -> Self {
@@ -218,6 +227,7 @@ impl Default for ScheduleConfig {
             reminder_days: policy.days_before,
             window_days: policy.window_days,
             closing_grace_days: policy.closing_grace_days,
+            wave_part: DEFAULT_WAVE_PART,
         }
     }
 }
@@ -485,6 +495,9 @@ impl Config {
         if !fires {
             refuse("schedule.pass", ProblemKind::NeverRuns);
         }
+        if self.schedule.wave_part == 0 {
+            refuse("schedule.wave_part", ProblemKind::AtLeastOne);
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             refuse("log.filter", ProblemKind::LogFilter);
         }
@@ -695,6 +708,7 @@ impl Rules {
             time_zone: config.province.time_zone,
             lang: config.province.language,
             case_clocks: config.hotline.clocks.clone(),
+            wave_part: config.schedule.wave_part,
         }
     }
 }
@@ -767,6 +781,23 @@ mod tests {
                 most: MAX_IN_FLIGHT
             }]
         );
+    }
+
+    #[test]
+    fn a_wave_part_of_nothing_would_never_queue_a_reminder() {
+        let kinds = |part| {
+            let mut config = Config::default();
+            config.schedule.wave_part = part;
+            config
+                .problems()
+                .into_iter()
+                .filter(|p| p.key == "schedule.wave_part")
+                .map(|p| p.kind)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(0), [ProblemKind::AtLeastOne]);
+        assert!(kinds(1).is_empty());
+        assert!(kinds(Config::default().schedule.wave_part).is_empty());
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub async fn tick(
         Rules::from_config(config),
         Doorbell::default(),
     );
-    let report = scheduler.pass(at, dry_run).await?;
+    let report = scheduler.pass_whole(at, dry_run).await?;
     let local = at.with_timezone(&config.province.time_zone);
     println!(
         "{}",

@@ -57,6 +57,9 @@ pub struct Rules {
     pub lang: Lang,
     /// The hotline's two clocks.
     pub case_clocks: CaseClocks,
+    /// Reminders, window and escalation messages one pass queues at most
+    /// (`schedule.wave_part`); the rest of the day's wave is the next passes'.
+    pub wave_part: usize,
 }
 
 impl Rules {

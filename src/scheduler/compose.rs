@@ -31,6 +31,9 @@ pub struct Outgoing {
     /// Escalation message key → the units whose items it names (for folding it into the
     /// reader's digest, see [`fold_into_digests`]).
     pub escalation_units: HashMap<String, Vec<i64>>,
+    /// Steps reached today that a later part of the wave records (`escalations` with less
+    /// room than the morning needs): today's digest marks them all the same.
+    pub later_escalations: Vec<EscalationRecord>,
 }
 
 /// A report reminder or window announcement still waiting for its task list.
@@ -229,9 +232,33 @@ fn task_lines(tasks: &[&TaskLine], open: usize, lang: Lang) -> Vec<String> {
     lines
 }
 
-/// Reminders of dated tasks: one message per member, unit, due date and reminder day; a
-/// single task comes as its card with the status buttons.
-pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
+/// The dated assignments of one unit sharing a due date and a reminder day: one reminder per
+/// member.
+pub struct DatedGroup<'s> {
+    unit_id: i64,
+    due_date: NaiveDate,
+    on: NaiveDate,
+    assignments: Vec<&'s DatedAssignment>,
+}
+
+impl DatedGroup<'_> {
+    /// The outbox key of this group's reminder to `person_id`.
+    pub fn key(&self, person_id: i64) -> String {
+        let (unit_id, due_date, on) = (self.unit_id, self.due_date, self.on);
+        match self.assignments.as_slice() {
+            [single] => format!("remind:task:{}:{person_id}:{on}", single.assignment_id),
+            _ => format!("remind:tasks:{unit_id}:{due_date}:{person_id}:{on}"),
+        }
+    }
+
+    pub fn unit_id(&self) -> i64 {
+        self.unit_id
+    }
+}
+
+/// The dated-task reminders due today, grouped per unit, due date and reminder day, before
+/// they are worded: a pass looks their keys up first and words only what is not queued yet.
+pub fn dated_groups<'s>(day: &Day<'s>) -> Vec<DatedGroup<'s>> {
     let mut groups: BTreeMap<(i64, NaiveDate, NaiveDate), Vec<&DatedAssignment>> = BTreeMap::new();
     // Many assignments share a due date: its reminder day is reckoned once.
     let mut reminder_days: HashMap<NaiveDate, Option<NaiveDate>> = HashMap::new();
@@ -248,9 +275,38 @@ pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
                 .push(assignment);
         }
     }
-    for ((unit_id, due_date, on), assignments) in groups {
+    groups
+        .into_iter()
+        .map(|((unit_id, due_date, on), assignments)| DatedGroup {
+            unit_id,
+            due_date,
+            on,
+            assignments,
+        })
+        .collect()
+}
+
+/// Reminders of dated tasks: one message per member, unit, due date and reminder day; a
+/// single task comes as its card with the status buttons. Only the reminders `wanted` keeps
+/// (by key) are worded.
+pub fn task_reminders(
+    day: &Day<'_>,
+    groups: &[DatedGroup<'_>],
+    wanted: impl Fn(&str) -> bool,
+    out: &mut Outgoing,
+) {
+    for group in groups {
+        let (unit_id, due_date) = (group.unit_id, group.due_date);
+        let assignments = &group.assignments;
+        let Some(first) = assignments.first().copied() else {
+            continue;
+        };
         let unit_name = day.unit_name(unit_id);
         for recipient in day.members(unit_id) {
+            let key = group.key(recipient.person_id);
+            if !wanted(&key) {
+                continue;
+            }
             let lang = day.lang_of(recipient);
             let due = due_with_weekday(due_date, lang);
             let days_left = (due_date - day.today).num_days();
@@ -276,18 +332,6 @@ pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
             if !single {
                 lines.push(ChaseText::TaskHowTo.render(lang));
             }
-            let first = assignments[0];
-            let key = if single {
-                format!(
-                    "remind:task:{}:{}:{on}",
-                    first.assignment_id, recipient.person_id
-                )
-            } else {
-                format!(
-                    "remind:tasks:{unit_id}:{due_date}:{}:{on}",
-                    recipient.person_id
-                )
-            };
             out.messages.push(NewMessage {
                 key,
                 kind: MessageKind::Reminder,
@@ -311,8 +355,11 @@ pub fn task_reminders(day: &Day<'_>, out: &mut Outgoing) {
 }
 
 /// Steps of the ladder reached today: recorded, and the Nudge / Heads messages grouped per
-/// unit (and per lead unit's focal point).
-pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
+/// unit (and per lead unit's focal point). When their messages would not fit in `room`, only
+/// the first units' (whole units, at least one when there is room) are recorded and worded,
+/// the rest kept in `out.later_escalations`; returns whether some were left for a later part.
+pub fn escalations(day: &Day<'_>, room: usize, out: &mut Outgoing) -> bool {
+    let start = out.escalations.len();
     let mut climbs: Vec<Climb> = Vec::new();
     for period in &day.snapshot.periods {
         let ladder = day.ladder_of(period.plan_id);
@@ -399,7 +446,37 @@ pub fn escalations(day: &Day<'_>, out: &mut Outgoing) {
             Vec::new(),
         );
     }
+    let mut left = false;
+    if let Some(units) = units_within(day, &climbs, room) {
+        climbs.retain(|c| units.contains(&c.unit_id));
+        let (now, later): (Vec<EscalationRecord>, Vec<EscalationRecord>) = out
+            .escalations
+            .drain(start..)
+            .partition(|r| units.contains(&r.unit_id));
+        left = !later.is_empty();
+        out.escalations.extend(now);
+        out.later_escalations.extend(later);
+    }
     escalation_messages(day, &climbs, out);
+    left
+}
+
+/// The units, from the lowest id, whose escalation messages (one per member the unit's step
+/// tells, counted at least one) fit in `room`; `None` when every unit's do.
+fn units_within(day: &Day<'_>, climbs: &[Climb], room: usize) -> Option<HashSet<i64>> {
+    let mut units: Vec<i64> = climbs.iter().map(|c| c.unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let mut taken = HashSet::new();
+    let mut total = 0usize;
+    for unit in &units {
+        total = total.saturating_add(day.members(*unit).count().max(1));
+        if total > room && (!taken.is_empty() || room == 0) {
+            return Some(taken);
+        }
+        taken.insert(*unit);
+    }
+    None
 }
 
 /// Citizen cases still with a unit: a reminder before the acknowledgement deadline (and one

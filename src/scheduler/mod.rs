@@ -31,6 +31,9 @@ use crate::store::{
 
 pub use compose::Outgoing;
 
+/// The breath between two parts of a wave (`PassReport::more`).
+const NEXT_PART_AFTER: Duration = Duration::from_millis(500);
+
 /// The rules a pass follows (moved to `domain`; named here too for existing paths).
 pub use crate::domain::Rules;
 
@@ -280,6 +283,10 @@ pub struct PassReport {
     pub queued: u64,
     /// Escalation steps newly recorded (0 in a dry run).
     pub new_escalations: u64,
+    /// The day's reminders and escalations were more than one part (`schedule.wave_part`):
+    /// this pass queued a part and left the rest to the next pass, which `run` starts right
+    /// away. (Never in a dry run: it shows the whole wave.)
+    pub more: bool,
 }
 
 /// The scheduler of one process.
@@ -372,6 +379,14 @@ impl Scheduler {
         // asks only about the rest.
         let mut looked_up: HashSet<String> = HashSet::new();
         let mut already: HashSet<String> = HashSet::new();
+        // How many reminders and window messages this pass may word and queue: a wave bigger
+        // than that is queued in parts, each pass taking the next (what an earlier part
+        // queued is left out by its key before anything is read or worded for it).
+        let part = if dry_run {
+            usize::MAX
+        } else {
+            self.rules.wave_part
+        };
         if report.working_time {
             let day = Day::new(today, &calendar, &self.rules, snapshot);
             let mut notices = compose::report_notices(&day);
@@ -388,6 +403,9 @@ impl Scheduler {
                     .all(|r| already.contains(&n.key(r.person_id)))
             });
             looked_up.extend(notice_keys);
+            let taken = whole_notices_within(&notices, |n| day.members(n.unit_id).count(), part);
+            report.more |= taken < notices.len();
+            notices.truncate(taken);
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
             units.sort_unstable();
             units.dedup();
@@ -397,20 +415,38 @@ impl Scheduler {
                 .await?;
             compose::report_messages(&day, &notices, &open_tasks, &mut out);
             if !dated_settled {
-                compose::task_reminders(&day, &mut out);
+                let groups = compose::dated_groups(&day);
+                let keys: Vec<String> = groups
+                    .iter()
+                    .flat_map(|g| day.members(g.unit_id()).map(|r| g.key(r.person_id)))
+                    .collect();
+                already.extend(self.store.queued_keys(&keys).await?);
+                let room = part.saturating_sub(out.messages.len());
+                let unqueued: Vec<&String> =
+                    keys.iter().filter(|k| !already.contains(*k)).collect();
+                report.more |= unqueued.len() > room;
+                let wanted: HashSet<&str> = unqueued
+                    .into_iter()
+                    .take(room)
+                    .map(String::as_str)
+                    .collect();
+                compose::task_reminders(&day, &groups, |key| wanted.contains(key), &mut out);
+                looked_up.extend(keys);
             }
             compose::case_reminders(&day, at, &mut out);
             if !dated_settled {
-                compose::escalations(&day, &mut out);
+                let room = part.saturating_sub(out.messages.len());
+                report.more |= compose::escalations(&day, room, &mut out);
             }
             compose::closings(&day, &mut out);
         }
         if digest_pending {
             // The steps this pass records count too: an item reaching the office's step today
-            // is marked in today's digest, not from tomorrow's. (On a copy: the kept snapshot
-            // holds only what the database holds; a dry run records nothing.)
+            // is marked in today's digest, not from tomorrow's — also when a later part of the
+            // wave records it, seconds later. (On a copy: the kept snapshot holds only what the
+            // database holds; a dry run records nothing.)
             let mut snapshot = snapshot.clone();
-            for r in &out.escalations {
+            for r in out.escalations.iter().chain(&out.later_escalations) {
                 let step = snapshot
                     .escalated
                     .entry((r.kind, r.item_id, r.unit_id))
@@ -463,10 +499,11 @@ impl Scheduler {
             .filter(|m| !already.contains(&m.key))
             .collect();
         let (queued, new_escalations) = self.store.queue_pass(&fresh, &out.escalations).await?;
-        if report.working_time {
+        if report.working_time && !report.more {
             // Everything composed is now in the outbox (or was), every step recorded: the
             // same inputs would give nothing new. A step recorded here moves the counters, so
-            // the next pass composes once more and settles then.
+            // the next pass composes once more and settles then. (A pass that left part of
+            // the wave has not settled: the next one queues the rest.)
             *self.settled.lock().unwrap_or_else(|p| p.into_inner()) = inputs;
         }
         report.queued = queued;
@@ -537,23 +574,30 @@ impl Scheduler {
         };
         tracing::info!(cron = %self.rules.pass.expression, "scheduler started");
         // A pass at start catches up with anything due while the service was down.
-        self.pass_and_log(clock.now()).await;
+        let mut more = self.pass_and_log(clock.now()).await;
         while !*shutdown.borrow() {
-            let now = clock.now().with_timezone(&self.rules.time_zone);
-            let Some(next) = schedule.after(&now).next() else {
-                break;
+            // The next part of a wave follows at once, after a breath that lets replies'
+            // writes in between; otherwise the next pass is the cron's.
+            let wait = if more {
+                NEXT_PART_AFTER
+            } else {
+                let now = clock.now().with_timezone(&self.rules.time_zone);
+                let Some(next) = schedule.after(&now).next() else {
+                    break;
+                };
+                (next - now).to_std().unwrap_or(Duration::from_secs(1))
             };
-            let wait = (next - now).to_std().unwrap_or(Duration::from_secs(1));
             tokio::select! {
                 _ = shutdown.changed() => continue,
                 _ = tokio::time::sleep(wait) => {}
             }
-            self.pass_and_log(clock.now()).await;
+            more = self.pass_and_log(clock.now()).await;
         }
         tracing::info!("scheduler stopped");
     }
 
-    async fn pass_and_log(&self, at: DateTime<Utc>) {
+    /// One pass, timed and logged; whether it left part of the wave for the next.
+    async fn pass_and_log(&self, at: DateTime<Utc>) -> bool {
         let started = std::time::Instant::now();
         let result = self.pass(at, false).await;
         self.metrics
@@ -565,6 +609,7 @@ impl Scheduler {
                     escalations = report.new_escalations,
                     working_time = report.working_time,
                     digest = report.digest_due,
+                    more = report.more,
                     elapsed_ms = started.elapsed().as_millis() as u64,
                     "scheduler pass"
                 );
@@ -575,10 +620,46 @@ impl Scheduler {
                 {
                     tracing::warn!(error = %e, "could not record the scheduler pass");
                 }
+                report.more
             }
-            Err(e) => tracing::error!(error = %e, "scheduler pass failed; the next pass retries"),
+            Err(e) => {
+                tracing::error!(error = %e, "scheduler pass failed; the next pass retries");
+                false
+            }
         }
     }
+
+    /// Passes at `at` until the day's wave is queued whole (`dondoc tick`): one report of
+    /// everything they queued and recorded. A dry run is one pass (it shows the whole wave).
+    pub async fn pass_whole(
+        &self,
+        at: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PassReport, StoreError> {
+        let mut whole = self.pass(at, dry_run).await?;
+        while whole.more {
+            let part = self.pass(at, false).await?;
+            whole.messages.extend(part.messages);
+            whole.escalations.extend(part.escalations);
+            whole.queued += part.queued;
+            whole.new_escalations += part.new_escalations;
+            whole.more = part.more;
+        }
+        Ok(whole)
+    }
+}
+
+/// How many of `notices`, from the first, fit in `part` messages (`messages` of each), whole
+/// notices only and at least one, so every pass moves the wave on.
+fn whole_notices_within<N>(notices: &[N], messages: impl Fn(&N) -> usize, part: usize) -> usize {
+    let mut total = 0usize;
+    for (taken, notice) in notices.iter().enumerate() {
+        total = total.saturating_add(messages(notice));
+        if total > part && taken > 0 {
+            return taken;
+        }
+    }
+    notices.len()
 }
 
 /// What `/tonghop` (the whole digest) or `/quahan` (overdue items only) shows a member at

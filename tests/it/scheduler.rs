@@ -1994,3 +1994,209 @@ async fn a_settled_scheduler_composes_again_after_a_change_or_a_new_day() {
         store.close().await;
     }
 }
+
+/// A scheduler whose passes queue at most `part` reminders and window messages each.
+fn scheduler_in_parts(store: &Store, part: usize) -> Scheduler {
+    let mut rules = Rules::from_config(&Config::default());
+    rules.wave_part = part;
+    Scheduler::new(store.clone(), rules, Doorbell::default())
+}
+
+fn is_reminder_or_window(key: &str) -> bool {
+    key.starts_with("remind:") || key.starts_with("window:")
+}
+
+#[tokio::test]
+async fn a_wave_bigger_than_a_part_is_queued_whole_in_parts_by_passes_one_after_another() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        // A dated task due with the "after_holiday" report (Monday 4/5), for both communes:
+        // its reminders go out on the report's reminder days.
+        dated_plan(
+            &store,
+            "NV-2026",
+            &[(
+                "1",
+                "Niêm yết công khai thủ tục hành chính",
+                date(2026, 5, 4),
+                "HG-PNV",
+                &["HG-TRANPHU", "HG-MINHKHAI"],
+            )],
+        )
+        .await;
+        // What a dry run at `at` shows: always the whole wave, whatever the part.
+        let whole_wave = |at: DateTime<Utc>| {
+            let (store, clock) = (store.clone(), clock.clone());
+            async move {
+                clock.set(at);
+                let dry = scheduler_in_parts(&store, 1)
+                    .pass(at, true)
+                    .await
+                    .expect("dry");
+                assert!(!dry.more, "a dry run shows the whole wave");
+                dry.messages
+                    .into_iter()
+                    .map(|m| m.key)
+                    .collect::<BTreeSet<String>>()
+            }
+        };
+        // The first morning from `day` whose wave holds report and dated-task reminders.
+        let mixed_morning = |mut day: NaiveDate| {
+            let whole_wave = &whole_wave;
+            async move {
+                while day <= date(2026, 5, 4) {
+                    let at = local(day, 8, 0);
+                    let keys = whole_wave(at).await;
+                    let has = |prefix: &str| keys.iter().any(|k| k.starts_with(prefix));
+                    if has("remind:report:") && (has("remind:task:") || has("remind:tasks:")) {
+                        return (at, keys);
+                    }
+                    day = day.succ_opt().expect("next day");
+                }
+                panic!("no morning with a mixed wave");
+            }
+        };
+
+        // The first, pass by pass: each queues whole units up to the part (one unit's
+        // members: 2 at most here) and says whether it left some; together they queue what
+        // the dry run showed, each message once.
+        let (at, wave) = &mixed_morning(date(2026, 4, 20)).await;
+        let scheduler = scheduler_in_parts(&store, 1);
+        let mut queued: Vec<String> = Vec::new();
+        let mut passes = 0;
+        loop {
+            let before: BTreeSet<String> = store
+                .outbox_messages()
+                .await
+                .expect("outbox")
+                .into_iter()
+                .map(|m| m.key)
+                .collect();
+            let report = scheduler.pass(*at, false).await.expect("pass");
+            passes += 1;
+            let part: Vec<&String> = report
+                .messages
+                .iter()
+                .map(|m| &m.key)
+                .filter(|k| is_reminder_or_window(k))
+                .collect();
+            assert!(part.len() <= 2, "pass {passes} queued {part:?}");
+            assert!(
+                part.iter().all(|k| !before.contains(*k)),
+                "a part never queues again what an earlier one did"
+            );
+            queued.extend(report.messages.into_iter().map(|m| m.key));
+            if !report.more {
+                break;
+            }
+            assert!(passes < 50, "the wave ends");
+        }
+        assert!(passes >= 3, "{passes} passes");
+        let whole: BTreeSet<String> = queued.iter().cloned().collect();
+        assert_eq!(whole.len(), queued.len(), "each message once");
+        assert_eq!(&whole, wave);
+        let again = scheduler
+            .pass(*at + Duration::minutes(5), false)
+            .await
+            .expect("pass");
+        assert_eq!((again.queued, again.more), (0, false));
+
+        // The second, by a running scheduler: its first pass queues a part and the next parts
+        // follow at once, long before the cron's next pass (5 minutes; the clock stands still).
+        let next_day = at.with_timezone(&Ho_Chi_Minh).date_naive() + Duration::days(1);
+        let (at, wave) = &mixed_morning(next_day).await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let running = tokio::spawn(
+            scheduler_in_parts(&store, 1).run(std::sync::Arc::new(clock.clone()), stopped),
+        );
+        let on_the_day = |messages: Vec<OutboxMessage>| -> BTreeSet<String> {
+            messages
+                .into_iter()
+                .filter(|m| m.created_at == *at)
+                // A long digest goes as parts `key#2`, … of the one message composed.
+                .map(|m| m.key.split('#').next().unwrap_or_default().to_string())
+                .collect()
+        };
+        let mut seen = BTreeSet::new();
+        for _ in 0..100 {
+            seen = on_the_day(store.outbox_messages().await.expect("outbox"));
+            if &seen == wave {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let _ = stop.send(true);
+        running.await.expect("scheduler stops");
+        assert_eq!(&seen, wave, "the running scheduler queued the whole wave");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_escalation_morning_bigger_than_a_part_records_every_step_once_in_parts() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        // The first morning in March when both communes' Q1 reports (due 10/3) climb a step,
+        // and what a dry run (never cut) shows for it.
+        let mut day = date(2026, 3, 11);
+        let (at, dry) = loop {
+            let at = local(day, 8, 0);
+            clock.set(at);
+            let dry = scheduler_in_parts(&store, 1)
+                .pass(at, true)
+                .await
+                .expect("dry");
+            let units: BTreeSet<i64> = dry.escalations.iter().map(|r| r.unit_id).collect();
+            if units.len() >= 2 {
+                break (at, dry);
+            }
+            day = day.succ_opt().expect("next day");
+            assert!(
+                day < date(2026, 4, 1),
+                "no morning with two units escalating"
+            );
+        };
+        let step_of = |r: &dondoc::store::EscalationRecord| {
+            (r.kind.as_str(), r.item_id, r.unit_id, r.step.number())
+        };
+        let steps: BTreeSet<_> = dry.escalations.iter().map(step_of).collect();
+        let keys: BTreeSet<String> = dry.messages.into_iter().map(|m| m.key).collect();
+
+        let scheduler = scheduler_in_parts(&store, 1);
+        let (mut recorded, mut queued) = (Vec::new(), Vec::new());
+        let mut passes = 0;
+        loop {
+            let report = scheduler.pass(at, false).await.expect("pass");
+            passes += 1;
+            // One unit's steps at a time here (each unit's messages fill the part of 1).
+            let units: BTreeSet<i64> = report.escalations.iter().map(|r| r.unit_id).collect();
+            assert!(units.len() <= 1, "pass {passes}: {units:?}");
+            assert_eq!(report.new_escalations as usize, report.escalations.len());
+            recorded.extend(report.escalations.iter().map(step_of));
+            queued.extend(report.messages.into_iter().map(|m| m.key));
+            if !report.more {
+                break;
+            }
+            assert!(passes < 50, "the morning ends");
+        }
+        assert!(passes >= 2, "{passes} passes");
+        let recorded_once: BTreeSet<_> = recorded.iter().copied().collect();
+        assert_eq!(recorded_once.len(), recorded.len(), "each step once");
+        assert_eq!(recorded_once, steps, "every step the dry run showed");
+        let queued_once: BTreeSet<String> = queued.iter().cloned().collect();
+        assert_eq!(queued_once.len(), queued.len(), "each message once");
+        assert_eq!(queued_once, keys, "every message the dry run showed");
+        let again = scheduler
+            .pass(at + Duration::minutes(5), false)
+            .await
+            .expect("pass");
+        assert_eq!((again.queued, again.new_escalations), (0, 0));
+        store.close().await;
+        db.finish().await;
+    }
+}
