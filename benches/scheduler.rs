@@ -1110,6 +1110,13 @@ fn max(values: &[Duration]) -> Duration {
     values.iter().copied().max().unwrap_or_default()
 }
 
+/// Hundredths below 10 ms: a quiet pass takes about one millisecond, and its growth with the
+/// data is a ratio of two such figures.
 fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    let millis = d.as_secs_f64() * 1e3;
+    if millis < 10.0 {
+        format!("{millis:.2} ms")
+    } else {
+        format!("{millis:.1} ms")
+    }
 }
