@@ -305,6 +305,10 @@ pub struct Scheduler {
     /// leave every one out, so it skips that walk over every overdue item and dated task
     /// (a quiet pass then does not grow with the data).
     settled: Arc<std::sync::Mutex<Option<Settled>>>,
+    /// The day and change counters at which a pass found every chat's digest of that day in
+    /// the outbox: with the same counters (the same people and tasks) a later pass that day
+    /// skips asking again (a lookup of one key per focal point, which grows with the data).
+    digests_done: Arc<std::sync::Mutex<Option<(NaiveDate, ScheduleVersions)>>>,
 }
 
 /// What dated-task reminders and escalation steps are composed from, besides the fixed
@@ -325,6 +329,7 @@ impl Scheduler {
             metrics: Metrics::default(),
             snapshot: Arc::default(),
             settled: Arc::default(),
+            digests_done: Arc::default(),
         }
     }
 
@@ -361,7 +366,8 @@ impl Scheduler {
         // The digest is composed once a day: when every chat that can get one already has
         // today's in the outbox, a later pass would compose them only to leave them out, so it
         // skips the digest counts (a read over every live assignment) and the composing.
-        let digest_pending = report.digest_due && !self.digests_queued(today, snapshot).await?;
+        let digest_pending =
+            report.digest_due && !self.digests_done(today, cache.versions(), snapshot).await?;
         let inputs = cache.versions().map(|versions| Settled {
             versions,
             today,
@@ -515,6 +521,27 @@ impl Scheduler {
             self.doorbell.ring();
         }
         Ok(report)
+    }
+
+    /// Whether every chat that may get a digest on `today` has it in the outbox already, as a
+    /// pass at the same counters found or as the outbox says now. (Queued rows are not deleted
+    /// on the day they are queued, so a `true` holds while the people and tasks do.)
+    async fn digests_done(
+        &self,
+        today: NaiveDate,
+        versions: Option<ScheduleVersions>,
+        snapshot: &ScheduleSnapshot,
+    ) -> Result<bool, StoreError> {
+        let known = versions.map(|v| (today, v));
+        if known.is_some() && *self.digests_done.lock().unwrap_or_else(|p| p.into_inner()) == known
+        {
+            return Ok(true);
+        }
+        let done = self.digests_queued(today, snapshot).await?;
+        if done {
+            *self.digests_done.lock().unwrap_or_else(|p| p.into_inner()) = known;
+        }
+        Ok(done)
     }
 
     /// Whether every chat that may get a digest on `today` has it in the outbox already: every

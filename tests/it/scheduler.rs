@@ -2200,3 +2200,51 @@ async fn an_escalation_morning_bigger_than_a_part_records_every_step_once_in_par
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_kept_scheduler_queues_todays_digest_for_someone_linked_after_the_morning() {
+    for db in test_dbs().await {
+        let clock = support::clock();
+        let store = db.store(clock.clone()).await;
+        seed(&store).await;
+        let kept = scheduler(&store);
+        let digests = |store: Store| async move {
+            store
+                .outbox_messages()
+                .await
+                .expect("outbox")
+                .into_iter()
+                .filter(|m| m.key.starts_with("digest:"))
+                .map(|m| m.chat_id)
+                .collect::<BTreeSet<i64>>()
+        };
+        let morning = local(date(2026, 4, 23), 8, 0);
+        let first = pass_at(&kept, &clock, morning).await;
+        assert!(first.digest_due);
+        let before = digests(store.clone()).await;
+        assert!(before.contains(&COORDINATOR));
+        // A later pass with nothing changed queues nothing (and asks the outbox no more).
+        let again = pass_at(&kept, &clock, morning + Duration::minutes(5)).await;
+        assert_eq!(again.queued, 0);
+
+        // A second coordinator is linked at 09:00: the kept scheduler's next pass sends her
+        // today's digest.
+        const SECOND_COORDINATOR: i64 = 2003;
+        support::linked_member(
+            &store,
+            "HG-PNV",
+            PersonRole::Coordinator,
+            "Chuyên viên Nội vụ 2",
+            SECOND_COORDINATOR,
+        )
+        .await;
+        pass_at(&kept, &clock, local(date(2026, 4, 23), 9, 5)).await;
+        let after = digests(store.clone()).await;
+        assert_eq!(
+            after.difference(&before).copied().collect::<Vec<_>>(),
+            [SECOND_COORDINATOR]
+        );
+        store.close().await;
+        db.finish().await;
+    }
+}
