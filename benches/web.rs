@@ -11,8 +11,10 @@
 //! board) as of 30/9/2026 17:00, reported as p50 / p99 / max: `warm` = `RUNS` requests in a
 //! row (the plan's reading kept, as between two writes); `after a reply` = `RUNS` requests,
 //! each right after a status update about a different assignment (the kept reading brought
-//! up to date); `full read` = `FULL` requests, each after a write to the plan itself (a due
-//! date set again), which reads the whole plan again.
+//! up to date); `after a due date` = `DUE_DATES` requests, each after a due date set again
+//! (the plan's periods read again, its tasks kept); `full read` = `FULL` requests, each after
+//! the year's holidays replaced by themselves, which reads the whole plan again (as an
+//! import, a task retired or a unit renamed does).
 //!
 //! ```text
 //! cargo bench --bench web
@@ -35,7 +37,9 @@ use dondoc::messages::Lang;
 
 const POSTGRES_ENVS: [&str; 2] = ["DONDOC_BENCH_POSTGRES_URL", "DONDOC_TEST_POSTGRES_URL"];
 const RUNS: usize = 100;
-/// Requests after a write to the plan (a full read each).
+/// Requests after a due date set (the plan's periods read again).
+const DUE_DATES: usize = 10;
+/// Requests after a write to the calendar (a full read each).
 const FULL: usize = 3;
 /// The statuses the bench's replies cycle through.
 const STATUSES: [AssignmentStatus; 3] = [
@@ -152,6 +156,8 @@ async fn bench(db: Db) {
         .expect("periods")
         .pop()
         .expect("periods");
+    let holidays = store.holidays(2026).await.expect("the holidays");
+    assert!(!holidays.is_empty(), "the migrations seed 2026's holidays");
     let get = |path: String| {
         let (http, cookie, base) = (&http, &cookie, &base);
         async move {
@@ -207,9 +213,10 @@ async fn bench(db: Db) {
                 .expect("an update");
             after_write.push(get(path.clone()).await.0);
         }
-        // After a write to the plan itself (a due date set again, unchanged): read in full.
-        let mut full = Vec::with_capacity(FULL);
-        for _ in 0..FULL {
+        // After a due date (set again, unchanged): the plan's periods read again, its
+        // tasks kept.
+        let mut after_due_date = Vec::with_capacity(DUE_DATES);
+        for _ in 0..DUE_DATES {
             store
                 .set_due_dates(
                     plan.id,
@@ -221,6 +228,16 @@ async fn bench(db: Db) {
                 )
                 .await
                 .expect("a due date");
+            after_due_date.push(get(path.clone()).await.0);
+        }
+        // After a write to the calendar (the year's holidays replaced by themselves): read
+        // in full, as after an import, a task retired or a unit renamed.
+        let mut full = Vec::with_capacity(FULL);
+        for _ in 0..FULL {
+            store
+                .replace_holidays(&holidays, &Actor::new("bench"))
+                .await
+                .expect("the holidays");
             full.push(get(path.clone()).await.0);
         }
         let mut warm = Vec::with_capacity(RUNS);
@@ -231,7 +248,7 @@ async fn bench(db: Db) {
             size = bytes;
         }
         println!(
-            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | full read median {} max {} | {:.0} kB",
+            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | after a due date p50 {} max {} | full read median {} max {} | {:.0} kB",
             db.name,
             ms(percentile(&warm, 50)),
             ms(percentile(&warm, 99)),
@@ -239,6 +256,8 @@ async fn bench(db: Db) {
             ms(percentile(&after_write, 50)),
             ms(percentile(&after_write, 99)),
             ms(max(&after_write)),
+            ms(percentile(&after_due_date, 50)),
+            ms(max(&after_due_date)),
             ms(median(&full)),
             ms(max(&full)),
             size as f64 / 1e3,

@@ -197,7 +197,7 @@ pub async fn build_report(store: &Store, request: &ReportRequest) -> Result<Repo
 pub async fn build_detailed(
     store: &Store,
     request: &ReportRequest,
-) -> Result<(Report, Vec<TaskView>, HashMap<i64, LatestUpdate>), ExportError> {
+) -> Result<(Report, Arc<Vec<TaskView>>, HashMap<i64, LatestUpdate>), ExportError> {
     let plan = PlanReading::read(store, request).await?;
     let live = LiveReading::read(store, &plan, request).await?;
     let report = compose(&plan, &live, request);
@@ -212,7 +212,8 @@ pub async fn build_detailed(
 pub struct PlanReading {
     pub plan: Plan,
     pub period: StoredPeriod,
-    pub tasks: Vec<TaskView>,
+    /// Shared by the readings made from this one when only its periods change.
+    pub tasks: Arc<Vec<TaskView>>,
     pub owing: Vec<UnitBrief>,
     /// Each task's implementing units' names, in its assignments' order: made once per
     /// reading and shared by every report composed from it (the board composes one after
@@ -226,14 +227,8 @@ pub struct PlanReading {
 
 impl PlanReading {
     pub async fn read(store: &Store, request: &ReportRequest) -> Result<PlanReading, ExportError> {
-        let plan = store
-            .plan(&request.plan)
-            .await?
-            .ok_or_else(|| ExportError::UnknownPlan(request.plan.to_string()))?;
-        let periods = store.reporting_periods(plan.id).await?;
-        let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
-        let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
-        let tasks = store.plan_tasks(plan.id).await?;
+        let (plan, period) = plan_and_period(store, request).await?;
+        let tasks = Arc::new(store.plan_tasks(plan.id).await?);
         let owing = crate::store::owing_among(&tasks, &period);
         let unit_names = tasks
             .iter()
@@ -254,6 +249,42 @@ impl PlanReading {
             placement,
         })
     }
+
+    /// This reading after a due date was set: the plan and its periods read again (the period
+    /// a request without one gets may be another now), who owes its report worked out again,
+    /// the tasks and everything made from them kept.
+    pub async fn with_periods_read_again(
+        &self,
+        store: &Store,
+        request: &ReportRequest,
+    ) -> Result<PlanReading, ExportError> {
+        let (plan, period) = plan_and_period(store, request).await?;
+        let owing = crate::store::owing_among(&self.tasks, &period);
+        Ok(PlanReading {
+            plan,
+            period,
+            tasks: self.tasks.clone(),
+            owing,
+            unit_names: self.unit_names.clone(),
+            implementing: self.implementing.clone(),
+            placement: self.placement.clone(),
+        })
+    }
+}
+
+/// The plan a request names and the period its report is for.
+async fn plan_and_period(
+    store: &Store,
+    request: &ReportRequest,
+) -> Result<(Plan, StoredPeriod), ExportError> {
+    let plan = store
+        .plan(&request.plan)
+        .await?
+        .ok_or_else(|| ExportError::UnknownPlan(request.plan.to_string()))?;
+    let periods = store.reporting_periods(plan.id).await?;
+    let as_of_day = request.as_of.with_timezone(&request.time_zone).date_naive();
+    let period = choose_period(&plan, &periods, request.period.as_deref(), as_of_day)?;
+    Ok((plan, period))
 }
 
 /// What a report reads that replies, reports, members and cases change, as of the request's

@@ -406,6 +406,8 @@ struct Changes {
     submissions: bool,
     reach: bool,
     cases: bool,
+    /// A due date set: the plan's periods (and what depends on the period) are read again.
+    periods: bool,
 }
 
 impl Changes {
@@ -423,6 +425,7 @@ impl Changes {
                 "person.create" | "person.link" | "person.reachable" | "person.unreachable"
                 | "person.language" | "group.bind" => changes.reach = true,
                 action if action.starts_with("case.") => changes.cases = true,
+                "period.set_due_date" => changes.periods = true,
                 // Nothing a report reads: logins, invitations, the outbox, held files waiting
                 // for a task, escalation steps, the hotline's routing and contact exports.
                 "web.link"
@@ -434,6 +437,7 @@ impl Changes {
                 | "outbox.retry"
                 | "file.hold"
                 | "escalation.step"
+                | "plan.ladder"
                 | "routing.replace"
                 | "cases.export_contacts"
                 | "bot.changed" => {}
@@ -461,7 +465,16 @@ async fn refresh(
         return Ok(None);
     };
     let version = writes.last().map_or(since, |w| w.id);
-    let plan = kept.plan.clone();
+    let plan = if changes.periods {
+        match kept.plan.with_periods_read_again(store, request).await {
+            Ok(plan) => Arc::new(plan),
+            // A period gone or a plan gone: the full read says so as it always does.
+            Err(ExportError::Store(e)) => return Err(e),
+            Err(_) => return Ok(None),
+        }
+    } else {
+        kept.plan.clone()
+    };
     let mut live = kept.live.clone();
     // The assignments whose latest update may differ from the kept reading's.
     let mut touched = HashSet::new();
@@ -477,16 +490,22 @@ async fn refresh(
         touched.extend(fresh.keys().copied());
         live.updates.extend(fresh);
     }
-    if changes.submissions {
+    if changes.submissions || changes.periods {
         live.first_submissions = export::read_first_submissions(store, &plan, request).await?;
     }
     if changes.reach {
         live.reach = store.reach_gaps().await?;
     }
-    if changes.cases {
+    if changes.cases || changes.periods {
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
-    let report = export::recompose(&kept.report, &plan, &live, request, &touched);
+    // Another period or due date changes units' reports, and may change which task lines
+    // the report draws: everything is composed again (from memory, milliseconds).
+    let report = if changes.periods {
+        export::compose(&plan, &live, request)
+    } else {
+        export::recompose(&kept.report, &plan, &live, request, &touched)
+    };
     Ok(Some((
         version,
         Snapshot {
@@ -1541,6 +1560,8 @@ mod tests {
             ("person.unreachable", "5"),
             ("case.accepted", "2026-0001"),
             ("escalation.step", "x"),
+            ("plan.ladder", "HG-2026"),
+            ("period.set_due_date", "1/q3"),
         ]))
         .expect("applied");
         assert_eq!(
@@ -1551,6 +1572,7 @@ mod tests {
                 submissions: true,
                 reach: true,
                 cases: true,
+                periods: true,
             }
         );
         assert_eq!(Changes::of(&[]), Some(Changes::default()));
@@ -1563,9 +1585,7 @@ mod tests {
             "plan.create",
             "task.retire",
             "unit.update",
-            "period.set_due_date",
             "holidays.replace",
-            "plan.ladder",
             "something.new",
         ] {
             assert_eq!(

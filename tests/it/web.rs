@@ -801,7 +801,8 @@ async fn the_boards_figures_are_the_exports() {
             let seeded = seed(&store, &clock).await;
             let site = Site::start(&store, fake).await;
             let cookie = site.login(&store, seeded.coordinator).await;
-            for period in ["q3", "q2", "q4"] {
+            // "" is the period a request without one gets (Q3 on the seed's day).
+            for period in ["q3", "q2", "q4", ""] {
                 let (page, report) =
                     overview_is_the_export(&site, &store, &cookie, period, backend).await;
                 if period == "q3" {
@@ -967,20 +968,71 @@ async fn the_boards_figures_are_the_exports() {
                 "{backend}: replies, reports, members and cases are applied to the kept readings"
             );
 
-            // A write to the plan itself (a due date) is not: the plan is read again.
-            let last = periods.last().expect("periods");
+            // Due dates set (Q3's to a day before every report came, the annual report's — "q4"
+            // stands in for it — to Q3's day, which makes it the period a request without one
+            // gets) and a plan's own ladder: the
+            // kept readings read the plan's periods again, not its tasks, and their figures
+            // stay the export's.
+            let annual = periods
+                .iter()
+                .find(|p| p.key.as_str() == "annual")
+                .expect("annual");
             store
                 .set_due_dates(
                     seeded.plan_id,
-                    &[dondoc::domain::calendar::DueDateEdit {
-                        key: last.key.clone(),
-                        due_date: q3.due_date,
-                    }],
+                    &[
+                        dondoc::domain::calendar::DueDateEdit {
+                            key: q3.key.clone(),
+                            due_date: q3.due_date - chrono::Duration::days(40),
+                        },
+                        dondoc::domain::calendar::DueDateEdit {
+                            key: annual.key.clone(),
+                            due_date: q3.due_date,
+                        },
+                    ],
                     &actor(),
                 )
                 .await
                 .expect("due date");
-            overview_is_the_export(&site, &store, &cookie, last.key.as_str(), backend).await;
+            store
+                .set_plan_ladder(seeded.plan_id, None, &actor())
+                .await
+                .expect("ladder");
+            let (page, moved) = overview_is_the_export(&site, &store, &cookie, "q3", backend).await;
+            assert_ne!(
+                moved.reports, after.reports,
+                "{backend}: Q3's reports moved"
+            );
+            assert_eq!(
+                figure(&page, "report-figures", "r-on-time"),
+                0,
+                "{backend}: every Q3 report is late now"
+            );
+            // "" is the period a request without one gets: Q3 until its new date moved it.
+            for period in ["q2", "q4", ""] {
+                overview_is_the_export(&site, &store, &cookie, period, backend).await;
+            }
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+            assert_eq!(
+                site.full_reads.get(),
+                read_in_full,
+                "{backend}: a due date is applied to the kept readings"
+            );
+
+            // A write to the registry or the calendar is not: the plan is read again.
+            let holiday = q3.due_date + chrono::Duration::days(3);
+            store
+                .replace_holidays(
+                    &[dondoc::domain::workdays::CalendarDay {
+                        date: holiday,
+                        name: "Nghỉ bù".into(),
+                        kind: dondoc::domain::workdays::DayKind::DayOff,
+                    }],
+                    &actor(),
+                )
+                .await
+                .expect("holidays");
+            overview_is_the_export(&site, &store, &cookie, "q3", backend).await;
             assert_eq!(site.full_reads.get(), read_in_full + 1, "{backend}");
             site.stop().await;
         }
