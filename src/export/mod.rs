@@ -588,6 +588,12 @@ fn case_span(period: &StoredPeriod, as_of_day: NaiveDate) -> (NaiveDate, NaiveDa
     (from, to.min(as_of_day))
 }
 
+/// Whether a report for `after` lists the same hotline cases as one for `before` (the same
+/// span of days: a quarter's does not move with its due date).
+pub fn same_case_span(before: &StoredPeriod, after: &StoredPeriod) -> bool {
+    period::coverage(before) == period::coverage(after)
+}
+
 /// The hotline cases received in `period`'s span up to the request's instant.
 pub async fn read_cases(
     store: &Store,

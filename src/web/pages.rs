@@ -490,13 +490,16 @@ async fn refresh(
         touched.extend(fresh.keys().copied());
         live.updates.extend(fresh);
     }
-    if changes.submissions || changes.periods {
+    // Another period (the one a request without one gets moved) has other reports and cases;
+    // the same period with a new due date has the same ones.
+    let other_period = plan.period.id != kept.plan.period.id;
+    if changes.submissions || other_period {
         live.first_submissions = export::read_first_submissions(store, &plan, request).await?;
     }
     if changes.reach {
         live.reach = store.reach_gaps().await?;
     }
-    if changes.cases || changes.periods {
+    if changes.cases || !export::same_case_span(&kept.plan.period, &plan.period) {
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
     // Another period or due date changes units' reports, and may change which task lines
