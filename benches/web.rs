@@ -14,7 +14,9 @@
 //! up to date); `after a due date` = `DUE_DATES` requests, each after a due date set again
 //! (the plan's periods read again, its tasks kept); `full read` = `FULL` requests, each after
 //! the year's holidays replaced by themselves, which reads the whole plan again (as an
-//! import, a task retired or a unit renamed does).
+//! import, a task retired or a unit renamed does); `a moment after a write` = `LATER` requests
+//! 1.5 s after a reply and as many 1.5 s after the holidays write, the board having brought
+//! its reading (and a downloaded workbook) up to date on its own meanwhile (max of the six).
 //!
 //! ```text
 //! cargo bench --bench web
@@ -41,6 +43,10 @@ const RUNS: usize = 100;
 const DUE_DATES: usize = 10;
 /// Requests after a write to the calendar (a full read each).
 const FULL: usize = 3;
+/// Requests a moment after a reply, and as many a moment after a calendar write.
+const LATER: usize = 3;
+/// The moment: the board looks for writes once a second.
+const A_MOMENT: Duration = Duration::from_millis(1_500);
 /// The statuses the bench's replies cycle through.
 const STATUSES: [AssignmentStatus; 3] = [
     AssignmentStatus::InProgress,
@@ -240,6 +246,31 @@ async fn bench(db: Db) {
                 .expect("the holidays");
             full.push(get(path.clone()).await.0);
         }
+        // The same writes, the page asked a moment later (as a coordinator would): by then the
+        // board has brought its reading (and a downloaded workbook) up to date on its own.
+        let mut later = Vec::with_capacity(LATER * 2);
+        for round in 0..LATER * 2 {
+            if round % 2 == 0 {
+                n += 1;
+                store
+                    .record_status_update(
+                        dondoc::domain::AssignmentId(assignments[n % assignments.len()]),
+                        STATUSES[n % STATUSES.len()],
+                        &format!("bench {n}"),
+                        None,
+                        &Actor::new("bench"),
+                    )
+                    .await
+                    .expect("an update");
+            } else {
+                store
+                    .replace_holidays(&holidays, &Actor::new("bench"))
+                    .await
+                    .expect("the holidays");
+            }
+            tokio::time::sleep(A_MOMENT).await;
+            later.push(get(path.clone()).await.0);
+        }
         let mut warm = Vec::with_capacity(RUNS);
         let mut size = 0;
         for _ in 0..RUNS {
@@ -248,7 +279,7 @@ async fn bench(db: Db) {
             size = bytes;
         }
         println!(
-            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | after a due date p50 {} max {} | full read median {} max {} | {:.0} kB",
+            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | after a due date p50 {} max {} | full read median {} max {} | a moment after a write max {} | {:.0} kB",
             db.name,
             ms(percentile(&warm, 50)),
             ms(percentile(&warm, 99)),
@@ -260,6 +291,7 @@ async fn bench(db: Db) {
             ms(max(&after_due_date)),
             ms(median(&full)),
             ms(max(&full)),
+            ms(max(&later)),
             size as f64 / 1e3,
         );
     }

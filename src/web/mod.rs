@@ -47,6 +47,8 @@ pub struct Board {
     pub(crate) cache: pages::SnapshotCache,
     /// How many times a plan was read in full (not kept, not brought up to date).
     full_reads: Arc<AtomicU64>,
+    /// How many workbooks were written (downloads and those written ahead).
+    workbooks: Arc<AtomicU64>,
 }
 
 impl Board {
@@ -88,21 +90,28 @@ impl Board {
             bot,
             cache: pages::SnapshotCache::default(),
             full_reads: Arc::default(),
+            workbooks: Arc::default(),
         }
     }
 
     /// A handle on the count of full plan readings, to watch it once the board serves (the
     /// tests check that a reply does not make the board read the plan again).
-    pub fn full_reads(&self) -> FullReads {
-        FullReads(self.full_reads.clone())
+    pub fn full_reads(&self) -> Counter {
+        Counter(self.full_reads.clone())
+    }
+
+    /// A handle on the count of workbooks written (the tests check that one is written ahead
+    /// of the download after a write).
+    pub fn workbooks_written(&self) -> Counter {
+        Counter(self.workbooks.clone())
     }
 }
 
-/// The count of a board's full plan readings (see [`Board::full_reads`]).
+/// A count a board keeps (see [`Board::full_reads`], [`Board::workbooks_written`]).
 #[derive(Debug, Clone)]
-pub struct FullReads(Arc<AtomicU64>);
+pub struct Counter(Arc<AtomicU64>);
 
-impl FullReads {
+impl Counter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
@@ -111,6 +120,7 @@ impl FullReads {
 /// The board's routes, to merge beside `/healthz` and `/metrics`.
 pub fn router(board: Board) -> Router {
     let board = Arc::new(board);
+    tokio::spawn(pages::keep_fresh(Arc::downgrade(&board)));
     Router::new()
         .route("/", get(pages::home))
         .route("/board.css", get(pages::stylesheet))

@@ -302,8 +302,10 @@ pub(crate) struct Snapshot {
     report: Report,
     plan: Arc<PlanReading>,
     live: LiveReading,
-    /// The report's workbook, written at the first download: the same bytes until a write.
-    workbook: std::sync::OnceLock<Bytes>,
+    /// The report's workbook, written at the first download (or by [`keep_fresh`] when the
+    /// reading before had one): the same bytes until a write. Written once: a second
+    /// download waits for the one being written.
+    workbook: tokio::sync::OnceCell<Bytes>,
     /// The grid's search keys (`match_key` of each implementing unit's name and code), made
     /// at the first search and kept while the plan's reading is: a reply does not change them.
     search_keys: Arc<std::sync::OnceLock<SearchKeys>>,
@@ -351,6 +353,64 @@ impl Snapshot {
 /// (plan, period asked, language) → (data version, province day, the reading).
 type CacheKey = (String, Option<String>, Lang);
 
+/// How often [`keep_fresh`] looks for writes.
+const KEEP_FRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Brings the kept readings up to date with the writes since, once a second, before anyone
+/// asks: the page after an import or a due date finds its reading ready, and a reading whose
+/// workbook was downloaded gets its new workbook too. A page that comes while a reading is
+/// being brought up to date waits for that one refresh rather than making a second. Ends when
+/// the board is dropped (its listener stopped).
+pub(crate) async fn keep_fresh(board: std::sync::Weak<Board>) {
+    let mut tick = tokio::time::interval(KEEP_FRESH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(board) = board.upgrade() else {
+            break;
+        };
+        if let Err(e) = refresh_kept(&board).await {
+            tracing::warn!(error = %e, "web board: kept readings not brought up to date");
+        }
+    }
+}
+
+/// One round of [`keep_fresh`]: each kept reading older than the data or the day.
+async fn refresh_kept(board: &Board) -> Result<(), crate::store::StoreError> {
+    let version = board.store.web_data_version().await?;
+    let now = board.store.now();
+    let day = now.with_timezone(&board.time_zone).date_naive();
+    for (key, kept_at, had_workbook) in board.cache.entries() {
+        if kept_at == (version, day) {
+            continue;
+        }
+        let Ok(plan) = PlanCode::parse(&key.0) else {
+            continue;
+        };
+        let lang = key.2;
+        let request = ReportRequest {
+            plan,
+            period: key.1.clone(),
+            as_of: now,
+            time_zone: board.time_zone,
+            ack_hours: board.ack_hours,
+            lang,
+        };
+        match reading(board, key.clone(), &request, day).await {
+            Ok(snapshot) if had_workbook => {
+                if workbook(board, &snapshot, lang).await.is_err() {
+                    tracing::warn!(plan = %key.0, "web board: workbook not written ahead");
+                }
+            }
+            Ok(_) => {}
+            Err(ExportError::Store(e)) => return Err(e),
+            // The plan or its period is gone: a page asking says so; nothing to keep.
+            Err(_) => board.cache.forget(&key),
+        }
+    }
+    Ok(())
+}
+
 /// Readings kept between pages. Every write appends to the audit log, so a reading made at
 /// the same audit-log length and on the same province day is what a new one would read: the
 /// figures stay the export's for that instant. Reading a national plan takes a second or
@@ -359,7 +419,11 @@ type CacheKey = (String, Option<String>, Lang);
 /// kinds it knows (a reply, a report, a member, a case …): only the parts those change are
 /// read again, as the export reads them; any other write reads everything again.
 #[derive(Default)]
-pub(crate) struct SnapshotCache(std::sync::Mutex<HashMap<CacheKey, Kept>>);
+pub(crate) struct SnapshotCache {
+    kept: std::sync::Mutex<HashMap<CacheKey, Kept>>,
+    /// One refresh at a time per reading: who comes second waits and finds it done.
+    refreshing: std::sync::Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+}
 
 /// A kept reading: (data version, province day, the reading).
 type Kept = (i64, NaiveDate, Arc<Snapshot>);
@@ -374,14 +438,37 @@ const WRITES_APPLIED: i64 = 2_000;
 impl SnapshotCache {
     /// The reading kept for `key` on `day`, at whatever version.
     fn get(&self, key: &CacheKey, day: NaiveDate) -> Option<(i64, Arc<Snapshot>)> {
-        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.get(key)
             .filter(|(_, d, _)| *d == day)
             .map(|(v, _, s)| (*v, s.clone()))
     }
 
+    /// Every kept reading's key, (data version, day) and whether its workbook was written.
+    fn entries(&self) -> Vec<(CacheKey, (i64, NaiveDate), bool)> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .map(|(key, (v, d, s))| (key.clone(), (*v, *d), s.workbook.initialized()))
+            .collect()
+    }
+
+    fn forget(&self, key: &CacheKey) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.remove(key);
+    }
+
+    /// The lock a refresh of `key`'s reading holds.
+    fn refreshing(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        if locks.len() >= CACHE_ENTRIES && !locks.contains_key(key) {
+            // Only those no refresh holds (a held lock has another owner).
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        locks.entry(key.clone()).or_default().clone()
+    }
+
     fn put(&self, key: CacheKey, version: i64, day: NaiveDate, snapshot: Arc<Snapshot>) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= CACHE_ENTRIES && !kept.contains_key(&key) {
             kept.clear();
         }
@@ -529,6 +616,8 @@ async fn reading(
     day: NaiveDate,
 ) -> Result<Arc<Snapshot>, ExportError> {
     let store = &board.store;
+    let refreshing = board.cache.refreshing(&key);
+    let _one_at_a_time = refreshing.lock().await;
     let version = store.web_data_version().await?;
     if let Some((kept_version, kept)) = board.cache.get(&key, day) {
         if kept_version == version {
@@ -1278,7 +1367,7 @@ pub async fn export(
     if !scope_unit.is_some_and(|u| viewer.scope.units.contains(&UnitId(u.id))) {
         return Err(forbidden(lang));
     }
-    let bytes = workbook(&snap, lang).await?;
+    let bytes = workbook(&board, &snap, lang).await?;
     let file_name = format!(
         "bao-cao-{}-{}-{}.xlsx",
         report.plan.code,
@@ -1305,19 +1394,22 @@ pub async fn export(
 
 /// The snapshot's workbook, written once (on a blocking thread: a national plan's takes
 /// 150–250 ms of CPU) and kept with the reading.
-async fn workbook(snap: &Arc<Snapshot>, lang: Lang) -> Result<Bytes, Response> {
-    if let Some(bytes) = snap.workbook.get() {
-        return Ok(bytes.clone());
-    }
+async fn workbook(board: &Board, snap: &Arc<Snapshot>, lang: Lang) -> Result<Bytes, Response> {
     let kept = snap.clone();
-    let written = tokio::task::spawn_blocking(move || export::xlsx::write(&kept.report, lang))
+    snap.workbook
+        .get_or_try_init(|| async move {
+            board
+                .workbooks
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let written =
+                tokio::task::spawn_blocking(move || export::xlsx::write(&kept.report, lang))
+                    .await
+                    .map_err(|e| server_error(lang, &e))?
+                    .map_err(|e| server_error(lang, &e))?;
+            Ok(Bytes::from(written))
+        })
         .await
-        .map_err(|e| server_error(lang, &e))?
-        .map_err(|e| server_error(lang, &e))?;
-    let bytes = Bytes::from(written);
-    // Two downloads at once may both write it; either's bytes are the same.
-    let _ = snap.workbook.set(bytes.clone());
-    Ok(bytes)
+        .cloned()
 }
 
 /// A file name safe in a header: ASCII letters, digits, `.-_`; anything else `_`.
