@@ -15,7 +15,7 @@
 //! (the plan's periods read again, its tasks kept); `full read` = `FULL` requests, each after
 //! the year's holidays replaced by themselves, which reads the whole plan again (as an
 //! import, a task retired or a unit renamed does); `a moment after a write` = `LATER` requests
-//! 1.5 s after a reply and as many 1.5 s after the holidays write, the board having brought
+//! 2 s after a reply and as many 2 s after the holidays write, the board having brought
 //! its reading (and a downloaded workbook) up to date on its own meanwhile (max of the six).
 //!
 //! ```text
@@ -45,8 +45,9 @@ const DUE_DATES: usize = 10;
 const FULL: usize = 3;
 /// Requests a moment after a reply, and as many a moment after a calendar write.
 const LATER: usize = 3;
-/// The moment: the board looks for writes once a second.
-const A_MOMENT: Duration = Duration::from_millis(1_500);
+/// The moment: the board looks for writes once a second, and a full read of the national plan
+/// takes 0.4–0.7 s.
+const A_MOMENT: Duration = Duration::from_secs(2);
 /// The statuses the bench's replies cycle through.
 const STATUSES: [AssignmentStatus; 3] = [
     AssignmentStatus::InProgress,

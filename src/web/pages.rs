@@ -356,6 +356,11 @@ type CacheKey = (String, Option<String>, Lang);
 /// How often [`keep_fresh`] looks for writes.
 const KEEP_FRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// [`keep_fresh`] keeps up to date only the readings a page used this recently: during a
+/// reminder wave replies come every second, and a reading no one looks at is brought up to
+/// date when someone does.
+const KEEP_FRESH_WHILE_USED: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// Brings the kept readings up to date with the writes since, once a second, before anyone
 /// asks: the page after an import or a due date finds its reading ready, and a reading whose
 /// workbook was downloaded gets its new workbook too. A page that comes while a reading is
@@ -421,6 +426,8 @@ async fn refresh_kept(board: &Board) -> Result<(), crate::store::StoreError> {
 #[derive(Default)]
 pub(crate) struct SnapshotCache {
     kept: std::sync::Mutex<HashMap<CacheKey, Kept>>,
+    /// When a page last used each reading.
+    used: std::sync::Mutex<HashMap<CacheKey, std::time::Instant>>,
     /// One refresh at a time per reading: who comes second waits and finds it done.
     refreshing: std::sync::Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -444,12 +451,40 @@ impl SnapshotCache {
             .map(|(v, _, s)| (*v, s.clone()))
     }
 
-    /// Every kept reading's key, (data version, day) and whether its workbook was written.
+    /// Every kept reading a page used within [`KEEP_FRESH_WHILE_USED`]: its key, (data
+    /// version, day) and whether its workbook was written.
     fn entries(&self) -> Vec<(CacheKey, (i64, NaiveDate), bool)> {
+        let recent: HashSet<CacheKey> = {
+            let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+            used.iter()
+                .filter(|(_, at)| at.elapsed() < KEEP_FRESH_WHILE_USED)
+                .map(|(key, _)| key.clone())
+                .collect()
+        };
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.iter()
+            .filter(|(key, _)| recent.contains(*key))
             .map(|(key, (v, d, s))| (key.clone(), (*v, *d), s.workbook.initialized()))
             .collect()
+    }
+
+    /// A reading of `key`'s plan (another period or language) kept at `version` on `day`.
+    fn sibling(&self, key: &CacheKey, version: i64, day: NaiveDate) -> Option<Arc<Snapshot>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter()
+            .find(|(other, (v, d, _))| {
+                other.0 == key.0 && other != &key && (*v, *d) == (version, day)
+            })
+            .map(|(_, (_, _, snapshot))| snapshot.clone())
+    }
+
+    /// A page used `key`'s reading now.
+    fn used(&self, key: &CacheKey) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if used.len() >= CACHE_ENTRIES && !used.contains_key(key) {
+            used.retain(|_, at| at.elapsed() < KEEP_FRESH_WHILE_USED);
+        }
+        used.insert(key.clone(), std::time::Instant::now());
     }
 
     fn forget(&self, key: &CacheKey) {
@@ -552,17 +587,15 @@ async fn refresh(
         return Ok(None);
     };
     let version = writes.last().map_or(since, |w| w.id);
+    let mut live = kept.live.clone();
     let plan = if changes.periods {
-        match kept.plan.with_periods_read_again(store, request).await {
-            Ok(plan) => Arc::new(plan),
-            // A period gone or a plan gone: the full read says so as it always does.
-            Err(ExportError::Store(e)) => return Err(e),
-            Err(_) => return Ok(None),
+        match for_period(store, &kept.plan, &mut live, request).await? {
+            Some(plan) => plan,
+            None => return Ok(None),
         }
     } else {
         kept.plan.clone()
     };
-    let mut live = kept.live.clone();
     // The assignments whose latest update may differ from the kept reading's.
     let mut touched = HashSet::new();
     if !changes.assignments.is_empty() || !changes.notes.is_empty() {
@@ -577,16 +610,13 @@ async fn refresh(
         touched.extend(fresh.keys().copied());
         live.updates.extend(fresh);
     }
-    // Another period (the one a request without one gets moved) has other reports and cases;
-    // the same period with a new due date has the same ones.
-    let other_period = plan.period.id != kept.plan.period.id;
-    if changes.submissions || other_period {
+    if changes.submissions {
         live.first_submissions = export::read_first_submissions(store, &plan, request).await?;
     }
     if changes.reach {
         live.reach = store.reach_gaps().await?;
     }
-    if changes.cases || !export::same_case_span(&kept.plan.period, &plan.period) {
+    if changes.cases {
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
     // Another period or due date changes units' reports, and may change which task lines
@@ -608,7 +638,54 @@ async fn refresh(
     )))
 }
 
-/// The reading for `request`: kept, brought up to date, or read in full.
+/// `kept`'s plan reading for `request`'s period as the store has it now: the plan's periods read
+/// again (a due date set, or another period asked), its tasks shared; `live`'s first reports
+/// and cases read again only when the period, or the days its cases span, differ. None when
+/// the plan or the period is gone (a full read says so as it always does).
+async fn for_period(
+    store: &crate::store::Store,
+    kept: &PlanReading,
+    live: &mut LiveReading,
+    request: &ReportRequest,
+) -> Result<Option<Arc<PlanReading>>, crate::store::StoreError> {
+    let plan = match kept.with_periods_read_again(store, request).await {
+        Ok(plan) => plan,
+        Err(ExportError::Store(e)) => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    if plan.period.id != kept.period.id {
+        live.first_submissions = export::read_first_submissions(store, &plan, request).await?;
+    }
+    if !export::same_case_span(&kept.period, &plan.period) {
+        live.cases = export::read_cases(store, &plan.period, request).await?;
+    }
+    Ok(Some(Arc::new(plan)))
+}
+
+/// The reading for `request` made from `sibling`, a reading of the same plan at the same data
+/// version for another period or language: what a full read would give, without reading the
+/// plan's tasks and updates again.
+async fn derived(
+    store: &crate::store::Store,
+    sibling: &Snapshot,
+    request: &ReportRequest,
+) -> Result<Option<Snapshot>, crate::store::StoreError> {
+    let mut live = sibling.live.clone();
+    let Some(plan) = for_period(store, &sibling.plan, &mut live, request).await? else {
+        return Ok(None);
+    };
+    let report = export::compose(&plan, &live, request);
+    Ok(Some(Snapshot {
+        report,
+        plan,
+        live,
+        workbook: Default::default(),
+        search_keys: sibling.search_keys.clone(),
+    }))
+}
+
+/// The reading for `request`: kept, brought up to date, made from another period's reading
+/// of the same data, or read in full.
 async fn reading(
     board: &Board,
     key: CacheKey,
@@ -624,6 +701,13 @@ async fn reading(
             return Ok(kept);
         }
         if let Some((version, snapshot)) = refresh(board, &kept, kept_version, request).await? {
+            let snapshot = Arc::new(snapshot);
+            board.cache.put(key, version, day, snapshot.clone());
+            return Ok(snapshot);
+        }
+    }
+    if let Some(sibling) = board.cache.sibling(&key, version, day) {
+        if let Some(snapshot) = derived(store, &sibling, request).await? {
             let snapshot = Arc::new(snapshot);
             board.cache.put(key, version, day, snapshot.clone());
             return Ok(snapshot);
@@ -667,6 +751,7 @@ async fn snapshot(
         ack_hours: board.ack_hours,
         lang,
     };
+    board.cache.used(&key);
     match reading(board, key, &request, day).await {
         // Whether the viewer sees anything of the plan.
         Ok(snapshot) => {
