@@ -331,11 +331,13 @@ impl Snapshot {
     /// Whether `unit`'s name or code holds the search key `key`.
     fn unit_matches(&self, unit: &UnitBrief, key: &str) -> bool {
         let keys = self.search_keys.get_or_init(|| {
-            self.tasks()
-                .iter()
-                .flat_map(|t| &t.assignments)
-                .map(|a| (a.unit.id, search_keys_of(&a.unit)))
-                .collect()
+            // Each unit folded once, not once per assignment (200,000 at national scale).
+            let mut keys = SearchKeys::new();
+            for a in self.tasks().iter().flat_map(|t| &t.assignments) {
+                keys.entry(a.unit.id)
+                    .or_insert_with(|| search_keys_of(&a.unit));
+            }
+            keys
         });
         // Every grid row is a unit of the plan's tasks; one that is not is folded here.
         let folded;
