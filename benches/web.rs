@@ -201,13 +201,10 @@ async fn bench(db: Db) {
             format!("/plans/{PLAN}/export.xlsx?period=q3"),
         ),
     ];
-    let mut n = 0;
-    for (name, path) in &pages {
-        // After a reply: a status update written before each request (the reading is
-        // brought up to date with it).
-        let mut after_write = Vec::with_capacity(RUNS);
-        for _ in 0..RUNS {
-            n += 1;
+    // The n-th status update the bench writes (statuses and assignments in turn).
+    let reply = |n: usize| {
+        let (store, assignments) = (&store, &assignments);
+        async move {
             store
                 .record_status_update(
                     dondoc::domain::AssignmentId(assignments[n % assignments.len()]),
@@ -218,6 +215,16 @@ async fn bench(db: Db) {
                 )
                 .await
                 .expect("an update");
+        }
+    };
+    let mut n = 0;
+    for (name, path) in &pages {
+        // After a reply: a status update written before each request (the reading is
+        // brought up to date with it).
+        let mut after_write = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            n += 1;
+            reply(n).await;
             after_write.push(get(path.clone()).await.0);
         }
         // After a due date (set again, unchanged): the plan's periods read again, its
@@ -253,16 +260,7 @@ async fn bench(db: Db) {
         for round in 0..LATER * 2 {
             if round % 2 == 0 {
                 n += 1;
-                store
-                    .record_status_update(
-                        dondoc::domain::AssignmentId(assignments[n % assignments.len()]),
-                        STATUSES[n % STATUSES.len()],
-                        &format!("bench {n}"),
-                        None,
-                        &Actor::new("bench"),
-                    )
-                    .await
-                    .expect("an update");
+                reply(n).await;
             } else {
                 store
                     .replace_holidays(&holidays, &Actor::new("bench"))
