@@ -467,16 +467,23 @@ fn units_within(day: &Day<'_>, climbs: &[Climb], room: usize) -> Option<HashSet<
     let mut units: Vec<i64> = climbs.iter().map(|c| c.unit_id).collect();
     units.sort_unstable();
     units.dedup();
-    let mut taken = HashSet::new();
+    let fit = how_many_fit(units.iter().map(|u| day.members(*u).count().max(1)), room);
+    (fit < units.len()).then(|| units[..fit].iter().copied().collect())
+}
+
+/// How many items, from the first, fit whole in `room` messages (`sizes`: each item's
+/// messages): at least one when there is any room, so every part moves a wave on.
+pub fn how_many_fit(sizes: impl IntoIterator<Item = usize>, room: usize) -> usize {
     let mut total = 0usize;
-    for unit in &units {
-        total = total.saturating_add(day.members(*unit).count().max(1));
-        if total > room && (!taken.is_empty() || room == 0) {
-            return Some(taken);
+    let mut taken = 0;
+    for size in sizes {
+        total = total.saturating_add(size);
+        if total > room && (taken > 0 || room == 0) {
+            break;
         }
-        taken.insert(*unit);
+        taken += 1;
     }
-    None
+    taken
 }
 
 /// Citizen cases still with a unit: a reminder before the acknowledgement deadline (and one
@@ -866,4 +873,20 @@ pub fn fold_into_digests(out: &mut Outgoing, digests: &HashMap<i64, HashSet<i64>
         let named = units.get(&m.key).map(Vec::as_slice).unwrap_or_default();
         named.is_empty() || !named.iter().all(|u| covered.contains(u))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::how_many_fit;
+
+    #[test]
+    fn a_part_takes_whole_items_and_always_moves_on_when_there_is_room() {
+        assert_eq!(how_many_fit([2, 2, 2], 5), 2);
+        assert_eq!(how_many_fit([2, 2, 2], 6), 3);
+        // One item bigger than the part still goes, alone.
+        assert_eq!(how_many_fit([9, 1], 5), 1);
+        // No room: nothing (an earlier kind filled the part).
+        assert_eq!(how_many_fit([1], 0), 0);
+        assert_eq!(how_many_fit([], 5), 0);
+    }
 }

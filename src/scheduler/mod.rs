@@ -385,9 +385,9 @@ impl Scheduler {
         // asks only about the rest.
         let mut looked_up: HashSet<String> = HashSet::new();
         let mut already: HashSet<String> = HashSet::new();
-        // How many reminders and window messages this pass may word and queue: a wave bigger
-        // than that is queued in parts, each pass taking the next (what an earlier part
-        // queued is left out by its key before anything is read or worded for it).
+        // How many reminders, window and escalation messages this pass may word and queue: a
+        // wave bigger than that is queued in parts, each pass taking the next (what an earlier
+        // part queued is left out by its key before anything is read or worded for it).
         let part = if dry_run {
             usize::MAX
         } else {
@@ -409,7 +409,8 @@ impl Scheduler {
                     .all(|r| already.contains(&n.key(r.person_id)))
             });
             looked_up.extend(notice_keys);
-            let taken = whole_notices_within(&notices, |n| day.members(n.unit_id).count(), part);
+            let taken =
+                compose::how_many_fit(notices.iter().map(|n| day.members(n.unit_id).count()), part);
             report.more |= taken < notices.len();
             notices.truncate(taken);
             let mut units: Vec<i64> = notices.iter().map(|n| n.unit_id).collect();
@@ -674,19 +675,6 @@ impl Scheduler {
         }
         Ok(whole)
     }
-}
-
-/// How many of `notices`, from the first, fit in `part` messages (`messages` of each), whole
-/// notices only and at least one, so every pass moves the wave on.
-fn whole_notices_within<N>(notices: &[N], messages: impl Fn(&N) -> usize, part: usize) -> usize {
-    let mut total = 0usize;
-    for (taken, notice) in notices.iter().enumerate() {
-        total = total.saturating_add(messages(notice));
-        if total > part && taken > 0 {
-            return taken;
-        }
-    }
-    notices.len()
 }
 
 /// What `/tonghop` (the whole digest) or `/quahan` (overdue items only) shows a member at
