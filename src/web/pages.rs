@@ -382,6 +382,24 @@ pub(crate) async fn keep_fresh(board: std::sync::Weak<Board>) {
     }
 }
 
+/// The report a plan page (or [`keep_fresh`]) reads, as of `as_of`, in the board's province.
+fn report_request(
+    board: &Board,
+    plan: PlanCode,
+    period: Option<String>,
+    lang: Lang,
+    as_of: DateTime<Utc>,
+) -> ReportRequest {
+    ReportRequest {
+        plan,
+        period,
+        as_of,
+        time_zone: board.time_zone,
+        ack_hours: board.ack_hours,
+        lang,
+    }
+}
+
 /// One round of [`keep_fresh`]: each kept reading older than the data or the day.
 async fn refresh_kept(board: &Board) -> Result<(), crate::store::StoreError> {
     let version = board.store.web_data_version().await?;
@@ -395,14 +413,7 @@ async fn refresh_kept(board: &Board) -> Result<(), crate::store::StoreError> {
             continue;
         };
         let lang = key.2;
-        let request = ReportRequest {
-            plan,
-            period: key.1.clone(),
-            as_of: now,
-            time_zone: board.time_zone,
-            ack_hours: board.ack_hours,
-            lang,
-        };
+        let request = report_request(board, plan, key.1.clone(), lang, now);
         match reading(board, key.clone(), &request, day).await {
             Ok(snapshot) if had_workbook => {
                 if workbook(board, &snapshot, lang).await.is_err() {
@@ -745,14 +756,7 @@ async fn snapshot(
     let now = board.store.now();
     let day = now.with_timezone(&board.time_zone).date_naive();
     let key: CacheKey = (code.to_string(), period.map(str::to_string), lang);
-    let request = ReportRequest {
-        plan: code,
-        period: period.map(str::to_string),
-        as_of: now,
-        time_zone: board.time_zone,
-        ack_hours: board.ack_hours,
-        lang,
-    };
+    let request = report_request(board, code, period.map(str::to_string), lang, now);
     board.cache.used(&key);
     match reading(board, key, &request, day).await {
         // Whether the viewer sees anything of the plan.
