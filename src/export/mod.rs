@@ -198,10 +198,33 @@ pub async fn build_detailed(
     store: &Store,
     request: &ReportRequest,
 ) -> Result<(Report, Arc<Vec<TaskView>>, HashMap<i64, LatestUpdate>), ExportError> {
-    let plan = PlanReading::read(store, request).await?;
-    let live = LiveReading::read(store, &plan, request).await?;
+    let (plan, live) = read(store, request).await?;
     let report = compose(&plan, &live, request);
     Ok((report, plan.tasks, live.updates))
+}
+
+/// Everything a report for `request` reads. The plan's tasks (at national scale 200,000
+/// assignments, most of the time) are read while the updates, first reports, reach and cases
+/// are, each on its own connection of the pool.
+pub async fn read(
+    store: &Store,
+    request: &ReportRequest,
+) -> Result<(PlanReading, LiveReading), ExportError> {
+    let (plan, period) = plan_and_period(store, request).await?;
+    let (tasks, first_submissions, updates, reach, cases) = tokio::try_join!(
+        store.plan_tasks(plan.id),
+        store.first_submissions(period.id, request.as_of),
+        store.latest_updates(plan.id, request.as_of),
+        store.reach_gaps(),
+        read_cases(store, &period, request),
+    )?;
+    let live = LiveReading {
+        first_submissions,
+        updates,
+        reach,
+        cases,
+    };
+    Ok((PlanReading::of(plan, period, tasks), live))
 }
 
 /// What a report reads that only a plan's import, a due date or the registry changes: the
@@ -226,20 +249,17 @@ pub struct PlanReading {
 }
 
 impl PlanReading {
-    pub async fn read(store: &Store, request: &ReportRequest) -> Result<PlanReading, ExportError> {
-        let (plan, period) = plan_and_period(store, request).await?;
-        let tasks = Arc::new(store.plan_tasks(plan.id).await?);
+    /// The reading of `plan`'s live `tasks` for `period`.
+    fn of(plan: Plan, period: StoredPeriod, tasks: Vec<TaskView>) -> PlanReading {
+        let tasks = Arc::new(tasks);
         let owing = crate::store::owing_among(&tasks, &period);
-        let unit_names = tasks
-            .iter()
-            .map(|t| t.assignments.iter().map(|a| a.unit.name.clone()).collect())
-            .collect();
+        let unit_names = names_of(&tasks);
         let implementing = tasks
             .iter()
             .flat_map(|t| t.assignments.iter().map(|a| a.unit.id))
             .collect();
         let placement = placements(&tasks);
-        Ok(PlanReading {
+        PlanReading {
             plan,
             period,
             tasks,
@@ -247,7 +267,7 @@ impl PlanReading {
             unit_names,
             implementing,
             placement,
-        })
+        }
     }
 
     /// This reading after a due date was set: the plan and its periods read again (the period
@@ -270,6 +290,48 @@ impl PlanReading {
             placement: self.placement.clone(),
         })
     }
+    /// This reading after units were changed in the registry (renamed, another kind): each
+    /// task's leads and assignments carry `fresh`'s brief of their unit, and who owes the
+    /// period's report and the units' names are worked out again. Shares the tasks when none
+    /// of them names a changed unit.
+    pub fn with_units_read_again(&self, fresh: &HashMap<UnitId, UnitBrief>) -> PlanReading {
+        let names_changed = |unit: &UnitBrief| fresh.get(&unit.id).is_some_and(|f| f != unit);
+        let touched = self.tasks.iter().any(|t| {
+            t.leads.iter().any(names_changed)
+                || t.assignments.iter().any(|a| names_changed(&a.unit))
+        });
+        if !touched {
+            return self.clone();
+        }
+        let patch = |unit: &mut UnitBrief| {
+            if let Some(f) = fresh.get(&unit.id) {
+                unit.clone_from(f);
+            }
+        };
+        let mut tasks = self.tasks.as_ref().clone();
+        for task in &mut tasks {
+            task.leads.iter_mut().for_each(patch);
+            task.assignments.iter_mut().for_each(|a| patch(&mut a.unit));
+        }
+        let owing = crate::store::owing_among(&tasks, &self.period);
+        PlanReading {
+            plan: self.plan.clone(),
+            period: self.period.clone(),
+            unit_names: names_of(&tasks),
+            tasks: Arc::new(tasks),
+            owing,
+            implementing: self.implementing.clone(),
+            placement: self.placement.clone(),
+        }
+    }
+}
+
+/// Each task's implementing units' names, in its assignments' order.
+fn names_of(tasks: &[TaskView]) -> Vec<Arc<[String]>> {
+    tasks
+        .iter()
+        .map(|t| t.assignments.iter().map(|a| a.unit.name.clone()).collect())
+        .collect()
 }
 
 /// The plan a request names and the period its report is for.
@@ -299,21 +361,6 @@ pub struct LiveReading {
     pub reach: ReachGaps,
     /// The hotline cases received in the period's span up to the as-of instant.
     pub cases: Vec<CaseView>,
-}
-
-impl LiveReading {
-    pub async fn read(
-        store: &Store,
-        plan: &PlanReading,
-        request: &ReportRequest,
-    ) -> Result<LiveReading, StoreError> {
-        Ok(LiveReading {
-            first_submissions: read_first_submissions(store, plan, request).await?,
-            updates: store.latest_updates(plan.plan.id, request.as_of).await?,
-            reach: store.reach_gaps().await?,
-            cases: read_cases(store, &plan.period, request).await?,
-        })
-    }
 }
 
 /// The units' first submissions for the plan's period, as of the request.

@@ -543,27 +543,68 @@ struct Changes {
     cases: bool,
     /// A due date set: the plan's periods (and what depends on the period) are read again.
     periods: bool,
+    /// Units changed in the registry (by code): their names and kinds are read again into
+    /// the kept tasks.
+    units: Vec<crate::domain::UnitCode>,
 }
 
+/// Units changed in the registry that a kept reading reads again one by one; more (a whole
+/// registry re-imported), and the plan is read again.
+const UNITS_APPLIED: usize = 100;
+
 impl Changes {
-    /// None when a write may have changed the plan's reading (tasks, units, periods, due
-    /// dates …) or is of a kind not listed here: then everything is read again. A new kind
-    /// of write is thus safe by default, merely slower until it is listed.
-    fn of(writes: &[crate::store::WebWrite]) -> Option<Changes> {
+    /// None when a write may have changed the reading of plan `plan` beyond what can be
+    /// applied (its import, a task of it retired — `has_task` says which are — many units)
+    /// or is of a kind not listed here: then everything is read again. A new kind of write
+    /// is thus safe by default, merely slower until it is listed.
+    fn of(
+        writes: &[crate::store::WebWrite],
+        plan: &str,
+        has_task: impl Fn(i64) -> bool,
+    ) -> Option<Changes> {
         let mut changes = Changes::default();
         for write in writes {
             match write.action.as_str() {
+                // Another plan's import changes nothing of this one's (the registry's writes
+                // come as their own unit rows, below).
+                "plan.create" | "plan.replace" if write.key != plan => {}
+                // A task retires only in its plan's import (which comes with it); another
+                // plan's task is not in this reading.
+                "task.retire" => {
+                    let task: i64 = write.key.parse().ok()?;
+                    if has_task(task) {
+                        return None;
+                    }
+                }
+                "unit.update" => {
+                    changes
+                        .units
+                        .push(crate::domain::UnitCode::parse(&write.key).ok()?);
+                    changes.reach = true;
+                }
+                // A new unit implements no task until a plan is imported naming it; it may
+                // be one no one can be told in.
+                "unit.create" => changes.reach = true,
                 "assignment.status" => changes.assignments.push(write.key.parse().ok()?),
                 "assignment.note" => changes.notes.push(write.key.parse().ok()?),
                 "report.submit" => changes.submissions = true,
                 // People linked, added, (un)reachable: who cannot be reached.
-                "person.create" | "person.link" | "person.reachable" | "person.unreachable"
-                | "person.language" | "group.bind" => changes.reach = true,
+                "person.create"
+                | "person.link"
+                | "person.reachable"
+                | "person.unreachable"
+                | "person.language"
+                | "person.channel"
+                | "person.last_channel"
+                | "group.bind" => changes.reach = true,
                 action if action.starts_with("case.") => changes.cases = true,
                 "period.set_due_date" => changes.periods = true,
                 // Nothing a report reads: logins, invitations, the outbox, held files waiting
-                // for a task, escalation steps, the hotline's routing and contact exports.
-                "web.link"
+                // for a task, escalation steps, the hotline's routing and contact exports, and
+                // the holidays (a case's and a period's due dates are stored when set, so new
+                // holidays move no date the board shows).
+                "holidays.replace"
+                | "web.link"
                 | "web.login"
                 | "web.logout"
                 | "invitation.create"
@@ -579,7 +620,9 @@ impl Changes {
                 _ => return None,
             }
         }
-        Some(changes)
+        changes.units.sort();
+        changes.units.dedup();
+        (changes.units.len() <= UNITS_APPLIED).then_some(changes)
     }
 }
 
@@ -596,7 +639,8 @@ async fn refresh(
     if writes.len() as i64 >= WRITES_APPLIED {
         return Ok(None);
     }
-    let Some(changes) = Changes::of(&writes) else {
+    let has_task = |id| kept.tasks().iter().any(|t| t.id == id);
+    let Some(changes) = Changes::of(&writes, &kept.plan.plan.code, has_task) else {
         return Ok(None);
     };
     let version = writes.last().map_or(since, |w| w.id);
@@ -608,6 +652,11 @@ async fn refresh(
         }
     } else {
         kept.plan.clone()
+    };
+    let plan = if changes.units.is_empty() {
+        plan
+    } else {
+        Arc::new(plan.with_units_read_again(&units_now(store, &changes.units).await?))
     };
     // The assignments whose latest update may differ from the kept reading's.
     let mut touched = HashSet::new();
@@ -633,8 +682,10 @@ async fn refresh(
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
     // Another period or due date changes units' reports, and may change which task lines
-    // the report draws: everything is composed again (from memory, milliseconds).
-    let report = if changes.periods {
+    // the report draws; a unit renamed changes its name in every line: everything is
+    // composed again (from memory, milliseconds).
+    let units_changed = !changes.units.is_empty();
+    let report = if changes.periods || units_changed {
         export::compose(&plan, &live, request)
     } else {
         export::recompose(&kept.report, &plan, &live, request, &touched)
@@ -646,9 +697,29 @@ async fn refresh(
             plan,
             live,
             workbook: Default::default(),
-            search_keys: kept.search_keys.clone(),
+            // Names searched for are the units' names: made again at the next search.
+            search_keys: if units_changed {
+                Default::default()
+            } else {
+                kept.search_keys.clone()
+            },
         },
     )))
+}
+
+/// The registry's briefs of the units `codes` (one that is gone is left out: the kept tasks
+/// keep the brief they had, as their assignments do).
+async fn units_now(
+    store: &crate::store::Store,
+    codes: &[crate::domain::UnitCode],
+) -> Result<HashMap<UnitId, UnitBrief>, crate::store::StoreError> {
+    let mut fresh = HashMap::new();
+    for code in codes {
+        if let Some(unit) = store.unit(code).await? {
+            fresh.insert(unit.id, unit);
+        }
+    }
+    Ok(fresh)
 }
 
 /// `kept`'s plan reading for `request`'s period as the store has it now: the plan's periods read
@@ -729,8 +800,7 @@ async fn reading(
     board
         .full_reads
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let plan = PlanReading::read(store, request).await?;
-    let live = LiveReading::read(store, &plan, request).await?;
+    let (plan, live) = export::read(store, request).await?;
     let report = export::compose(&plan, &live, request);
     let snapshot = Arc::new(Snapshot {
         report,
@@ -1721,7 +1791,7 @@ async fn fetch_zalo_file(url: &str) -> anyhow::Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::Changes;
+    use super::{Changes, UNITS_APPLIED};
     use crate::store::WebWrite;
 
     fn writes(actions: &[(&str, &str)]) -> Vec<WebWrite> {
@@ -1736,9 +1806,14 @@ mod tests {
             .collect()
     }
 
+    /// What `writes` change in a kept reading of plan "HG-2026", whose tasks are 1 to 10.
+    fn changes(actions: &[(&str, &str)]) -> Option<Changes> {
+        Changes::of(&writes(actions), "HG-2026", |task| (1..=10).contains(&task))
+    }
+
     #[test]
     fn replies_reports_members_and_cases_are_applied_to_a_kept_reading() {
-        let changes = Changes::of(&writes(&[
+        let applied = changes(&[
             ("assignment.status", "12"),
             ("web.login", "3"),
             ("assignment.note", "40"),
@@ -1748,10 +1823,10 @@ mod tests {
             ("escalation.step", "x"),
             ("plan.ladder", "HG-2026"),
             ("period.set_due_date", "1/q3"),
-        ]))
+        ])
         .expect("applied");
         assert_eq!(
-            changes,
+            applied,
             Changes {
                 assignments: vec![12],
                 notes: vec![40],
@@ -1759,28 +1834,57 @@ mod tests {
                 reach: true,
                 cases: true,
                 periods: true,
+                units: Vec::new(),
             }
         );
-        assert_eq!(Changes::of(&[]), Some(Changes::default()));
+        assert_eq!(changes(&[]), Some(Changes::default()));
     }
 
     #[test]
-    fn a_write_to_the_plan_or_an_unknown_write_reads_everything_again() {
-        for action in [
-            "plan.replace",
-            "plan.create",
-            "task.retire",
-            "unit.update",
-            "holidays.replace",
-            "something.new",
+    fn the_registry_the_holidays_and_another_plans_import_are_applied_to_a_kept_reading() {
+        let applied = changes(&[
+            ("unit.update", "HG-PTNMT"),
+            ("unit.create", "HG-NEW"),
+            ("unit.update", "HG-PTNMT"),
+            ("holidays.replace", "2026"),
+            ("person.channel", "4"),
+            ("plan.replace", "HG-2027"),
+            ("task.retire", "11"),
+            ("plan.create", "HG-2028"),
+        ])
+        .expect("applied");
+        assert_eq!(
+            applied,
+            Changes {
+                reach: true,
+                units: vec![crate::domain::UnitCode::parse("HG-PTNMT").expect("code")],
+                ..Changes::default()
+            }
+        );
+        let many: Vec<(String, String)> = (0..=UNITS_APPLIED)
+            .map(|i| ("unit.update".to_string(), format!("U{i}")))
+            .collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(a, k)| (a.as_str(), k.as_str())).collect();
+        assert_eq!(changes(&many), None, "a whole registry re-imported");
+    }
+
+    #[test]
+    fn the_plans_own_import_or_an_unknown_write_reads_everything_again() {
+        for (action, key) in [
+            ("plan.replace", "HG-2026"),
+            ("plan.create", "HG-2026"),
+            ("task.retire", "3"),
+            ("task.retire", "not a number"),
+            ("unit.update", "not a code"),
+            ("something.new", "1"),
         ] {
             assert_eq!(
-                Changes::of(&writes(&[("assignment.status", "1"), (action, "1")])),
+                changes(&[("assignment.status", "1"), (action, key)]),
                 None,
-                "{action}"
+                "{action} {key}"
             );
         }
         // A key that is not an id cannot be applied.
-        assert_eq!(Changes::of(&writes(&[("assignment.status", "x")])), None);
+        assert_eq!(changes(&[("assignment.status", "x")]), None);
     }
 }

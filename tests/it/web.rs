@@ -30,7 +30,7 @@ use dondoc::web::{self, Board};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use support::fake_telegram::FakeTelegram;
-use support::{actor, on_each_backend, seed004, test_dbs};
+use support::{actor, on_each_backend, reimport004, seed004, test_dbs};
 use tokio::sync::watch;
 
 const PLAN: &str = "HG-2026";
@@ -1023,7 +1023,24 @@ async fn the_boards_figures_are_the_exports() {
                 "{backend}: a due date is applied to the kept readings"
             );
 
-            // A write to the registry or the calendar is not: the plan is read again.
+            // A unit renamed in the registry (and the holidays, which move no date the board
+            // shows): the kept readings take the new name in, with no full read.
+            let registry = store.list_units().await.expect("units");
+            let unit = registry
+                .into_iter()
+                .find(|u| u.code.as_str() == "HG-PTNMT")
+                .expect("HG-PTNMT");
+            let renamed = dondoc::domain::unit::NewUnit {
+                code: unit.code,
+                name: "Phòng Tài nguyên, Môi trường và Nông nghiệp".into(),
+                kind: unit.kind,
+                parent: unit.parent,
+                aliases: unit.aliases,
+            };
+            store
+                .upsert_units(&[renamed], &actor())
+                .await
+                .expect("renamed");
             let holiday = q3.due_date + chrono::Duration::days(3);
             store
                 .replace_holidays(
@@ -1036,6 +1053,28 @@ async fn the_boards_figures_are_the_exports() {
                 )
                 .await
                 .expect("holidays");
+            for period in ["q3", "q2", "q4", ""] {
+                overview_is_the_export(&site, &store, &cookie, period, backend).await;
+            }
+            workbook_is_the_export(&site, &store, &cookie, backend).await;
+            let grid = site
+                .page(
+                    &format!("/plans/{PLAN}/grid?dimension=all&q=nong+nghiep"),
+                    &cookie,
+                )
+                .await;
+            assert!(
+                grid.contains("Phòng Tài nguyên, Môi trường và Nông nghiệp"),
+                "{backend}: the new name is searched and shown: {grid}"
+            );
+            assert_eq!(
+                site.full_reads.get(),
+                read_in_full,
+                "{backend}: a unit renamed and the holidays are applied to the kept readings"
+            );
+
+            // The plan imported again is not: it is read again.
+            reimport004(&store, PLAN, YEAR).await;
             // Once (by the board's own round, `keep_fresh`, or by a page before it): the other
             // periods' readings are made from that one, and all are the export's.
             assert_eq!(
@@ -1641,13 +1680,9 @@ async fn the_board_brings_its_readings_and_workbook_up_to_date_before_the_next_p
             let (read, written) = (site.full_reads.get(), site.workbooks.get());
             assert_eq!(written, 1, "{backend}: the download wrote the workbook");
 
-            // A write the kept reading cannot take in (the year's holidays): with no page
+            // A write the kept reading cannot take in (the plan imported again): with no page
             // asked, the board reads the plan again and writes the downloaded workbook again.
-            let holidays = store.holidays(2026).await.expect("holidays");
-            store
-                .replace_holidays(&holidays, &actor())
-                .await
-                .expect("holidays");
+            reimport004(&store, PLAN, YEAR).await;
             assert_eq!(
                 reaches(&site.full_reads, read + 1).await,
                 read + 1,

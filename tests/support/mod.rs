@@ -162,6 +162,16 @@ where
 /// Seed 004: Hà Giang city's units and its plan, saved as plan `code` for `year` with the
 /// default reporting calendar. Returns the plan's id.
 pub async fn seed004(store: &Store, code: &str, year: i32) -> i64 {
+    save004(store, code, year, SaveMode::CreateOnly).await
+}
+
+/// Seed 004's plan imported again over plan `code` (saved by [`seed004`]): the same tasks,
+/// kept, as an office re-importing its corrected file would.
+pub async fn reimport004(store: &Store, code: &str, year: i32) -> i64 {
+    save004(store, code, year, SaveMode::Replace).await
+}
+
+async fn save004(store: &Store, code: &str, year: i32, mode: SaveMode) -> i64 {
     let units = import::read_units(&fixture("seed004_units.csv"), &[], 1 << 24).expect("units");
     store
         .upsert_units(&units, &actor())
@@ -191,7 +201,7 @@ pub async fn seed004(store: &Store, code: &str, year: i32) -> i64 {
         .save_plan(
             &plan,
             &periods_for_year(&default_templates(), year),
-            SaveMode::CreateOnly,
+            mode,
             &actor(),
         )
         .await
