@@ -12,11 +12,13 @@
 //! row (the plan's reading kept, as between two writes); `after a reply` = `RUNS` requests,
 //! each right after a status update about a different assignment (the kept reading brought
 //! up to date); `after a due date` = `DUE_DATES` requests, each after a due date set again
-//! (the plan's periods read again, its tasks kept); `full read` = `FULL` requests, each after
-//! the year's holidays replaced by themselves, which reads the whole plan again (as an
-//! import, a task retired or a unit renamed does); `a moment after a write` = `LATER` requests
-//! 2 s after a reply and as many 2 s after the holidays write, the board having brought
-//! its reading (and a downloaded workbook) up to date on its own meanwhile (max of the six).
+//! (the plan's periods read again, its tasks kept); `after a renaming` = `RENAMES` requests,
+//! each after a commune of the plan renamed in the registry (its name taken into the kept
+//! tasks); `full read` = `FULL` requests, each after the plan imported again over itself
+//! (every task kept), the one write that reads the whole plan again; `a moment after a write`
+//! = `LATER` requests 2 s after a reply and as many 2 s after the import, the board having
+//! brought its reading (and a downloaded workbook) up to date on its own meanwhile (max of
+//! the six).
 //!
 //! ```text
 //! cargo bench --bench web
@@ -41,9 +43,11 @@ const POSTGRES_ENVS: [&str; 2] = ["DONDOC_BENCH_POSTGRES_URL", "DONDOC_TEST_POST
 const RUNS: usize = 100;
 /// Requests after a due date set (the plan's periods read again).
 const DUE_DATES: usize = 10;
-/// Requests after a write to the calendar (a full read each).
+/// Requests after a unit renamed.
+const RENAMES: usize = 10;
+/// Requests after the plan imported again (a full read each).
 const FULL: usize = 3;
-/// Requests a moment after a reply, and as many a moment after a calendar write.
+/// Requests a moment after a reply, and as many a moment after an import.
 const LATER: usize = 3;
 /// The moment: the board looks for writes once a second, and a full read of the national plan
 /// takes 0.4–0.7 s.
@@ -163,8 +167,24 @@ async fn bench(db: Db) {
         .expect("periods")
         .pop()
         .expect("periods");
-    let holidays = store.holidays(2026).await.expect("the holidays");
-    assert!(!holidays.is_empty(), "the migrations seed 2026's holidays");
+    // The commune the bench renames, back and forth.
+    let commune = registry()
+        .into_iter()
+        .find(|u| u.code.as_str() == "BA-X00100")
+        .expect("the commune");
+    let rename = |n: usize| {
+        let (store, commune) = (&store, &commune);
+        async move {
+            let mut renamed = commune.clone();
+            if n % 2 == 1 {
+                renamed.name.push_str(" (tên mới)");
+            }
+            store
+                .upsert_units(&[renamed], &Actor::new("bench"))
+                .await
+                .expect("a unit renamed");
+        }
+    };
     let get = |path: String| {
         let (http, cookie, base) = (&http, &cookie, &base);
         async move {
@@ -244,14 +264,16 @@ async fn bench(db: Db) {
                 .expect("a due date");
             after_due_date.push(get(path.clone()).await.0);
         }
-        // After a write to the calendar (the year's holidays replaced by themselves): read
-        // in full, as after an import, a task retired or a unit renamed.
+        // After a unit renamed: its name taken into the kept tasks.
+        let mut after_rename = Vec::with_capacity(RENAMES);
+        for r in 1..=RENAMES {
+            rename(r).await;
+            after_rename.push(get(path.clone()).await.0);
+        }
+        // After the plan imported again: read in full.
         let mut full = Vec::with_capacity(FULL);
         for _ in 0..FULL {
-            store
-                .replace_holidays(&holidays, &Actor::new("bench"))
-                .await
-                .expect("the holidays");
+            reimport(&store, "benches/web.rs").await;
             full.push(get(path.clone()).await.0);
         }
         // The same writes, the page asked a moment later (as a coordinator would): by then the
@@ -262,10 +284,7 @@ async fn bench(db: Db) {
                 n += 1;
                 reply(n).await;
             } else {
-                store
-                    .replace_holidays(&holidays, &Actor::new("bench"))
-                    .await
-                    .expect("the holidays");
+                reimport(&store, "benches/web.rs").await;
             }
             tokio::time::sleep(A_MOMENT).await;
             later.push(get(path.clone()).await.0);
@@ -278,7 +297,7 @@ async fn bench(db: Db) {
             size = bytes;
         }
         println!(
-            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | after a due date p50 {} max {} | full read median {} max {} | a moment after a write max {} | {:.0} kB",
+            "{:<8} {name:<14} warm p50 {} p99 {} max {} | after a reply p50 {} p99 {} max {} | after a due date p50 {} max {} | after a renaming p50 {} max {} | full read median {} max {} | a moment after a write max {} | {:.0} kB",
             db.name,
             ms(percentile(&warm, 50)),
             ms(percentile(&warm, 99)),
@@ -288,6 +307,8 @@ async fn bench(db: Db) {
             ms(max(&after_write)),
             ms(percentile(&after_due_date, 50)),
             ms(max(&after_due_date)),
+            ms(percentile(&after_rename, 50)),
+            ms(max(&after_rename)),
             ms(median(&full)),
             ms(max(&full)),
             ms(max(&later)),

@@ -51,17 +51,9 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
         .iter()
         .map(|u| stored.get(&u.code).expect("every unit stored").clone())
         .collect();
-    let plan = NewPlan {
-        code: PlanCode::parse(PLAN).expect("plan code"),
-        title: "Kế hoạch cải thiện chỉ số PAPI năm 2026 (bản sinh cho benchmark)".into(),
-        year: PlanYear::new(YEAR).expect("year"),
-        scope: units[0].code.clone(),
-        source: source.into(),
-        tasks: tasks(&units),
-    };
     let saved = store
         .save_plan(
-            &plan,
+            &the_plan(&units, source),
             &periods_for_year(&default_templates(), YEAR),
             SaveMode::CreateOnly,
             &actor,
@@ -299,6 +291,43 @@ pub const OBJECTS: [&str; 4] = [
     "quy hoạch, kế hoạch sử dụng đất và khung giá đất",
     "dịch vụ công trực tuyến toàn trình",
 ];
+
+/// The plan the set-up saves, over the registry's stored `units` in [`registry`]'s order.
+fn the_plan(units: &[Unit], source: &str) -> NewPlan {
+    NewPlan {
+        code: PlanCode::parse(PLAN).expect("plan code"),
+        title: "Kế hoạch cải thiện chỉ số PAPI năm 2026 (bản sinh cho benchmark)".into(),
+        year: PlanYear::new(YEAR).expect("year"),
+        scope: units[0].code.clone(),
+        source: source.into(),
+        tasks: tasks(units),
+    }
+}
+
+/// The set-up's plan imported again over itself (every task kept, as an office re-importing
+/// its file does): a write to the plan no kept reading can take in.
+pub async fn reimport(store: &Store, source: &str) {
+    let stored: HashMap<UnitCode, Unit> = store
+        .list_units()
+        .await
+        .expect("list the registry")
+        .into_iter()
+        .map(|u| (u.code.clone(), u))
+        .collect();
+    let units: Vec<Unit> = registry()
+        .iter()
+        .map(|u| stored.get(&u.code).expect("every unit stored").clone())
+        .collect();
+    store
+        .save_plan(
+            &the_plan(&units, source),
+            &periods_for_year(&default_templates(), YEAR),
+            SaveMode::Replace,
+            &Actor::new("bench"),
+        )
+        .await
+        .expect("the plan imported again");
+}
 
 pub fn place(n: usize) -> String {
     let first = PLACE_FIRST[n % PLACE_FIRST.len()];

@@ -306,10 +306,16 @@ pub(crate) struct Snapshot {
     /// reading before had one): the same bytes until a write. Written once: a second
     /// download waits for the one being written.
     workbook: tokio::sync::OnceCell<Bytes>,
+    /// The last workbook written along this reading's line (the readings it was brought up to
+    /// date from): the next one sets only the cells that changed.
+    kept_workbook: KeptWorkbookCell,
     /// The grid's search keys (`match_key` of each implementing unit's name and code), made
     /// at the first search and kept while the plan's reading is: a reply does not change them.
     search_keys: Arc<std::sync::OnceLock<SearchKeys>>,
 }
+
+/// Shared by a reading and the ones brought up to date from it; one workbook written at a time.
+type KeptWorkbookCell = Arc<std::sync::Mutex<Option<export::xlsx::KeptWorkbook>>>;
 
 /// Unit → the search keys of its name and its code.
 type SearchKeys = HashMap<UnitId, (String, String)>;
@@ -697,6 +703,7 @@ async fn refresh(
             plan,
             live,
             workbook: Default::default(),
+            kept_workbook: kept.kept_workbook.clone(),
             // Names searched for are the units' names: made again at the next search.
             search_keys: if units_changed {
                 Default::default()
@@ -764,6 +771,7 @@ async fn derived(
         plan,
         live,
         workbook: Default::default(),
+        kept_workbook: Default::default(),
         search_keys: sibling.search_keys.clone(),
     }))
 }
@@ -807,6 +815,7 @@ async fn reading(
         plan: Arc::new(plan),
         live,
         workbook: Default::default(),
+        kept_workbook: Default::default(),
         search_keys: Default::default(),
     });
     board.cache.put(key, version, day, snapshot.clone());
@@ -1554,7 +1563,8 @@ pub async fn export(
 }
 
 /// The snapshot's workbook, written once (on a blocking thread: a national plan's takes
-/// 150–250 ms of CPU) and kept with the reading.
+/// 100–150 ms of CPU) and kept with the reading; from the workbook last written along its
+/// line when there is one ([`export::xlsx::write_again`]).
 async fn workbook(board: &Board, snap: &Arc<Snapshot>, lang: Lang) -> Result<Bytes, Response> {
     let kept = snap.clone();
     snap.workbook
@@ -1562,11 +1572,13 @@ async fn workbook(board: &Board, snap: &Arc<Snapshot>, lang: Lang) -> Result<Byt
             board
                 .workbooks
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let written =
-                tokio::task::spawn_blocking(move || export::xlsx::write(&kept.report, lang))
-                    .await
-                    .map_err(|e| server_error(lang, &e))?
-                    .map_err(|e| server_error(lang, &e))?;
+            let written = tokio::task::spawn_blocking(move || {
+                let mut workbook = kept.kept_workbook.lock().unwrap_or_else(|e| e.into_inner());
+                export::xlsx::write_again(&mut workbook, &kept.report, lang)
+            })
+            .await
+            .map_err(|e| server_error(lang, &e))?
+            .map_err(|e| server_error(lang, &e))?;
             Ok(Bytes::from(written))
         })
         .await
