@@ -295,12 +295,11 @@ impl PlanReading {
     /// period's report and the units' names are worked out again. Shares the tasks when none
     /// of them names a changed unit.
     pub fn with_units_read_again(&self, fresh: &HashMap<UnitId, UnitBrief>) -> PlanReading {
-        let names_changed = |unit: &UnitBrief| fresh.get(&unit.id).is_some_and(|f| f != unit);
-        let touched = self.tasks.iter().any(|t| {
-            t.leads.iter().any(names_changed)
-                || t.assignments.iter().any(|a| names_changed(&a.unit))
-        });
-        if !touched {
+        let changed = |unit: &UnitBrief| fresh.get(&unit.id).is_some_and(|f| f != unit);
+        let names = |task: &TaskView| {
+            task.leads.iter().any(changed) || task.assignments.iter().any(|a| changed(&a.unit))
+        };
+        if !self.tasks.iter().any(names) {
             return self.clone();
         }
         let patch = |unit: &mut UnitBrief| {
@@ -308,16 +307,24 @@ impl PlanReading {
                 unit.clone_from(f);
             }
         };
-        let mut tasks = self.tasks.as_ref().clone();
-        for task in &mut tasks {
-            task.leads.iter_mut().for_each(patch);
-            task.assignments.iter_mut().for_each(|a| patch(&mut a.unit));
+        let mut tasks = Vec::with_capacity(self.tasks.len());
+        let mut unit_names = Vec::with_capacity(self.tasks.len());
+        for (task, kept_names) in self.tasks.iter().zip(&self.unit_names) {
+            let mut task = task.clone();
+            if names(&task) {
+                task.leads.iter_mut().for_each(patch);
+                task.assignments.iter_mut().for_each(|a| patch(&mut a.unit));
+                unit_names.push(names_in(&task));
+            } else {
+                unit_names.push(kept_names.clone());
+            }
+            tasks.push(task);
         }
         let owing = crate::store::owing_among(&tasks, &self.period);
         PlanReading {
             plan: self.plan.clone(),
             period: self.period.clone(),
-            unit_names: names_of(&tasks),
+            unit_names,
             tasks: Arc::new(tasks),
             owing,
             implementing: self.implementing.clone(),
@@ -326,11 +333,16 @@ impl PlanReading {
     }
 }
 
-/// Each task's implementing units' names, in its assignments' order.
+/// Each task's implementing units' names ([`names_in`]).
 fn names_of(tasks: &[TaskView]) -> Vec<Arc<[String]>> {
-    tasks
+    tasks.iter().map(names_in).collect()
+}
+
+/// A task's implementing units' names, in its assignments' order.
+fn names_in(task: &TaskView) -> Arc<[String]> {
+    task.assignments
         .iter()
-        .map(|t| t.assignments.iter().map(|a| a.unit.name.clone()).collect())
+        .map(|a| a.unit.name.clone())
         .collect()
 }
 

@@ -377,6 +377,20 @@ pub struct ReachGaps {
 }
 
 impl ReachGaps {
+    /// These gaps after units were changed in the registry: each unit's brief as `fresh` has
+    /// it. Who cannot be reached does not hang on a unit's name, kind or parent (only on its
+    /// members and its live assignments), and the order is by code, which does not change.
+    pub fn with_units(mut self, fresh: &HashMap<UnitId, UnitBrief>) -> ReachGaps {
+        let patch = |unit: &mut UnitBrief| {
+            if let Some(f) = fresh.get(&unit.id) {
+                unit.clone_from(f);
+            }
+        };
+        self.units.iter_mut().for_each(|u| patch(&mut u.unit));
+        self.members.iter_mut().for_each(|m| patch(&mut m.unit));
+        self
+    }
+
     /// Only what concerns `unit_ids`.
     pub fn within(mut self, unit_ids: &HashSet<UnitId>) -> ReachGaps {
         self.units.retain(|u| unit_ids.contains(&u.unit.id));

@@ -334,6 +334,25 @@ impl Snapshot {
         &self.live.updates
     }
 
+    /// The search keys of a reading of the same tasks with the units `fresh` renamed: these
+    /// with theirs folded again, or made at the next search if these were not made yet.
+    fn search_keys_with(
+        &self,
+        fresh: &HashMap<UnitId, UnitBrief>,
+    ) -> std::sync::OnceLock<SearchKeys> {
+        let made = std::sync::OnceLock::new();
+        if let Some(keys) = self.search_keys.get() {
+            let mut keys = keys.clone();
+            for unit in fresh.values() {
+                if let Some(kept) = keys.get_mut(&unit.id) {
+                    *kept = search_keys_of(unit);
+                }
+            }
+            let _ = made.set(keys);
+        }
+        made
+    }
+
     /// Whether `unit`'s name or code holds the search key `key`.
     fn unit_matches(&self, unit: &UnitBrief, key: &str) -> bool {
         let keys = self.search_keys.get_or_init(|| {
@@ -586,11 +605,10 @@ impl Changes {
                     changes
                         .units
                         .push(crate::domain::UnitCode::parse(&write.key).ok()?);
-                    changes.reach = true;
                 }
-                // A new unit implements no task until a plan is imported naming it; it may
-                // be one no one can be told in.
-                "unit.create" => changes.reach = true,
+                // A new unit implements no live assignment until a plan names it (an import,
+                // read in full): neither the plan nor who cannot be reached changes.
+                "unit.create" => {}
                 "assignment.status" => changes.assignments.push(write.key.parse().ok()?),
                 "assignment.note" => changes.notes.push(write.key.parse().ok()?),
                 "report.submit" => changes.submissions = true,
@@ -659,10 +677,11 @@ async fn refresh(
     } else {
         kept.plan.clone()
     };
-    let plan = if changes.units.is_empty() {
+    let fresh_units = units_now(store, &changes.units).await?;
+    let plan = if fresh_units.is_empty() {
         plan
     } else {
-        Arc::new(plan.with_units_read_again(&units_now(store, &changes.units).await?))
+        Arc::new(plan.with_units_read_again(&fresh_units))
     };
     // The assignments whose latest update may differ from the kept reading's.
     let mut touched = HashSet::new();
@@ -684,13 +703,16 @@ async fn refresh(
     if changes.reach {
         live.reach = store.reach_gaps().await?;
     }
+    if !fresh_units.is_empty() {
+        live.reach = live.reach.with_units(&fresh_units);
+    }
     if changes.cases {
         live.cases = export::read_cases(store, &plan.period, request).await?;
     }
     // Another period or due date changes units' reports, and may change which task lines
     // the report draws; a unit renamed changes its name in every line: everything is
     // composed again (from memory, milliseconds).
-    let units_changed = !changes.units.is_empty();
+    let units_changed = !fresh_units.is_empty();
     let report = if changes.periods || units_changed {
         export::compose(&plan, &live, request)
     } else {
@@ -704,9 +726,8 @@ async fn refresh(
             live,
             workbook: Default::default(),
             kept_workbook: kept.kept_workbook.clone(),
-            // Names searched for are the units' names: made again at the next search.
             search_keys: if units_changed {
-                Default::default()
+                Arc::new(kept.search_keys_with(&fresh_units))
             } else {
                 kept.search_keys.clone()
             },

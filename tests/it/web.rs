@@ -1023,24 +1023,51 @@ async fn the_boards_figures_are_the_exports() {
                 "{backend}: a due date is applied to the kept readings"
             );
 
-            // A unit renamed in the registry (and the holidays, which move no date the board
-            // shows): the kept readings take the new name in, with no full read.
+            // Units renamed in the registry — one leading tasks, one no one can be told in —
+            // and a unit added (and the holidays, which move no date the board shows): the kept
+            // readings take the new names in, with no full read.
+            let unreached = moved
+                .reach
+                .units
+                .first()
+                .expect("a unit no one can be told in")
+                .unit
+                .code
+                .clone();
             let registry = store.list_units().await.expect("units");
-            let unit = registry
+            let renamed: Vec<dondoc::domain::unit::NewUnit> = registry
                 .into_iter()
-                .find(|u| u.code.as_str() == "HG-PTNMT")
-                .expect("HG-PTNMT");
-            let renamed = dondoc::domain::unit::NewUnit {
-                code: unit.code,
-                name: "Phòng Tài nguyên, Môi trường và Nông nghiệp".into(),
-                kind: unit.kind,
-                parent: unit.parent,
-                aliases: unit.aliases,
-            };
+                .filter(|u| u.code.as_str() == "HG-PTNMT" || u.code == unreached)
+                .map(|unit| dondoc::domain::unit::NewUnit {
+                    name: if unit.code.as_str() == "HG-PTNMT" {
+                        "Phòng Tài nguyên, Môi trường và Nông nghiệp".into()
+                    } else {
+                        format!("{} (tên mới)", unit.name)
+                    },
+                    code: unit.code,
+                    kind: unit.kind,
+                    parent: unit.parent,
+                    aliases: unit.aliases,
+                })
+                .collect();
+            assert_eq!(renamed.len(), 2, "{backend}");
             store
-                .upsert_units(&[renamed], &actor())
+                .upsert_units(&renamed, &actor())
                 .await
                 .expect("renamed");
+            store
+                .upsert_units(
+                    &[dondoc::domain::unit::NewUnit {
+                        code: UnitCode::parse("HG-MOI").expect("code"),
+                        name: "Phường Mới".into(),
+                        kind: dondoc::domain::UnitKind::Commune,
+                        parent: None,
+                        aliases: Vec::new(),
+                    }],
+                    &actor(),
+                )
+                .await
+                .expect("a unit added");
             let holiday = q3.due_date + chrono::Duration::days(3);
             store
                 .replace_holidays(
@@ -1067,10 +1094,12 @@ async fn the_boards_figures_are_the_exports() {
                 grid.contains("Phòng Tài nguyên, Môi trường và Nông nghiệp"),
                 "{backend}: the new name is searched and shown: {grid}"
             );
+            let reach = site.page(&format!("/plans/{PLAN}/reach"), &cookie).await;
+            assert!(reach.contains("(tên mới)"), "{backend}: {reach}");
             assert_eq!(
                 site.full_reads.get(),
                 read_in_full,
-                "{backend}: a unit renamed and the holidays are applied to the kept readings"
+                "{backend}: units renamed or added and the holidays are applied to the kept readings"
             );
 
             // The plan imported again is not: it is read again.
