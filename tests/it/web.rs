@@ -1023,9 +1023,11 @@ async fn the_boards_figures_are_the_exports() {
                 "{backend}: a due date is applied to the kept readings"
             );
 
-            // Units renamed in the registry — one leading tasks, one no one can be told in —
-            // and a unit added (and the holidays, which move no date the board shows): the kept
-            // readings take the new names in, with no full read.
+            // Units renamed in the registry — one leading tasks, one no one can be told in —,
+            // a unit added, another plan imported and the holidays (which move no date the
+            // board shows): the kept readings take the new names in, with no full read.
+            // Another plan imported (its registry import, seed 004's, changes no unit yet).
+            seed004(&store, "HG-KHAC", YEAR).await;
             let unreached = moved
                 .reach
                 .units
@@ -1099,7 +1101,7 @@ async fn the_boards_figures_are_the_exports() {
             assert_eq!(
                 site.full_reads.get(),
                 read_in_full,
-                "{backend}: units renamed or added and the holidays are applied to the kept readings"
+                "{backend}: units renamed or added, another plan and the holidays are applied to the kept readings"
             );
 
             // The plan imported again is not: it is read again.
