@@ -40,17 +40,7 @@ pub async fn setup(store: &Store, clock: &FixedClock, writers: usize, source: &s
         .upsert_units(&registry, &actor)
         .await
         .expect("save the registry");
-    let stored: HashMap<UnitCode, Unit> = store
-        .list_units()
-        .await
-        .expect("list the registry")
-        .into_iter()
-        .map(|u| (u.code.clone(), u))
-        .collect();
-    let units: Vec<Unit> = registry
-        .iter()
-        .map(|u| stored.get(&u.code).expect("every unit stored").clone())
-        .collect();
+    let units = stored(store, &registry).await;
     let saved = store
         .save_plan(
             &the_plan(&units, source),
@@ -292,6 +282,21 @@ pub const OBJECTS: [&str; 4] = [
     "dịch vụ công trực tuyến toàn trình",
 ];
 
+/// The stored units of `registry`, in its order.
+async fn stored(store: &Store, registry: &[NewUnit]) -> Vec<Unit> {
+    let stored: HashMap<UnitCode, Unit> = store
+        .list_units()
+        .await
+        .expect("list the registry")
+        .into_iter()
+        .map(|u| (u.code.clone(), u))
+        .collect();
+    registry
+        .iter()
+        .map(|u| stored.get(&u.code).expect("every unit stored").clone())
+        .collect()
+}
+
 /// The plan the set-up saves, over the registry's stored `units` in [`registry`]'s order.
 fn the_plan(units: &[Unit], source: &str) -> NewPlan {
     NewPlan {
@@ -307,17 +312,7 @@ fn the_plan(units: &[Unit], source: &str) -> NewPlan {
 /// The set-up's plan imported again over itself (every task kept, as an office re-importing
 /// its file does): a write to the plan no kept reading can take in.
 pub async fn reimport(store: &Store, source: &str) {
-    let stored: HashMap<UnitCode, Unit> = store
-        .list_units()
-        .await
-        .expect("list the registry")
-        .into_iter()
-        .map(|u| (u.code.clone(), u))
-        .collect();
-    let units: Vec<Unit> = registry()
-        .iter()
-        .map(|u| stored.get(&u.code).expect("every unit stored").clone())
-        .collect();
+    let units = stored(store, &registry()).await;
     store
         .save_plan(
             &the_plan(&units, source),
