@@ -290,17 +290,17 @@ impl PlanReading {
             placement: self.placement.clone(),
         })
     }
-    /// This reading after units were changed in the registry (renamed, another kind): each
-    /// task's leads and assignments carry `fresh`'s brief of their unit, and who owes the
-    /// period's report and the units' names are worked out again. Shares the tasks when none
-    /// of them names a changed unit.
-    pub fn with_units_read_again(&self, fresh: &HashMap<UnitId, UnitBrief>) -> PlanReading {
+    /// This reading's tasks after units were changed in the registry (renamed, another kind):
+    /// each task's leads and assignments carry `fresh`'s brief of their unit, and the names of
+    /// the tasks naming one are made again; None when no task names a changed unit. The same for every reading sharing these tasks (another
+    /// period's or language's), so the web board makes it once for all of them.
+    pub fn renamed_tasks(&self, fresh: &HashMap<UnitId, UnitBrief>) -> Option<RenamedTasks> {
         let changed = |unit: &UnitBrief| fresh.get(&unit.id).is_some_and(|f| f != unit);
         let names = |task: &TaskView| {
             task.leads.iter().any(changed) || task.assignments.iter().any(|a| changed(&a.unit))
         };
         if !self.tasks.iter().any(names) {
-            return self.clone();
+            return None;
         }
         let patch = |unit: &mut UnitBrief| {
             if let Some(f) = fresh.get(&unit.id) {
@@ -320,17 +320,40 @@ impl PlanReading {
             }
             tasks.push(task);
         }
-        let owing = crate::store::owing_among(&tasks, &self.period);
+        Some(RenamedTasks {
+            from: self.tasks.clone(),
+            tasks: Arc::new(tasks),
+            unit_names,
+        })
+    }
+
+    /// Whether `renamed` was made from this reading's tasks.
+    pub fn renamed_from_here(&self, renamed: &RenamedTasks) -> bool {
+        Arc::ptr_eq(&self.tasks, &renamed.from)
+    }
+
+    /// This reading with `renamed`'s tasks (made from the same tasks): who owes its period's
+    /// report worked out again over them.
+    pub fn with_renamed(&self, renamed: &RenamedTasks) -> PlanReading {
         PlanReading {
             plan: self.plan.clone(),
             period: self.period.clone(),
-            unit_names,
-            tasks: Arc::new(tasks),
-            owing,
+            unit_names: renamed.unit_names.clone(),
+            owing: crate::store::owing_among(&renamed.tasks, &self.period),
+            tasks: renamed.tasks.clone(),
             implementing: self.implementing.clone(),
             placement: self.placement.clone(),
         }
     }
+}
+
+/// A plan's tasks with units renamed ([`PlanReading::renamed_tasks`]), and the tasks they
+/// were made from (kept, so that a reading can tell they are its own).
+#[derive(Debug, Clone)]
+pub struct RenamedTasks {
+    from: Arc<Vec<TaskView>>,
+    tasks: Arc<Vec<TaskView>>,
+    unit_names: Vec<Arc<[String]>>,
 }
 
 /// Each task's implementing units' names ([`names_in`]).

@@ -468,6 +468,11 @@ pub(crate) struct SnapshotCache {
     used: std::sync::Mutex<HashMap<CacheKey, std::time::Instant>>,
     /// One refresh at a time per reading: who comes second waits and finds it done.
     refreshing: std::sync::Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// The tasks last renamed, at the data version they were renamed for: every period's and
+    /// language's reading shares its plan's tasks, so after a unit renamed the first reading
+    /// brought up to date patches them (tens of milliseconds at national scale) and the others
+    /// take the same.
+    renamed: std::sync::Mutex<Option<(i64, export::RenamedTasks)>>,
 }
 
 /// A kept reading: (data version, province day, the reading).
@@ -523,6 +528,30 @@ impl SnapshotCache {
             used.retain(|_, at| at.elapsed() < KEEP_FRESH_WHILE_USED);
         }
         used.insert(key.clone(), std::time::Instant::now());
+    }
+
+    /// `plan` with the units `fresh` renamed, as brought up to date to `version`: the tasks
+    /// patched once for every reading that shares them.
+    fn renamed(
+        &self,
+        plan: &PlanReading,
+        version: i64,
+        fresh: &HashMap<UnitId, UnitBrief>,
+    ) -> Option<PlanReading> {
+        if fresh.is_empty() {
+            return None;
+        }
+        // Held while the tasks are patched: a second reading waits for them, not redoes them.
+        let mut renamed = self.renamed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, tasks)) = renamed.as_ref() {
+            if *at == version && plan.renamed_from_here(tasks) {
+                return Some(plan.with_renamed(tasks));
+            }
+        }
+        let tasks = plan.renamed_tasks(fresh)?;
+        let reading = plan.with_renamed(&tasks);
+        *renamed = Some((version, tasks));
+        Some(reading)
     }
 
     fn forget(&self, key: &CacheKey) {
@@ -678,10 +707,9 @@ async fn refresh(
         kept.plan.clone()
     };
     let fresh_units = units_now(store, &changes.units).await?;
-    let plan = if fresh_units.is_empty() {
-        plan
-    } else {
-        Arc::new(plan.with_units_read_again(&fresh_units))
+    let plan = match board.cache.renamed(&plan, version, &fresh_units) {
+        Some(renamed) => Arc::new(renamed),
+        None => plan,
     };
     // The assignments whose latest update may differ from the kept reading's.
     let mut touched = HashSet::new();
