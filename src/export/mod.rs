@@ -290,10 +290,12 @@ impl PlanReading {
             placement: self.placement.clone(),
         })
     }
+
     /// This reading's tasks after units were changed in the registry (renamed, another kind):
     /// each task's leads and assignments carry `fresh`'s brief of their unit, and the names of
-    /// the tasks naming one are made again; None when no task names a changed unit. The same for every reading sharing these tasks (another
-    /// period's or language's), so the web board makes it once for all of them.
+    /// the tasks naming one are made again; None when no task names a changed unit. The same
+    /// for every reading sharing these tasks (another period's or language's), so the web
+    /// board makes it once for all of them.
     pub fn renamed_tasks(&self, fresh: &HashMap<UnitId, UnitBrief>) -> Option<RenamedTasks> {
         let changed = |unit: &UnitBrief| fresh.get(&unit.id).is_some_and(|f| f != unit);
         let names = |task: &TaskView| {
