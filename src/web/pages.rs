@@ -336,10 +336,7 @@ impl Snapshot {
 
     /// The search keys of a reading of the same tasks with the units `fresh` renamed: these
     /// with theirs folded again, or made at the next search if these were not made yet.
-    fn search_keys_with(
-        &self,
-        fresh: &HashMap<UnitId, UnitBrief>,
-    ) -> std::sync::OnceLock<SearchKeys> {
+    fn search_keys_with(&self, fresh: &UnitBriefs) -> std::sync::OnceLock<SearchKeys> {
         let made = std::sync::OnceLock::new();
         if let Some(keys) = self.search_keys.get() {
             let mut keys = keys.clone();
@@ -468,12 +465,15 @@ pub(crate) struct SnapshotCache {
     used: std::sync::Mutex<HashMap<CacheKey, std::time::Instant>>,
     /// One refresh at a time per reading: who comes second waits and finds it done.
     refreshing: std::sync::Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
-    /// The tasks last renamed, at the data version they were renamed for: every period's and
+    /// The tasks last renamed, with the units' briefs they were renamed to: every period's and
     /// language's reading shares its plan's tasks, so after a unit renamed the first reading
     /// brought up to date patches them (tens of milliseconds at national scale) and the others
     /// take the same.
-    renamed: std::sync::Mutex<Option<(i64, export::RenamedTasks)>>,
+    renamed: std::sync::Mutex<Option<(UnitBriefs, export::RenamedTasks)>>,
 }
+
+/// Units' briefs as the registry has them now, by id ([`units_now`]).
+type UnitBriefs = HashMap<UnitId, UnitBrief>;
 
 /// A kept reading: (data version, province day, the reading).
 type Kept = (i64, NaiveDate, Arc<Snapshot>);
@@ -530,27 +530,22 @@ impl SnapshotCache {
         used.insert(key.clone(), std::time::Instant::now());
     }
 
-    /// `plan` with the units `fresh` renamed, as brought up to date to `version`: the tasks
-    /// patched once for every reading that shares them.
-    fn renamed(
-        &self,
-        plan: &PlanReading,
-        version: i64,
-        fresh: &HashMap<UnitId, UnitBrief>,
-    ) -> Option<PlanReading> {
+    /// `plan` with the units `fresh` renamed: the tasks patched once for every reading that
+    /// shares them and takes the same briefs in. None when no task names a changed unit.
+    fn renamed(&self, plan: &PlanReading, fresh: &UnitBriefs) -> Option<PlanReading> {
         if fresh.is_empty() {
             return None;
         }
         // Held while the tasks are patched: a second reading waits for them, not redoes them.
         let mut renamed = self.renamed.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, tasks)) = renamed.as_ref() {
-            if *at == version && plan.renamed_from_here(tasks) {
+        if let Some((briefs, tasks)) = renamed.as_ref() {
+            if briefs == fresh && plan.renamed_from_here(tasks) {
                 return Some(plan.with_renamed(tasks));
             }
         }
         let tasks = plan.renamed_tasks(fresh)?;
         let reading = plan.with_renamed(&tasks);
-        *renamed = Some((version, tasks));
+        *renamed = Some((fresh.clone(), tasks));
         Some(reading)
     }
 
@@ -707,7 +702,7 @@ async fn refresh(
         kept.plan.clone()
     };
     let fresh_units = units_now(store, &changes.units).await?;
-    let plan = match board.cache.renamed(&plan, version, &fresh_units) {
+    let plan = match board.cache.renamed(&plan, &fresh_units) {
         Some(renamed) => Arc::new(renamed),
         None => plan,
     };
@@ -768,7 +763,7 @@ async fn refresh(
 async fn units_now(
     store: &crate::store::Store,
     codes: &[crate::domain::UnitCode],
-) -> Result<HashMap<UnitId, UnitBrief>, crate::store::StoreError> {
+) -> Result<UnitBriefs, crate::store::StoreError> {
     let mut fresh = HashMap::new();
     for code in codes {
         if let Some(unit) = store.unit(code).await? {
